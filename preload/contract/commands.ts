@@ -1,0 +1,96 @@
+// Every command and event, declared once. Transports (IPC, WebSocket) and the CLI route through this map.
+import { z } from 'zod'
+import type { Topology } from './topology'
+import type {
+  ActionInfo,
+  Endpoint,
+  EngineStatus,
+  JournalEntry,
+  LabStatus,
+  OpDone,
+  OpProgress,
+  ProbeResult,
+  ServerStatus,
+} from './status'
+
+const server = z.string().min(1).max(64)
+const none = z.strictObject({}).optional().default({})
+
+export const commandInputs = {
+  'engine.status': none,
+  'lab.status': none,
+  'lab.topology': none,
+  'lab.up': z.strictObject({ only: z.array(server).optional() }).optional().default({}),
+  'lab.down': z.strictObject({ volumes: z.boolean().default(false) }).optional().default({ volumes: false }),
+  'op.cancel': z.strictObject({ opId: z.string().min(1) }),
+  'server.control': z.strictObject({ server, op: z.enum(['start', 'stop', 'kill', 'pause', 'unpause', 'restart']) }),
+  'server.logs': z.strictObject({ server, tail: z.number().int().positive().max(10_000).default(200) }),
+  'lab.check': none,
+  'lab.endpoints': none,
+  'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
+  'actions.run': z.strictObject({ target: z.string().min(1).max(128), action: z.string().min(1).max(64) }),
+  'journal.list': z.strictObject({ since: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) }).optional().default({ since: 0, limit: 500 }),
+  'console.open': z.strictObject({ server, cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
+  'console.input': z.strictObject({ sessionId: z.string().min(1), data: z.string().max(65_536) }),
+  'console.resize': z.strictObject({ sessionId: z.string().min(1), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
+  'console.close': z.strictObject({ sessionId: z.string().min(1) }),
+} as const
+
+export interface CommandOutputs {
+  'engine.status': EngineStatus
+  'lab.status': LabStatus
+  'lab.topology': Topology
+  'lab.up': { opId: string }
+  'lab.down': { opId: string }
+  'op.cancel': { cancelled: boolean }
+  'server.control': ServerStatus
+  'server.logs': { text: string }
+  'lab.check': ProbeResult[]
+  'lab.endpoints': Endpoint[]
+  'actions.list': ActionInfo[]
+  'actions.run': { target: string; action: string; text: string }
+  'journal.list': JournalEntry[]
+  'console.open': { sessionId: string }
+  'console.input': null
+  'console.resize': null
+  'console.close': null
+}
+
+export type Cmd = keyof typeof commandInputs
+/** what a caller passes (defaults may be omitted) */
+export type CmdIn<C extends Cmd> = z.input<(typeof commandInputs)[C]>
+/** what a handler receives (defaults filled in) */
+export type CmdArg<C extends Cmd> = z.output<(typeof commandInputs)[C]>
+export type CmdOut<C extends Cmd> = CommandOutputs[C]
+
+export interface EventPayloads {
+  'engine.changed': EngineStatus
+  'lab.changed': LabStatus
+  'op.progress': OpProgress
+  'op.done': OpDone
+  'journal.appended': JournalEntry
+  'probe.results': ProbeResult[]
+  'console.output': { sessionId: string; data: string }
+  'console.exit': { sessionId: string; code: number | null }
+}
+export type Evt = keyof EventPayloads
+
+export const commandNames = Object.keys(commandInputs) as Cmd[]
+export const eventNames: readonly Evt[] = [
+  'engine.changed',
+  'lab.changed',
+  'op.progress',
+  'op.done',
+  'journal.appended',
+  'probe.results',
+  'console.output',
+  'console.exit',
+]
+export const isCmd = (s: unknown): s is Cmd => typeof s === 'string' && Object.hasOwn(commandInputs, s)
+export const isEvt = (s: unknown): s is Evt => typeof s === 'string' && (eventNames as readonly string[]).includes(s)
+
+/** The one client shape both transports implement. */
+export interface LabClient {
+  call<C extends Cmd>(cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>>
+  on<E extends Evt>(ev: E, fn: (payload: EventPayloads[E]) => void): () => void
+}

@@ -1,0 +1,105 @@
+// Plain-data snapshots the engine publishes. Nothing here is computed by the renderer.
+
+export type EngineState = 'connected' | 'absent' | 'denied' | 'stopped' | 'too-old' | 'error'
+export interface EngineStatus {
+  state: EngineState
+  /** one sentence a person can act on */
+  message: string
+  /** where we looked: a unix socket path or tcp://host:port */
+  host: string
+  version?: string
+  apiVersion?: string
+}
+
+/** images: built; missing = can be built; no-image = the role has no image yet ("not built yet" in the UI) */
+export type ImageState = 'built' | 'missing' | 'building' | 'no-image'
+
+/** what the container is doing, as Docker sees it, refined by what the model knows (powered-off vs crashed) */
+export type ServerState = 'absent' | 'created' | 'running' | 'paused' | 'restarting' | 'stopped' | 'crashed' | 'powered-off'
+export type Health = 'healthy' | 'unhealthy' | 'starting' | 'unknown'
+
+export interface ServerStatus {
+  id: string
+  role: string
+  site: string
+  rack: string
+  model: string
+  image: string
+  imageState: ImageState
+  state: ServerState
+  health: Health
+  /** why it is unhealthy or not running, when known */
+  detail?: string
+  containerId?: string
+  exitCode?: number
+  ips: Record<string, string>
+}
+
+export interface LabStatus {
+  labId: string
+  topology: string
+  engine: EngineStatus
+  servers: ServerStatus[]
+  /** the operation that holds the lab, if any */
+  op?: { opId: string; kind: OpKind }
+  /** physical state (circuits, PSUs, arrays, cables) once the hardware model runs; free-form per kind */
+  hardware?: unknown
+}
+
+export type OpKind = 'up' | 'down' | 'build'
+export interface OpProgress {
+  opId: string
+  kind: OpKind
+  phase: 'base' | 'build' | 'network' | 'volume' | 'start' | 'health' | 'stop' | 'remove' | 'done'
+  /** steps done so far and the total; max = -1 when unknown */
+  current: number
+  max: number
+  text: string
+  server?: string
+}
+export interface OpDone {
+  opId: string
+  kind: OpKind
+  status: 'succeeded' | 'failed' | 'cancelled'
+  error?: { code: string; message: string }
+}
+
+export interface ProbeResult {
+  id: string
+  /** the server or service the probe checks */
+  target: string
+  ok: boolean
+  message: string
+  /** numbers the probe measured, e.g. { lagSeconds: 0 } */
+  values?: Record<string, number | string | boolean>
+  at: string
+}
+
+export interface Endpoint {
+  service: string
+  host: '127.0.0.1'
+  port: number
+  server: string
+  url?: string
+}
+
+export interface JournalEntry {
+  seq: number
+  /** wall-clock ISO time and lab-clock milliseconds */
+  at: string
+  labMs: number
+  kind: 'action' | 'state' | 'probe' | 'op' | 'engine'
+  target?: string
+  text: string
+  data?: unknown
+}
+
+export interface ActionInfo {
+  id: string
+  label: string
+  /** operate, break or restore */
+  kind: 'operate' | 'break' | 'restore'
+  enabled: boolean
+  /** why it is disabled */
+  reason?: string
+}
