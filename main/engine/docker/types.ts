@@ -1,0 +1,138 @@
+// What the engine needs from Docker. gateway.ts implements it on dockerode; nothing else talks to Docker.
+import type { EngineStatus } from '@contract/status'
+
+/** Labels every Racklab object carries; only objects with racklab.lab=<labId> are ever touched. */
+export const LABEL_LAB = 'racklab.lab'
+export const LABEL_SERVER = 'racklab.server'
+export const LABEL_ROLE = 'racklab.role'
+export const LABEL_NETWORK = 'racklab.network'
+export const LABEL_VOLUME = 'racklab.volume'
+
+export interface NetworkSpec {
+  /** docker name, e.g. racklab-nyi-2007-int */
+  name: string
+  subnet: string
+  internal: boolean
+  labels: Record<string, string>
+}
+
+export interface VolumeSpec {
+  name: string
+  labels: Record<string, string>
+}
+
+export interface ContainerSpec {
+  name: string
+  image: string
+  hostname: string
+  labels: Record<string, string>
+  env: Record<string, string>
+  /** first network gets attached at create time, the rest connected before start */
+  networks: { name: string; ip: string; aliases?: string[] }[]
+  /** volume name → mount path */
+  volumes: Record<string, string>
+  /** tmpfs mount paths (e.g. /run so pid files don't survive a kill) */
+  tmpfs?: string[]
+  /** container port "25/tcp" → host port on 127.0.0.1 (0 = any free port) */
+  publish?: Record<string, number>
+  capAdd?: string[]
+  dns?: string[]
+  cmd?: string[]
+  /** seconds docker waits on stop before SIGKILL */
+  stopTimeout?: number
+  nanoCpus?: number
+  memoryBytes?: number
+}
+
+export interface ContainerInfo {
+  id: string
+  name: string
+  image: string
+  labels: Record<string, string>
+  /** docker's State.Status: created, running, paused, restarting, removing, exited, dead */
+  status: string
+  running: boolean
+  exitCode: number
+  /** true when the container was stopped by OOM */
+  oomKilled: boolean
+  health?: 'starting' | 'healthy' | 'unhealthy'
+  startedAt?: string
+  finishedAt?: string
+  /** network name → IP */
+  ips: Record<string, string>
+  /** "25/tcp" → host port */
+  ports: Record<string, number>
+}
+
+export interface ExecResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export interface ExecSession {
+  write(data: string): void
+  resize(cols: number, rows: number): Promise<void>
+  close(): void
+  onData(fn: (chunk: string) => void): void
+  onExit(fn: (code: number | null) => void): void
+}
+
+/** A Docker event that concerns the lab (containers, networks, volumes with our label). */
+export interface LabDockerEvent {
+  type: 'container' | 'network' | 'volume' | 'resync'
+  action: string
+  id: string
+  labels: Record<string, string>
+  time: number
+}
+
+export interface BuildProgress {
+  image: string
+  /** "Step 3/9" → 3 and 9 when docker says; -1 when unknown */
+  step: number
+  steps: number
+  text: string
+}
+
+export interface DockerGateway {
+  /** ping + version; never throws: failures become a status with a message */
+  status(): Promise<EngineStatus>
+  imageExists(ref: string): Promise<boolean>
+  /** build lab-images/<dir> into tag; rejects with LabError BUILD_FAILED on in-stream errors */
+  buildImage(contextDir: string, tag: string, onProgress: (p: BuildProgress) => void, signal?: AbortSignal): Promise<void>
+  /** debian:bookworm-slim: pull, else debootstrap + import; progress lines to onProgress */
+  ensureBaseImage(onProgress: (text: string) => void, signal?: AbortSignal): Promise<void>
+
+  listContainers(labId: string): Promise<ContainerInfo[]>
+  inspectContainer(nameOrId: string): Promise<ContainerInfo | undefined>
+  createContainer(spec: ContainerSpec): Promise<string>
+  startContainer(id: string): Promise<void>
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>
+  killContainer(id: string, signal?: string): Promise<void>
+  pauseContainer(id: string): Promise<void>
+  unpauseContainer(id: string): Promise<void>
+  restartContainer(id: string): Promise<void>
+  /** removes the container and its anonymous volumes */
+  removeContainer(id: string): Promise<void>
+  updateResources(id: string, r: { nanoCpus?: number; memoryBytes?: number }): Promise<void>
+
+  ensureNetwork(spec: NetworkSpec): Promise<void>
+  listNetworks(labId: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]>
+  removeNetwork(name: string): Promise<void>
+  connectNetwork(network: string, container: string, ip: string, aliases?: string[]): Promise<void>
+  disconnectNetwork(network: string, container: string): Promise<void>
+
+  ensureVolume(spec: VolumeSpec): Promise<void>
+  listVolumes(labId: string): Promise<{ name: string; labels: Record<string, string> }[]>
+  removeVolume(name: string): Promise<void>
+
+  exec(container: string, cmd: string[], opts?: { stdin?: string; user?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecResult>
+  execTty(container: string, cmd: string[], cols: number, rows: number): Promise<ExecSession>
+  logs(container: string, tail: number): Promise<string>
+  followLogs(container: string, onLine: (line: string) => void): Promise<() => void>
+  stats(container: string): Promise<{ cpuPercent: number; memoryBytes: number }>
+
+  /** lab-labelled events; reconnects with backoff and emits {type:'resync'} after a gap. Returns stop. */
+  watchEvents(labId: string, onEvent: (e: LabDockerEvent) => void, onEngine: (s: EngineStatus) => void): () => void
+}
