@@ -1,0 +1,99 @@
+// debian:bookworm-slim, which every lab image starts FROM. Present → done; else pull; else (no
+// registry, the common case here) debootstrap a minbase rootfs and `docker import` it.
+import { spawn } from 'node:child_process'
+import type Docker from 'dockerode'
+import { LabError } from '@contract/errors'
+import { bootstrapRootfs, readHostMirror } from './debootstrap.ts'
+import { AbortedError, InStreamError, followJsonStream } from './json-stream.ts'
+import { dockerMessage, isNotFound } from './errors.ts'
+
+export const BASE_IMAGE = 'debian:bookworm-slim'
+const PULL_TIMEOUT_MS = 30_000
+
+export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect()
+    return true
+  } catch (e) {
+    if (isNotFound(e)) return false
+    throw e
+  }
+}
+
+/** Try the registry once; resolve false (with the reason reported) instead of throwing. */
+async function tryPull(docker: Docker, onProgress: (t: string) => void, signal?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(PULL_TIMEOUT_MS)
+  const both = signal ? AbortSignal.any([signal, timeout]) : timeout
+  try {
+    onProgress(`pulling ${BASE_IMAGE}`)
+    const stream = (await docker.pull(BASE_IMAGE, { abortSignal: both })) as NodeJS.ReadableStream
+    let last = ''
+    await followJsonStream(
+      stream,
+      (i) => {
+        const line = [i.id, i.status].filter(Boolean).join(': ')
+        if (line && line !== last) onProgress((last = line))
+      },
+      both,
+    )
+    return true
+  } catch (e) {
+    if (signal?.aborted) throw new LabError('CANCELLED', `getting ${BASE_IMAGE} was cancelled`)
+    const why = e instanceof AbortedError || timeout.aborted ? `no answer in ${PULL_TIMEOUT_MS / 1000} s` : dockerMessage(e)
+    onProgress(`pull of ${BASE_IMAGE} failed (${why}); building it with debootstrap instead`)
+    return false
+  }
+}
+
+/** tar the rootfs (numeric owners, as `docker import` expects) and stream it into the engine. */
+async function importRootfs(docker: Docker, dir: string, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
+  const tar = spawn('tar', ['--numeric-owner', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let tarErr = ''
+  tar.stderr.on('data', (c: Buffer) => {
+    tarErr = (tarErr + c.toString()).slice(-2000)
+  })
+  const tarDone = new Promise<number | null>((res, rej) => {
+    tar.on('error', rej)
+    tar.on('close', res)
+  })
+  const [repo, tag] = BASE_IMAGE.split(':') as [string, string]
+  onProgress(`importing the root filesystem as ${BASE_IMAGE}`)
+  try {
+    const stream = (await docker.importImage(tar.stdout, {
+      repo,
+      tag,
+      // like the official image: a shell by default; the label says where it came from
+      changes: ['CMD ["bash"]', 'LABEL racklab.base=debootstrap'],
+      abortSignal: signal,
+    } as Parameters<Docker['importImage']>[1])) as NodeJS.ReadableStream
+    await followJsonStream(stream, (i) => i.status && onProgress(i.status), signal)
+  } catch (e) {
+    tar.kill('SIGTERM')
+    if (e instanceof AbortedError || signal?.aborted) throw new LabError('CANCELLED', `importing ${BASE_IMAGE} was cancelled`)
+    const msg = e instanceof InStreamError ? e.message : dockerMessage(e)
+    throw new LabError('BASE_IMAGE_FAILED', `docker import of ${BASE_IMAGE} failed: ${msg}`)
+  }
+  const code = await tarDone
+  if (code !== 0) throw new LabError('BASE_IMAGE_FAILED', `tar of the ${BASE_IMAGE} root filesystem failed (exit ${code}): ${tarErr.trim()}`)
+}
+
+export async function ensureBaseImage(docker: Docker, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
+  if (await imageExists(docker, BASE_IMAGE)) {
+    onProgress(`${BASE_IMAGE} is present`)
+    return
+  }
+  if (await tryPull(docker, onProgress, signal)) {
+    if (await imageExists(docker, BASE_IMAGE)) return
+    onProgress(`pull reported success but ${BASE_IMAGE} is absent; building it with debootstrap`)
+  }
+  const mirror = await readHostMirror()
+  const started = Date.now()
+  const rootfs = await bootstrapRootfs(mirror, onProgress, signal)
+  try {
+    await importRootfs(docker, rootfs.dir, onProgress, signal)
+  } finally {
+    await rootfs.cleanup()
+  }
+  if (!(await imageExists(docker, BASE_IMAGE))) throw new LabError('BASE_IMAGE_FAILED', `docker import finished but ${BASE_IMAGE} is not on the engine`)
+  onProgress(`${BASE_IMAGE} ready (built with debootstrap in ${Math.round((Date.now() - started) / 1000)} s)`)
+}
