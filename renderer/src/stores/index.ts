@@ -1,0 +1,20 @@
+// Binds every store to the one client; the returned function unsubscribes them all (used by tests and HMR).
+import type { RendererClient } from '../client/types'
+import { useEngineStore } from './engine'
+import { useJournalStore } from './journal'
+import { useLabStore } from './lab'
+import { useOpsStore } from './ops'
+import { useProbesStore } from './probes'
+import { all } from './when-open'
+
+export { useEngineStore, useJournalStore, useLabStore, useOpsStore, useProbesStore }
+
+export function bindStores(client: RendererClient): () => void {
+  return all([
+    useEngineStore().bind(client),
+    useLabStore().bind(client),
+    useOpsStore().bind(client),
+    useJournalStore().bind(client),
+    useProbesStore().bind(client),
+  ])
+}
