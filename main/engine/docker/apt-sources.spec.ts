@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { aptSourceFileOrder, parseDeb822Sources, parseOneLineSources, parseSourcesFile, pickMirror } from './apt-sources.ts'
+import { aptSourceFileOrder, parseDeb822Sources, parseOneLineSources, parseSourcesFile, pickMirror } from './apt-sources'
 
 const DEB822 = `Types: deb
 # http://snapshot.example.org/archive/debian/20250520T000000Z

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process'
 import type Docker from 'dockerode'
 import { LabError } from '@contract/errors'
-import { bootstrapRootfs, readHostMirror } from './debootstrap.ts'
-import { AbortedError, InStreamError, followJsonStream } from './json-stream.ts'
-import { dockerMessage, isNotFound } from './errors.ts'
+import { bootstrapRootfs, readHostMirror } from './debootstrap'
+import { AbortedError, InStreamError, followJsonStream } from './json-stream'
+import { dockerMessage, isNotFound } from './errors'
 
 export const BASE_IMAGE = 'debian:bookworm-slim'
 const PULL_TIMEOUT_MS = 30_000

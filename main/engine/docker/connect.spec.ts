@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LabError } from '@contract/errors'
-import { resolveDockerHost } from './connect.ts'
+import { resolveDockerHost } from './connect'
 
 const none = (): boolean => false
 const home = '/home/u'

@@ -6,8 +6,8 @@ import { constants } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
-import { aptSourceFileOrder, parseSourcesFile, pickMirror, type AptSource } from './apt-sources.ts'
-import { LineSplitter } from './json-stream.ts'
+import { aptSourceFileOrder, parseSourcesFile, pickMirror, type AptSource } from './apt-sources'
+import { LineSplitter } from './json-stream'
 
 export const SUITE = 'bookworm'
 const SEARCH_PATH = ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/local/bin']

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { LabError } from '@contract/errors'
-import type { DockerHost } from './connect.ts'
-import { apiVersionBelow, classifyDockerError, dockerMessage, isNotFound, isNotModified, statusFromError, tooOldError } from './errors.ts'
+import type { DockerHost } from './connect'
+import { apiVersionBelow, classifyDockerError, dockerMessage, isNotFound, isNotModified, statusFromError, tooOldError } from './errors'
 
 const unix: DockerHost = { kind: 'unix', socketPath: '/var/run/docker.sock', label: '/var/run/docker.sock' }
 const tcp: DockerHost = { kind: 'tcp', host: '10.0.0.5', port: 2375, tls: false, label: 'tcp://10.0.0.5:2375' }

@@ -2,7 +2,7 @@
 // "connect ENOENT /var/run/docker.sock" tells nobody what to do (vscode-docker#189).
 import { LabError, type ErrorCode } from '@contract/errors'
 import type { EngineState, EngineStatus } from '@contract/status'
-import type { DockerHost } from './connect.ts'
+import type { DockerHost } from './connect'
 
 export const MIN_API_VERSION = '1.41'
 

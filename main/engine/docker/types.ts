@@ -100,7 +100,14 @@ export interface DockerGateway {
   status(): Promise<EngineStatus>
   imageExists(ref: string): Promise<boolean>
   /** build lab-images/<dir> into tag; rejects with LabError BUILD_FAILED on in-stream errors */
-  buildImage(contextDir: string, tag: string, onProgress: (p: BuildProgress) => void, signal?: AbortSignal): Promise<void>
+  buildImage(
+    contextDir: string,
+    tag: string,
+    onProgress: (p: BuildProgress) => void,
+    signal?: AbortSignal,
+    /** Dockerfile ARGs, e.g. { BASE: 'racklab/base:<hash>' } */
+    buildArgs?: Record<string, string>,
+  ): Promise<void>
   /** debian:bookworm-slim: pull, else debootstrap + import; progress lines to onProgress */
   ensureBaseImage(onProgress: (text: string) => void, signal?: AbortSignal): Promise<void>
 

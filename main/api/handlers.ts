@@ -1,0 +1,41 @@
+// Contract command → engine. The only place that knows both; transports and the CLI go through the dispatcher.
+import { LabError } from '@contract/errors'
+import type { LabEngine } from '../engine/lab/lab-engine'
+import type { Consoles } from '../engine/lab/consoles'
+import { runChecks } from '../engine/probes/run-checks'
+import type { Handlers } from './dispatcher'
+
+export interface HandlerDeps {
+  lab: LabEngine
+  consoles: Consoles
+}
+
+export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
+  return {
+    'engine.status': async () => lab.engineStatus(),
+    'lab.status': async () => lab.status(),
+    'lab.topology': async () => lab.topology,
+    'lab.up': async ({ only }) => ({ opId: lab.up(only).opId }),
+    'lab.down': async ({ volumes }) => ({ opId: lab.down(volumes).opId }),
+    'op.cancel': async ({ opId }) => ({ cancelled: lab.ops.cancel(opId) }),
+    'server.control': async ({ server, op }) => lab.control(server, op),
+    'server.logs': async ({ server, tail }) => ({ text: await lab.logs(server, tail) }),
+    'lab.check': async () => {
+      const results = await runChecks(lab)
+      lab.bus.emit('probe.results', results)
+      return results
+    },
+    'lab.endpoints': async () => lab.endpoints(),
+    'actions.list': async ({ target }) => {
+      throw new LabError('NOT_FOUND', `no actions for ${target}: the hardware model is not running in this build`)
+    },
+    'actions.run': async ({ target, action }) => {
+      throw new LabError('NOT_FOUND', `cannot ${action} ${target}: the hardware model is not running in this build`)
+    },
+    'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
+    'console.open': async ({ server, cols, rows }) => ({ sessionId: await consoles.open(server, cols, rows) }),
+    'console.input': async ({ sessionId, data }) => (consoles.input(sessionId, data), null),
+    'console.resize': async ({ sessionId, cols, rows }) => (await consoles.resize(sessionId, cols, rows), null),
+    'console.close': async ({ sessionId }) => (consoles.close(sessionId), null),
+  }
+}

@@ -1,0 +1,54 @@
+// Everything one Racklab process needs, wired once: the CLI, browser mode and the Electron shell all call this.
+import { join } from 'node:path'
+import { createDockerGateway } from '../engine/docker/gateway'
+import type { DockerGateway } from '../engine/docker/types'
+import { Journal } from '../engine/journal/journal'
+import { Consoles } from '../engine/lab/consoles'
+import { LabEngine } from '../engine/lab/lab-engine'
+import { imagesDir, labStateDir } from '../engine/paths'
+import { loadTopology } from '../engine/topology/loader'
+import { createDispatcher, type Dispatch } from './dispatcher'
+import { EventBus } from './event-bus'
+import { createHandlers } from './handlers'
+
+export interface RuntimeOptions {
+  /** a topology YAML file; the embedded nyi-2007 when absent */
+  topologyFile?: string
+  labId?: string
+  gateway?: DockerGateway
+  /** follow Docker events (long-running processes); one-shot CLI commands skip it */
+  watch?: boolean
+}
+
+export interface Runtime {
+  lab: LabEngine
+  bus: EventBus
+  dispatch: Dispatch
+  consoles: Consoles
+  close(): void
+}
+
+export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
+  const loaded = await loadTopology(o.topologyFile)
+  const topology = loaded.topology
+  const labId = o.labId ?? process.env.RACKLAB_LAB ?? topology.name
+  const bus = new EventBus()
+  const stateDir = labStateDir(labId)
+  const journal = new Journal(join(stateDir, 'journal.jsonl'))
+  journal.onAppend((e) => bus.emit('journal.appended', e))
+  const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir() })
+  if (o.watch === false) await lab.initOnce()
+  else await lab.init()
+  const consoles = new Consoles(lab)
+  const dispatch = createDispatcher(createHandlers({ lab, consoles }))
+  return {
+    lab,
+    bus,
+    dispatch,
+    consoles,
+    close: () => {
+      consoles.closeAll()
+      lab.close()
+    },
+  }
+}

@@ -1,0 +1,68 @@
+// `racklab` — the lab from a terminal. Plain Node; talks to the engine through the same dispatcher as the UI.
+import { parseArgs } from 'node:util'
+import { toWireError } from '@contract/errors'
+import { EXIT_CANNOT_RUN, errorText, exitCodeFor, printJson, say } from './output'
+import { commands } from './commands/index'
+
+const USAGE = `racklab — run the FastMail.FM 2007 stack as real Docker containers
+
+usage: racklab <command> [options]
+
+  up [--only a,b] [--json]       build what is missing, start servers, wait until healthy
+  down [--volumes] [--json]      stop and remove the lab's containers (and data volumes with --volumes)
+  status [--json]                servers, states and health
+  endpoints [--json]             host ports (127.0.0.1) of the lab's public services
+  check [--json]                 run every probe (exit 0 pass, 1 fail, 2 none ran)
+  logs SERVER [--tail N] [--follow]
+  exec SERVER -- CMD [ARGS…]     run a command inside a server
+  actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
+  act TARGET ACTION [--json]     do it
+  serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+
+common options: --topology FILE (default: the embedded nyi-2007), --json
+exit codes: 0 ok, 1 not healthy / failed, 2 could not run (no engine, bad topology, bad arguments)`
+
+export async function main(argv: string[]): Promise<number> {
+  const dash = argv.indexOf('--')
+  const own = dash >= 0 ? argv.slice(0, dash) : argv
+  const rest = dash >= 0 ? argv.slice(dash + 1) : []
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: own,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        topology: { type: 'string' },
+        only: { type: 'string' },
+        volumes: { type: 'boolean', default: false },
+        tail: { type: 'string' },
+        follow: { type: 'boolean', short: 'f', default: false },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+  } catch (e) {
+    say(`racklab: ${(e as Error).message}\n\n${USAGE}`)
+    return EXIT_CANNOT_RUN
+  }
+  const [name, ...positionals] = parsed.positionals
+  if (parsed.values.help || !name) {
+    say(USAGE)
+    return name || parsed.values.help ? 0 : EXIT_CANNOT_RUN
+  }
+  const run = commands[name]
+  if (!run) {
+    say(`racklab: unknown command "${name}"\n\n${USAGE}`)
+    return EXIT_CANNOT_RUN
+  }
+  try {
+    return await run({ ...parsed.values, positionals, rest })
+  } catch (e) {
+    const err = toWireError(e)
+    if (parsed.values.json) printJson({ ok: false, error: err })
+    else say(errorText(err))
+    return exitCodeFor(err)
+  }
+}

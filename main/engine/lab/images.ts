@@ -1,0 +1,55 @@
+// Lab images: lab-images/base plus one folder per role. Each image is tagged with a hash of its build
+// context (and of the base's), so an edited Dockerfile or config is rebuilt and an unchanged one never is.
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+export interface ImageRef {
+  role: string
+  dir: string
+  tag: string
+}
+
+export function contextHash(dir: string): string {
+  const h = createHash('sha256')
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name)
+      const st = statSync(p)
+      if (st.isDirectory()) walk(p)
+      else {
+        h.update(relative(dir, p) + '\0' + (st.mode & 0o111 ? 'x' : '-') + '\0')
+        h.update(readFileSync(p))
+      }
+    }
+  }
+  walk(dir)
+  return h.digest('hex').slice(0, 12)
+}
+
+export class ImageCatalog {
+  private readonly cache = new Map<string, ImageRef | undefined>()
+
+  constructor(readonly imagesDir: string) {}
+
+  base(): ImageRef {
+    const dir = join(this.imagesDir, 'base')
+    return this.memo('base', () => ({ role: 'base', dir, tag: `racklab/base:${contextHash(dir)}` }))!
+  }
+
+  /** undefined when the role has no image folder yet */
+  role(role: string): ImageRef | undefined {
+    return this.memo(role, () => {
+      const dir = join(this.imagesDir, role)
+      if (!existsSync(join(dir, 'Dockerfile'))) return undefined
+      const baseHash = this.base().tag.split(':')[1]
+      const tag = `racklab/${role}:${createHash('sha256').update(`${baseHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}`
+      return { role, dir, tag }
+    })
+  }
+
+  private memo(key: string, make: () => ImageRef | undefined): ImageRef | undefined {
+    if (!this.cache.has(key)) this.cache.set(key, make())
+    return this.cache.get(key)
+  }
+}

@@ -1,0 +1,292 @@
+// The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
+import { join } from 'node:path'
+import { LabError } from '@contract/errors'
+import type { Endpoint, EngineStatus, LabStatus, OpDone, ServerStatus } from '@contract/status'
+import type { Topology } from '@contract/topology'
+import type { EventBus } from '../../api/event-bus'
+import type { ContainerInfo, DockerGateway } from '../docker/types'
+import { LABEL_SERVER } from '../docker/types'
+import type { Journal } from '../journal/journal'
+import { ImageCatalog } from './images'
+import { Operations, type StartedOp } from './operations'
+import { placeServers, roleSpec, type PlacedServer } from './plan'
+import { loadSecrets, type LabSecrets } from './secrets'
+import { serverStatus, type DownIntent } from './server-status'
+import { runUp } from './up'
+import { runDown } from './down'
+
+export interface LabEngineOptions {
+  gateway: DockerGateway
+  topology: Topology
+  bus: EventBus
+  journal: Journal
+  /** defaults to the topology's name */
+  labId?: string
+  /** where secrets and intents live, e.g. ~/.racklab/<labId> */
+  stateDir: string
+  imagesDir: string
+}
+
+export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
+
+export class LabEngine {
+  readonly labId: string
+  readonly topology: Topology
+  readonly servers: Map<string, PlacedServer>
+  readonly images: ImageCatalog
+  readonly ops: Operations
+  readonly secrets: LabSecrets
+  private engine: EngineStatus = { state: 'error', message: 'not checked yet', host: '' }
+  private containers = new Map<string, ContainerInfo>()
+  private builtImages = new Set<string>()
+  private readonly building = new Set<string>()
+  private readonly intents = new Map<string, DownIntent>()
+  private snapshot: LabStatus
+  private stopWatching: (() => void) | undefined
+  private refreshTimer: NodeJS.Timeout | undefined
+  private refreshing: Promise<void> | undefined
+
+  constructor(private readonly o: LabEngineOptions) {
+    this.topology = o.topology
+    this.labId = o.labId ?? o.topology.name
+    this.servers = placeServers(o.topology)
+    this.images = new ImageCatalog(o.imagesDir)
+    this.ops = new Operations(o.bus)
+    this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'))
+    this.snapshot = this.compose()
+  }
+
+  get gateway(): DockerGateway {
+    return this.o.gateway
+  }
+  get bus(): EventBus {
+    return this.o.bus
+  }
+  get journal(): Journal {
+    return this.o.journal
+  }
+
+  /** Connect to the engine, adopt whatever of this lab is running, and follow Docker events. */
+  async init(): Promise<void> {
+    this.engine = await this.gateway.status()
+    this.bus.emit('engine.changed', this.engine)
+    if (this.engine.state === 'connected') await this.refresh()
+    this.stopWatching = this.gateway.watchEvents(
+      this.labId,
+      () => this.scheduleRefresh(),
+      (s) => {
+        const changed = s.state !== this.engine.state
+        this.engine = s
+        if (changed) {
+          this.bus.emit('engine.changed', s)
+          this.journal.append({ kind: 'engine', text: `Docker engine: ${s.message}` })
+          this.scheduleRefresh()
+        }
+      },
+    )
+  }
+
+  /** Connect and adopt once, without following events (one-shot CLI commands). */
+  async initOnce(): Promise<void> {
+    this.engine = await this.gateway.status()
+    if (this.engine.state === 'connected') await this.refresh()
+  }
+
+  close(): void {
+    this.stopWatching?.()
+    clearTimeout(this.refreshTimer)
+  }
+
+  engineStatus(): EngineStatus {
+    return this.engine
+  }
+
+  status(): LabStatus {
+    return this.snapshot
+  }
+
+  serverStatus(id: string): ServerStatus {
+    const s = this.snapshot.servers.find((x) => x.id === id)
+    if (!s) throw new LabError('NOT_FOUND', `no server "${id}" in topology ${this.topology.name}`)
+    return s
+  }
+
+  requireEngine(): void {
+    if (this.engine.state !== 'connected') throw new LabError(engineCode(this.engine), this.engine.message)
+  }
+
+  /** Re-read containers and images from Docker and publish the snapshot if anything changed. */
+  async refresh(): Promise<void> {
+    if (this.refreshing) return this.refreshing
+    this.refreshing = (async () => {
+      try {
+        const list = await this.gateway.listContainers(this.labId)
+        this.containers = new Map(list.filter((c) => c.labels[LABEL_SERVER]).map((c) => [c.labels[LABEL_SERVER]!, c]))
+        await this.refreshImages()
+        this.publish()
+      } catch (e) {
+        this.engine = await this.gateway.status()
+        this.bus.emit('engine.changed', this.engine)
+        if (this.engine.state === 'connected') throw e
+      } finally {
+        this.refreshing = undefined
+      }
+    })()
+    return this.refreshing
+  }
+
+  scheduleRefresh(delayMs = 20): void {
+    clearTimeout(this.refreshTimer)
+    this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), delayMs)
+  }
+
+  markBuilding(tag: string, on: boolean): void {
+    if (on) this.building.add(tag)
+    else {
+      this.building.delete(tag)
+      this.builtImages.add(tag)
+    }
+    this.publish()
+  }
+
+  setIntent(server: string, intent: DownIntent | undefined): void {
+    if (intent) this.intents.set(server, intent)
+    else this.intents.delete(server)
+  }
+
+  container(server: string): ContainerInfo | undefined {
+    return this.containers.get(server)
+  }
+
+  roleSpecOf(server: string): ReturnType<typeof roleSpec> {
+    return roleSpec(this.topology, this.servers, server, this.secrets)
+  }
+
+  up(only?: string[], signal?: AbortSignal): StartedOp {
+    this.requireEngine()
+    for (const id of only ?? []) if (!this.servers.has(id)) throw new LabError('NOT_FOUND', `no server "${id}" in topology ${this.topology.name}`)
+    return this.ops.start('up', (op) => runUp(this, op, only), signal)
+  }
+
+  down(volumes: boolean, signal?: AbortSignal): StartedOp {
+    this.requireEngine()
+    return this.ops.start('down', (op) => runDown(this, op, volumes), signal)
+  }
+
+  async control(server: string, op: ServerOp): Promise<ServerStatus> {
+    this.requireEngine()
+    const cur = this.serverStatus(server)
+    const c = this.containers.get(server)
+    if (!c) throw new LabError('REFUSED', `${server} has no container yet: run up first${cur.imageState === 'no-image' ? ` (its role ${cur.role} is not built yet)` : ''}`)
+    const refuse = (why: string): never => {
+      throw new LabError('REFUSED', `cannot ${op} ${server}: ${why}`)
+    }
+    switch (op) {
+      case 'start':
+        if (c.running) refuse('it is already running')
+        this.setIntent(server, undefined)
+        await this.gateway.startContainer(c.id)
+        break
+      case 'stop':
+        if (!c.running) refuse('it is not running')
+        this.setIntent(server, 'stopped')
+        await this.gateway.stopContainer(c.id)
+        break
+      case 'kill':
+        if (!c.running) refuse('it is not running')
+        this.setIntent(server, 'stopped')
+        await this.gateway.killContainer(c.id)
+        break
+      case 'pause':
+        if (c.status !== 'running') refuse('it is not running')
+        await this.gateway.pauseContainer(c.id)
+        break
+      case 'unpause':
+        if (c.status !== 'paused') refuse('it is not paused')
+        await this.gateway.unpauseContainer(c.id)
+        break
+      case 'restart':
+        this.setIntent(server, undefined)
+        await this.gateway.restartContainer(c.id)
+        break
+    }
+    this.journal.append({ kind: 'action', target: `server:${server}`, text: `${op} ${server}` })
+    await this.refresh()
+    return this.serverStatus(server)
+  }
+
+  async logs(server: string, tail: number): Promise<string> {
+    this.requireEngine()
+    this.serverStatus(server)
+    const c = this.containers.get(server)
+    if (!c) throw new LabError('REFUSED', `${server} has no container yet: run up first`)
+    return this.gateway.logs(c.id, tail)
+  }
+
+  endpoints(): Endpoint[] {
+    const out: Endpoint[] = []
+    for (const [id, c] of this.containers) {
+      const spec = this.roleSpecOf(id)
+      for (const [port, service] of Object.entries(spec?.publish ?? {})) {
+        const hostPort = c.ports[port]
+        if (hostPort) out.push({ service, host: '127.0.0.1', port: hostPort, server: id })
+      }
+    }
+    return out.sort((a, b) => a.service.localeCompare(b.service) || a.server.localeCompare(b.server))
+  }
+
+  /** wait for the terminal event of an operation started here */
+  static async finished(op: StartedOp): Promise<OpDone> {
+    return op.done
+  }
+
+  private async refreshImages(): Promise<void> {
+    const tags = new Set<string>()
+    for (const p of this.servers.values()) {
+      const ref = this.images.role(p.server.role)
+      if (ref) tags.add(ref.tag)
+    }
+    const built = new Set<string>()
+    await Promise.all([...tags].map(async (t) => (await this.gateway.imageExists(t)) && built.add(t)))
+    this.builtImages = built
+  }
+
+  private publish(): void {
+    const next = this.compose()
+    if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return
+    const before = new Map(this.snapshot.servers.map((s) => [s.id, s]))
+    this.snapshot = next
+    for (const s of next.servers) {
+      const b = before.get(s.id)
+      if (b && (b.state !== s.state || b.health !== s.health))
+        this.journal.append({ kind: 'state', target: `server:${s.id}`, text: `${s.id}: ${b.state}/${b.health} → ${s.state}/${s.health}`, data: { state: s.state, health: s.health } })
+    }
+    this.bus.emit('lab.changed', next)
+  }
+
+  private compose(): LabStatus {
+    const servers: ServerStatus[] = []
+    for (const p of this.servers.values()) {
+      const ref = this.images.role(p.server.role)
+      const imageState = !ref ? 'no-image' : this.building.has(ref.tag) ? 'building' : this.builtImages.has(ref.tag) ? 'built' : 'missing'
+      servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.containers.get(p.server.id), this.intents.get(p.server.id)))
+    }
+    const op = this.ops.active()
+    return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, ...(op ? { op } : {}) }
+  }
+}
+
+function engineCode(s: EngineStatus): 'ENGINE_ABSENT' | 'ENGINE_DENIED' | 'ENGINE_STOPPED' | 'ENGINE_TOO_OLD' | 'ENGINE_ERROR' {
+  switch (s.state) {
+    case 'absent':
+      return 'ENGINE_ABSENT'
+    case 'denied':
+      return 'ENGINE_DENIED'
+    case 'stopped':
+      return 'ENGINE_STOPPED'
+    case 'too-old':
+      return 'ENGINE_TOO_OLD'
+    default:
+      return 'ENGINE_ERROR'
+  }
+}

@@ -1,0 +1,67 @@
+// Pure mapping from the topology to Docker specs: which networks, volumes and containers a lab has.
+import type { ServerUnit, Topology } from '@contract/topology'
+import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
+import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
+import { roleBuilders, type RoleSpec } from './roles'
+import type { LabSecrets } from './secrets'
+
+export interface PlacedServer {
+  server: ServerUnit
+  site: string
+  rack: string
+}
+
+export function placeServers(t: Topology): Map<string, PlacedServer> {
+  const m = new Map<string, PlacedServer>()
+  for (const site of t.sites)
+    for (const rack of site.racks) for (const u of rack.units) if (u.kind === 'server') m.set(u.id, { server: u, site: site.id, rack: rack.id })
+  return m
+}
+
+export function networkSpecs(t: Topology, labId: string): NetworkSpec[] {
+  return t.networks.map((n) => ({ name: networkName(labId, n.id), subnet: n.subnet, internal: n.internal, labels: networkLabels(labId, n.id) }))
+}
+
+/** IP of `other` as seen from `from`: its address on the first network they share */
+export function ipFrom(servers: Map<string, PlacedServer>, from: string, other: string): string {
+  const a = servers.get(from)?.server
+  const b = servers.get(other)?.server
+  if (!a || !b) throw new Error(`unknown server ${!a ? from : other}`)
+  for (const nic of a.nics) {
+    const peer = b.nics.find((n) => n.network === nic.network)
+    if (peer) return peer.ip
+  }
+  throw new Error(`${from} and ${other} share no network`)
+}
+
+export function roleSpec(t: Topology, servers: Map<string, PlacedServer>, id: string, secrets: LabSecrets): RoleSpec | undefined {
+  const placed = servers.get(id)
+  if (!placed) return undefined
+  const build = roleBuilders[placed.server.role]
+  return build?.({ topology: t, server: placed.server, secrets, ipOf: (other) => ipFrom(servers, id, other) })
+}
+
+export function volumeSpecs(labId: string, server: string, spec: RoleSpec): VolumeSpec[] {
+  return Object.keys(spec.volumes).map((purpose) => ({ name: volumeName(labId, server, purpose), labels: volumeLabels(labId, server, purpose) }))
+}
+
+export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
+  const s = placed.server
+  const volumes: Record<string, string> = {}
+  for (const [purpose, path] of Object.entries(spec.volumes)) volumes[volumeName(labId, s.id, purpose)] = path
+  const publish: Record<string, number> = {}
+  for (const port of Object.keys(spec.publish ?? {})) publish[port] = 0
+  return {
+    name: containerName(labId, s.id),
+    image,
+    hostname: s.id,
+    labels: serverLabels(labId, s.id, s.role),
+    env: { LAB_ID: labId, LAB_DOMAIN: domain, SERVER: s.id, ROLE: s.role, ...spec.env },
+    networks: s.nics.map((n) => ({ name: networkName(labId, n.network), ip: n.ip, aliases: [s.id, `${s.id}.${domain}`] })),
+    volumes,
+    ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),
+    publish,
+    ...(spec.capAdd ? { capAdd: spec.capAdd } : {}),
+    stopTimeout: spec.stopTimeout ?? 10,
+  }
+}

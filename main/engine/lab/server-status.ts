@@ -1,0 +1,53 @@
+// Pure: what a person should see for one server, from the topology, its image and its container.
+import type { Health, ImageState, ServerState, ServerStatus } from '@contract/status'
+import type { ContainerInfo } from '../docker/types'
+import type { PlacedServer } from './plan'
+
+/** Why a container is down when we (or the hardware model) put it down; otherwise a stop is a crash. */
+export type DownIntent = 'stopped' | 'powered-off'
+
+export function serverStatus(
+  p: PlacedServer,
+  image: string,
+  imageState: ImageState,
+  c: ContainerInfo | undefined,
+  intent: DownIntent | undefined,
+): ServerStatus {
+  const base = { id: p.server.id, role: p.server.role, site: p.site, rack: p.rack, model: p.server.model, image, imageState }
+  const ips = Object.fromEntries(p.server.nics.map((n) => [n.network, n.ip]))
+  if (!c) {
+    const detail = imageState === 'no-image' ? `role ${p.server.role} is not built yet` : 'not created (run up)'
+    return { ...base, state: intent === 'powered-off' ? 'powered-off' : 'absent', health: 'unknown', detail, ips }
+  }
+  const state = containerState(c, intent)
+  const health: Health = state === 'running' ? (c.health ?? 'healthy') : 'unknown'
+  const s: ServerStatus = { ...base, state, health, containerId: c.id, ips }
+  if (!c.running && c.status === 'exited') s.exitCode = c.exitCode
+  const detail = describe(state, c)
+  if (detail) s.detail = detail
+  return s
+}
+
+function containerState(c: ContainerInfo, intent: DownIntent | undefined): ServerState {
+  switch (c.status) {
+    case 'running':
+      return 'running'
+    case 'paused':
+      return 'paused'
+    case 'restarting':
+      return 'restarting'
+    case 'created':
+      return 'created'
+    default:
+      // exited/dead: ours if we asked for it, a crash if it happened on its own
+      return intent ?? (c.exitCode === 0 && !c.oomKilled ? 'stopped' : 'crashed')
+  }
+}
+
+function describe(state: ServerState, c: ContainerInfo): string | undefined {
+  if (state === 'crashed') return c.oomKilled ? 'killed by the out-of-memory killer' : `exited on its own with code ${c.exitCode}`
+  if (state === 'running' && c.health === 'unhealthy') return 'its health check fails'
+  if (state === 'running' && c.health === 'starting') return 'starting up'
+  if (state === 'powered-off') return 'no power'
+  return undefined
+}

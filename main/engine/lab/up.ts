@@ -1,0 +1,84 @@
+// `up`: build what is missing, create networks and volumes, start servers wave by wave (parallel inside a wave)
+// and wait for each wave to be healthy before the next. Idempotent: running servers are left alone.
+import { LabError } from '@contract/errors'
+import type { LabEngine } from './lab-engine'
+import type { Op } from './operations'
+import { containerSpec, networkSpecs, volumeSpecs } from './plan'
+import { startOrder } from '../topology/queries'
+import { afterHealthy } from './role-hooks'
+import { waitHealthy } from './wait-healthy'
+
+export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<void> {
+  const roleOf = (id: string): string => lab.servers.get(id)!.server.role
+  const waves = startOrder(lab.topology, only)
+  const noImage = waves.flat().filter((id) => !lab.images.role(roleOf(id)))
+  const refused = (only ?? []).filter((id) => noImage.includes(id))
+  if (refused.length) throw new LabError('REFUSED', `not built yet: ${refused.map((id) => `${id} (role ${roleOf(id)})`).join(', ')} — these roles have no image in lab-images/ yet`)
+  const runWaves = waves.map((w) => w.filter((id) => !noImage.includes(id))).filter((w) => w.length > 0)
+  const ids = runWaves.flat()
+  if (ids.length === 0) throw new LabError('REFUSED', 'nothing to start: no server of this topology has a built role yet')
+  lab.journal.append({ kind: 'op', text: `up: ${ids.join(', ')}${noImage.length ? ` (not built yet: ${noImage.join(', ')})` : ''}` })
+
+  op.progress({ phase: 'base', current: 0, max: 1, text: 'base image debian:bookworm-slim' })
+  await lab.gateway.ensureBaseImage((text) => op.progress({ phase: 'base', current: 0, max: 1, text }), op.signal)
+  op.checkpoint()
+
+  const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
+  const unique = [...new Map(refs.map((r) => [r.tag, r])).values()]
+  for (const [i, ref] of unique.entries()) {
+    op.checkpoint()
+    if (await lab.gateway.imageExists(ref.tag)) continue
+    lab.markBuilding(ref.tag, true)
+    try {
+      await lab.gateway.buildImage(
+        ref.dir,
+        ref.tag,
+        (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.step > 0 ? `step ${p.step}/${p.steps} ` : ''}${p.text}` }),
+        op.signal,
+        ref.role === 'base' ? {} : { BASE: lab.images.base().tag },
+      )
+    } finally {
+      lab.markBuilding(ref.tag, false)
+    }
+    lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
+  }
+
+  const nets = new Set(ids.flatMap((id) => lab.servers.get(id)!.server.nics.map((n) => n.network)))
+  const netSpecs = networkSpecs(lab.topology, lab.labId).filter((n) => nets.has(n.labels['racklab.network']!))
+  for (const [i, n] of netSpecs.entries()) {
+    op.progress({ phase: 'network', current: i, max: netSpecs.length, text: `network ${n.name} ${n.subnet}${n.internal ? ' (internal)' : ''}` })
+    await lab.gateway.ensureNetwork(n)
+  }
+  const specs = new Map(ids.map((id) => [id, lab.roleSpecOf(id)!]))
+  for (const [id, spec] of specs) for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
+
+  await lab.refresh()
+  let started = 0
+  for (const wave of runWaves) {
+    op.checkpoint()
+    await Promise.all(
+      wave.map(async (id) => {
+        const placed = lab.servers.get(id)!
+        const tag = lab.images.role(placed.server.role)!.tag
+        op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
+        let c = lab.container(id)
+        if (c && c.image !== tag) {
+          // built from an older image: recreate; its data volumes survive
+          await lab.gateway.removeContainer(c.id)
+          c = undefined
+        }
+        const cid = c?.id ?? (await lab.gateway.createContainer(containerSpec(lab.labId, placed, specs.get(id)!, tag, lab.topology.domain)))
+        lab.setIntent(id, undefined)
+        if (!c?.running) await lab.gateway.startContainer(cid)
+        op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
+        await waitHealthy(lab.gateway, cid, id, op.signal)
+        await afterHealthy[placed.server.role]?.(lab, id)
+        started++
+        op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
+      }),
+    )
+  }
+  await lab.refresh()
+  op.progress({ phase: 'done', current: ids.length, max: ids.length, text: `${ids.length} servers healthy` })
+  lab.journal.append({ kind: 'op', text: `up: ${ids.length} servers healthy` })
+}
