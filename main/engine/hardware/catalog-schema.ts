@@ -10,7 +10,7 @@ const watts = z.number().nonnegative()
 const seconds = z.number().nonnegative()
 const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([lo, hi]) => lo <= hi, 'a [low, high] pair with low ≤ high')
 
-export const RaidLevels = ['raid0', 'raid1', 'raid5', 'raid6', 'raid10', 'raidz', 'jbod'] as const
+export const RaidLevels = ['raid0', 'raid1', 'raid3', 'raid5', 'raid6', 'raid10', 'raidz', 'jbod'] as const
 
 const size = z.strictObject({ u: z.number().int().nonnegative(), source })
 
