@@ -2,8 +2,8 @@
 // The image is shared by everyone on this engine, so this test never deletes it.
 import Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
-import { BASE_IMAGE, ensureBaseImage, imageExists } from '../../main/engine/docker/base-image.ts'
-import { readHostMirror } from '../../main/engine/docker/debootstrap.ts'
+import { BASE_IMAGE, ensureBaseImage, imageExists } from '../../main/engine/docker/base-image'
+import { readHostMirror } from '../../main/engine/docker/debootstrap'
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' })
 

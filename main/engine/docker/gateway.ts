@@ -1,0 +1,215 @@
+// DockerGateway on dockerode: the only module that talks to Docker. Every failure leaves as a
+// LabError (engine codes from errors.ts); only objects labelled racklab.lab=<labId> are listed.
+import type Docker from 'dockerode'
+import { LabError } from '@contract/errors'
+import type { EngineStatus } from '@contract/status'
+import { ensureBaseImage, imageExists } from './base-image'
+import { buildContext } from './build'
+import { connectDocker, type DockerHost } from './connect'
+import { endpointConfig, toContainerInfo, toCreateOptions } from './container-spec'
+import { apiVersionBelow, classifyDockerError, isNotFound, isNotModified, statusFromError, tooOldError } from './errors'
+import { watchLabEvents } from './events'
+import { openTtyExec, runExec } from './exec'
+import { followLogLines, readLogs } from './logs'
+import { readStats } from './stats'
+import { LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
+
+const STATUS_TIMEOUT_MS = 5_000
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error(`no answer in ${ms} ms`), { code: 'ETIMEDOUT' })), ms)
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e)),
+    )
+  })
+}
+
+const labFilter = (labId: string): { label: string[] } => ({ label: [`${LABEL_LAB}=${labId}`] })
+
+export interface GatewayOptions {
+  docker?: Docker
+  host?: DockerHost
+}
+
+export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { readonly host: DockerHost } {
+  const connected = o.docker && o.host ? { docker: o.docker, host: o.host } : connectDocker()
+  const { docker, host } = connected
+
+  /** Run a Docker call; connection failures and HTTP errors become LabErrors. */
+  const call = async <T>(f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f()
+    } catch (e) {
+      throw classifyDockerError(e, host)
+    }
+  }
+  /** Like call, but a 304 (already in that state) counts as success. */
+  const idempotent = (f: () => Promise<unknown>): Promise<void> =>
+    call(async () => {
+      try {
+        await f()
+      } catch (e) {
+        if (!isNotModified(e)) throw e
+      }
+    })
+  const c = (id: string): Docker.Container => docker.getContainer(id)
+
+  const status = async (): Promise<EngineStatus> => {
+    try {
+      await withTimeout(docker.ping(), STATUS_TIMEOUT_MS)
+      const v = await withTimeout(docker.version(), STATUS_TIMEOUT_MS)
+      if (apiVersionBelow(v.ApiVersion)) return { ...statusFromError(tooOldError(v.Version, v.ApiVersion, host), host), version: v.Version, apiVersion: v.ApiVersion }
+      return { state: 'connected', message: `Docker ${v.Version} (API ${v.ApiVersion}) at ${host.label}`, host: host.label, version: v.Version, apiVersion: v.ApiVersion }
+    } catch (e) {
+      return statusFromError(e, host)
+    }
+  }
+
+  const inspectContainer = async (id: string): Promise<ContainerInfo | undefined> =>
+    call(async () => {
+      try {
+        return toContainerInfo(await c(id).inspect())
+      } catch (e) {
+        if (isNotFound(e)) return undefined
+        throw e
+      }
+    })
+
+  const gateway: DockerGateway & { readonly host: DockerHost } = {
+    host,
+    status,
+    imageExists: (ref) => call(() => imageExists(docker, ref)),
+    buildImage: (dir, tag, onProgress, signal) => call(() => buildContext(docker, dir, tag, onProgress, signal)),
+    ensureBaseImage: (onProgress, signal) => call(() => ensureBaseImage(docker, onProgress, signal)),
+
+    listContainers: (labId) =>
+      call(async () => {
+        const list = await docker.listContainers({ all: true, filters: labFilter(labId) })
+        const infos = await Promise.all(list.map((x) => inspectContainer(x.Id)))
+        // a container removed between list and inspect is simply gone
+        return infos.filter((i): i is ContainerInfo => i !== undefined)
+      }),
+    inspectContainer,
+    createContainer: (spec) =>
+      call(async () => {
+        const created = await docker.createContainer(toCreateOptions(spec))
+        try {
+          for (const n of spec.networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: created.id, EndpointConfig: endpointConfig(n.ip, n.aliases) })
+        } catch (e) {
+          // half-wired containers would start with missing cables; remove it and say why
+          await created.remove({ force: true, v: true }).catch(() => undefined)
+          throw e
+        }
+        return created.id
+      }),
+    startContainer: (id) => idempotent(() => c(id).start()),
+    stopContainer: (id, t) => idempotent(() => c(id).stop(t === undefined ? {} : { t })),
+    killContainer: (id, signal) => call(() => c(id).kill(signal ? { signal } : {})),
+    pauseContainer: (id) => call(() => c(id).pause()),
+    unpauseContainer: (id) => call(() => c(id).unpause()),
+    restartContainer: (id) => call(() => c(id).restart()),
+    removeContainer: (id) =>
+      call(async () => {
+        try {
+          await c(id).remove({ force: true, v: true })
+        } catch (e) {
+          if (!isNotFound(e)) throw e
+        }
+      }),
+    updateResources: (id, r) =>
+      call(async () => {
+        const u: Record<string, number> = {}
+        if (r.nanoCpus !== undefined) u.NanoCpus = r.nanoCpus
+        // Memory alone fails when it exceeds the existing swap limit; -1 = unlimited swap
+        if (r.memoryBytes !== undefined) Object.assign(u, { Memory: r.memoryBytes, MemorySwap: -1 })
+        await c(id).update(u)
+      }),
+
+    ensureNetwork: (spec) =>
+      call(async () => {
+        const existing = await docker.listNetworks({ filters: { name: [spec.name] } })
+        const same = existing.find((n) => n.Name === spec.name)
+        if (same) {
+          if (same.Labels?.[LABEL_LAB] !== spec.labels[LABEL_LAB])
+            throw new LabError('REFUSED', `A Docker network named ${spec.name} exists but does not belong to this lab; remove or rename it.`)
+          return
+        }
+        await docker.createNetwork({
+          Name: spec.name,
+          Driver: 'bridge',
+          Internal: spec.internal,
+          CheckDuplicate: true,
+          Labels: spec.labels,
+          IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet }] },
+        })
+      }),
+    listNetworks: (labId) =>
+      call(async () => (await docker.listNetworks({ filters: labFilter(labId) })).map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }))),
+    removeNetwork: (name) =>
+      call(async () => {
+        try {
+          await docker.getNetwork(name).remove()
+        } catch (e) {
+          if (!isNotFound(e)) throw e
+        }
+      }),
+    connectNetwork: (network, container, ip, aliases) => call(() => docker.getNetwork(network).connect({ Container: container, EndpointConfig: endpointConfig(ip, aliases) })),
+    disconnectNetwork: (network, container) => call(() => docker.getNetwork(network).disconnect({ Container: container, Force: true })),
+
+    ensureVolume: (spec) =>
+      call(async () => {
+        try {
+          const v = await docker.getVolume(spec.name).inspect()
+          if (v.Labels?.[LABEL_LAB] !== spec.labels[LABEL_LAB])
+            throw new LabError('REFUSED', `A Docker volume named ${spec.name} exists but does not belong to this lab; remove or rename it.`)
+        } catch (e) {
+          if (!isNotFound(e)) throw e
+          await docker.createVolume({ Name: spec.name, Labels: spec.labels })
+        }
+      }),
+    listVolumes: (labId) =>
+      call(async () => ((await docker.listVolumes({ filters: labFilter(labId) })).Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }))),
+    removeVolume: (name) =>
+      call(async () => {
+        try {
+          await docker.getVolume(name).remove()
+        } catch (e) {
+          if (!isNotFound(e)) throw e
+        }
+      }),
+
+    exec: (container, cmd, opts) => call(() => runExec(docker, container, cmd, opts)),
+    execTty: (container, cmd, cols, rows) => call(() => openTtyExec(docker, container, cmd, cols, rows)),
+    logs: (container, tail) => call(() => readLogs(docker, container, tail)),
+    followLogs: (container, onLine) => call(() => followLogLines(docker, container, onLine)),
+    stats: (container) => call(() => readStats(docker, container)),
+
+    watchEvents: (labId, onEvent, onEngine) =>
+      watchLabEvents(
+        {
+          docker,
+          status,
+          listOwned: async (id) => {
+            const owned = new Map<string, Record<string, string>>()
+            for (const n of await gateway.listNetworks(id)) owned.set(n.id, n.labels)
+            for (const v of await gateway.listVolumes(id)) owned.set(v.name, v.labels)
+            return owned
+          },
+          labelsOf: async (type, id) => {
+            try {
+              const i = type === 'network' ? await docker.getNetwork(id).inspect() : await docker.getVolume(id).inspect()
+              return (i as { Labels?: Record<string, string> }).Labels ?? {}
+            } catch {
+              return undefined
+            }
+          },
+        },
+        labId,
+        onEvent,
+        onEngine,
+      ),
+  }
+  return gateway
+}
