@@ -6,10 +6,14 @@ import { fileURLToPath } from 'node:url'
 
 let cached: string | undefined
 
-/** Absolute path of the `resources` directory; RACKLAB_RESOURCES overrides (packaged apps, tests). */
+/**
+ * Absolute path of the `resources` directory. RACKLAB_RESOURCES overrides it; RACKLAB_ROOT (the app
+ * folder, see engine/paths.ts) means <root>/resources.
+ */
 export function resourcesDir(): string {
   const override = process.env.RACKLAB_RESOURCES
   if (override) return resolve(override)
+  if (process.env.RACKLAB_ROOT) return resolve(process.env.RACKLAB_ROOT, 'resources')
   if (cached) return cached
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 8; i++) {
