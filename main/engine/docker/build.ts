@@ -19,7 +19,14 @@ async function contextFiles(dir: string): Promise<string[]> {
   return entries.filter((e) => !e.isDirectory()).map((e) => relative(dir, join(e.parentPath, e.name)))
 }
 
-export async function buildContext(docker: Docker, contextDir: string, tag: string, onProgress: (p: BuildProgress) => void, signal?: AbortSignal): Promise<void> {
+export async function buildContext(
+  docker: Docker,
+  contextDir: string,
+  tag: string,
+  onProgress: (p: BuildProgress) => void,
+  signal?: AbortSignal,
+  buildArgs?: Record<string, string>,
+): Promise<void> {
   let src: string[]
   try {
     src = await contextFiles(contextDir)
@@ -32,7 +39,9 @@ export async function buildContext(docker: Docker, contextDir: string, tag: stri
   const tail: string[] = []
   try {
     // version '1' = legacy builder; rm/forcerm drop intermediate containers even on failure
-    const stream = (await docker.buildImage({ context: contextDir, src }, { t: tag, rm: true, forcerm: true, version: '1', abortSignal: signal } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream
+    const opts: Docker.ImageBuildOptions = { t: tag, rm: true, forcerm: true, version: '1', abortSignal: signal }
+    if (buildArgs && Object.keys(buildArgs).length) opts.buildargs = buildArgs
+    const stream = (await docker.buildImage({ context: contextDir, src }, opts)) as NodeJS.ReadableStream
     await followJsonStream(
       stream,
       (item) => {

@@ -81,7 +81,7 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     host,
     status,
     imageExists: (ref) => call(() => imageExists(docker, ref)),
-    buildImage: (dir, tag, onProgress, signal) => call(() => buildContext(docker, dir, tag, onProgress, signal)),
+    buildImage: (dir, tag, onProgress, signal, buildArgs) => call(() => buildContext(docker, dir, tag, onProgress, signal, buildArgs)),
     ensureBaseImage: (onProgress, signal) => call(() => ensureBaseImage(docker, onProgress, signal)),
 
     listContainers: (labId) =>
