@@ -47,6 +47,8 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
   wss.on('connection', (ws) => {
     alive.set(ws, true)
     ws.on('pong', () => alive.set(ws, true))
+    // oversize or malformed frames: ws closes the connection itself (1009/1002); don't crash the server
+    ws.on('error', () => ws.terminate())
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(1003, 'text frames only')
       let msg: CallMsg
