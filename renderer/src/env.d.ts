@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 // The bridge the Electron preload exposes; absent in a browser, which is how createClient() tells the modes apart.
 import type { RacklabBridge } from './client/bridge-client'
 
