@@ -6,10 +6,11 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import type { Topology } from '@contract/topology'
 import { LabError } from '@contract/errors'
 import { LineCounter, parseDocument } from 'yaml'
-import { problem, ProblemList, topologyError, type FieldPath, type Position } from './problems.ts'
+import { ProblemList, topologyError, type FieldPath, type Position } from './problems.ts'
 import { bundledTopologyPath } from './resources-dir.ts'
 import { validateRefs, type RefCheckOptions } from './validate-refs.ts'
 import { makeLocator } from './yaml-locate.ts'
+import { yamlProblems } from './yaml-syntax.ts'
 import { checkSchema } from './zod-problems.ts'
 
 export { resourcesDir, bundledTopologyPath, DEFAULT_TOPOLOGY } from './resources-dir.ts'
@@ -31,12 +32,10 @@ export function parseTopology(text: string, fileName: string, opts: LoadOptions 
   const lines = new LineCounter()
   // prettyErrors off: we format positions ourselves, without yaml's code frame in the message
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
-  if (doc.errors.length > 0) {
-    const list = doc.errors.map((e) => {
-      const { line, col } = lines.linePos(e.pos[0])
-      return problem(fileName, { line, column: col }, '(yaml)', `YAML syntax: ${e.message}`)
-    })
-    throw topologyError(fileName, list)
+  const syntax = yamlProblems(text, fileName, doc, lines)
+  if (syntax.problems.length > 0) {
+    const note = syntax.more > 0 ? `(and ${syntax.more} more YAML errors after these, most likely caused by the first)` : undefined
+    throw topologyError(fileName, syntax.problems, note)
   }
 
   const locate = makeLocator(doc, lines)

@@ -4,6 +4,8 @@ import type { Role, ServerUnit, Topology } from '@contract/topology'
 import type { FieldPath, ProblemList } from './problems.ts'
 import { describeUnit, type Placed, type TopologyIndex } from './topology-index.ts'
 
+const article = (word: string): string => (/^[aeio]/.test(word) ? 'an' : 'a')
+
 type Lookup = { ok: true; server: ServerUnit } | { ok: false; why: string }
 
 function findServer(index: TopologyIndex, id: string, role?: Role): Lookup {
@@ -11,7 +13,7 @@ function findServer(index: TopologyIndex, id: string, role?: Role): Lookup {
   if (!found) return { ok: false, why: `unknown server "${id}"` }
   const u = found.item
   if (u.kind !== 'server') return { ok: false, why: `"${id}" is a ${u.kind}, not a server` }
-  if (role && u.role !== role) return { ok: false, why: `"${id}" is a ${u.role} server, not ${role === 'imap' ? 'an' : 'a'} ${role} server` }
+  if (role && u.role !== role) return { ok: false, why: `"${id}" is ${article(u.role)} ${u.role} server, not ${article(role)} ${role} server` }
   return { ok: true, server: u }
 }
 
@@ -46,7 +48,7 @@ export function checkRoles(t: Topology, index: TopologyIndex, list: ProblemList)
       if (s.replicaOf === s.id) list.add(p, `${s.id} cannot be a replica of itself`)
       else {
         const r = findServer(index, s.replicaOf, s.role)
-        if (!r.ok) list.add(p, `${r.why}: a ${s.role} server replicates from another ${s.role} server`)
+        if (!r.ok) list.add(p, `${r.why}: ${article(s.role)} ${s.role} server replicates from another ${s.role} server`)
       }
     }
     const seen = new Set<string>()
