@@ -1,0 +1,34 @@
+// Mounts a component into a jsdom div with its own Pinia (no @vue/test-utils in this project).
+import { createPinia, setActivePinia } from 'pinia'
+import { createApp, h } from 'vue'
+import type { Component } from 'vue'
+import type { RendererClient } from '../client/types'
+import { bindStores } from '../stores'
+
+export interface Mounted {
+  el: HTMLElement
+  unmount(): void
+  $(sel: string): HTMLElement | null
+  $$(sel: string): HTMLElement[]
+}
+
+export function mountWith(component: Component, client: RendererClient, props: Record<string, unknown> = {}): Mounted {
+  const pinia = createPinia()
+  setActivePinia(pinia)
+  const unbind = bindStores(client)
+  const el = document.createElement('div')
+  document.body.append(el)
+  const app = createApp({ render: () => h(component, props) })
+  app.use(pinia)
+  app.mount(el)
+  return {
+    el,
+    unmount() {
+      app.unmount()
+      unbind()
+      el.remove()
+    },
+    $: (sel) => el.querySelector<HTMLElement>(sel),
+    $$: (sel) => [...el.querySelectorAll<HTMLElement>(sel)],
+  }
+}
