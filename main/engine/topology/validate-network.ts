@@ -67,7 +67,7 @@ export function checkNetworks(t: Topology, index: TopologyIndex, list: ProblemLi
       if (!sw) return list.add([...np, 'switch'], `unknown switch "${nic.switch}"`)
       if (sw.item.kind !== 'switch') return list.add([...np, 'switch'], `"${nic.switch}" is a ${sw.item.kind}, not a switch`)
       if (sw.site !== site) return list.add([...np, 'switch'], `switch ${nic.switch} is in site ${sw.site.id}, but ${u.id} is in site ${site.id}`)
-      if (sw.item.network !== nic.network) {
+      if (sw.item.network !== nic.network && netIds.includes(nic.network)) {
         list.add([...np, 'switch'], `switch ${nic.switch} carries network ${sw.item.network}, but this NIC is on ${nic.network}`)
       }
       if (nic.port > sw.item.ports) return list.add([...np, 'port'], `switch ${nic.switch} has ports 1-${sw.item.ports}, not ${nic.port}`)

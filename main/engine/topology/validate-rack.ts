@@ -42,16 +42,15 @@ function checkSpace(rackUnits: Placed<Unit>[], list: ProblemList, unitHeight: Un
     }
     const lo = u.u
     const hi = u.u + h - 1
+    const span = (a: number, b: number): string => (a === b ? `U${a}` : `U${a}-U${b}`)
     if (hi > rack.height) {
-      list.add([...path, 'u'], `a ${h}U ${u.model} at u ${lo} would occupy U${lo}-U${hi}, above the top of the ${rack.height}U rack ${rack.id}`)
+      list.add([...path, 'u'], `a ${h}U ${u.model} at u ${lo} would occupy ${span(lo, hi)}, above the top of the ${rack.height}U rack ${rack.id}`)
       continue
     }
-    const clash = placed.find((p) => p.lo <= hi && lo <= p.hi)
-    if (clash) {
-      const a = Math.max(lo, clash.lo)
-      const b = Math.min(hi, clash.hi)
-      const span = a === b ? `U${a}` : `U${a}-U${b}`
-      list.add([...path, 'u'], `${u.id} (U${lo}-U${hi}) overlaps ${clash.unit.id} (U${clash.lo}-U${clash.hi}) at ${span}`)
+    const clashes = placed.filter((p) => p.lo <= hi && lo <= p.hi)
+    if (clashes.length > 0) {
+      const what = clashes.map((c) => `${c.unit.id} (${span(c.lo, c.hi)}) at ${span(Math.max(lo, c.lo), Math.min(hi, c.hi))}`)
+      list.add([...path, 'u'], `${u.id} (${span(lo, hi)}) overlaps ${what.join(' and ')}`)
     }
     placed.push({ unit: u, lo, hi })
   }

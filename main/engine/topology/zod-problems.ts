@@ -34,10 +34,14 @@ function valueAt(data: unknown, path: FieldPath): unknown {
   return v
 }
 
-/** Numeric range messages need to know whether the field is an integer; only the error map sees the schema. */
+/** Messages that need the schema (is this number an integer?) are made here; only the error map sees it. */
 const errorMap: z.core.$ZodErrorMap = (iss) => {
-  if ((iss.code !== 'too_small' && iss.code !== 'too_big') || iss.origin !== 'number') return undefined
   const int = iss.schema instanceof z.ZodNumber && iss.schema.isInt === true
+  if (iss.code === 'invalid_type') {
+    const want = iss.expected === 'number' && int ? typeNames.int : (typeNames[iss.expected] ?? iss.expected)
+    return iss.input === undefined ? `missing (required: ${want})` : `expected ${want}, got ${show(iss.input)}`
+  }
+  if ((iss.code !== 'too_small' && iss.code !== 'too_big') || iss.origin !== 'number') return undefined
   const kind = int ? 'integer' : 'number'
   const got = `got ${show(iss.input)}`
   if (iss.code === 'too_small') {
@@ -96,11 +100,9 @@ function report(list: ProblemList, issue: Issue, data: unknown): void {
   const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
   const input = valueAt(data, path)
   switch (issue.code) {
-    case 'invalid_type': {
-      const want = typeNames[issue.expected] ?? issue.expected
-      list.add(path, input === undefined ? `missing (required: ${want})` : `expected ${want}, got ${show(input)}`)
+    case 'invalid_type':
+      list.add(path, issue.message)
       return
-    }
     case 'unrecognized_keys': {
       const allowed = fieldsAt(path, data)
       for (const key of issue.keys) {
