@@ -2,7 +2,7 @@
 import { createBridgeClient } from './bridge-client'
 import type { RacklabBridge } from './bridge-client'
 import type { RendererClient } from './types'
-import { createWsClient, wsUrlFor } from './ws-client'
+import { createWsClient, tokenFrom, wsUrlFor } from './ws-client'
 
 export { ClientError, describeError, toClientError } from './client-error'
 export type { ClientErrorCode } from './client-error'
@@ -15,5 +15,8 @@ interface BootEnv {
 
 export function createClient(env: BootEnv = window): RendererClient {
   if (env.racklab) return createBridgeClient(env.racklab)
-  return createWsClient({ url: wsUrlFor(env.location) })
+  const hint = tokenFrom(env.location) === null
+    ? 'the page address has no ?token=; open the URL that racklab serve printed'
+    : 'is racklab serve running, and is this the URL it printed last?'
+  return createWsClient({ url: wsUrlFor(env.location), hint })
 }

@@ -119,6 +119,12 @@ describe('ws client', () => {
     expect(states.slice(0, 3)).toEqual(['open', 'closed', 'connecting'])
   })
 
+  it('explains a refused first connection with the hint it was given', () => {
+    const client = createWsClient({ url: 'ws://127.0.0.1:7070/ws', WebSocket: FakeSocket, hint: 'the page address has no ?token=' })
+    last().serverClose(1006, '')
+    expect(client.connection.reason).toBe('could not connect to ws://127.0.0.1:7070/ws — the page address has no ?token=')
+  })
+
   it('resets the backoff after a successful open and keeps the server close reason', () => {
     const client = start()
     last().serverClose(1008, 'bad token')

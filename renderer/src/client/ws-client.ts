@@ -24,6 +24,8 @@ export interface WsClientOptions {
   /** first and largest reconnect delay in ms */
   minDelay?: number
   maxDelay?: number
+  /** added to "could not connect": the browser never sees why an upgrade was refused (e.g. 401 bad token) */
+  hint?: string
 }
 
 const OPEN = 1
@@ -120,7 +122,7 @@ export function createWsClient(opts: WsClientOptions): RendererClient & { readon
     ws.onclose = (ev) => {
       if (socket !== ws) return
       socket = null
-      const reason = ev.reason || (connection.state === 'open' ? 'connection lost' : `could not connect to ${opts.url.replace(/\?.*$/, '')}`)
+      const reason = ev.reason || (connection.state === 'open' ? 'connection lost' : `could not connect to ${opts.url.replace(/\?.*$/, '')} — ${opts.hint ?? 'is racklab serve running?'}`)
       failAll(`the connection to racklab serve closed (${reason})`)
       setConnection({ state: 'closed', reason })
       if (!stopped) {
