@@ -83,6 +83,7 @@ export function watchLabEvents(deps: EventDeps, labId: string, onEvent: (e: LabD
   const open = async (reopened: boolean): Promise<void> => {
     if (stopped) return
     const s = await deps.status()
+    if (stopped) return
     report(s)
     if (s.state !== 'connected') return retry()
     try {
