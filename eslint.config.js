@@ -10,7 +10,7 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.vue'],
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.config.ts', '*.config.js'] },
+        projectService: true,
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.vue'],
         parser: tseslint.parser,

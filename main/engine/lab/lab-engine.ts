@@ -9,7 +9,9 @@ import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
 import { ImageCatalog } from './images'
 import { Operations, type StartedOp } from './operations'
-import { placeServers, roleSpec, type PlacedServer } from './plan'
+import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
+import type { HookContext } from '../roles/index'
+import { containerName } from './naming'
 import { loadSecrets, type LabSecrets } from './secrets'
 import { serverStatus, type DownIntent } from './server-status'
 import { runUp } from './up'
@@ -159,7 +161,12 @@ export class LabEngine {
   }
 
   roleSpecOf(server: string): ReturnType<typeof roleSpec> {
-    return roleSpec(this.topology, this.servers, server, this.secrets)
+    return roleSpec(this.topology, this.servers, server, this.secrets, this.labId)
+  }
+
+  hookContext(server: string): HookContext {
+    const c = roleContext(this.topology, this.servers, server, this.secrets, this.labId)
+    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
   }
 
   up(only?: string[], signal?: AbortSignal): StartedOp {

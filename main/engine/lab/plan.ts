@@ -2,7 +2,7 @@
 import type { ServerUnit, Topology } from '@contract/topology'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
-import { roleBuilders, type RoleSpec } from './roles'
+import { roles, type RoleContext, type RoleSpec } from '../roles/index'
 import type { LabSecrets } from './secrets'
 
 export interface PlacedServer {
@@ -34,11 +34,17 @@ export function ipFrom(servers: Map<string, PlacedServer>, from: string, other: 
   throw new Error(`${from} and ${other} share no network`)
 }
 
-export function roleSpec(t: Topology, servers: Map<string, PlacedServer>, id: string, secrets: LabSecrets): RoleSpec | undefined {
+export function roleContext(t: Topology, servers: Map<string, PlacedServer>, id: string, secrets: LabSecrets, labId: string): RoleContext {
+  const placed = servers.get(id)
+  if (!placed) throw new Error(`unknown server ${id}`)
+  const serversOf = (role: ServerUnit['role']): string[] => [...servers.values()].filter((p) => p.server.role === role).map((p) => p.server.id)
+  return { topology: t, server: placed.server, secrets, labId, ipOf: (other) => ipFrom(servers, id, other), serversOf }
+}
+
+export function roleSpec(t: Topology, servers: Map<string, PlacedServer>, id: string, secrets: LabSecrets, labId: string): RoleSpec | undefined {
   const placed = servers.get(id)
   if (!placed) return undefined
-  const build = roleBuilders[placed.server.role]
-  return build?.({ topology: t, server: placed.server, secrets, ipOf: (other) => ipFrom(servers, id, other) })
+  return roles[placed.server.role]?.spec(roleContext(t, servers, id, secrets, labId))
 }
 
 export function volumeSpecs(labId: string, server: string, spec: RoleSpec): VolumeSpec[] {
@@ -62,6 +68,7 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
     ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),
     publish,
     ...(spec.capAdd ? { capAdd: spec.capAdd } : {}),
+    ...(spec.dns ? { dns: spec.dns } : {}),
     stopTimeout: spec.stopTimeout ?? 10,
   }
 }

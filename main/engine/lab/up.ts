@@ -5,7 +5,7 @@ import type { LabEngine } from './lab-engine'
 import type { Op } from './operations'
 import { containerSpec, networkSpecs, volumeSpecs } from './plan'
 import { startOrder } from '../topology/queries'
-import { afterHealthy } from './role-hooks'
+import { roles } from '../roles/index'
 import { waitHealthy } from './wait-healthy'
 
 export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<void> {
@@ -72,7 +72,7 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
         if (!c?.running) await lab.gateway.startContainer(cid)
         op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
         await waitHealthy(lab.gateway, cid, id, op.signal)
-        await afterHealthy[placed.server.role]?.(lab, id)
+        await roles[placed.server.role]?.afterHealthy?.(lab.hookContext(id))
         started++
         op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
       }),

@@ -1,0 +1,27 @@
+// `racklab check`: every probe that applies to what is running now. A probe that can't run says so; none is faked.
+import type { ProbeResult } from '@contract/status'
+import type { LabEngine } from '../lab/lab-engine'
+import { containerName } from '../lab/naming'
+import { probeChecksums, probePing, probeReplication, type Exec } from './db'
+
+/** tables whose contents every database server must agree on */
+export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
+
+export async function runChecks(lab: LabEngine): Promise<ProbeResult[]> {
+  lab.requireEngine()
+  await lab.refresh()
+  const exec: Exec = (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 })
+  const running = lab.status().servers.filter((s) => s.state === 'running')
+  const dbs = running.filter((s) => s.role === 'db')
+  const results: ProbeResult[] = []
+  results.push(...(await Promise.all(dbs.map((s) => probePing(exec, s.id)))))
+  const replicas = dbs.filter((s) => lab.servers.get(s.id)?.server.replicaOf)
+  results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
+  if (dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
+  // a server the topology expects but that is not running is itself a failed probe
+  for (const s of lab.status().servers)
+    if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
+      results.push({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() })
+  for (const r of results) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
+  return results
+}

@@ -1,0 +1,29 @@
+// db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
+import type { RoleDefinition } from './types'
+
+export const db: RoleDefinition = {
+  spec: ({ server, secrets, ipOf, serversOf }) => {
+    const publish: Record<string, string> = server.replicaOf ? {} : { '3306/tcp': 'mysql' }
+    return {
+      volumes: { data: '/var/lib/mysql' },
+      env: {
+        SERVER_ID: String(serversOf('db').indexOf(server.id) + 1),
+        DB_ROLE: server.replicaOf ? 'replica' : 'primary',
+        ...(server.replicaOf ? { PRIMARY_HOST: ipOf(server.replicaOf) } : {}),
+        REPL_PASSWORD: secrets.repl,
+        APP_PASSWORD: secrets.app,
+        BACKUP_PASSWORD: secrets.backup,
+      },
+      tmpfs: ['/run'],
+      publish,
+      stopTimeout: 20,
+    }
+  },
+  // replicas receive the users by replication; provisioning is an idempotent upsert
+  afterHealthy: async ({ server, topology, exec }) => {
+    if (server.replicaOf) return
+    const lines = topology.users.map((u) => JSON.stringify({ name: u.name, password: u.password, fullName: u.fullName ?? u.name, store: u.store ?? '' }))
+    const r = await exec(server.id, ['racklab-provision-users'], { stdin: lines.join('\n') + '\n', timeoutMs: 60_000 })
+    if (r.exitCode !== 0) throw new Error(`provisioning users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
+  },
+}

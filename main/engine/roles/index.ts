@@ -1,0 +1,7 @@
+// The registry of roles that have an image. A role missing here (and from lab-images/) is "not built yet".
+import type { ServerUnit } from '@contract/topology'
+import { db } from './db'
+import type { RoleDefinition } from './types'
+
+export const roles: Partial<Record<ServerUnit['role'], RoleDefinition>> = { db }
+export type { RoleContext, RoleDefinition, RoleSpec, HookContext } from './types'

@@ -1,0 +1,40 @@
+// A role is what a server runs (db, imap, mx…). Each role lives in its own module and says what it needs
+// from Docker beyond the topology, and what to do once its container is healthy.
+import type { ServerUnit, Topology } from '@contract/topology'
+import type { ExecResult } from '../docker/types'
+import type { LabSecrets } from '../lab/secrets'
+
+export interface RoleContext {
+  topology: Topology
+  server: ServerUnit
+  secrets: LabSecrets
+  labId: string
+  /** IP of another server as seen from this one (its address on the first network they share) */
+  ipOf(serverId: string): string
+  /** ids of every server of a role, in topology order */
+  serversOf(role: ServerUnit['role']): string[]
+}
+
+export interface RoleSpec {
+  /** volume purpose → mount path; volumes survive `down` unless --volumes */
+  volumes: Record<string, string>
+  env: Record<string, string>
+  tmpfs?: string[]
+  /** container port ("25/tcp") → service name listed by `racklab endpoints` (published on 127.0.0.1) */
+  publish?: Record<string, string>
+  capAdd?: string[]
+  /** DNS servers (IPs) for the container, e.g. the lab's ns1/ns2 */
+  dns?: string[]
+  stopTimeout?: number
+}
+
+/** What a hook may do to the running lab: run commands in its servers. */
+export interface HookContext extends RoleContext {
+  exec(server: string, cmd: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>
+}
+
+export interface RoleDefinition {
+  spec(c: RoleContext): RoleSpec
+  /** provisioning that must go through the running daemon (idempotent: it runs on every `up`) */
+  afterHealthy?(c: HookContext): Promise<void>
+}

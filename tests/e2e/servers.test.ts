@@ -1,0 +1,46 @@
+// The first screen against a real lab: servers listed with their states; stop db2 → shown stopped within 1 s
+// → start → healthy. Screenshots go to tests/e2e/screenshots/ (git-ignored) for a person to look at.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { racklab } from '../integration/helpers'
+import { launch, serve, shot, type Served } from './browser'
+
+describe('browser mode against a real DB tier', () => {
+  let served: Served
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    const up = await racklab(['up', '--only', 'db1,db2,db3'])
+    if (up.code !== 0) throw new Error(`racklab up failed: ${up.stderr}`)
+    served = await serve()
+    browser = await launch()
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await served?.stop()
+  })
+
+  it('lists the servers with their live states', async () => {
+    await page.goto(served.url)
+    await page.locator('[data-server="db2"][data-state="running"]').waitFor({ timeout: 15_000 })
+    await expect(page.locator('[data-server="db1"]').getAttribute('data-state')).resolves.toBe('running')
+    await expect(page.locator('[data-server="mx1"]').textContent()).resolves.toMatch(/not built yet/i)
+    await shot(page, 'servers-running')
+  })
+
+  it('stop db2 → shown stopped within 1 s → start → healthy', async () => {
+    const row = page.locator('[data-server="db2"]')
+    const t0 = Date.now()
+    await row.locator('[data-action="stop"]').click()
+    await page.locator('[data-server="db2"][data-state="stopped"]').waitFor({ timeout: 5_000 })
+    const shownAfter = Date.now() - t0
+    console.log(`db2 shown stopped ${shownAfter} ms after the click`)
+    expect(shownAfter).toBeLessThan(1000)
+    await shot(page, 'db2-stopped')
+    await row.locator('[data-action="start"]').click()
+    await page.locator('[data-server="db2"][data-state="running"][data-health="healthy"]').waitFor({ timeout: 60_000 })
+    await shot(page, 'db2-healthy-again')
+  })
+})

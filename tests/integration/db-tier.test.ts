@@ -1,0 +1,113 @@
+// The DB tier for real: `racklab up --only db1,db2,db3` on the Docker engine, replication to both replicas,
+// a stopped replica catching up, probes, adoption by a new process, Ctrl-C, and `down` sparing foreign objects.
+import Docker from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDockerGateway } from '../../main/engine/docker/gateway'
+import { containerName } from '../../main/engine/lab/naming'
+import { racklab, TEST_LAB, until } from './helpers'
+
+const docker = new Docker()
+const gw = createDockerGateway()
+const sql = async (server: string, query: string): Promise<string> => {
+  const r = await gw.exec(containerName(TEST_LAB, server), ['mariadb', '-N', '-B', 'racklab', '-e', query])
+  if (r.exitCode !== 0) throw new Error(`${server}: ${r.stderr}`)
+  return r.stdout.trim()
+}
+const json = <T>(s: string): T => JSON.parse(s) as T
+
+describe('DB tier on the real engine', () => {
+  beforeAll(async () => {
+    await racklab(['down', '--volumes'])
+  })
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  })
+
+  it('Ctrl-C during up leaves only labelled objects, and the next up completes', async () => {
+    const interrupted = await racklab(['up', '--only', 'db1,db2,db3'], { signalAfter: (err) => err.includes('[start]') || err.includes('[health]') })
+    expect(interrupted.code).not.toBe(0)
+    for (const c of await docker.listContainers({ all: true, filters: { name: [`racklab-${TEST_LAB}-`] } })) expect(c.Labels['racklab.lab']).toBe(TEST_LAB)
+  })
+
+  it('up builds what is missing, starts db1, db2, db3 and waits until healthy', async () => {
+    const r = await racklab(['up', '--only', 'db1,db2,db3', '--json'])
+    expect(r.stderr).not.toContain('Error')
+    expect(r.code).toBe(0)
+    const doc = json<{ ok: boolean; servers: { id: string; state: string; health: string }[] }>(r.stdout)
+    expect(doc.ok).toBe(true)
+    for (const id of ['db1', 'db2', 'db3']) expect(doc.servers.find((s) => s.id === id)).toMatchObject({ state: 'running', health: 'healthy' })
+    expect(doc.servers.find((s) => s.id === 'mx1')).toMatchObject({ imageState: 'no-image', state: 'absent' })
+    console.log(`up (images cached or built): ${Math.round(r.ms)} ms`)
+  })
+
+  it('up again is idempotent', async () => {
+    const before = (await docker.listContainers({ filters: { label: [`racklab.lab=${TEST_LAB}`] } })).map((c) => c.Id).sort()
+    const r = await racklab(['up', '--only', 'db1,db2,db3'])
+    expect(r.code).toBe(0)
+    const after = (await docker.listContainers({ filters: { label: [`racklab.lab=${TEST_LAB}`] } })).map((c) => c.Id).sort()
+    expect(after).toEqual(before)
+  })
+
+  it('test users are provisioned and a row written on db1 is read on db2 and db3', async () => {
+    expect(await sql('db1', 'SELECT login FROM users ORDER BY login')).toBe('alice\nbob\ncarol\ndave')
+    await sql('db1', "INSERT INTO address_book (user_id, name, email) SELECT id, 'Bob', 'bob@fastmail.test' FROM users WHERE login='alice'")
+    for (const s of ['db2', 'db3'])
+      await until(`the row on ${s}`, async () => (await sql(s, "SELECT COUNT(*) FROM address_book WHERE email='bob@fastmail.test'")) === '1', 20_000)
+  })
+
+  it('stop db2, write, start db2: it catches up', async () => {
+    expect((await racklab(['status', '--json'])).code).toBe(0)
+    const { dispatchOnce } = await import('./dispatch-once')
+    const stopped = await dispatchOnce('server.control', { server: 'db2', op: 'stop' })
+    expect(stopped).toMatchObject({ ok: true, value: { state: 'stopped' } })
+    await sql('db1', "INSERT INTO address_book (user_id, name, email) SELECT id, 'Carol', 'carol@fastmail.test' FROM users WHERE login='alice'")
+    const started = await dispatchOnce('server.control', { server: 'db2', op: 'start' })
+    expect(started).toMatchObject({ ok: true, value: { state: 'running' } })
+    await until('db2 to catch up', async () => (await sql('db2', "SELECT COUNT(*) FROM address_book WHERE email='carol@fastmail.test'").catch(() => '0')) === '1', 60_000)
+  })
+
+  it('check: replication threads running, lag, checksums equal on all three', async () => {
+    const r = await until('all probes to pass', async () => {
+      const x = await racklab(['check', '--json'])
+      return x.code === 0 ? x : undefined
+    }, 60_000, 1000)
+    const doc = json<{ ok: boolean; results: { id: string; target: string; ok: boolean }[] }>(r.stdout)
+    expect(doc.ok).toBe(true)
+    const ids = doc.results.map((x) => `${x.id}:${x.target}`)
+    expect(ids).toEqual(expect.arrayContaining(['db.replication:db2', 'db.replication:db3']))
+    expect(doc.results.some((x) => x.id.startsWith('db.checksum'))).toBe(true)
+  })
+
+  it('a new process adopts the running lab from its labels', async () => {
+    const r = await racklab(['status', '--json'])
+    const s = json<{ servers: { id: string; state: string; health: string }[] }>(r.stdout)
+    for (const id of ['db1', 'db2', 'db3']) expect(s.servers.find((x) => x.id === id)).toMatchObject({ state: 'running', health: 'healthy' })
+    const ep = json<{ service: string; port: number }[]>((await racklab(['endpoints', '--json'])).stdout)
+    expect(ep.find((e) => e.service === 'mysql')?.port).toBeGreaterThan(0)
+  })
+
+  it('down leaves foreign containers, networks and volumes alone, keeps data volumes unless asked', async () => {
+    const tag = `foreign-${Date.now()}`
+    const net = await docker.createNetwork({ Name: tag, Labels: { 'racklab.lab': 'someone-else' } })
+    const vol = await docker.createVolume({ Name: tag })
+    const ctr = await docker.createContainer({ name: tag, Image: 'debian:bookworm-slim', Cmd: ['sleep', '600'], Labels: { owner: 'not-racklab' } })
+    await ctr.start()
+    try {
+      const r = await racklab(['down'])
+      expect(r.code).toBe(0)
+      expect(await docker.listContainers({ all: true, filters: { label: [`racklab.lab=${TEST_LAB}`] } })).toHaveLength(0)
+      expect((await ctr.inspect()).State.Running).toBe(true)
+      expect((await net.inspect()).Name).toBe(tag)
+      expect((await vol.inspect()).Name).toBe(tag)
+      const vols = await docker.listVolumes({ filters: { label: [`racklab.lab=${TEST_LAB}`] } })
+      expect(vols.Volumes?.length).toBeGreaterThanOrEqual(3)
+      // data survives down/up
+      expect((await racklab(['up', '--only', 'db1,db2,db3'])).code).toBe(0)
+      expect(await sql('db3', "SELECT COUNT(*) FROM address_book WHERE email='carol@fastmail.test'")).toBe('1')
+    } finally {
+      await ctr.remove({ force: true })
+      await net.remove()
+      await vol.remove()
+    }
+  })
+})
