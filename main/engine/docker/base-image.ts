@@ -52,9 +52,10 @@ async function importRootfs(docker: Docker, dir: string, onProgress: (t: string)
   tar.stderr.on('data', (c: Buffer) => {
     tarErr = (tarErr + c.toString()).slice(-2000)
   })
-  const tarDone = new Promise<number | null>((res, rej) => {
-    tar.on('error', rej)
-    tar.on('close', res)
+  // never rejects: a failed import must not leave an unhandled tar rejection behind
+  const tarDone = new Promise<{ code: number | null; error?: Error }>((res) => {
+    tar.on('error', (error) => res({ code: null, error }))
+    tar.on('close', (code) => res({ code }))
   })
   const [repo, tag] = BASE_IMAGE.split(':') as [string, string]
   onProgress(`importing the root filesystem as ${BASE_IMAGE}`)
@@ -73,11 +74,25 @@ async function importRootfs(docker: Docker, dir: string, onProgress: (t: string)
     const msg = e instanceof InStreamError ? e.message : dockerMessage(e)
     throw new LabError('BASE_IMAGE_FAILED', `docker import of ${BASE_IMAGE} failed: ${msg}`)
   }
-  const code = await tarDone
-  if (code !== 0) throw new LabError('BASE_IMAGE_FAILED', `tar of the ${BASE_IMAGE} root filesystem failed (exit ${code}): ${tarErr.trim()}`)
+  const tarEnd = await tarDone
+  if (tarEnd.code !== 0) throw new LabError('BASE_IMAGE_FAILED', `tar of the ${BASE_IMAGE} root filesystem failed (${tarEnd.error?.message ?? `exit ${tarEnd.code}`}): ${tarErr.trim()}`)
 }
 
-export async function ensureBaseImage(docker: Docker, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
+const running = new WeakMap<Docker, Promise<void>>()
+
+/** One bootstrap per engine client at a time: a second caller waits for the first instead of racing it. */
+export function ensureBaseImage(docker: Docker, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
+  const busy = running.get(docker)
+  if (busy) {
+    onProgress(`waiting for the ${BASE_IMAGE} build already in progress`)
+    return busy
+  }
+  const run = ensureBaseImageNow(docker, onProgress, signal).finally(() => running.delete(docker))
+  running.set(docker, run)
+  return run
+}
+
+async function ensureBaseImageNow(docker: Docker, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
   if (await imageExists(docker, BASE_IMAGE)) {
     onProgress(`${BASE_IMAGE} is present`)
     return

@@ -44,6 +44,20 @@ describe('classifyDockerError', () => {
     expect(e.detail).toEqual({ status: 500 })
   })
 
+  it('404 and 409 speak about the object: NOT_FOUND and REFUSED with docker’s words', () => {
+    expect(classifyDockerError(httpErr(404, 'No such container: x'), unix)).toMatchObject({ code: 'NOT_FOUND', message: 'No such container: x' })
+    expect(classifyDockerError(httpErr(409, 'Container abc is not running'), unix)).toMatchObject({ code: 'REFUSED', message: 'Container abc is not running' })
+  })
+
+  it('ENOENT from spawn or fs is not a missing engine', () => {
+    const spawnErr = Object.assign(new Error('spawn tar ENOENT'), { code: 'ENOENT', syscall: 'spawn tar' })
+    const e = classifyDockerError(spawnErr, unix)
+    expect(e.code).toBe('ENGINE_ERROR')
+    expect(e.message).toBe('spawn tar ENOENT')
+    const sockErr = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', syscall: 'connect' })
+    expect(classifyDockerError(sockErr, unix).code).toBe('ENGINE_ABSENT')
+  })
+
   it('passes LabErrors through unchanged', () => {
     const mine = new LabError('BUILD_FAILED', 'x')
     expect(classifyDockerError(mine, unix)).toBe(mine)

@@ -8,6 +8,7 @@ export const MIN_API_VERSION = '1.41'
 
 interface ErrLike {
   code?: unknown
+  syscall?: unknown
   statusCode?: unknown
   message?: unknown
   json?: unknown
@@ -50,7 +51,10 @@ export function isConnectionError(e: unknown): boolean {
 /** Classify any failure talking to Docker. `host` names where we looked, for the message. */
 export function classifyDockerError(e: unknown, host: DockerHost): LabError {
   if (e instanceof LabError) return e
-  const code = asErr(e).code
+  const err = asErr(e)
+  // ENOENT from `spawn tar` or an fs call is not a missing socket: only socket-level codes count
+  const socketLevel = typeof err.syscall !== 'string' || /^(connect|read|write|getaddrinfo)/.test(err.syscall)
+  const code = socketLevel ? err.code : undefined
   const where = host.label
   const start = 'Install Docker Engine or start Docker Desktop.'
   if (host.kind === 'unix') {
@@ -69,6 +73,10 @@ export function classifyDockerError(e: unknown, host: DockerHost): LabError {
   }
   const status = httpStatus(e)
   const msg = dockerMessage(e)
+  // 404 and 409 are about the object, not the engine: "No such container", "is not running"
+  if (status === 404) return new LabError('NOT_FOUND', msg, { status })
+  if (status === 409) return new LabError('REFUSED', msg, { status })
+  if (status === undefined && !socketLevel) return new LabError('ENGINE_ERROR', msg, { code: err.code, syscall: err.syscall })
   return new LabError('ENGINE_ERROR', `Docker (${where}) said: ${msg}`, status === undefined ? { code } : { status })
 }
 
