@@ -37,3 +37,6 @@ export function indexTopology(t: Topology): TopologyIndex {
 export function describeUnit(u: Unit): string {
   return u.kind === 'server' ? `${u.role} server ${u.id}` : `${u.kind} ${u.id}`
 }
+
+/** "a" or "an" before a word (the kinds and roles used here) */
+export const article = (word: string): string => (/^[aeio]/.test(word) ? 'an' : 'a')

@@ -4,7 +4,7 @@
 import type { Network, Topology } from '@contract/topology'
 import { formatIp, inSubnet, parseIp, parseSubnet, type Subnet } from './ipv4.ts'
 import type { ProblemList } from './problems.ts'
-import type { TopologyIndex } from './topology-index.ts'
+import { article, type TopologyIndex } from './topology-index.ts'
 
 function checkSubnets(t: Topology, list: ProblemList): Map<string, Subnet> {
   const subnets = new Map<string, Subnet>()
@@ -65,7 +65,7 @@ export function checkNetworks(t: Topology, index: TopologyIndex, list: ProblemLi
       if (nic.port === undefined) return list.add([...np, 'switch'], 'a cable needs both ends: add the switch `port:`')
       const sw = index.unitById.get(nic.switch)
       if (!sw) return list.add([...np, 'switch'], `unknown switch "${nic.switch}"`)
-      if (sw.item.kind !== 'switch') return list.add([...np, 'switch'], `"${nic.switch}" is a ${sw.item.kind}, not a switch`)
+      if (sw.item.kind !== 'switch') return list.add([...np, 'switch'], `"${nic.switch}" is ${article(sw.item.kind)} ${sw.item.kind}, not a switch`)
       if (sw.site !== site) return list.add([...np, 'switch'], `switch ${nic.switch} is in site ${sw.site.id}, but ${u.id} is in site ${site.id}`)
       if (sw.item.network !== nic.network && netIds.includes(nic.network)) {
         list.add([...np, 'switch'], `switch ${nic.switch} carries network ${sw.item.network}, but this NIC is on ${nic.network}`)

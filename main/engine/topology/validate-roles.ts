@@ -2,9 +2,7 @@
 // attachedTo (a server of its site) and a user's store (an imap server).
 import type { Role, ServerUnit, Topology } from '@contract/topology'
 import type { FieldPath, ProblemList } from './problems.ts'
-import { describeUnit, type Placed, type TopologyIndex } from './topology-index.ts'
-
-const article = (word: string): string => (/^[aeio]/.test(word) ? 'an' : 'a')
+import { article, describeUnit, type Placed, type TopologyIndex } from './topology-index.ts'
 
 type Lookup = { ok: true; server: ServerUnit } | { ok: false; why: string }
 
@@ -12,7 +10,7 @@ function findServer(index: TopologyIndex, id: string, role?: Role): Lookup {
   const found = index.unitById.get(id)
   if (!found) return { ok: false, why: `unknown server "${id}"` }
   const u = found.item
-  if (u.kind !== 'server') return { ok: false, why: `"${id}" is a ${u.kind}, not a server` }
+  if (u.kind !== 'server') return { ok: false, why: `"${id}" is ${article(u.kind)} ${u.kind}, not a server` }
   if (role && u.role !== role) return { ok: false, why: `"${id}" is ${article(u.role)} ${u.role} server, not ${article(role)} ${role} server` }
   return { ok: true, server: u }
 }

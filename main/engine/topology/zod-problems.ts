@@ -2,7 +2,7 @@
 // problem a person can act on: where (file:line:column, field path) and what was expected vs found.
 import { TopologySchema, type Topology } from '@contract/topology'
 import { z } from 'zod'
-import { type FieldPath, type PathSegment, ProblemList } from './problems.ts'
+import type { FieldPath, PathSegment, ProblemList } from './problems.ts'
 
 type Issue = z.core.$ZodIssue
 
