@@ -1,6 +1,7 @@
 // DockerGateway on the real engine. Everything created here carries racklab.lab=gwtest-<random>
 // (or the gwtest- name prefix) and is removed in afterAll; other helpers share this engine.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '@contract/errors'
 import type { EngineStatus } from '@contract/status'
+import { dockerClientFor, resolveDockerHost } from '../../main/engine/docker/connect'
 import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { LABEL_LAB, type ContainerSpec, type LabDockerEvent } from '../../main/engine/docker/types'
 
@@ -103,6 +105,28 @@ describe('engine', () => {
     expect(Number(s.apiVersion?.split('.')[1])).toBeGreaterThanOrEqual(41)
     expect(await g.imageExists('debian:bookworm-slim')).toBe(true)
     expect(await g.imageExists(`racklab-${labId}:never-built`)).toBe(false)
+  })
+})
+
+describe('engine absent', () => {
+  const at = (dockerHost: string): ReturnType<typeof createDockerGateway> => {
+    const host = resolveDockerHost({ DOCKER_HOST: dockerHost }, () => false, '/nonexistent')
+    return createDockerGateway({ docker: dockerClientFor(host), host })
+  }
+
+  it('status never throws: a missing socket, a stale socket and a closed tcp port each say what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'racklab-gwtest-'))
+    ctxDirs.push(dir)
+    expect(await at(`unix://${dir}/docker.sock`).status()).toMatchObject({ state: 'absent', message: `No Docker engine answers at ${dir}/docker.sock. Install Docker Engine or start Docker Desktop.` })
+    // a socket file nobody listens on, as a crashed daemon leaves behind: SIGKILL skips the unlink
+    const stale = join(dir, 'stale.sock')
+    const child = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(stale)}, () => console.log('up'))`])
+    await new Promise<void>((r) => child.stdout.once('data', () => r()))
+    child.kill('SIGKILL')
+    await new Promise<void>((r) => child.once('exit', () => r()))
+    expect(await at(`unix://${stale}`).status()).toMatchObject({ state: 'stopped', message: expect.stringContaining('exists but the daemon does not answer') })
+    expect(await at('tcp://127.0.0.1:1').status()).toMatchObject({ state: 'absent', host: 'tcp://127.0.0.1:1' })
+    await expect(at('tcp://127.0.0.1:1').listContainers(labId)).rejects.toMatchObject({ code: 'ENGINE_ABSENT' })
   })
 })
 
