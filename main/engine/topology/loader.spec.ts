@@ -103,6 +103,19 @@ describe('broken files name file:line:column and the field', () => {
     expect(message).toContain(`${where}: `)
   })
 
+  it('refuses a second YAML document in the file', () => {
+    const { errors } = failure(() => parseTopology(`${fixture('minimal.yaml')}---\nname: other\n`, 'two.yaml'))
+    expect(errors.map((e) => e.text)).toEqual([`two.yaml:65:1: (yaml): YAML syntax: a topology file holds one YAML document; remove the "---" separator and what follows, or merge them`])
+  })
+
+  it('reports a handful of YAML errors, not the cascade after the first', () => {
+    const { message, errors } = failure(() => parseTopology(fixture('minimal.yaml').replace('units:\n', 'units: [\n'), 'cascade.yaml'))
+    // the unclosed "[" on line 16 turns every later line into an error; the first is where it shows
+    expect(errors).toHaveLength(5)
+    expect(errors[0]?.text).toBe('cascade.yaml:17:11: (yaml): YAML syntax: Block collections are not allowed within flow collections')
+    expect(message).toMatch(/\(and \d+ more YAML errors after these, most likely caused by the first\)$/)
+  })
+
   it('accepts the valid base the broken fixtures are copied from', () => {
     expect(parseTopology(fixture('minimal.yaml'), 'minimal.yaml').topology.name).toBe('mini')
   })

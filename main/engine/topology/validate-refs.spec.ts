@@ -114,6 +114,13 @@ describe('links between servers', () => {
   it('rejects a replica of a server that does not exist', () => {
     expectOne(edit(['replicaOf: db1', 'replicaOf: db9']), 40, 'db9', unit(2, 'replicaOf'), 'unknown server "db9"')
   })
+  it('rejects a replica that shares no network with its primary', () => {
+    const text = edit(
+      ['{ network: int, ip: 10.9.0.12, switch: sw1, port: 2 }', '{ network: wan, ip: 10.9.2.12 }'],
+      ['  - { id: int, subnet: 10.9.0.0/24 }\n', '  - { id: int, subnet: 10.9.0.0/24 }\n  - { id: wan, subnet: 10.9.2.0/24 }\n'],
+    )
+    expectOne(text, 40, 'db1', unit(2, 'replicaOf'), 'db2 and db1 share no network, so replication has no path')
+  })
   it('rejects dependsOn naming something that is not a server', () => {
     const text = edit(['            dependsOn: [db1]\n          - id: raid1', '            dependsOn: [db1, raid1]\n          - id: raid1'])
     expectOne(text, 50, 'raid1', unit(3, 'dependsOn[1]'), '"raid1" is an enclosure, not a server')

@@ -47,6 +47,9 @@ export function checkRoles(t: Topology, index: TopologyIndex, list: ProblemList)
       else {
         const r = findServer(index, s.replicaOf, s.role)
         if (!r.ok) list.add(p, `${r.why}: ${article(s.role)} ${s.role} server replicates from another ${s.role} server`)
+        else if (!s.nics.some((a) => r.server.nics.some((b) => b.network === a.network))) {
+          list.add(p, `${s.id} and ${s.replicaOf} share no network, so replication has no path`)
+        }
       }
     }
     const seen = new Set<string>()

@@ -39,13 +39,20 @@ export function yamlProblems(text: string, file: string, doc: Document, lines: L
   const syntax = doc.errors.filter((e) => e.code !== 'DUPLICATE_KEY').sort((a, b) => a.pos[0] - b.pos[0])
   for (const e of syntax.slice(0, MAX_SYNTAX_ERRORS)) {
     const { line, col } = lines.linePos(e.pos[0])
-    problems.push(problem(file, { line, column: col }, '(yaml)', `YAML syntax: ${e.message}`))
+    const text = e.code === 'MULTIPLE_DOCS' ? 'a topology file holds one YAML document; remove the "---" separator and what follows, or merge them' : e.message
+    problems.push(problem(file, { line, column: col }, '(yaml)', `YAML syntax: ${text}`))
   }
   if (syntax.length === 0) {
     // only duplicate keys: parse again allowing them, to say which key and where both copies are
     const relaxed = new LineCounter()
     const again = parseDocument(text, { lineCounter: relaxed, prettyErrors: false, uniqueKeys: false })
     problems.push(...findDuplicateKeys(again, relaxed, file))
+  }
+  const first = doc.errors[0]
+  if (problems.length === 0 && first) {
+    // a duplicate the walk cannot name (e.g. a complex key): still never let the file through
+    const { line, col } = lines.linePos(first.pos[0])
+    problems.push(problem(file, { line, column: col }, '(yaml)', `YAML: ${first.message}`))
   }
   return { problems, more: Math.max(0, syntax.length - MAX_SYNTAX_ERRORS) }
 }
