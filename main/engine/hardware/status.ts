@@ -1,0 +1,173 @@
+// The plain-JSON picture of the hardware for LabStatus.hardware: every number already computed, so the UI
+// only displays it.
+import { portsUsed, linkUp, switchUp } from './network.ts'
+import { circuitAmps, circuitLevel, circuitLive, pduLive, psuLive, type PowerFlow } from './power.ts'
+import { breakerTimeLeftMs } from './power-rules.ts'
+import type { BatteryState, HwState, OffCause, PowerState, PsuSlotState } from './state.ts'
+import { arrayHealth, arrayRebuildProgress, bayView, enclosureOnline, rebuildRateMBps, writeThrough, type ArrayHealth, type BayView } from './storage.ts'
+
+const r1 = (n: number): number => Math.round(n * 10) / 10
+
+export interface CircuitStatus {
+  id: string
+  site: string
+  rack: string
+  side: 'A' | 'B'
+  volts: number
+  ratedAmps: number
+  amps: number
+  watts: number
+  loadPct: number
+  state: 'ok' | 'warning' | 'tripped'
+  /** false when the breaker is closed but the site has no utility power */
+  energized: boolean
+  /** ms until the breaker trips at the present load; null when it is not overloaded */
+  timeToTripMs: number | null
+  tripCause: string | null
+}
+
+export interface PduStatus { id: string; rack: string; circuit: string; state: 'ok' | 'failed'; live: boolean; amps: number; watts: number; outlets: number; outletsUsed: number }
+export interface PsuStatus { index: number; pdu: string; state: PsuSlotState; input: boolean; watts: number }
+export interface UnitStatus {
+  id: string
+  kind: string
+  model: string
+  site: string
+  rack: string
+  u: number
+  heightU: number
+  power: PowerState
+  offCause: OffCause | null
+  watts: number
+  load: number
+  /** true when the topology gives no PDUs: power the lab does not model */
+  housePower: boolean
+  psus: PsuStatus[]
+}
+export interface BayStatus { bay: number; state: BayView; serial: string | null }
+export interface ArrayStatus { id: string; level: string; state: ArrayHealth; rebuildPct: number | null; etaMs: number | null; members: { bay: number; state: string; rebuildPct: number }[]; epoch: number }
+export interface EnclosureStatus {
+  id: string
+  attachedTo: string
+  diskModel: string
+  online: boolean
+  controller: 'ok' | 'failed'
+  chassis: 'ok' | 'failed'
+  battery: BatteryState
+  cache: 'write-back' | 'write-through'
+  rebuildMBps: number
+  spares: number[]
+  bays: BayStatus[]
+  arrays: ArrayStatus[]
+}
+export interface SwitchStatus { id: string; network: string; state: 'up' | 'down' | 'failed'; ports: number; portsUsed: number }
+export interface CableStatus { id: string; server: string; network: string; switch: string | null; port: number | null; plugged: boolean; up: boolean }
+export interface HardwareStatus {
+  labMs: number
+  sites: { id: string; utility: boolean }[]
+  circuits: CircuitStatus[]
+  pdus: PduStatus[]
+  units: UnitStatus[]
+  enclosures: EnclosureStatus[]
+  switches: SwitchStatus[]
+  cables: CableStatus[]
+  shelves: { id: string; site: string; stock: Record<string, number> }[]
+}
+
+export function buildStatus(s: HwState, flow: PowerFlow): HardwareStatus {
+  const circuits = [...s.circuits.values()].map((c): CircuitStatus => {
+    const level = circuitLevel(s, flow, c)
+    const amps = circuitAmps(flow, c)
+    const left = breakerTimeLeftMs(s, flow, c)
+    return {
+      id: c.id,
+      site: c.site,
+      rack: c.rack,
+      side: c.side,
+      volts: c.volts,
+      ratedAmps: c.ratedAmps,
+      amps: r1(amps),
+      watts: Math.round(flow.circuitWatts.get(c.id) ?? 0),
+      loadPct: r1((amps / c.ratedAmps) * 100),
+      state: level === 'tripped' ? 'tripped' : level === 'warning' || level === 'overload' ? 'warning' : 'ok',
+      energized: circuitLive(s, c),
+      timeToTripMs: Number.isFinite(left) ? Math.round(left) : null,
+      tripCause: c.breaker === 'tripped' ? (c.tripCause ?? null) : null,
+    }
+  })
+  const used = new Map<string, number>()
+  for (const u of s.units.values()) for (const p of u.psus) used.set(p.pdu, (used.get(p.pdu) ?? 0) + 1)
+  const pdus = [...s.pdus.values()].map((p): PduStatus => {
+    const watts = flow.pduWatts.get(p.id) ?? 0
+    const volts = s.circuits.get(p.circuit)?.volts ?? 1
+    return { id: p.id, rack: p.rack, circuit: p.circuit, state: p.failed ? 'failed' : 'ok', live: pduLive(s, p.id), amps: r1(watts / volts), watts: Math.round(watts), outlets: p.outlets, outletsUsed: used.get(p.id) ?? 0 }
+  })
+  const units = [...s.units.values()].map((u): UnitStatus => {
+    const perPsu = flow.psuWatts.get(u.id) ?? []
+    return {
+      id: u.id,
+      kind: u.kind,
+      model: u.model.id,
+      site: u.site,
+      rack: u.rack,
+      u: u.u,
+      heightU: u.model.size.u,
+      power: u.power,
+      offCause: u.power === 'off' ? (u.offCause ?? null) : null,
+      watts: Math.round(flow.unitWatts.get(u.id) ?? 0),
+      load: u.load,
+      housePower: u.housePower,
+      psus: u.psus.map((p, i) => ({ index: p.index, pdu: p.pdu, state: p.state, input: psuLive(s, p), watts: Math.round(perPsu[i] ?? 0) })),
+    }
+  })
+  const enclosures = [...s.enclosures.values()].map((e): EnclosureStatus => {
+    const rate = rebuildRateMBps(s, e)
+    const online = enclosureOnline(s, e)
+    return {
+      id: e.id,
+      attachedTo: e.attachedTo,
+      diskModel: e.diskModel.id,
+      online,
+      controller: e.controller,
+      chassis: e.chassisFailed ? 'failed' : 'ok',
+      battery: e.battery,
+      cache: writeThrough(e) ? 'write-through' : 'write-back',
+      rebuildMBps: r1(rate),
+      spares: [...e.spares],
+      bays: e.bays.map((b) => ({ bay: b.bay, state: bayView(e, b.bay), serial: b.disk?.serial ?? null })),
+      arrays: e.arrays.map((a): ArrayStatus => {
+        const state = arrayHealth(a)
+        const progress = arrayRebuildProgress(a)
+        const eta = state === 'rebuilding' && online ? ((1 - progress) * e.diskModel.capacityGB * 1000 * 1000) / rate : null
+        return {
+          id: a.id,
+          level: a.level,
+          state,
+          rebuildPct: state === 'rebuilding' ? r1(progress * 100) : null,
+          etaMs: eta === null ? null : Math.round(eta),
+          members: a.slots.map((sl) => ({ bay: sl.bay, state: sl.sync, rebuildPct: r1(sl.progress * 100) })),
+          epoch: a.epoch,
+        }
+      }),
+    }
+  })
+  const switches = [...s.switches.values()].map((sw): SwitchStatus => ({
+    id: sw.id,
+    network: sw.network,
+    state: sw.failed ? 'failed' : switchUp(s, sw) ? 'up' : 'down',
+    ports: sw.ports,
+    portsUsed: portsUsed(s, sw),
+  }))
+  const cables = [...s.cables.values()].map((c): CableStatus => ({ id: c.id, server: c.server, network: c.network, switch: c.switch ?? null, port: c.port ?? null, plugged: c.plugged, up: linkUp(s, c) }))
+  return {
+    labMs: s.nowMs,
+    sites: [...s.sites.values()].map((x) => ({ id: x.id, utility: x.utility })),
+    circuits,
+    pdus,
+    units,
+    enclosures,
+    switches,
+    cables,
+    shelves: [...s.shelves.values()].map((x) => ({ id: x.id, site: x.site, stock: { ...x.stock } })),
+  }
+}
