@@ -195,7 +195,25 @@ describe('exec', () => {
     expect(out).toContain('30 100')
     s.write('exit 5\n')
     expect(await exited).toBe(5)
+    expect(out).not.toContain('racklab-pid')
     s.close()
+  })
+
+  it('closing a TTY session ends its processes (docker alone would leave them running)', async () => {
+    const procs = async (): Promise<string> => (await g.exec(a, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "'])).stdout
+    const shell = await g.execTty(a, ['bash', '--norc', '-i'], 80, 24)
+    let out = ''
+    shell.onData((d) => (out += d))
+    const exited = new Promise<number | null>((r) => shell.onExit(r))
+    shell.write('sleep 321\n')
+    await until(procs, (p) => p.includes('sleep 321'))
+    expect(await procs()).toContain('sleep 321')
+    shell.close()
+    await exited
+    expect(await until(procs, (p) => !p.includes('sleep 321') && !p.includes('bash --norc'))).not.toMatch(/sleep 321|bash --norc/)
+    const direct = await g.execTty(a, ['sleep', '654'], 80, 24)
+    direct.close() // before the PID mark may even have arrived
+    expect(await until(procs, (p) => !p.includes('sleep 654'))).not.toContain('sleep 654')
   })
 
   it('stats gives CPU % and memory', async () => {

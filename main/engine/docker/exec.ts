@@ -1,11 +1,9 @@
-// Commands inside containers: plain exec (demuxed output, optional stdin, timeout) and TTY
-// sessions for consoles (raw stream, resize, close hangs up the pty).
+// Commands inside containers: plain exec with demuxed output, optional stdin and a timeout.
 import type { Duplex } from 'node:stream'
-import { StringDecoder } from 'node:string_decoder'
 import type Docker from 'dockerode'
 import { LabError } from '@contract/errors'
 import { Demuxer } from './demux'
-import type { ExecResult, ExecSession } from './types'
+import type { ExecResult } from './types'
 
 export interface ExecOptions {
   stdin?: string
@@ -17,7 +15,7 @@ export interface ExecOptions {
 const envList = (env?: Record<string, string>): string[] | undefined => (env ? Object.entries(env).map(([k, v]) => `${k}=${v}`) : undefined)
 
 /** The exit code, once docker has recorded it (it can lag the end of the stream by a moment). */
-async function exitCodeOf(ex: Docker.Exec): Promise<number> {
+export async function exitCodeOf(ex: Docker.Exec): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const info = await ex.inspect()
     if (!info.Running && info.ExitCode !== null && info.ExitCode !== undefined) return info.ExitCode
@@ -66,68 +64,4 @@ export async function runExec(docker: Docker, container: string, cmd: string[], 
     if (withStdin) stream.end(opts.stdin)
   })
   return { exitCode: await exitCodeOf(ex), stdout, stderr }
-}
-
-/** A TTY exec. Output arriving before a listener registers is kept and replayed. */
-export async function openTtyExec(docker: Docker, container: string, cmd: string[], cols: number, rows: number): Promise<ExecSession> {
-  const ex = await docker.getContainer(container).exec({
-    Cmd: cmd,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Tty: true,
-    Env: ['TERM=xterm-256color', `COLUMNS=${cols}`, `LINES=${rows}`],
-  })
-  const stream = (await ex.start({ hijack: true, stdin: true, Tty: true })) as Duplex
-  const decoder = new StringDecoder('utf8')
-  const dataFns: ((chunk: string) => void)[] = []
-  const exitFns: ((code: number | null) => void)[] = []
-  let pending: string[] = []
-  let ended = false
-  let exit: { code: number | null } | undefined
-  const emit = (text: string): void => {
-    if (!text) return
-    if (dataFns.length) dataFns.forEach((f) => f(text))
-    else pending.push(text)
-  }
-  const finish = (): void => {
-    if (ended) return
-    ended = true
-    emit(decoder.end())
-    const settle = (code: number | null): void => {
-      exit = { code }
-      exitFns.forEach((f) => f(code))
-    }
-    exitCodeOf(ex).then(settle, () => settle(null))
-  }
-  stream.on('data', (c: Buffer) => emit(decoder.write(c)))
-  stream.on('end', finish)
-  stream.on('close', finish)
-  stream.on('error', finish)
-  await ex.resize({ h: rows, w: cols }).catch(() => undefined) // the pty may not exist yet for very short commands
-  return {
-    write: (data) => {
-      if (!stream.writableEnded && !stream.destroyed) stream.write(data)
-    },
-    resize: async (c, r) => {
-      if (ended) return
-      await ex.resize({ h: r, w: c })
-    },
-    close: () => {
-      // closing the hijacked connection closes the pty master: the shell gets SIGHUP
-      if (!stream.destroyed) stream.end()
-      setTimeout(() => stream.destroy(), 500).unref()
-    },
-    onData: (fn) => {
-      dataFns.push(fn)
-      const early = pending
-      pending = []
-      early.forEach(fn)
-    },
-    onExit: (fn) => {
-      exitFns.push(fn)
-      // already finished: report it now
-      if (exit) fn(exit.code)
-    },
-  }
 }

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { parseStep } from './build'
 import { Demuxer, TextLines, demuxBuffer } from './demux'
+import { PidMarkReader, wrapWithPidMark } from './exec-tty'
 import { AbortedError, InStreamError, followJsonStream, type ProgressItem } from './json-stream'
 import { cpuPercent, memoryUsed, type StatsSample } from './stats'
 
@@ -93,5 +94,26 @@ describe('stats', () => {
     expect(cpuPercent(sample(1_500_000_000, 1_000_000_000, 4_000_000_000, 2_000_000_000))).toBeCloseTo(50)
     expect(cpuPercent(sample(1, 1, 0, 0))).toBe(0)
     expect(memoryUsed(sample(0, 0, 0, 0))).toBe(70_000_000)
+  })
+})
+
+describe('TTY pid mark', () => {
+  it('strips the mark even when split across chunks and keeps the rest', () => {
+    const r = new PidMarkReader()
+    expect(r.take('\x1b]9999;racklab')).toBe('')
+    expect(r.take('-pid=4321\x07$ ')).toBe('$ ')
+    expect(r.pid).toBe(4321)
+    expect(r.take('more')).toBe('more')
+  })
+
+  it('gives up on a command that never printed the mark', () => {
+    const r = new PidMarkReader()
+    const text = 'x'.repeat(100)
+    expect(r.take(text)).toBe(text)
+    expect(r.pid).toBeUndefined()
+  })
+
+  it('wraps the command so sh execs it with the same PID', () => {
+    expect(wrapWithPidMark(['bash', '-i'])).toEqual(['/bin/sh', '-c', expect.stringContaining('exec "$@"'), 'sh', 'bash', '-i'])
   })
 })
