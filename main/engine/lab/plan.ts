@@ -1,21 +1,15 @@
 // Pure mapping from the topology to Docker specs: which networks, volumes and containers a lab has.
 import type { ServerUnit, Topology } from '@contract/topology'
+import { allServers, type PlacedServer } from '../topology/queries'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
 import { roles, type RoleContext, type RoleSpec } from '../roles/index'
 import type { LabSecrets } from './secrets'
 
-export interface PlacedServer {
-  server: ServerUnit
-  site: string
-  rack: string
-}
+export type { PlacedServer }
 
 export function placeServers(t: Topology): Map<string, PlacedServer> {
-  const m = new Map<string, PlacedServer>()
-  for (const site of t.sites)
-    for (const rack of site.racks) for (const u of rack.units) if (u.kind === 'server') m.set(u.id, { server: u, site: site.id, rack: rack.id })
-  return m
+  return new Map(allServers(t).map((p) => [p.server.id, p]))
 }
 
 export function networkSpecs(t: Topology, labId: string): NetworkSpec[] {

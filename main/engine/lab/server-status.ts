@@ -13,7 +13,7 @@ export function serverStatus(
   c: ContainerInfo | undefined,
   intent: DownIntent | undefined,
 ): ServerStatus {
-  const base = { id: p.server.id, role: p.server.role, site: p.site, rack: p.rack, model: p.server.model, image, imageState }
+  const base = { id: p.server.id, role: p.server.role, site: p.siteId, rack: p.rackId, model: p.server.model, image, imageState }
   const ips = Object.fromEntries(p.server.nics.map((n) => [n.network, n.ip]))
   if (!c) {
     const detail = imageState === 'no-image' ? `role ${p.server.role} is not built yet` : 'not created (run up)'
