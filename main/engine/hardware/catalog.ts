@@ -17,14 +17,15 @@ export function formatPath(path: Path): string {
   return out === '' ? '(document)' : out
 }
 
-/** Offset of the deepest node of `path` that exists in the document. */
-function locate(doc: Document, path: Path): number {
+/** Offset of the deepest node of `path` that exists in the document (of its last key, with `atKey`). */
+function locate(doc: Document, path: Path, atKey = false): number {
   let node: unknown = doc.contents
   let best = (node as Node | null)?.range?.[0] ?? 0
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg))
       if (!pair) break
+      if (atKey && i === path.length - 1 && isScalar(pair.key) && pair.key.range) return pair.key.range[0]
       node = pair.value
     } else if (isSeq(node) && typeof seg === 'number') {
       node = node.items[seg]
@@ -74,7 +75,9 @@ export function parseCatalog(text: string, file: string): Catalog {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-        at(locate(doc, path), formatPath(path), issue.message)
+        // point at the offending key itself, not at the start of its object
+        const where = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...path, issue.keys[0]] : path
+        at(locate(doc, where, issue.code === 'unrecognized_keys'), formatPath(path), issue.message)
       }
     } else {
       crossCheck(parsed.data, (path, msg) => at(locate(doc, path), formatPath(path), msg))

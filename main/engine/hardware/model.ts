@@ -14,7 +14,7 @@ import type { Catalog } from './catalog-schema.ts'
 import type { LabClock } from './clock.ts'
 import { computeEffects, type Effects } from './effects.ts'
 import type { Emit, HardwareEvent } from './events.ts'
-import type { PowerFlow } from './power.ts'
+import { computeFlow, type PowerFlow } from './power.ts'
 import { firePower, integrateBreakers, nextPowerDue, settlePower } from './power-rules.ts'
 import type { HwState } from './state.ts'
 import { buildStatus, type HardwareStatus } from './status.ts'
@@ -58,7 +58,8 @@ export class HardwareModel {
     this.clock = opts.clock
     this.s = buildState(topology, catalog, { seed: opts.seed ?? topology.seed, powered: opts.powered ?? true })
     this.s.nowMs = opts.clock.now()
-    this.flow = settlePower(this.s)
+    // the baseline is the state as built, so whatever settling does at once (an instant trip) becomes events
+    this.flow = computeFlow(this.s)
     this.watch = takeWatch(this.s, this.flow)
     // circuits start from "ok" so a topology that is already over 80 % says so in the first events
     for (const [id, level] of this.watch.circuits) if (level === 'warning' || level === 'overload') this.watch.circuits.set(id, 'ok')

@@ -1,6 +1,11 @@
 // Small, synthetic topologies for the hardware model's tests and bench (the real default lives in
 // resources/topologies). They go through the contract schema, so defaults are filled in as a loader would.
 import { TopologySchema, type Topology } from '@contract/topology'
+import { loadCatalog } from './catalog.ts'
+import type { Catalog } from './catalog-schema.ts'
+import { ManualClock } from './clock.ts'
+import { HardwareModel } from './model.ts'
+import type { ArrayStatus, CircuitStatus, UnitStatus } from './status.ts'
 
 export interface ServerSpec {
   id: string
@@ -108,4 +113,30 @@ export function syntheticSite(racks: number): Topology {
     { id: `wan${i}`, subnet: `${subnet(i, 'wan')}.0/24` },
   ]).flat()
   return TopologySchema.parse({ name: 'synthetic', domain: 'bench.test', seed: 1, sites: [{ id: 'site', name: 'Synthetic', racks: out }], networks: nets })
+}
+
+let cachedCatalog: Catalog | undefined
+
+/** A model on a manual clock at 0 ms, with the shipped catalogue. */
+export function newLab(topo: Topology = labTopology(), opts: { seed?: number; powered?: boolean } = {}): { m: HardwareModel; clock: ManualClock } {
+  cachedCatalog ??= loadCatalog()
+  const clock = new ManualClock()
+  return { m: new HardwareModel(topo, cachedCatalog, { clock, ...opts }), clock }
+}
+
+/** The status of one array, one circuit or one unit, for terse assertions. */
+export const arrayOf = (m: HardwareModel, id = 'raid'): ArrayStatus => {
+  const a = m.status().enclosures.flatMap((e) => e.arrays).find((x) => x.id === id)
+  if (a === undefined) throw new Error(`no array ${id}`)
+  return a
+}
+export const circuitOf = (m: HardwareModel, id: string): CircuitStatus => {
+  const c = m.status().circuits.find((x) => x.id === id)
+  if (c === undefined) throw new Error(`no circuit ${id}`)
+  return c
+}
+export const unitOf = (m: HardwareModel, id: string): UnitStatus => {
+  const u = m.status().units.find((x) => x.id === id)
+  if (u === undefined) throw new Error(`no unit ${id}`)
+  return u
 }
