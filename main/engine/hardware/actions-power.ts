@@ -74,9 +74,8 @@ function powerOnAll<R>(scope: (r: R) => { name: string; has: (u: UnitState) => b
       const units = powerOnCandidates(s, sc.has)
       const gap = staggered ? s.power.staggerSeconds * 1000 : 0
       units.forEach((u, i) => s.pendingOn.push({ unit: u.id, atMs: s.nowMs + i * gap }))
-      return staggered
-        ? `powering on ${units.length} units in ${sc.name}, one every ${s.power.staggerSeconds} s`
-        : `powering on ${units.length} units in ${sc.name} at once`
+      const n = `${units.length} unit${units.length === 1 ? '' : 's'}`
+      return staggered ? `powering on ${n} in ${sc.name}, one every ${s.power.staggerSeconds} s` : `powering on ${n} in ${sc.name} at once`
     },
   }
 }
