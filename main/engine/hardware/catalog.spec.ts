@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { LabError } from '@contract/errors'
+import { TopologySchema } from '@contract/topology'
 import { defaultCatalogPath, heightOf, loadCatalog, parseCatalog } from './catalog.ts'
 
 const shipped = readFileSync(defaultCatalogPath(), 'utf8')
@@ -54,6 +56,14 @@ describe('hardware catalogue', () => {
       expect(disk.power.idle).toBeGreaterThan(0)
       expect(disk.transfer.MBps).toBeGreaterThan(0)
     }
+  })
+
+  it('knows every model, disk and spare part the default topology names', () => {
+    const topo = TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
+    const units = topo.sites.flatMap((site) => site.racks.flatMap((r) => r.units))
+    const named = units.flatMap((u) => [u.model, ...(u.kind === 'enclosure' ? [u.diskModel] : []), ...(u.kind === 'shelf' ? Object.keys(u.spares) : [])])
+    expect(named.length).toBeGreaterThan(20)
+    for (const id of named) expect(cat.models[id], id).toBeDefined()
   })
 
   it('marks estimates: every value group carries a source and most are E', () => {

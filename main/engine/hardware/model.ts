@@ -57,7 +57,7 @@ export class HardwareModel {
   constructor(topology: Topology, catalog: Catalog, opts: ModelOptions) {
     this.clock = opts.clock
     this.s = buildState(topology, catalog, { seed: opts.seed ?? topology.seed, powered: opts.powered ?? true })
-    this.s.nowMs = opts.clock.now()
+    this.s.nowMs = Math.floor(opts.clock.now())
     // the baseline is the state as built, so whatever settling does at once (an instant trip) becomes events
     this.flow = computeFlow(this.s)
     this.watch = takeWatch(this.s, this.flow)
@@ -72,14 +72,14 @@ export class HardwareModel {
   }
 
   /** Advances to `nowMs` (default: the clock) and returns the events that happened on the way. */
-  tick(nowMs: number = this.clock.now()): HardwareEvent[] {
+  tick(nowMs?: number): HardwareEvent[] {
     const mark = this.log.length
-    this.advanceTo(nowMs)
+    this.advanceTo(nowMs === undefined ? this.clockNow() : Math.floor(nowMs))
     return this.log.slice(mark)
   }
 
   apply(req: ActionRequest): ActionResult {
-    this.advanceTo(this.clock.now())
+    this.advanceTo(this.clockNow())
     const mark = this.log.length
     const text = registry.run(this.ctx(), req.target, req.action)
     this.emit('action', req.target, text, { action: req.action })
@@ -102,7 +102,7 @@ export class HardwareModel {
     const u = this.s.units.get(server)
     if (u?.kind !== 'server') throw new LabError('NOT_FOUND', `no server "${server}" in this lab`)
     if (!(load >= 0 && load <= 1)) throw new LabError('BAD_INPUT', `load must be between 0 and 1, got ${load}`)
-    this.advanceTo(this.clock.now())
+    this.advanceTo(this.clockNow())
     u.load = load
     this.settle()
     this.advanceTo(this.s.nowMs)
@@ -125,6 +125,11 @@ export class HardwareModel {
   /** What each server's container should look like right now. */
   effects(): Effects {
     return computeEffects(this.s)
+  }
+
+  /** Whole lab milliseconds from the clock, never behind the model (a caller may have ticked ahead of it). */
+  private clockNow(): number {
+    return Math.max(this.s.nowMs, Math.floor(this.clock.now()))
   }
 
   private ctx(): ActionCtx {

@@ -120,6 +120,17 @@ describe('circuits and breakers', () => {
     expect(m.status().units.every((u) => u.power === 'off')).toBe(true)
   })
 
+  it('warns above 80 % without tripping, and says when it is back to normal', () => {
+    const { m } = newLab(labTopology({ servers: x346s(6) }))
+    for (let i = 1; i <= 6; i++) m.setLoad(`s${i}`, 1)
+    const r = m.apply({ target: 'circuit:r1-a', action: 'trip' })
+    expect(r.events.find((e) => e.kind === 'circuit.warning')).toMatchObject({ target: 'circuit:r1-b' })
+    expect(circuitOf(m, 'r1-b')).toMatchObject({ state: 'warning', timeToTripMs: null })
+    expect(circuitOf(m, 'r1-b').loadPct).toBeGreaterThan(80)
+    const back = m.apply({ target: 'circuit:r1-a', action: 'reset' })
+    expect(kinds(back.events)).toEqual(expect.arrayContaining(['circuit.reset circuit:r1-a', 'circuit.ok circuit:r1-b']))
+  })
+
   it('trips at once far above the rating (magnetic trip)', () => {
     const { m } = newLab(labTopology({ servers: x346s(2), amps: 0.3 })) // ~8 × the rating
     const trips = m.events().filter((e) => e.kind === 'circuit.tripped')
