@@ -10,6 +10,11 @@ export interface HandlerDeps {
   consoles: Consoles
 }
 
+function hardware(lab: LabEngine): NonNullable<LabEngine['hardware']> {
+  if (!lab.hardware) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
+  return lab.hardware
+}
+
 export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
   return {
     'engine.status': async () => lab.engineStatus(),
@@ -26,12 +31,8 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
       return results
     },
     'lab.endpoints': async () => lab.endpoints(),
-    'actions.list': async ({ target }) => {
-      throw new LabError('NOT_FOUND', `no actions for ${target}: the hardware model is not running in this build`)
-    },
-    'actions.run': async ({ target, action }) => {
-      throw new LabError('NOT_FOUND', `cannot ${action} ${target}: the hardware model is not running in this build`)
-    },
+    'actions.list': async ({ target }) => hardware(lab).actionsFor(target),
+    'actions.run': async ({ target, action }) => ({ target, action, text: await lab.act(target, action) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
     'console.open': async ({ server, cols, rows }) => ({ sessionId: await consoles.open(server, cols, rows) }),
     'console.input': async ({ sessionId, data }) => (consoles.input(sessionId, data), null),

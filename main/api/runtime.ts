@@ -5,7 +5,8 @@ import type { DockerGateway } from '../engine/docker/types'
 import { Journal } from '../engine/journal/journal'
 import { Consoles } from '../engine/lab/consoles'
 import { LabEngine } from '../engine/lab/lab-engine'
-import { imagesDir, labStateDir } from '../engine/paths'
+import { appRoot, imagesDir, labStateDir } from '../engine/paths'
+import { catalogPath } from '../engine/binding/hardware-runtime'
 import { loadTopology } from '../engine/topology/loader'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventBus } from './event-bus'
@@ -36,7 +37,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const stateDir = labStateDir(labId)
   const journal = new Journal(join(stateDir, 'journal.jsonl'))
   journal.onAppend((e) => bus.emit('journal.appended', e))
-  const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir() })
+  const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)

@@ -16,6 +16,10 @@ import { loadSecrets, type LabSecrets } from './secrets'
 import { serverStatus, type DownIntent } from './server-status'
 import { runUp } from './up'
 import { runDown } from './down'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { HardwareRuntime } from '../binding/hardware-runtime'
+import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
+import type { HardwareEvent } from '../hardware/index'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -27,6 +31,8 @@ export interface LabEngineOptions {
   /** where secrets and intents live, e.g. ~/.racklab/<labId> */
   stateDir: string
   imagesDir: string
+  /** resources/hardware/catalog.yaml; without it the lab runs without a hardware model */
+  catalogFile?: string
 }
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
@@ -47,6 +53,12 @@ export class LabEngine {
   private stopWatching: (() => void) | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
+  readonly hardware: HardwareRuntime | undefined
+  private readonly applied: AppliedEffects
+  private readonly membersFile: string
+  private members: Set<string>
+  private ticker: NodeJS.Timeout | undefined
+  private reconciling: Promise<void> = Promise.resolve()
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
@@ -55,6 +67,10 @@ export class LabEngine {
     this.images = new ImageCatalog(o.imagesDir)
     this.ops = new Operations(o.bus)
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'))
+    this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
+    this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'))
+    this.membersFile = join(o.stateDir, 'members.json')
+    this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
     this.snapshot = this.compose()
   }
 
@@ -73,6 +89,8 @@ export class LabEngine {
     this.engine = await this.gateway.status()
     this.bus.emit('engine.changed', this.engine)
     if (this.engine.state === 'connected') await this.refresh()
+    await this.syncHardware()
+    this.ticker = setInterval(() => void this.syncHardware(), 500)
     this.stopWatching = this.gateway.watchEvents(
       this.labId,
       () => this.scheduleRefresh(),
@@ -92,9 +110,11 @@ export class LabEngine {
   async initOnce(): Promise<void> {
     this.engine = await this.gateway.status()
     if (this.engine.state === 'connected') await this.refresh()
+    await this.syncHardware()
   }
 
   close(): void {
+    clearInterval(this.ticker)
     this.stopWatching?.()
     clearTimeout(this.refreshTimer)
   }
@@ -169,6 +189,74 @@ export class LabEngine {
     return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
   }
 
+  isMember(server: string): boolean {
+    return this.members.has(server)
+  }
+
+  setMembers(ids: Iterable<string>, on: boolean): void {
+    for (const id of ids) if (on) this.members.add(id); else this.members.delete(id)
+    mkdirSync(this.o.stateDir, { recursive: true })
+    writeFileSync(this.membersFile, JSON.stringify([...this.members]))
+  }
+
+  /** whether the hardware lets this server run (power, boot, data array) */
+  hardwareAllows(server: string): { ok: boolean; why?: string } {
+    const fx = this.hardware?.effects()[server]
+    if (!fx || shouldRun(fx)) return { ok: true }
+    const why = !fx.powered ? 'it has no power' : fx.booting ? 'it is still booting' : `its data array is ${fx.dataVolume}`
+    return { ok: false, why }
+  }
+
+  /** Advance the physical model to now, journal what happened, and bring Docker in line. Serialised. */
+  syncHardware(): Promise<void> {
+    const hw = this.hardware
+    if (!hw) return Promise.resolve()
+    this.reconciling = this.reconciling.then(async () => {
+      const reloaded = hw.reloadIfChanged()
+      this.recordHardware(hw.tick())
+      await this.applyEffects()
+      if (reloaded) this.publish()
+      else this.publishHardware()
+    }).catch((e: unknown) => void this.journal.append({ kind: 'engine', text: `hardware sync failed: ${(e as Error).message}` }))
+    return this.reconciling
+  }
+
+  async act(target: string, action: string): Promise<string> {
+    const hw = this.hardware
+    if (!hw) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
+    let text = ''
+    this.reconciling = this.reconciling.then(async () => {
+      const r = hw.apply(target, action)
+      text = r.text
+      this.journal.append({ kind: 'action', target, text: `${action} ${target}: ${r.text}`, labMs: hw.labMs(), data: { action } })
+      this.recordHardware(r.events.filter((e) => e.kind !== 'action'))
+      await this.applyEffects()
+      this.publish()
+    })
+    await this.reconciling
+    return text
+  }
+
+  private recordHardware(events: HardwareEvent[]): void {
+    for (const e of events) this.journal.append({ kind: 'state', target: e.target, text: e.text, labMs: e.labMs, ...(e.data === undefined ? {} : { data: e.data }) })
+  }
+
+  private async applyEffects(): Promise<void> {
+    if (!this.hardware || this.engine.state !== 'connected') return
+    const now = this.hardware.effects()
+    const before = this.applied.load() ?? now
+    if (await reconcile(this, before, now)) this.publish()
+    this.applied.save(now)
+  }
+
+  private lastHardwarePublish = 0
+  private publishHardware(): void {
+    // rebuild %, amps: publish at most every 2 s when nothing discrete happened
+    if (Date.now() - this.lastHardwarePublish < 2000) return
+    this.lastHardwarePublish = Date.now()
+    this.publish()
+  }
+
   up(only?: string[], signal?: AbortSignal): StartedOp {
     this.requireEngine()
     for (const id of only ?? []) if (!this.servers.has(id)) throw new LabError('NOT_FOUND', `no server "${id}" in topology ${this.topology.name}`)
@@ -177,7 +265,14 @@ export class LabEngine {
 
   down(volumes: boolean, signal?: AbortSignal): StartedOp {
     this.requireEngine()
-    return this.ops.start('down', (op) => runDown(this, op, volumes), signal)
+    return this.ops.start('down', async (op) => {
+      await runDown(this, op, volumes)
+      // a lab that is down has no physical history: the next up finds a fresh, fully powered site
+      this.setMembers([...this.members], false)
+      this.hardware?.reset()
+      if (this.hardware) this.applied.save(this.hardware.effects())
+      this.publish()
+    }, signal)
   }
 
   async control(server: string, op: ServerOp): Promise<ServerStatus> {
@@ -189,11 +284,14 @@ export class LabEngine {
       throw new LabError('REFUSED', `cannot ${op} ${server}: ${why}`)
     }
     switch (op) {
-      case 'start':
+      case 'start': {
         if (c.running) refuse('it is already running')
+        const hw = this.hardwareAllows(server)
+        if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
         this.setIntent(server, undefined)
         await this.gateway.startContainer(c.id)
         break
+      }
       case 'stop':
         if (!c.running) refuse('it is not running')
         this.setIntent(server, 'stopped')
@@ -273,13 +371,14 @@ export class LabEngine {
 
   private compose(): LabStatus {
     const servers: ServerStatus[] = []
+    const fx = this.hardware?.effects() ?? {}
     for (const p of this.servers.values()) {
       const ref = this.images.role(p.server.role)
       const imageState = !ref ? 'no-image' : this.building.has(ref.tag) ? 'building' : this.builtImages.has(ref.tag) ? 'built' : 'missing'
-      servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.containers.get(p.server.id), this.intents.get(p.server.id)))
+      servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.containers.get(p.server.id), this.intents.get(p.server.id), fx[p.server.id]))
     }
     const op = this.ops.active()
-    return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, ...(op ? { op } : {}) }
+    return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, ...(op ? { op } : {}), ...(this.hardware ? { hardware: this.hardware.status() } : {}) }
   }
 }
 

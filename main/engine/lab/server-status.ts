@@ -2,6 +2,7 @@
 import type { Health, ImageState, ServerState, ServerStatus } from '@contract/status'
 import type { ContainerInfo } from '../docker/types'
 import type { PlacedServer } from './plan'
+import type { ServerEffects } from '../hardware/index'
 
 /** Why a container is down when we (or the hardware model) put it down; otherwise a stop is a crash. */
 export type DownIntent = 'stopped' | 'powered-off'
@@ -12,14 +13,22 @@ export function serverStatus(
   imageState: ImageState,
   c: ContainerInfo | undefined,
   intent: DownIntent | undefined,
+  fx?: ServerEffects,
 ): ServerStatus {
+  // the hardware knows why a server is down: no power is "powered-off", a dead array is a crash of its service
+  if (fx && !fx.powered) intent = 'powered-off'
   const base = { id: p.server.id, role: p.server.role, site: p.siteId, rack: p.rackId, model: p.server.model, image, imageState }
   const ips = Object.fromEntries(p.server.nics.map((n) => [n.network, n.ip]))
   if (!c) {
+    if (fx && fx.dataVolume === 'lost') return { ...base, state: 'crashed', health: 'unknown', detail: 'its data array failed: the data volume is gone', ips }
     const detail = imageState === 'no-image' ? `role ${p.server.role} is not built yet` : 'not created (run up)'
     return { ...base, state: intent === 'powered-off' ? 'powered-off' : 'absent', health: 'unknown', detail, ips }
   }
   const state = containerState(c, intent)
+  if (fx && state !== 'running' && (fx.dataVolume === 'lost' || fx.dataVolume === 'offline')) {
+    return { ...base, state: state === 'powered-off' ? state : 'crashed', health: 'unknown', containerId: c.id, ips, detail: `its data array is ${fx.dataVolume}` }
+  }
+  if (fx?.booting && state !== 'running') return { ...base, state: 'powered-off', health: 'starting', containerId: c.id, ips, detail: 'booting' }
   const health: Health = state === 'running' ? (c.health ?? 'healthy') : 'unknown'
   const s: ServerStatus = { ...base, state, health, containerId: c.id, ips }
   if (!c.running && c.status === 'exited') s.exitCode = c.exitCode

@@ -3,7 +3,8 @@
 import { LabError } from '@contract/errors'
 import type { LabEngine } from './lab-engine'
 import type { Op } from './operations'
-import { containerSpec, networkSpecs, volumeSpecs } from './plan'
+import { networkSpecs } from './plan'
+import { ensureServerRunning } from './ensure-server'
 import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
 import { waitHealthy } from './wait-healthy'
@@ -49,27 +50,24 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
     op.progress({ phase: 'network', current: i, max: netSpecs.length, text: `network ${n.name} ${n.subnet}${n.internal ? ' (internal)' : ''}` })
     await lab.gateway.ensureNetwork(n)
   }
-  const specs = new Map(ids.map((id) => [id, lab.roleSpecOf(id)!]))
-  for (const [id, spec] of specs) for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
 
   await lab.refresh()
+  lab.setMembers(ids, true)
   let started = 0
+  const held: string[] = []
   for (const wave of runWaves) {
     op.checkpoint()
     await Promise.all(
       wave.map(async (id) => {
         const placed = lab.servers.get(id)!
-        const tag = lab.images.role(placed.server.role)!.tag
-        op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
-        let c = lab.container(id)
-        if (c && c.image !== tag) {
-          // built from an older image: recreate; its data volumes survive
-          await lab.gateway.removeContainer(c.id)
-          c = undefined
+        const hw = lab.hardwareAllows(id)
+        if (!hw.ok) {
+          // physics first: a server without power stays down until someone powers it on
+          held.push(`${id}: ${hw.why}`)
+          return
         }
-        const cid = c?.id ?? (await lab.gateway.createContainer(containerSpec(lab.labId, placed, specs.get(id)!, tag, lab.topology.domain)))
-        lab.setIntent(id, undefined)
-        if (!c?.running) await lab.gateway.startContainer(cid)
+        op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
+        const cid = await ensureServerRunning(lab, id)
         op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
         await waitHealthy(lab.gateway, cid, id, op.signal)
         await roles[placed.server.role]?.afterHealthy?.(lab.hookContext(id))
@@ -78,6 +76,8 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
       }),
     )
   }
+  await lab.syncHardware()
+  if (held.length) throw new LabError('UNHEALTHY', `${started} of ${ids.length} servers healthy; held down by the hardware: ${held.join('; ')}`)
   await lab.refresh()
   op.progress({ phase: 'done', current: ids.length, max: ids.length, text: `${ids.length} servers healthy` })
   lab.journal.append({ kind: 'op', text: `up: ${ids.length} servers healthy` })

@@ -1,0 +1,98 @@
+// The only bridge from physical state to Docker. For each change of a server's effects:
+//   power lost → container killed at once (a graceful shutdown stops it); power back and booted → started;
+//   array lost → container and data volumes removed (the data is gone for real); a new, empty array → a fresh volume;
+//   cable/switch → network endpoint detached or re-attached with its fixed IP;
+//   degraded/rebuilding array or write-through cache → CPU quota cut with `docker update --cpus`.
+// Why CPU: on these hosts blkio weight is discarded and device throttles only bind direct I/O and only at
+// container creation (lab-images-notes.md §8), so a live, measurable slowdown has to come from the CPU quota.
+import { cpus } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { diffEffects, type Effects, type ServerEffects } from '../hardware/index'
+import type { LabEngine } from '../lab/lab-engine'
+import { ensureServerRunning } from '../lab/ensure-server'
+import { networkName, volumeName } from '../lab/naming'
+
+export const shouldRun = (fx: ServerEffects | undefined): boolean =>
+  !!fx && fx.powered && !fx.booting && fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline'
+
+/** Effects last applied to Docker, kept on disk so a one-shot CLI process applies only what changed. */
+export class AppliedEffects {
+  constructor(private readonly file: string) {}
+  load(): Effects | undefined {
+    if (!existsSync(this.file)) return undefined
+    try {
+      return JSON.parse(readFileSync(this.file, 'utf8')) as Effects
+    } catch {
+      return undefined
+    }
+  }
+  save(e: Effects): void {
+    writeFileSync(this.file, JSON.stringify(e))
+  }
+}
+
+export async function reconcile(lab: LabEngine, before: Effects, after: Effects): Promise<number> {
+  const changes = diffEffects(before, after)
+  const servers = [...new Set(changes.map((c) => c.server))]
+  if (!servers.length) return 0
+  await lab.refresh()
+  await Promise.all(servers.map((id) => reconcileServer(lab, id, before[id], after[id]).catch((e: unknown) => lab.journal.append({ kind: 'engine', target: `server:${id}`, text: `could not bring ${id}'s container in line with the hardware: ${(e as Error).message}` }))))
+  await lab.refresh()
+  return servers.length
+}
+
+async function reconcileServer(lab: LabEngine, id: string, b: ServerEffects | undefined, a: ServerEffects | undefined): Promise<void> {
+  if (!a || !lab.servers.has(id)) return
+  const gw = lab.gateway
+  const note = (text: string): void => void lab.journal.append({ kind: 'state', target: `server:${id}`, text })
+  const c = lab.container(id)
+  const live = c && (c.running || c.status === 'paused')
+
+  if (shouldRun(b) && !shouldRun(a) && c && live) {
+    if (a.offCause === 'shutdown') {
+      await gw.stopContainer(c.id, 20)
+      note(`${id}: shut down (container stopped)`)
+    } else {
+      await gw.killContainer(c.id)
+      note(`${id}: ${!a.powered ? 'lost power' : `data array ${a.dataVolume}`} — container killed`)
+    }
+  }
+  const lostNow = a.dataVolume === 'lost' && b?.dataVolume !== 'lost'
+  const newArray = b !== undefined && a.dataEpoch !== b.dataEpoch && a.dataVolume !== 'lost'
+  if ((lostNow || newArray) && c) {
+    await gw.removeContainer(c.id)
+    const spec = lab.roleSpecOf(id)
+    for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose)).catch(() => undefined)
+    note(lostNow ? `${id}: array failed — its data volume is gone` : `${id}: new empty array — data volume recreated empty`)
+  }
+  const fresh = lostNow || newArray ? undefined : lab.container(id)
+  if (fresh) {
+    const placed = lab.servers.get(id)!
+    for (const nic of placed.server.nics) {
+      const was = b?.networks[nic.network] ?? true
+      const now = a.networks[nic.network] ?? true
+      if (was === now) continue
+      const net = networkName(lab.labId, nic.network)
+      if (now) await gw.connectNetwork(net, fresh.id, nic.ip, [id, `${id}.${lab.topology.domain}`]).catch(() => undefined)
+      else await gw.disconnectNetwork(net, fresh.id).catch(() => undefined)
+      note(`${id}: ${now ? 'reconnected to' : 'cut off from'} network ${nic.network}`)
+    }
+  }
+  // only servers that `up` brought into the lab come back; the hardware never creates a lab by itself
+  if (!shouldRun(b) && shouldRun(a) && lab.isMember(id) && lab.images.role(lab.servers.get(id)!.server.role)) {
+    await ensureServerRunning(lab, id)
+    note(`${id}: booted — container started`)
+  }
+  if (shouldRun(a) && (a.slowdown !== (b?.slowdown ?? 1) || !shouldRun(b))) {
+    const cur = lab.container(id)
+    if (cur?.running) {
+      await gw.updateResources(cur.id, { nanoCpus: cpuQuota(a.slowdown) })
+      if (a.slowdown !== (b?.slowdown ?? 1)) note(`${id}: ${a.slowdown < 1 ? `slowed to ${Math.round(a.slowdown * 100)} % CPU (${a.dataVolume} array)` : 'back to full speed'}`)
+    }
+  }
+}
+
+/** NanoCPUs for a slowdown factor: the whole host at 1, a share of it below. */
+export function cpuQuota(slowdown: number, hostCpus = cpus().length): number {
+  return Math.max(0.05, Math.min(1, slowdown)) * hostCpus * 1e9
+}

@@ -1,0 +1,27 @@
+// Create (if needed) and start one server's container: used by `up` and by the hardware binding when a
+// server powers back on or gets a new, empty array.
+import { containerSpec, volumeSpecs } from './plan'
+import type { LabEngine } from './lab-engine'
+import { networkName } from './naming'
+
+/** Returns the container id; the container is running when this resolves. */
+export async function ensureServerRunning(lab: LabEngine, id: string): Promise<string> {
+  const placed = lab.servers.get(id)!
+  const tag = lab.images.role(placed.server.role)!.tag
+  const spec = lab.roleSpecOf(id)!
+  for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
+  let c = lab.container(id)
+  if (c && c.image !== tag) {
+    // built from an older image: recreate; its data volumes survive
+    await lab.gateway.removeContainer(c.id)
+    c = undefined
+  }
+  const cid = c?.id ?? (await lab.gateway.createContainer(containerSpec(lab.labId, placed, spec, tag, lab.topology.domain)))
+  if (!c) {
+    // a cable pulled or a switch dead while the server was off: it boots without that network
+    for (const nic of placed.server.nics) if (lab.hardware && !lab.hardware.effects()[id]?.networks[nic.network]) await lab.gateway.disconnectNetwork(networkName(lab.labId, nic.network), cid)
+  }
+  lab.setIntent(id, undefined)
+  if (!c?.running) await lab.gateway.startContainer(cid)
+  return cid
+}
