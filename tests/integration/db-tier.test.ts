@@ -82,8 +82,10 @@ describe('DB tier on the real engine', () => {
     const r = await racklab(['status', '--json'])
     const s = json<{ servers: { id: string; state: string; health: string }[] }>(r.stdout)
     for (const id of ['db1', 'db2', 'db3']) expect(s.servers.find((x) => x.id === id)).toMatchObject({ state: 'running', health: 'healthy' })
-    const ep = json<{ service: string; port: number }[]>((await racklab(['endpoints', '--json'])).stdout)
-    expect(ep.find((e) => e.service === 'mysql')?.port).toBeGreaterThan(0)
+    // back-end servers publish nothing (internal networks); endpoints come from the edge once it runs
+    const ep = await racklab(['endpoints', '--json'])
+    expect(ep.code).toBe(0)
+    expect(Array.isArray(JSON.parse(ep.stdout))).toBe(true)
   })
 
   it('down leaves foreign containers, networks and volumes alone, keeps data volumes unless asked', async () => {

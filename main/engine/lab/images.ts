@@ -30,15 +30,20 @@ export function contextHash(dir: string): string {
 export class ImageCatalog {
   private readonly cache = new Map<string, ImageRef | undefined>()
 
-  constructor(readonly imagesDir: string) {}
+  /** isRole: whether the engine knows how to run a role (a folder alone is not enough) */
+  constructor(
+    readonly imagesDir: string,
+    private readonly isRole: (role: string) => boolean = () => true,
+  ) {}
 
   base(): ImageRef {
     const dir = join(this.imagesDir, 'base')
     return this.memo('base', () => ({ role: 'base', dir, tag: `racklab/base:${contextHash(dir)}` }))!
   }
 
-  /** undefined when the role has no image folder yet */
+  /** undefined when the role has no image folder, or no role module, yet */
   role(role: string): ImageRef | undefined {
+    if (!this.isRole(role)) return undefined
     return this.memo(role, () => {
       const dir = join(this.imagesDir, role)
       if (!existsSync(join(dir, 'Dockerfile'))) return undefined

@@ -10,7 +10,7 @@ import type { Journal } from '../journal/journal'
 import { ImageCatalog } from './images'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
-import type { HookContext } from '../roles/index'
+import { roles, type HookContext } from '../roles/index'
 import { containerName } from './naming'
 import { loadSecrets, type LabSecrets } from './secrets'
 import { serverStatus, type DownIntent } from './server-status'
@@ -64,7 +64,7 @@ export class LabEngine {
     this.topology = o.topology
     this.labId = o.labId ?? o.topology.name
     this.servers = placeServers(o.topology)
-    this.images = new ImageCatalog(o.imagesDir)
+    this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'))
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined

@@ -3,7 +3,6 @@ import type { RoleDefinition } from './types'
 
 export const db: RoleDefinition = {
   spec: ({ server, secrets, ipOf, serversOf }) => {
-    const publish: Record<string, string> = server.replicaOf ? {} : { '3306/tcp': 'mysql' }
     return {
       volumes: { data: '/var/lib/mysql' },
       env: {
@@ -15,7 +14,8 @@ export const db: RoleDefinition = {
         BACKUP_PASSWORD: secrets.backup,
       },
       tmpfs: ['/run'],
-      publish,
+      // no publish: db servers sit only on --internal networks, where Docker silently publishes nothing.
+      // Host access goes through the edge (web tier); `racklab exec db1 -- mariadb` works meanwhile.
       stopTimeout: 20,
     }
   },
