@@ -35,9 +35,10 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const labId = o.labId ?? process.env.RACKLAB_LAB ?? topology.name
   const bus = new EventBus()
   const stateDir = labStateDir(labId)
-  const journal = new Journal(join(stateDir, 'journal.jsonl'))
+  let lab: LabEngine | undefined
+  const journal = new Journal(join(stateDir, 'journal.jsonl'), () => lab?.hardware?.labMs() ?? 0)
   journal.onAppend((e) => bus.emit('journal.appended', e))
-  const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+  lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)

@@ -53,6 +53,7 @@ export class LabEngine {
   private stopWatching: (() => void) | undefined
   private refreshTimer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
+  private adopted = false
   readonly hardware: HardwareRuntime | undefined
   private readonly applied: AppliedEffects
   private readonly membersFile: string
@@ -359,7 +360,9 @@ export class LabEngine {
   private publish(): void {
     const next = this.compose()
     if (JSON.stringify(next) === JSON.stringify(this.snapshot)) return
-    const before = new Map(this.snapshot.servers.map((s) => [s.id, s]))
+    // the first look after start is adoption, not a change of state
+    const before = new Map(this.adopted ? this.snapshot.servers.map((s) => [s.id, s]) : [])
+    this.adopted = true
     this.snapshot = next
     for (const s of next.servers) {
       const b = before.get(s.id)

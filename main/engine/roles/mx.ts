@@ -1,0 +1,55 @@
+// mx: Postfix + ClamAV + SpamAssassin + backscatter milter + LMTP proxy (lab-images/mx). The proxy routes by
+// stores.master_slot in MySQL, so it is told every database and every Cyrus server it can reach.
+import { createHash } from 'node:crypto'
+import type { LabSecrets } from '../lab/secrets'
+import { allServers } from '../topology/queries'
+import type { RoleContext, RoleDefinition } from './types'
+
+/**
+ * Key of the lab's signed outbound Message-IDs (lab-images/perl/Racklab/MessageId.pm). Derived from the
+ * app secret so any role that sends mail out (webmail) can compute the same key without a new secret.
+ */
+export function messageIdKey(secrets: Pick<LabSecrets, 'app'>): string {
+  return createHash('sha256').update(`racklab-message-id\0${secrets.app}`).digest('hex')
+}
+
+/** IPs of the servers this one shares a network with (an offsite replica on the WAN only is skipped) */
+function reachable(c: RoleContext, ids: string[]): { id: string; ip: string }[] {
+  const out: { id: string; ip: string }[] = []
+  for (const id of ids) {
+    try {
+      out.push({ id, ip: c.ipOf(id) })
+    } catch {
+      // no shared network: the MX cannot use that server
+    }
+  }
+  return out
+}
+
+/** database servers, primaries first, then replicas (reads fall back to them) */
+export function dbHosts(c: RoleContext): string[] {
+  const isReplica = new Set(allServers(c.topology).filter((p) => p.server.replicaOf).map((p) => p.server.id))
+  const dbs = c.serversOf('db')
+  return reachable(c, [...dbs.filter((id) => !isReplica.has(id)), ...dbs.filter((id) => isReplica.has(id))]).map((h) => h.ip)
+}
+
+export const mx: RoleDefinition = {
+  spec: (c) => {
+    const db = dbHosts(c)
+    const imap = reachable(c, c.serversOf('imap'))
+    if (db.length === 0) throw new Error(`${c.server.id}: no database server shares a network with it; the mail router needs one`)
+    if (imap.length === 0) throw new Error(`${c.server.id}: no imap server shares a network with it; mail has nowhere to go`)
+    return {
+      volumes: { spool: '/var/spool/postfix' },
+      env: {
+        DB_HOSTS: db.join(','),
+        DB_PASSWORD: c.secrets.app,
+        IMAP_HOSTS: imap.map((h) => `${h.id}=${h.ip}`).join(','),
+        MESSAGE_ID_KEY: messageIdKey(c.secrets),
+      },
+      tmpfs: ['/run'],
+      publish: { '25/tcp': 'smtp' },
+      stopTimeout: 20,
+    }
+  },
+}
