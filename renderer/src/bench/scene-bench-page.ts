@@ -1,0 +1,76 @@
+// The scene alone in a page, for tests/bench/scene.bench.ts (and for looking at the scene without a lab): the
+// bench injects a topology, statuses and a hardware snapshot as window.__benchInput, then calls window.__bench.
+import type { ServerStatus } from '@contract/status'
+import type { Topology } from '@contract/topology'
+import { sceneState } from '../scene/led-states'
+import { RackScene } from '../scene/rack-scene'
+import { createWebglRenderer, type RendererLike } from '../scene/renderer'
+import { indexHardware, type HardwareView } from '../stores/hardware-view'
+
+interface BenchInput {
+  topology: Topology
+  servers: ServerStatus[]
+  hardware: HardwareView | null
+  /** alternative snapshots to flip between when measuring churn */
+  churn?: HardwareView[]
+  select?: string
+  side?: 'front' | 'back'
+}
+
+declare global {
+  interface Window {
+    __benchInput?: BenchInput
+    __bench?: unknown
+  }
+}
+
+const input = window.__benchInput
+const host = document.getElementById('host')
+if (!input || !host) throw new Error('scene bench: window.__benchInput and #host are required')
+
+let gl: WebGLRenderingContext | WebGL2RenderingContext | null = null
+const scene = new RackScene(host, {
+  animate: false,
+  createRenderer: (): RendererLike => {
+    const r = createWebglRenderer()
+    gl = (r as unknown as { getContext(): WebGL2RenderingContext }).getContext()
+    return r
+  },
+})
+scene.setTopology(input.topology)
+const apply = (hw: HardwareView | null): void => scene.setState(sceneState(input.topology, input.servers, hw ? indexHardware(hw) : null))
+apply(input.hardware)
+if (input.side === 'back') scene.view('back')
+if (input.select) scene.select(input.select, true)
+scene.rig.finish()
+scene.renderNow()
+
+function frameMs(frames: number): number {
+  const t0 = performance.now()
+  for (let i = 0; i < frames; i++) {
+    scene.rig.camera.position.x += 0.001
+    scene.renderNow()
+    gl?.finish()
+  }
+  return (performance.now() - t0) / frames
+}
+
+function memory(): { geometries: number; textures: number } {
+  return { ...scene.renderer.info.memory }
+}
+
+window.__bench = {
+  drawCalls: (): number => scene.drawCalls(),
+  frameMs,
+  memory,
+  churn(changes: number): { geometries: number; textures: number } {
+    const snaps = input.churn?.length ? input.churn : [input.hardware]
+    for (let i = 0; i < changes; i++) {
+      apply(snaps[i % snaps.length] ?? null)
+      if (i % 50 === 0) scene.renderNow()
+    }
+    scene.renderNow()
+    return memory()
+  },
+  screenPosition: (id: string) => scene.screenPosition(id),
+}

@@ -1,0 +1,240 @@
+// The 3D view: a plain class that owns its renderer, scene, camera and every GPU resource, and frees them all in
+// dispose(). Vue keeps it in a markRaw'd variable and feeds it plain data (topology, a SceneState); it answers
+// with hover and selection callbacks. It renders only when something moved or blinked.
+import { Color, DirectionalLight, Fog, HemisphereLight, Raycaster, Scene, Vector2, Vector3 } from 'three'
+import type { Topology } from '@contract/topology'
+import { CameraRig, type Side } from './camera-rig'
+import { Highlight } from './highlight'
+import { boxCenter, type Box } from './layout'
+import type { SceneState } from './led-states'
+import { Owned } from './owned'
+import { ROOM } from './palette'
+import type { Pickable } from './parts/sink'
+import { pick } from './picking'
+import { createWebglRenderer, type RendererFactory, type RendererLike } from './renderer'
+import { SiteModel, type CanvasFactory } from './site-model'
+
+export interface PickInfo {
+  id: string
+  kind: Pickable['kind']
+}
+
+export interface RackSceneOptions {
+  createRenderer?: RendererFactory
+  createCanvas?: CanvasFactory
+  now?: () => number
+  /** false in tests: they drive frames with renderNow() */
+  animate?: boolean
+  onHover?(hit: PickInfo | null, clientX: number, clientY: number): void
+  onSelect?(hit: PickInfo | null): void
+}
+
+const BLINK_MS = 60
+
+export class RackScene {
+  readonly scene = new Scene()
+  readonly renderer: RendererLike
+  readonly rig: CameraRig
+  site: SiteModel | null = null
+  private readonly owned = new Owned()
+  private readonly hoverMark: Highlight
+  private readonly selectMark: Highlight
+  private readonly canvas: CanvasFactory
+  private readonly now: () => number
+  private state: SceneState | null = null
+  private signature = ''
+  private dirty = true
+  private frameId = 0
+  private lastBlink = 0
+  private down: { x: number; y: number } | null = null
+  private readonly raycaster = new Raycaster()
+  private readonly offs: Array<() => void> = []
+  private selected: string | null = null
+  private hovered: string | null = null
+
+  constructor(
+    readonly host: HTMLElement,
+    private readonly opts: RackSceneOptions = {},
+  ) {
+    this.now = opts.now ?? (() => performance.now())
+    this.canvas = opts.createCanvas ?? (() => document.createElement('canvas'))
+    this.renderer = (opts.createRenderer ?? createWebglRenderer)()
+    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1))
+    const el = this.renderer.domElement
+    el.classList.add('scene-canvas')
+    host.append(el)
+    this.rig = new CameraRig(el, this.now)
+    this.scene.background = new Color(ROOM.background)
+    this.scene.fog = new Fog(ROOM.background, 10, 34)
+    // a soft key light over each aisle and a dim sky: fronts and backs both read, tops stay darker
+    const front = this.owned.own(new DirectionalLight(0xfff4e8, 1.8))
+    front.position.set(2.5, 2, 8)
+    const back = this.owned.own(new DirectionalLight(0xdfe8ff, 1.3))
+    back.position.set(-2.5, 2, -8)
+    this.scene.add(this.owned.own(new HemisphereLight(0xb8c8e8, 0x15171b, 0.6)), front, back)
+    this.hoverMark = new Highlight(this.owned, ROOM.hover, false)
+    this.selectMark = new Highlight(this.owned, ROOM.select, true)
+    this.scene.add(this.hoverMark.group, this.selectMark.group)
+    this.listen(el, 'pointerdown', (e) => (this.down = { x: e.clientX, y: e.clientY }))
+    this.listen(el, 'pointermove', (e) => this.onMove(e))
+    this.listen(el, 'pointerleave', () => this.setHover(null, 0, 0))
+    this.listen(el, 'pointerup', (e) => this.onUp(e))
+    this.listen(el, 'dblclick', (e) => {
+      const hit = this.hitAt(e.clientX, e.clientY)
+      if (hit) this.focus(hit.id)
+    })
+    const onChange = (): void => void (this.dirty = true)
+    this.rig.controls.addEventListener('change', onChange)
+    this.offs.push(() => this.rig.controls.removeEventListener('change', onChange))
+    this.resize()
+    if (opts.animate !== false) this.frameId = requestAnimationFrame(this.frame)
+  }
+
+  private listen(el: HTMLElement, ev: 'pointerdown' | 'pointermove' | 'pointerleave' | 'pointerup' | 'dblclick', fn: (e: PointerEvent) => void): void {
+    const h = (e: Event): void => fn(e as PointerEvent)
+    el.addEventListener(ev, h)
+    this.offs.push(() => el.removeEventListener(ev, h))
+  }
+
+  /** Builds the site when the topology differs from the one shown. */
+  setTopology(t: Topology): void {
+    const sig = JSON.stringify(t.sites)
+    if (sig === this.signature && this.site) return
+    this.signature = sig
+    const first = !this.site
+    this.site?.dispose()
+    this.site = new SiteModel(t, this.canvas)
+    this.scene.add(this.site.group)
+    if (this.state) this.site.apply(this.state, this.now())
+    if (first) this.rig.overview(this.site.layout.bounds, 'front', 0)
+    this.refreshMarks()
+    this.dirty = true
+  }
+
+  setState(state: SceneState): void {
+    this.state = state
+    if (this.site?.apply(state, this.now())) this.dirty = true
+  }
+
+  resize(): void {
+    const w = Math.max(1, this.host.clientWidth)
+    const h = Math.max(1, this.host.clientHeight)
+    this.renderer.setSize(w, h)
+    this.rig.setAspect(w, h)
+    this.dirty = true
+  }
+
+  private target(id: string | null): Pickable | undefined {
+    return id ? this.site?.pickables.find((p) => p.id === id) : undefined
+  }
+
+  private refreshMarks(): void {
+    const h = this.target(this.hovered)
+    const s = this.target(this.selected)
+    this.hoverMark.show(h && this.hovered !== this.selected ? h.min : null, h?.max)
+    this.selectMark.show(s?.min ?? null, s?.max)
+    this.dirty = true
+  }
+
+  hover(id: string | null): void {
+    this.hovered = id
+    this.refreshMarks()
+  }
+
+  select(id: string | null, focus = true): void {
+    this.selected = id
+    this.refreshMarks()
+    if (id && focus) this.focus(id)
+  }
+
+  focus(id: string): void {
+    const t = this.target(id)
+    if (!t) return
+    // a PDU is a 1.7 m strip: look at its meter head, not the whole strip
+    if (t.kind === 'pdu') this.rig.focus([t.min[0], t.max[1] - 0.3, t.min[2]], t.max)
+    else this.rig.focus(t.min, t.max)
+  }
+
+  view(v: Side | 'overview'): void {
+    if (!this.site) return
+    if (v === 'overview') this.rig.overview(this.site.layout.bounds)
+    else this.rig.flip(v)
+    this.dirty = true
+  }
+
+  bounds(): Box | null {
+    return this.site?.layout.bounds ?? null
+  }
+
+  private hitAt(clientX: number, clientY: number): PickInfo | null {
+    if (!this.site) return null
+    const r = this.renderer.domElement.getBoundingClientRect()
+    const ndc = new Vector2(((clientX - r.left) / Math.max(1, r.width)) * 2 - 1, -((clientY - r.top) / Math.max(1, r.height)) * 2 + 1)
+    this.raycaster.setFromCamera(ndc, this.rig.camera)
+    const hit = pick(this.raycaster.ray, this.site.pickables)
+    return hit ? { id: hit.target.id, kind: hit.target.kind } : null
+  }
+
+  private setHover(hit: PickInfo | null, x: number, y: number): void {
+    if ((hit?.id ?? null) !== this.hovered) this.hover(hit?.id ?? null)
+    this.opts.onHover?.(hit, x, y)
+  }
+
+  private onMove(e: PointerEvent): void {
+    if (e.buttons) return // orbiting: no hover churn
+    this.setHover(this.hitAt(e.clientX, e.clientY), e.clientX, e.clientY)
+  }
+
+  private onUp(e: PointerEvent): void {
+    const d = this.down
+    this.down = null
+    if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 5 || e.button !== 0) return
+    const hit = this.hitAt(e.clientX, e.clientY)
+    this.opts.onSelect?.(hit)
+  }
+
+  /** Client (page) coordinates of a unit's visible face centre, or null when it is unknown or off screen. */
+  screenPosition(id: string): { x: number; y: number } | null {
+    const t = this.target(id)
+    if (!t) return null
+    const c = boxCenter(t)
+    const p = new Vector3(c[0], c[1], this.rig.side === 'front' ? t.max[2] : t.min[2]).project(this.rig.camera)
+    if (p.z > 1 || Math.abs(p.x) > 1 || Math.abs(p.y) > 1) return null
+    const r = this.renderer.domElement.getBoundingClientRect()
+    return { x: r.left + ((p.x + 1) / 2) * r.width, y: r.top + ((1 - p.y) / 2) * r.height }
+  }
+
+  drawCalls(): number {
+    return this.renderer.info.render.calls
+  }
+
+  renderNow(): void {
+    this.rig.camera.updateMatrixWorld()
+    this.renderer.render(this.scene, this.rig.camera)
+    this.dirty = false
+  }
+
+  private readonly frame = (): void => {
+    this.frameId = requestAnimationFrame(this.frame)
+    const now = this.now()
+    const moving = this.rig.update()
+    if (this.site && now - this.lastBlink > BLINK_MS) {
+      this.lastBlink = now
+      if (this.site.tick(now)) this.dirty = true
+    }
+    if (moving || this.dirty) this.renderNow()
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.frameId)
+    for (const off of this.offs.splice(0)) off()
+    this.site?.dispose()
+    this.site = null
+    this.owned.dispose()
+    this.scene.clear()
+    this.rig.dispose()
+    this.renderer.dispose()
+    this.renderer.forceContextLoss?.()
+    this.renderer.domElement.remove()
+  }
+}
