@@ -64,10 +64,10 @@ export async function openScene(browser: Browser, site: BenchSite, input: BenchI
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.addInitScript((i) => {
-    ;(window as unknown as { __benchInput: unknown }).__benchInput = i
+    ;(globalThis as unknown as { __benchInput: unknown }).__benchInput = i
   }, input)
   await page.goto(site.url)
-  await page.waitForFunction(() => '__bench' in window, undefined, { timeout: 60_000 }).catch(() => {
+  await page.waitForFunction('"__bench" in window', undefined, { timeout: 60_000 }).catch(() => {
     throw new Error(`the scene bench page did not start: ${errors.join('; ') || 'no error reported'}`)
   })
   return page
