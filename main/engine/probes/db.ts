@@ -1,66 +1,179 @@
-// Database probes, pure over an injected exec (the engine passes the Docker gateway's exec).
+// MariaDB probes: replication health, table checksums across servers, liveness. They run the mariadb
+// clients inside the containers through an injected exec (the engine passes the gateway's), as root
+// over the unix socket, so no probe needs a password or a published port.
+import { LabError } from '@contract/errors'
 import type { ProbeResult } from '@contract/status'
 
-export type Exec = (server: string, cmd: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }>
-
-const now = (): string => new Date().toISOString()
-const mariadb = (sql: string): string[] => ['mariadb', '--connect-timeout=3', '-N', '-B', '-e', sql]
-
-export async function probePing(exec: Exec, server: string): Promise<ProbeResult> {
-  const r = await exec(server, ['mariadb-admin', '--connect-timeout=3', 'ping'])
-  const ok = r.exitCode === 0 && r.stdout.includes('alive')
-  return { id: 'db.ping', target: server, ok, message: ok ? 'mariadbd is alive' : `no answer: ${(r.stderr || r.stdout).trim()}`, at: now() }
+export interface ExecOutput {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+export type Exec = (server: string, cmd: string[]) => Promise<ExecOutput>
+export interface ProbeOptions {
+  now?: () => Date
 }
 
-export interface ReplicationState {
-  ioRunning: string
-  sqlRunning: string
+export interface ReplicationStatus {
+  /** false when SHOW SLAVE STATUS is empty: the server is not a replica */
+  configured: boolean
+  /** Slave_IO_Running as MariaDB says it: Yes, No, Connecting or Preparing */
+  ioState: string
+  ioRunning: boolean
+  sqlRunning: boolean
+  /** Seconds_Behind_Master; null when the SQL thread is stopped or the IO thread has no connection */
   lagSeconds: number | null
-  lastError: string
-  masterHost: string
+  /** Last_IO_Error, else Last_SQL_Error; null when both are empty */
+  lastError: string | null
+  masterHost?: string
+  gtidIoPos?: string
+}
+export interface ReplicationProbe extends ProbeResult {
+  replication?: ReplicationStatus
 }
 
-/** Parse the vertical output of SHOW SLAVE STATUS\G. */
-export function parseSlaveStatus(text: string): ReplicationState | undefined {
-  const f = new Map<string, string>()
+export interface ChecksumProbe extends ProbeResult {
+  /** server → table → CHECKSUM TABLE value (null: table missing); servers that failed are absent */
+  checksums: Record<string, Record<string, string | null>>
+  equal: boolean
+}
+
+/** `SHOW SLAVE STATUS\G` text → field map (first row only; empty map when there is no row). */
+export function parseSlaveStatus(text: string): Map<string, string> {
+  const fields = new Map<string, string>()
+  let rows = 0
   for (const line of text.split('\n')) {
-    const m = /^\s*([A-Za-z_]+):\s?(.*)$/.exec(line)
-    if (m) f.set(m[1]!, m[2]!.trim())
+    if (/^\*+ \d+\. row \*+$/.test(line.trim())) {
+      if (++rows > 1) break
+      continue
+    }
+    const m = /^\s*([A-Za-z_]+): ?(.*)$/.exec(line)
+    if (m?.[1] !== undefined) fields.set(m[1], (m[2] ?? '').trim())
   }
-  if (!f.has('Slave_IO_Running')) return undefined
-  const lag = f.get('Seconds_Behind_Master')
-  return {
-    ioRunning: f.get('Slave_IO_Running') ?? '',
-    sqlRunning: f.get('Slave_SQL_Running') ?? '',
-    lagSeconds: lag === undefined || lag === 'NULL' || lag === '' ? null : Number(lag),
-    lastError: [f.get('Last_IO_Error'), f.get('Last_SQL_Error')].filter(Boolean).join('; '),
-    masterHost: f.get('Master_Host') ?? '',
+  return fields
+}
+
+export function toReplicationStatus(fields: Map<string, string>): ReplicationStatus {
+  if (fields.size === 0) {
+    return { configured: false, ioState: 'No', ioRunning: false, sqlRunning: false, lagSeconds: null, lastError: null }
+  }
+  const lag = fields.get('Seconds_Behind_Master') ?? 'NULL'
+  const ioState = fields.get('Slave_IO_Running') ?? 'No'
+  const status: ReplicationStatus = {
+    configured: true,
+    ioState,
+    ioRunning: ioState === 'Yes',
+    sqlRunning: fields.get('Slave_SQL_Running') === 'Yes',
+    lagSeconds: /^\d+$/.test(lag) ? Number(lag) : null,
+    lastError: fields.get('Last_IO_Error') || fields.get('Last_SQL_Error') || null,
+  }
+  const host = fields.get('Master_Host')
+  const gtid = fields.get('Gtid_IO_Pos')
+  if (host) status.masterHost = host
+  if (gtid !== undefined) status.gtidIoPos = gtid
+  return status
+}
+
+function stamp(opts: ProbeOptions): string {
+  return (opts.now ?? ((): Date => new Date()))().toISOString()
+}
+
+/** Runs exec and turns a failed command or a failed exec into one readable reason. */
+async function run(exec: Exec, server: string, cmd: string[]): Promise<{ out?: string; error?: string }> {
+  try {
+    const r = await exec(server, cmd)
+    if (r.exitCode === 0) return { out: r.stdout }
+    const why = (r.stderr || r.stdout).trim().split('\n').pop() ?? ''
+    return { error: `${cmd[0] ?? 'command'} exited with ${r.exitCode}${why ? `: ${why}` : ''}` }
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) }
   }
 }
 
-export async function probeReplication(exec: Exec, replica: string): Promise<ProbeResult> {
-  const r = await exec(replica, ['mariadb', '--connect-timeout=3', '-e', 'SHOW SLAVE STATUS\\G'])
-  const base = { id: 'db.replication', target: replica, at: now() }
-  if (r.exitCode !== 0) return { ...base, ok: false, message: `cannot ask ${replica}: ${r.stderr.trim()}` }
-  const s = parseSlaveStatus(r.stdout)
-  if (!s) return { ...base, ok: false, message: `${replica} is not configured as a replica` }
-  const ok = s.ioRunning === 'Yes' && s.sqlRunning === 'Yes' && s.lagSeconds !== null
-  const message = ok
-    ? `replicating from ${s.masterHost}, ${s.lagSeconds} s behind`
-    : `IO thread ${s.ioRunning}, SQL thread ${s.sqlRunning}${s.lastError ? `: ${s.lastError}` : ''}`
-  return { ...base, ok, message, values: { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, lagSeconds: s.lagSeconds ?? -1 } }
+export async function probeReplication(exec: Exec, replica: string, opts: ProbeOptions = {}): Promise<ReplicationProbe> {
+  const base = { id: 'db.replication', target: replica }
+  const r = await run(exec, replica, ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G'])
+  if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error}`, at: stamp(opts) }
+  const s = toReplicationStatus(parseSlaveStatus(r.out))
+  const values: Record<string, number | string | boolean> = { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, ioState: s.ioState }
+  if (s.lagSeconds !== null) values.lagSeconds = s.lagSeconds
+  if (s.lastError !== null) values.lastError = s.lastError
+  if (s.gtidIoPos !== undefined) values.gtidIoPos = s.gtidIoPos
+  const from = s.masterHost ?? 'its primary'
+  let message: string
+  if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`
+  else if (!s.sqlRunning) message = `${replica}: SQL thread stopped${s.lastError ? `: ${s.lastError}` : ''}`
+  else if (!s.ioRunning) message = `${replica} is not receiving from ${from} (IO thread ${s.ioState})${s.lastError ? `: ${s.lastError}` : ''}`
+  else message = `${replica} replicates from ${from}, ${s.lagSeconds ?? '?'} s behind`
+  return { ...base, ok: s.configured && s.ioRunning && s.sqlRunning, message, values, replication: s, at: stamp(opts) }
 }
 
-/** CHECKSUM TABLE on every server; the probe passes when every table has the same checksum everywhere. */
-export async function probeChecksums(exec: Exec, servers: string[], tables: string[]): Promise<ProbeResult> {
-  const sql = `CHECKSUM TABLE ${tables.map((t) => `racklab.${t}`).join(', ')}`
-  const per = await Promise.all(servers.map(async (s) => ({ s, r: await exec(s, mariadb(sql)) })))
-  const failed = per.filter((p) => p.r.exitCode !== 0)
-  const base = { id: 'db.checksum', target: servers.join(','), at: now() }
-  if (failed.length) return { ...base, ok: false, message: `cannot checksum on ${failed.map((f) => `${f.s} (${f.r.stderr.trim()})`).join(', ')}` }
-  const sums = per.map((p) => ({ s: p.s, m: new Map(p.r.stdout.trim().split('\n').map((l) => l.split('\t') as [string, string])) }))
-  const differ = tables.filter((t) => new Set(sums.map((x) => x.m.get(`racklab.${t}`))).size > 1)
-  const values: Record<string, string> = {}
-  for (const x of sums) for (const t of tables) values[`${x.s}.${t}`] = x.m.get(`racklab.${t}`) ?? ''
-  return { ...base, ok: differ.length === 0, message: differ.length ? `checksums differ for ${differ.join(', ')}` : `${tables.length} tables identical on ${servers.join(', ')}`, values }
+const TABLE = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$/
+
+/** Table names are spliced into SQL, so only plain identifiers pass; unqualified ones mean racklab.<t>. */
+export function qualifyTables(tables: string[]): string[] {
+  if (tables.length === 0) throw new LabError('BAD_INPUT', 'probeChecksums needs at least one table')
+  return tables.map((t) => {
+    if (!TABLE.test(t)) throw new LabError('BAD_INPUT', `not a table name: ${JSON.stringify(t)}`)
+    return t.includes('.') ? t : `racklab.${t}`
+  })
+}
+
+/** Output of `CHECKSUM TABLE …; SELECT @@gtid_current_pos` in --batch --skip-column-names mode. */
+export function parseChecksumOutput(text: string): { sums: Record<string, string | null>; gtid: string } {
+  const sums: Record<string, string | null> = {}
+  let gtid = ''
+  // the last line is the GTID position, which is an empty line on a server that never wrote anything
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    const cols = line.split('\t')
+    if (cols.length >= 2) sums[cols[0] ?? ''] = cols[1] === 'NULL' ? null : (cols[1] ?? null)
+    else gtid = line.trim()
+  }
+  return { sums, gtid }
+}
+
+export async function probeChecksums(exec: Exec, servers: string[], tables: string[], opts: ProbeOptions = {}): Promise<ChecksumProbe> {
+  const names = qualifyTables(tables)
+  const sql = `CHECKSUM TABLE ${names.join(', ')}; SELECT @@gtid_current_pos`
+  const runs = await Promise.all(servers.map((s) => run(exec, s, ['mariadb', '--batch', '--skip-column-names', '-e', sql])))
+  const checksums: Record<string, Record<string, string | null>> = {}
+  const values: Record<string, number | string | boolean> = {}
+  const problems: string[] = []
+  const gtids = new Map<string, string>()
+  servers.forEach((server, i) => {
+    const r = runs[i]
+    if (r?.out === undefined) return void problems.push(`could not query ${server}: ${r?.error ?? 'no result'}`)
+    const { sums, gtid } = parseChecksumOutput(r.out)
+    checksums[server] = sums
+    gtids.set(server, gtid)
+    values[`${server}.gtid`] = gtid
+    for (const t of names) values[`${server}.${t}`] = sums[t] ?? 'missing'
+  })
+  const answered = Object.keys(checksums)
+  for (const t of names) {
+    const missing = answered.filter((s) => (checksums[s]?.[t] ?? null) === null)
+    if (missing.length > 0) problems.push(`${t} is missing on ${missing.join(', ')}`)
+    const present = answered.filter((s) => !missing.includes(s))
+    if (new Set(present.map((s) => checksums[s]?.[t])).size > 1) {
+      problems.push(`${t} differs: ${present.map((s) => `${s}=${checksums[s]?.[t] ?? ''}`).join(', ')}`)
+    }
+  }
+  if (new Set(gtids.values()).size > 1 && problems.length > 0) {
+    const pos = [...gtids].map(([s, g]) => `${s} ${g || '(none)'}`).join(', ')
+    problems.push(`GTID positions differ (${pos}): a replica may still be catching up`)
+  }
+  const equal = problems.length === 0 && answered.length === servers.length
+  values.equal = equal
+  const message = equal ? `${names.length} table(s) identical on ${servers.join(', ')}` : problems.join('; ')
+  return { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }
+}
+
+export async function probePing(exec: Exec, server: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
+  const now = opts.now ?? ((): Date => new Date())
+  const started = now().getTime()
+  const r = await run(exec, server, ['mariadb-admin', '--connect-timeout=2', 'ping'])
+  const ms = now().getTime() - started
+  const alive = r.out !== undefined && r.out.includes('is alive')
+  const message = alive ? `${server}: MariaDB answers` : `${server}: MariaDB does not answer: ${r.error ?? r.out?.trim() ?? ''}`
+  return { id: 'db.ping', target: server, ok: alive, message, values: { ms }, at: now().toISOString() }
 }

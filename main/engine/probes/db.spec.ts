@@ -1,0 +1,333 @@
+// Parser and probe tests. The SHOW SLAVE STATUS samples were captured from racklab/db (MariaDB 10.11.18) on a
+// primary + replica pair: healthy, after `docker network disconnect` of the replica, and after a duplicate
+// key on the replica stopped its SQL thread.
+import { describe, expect, it } from 'vitest'
+import { LabError } from '@contract/errors'
+import { type Exec, parseChecksumOutput, parseSlaveStatus, probeChecksums, probePing, probeReplication, qualifyTables, toReplicationStatus } from './db'
+
+const HEALTHY = `*************************** 1. row ***************************
+                Slave_IO_State: Waiting for master to send event
+                   Master_Host: 10.231.201.11
+                   Master_User: repl
+                   Master_Port: 3306
+                 Connect_Retry: 2
+               Master_Log_File: mysql-bin.000003
+           Read_Master_Log_Pos: 830
+                Relay_Log_File: relay-bin.000004
+                 Relay_Log_Pos: 924
+         Relay_Master_Log_File: mysql-bin.000003
+              Slave_IO_Running: Yes
+             Slave_SQL_Running: Yes
+               Replicate_Do_DB: 
+           Replicate_Ignore_DB: 
+            Replicate_Do_Table: 
+        Replicate_Ignore_Table: 
+       Replicate_Wild_Do_Table: 
+   Replicate_Wild_Ignore_Table: 
+                    Last_Errno: 0
+                    Last_Error: 
+                  Skip_Counter: 0
+           Exec_Master_Log_Pos: 830
+               Relay_Log_Space: 1608
+               Until_Condition: None
+                Until_Log_File: 
+                 Until_Log_Pos: 0
+            Master_SSL_Allowed: No
+            Master_SSL_CA_File: 
+            Master_SSL_CA_Path: 
+               Master_SSL_Cert: 
+             Master_SSL_Cipher: 
+                Master_SSL_Key: 
+         Seconds_Behind_Master: 0
+ Master_SSL_Verify_Server_Cert: No
+                 Last_IO_Errno: 0
+                 Last_IO_Error: 
+                Last_SQL_Errno: 0
+                Last_SQL_Error: 
+   Replicate_Ignore_Server_Ids: 
+              Master_Server_Id: 1
+                Master_SSL_Crl: 
+            Master_SSL_Crlpath: 
+                    Using_Gtid: Slave_Pos
+                   Gtid_IO_Pos: 0-1-26
+       Replicate_Do_Domain_Ids: 
+   Replicate_Ignore_Domain_Ids: 
+                 Parallel_Mode: optimistic
+                     SQL_Delay: 0
+           SQL_Remaining_Delay: NULL
+       Slave_SQL_Running_State: Slave has read all relay log; waiting for more updates
+              Slave_DDL_Groups: 0
+Slave_Non_Transactional_Groups: 0
+    Slave_Transactional_Groups: 3
+          Replicate_Rewrite_DB: 
+`
+
+const CABLE_PULLED = `*************************** 1. row ***************************
+                Slave_IO_State: Reconnecting after a failed master event read
+                   Master_Host: 10.231.201.11
+                   Master_User: repl
+                   Master_Port: 3306
+                 Connect_Retry: 2
+               Master_Log_File: mysql-bin.000003
+           Read_Master_Log_Pos: 830
+                Relay_Log_File: relay-bin.000004
+                 Relay_Log_Pos: 924
+         Relay_Master_Log_File: mysql-bin.000003
+              Slave_IO_Running: Connecting
+             Slave_SQL_Running: Yes
+               Replicate_Do_DB: 
+           Replicate_Ignore_DB: 
+            Replicate_Do_Table: 
+        Replicate_Ignore_Table: 
+       Replicate_Wild_Do_Table: 
+   Replicate_Wild_Ignore_Table: 
+                    Last_Errno: 0
+                    Last_Error: 
+                  Skip_Counter: 0
+           Exec_Master_Log_Pos: 830
+               Relay_Log_Space: 1608
+               Until_Condition: None
+                Until_Log_File: 
+                 Until_Log_Pos: 0
+            Master_SSL_Allowed: No
+            Master_SSL_CA_File: 
+            Master_SSL_CA_Path: 
+               Master_SSL_Cert: 
+             Master_SSL_Cipher: 
+                Master_SSL_Key: 
+         Seconds_Behind_Master: NULL
+ Master_SSL_Verify_Server_Cert: No
+                 Last_IO_Errno: 2003
+                 Last_IO_Error: error reconnecting to master 'repl@10.231.201.11:3306' - retry-time: 2  maximum-retries: 100000  message: Can't connect to server on '10.231.201.11' (101 "Network is unreachable")
+                Last_SQL_Errno: 0
+                Last_SQL_Error: 
+   Replicate_Ignore_Server_Ids: 
+              Master_Server_Id: 1
+                Master_SSL_Crl: 
+            Master_SSL_Crlpath: 
+                    Using_Gtid: Slave_Pos
+                   Gtid_IO_Pos: 0-1-26
+       Replicate_Do_Domain_Ids: 
+   Replicate_Ignore_Domain_Ids: 
+                 Parallel_Mode: optimistic
+                     SQL_Delay: 0
+           SQL_Remaining_Delay: NULL
+       Slave_SQL_Running_State: Slave has read all relay log; waiting for more updates
+              Slave_DDL_Groups: 0
+Slave_Non_Transactional_Groups: 0
+    Slave_Transactional_Groups: 3
+          Replicate_Rewrite_DB: 
+`
+
+const SQL_STOPPED = `*************************** 1. row ***************************
+                Slave_IO_State: Waiting for master to send event
+                   Master_Host: 10.231.201.11
+                   Master_User: repl
+                   Master_Port: 3306
+                 Connect_Retry: 2
+               Master_Log_File: mysql-bin.000003
+           Read_Master_Log_Pos: 1066
+                Relay_Log_File: relay-bin.000005
+                 Relay_Log_Pos: 684
+         Relay_Master_Log_File: mysql-bin.000003
+              Slave_IO_Running: Yes
+             Slave_SQL_Running: No
+               Replicate_Do_DB: 
+           Replicate_Ignore_DB: 
+            Replicate_Do_Table: 
+        Replicate_Ignore_Table: 
+       Replicate_Wild_Do_Table: 
+   Replicate_Wild_Ignore_Table: 
+                    Last_Errno: 1062
+                    Last_Error: Could not execute Write_rows_v1 event on table racklab.t; Duplicate entry '100' for key 'PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; the event's master log mysql-bin.000003, end_log_pos 1035
+                  Skip_Counter: 0
+           Exec_Master_Log_Pos: 830
+               Relay_Log_Space: 1639
+               Until_Condition: None
+                Until_Log_File: 
+                 Until_Log_Pos: 0
+            Master_SSL_Allowed: No
+            Master_SSL_CA_File: 
+            Master_SSL_CA_Path: 
+               Master_SSL_Cert: 
+             Master_SSL_Cipher: 
+                Master_SSL_Key: 
+         Seconds_Behind_Master: NULL
+ Master_SSL_Verify_Server_Cert: No
+                 Last_IO_Errno: 0
+                 Last_IO_Error: 
+                Last_SQL_Errno: 1062
+                Last_SQL_Error: Could not execute Write_rows_v1 event on table racklab.t; Duplicate entry '100' for key 'PRIMARY', Error_code: 1062; handler error HA_ERR_FOUND_DUPP_KEY; the event's master log mysql-bin.000003, end_log_pos 1035
+   Replicate_Ignore_Server_Ids: 
+              Master_Server_Id: 1
+                Master_SSL_Crl: 
+            Master_SSL_Crlpath: 
+                    Using_Gtid: Slave_Pos
+                   Gtid_IO_Pos: 0-1-27
+       Replicate_Do_Domain_Ids: 
+   Replicate_Ignore_Domain_Ids: 
+                 Parallel_Mode: optimistic
+                     SQL_Delay: 0
+           SQL_Remaining_Delay: NULL
+       Slave_SQL_Running_State: 
+              Slave_DDL_Groups: 0
+Slave_Non_Transactional_Groups: 0
+    Slave_Transactional_Groups: 4
+          Replicate_Rewrite_DB: 
+`
+
+// `mariadb --batch --skip-column-names -e 'CHECKSUM TABLE racklab.t, racklab.users, racklab.nope; SELECT @@gtid_current_pos'`
+const CHECKSUM_OUT = 'racklab.t\t1772659890\nracklab.users\t0\nracklab.nope\tNULL\n0-1-26\n'
+
+const now = (): Date => new Date('2026-11-28T18:00:00.000Z')
+
+/** An exec that answers per server and records what it was asked. */
+function fakeExec(answers: Record<string, { exitCode?: number; stdout?: string; stderr?: string } | Error>): Exec & { calls: [string, string[]][] } {
+  const calls: [string, string[]][] = []
+  const exec = async (server: string, cmd: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
+    calls.push([server, cmd])
+    const a = answers[server]
+    if (a === undefined) throw new Error(`no container ${server}`)
+    if (a instanceof Error) throw a
+    return { exitCode: a.exitCode ?? 0, stdout: a.stdout ?? '', stderr: a.stderr ?? '' }
+  }
+  return Object.assign(exec, { calls })
+}
+
+describe('parseSlaveStatus / toReplicationStatus', () => {
+  it('reads a healthy replica', () => {
+    const f = parseSlaveStatus(HEALTHY)
+    expect(f.get('Master_Host')).toBe('10.231.201.11')
+    expect(f.get('Replicate_Do_DB')).toBe('')
+    expect(f.get('Slave_SQL_Running_State')).toBe('Slave has read all relay log; waiting for more updates')
+    expect(toReplicationStatus(f)).toEqual({
+      configured: true,
+      ioState: 'Yes',
+      ioRunning: true,
+      sqlRunning: true,
+      lagSeconds: 0,
+      lastError: null,
+      masterHost: '10.231.201.11',
+      gtidIoPos: '0-1-26',
+    })
+  })
+
+  it('reads a replica whose cable was pulled: IO thread connecting, lag unknown, the IO error kept', () => {
+    const s = toReplicationStatus(parseSlaveStatus(CABLE_PULLED))
+    expect(s).toMatchObject({ configured: true, ioState: 'Connecting', ioRunning: false, sqlRunning: true, lagSeconds: null })
+    expect(s.lastError).toContain('(101 "Network is unreachable")')
+  })
+
+  it('reads a replica whose SQL thread stopped on a duplicate key', () => {
+    const s = toReplicationStatus(parseSlaveStatus(SQL_STOPPED))
+    expect(s).toMatchObject({ ioRunning: true, sqlRunning: false, lagSeconds: null, gtidIoPos: '0-1-27' })
+    expect(s.lastError).toMatch(/^Could not execute Write_rows_v1 event on table racklab\.t; Duplicate entry '100'/)
+  })
+
+  it('treats empty output as "not a replica"', () => {
+    expect(toReplicationStatus(parseSlaveStatus(''))).toMatchObject({ configured: false, ioRunning: false, sqlRunning: false })
+  })
+
+  it('parses values with trailing spaces stripped, as an editor might leave them', () => {
+    const trimmed = HEALTHY.split('\n').map((l) => l.trimEnd()).join('\n')
+    expect(toReplicationStatus(parseSlaveStatus(trimmed))).toEqual(toReplicationStatus(parseSlaveStatus(HEALTHY)))
+  })
+})
+
+describe('probeReplication', () => {
+  it('runs SHOW SLAVE STATUS in the replica and reports it as a ProbeResult', async () => {
+    const exec = fakeExec({ db2: { stdout: HEALTHY } })
+    const r = await probeReplication(exec, 'db2', { now })
+    expect(exec.calls).toEqual([['db2', ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G']]])
+    expect(r).toMatchObject({ id: 'db.replication', target: 'db2', ok: true, at: '2026-11-28T18:00:00.000Z' })
+    expect(r.message).toBe('db2 replicates from 10.231.201.11, 0 s behind')
+    expect(r.values).toEqual({ ioRunning: true, sqlRunning: true, ioState: 'Yes', lagSeconds: 0, gtidIoPos: '0-1-26' })
+  })
+
+  it('fails with the IO error when the primary is unreachable', async () => {
+    const r = await probeReplication(fakeExec({ db3: { stdout: CABLE_PULLED } }), 'db3', { now })
+    expect(r.ok).toBe(false)
+    expect(r.message).toMatch(/^db3 is not receiving from 10\.231\.201\.11 \(IO thread Connecting\): error reconnecting/)
+    expect(r.values).toMatchObject({ ioRunning: false, ioState: 'Connecting' })
+    expect(r.values).not.toHaveProperty('lagSeconds')
+  })
+
+  it('fails with the SQL error when the SQL thread stopped', async () => {
+    const r = await probeReplication(fakeExec({ db2: { stdout: SQL_STOPPED } }), 'db2', { now })
+    expect(r.ok).toBe(false)
+    expect(r.message).toMatch(/^db2: SQL thread stopped: Could not execute Write_rows_v1/)
+  })
+
+  it('fails clearly on a server that is not a replica, a failed client and a failed exec', async () => {
+    const notReplica = await probeReplication(fakeExec({ db1: { stdout: '' } }), 'db1', { now })
+    expect(notReplica).toMatchObject({ ok: false, message: 'db1 is not configured as a replica (SHOW SLAVE STATUS is empty)' })
+    const down = await probeReplication(
+      fakeExec({ db2: { exitCode: 1, stderr: "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n" } }),
+      'db2',
+      { now },
+    )
+    expect(down.ok).toBe(false)
+    expect(down.message).toBe("could not query db2: mariadb exited with 1: ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)")
+    const gone = await probeReplication(fakeExec({}), 'db9', { now })
+    expect(gone).toMatchObject({ ok: false, message: 'could not query db9: no container db9' })
+  })
+})
+
+describe('probeChecksums', () => {
+  it('parses CHECKSUM TABLE output with the GTID position after it', () => {
+    expect(parseChecksumOutput(CHECKSUM_OUT)).toEqual({
+      sums: { 'racklab.t': '1772659890', 'racklab.users': '0', 'racklab.nope': null },
+      gtid: '0-1-26',
+    })
+    // a server that never wrote a transaction prints an empty GTID position
+    expect(parseChecksumOutput('racklab.users\t0\n\n')).toEqual({ sums: { 'racklab.users': '0' }, gtid: '' })
+  })
+
+  it('qualifies bare names with racklab and refuses anything that is not an identifier', () => {
+    expect(qualifyTables(['users', 'mysql.user'])).toEqual(['racklab.users', 'mysql.user'])
+    expect(() => qualifyTables(['users; DROP TABLE users'])).toThrow(LabError)
+    expect(() => qualifyTables([])).toThrow(/at least one table/)
+  })
+
+  const out = (users: string, gtid: string): { stdout: string } => ({ stdout: `racklab.users\t${users}\nracklab.stores\t77\n${gtid}\n` })
+
+  it('passes when every table has the same checksum on every server', async () => {
+    const exec = fakeExec({ db1: out('123', '0-1-40'), db2: out('123', '0-1-40'), db3: out('123', '0-1-40') })
+    const r = await probeChecksums(exec, ['db1', 'db2', 'db3'], ['users', 'stores'], { now })
+    expect(exec.calls[0]?.[1]).toEqual(['mariadb', '--batch', '--skip-column-names', '-e', 'CHECKSUM TABLE racklab.users, racklab.stores; SELECT @@gtid_current_pos'])
+    expect(r).toMatchObject({ id: 'db.checksum', target: 'db1,db2,db3', ok: true, equal: true, message: '2 table(s) identical on db1, db2, db3' })
+    expect(r.checksums.db2).toEqual({ 'racklab.users': '123', 'racklab.stores': '77' })
+    expect(r.values).toMatchObject({ 'db3.racklab.users': '123', 'db1.gtid': '0-1-40', equal: true })
+  })
+
+  it('names the differing table and hints at lag when GTID positions differ', async () => {
+    const r = await probeChecksums(fakeExec({ db1: out('123', '0-1-41'), db2: out('999', '0-1-40') }), ['db1', 'db2'], ['users', 'stores'], { now })
+    expect(r.ok).toBe(false)
+    expect(r.message).toBe('racklab.users differs: db1=123, db2=999; GTID positions differ (db1 0-1-41, db2 0-1-40): a replica may still be catching up')
+  })
+
+  it('fails on a missing table and on a server it cannot query', async () => {
+    const exec = fakeExec({ db1: { stdout: CHECKSUM_OUT }, db2: { stdout: CHECKSUM_OUT }, db3: new Error('container racklab-x-db3 is not running') })
+    const r = await probeChecksums(exec, ['db1', 'db2', 'db3'], ['t', 'nope'], { now })
+    expect(r.ok).toBe(false)
+    expect(r.equal).toBe(false)
+    expect(r.message).toBe('could not query db3: container racklab-x-db3 is not running; racklab.nope is missing on db1, db2')
+    expect(Object.keys(r.checksums)).toEqual(['db1', 'db2'])
+  })
+})
+
+describe('probePing', () => {
+  it('is ok when mariadb-admin says the server is alive, and times the call', async () => {
+    let t = 0
+    const clock = (): Date => new Date(Date.UTC(2026, 10, 28) + (t += 7))
+    const exec = fakeExec({ db1: { stdout: 'mysqld is alive\n' } })
+    const r = await probePing(exec, 'db1', { now: clock })
+    expect(exec.calls).toEqual([['db1', ['mariadb-admin', '--connect-timeout=2', 'ping']]])
+    expect(r).toMatchObject({ id: 'db.ping', target: 'db1', ok: true, message: 'db1: MariaDB answers', values: { ms: 7 } })
+  })
+
+  it('fails with the client error otherwise', async () => {
+    const r = await probePing(fakeExec({ db2: { exitCode: 1, stderr: "mariadb-admin: connect to server at 'localhost' failed\n" } }), 'db2', { now })
+    expect(r).toMatchObject({ ok: false, message: "db2: MariaDB does not answer: mariadb-admin exited with 1: mariadb-admin: connect to server at 'localhost' failed" })
+  })
+})
