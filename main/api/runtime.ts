@@ -35,10 +35,12 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const labId = o.labId ?? process.env.RACKLAB_LAB ?? topology.name
   const bus = new EventBus()
   const stateDir = labStateDir(labId)
-  let lab: LabEngine | undefined
-  const journal = new Journal(join(stateDir, 'journal.jsonl'), () => lab?.hardware?.labMs() ?? 0)
+  // the journal stamps lab-clock time, which the lab's hardware model owns: read it once the lab exists
+  const clock = { labMs: (): number => 0 }
+  const journal = new Journal(join(stateDir, 'journal.jsonl'), () => clock.labMs())
   journal.onAppend((e) => bus.emit('journal.appended', e))
-  lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+  const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+  clock.labMs = () => lab.hardware?.labMs() ?? 0
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)
