@@ -1,5 +1,4 @@
 // Contract command → engine. The only place that knows both; transports and the CLI go through the dispatcher.
-import { LabError } from '@contract/errors'
 import type { LabEngine } from '../engine/lab/lab-engine'
 import type { Consoles } from '../engine/lab/consoles'
 import { runChecks } from '../engine/probes/run-checks'
@@ -8,11 +7,6 @@ import type { Handlers } from './dispatcher'
 export interface HandlerDeps {
   lab: LabEngine
   consoles: Consoles
-}
-
-function hardware(lab: LabEngine): NonNullable<LabEngine['hardware']> {
-  if (!lab.hardware) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
-  return lab.hardware
 }
 
 export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
@@ -31,7 +25,7 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
       return results
     },
     'lab.endpoints': async () => lab.endpoints(),
-    'actions.list': async ({ target }) => hardware(lab).actionsFor(target),
+    'actions.list': async ({ target }) => lab.actionsFor(target),
     'actions.run': async ({ target, action }) => ({ target, action, text: await lab.act(target, action) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
     'console.open': async ({ server, cols, rows }) => ({ sessionId: await consoles.open(server, cols, rows) }),

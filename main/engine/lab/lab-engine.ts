@@ -1,7 +1,7 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
-import type { Endpoint, EngineStatus, LabStatus, OpDone, ServerStatus } from '@contract/status'
+import type { ActionInfo, Endpoint, EngineStatus, LabStatus, OpDone, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { EventBus } from '../../api/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
@@ -10,7 +10,7 @@ import type { Journal } from '../journal/journal'
 import { ImageCatalog } from './images'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
-import { roles, type HookContext } from '../roles/index'
+import { roles, type HookContext, type RoleAction } from '../roles/index'
 import { containerName } from './naming'
 import { loadSecrets, type LabSecrets } from './secrets'
 import { serverStatus, type DownIntent } from './server-status'
@@ -222,7 +222,35 @@ export class LabEngine {
     return this.reconciling
   }
 
+  /** Hardware actions for the target, plus its role's service actions when the target is a running server. */
+  async actionsFor(target: string): Promise<ActionInfo[]> {
+    const own = await this.roleActions(target)
+    let hw: ActionInfo[] = []
+    try {
+      hw = this.hardware?.actionsFor(target) ?? []
+    } catch (e) {
+      if (!own.length) throw e
+    }
+    return [...hw, ...own.map((a) => ({ id: a.id, label: a.label, kind: a.kind, enabled: !a.refused, ...(a.refused ? { reason: a.refused } : {}) }))]
+  }
+
+  private async roleActions(target: string): Promise<RoleAction[]> {
+    const m = /^server:(.+)$/.exec(target)
+    const placed = m ? this.servers.get(m[1]!) : undefined
+    const def = placed && roles[placed.server.role]
+    if (!placed || !def?.actions || this.engine.state !== 'connected') return []
+    return def.actions(this.hookContext(placed.server.id))
+  }
+
   async act(target: string, action: string): Promise<string> {
+    const own = (await this.roleActions(target)).find((a) => a.id === action)
+    if (own) {
+      if (own.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${own.refused}`)
+      const text = await own.run()
+      this.journal.append({ kind: 'action', target, text: `${action} ${target}: ${text}`, data: { action } })
+      await this.refresh()
+      return text
+    }
     const hw = this.hardware
     if (!hw) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
     let text = ''

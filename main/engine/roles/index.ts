@@ -6,4 +6,4 @@ import { mx } from './mx'
 import type { RoleDefinition } from './types'
 
 export const roles: Partial<Record<ServerUnit['role'], RoleDefinition>> = { db, imap, mx }
-export type { RoleContext, RoleDefinition, RoleSpec, HookContext } from './types'
+export type { RoleAction, RoleContext, RoleDefinition, RoleSpec, HookContext } from './types'

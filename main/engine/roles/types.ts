@@ -33,7 +33,20 @@ export interface HookContext extends RoleContext {
   exec(server: string, cmd: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>
 }
 
+/** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */
+export interface RoleAction {
+  id: string
+  label: string
+  kind: 'operate' | 'break' | 'restore'
+  /** why it can't run now; undefined = enabled */
+  refused?: string
+  /** does it; returns one sentence for the journal. Must be journaled with its inverse by naming it. */
+  run(): Promise<string>
+}
+
 export interface RoleDefinition {
+  /** actions on `server:<id>` beyond the hardware's (power, PSUs); computed fresh each time */
+  actions?(c: HookContext): Promise<RoleAction[]>
   spec(c: RoleContext): RoleSpec
   /** provisioning that must go through the running daemon (idempotent: it runs on every `up`) */
   afterHealthy?(c: HookContext): Promise<void>
