@@ -1,0 +1,21 @@
+// `npm run bench`: every bench in one run, one JSON document on stdout (ratios are measured within the run).
+import { benchDbTier } from './db-tier.bench'
+import { benchHardware } from './hardware.bench'
+
+const benches: Record<string, () => Promise<Record<string, number>>> = {
+  hardware: benchHardware,
+  dbTier: benchDbTier,
+}
+
+const only = process.argv.slice(2)
+const out: Record<string, Record<string, number> | { error: string }> = {}
+for (const [name, run] of Object.entries(benches)) {
+  if (only.length && !only.includes(name)) continue
+  process.stderr.write(`bench ${name}…\n`)
+  try {
+    out[name] = await run()
+  } catch (e) {
+    out[name] = { error: (e as Error).message }
+  }
+}
+process.stdout.write(JSON.stringify({ at: new Date().toISOString(), host: { cpus: (await import('node:os')).cpus().length }, results: out }, null, 2) + '\n')
