@@ -1,13 +1,13 @@
 // Shared by the integration tests: a lab of our own (own id, own state dir) driven through the real CLI.
 import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const TEST_LAB = process.env.RACKLAB_TEST_LAB ?? 'it-nyi-2007'
-export const TEST_HOME = process.env.RACKLAB_TEST_HOME ?? mkdtempSync(join(tmpdir(), 'racklab-it-'))
+// one state dir per test lab, shared by every test file and process that drives it (secrets must match the volumes)
+export const TEST_HOME = process.env.RACKLAB_TEST_HOME ?? join(tmpdir(), `racklab-test-${TEST_LAB}`)
 
 export interface CliResult {
   code: number | null
