@@ -1,0 +1,123 @@
+// The binding on a recording Docker stand-in: each physical change becomes exactly the Docker call it should.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { EngineStatus } from '@contract/status'
+import { EventBus } from '../../api/event-bus'
+import type { ContainerInfo, DockerGateway } from '../docker/types'
+import { Journal } from '../journal/journal'
+import { LabEngine } from '../lab/lab-engine'
+import { appRoot, imagesDir } from '../paths'
+import { loadTopology } from '../topology/loader'
+import { catalogPath } from './hardware-runtime'
+import { cpuQuota } from './reconcile'
+
+const connected: EngineStatus = { state: 'connected', message: 'ok', host: 'test' }
+
+/** Containers db1..db3 exist and run; every call is recorded. */
+function recordingGateway(calls: string[], containers: Map<string, ContainerInfo>): DockerGateway {
+  const rec =
+    (name: string) =>
+    async (...args: unknown[]): Promise<void> => {
+      calls.push(`${name} ${args.filter((a) => typeof a === 'string').join(' ')}`.trim())
+      const c = [...containers.values()].find((x) => x.id === args[0] || x.id === args[1])
+      if (c && (name === 'kill' || name === 'stop')) Object.assign(c, { running: false, status: 'exited', exitCode: name === 'kill' ? 137 : 0 })
+      if (c && name === 'start') Object.assign(c, { running: true, status: 'running' })
+    }
+  const gw: Partial<DockerGateway> = {
+    status: async () => connected,
+    imageExists: async () => true,
+    listContainers: async () => [...containers.values()],
+    inspectContainer: async (id) => [...containers.values()].find((c) => c.id === id),
+    killContainer: rec('kill'),
+    stopContainer: rec('stop'),
+    startContainer: rec('start'),
+    removeContainer: async (id) => {
+      calls.push(`remove ${id}`)
+      for (const [k, c] of containers) if (c.id === id) containers.delete(k)
+    },
+    removeVolume: rec('removeVolume'),
+    ensureVolume: async () => undefined,
+    connectNetwork: rec('connect'),
+    disconnectNetwork: rec('disconnect'),
+    updateResources: async (id, r) => void calls.push(`update ${id} ${r.nanoCpus}`),
+    createContainer: async (spec) => {
+      calls.push(`create ${spec.name}`)
+      const id = `new-${spec.hostname}`
+      containers.set(spec.hostname, { id, name: spec.name, image: spec.image, labels: spec.labels, status: 'created', running: false, exitCode: 0, oomKilled: false, ips: {}, ports: {} })
+      return id
+    },
+    watchEvents: () => () => undefined,
+  }
+  return gw as DockerGateway
+}
+
+describe('hardware → Docker binding', () => {
+  let calls: string[]
+  let lab: LabEngine
+  let containers: Map<string, ContainerInfo>
+
+  beforeEach(async () => {
+    calls = []
+    const { topology } = await loadTopology()
+    const stateDir = mkdtempSync(join(tmpdir(), 'racklab-bind-'))
+    containers = new Map()
+    for (const id of ['db1', 'db2', 'db3', 'imap1'])
+      containers.set(id, { id: `c-${id}`, name: id, image: 'x', labels: { 'racklab.lab': 't', 'racklab.server': id }, status: 'running', running: true, exitCode: 0, oomKilled: false, ips: {}, ports: {} })
+    lab = new LabEngine({ gateway: recordingGateway(calls, containers), topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+    lab.setMembers(['db1', 'db2', 'db3', 'imap1'], true)
+    await lab.initOnce()
+    calls.length = 0
+  })
+
+  it('a pulled cable detaches exactly that network; plugging it back re-attaches it', async () => {
+    await lab.act('cable:db2/int', 'unplug')
+    expect(calls).toEqual(['disconnect racklab-t-int c-db2'])
+    calls.length = 0
+    await lab.act('cable:db2/int', 'plug')
+    expect(calls).toEqual(['connect racklab-t-int c-db2 10.231.0.12'])
+  })
+
+  it('a dark rack kills its servers hard (not a graceful stop) and shows them powered off', async () => {
+    await lab.act('circuit:nyi-1-a', 'trip')
+    expect(calls.filter((c) => c.startsWith('kill'))).toEqual([])
+    await lab.act('circuit:nyi-1-b', 'trip')
+    expect(calls).toContain('kill c-db1')
+    expect(calls).toContain('kill c-imap1')
+    expect(calls.some((c) => c.startsWith('stop'))).toBe(false)
+    expect(lab.status().servers.find((s) => s.id === 'db1')?.state).toBe('powered-off')
+    const action = await lab.actionsFor('server:db1')
+    expect(action.find((a) => a.id === 'power-on')).toMatchObject({ enabled: false })
+  })
+
+  it('a graceful power-off stops the container; power-on boots it on the lab clock', async () => {
+    await lab.act('server:db2', 'power-off')
+    expect(calls).toContain('stop c-db2')
+    await expect(lab.control('db2', 'start')).rejects.toThrow(/no power/)
+    await lab.act('server:db2', 'power-on')
+    expect(lab.status().servers.find((s) => s.id === 'db2')?.detail).toBe('booting')
+  })
+
+  it('an array failed beyond redundancy removes the container and its data volumes', async () => {
+    for (const bay of [1, 2, 3]) await lab.act(`disk:raid1/${bay}`, 'fail')
+    expect(calls).toContain('kill c-imap1')
+    expect(calls).toContain('remove c-imap1')
+    expect(calls.filter((c) => c.startsWith('removeVolume')).length).toBeGreaterThan(0)
+    expect(lab.status().servers.find((s) => s.id === 'imap1')).toMatchObject({ state: 'crashed' })
+  })
+
+  it('a degraded array cuts the CPU quota; refused actions change nothing', async () => {
+    await lab.act('disk:raid1/1', 'fail')
+    expect(calls.some((c) => c.startsWith('update c-imap1'))).toBe(true)
+    calls.length = 0
+    await expect(lab.act('circuit:nyi-1-a', 'reset')).rejects.toThrow(/not tripped/)
+    expect(calls).toEqual([])
+  })
+
+  it('cpuQuota scales the host’s CPUs and never reaches zero', () => {
+    expect(cpuQuota(1, 2)).toBe(2e9)
+    expect(cpuQuota(0.5, 2)).toBe(1e9)
+    expect(cpuQuota(0, 2)).toBe(0.1e9)
+  })
+})
