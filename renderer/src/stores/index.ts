@@ -1,5 +1,6 @@
 // Binds every store to the one client; the returned function unsubscribes them all (used by tests and HMR).
 import type { RendererClient } from '../client/types'
+import { useCallsStore } from './calls'
 import { useEngineStore } from './engine'
 import { useJournalStore } from './journal'
 import { useLabStore } from './lab'
@@ -7,10 +8,11 @@ import { useOpsStore } from './ops'
 import { useProbesStore } from './probes'
 import { all } from './when-open'
 
-export { useEngineStore, useJournalStore, useLabStore, useOpsStore, useProbesStore }
+export { useCallsStore, useEngineStore, useJournalStore, useLabStore, useOpsStore, useProbesStore }
 
 export function bindStores(client: RendererClient): () => void {
   return all([
+    useCallsStore().bind(client),
     useEngineStore().bind(client),
     useLabStore().bind(client),
     useOpsStore().bind(client),

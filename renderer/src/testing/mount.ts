@@ -1,9 +1,14 @@
 // Mounts a component into a jsdom div with its own Pinia (no @vue/test-utils in this project).
+import './no-canvas'
 import { createPinia, setActivePinia } from 'pinia'
 import { createApp, h } from 'vue'
 import type { Component } from 'vue'
 import type { RendererClient } from '../client/types'
+import { TERMINAL_FACTORY } from '../console/terminal'
+import { RENDERER_FACTORY } from '../scene/inject'
 import { bindStores } from '../stores'
+import { createStubRenderer } from './stub-renderer'
+import { createStubTerminal } from './stub-terminal'
 
 export interface Mounted {
   el: HTMLElement
@@ -20,6 +25,9 @@ export function mountWith(component: Component, client: RendererClient, props: R
   document.body.append(el)
   const app = createApp({ render: () => h(component, props) })
   app.use(pinia)
+  // no GPU and no layout engine in jsdom: the 3D view and the terminal get stand-ins
+  app.provide(RENDERER_FACTORY, createStubRenderer)
+  app.provide(TERMINAL_FACTORY, createStubTerminal)
   app.mount(el)
   return {
     el,

@@ -1,0 +1,89 @@
+// The engine's actions for one target (`actions.list`), reloaded when the target or the lab changes, and run on
+// request. A refused action or a missing hardware model shows the engine's own words, never a guess.
+import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import type { ActionInfo } from '@contract/status'
+import { describeError } from '../client/client-error'
+import { useCallsStore } from '../stores/calls'
+import { useLabStore } from '../stores/lab'
+
+export interface ActionOutcome {
+  ok: boolean
+  text: string
+}
+
+export interface UseActions {
+  actions: Ref<ActionInfo[]>
+  loadError: Ref<string | null>
+  busy: Ref<string | null>
+  outcome: Ref<ActionOutcome | null>
+  run(a: ActionInfo): Promise<void>
+  load(): Promise<void>
+}
+
+export function useActions(target: () => string | null): UseActions {
+  const calls = useCallsStore()
+  const lab = useLabStore()
+  const actions = ref<ActionInfo[]>([])
+  const loadError = ref<string | null>(null)
+  const busy = ref<string | null>(null)
+  const outcome = ref<ActionOutcome | null>(null)
+  let seq = 0
+  let timer: ReturnType<typeof setTimeout> | null = null
+
+  async function load(): Promise<void> {
+    const t = target()
+    const mine = ++seq
+    if (!t) {
+      actions.value = []
+      return
+    }
+    try {
+      const list = await calls.call('actions.list', { target: t })
+      if (mine !== seq) return
+      actions.value = list
+      loadError.value = null
+    } catch (e) {
+      if (mine !== seq) return
+      actions.value = []
+      loadError.value = describeError(e)
+    }
+  }
+
+  async function run(a: ActionInfo): Promise<void> {
+    const t = target()
+    if (!t || busy.value) return
+    busy.value = a.id
+    try {
+      const r = await calls.call('actions.run', { target: t, action: a.id })
+      outcome.value = { ok: true, text: r.text }
+    } catch (e) {
+      outcome.value = { ok: false, text: describeError(e) }
+    } finally {
+      busy.value = null
+      void load()
+    }
+  }
+
+  watch(
+    [target, () => calls.client],
+    () => {
+      outcome.value = null
+      void load()
+    },
+    { immediate: true },
+  )
+  // whether an action is possible changes with the hardware: reload after each lab snapshot, at most 4 per second
+  watch(
+    () => lab.status,
+    () => {
+      if (timer) clearTimeout(timer)
+      timer = setTimeout(() => void load(), 250)
+    },
+  )
+  onBeforeUnmount(() => {
+    if (timer) clearTimeout(timer)
+    seq++
+  })
+
+  return { actions, loadError, busy, outcome, run, load }
+}
