@@ -1,7 +1,7 @@
 // The renderer's only door to the main process: an allow-listed `call` and an `on` that returns its unsubscribe
 // (bridged functions change identity, so removeListener could never match: electron/electron#33328).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { isCmd, isEvt } from './contract/commands'
+import { isCmd, isEvt } from './contract/names'
 import { IPC_CALL, IPC_EVENT } from './contract/wire'
 
 contextBridge.exposeInMainWorld('racklab', {

@@ -1,5 +1,6 @@
 // Every command and event, declared once. Transports (IPC, WebSocket) and the CLI route through this map.
 import { z } from 'zod'
+import { commandNames, eventNames, isCmd, isEvt } from './names'
 import type { Topology } from './topology'
 import type {
   ActionInfo,
@@ -75,19 +76,14 @@ export interface EventPayloads {
 }
 export type Evt = keyof EventPayloads
 
-export const commandNames = Object.keys(commandInputs) as Cmd[]
-export const eventNames: readonly Evt[] = [
-  'engine.changed',
-  'lab.changed',
-  'op.progress',
-  'op.done',
-  'journal.appended',
-  'probe.results',
-  'console.output',
-  'console.exit',
-]
-export const isCmd = (s: unknown): s is Cmd => typeof s === 'string' && Object.hasOwn(commandInputs, s)
-export const isEvt = (s: unknown): s is Evt => typeof s === 'string' && (eventNames as readonly string[]).includes(s)
+// The names alone live in names.ts (no zod), so the sandboxed preload can import its allow-list.
+// These two checks keep the lists and the declarations in step at compile time.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never
+const _cmdsMatch: Same<Cmd, (typeof commandNames)[number]> = true
+const _evtsMatch: Same<Evt, (typeof eventNames)[number]> = true
+void _cmdsMatch
+void _evtsMatch
+export { commandNames, eventNames, isCmd, isEvt }
 
 /** The one client shape both transports implement. */
 export interface LabClient {

@@ -1,0 +1,34 @@
+// Command and event names as plain data: the preload's allow-list. commands.ts checks they match the contract.
+export const commandNames = [
+  'engine.status',
+  'lab.status',
+  'lab.topology',
+  'lab.up',
+  'lab.down',
+  'op.cancel',
+  'server.control',
+  'server.logs',
+  'lab.check',
+  'lab.endpoints',
+  'actions.list',
+  'actions.run',
+  'journal.list',
+  'console.open',
+  'console.input',
+  'console.resize',
+  'console.close',
+] as const
+
+export const eventNames = [
+  'engine.changed',
+  'lab.changed',
+  'op.progress',
+  'op.done',
+  'journal.appended',
+  'probe.results',
+  'console.output',
+  'console.exit',
+] as const
+
+export const isCmd = (s: unknown): s is (typeof commandNames)[number] => typeof s === 'string' && (commandNames as readonly string[]).includes(s)
+export const isEvt = (s: unknown): s is (typeof eventNames)[number] => typeof s === 'string' && (eventNames as readonly string[]).includes(s)
