@@ -48,8 +48,11 @@ async function timed<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 const ENV = { REPL_PASSWORD: "r3pl'pw", APP_PASSWORD: 'app-pw', BACKUP_PASSWORD: 'backup-pw' }
-function run(s: Server): Promise<string> {
-  const role = s === 'db1' ? ['-e', 'DB_ROLE=primary', '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, '-e', `BACKUP_PASSWORD=${ENV.BACKUP_PASSWORD}`] : ['-e', 'DB_ROLE=replica', '-e', `PRIMARY_HOST=${ip('db1')}`]
+function run(s: Server, opts: { primary?: Server; role?: 'primary' | 'replica' } = {}): Promise<string> {
+  const primary = opts.role ?? (s === 'db1' ? 'primary' : 'replica')
+  const role = primary === 'primary'
+    ? ['-e', 'DB_ROLE=primary', '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, '-e', `BACKUP_PASSWORD=${ENV.BACKUP_PASSWORD}`]
+    : ['-e', 'DB_ROLE=replica', '-e', `PRIMARY_HOST=${ip(opts.primary ?? 'db1')}`]
   return must(['run', '-d', '--name', name(s), '--hostname', s, '--label', label, '--label', `racklab.server=${s}`, '--network', RUN, '--ip', ip(s),
     '--tmpfs', '/run', '-v', `${name(s)}:/var/lib/mysql`, '-e', `SERVER_ID=${SERVERS[s]}`, '-e', `REPL_PASSWORD=${ENV.REPL_PASSWORD}`, ...role, 'racklab/db:latest'])
 }
@@ -94,7 +97,7 @@ describe('racklab/db: primary and two replicas', () => {
 
   it('starts all three at once (replicas before their primary answers) and they become healthy', async () => {
     const t0 = performance.now()
-    await Promise.all((['db1', 'db2', 'db3'] as Server[]).map(run))
+    await Promise.all((['db1', 'db2', 'db3'] as Server[]).map((s) => run(s)))
     await Promise.all((['db1', 'db2', 'db3'] as Server[]).map(async (s) => {
       await answers(s)
       timings[`${s} run→answers`] = Math.round(performance.now() - t0)
@@ -134,7 +137,8 @@ describe('racklab/db: primary and two replicas', () => {
   })
 
   it('a stopped replica catches up after start', async () => {
-    await must(['stop', name('db2')])
+    await timed('docker stop db2', () => must(['stop', name('db2')]))
+    expect((await must(['inspect', '-f', '{{.State.ExitCode}}', name('db2')])).trim()).toBe('0')
     await write('while-db2-stopped')
     const t0 = performance.now()
     await must(['start', name('db2')])
@@ -174,6 +178,26 @@ describe('racklab/db: primary and two replicas', () => {
     await rowOn('db3', 'cable-out')
     timings['reconnect→caught up'] = Math.round(performance.now() - t0)
     await until('db3 replicating again', async () => (await probeReplication(exec, 'db3')).ok, 10_000, 200)
+  })
+
+  it('a replica recreated on its volume with another PRIMARY_HOST is re-pointed; another role is refused', async () => {
+    await must(['rm', '-fv', name('db3')])
+    const wrongRole = await docker(['run', '--rm', '--network', RUN, '-v', `${name('db3')}:/var/lib/mysql`, '-e', 'SERVER_ID=13', '-e', 'DB_ROLE=primary',
+      '-e', `REPL_PASSWORD=${ENV.REPL_PASSWORD}`, '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, 'racklab/db:latest'])
+    expect(wrongRole.code).toBe(1)
+    expect(wrongRole.stderr).toContain('this volume was initialised as replica, not primary')
+    // chained: db1 → db2 → db3 (db2 logs what it applies, log-slave-updates)
+    await run('db3', { primary: 'db2' })
+    await answers('db3')
+    await until('db3 replicating from db2', async () => (await probeReplication(exec, 'db3')).message.includes(`from ${ip('db2')}`), 20_000, 200)
+    await write('via-db2')
+    await rowOn('db3', 'via-db2')
+    const logs = await docker(['logs', name('db3')])
+    expect(logs.stderr).toContain(`primary changed from ${ip('db1')} to ${ip('db2')}`)
+    // and back to db1, as the lab's topology has it
+    await must(['rm', '-fv', name('db3')])
+    await run('db3')
+    await until('db3 replicating from db1', async () => (await probeReplication(exec, 'db3')).message.includes(`from ${ip('db1')}`), 20_000, 200)
   })
 
   it('all three hold identical tables, and the probes say so', async () => {
