@@ -115,12 +115,14 @@ describe('racklab/db: primary and two replicas', () => {
       { kind: 'store', id: 'imap1-store', name: 'Store 1', master: 'imap1', replica: 'imap2' },
       { name: 'alice', password: 'alice-2007', fullName: 'Alice Archer', store: 'imap1' },
       { name: 'bob', password: "b'ob\"é", fullName: 'Bob Baker', store: 'imap3' },
+      { name: 'carol', password: 'carol-2007', fullName: 'Carol Cooper', store: '' },
     ].map((l) => JSON.stringify(l)).join('\n') + '\n'
     const first = await docker(['exec', '-i', name('db1'), 'racklab-provision-users', '--domain', 'example.test'], lines)
     expect(first.code, first.stderr).toBe(0)
-    expect(JSON.parse(first.stdout)).toMatchObject({ users: { created: 2 }, stores: { created: 2 }, domains: { created: 1 } })
+    expect(JSON.parse(first.stdout)).toMatchObject({ users: { created: 3 }, stores: { created: 2 }, domains: { created: 1 } })
     const again = await docker(['exec', '-i', name('db1'), 'racklab-provision-users', '--domain', 'example.test'], lines)
-    expect(JSON.parse(again.stdout)).toMatchObject({ users: { created: 0, updated: 0, unchanged: 2 }, stores: { unchanged: 1 } })
+    expect(JSON.parse(again.stdout)).toMatchObject({ users: { created: 0, updated: 0, unchanged: 3 }, stores: { unchanged: 1 } })
+    expect(await sql('db1', "SELECT COALESCE(store, 'none') FROM users WHERE login = 'carol'")).toBe('none')
     // the stored hash is sha256$salt$SHA2(salt||password) and checks in SQL
     const check = "SELECT login FROM users WHERE password_hash = CONCAT('sha256$', SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, '$', 2), '$', -1), '$', SHA2(CONCAT(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, '$', 2), '$', -1), 'b''ob\"é'), 256))"
     expect(await sql('db1', check)).toBe('bob')
