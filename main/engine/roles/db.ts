@@ -20,10 +20,19 @@ export const db: RoleDefinition = {
     }
   },
   // replicas receive the users by replication; provisioning is an idempotent upsert
-  afterHealthy: async ({ server, topology, exec }) => {
+  afterHealthy: async ({ server, topology, exec, serversOf }) => {
     if (server.replicaOf) return
-    const lines = topology.users.map((u) => JSON.stringify({ name: u.name, password: u.password, fullName: u.fullName ?? u.name, store: u.store ?? '' }))
-    const r = await exec(server.id, ['racklab-provision-users'], { stdin: lines.join('\n') + '\n', timeoutMs: 60_000 })
+    const placed = new Map(topology.sites.flatMap((s) => s.racks.flatMap((r) => r.units)).map((u) => [u.id, u]))
+    // one mail store per Cyrus master, with its replica slot: the LMTP proxy and webmail route by it
+    const stores = serversOf('imap')
+      .filter((id) => { const u = placed.get(id); return u?.kind === 'server' && !u.replicaOf })
+      .map((master) => {
+        const replica = serversOf('imap').find((id) => { const u = placed.get(id); return u?.kind === 'server' && u.replicaOf === master })
+        return JSON.stringify({ kind: 'store', id: `${master}-store`, name: master, master, ...(replica ? { replica } : {}) })
+      })
+    const users = topology.users.map((u) => JSON.stringify({ name: u.name, password: u.password, fullName: u.fullName ?? u.name, store: u.store ?? '' }))
+    const lines = [...stores, ...users]
+    const r = await exec(server.id, ['racklab-provision-users', '--domain', topology.domain], { stdin: lines.join('\n') + '\n', timeoutMs: 60_000 })
     if (r.exitCode !== 0) throw new Error(`provisioning users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
   },
 }
