@@ -408,6 +408,8 @@ export class LabEngine {
       const imageState = !ref ? 'no-image' : this.building.has(ref.tag) ? 'building' : this.builtImages.has(ref.tag) ? 'built' : 'missing'
       servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.containers.get(p.server.id), this.intents.get(p.server.id), fx[p.server.id]))
     }
+    // without an engine we know the plan, not the state: say so rather than show "absent"
+    if (this.engine.state !== 'connected') for (const x of servers) if (x.imageState !== 'no-image') x.detail = `state unknown: ${this.engine.message}`
     const op = this.ops.active()
     return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, ...(op ? { op } : {}), ...(this.hardware ? { hardware: this.hardware.status() } : {}) }
   }
