@@ -7,6 +7,8 @@ import type { Runtime } from '../../api/runtime'
 async function follow(rt: Runtime, a: CliArgs, start: () => Promise<{ opId: string }>): Promise<OpDone> {
   let last = ''
   const off = rt.bus.on('op.progress', (p) => {
+    // docker's intermediate build chatter (" ---> Using cache", layer ids) is noise in a terminal
+    if (p.phase === 'build' && /--->|^\S+: \s*$/.test(p.text)) return
     const line = `[${p.phase}] ${p.max > 0 ? `${p.current}/${p.max} ` : ''}${p.text}`
     if (line !== last && !a.json) say(line)
     last = line

@@ -34,7 +34,7 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
       await lab.gateway.buildImage(
         ref.dir,
         ref.tag,
-        (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.step > 0 ? `step ${p.step}/${p.steps} ` : ''}${p.text}` }),
+        (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }),
         op.signal,
         ref.role === 'base' ? {} : { BASE: lab.images.base().tag },
       )
