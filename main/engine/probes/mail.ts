@@ -77,6 +77,8 @@ export interface ConsistencyReport {
   ok: boolean
   master: string
   replica: string
+  /** the replica's server id (SYNC_PEER_NAME) */
+  replicaName?: string
   error?: string
   users?: number
   mailboxes?: number
@@ -88,19 +90,54 @@ export interface ConsistencyReport {
   syncLogPending?: number
 }
 
-/** imap.replication: the master's consistency monitor (GUID by GUID against the replica). */
-export async function probeReplication(deps: MailProbeDeps, master: string): Promise<ProbeResult> {
+interface VerifyReport {
+  messages?: number
+  problemCount?: number
+  problems?: { user: string; mailbox: string; uid: number; guid: string; problem: string }[]
+}
+
+/** racklab-mail-verify on one node: message files checked against the index GUIDs (catches damage IMAP can't see) */
+async function verifyFiles(exec: Exec, server: string): Promise<{ problems: number; first?: string } | string> {
+  const r = await exec(server, ['racklab-mail-verify', '--json'])
+  let v: VerifyReport
+  try {
+    v = JSON.parse(r.stdout) as VerifyReport
+  } catch {
+    return `file check on ${server} gave no report (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`
+  }
+  if (typeof v.problemCount !== 'number') return { problems: 0 }
+  const p = v.problems?.[0]
+  return { problems: v.problemCount, ...(p ? { first: `${server}: ${p.user} ${p.mailbox} uid ${p.uid} file ${p.problem}` } : {}) }
+}
+
+/**
+ * imap.replication: the consistency monitor (GUID by GUID, master against replica) run on whichever node of
+ * the pair is the master now (a node that was promoted over answers in its peer's place), plus a file check
+ * on both nodes.
+ */
+export async function probeReplication(deps: MailProbeDeps, server: string): Promise<ProbeResult> {
   const now = deps.now ?? Date.now
-  const r = await deps.exec(master, ['racklab-mail-consistency', '--json'])
+  let master = server
+  let r = await deps.exec(master, ['racklab-mail-consistency', '--json'])
   let doc: ConsistencyReport
   try {
     doc = JSON.parse(r.stdout) as ConsistencyReport
+    const moved = doc.error && /is the replica now; run this on the master (\S+)/.exec(doc.error)
+    if (moved) {
+      master = moved[1]!
+      r = await deps.exec(master, ['racklab-mail-consistency', '--json'])
+      doc = JSON.parse(r.stdout) as ConsistencyReport
+    }
   } catch {
-    return { id: 'imap.replication', target: master, ok: false, message: `consistency monitor on ${master} gave no report (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`, at: at(now) }
+    return { id: 'imap.replication', target: server, ok: false, message: `consistency monitor on ${master} gave no report (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`, at: at(now) }
   }
-  if (doc.error) return { id: 'imap.replication', target: master, ok: false, message: `${master}: ${doc.error}`, at: at(now) }
+  if (doc.error) return { id: 'imap.replication', target: server, ok: false, message: `${master}: ${doc.error}`, at: at(now) }
+  const files = await Promise.all([master, ...(doc.replicaName ? [doc.replicaName] : [])].map((s) => verifyFiles(deps.exec, s)))
+  const fileErrors = files.filter((f): f is string => typeof f === 'string')
+  const fileProblems = files.reduce((n, f) => n + (typeof f === 'string' ? 0 : f.problems), 0)
   const values = {
     differences: doc.differenceCount ?? 0,
+    fileProblems,
     lagSeconds: doc.lagSeconds ?? 0,
     messagesMaster: doc.messages?.master ?? 0,
     messagesReplica: doc.messages?.replica ?? 0,
@@ -108,12 +145,19 @@ export async function probeReplication(deps: MailProbeDeps, master: string): Pro
     syncLogPending: doc.syncLogPending ?? 0,
   }
   const first = doc.differences?.[0]
-  const message = doc.ok
-    ? `${master} → ${doc.replica}: ${values.messagesMaster} messages identical by GUID in ${doc.mailboxes ?? 0} mailboxes`
+  const firstFile = files.find((f) => typeof f !== 'string' && f.first) as { first: string } | undefined
+  const peer = doc.replicaName || doc.replica
+  const ok = doc.ok && fileProblems === 0 && fileErrors.length === 0
+  const message = ok
+    ? `${master} (master) → ${peer}: ${values.messagesMaster} messages identical by GUID in ${doc.mailboxes ?? 0} mailboxes, files intact`
     : !values.syncClientRunning
       ? `${master}: sync_client is not running (replication stopped)${values.differences ? `, ${values.differences} differences` : ''}`
-      : `${master} → ${doc.replica}: ${values.differences} differences, lag ${values.lagSeconds}s${first ? ` (e.g. ${first.user} ${first.mailbox} only on ${first.on})` : ''}`
-  return { id: 'imap.replication', target: master, ok: doc.ok, message, values, at: at(now) }
+      : values.differences
+        ? `${master} → ${peer}: ${values.differences} differences, lag ${values.lagSeconds}s${first ? ` (e.g. ${first.user} ${first.mailbox} only on ${first.on})` : ''}`
+        : fileErrors.length
+          ? fileErrors.join('; ')
+          : `${fileProblems} message files damaged behind Cyrus's back (${firstFile?.first ?? ''}); run resync on that server`
+  return { id: 'imap.replication', target: server, ok, message, values, at: at(now) }
 }
 
 interface FoundMessage {

@@ -1,7 +1,10 @@
 // imap: Cyrus IMAP master or replica (lab-images/imap). A master replicates to the server whose replicaOf
-// names it; both learn the users of their store, and the master creates their mailboxes.
+// names it; both learn the users of their store, and the master creates their mailboxes. Promote, fail-back
+// and resync are in mail-actions.ts.
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
+import { fillFromPeer, mailActions } from './mail-actions'
+import { peerOf, readPair } from './mail-pair'
 import type { RoleDefinition } from './types'
 
 /** ids of the servers that replicate `id` (replicaOf: id), in topology order */
@@ -20,25 +23,40 @@ export function storeUsers(t: Topology, serverId: string, replicaOf?: string): T
 
 export const imap: RoleDefinition = {
   spec: ({ topology, server, secrets, ipOf }) => {
-    const replica = server.replicaOf ? undefined : replicasOf(topology, server.id)[0]
+    // both nodes know each other: the roles can swap at run time (promote, fail-back), the config need not
+    const peer = peerOf(topology, server)
     return {
       // the mail spool is what the RAID enclosure holds, hence "data"; Cyrus's databases sit beside it
       volumes: { data: '/var/spool/cyrus', meta: '/var/lib/cyrus', sieve: '/var/spool/sieve' },
       env: {
         CYRUS_ROLE: server.replicaOf ? 'replica' : 'master',
         CYRUS_PASSWORD: secrets.cyrus,
-        ...(replica ? { SYNC_HOST: ipOf(replica) } : {}),
+        ...(peer ? { SYNC_PEER: ipOf(peer), SYNC_PEER_NAME: peer } : {}),
       },
       tmpfs: ['/run'],
       stopTimeout: 20,
     }
   },
-  // passwords on every node; mailboxes on the master (the replica receives them by replication)
-  afterHealthy: async ({ server, topology, exec }) => {
+  actions: mailActions,
+  // A copy on brand-new volumes (first up, or an array rebuilt after a loss) is filled from its peer when the
+  // peer holds the store; otherwise (the very first up) this node provisions: passwords on every node,
+  // mailboxes on the current master (the replica receives them by replication).
+  afterHealthy: async (c) => {
+    const { server, topology, exec } = c
+    const pair = await readPair(c)
+    if (pair?.self.awaitingResync && pair.peer.up && !pair.peer.awaitingResync) {
+      await fillFromPeer(c, pair)
+      return
+    }
     const users = storeUsers(topology, server.id, server.replicaOf)
-    if (users.length === 0) return
     const lines = users.map((u) => JSON.stringify({ name: u.name, password: u.password })).join('\n') + '\n'
-    const r = await exec(server.id, ['racklab-cyrus-users'], { stdin: lines, timeoutMs: 60_000 })
-    if (r.exitCode !== 0) throw new Error(`provisioning mail users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
+    if (users.length) {
+      const r = await exec(server.id, ['racklab-cyrus-users'], { stdin: lines, timeoutMs: 60_000 })
+      if (r.exitCode !== 0) throw new Error(`provisioning mail users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
+    }
+    if (pair?.self.awaitingResync) {
+      const r = await exec(server.id, ['racklab-cyrus-role', '--resynced'], { timeoutMs: 30_000 })
+      if (r.exitCode !== 0) throw new Error(`opening LMTP on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
+    }
   },
 }
