@@ -50,6 +50,27 @@ export const unitPowerActions: readonly ActionDef<UnitState>[] = [
       return `held the power button of ${u.id}: it went off at once`
     },
   },
+  {
+    // load is part of the physical story (a busy rack draws more, and a tripped side must carry it all)
+    id: 'run-hot',
+    label: 'Run flat out (full load)',
+    kind: 'break',
+    refuse: (_, u) => (u.kind !== 'server' ? `${u.id} is not a server` : u.load >= 1 ? `${u.id} already runs at full load` : undefined),
+    run: (_, u) => {
+      u.load = 1
+      return `${u.id} runs at full load (inverse: run-idle)`
+    },
+  },
+  {
+    id: 'run-idle',
+    label: 'Back to idle load',
+    kind: 'restore',
+    refuse: (_, u) => (u.kind !== 'server' ? `${u.id} is not a server` : u.load <= 0 ? `${u.id} is idle` : undefined),
+    run: (_, u) => {
+      u.load = 0
+      return `${u.id} is back to idle load`
+    },
+  },
 ]
 
 /** Off units in the scope that have power, switches and RAID units first so servers find their disks. */
