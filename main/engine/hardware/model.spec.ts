@@ -118,6 +118,7 @@ describe('actions', () => {
       'fail-controller': ['replace-controller'],
       'hold-power': ['power-on'],
       blackout: ['restore-utility'],
+      'run-hot': ['run-idle'],
     }
     const { m: probe } = newLab(topo)
     let checked = 0
