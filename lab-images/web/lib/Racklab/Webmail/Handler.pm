@@ -1,0 +1,165 @@
+package Racklab::Webmail::Handler;
+# mod_perl response handler: routes, the session gate (salt in the URL AND the cookie), CSRF on every
+# change, and the pages. Every input is validated by a pattern whose capture untaints it.
+use strict;
+use warnings;
+use Apache2::RequestRec ();
+use Apache2::Const -compile => qw(OK);
+use Racklab::Webmail::Config qw(cfg);
+use Racklab::Webmail::DB qw(dbh);
+use Racklab::Webmail::Request qw(params cookie client_ip respond redirect);
+use Racklab::Webmail::Session qw(check_password create_session find_session destroy_session csrf_ok);
+use Racklab::Webmail::Mail qw(imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
+use Racklab::Webmail::MailAuth qw(mail_auth);
+use Racklab::Webmail::Pages qw(login_page message_list_page read_page compose_page contacts_page notice_page);
+
+my $COOKIE = 'fm_session';
+my %GET = ('/mail/inbox' => \&inbox, '/mail/read' => \&show_message, '/mail/compose' => \&compose, '/mail/search' => \&search,
+           '/mail/contacts' => \&contacts);
+my %POST = ('/mail/send' => \&send_mail, '/mail/contacts/add' => \&contact_add, '/mail/contacts/delete' => \&contact_delete,
+            '/mail/logout' => \&logout);
+
+sub handler {
+    my ($r) = @_;
+    my $uri = $r->uri;
+    my $out = eval { route($r, $uri) };
+    return $out if defined $out;
+    my $err = $@ || "unknown error\n";
+    print STDERR "webmail: $uri: $err";
+    return respond($r, 503, notice_page('Temporarily unavailable', "Something behind this page is not working: $err", cfg('server')));
+}
+
+sub route {
+    my ($r, $uri) = @_;
+    return health($r) if $uri eq '/health';
+    return mail_auth($r) if $uri eq '/mailauth';
+    return redirect($r, '/login') if $uri eq '/';
+    return login($r) if $uri eq '/login';
+    my $h = ($r->method eq 'POST' ? \%POST : \%GET)->{$uri};
+    return respond($r, 404, notice_page('Not found', 'There is no such page.', cfg('server'))) unless $h;
+    my $p = params($r);
+    my $s = find_session($p->{s}, cookie($r, $COOKIE));
+    return respond($r, 403, notice_page('Session not valid', 'Your session has expired or is not valid (it needs both its cookie and the address you were given at login). Please log in again.', cfg('server'))) unless $s;
+    if ($r->method eq 'POST' && !csrf_ok($s, $p->{csrf})) {
+        return respond($r, 403, notice_page('Refused', 'This form was not sent from your session (missing or wrong form token). Nothing was changed.', cfg('server')));
+    }
+    return $h->($r, $s, $p);
+}
+
+sub health {
+    my ($r) = @_;
+    my $db = eval { dbh(); Racklab::Webmail::DB::host() } // 'down';
+    return respond($r, 200, cfg('server') . " ok db=$db\n", { type => 'text/plain' });
+}
+
+sub _cookie_attrs { my ($r) = @_; return '; Path=/; HttpOnly; SameSite=Lax' . (($r->headers_in->{'X-Forwarded-Proto'} // '') eq 'https' ? '; Secure' : '') }
+
+sub login {
+    my ($r) = @_;
+    return respond($r, 200, login_page(undef, '', cfg('server'))) unless $r->method eq 'POST';
+    my $p = params($r);
+    my $login = $p->{username} // '';
+    my $user = check_password($login, $p->{password});
+    unless ($user) {
+        # one answer for an unknown user and a wrong password
+        my ($shown) = $login =~ /^([\w.@+-]{0,64})$/;
+        return respond($r, 200, login_page('Login failed: wrong username or password.', $shown // '', cfg('server')));
+    }
+    my $sess = create_session($user->{id}, client_ip($r));
+    print STDERR "webmail: login $user->{login} from ", client_ip($r), "\n";
+    return redirect($r, "/mail/inbox?s=$sess->{salt}&f=INBOX", { cookies => ["$COOKIE=$sess->{cookie}" . _cookie_attrs($r)] });
+}
+
+sub logout {
+    my ($r, $s) = @_;
+    destroy_session($s);
+    return redirect($r, '/login', { cookies => ["$COOKIE=; Max-Age=0" . _cookie_attrs($r)] });
+}
+
+sub _folder { my ($p) = @_; my ($f) = ($p->{f} // 'INBOX') =~ /^(INBOX|Junk)$/; return $f // 'INBOX' }
+
+sub inbox {
+    my ($r, $s, $p) = @_;
+    my $f = _folder($p);
+    my ($page) = ($p->{p} // '1') =~ /^([1-9]\d{0,5})$/;
+    my $imap = imap_for($s->{login});
+    my $list = list_messages($imap, folder_box($f), $page // 1);
+    $imap->logout;
+    my ($sent) = ($p->{sent} // '') =~ /^(1)$/;
+    return respond($r, 200, message_list_page($s, $f, $list, $sent ? 'Your message was sent.' : undef, cfg('server')));
+}
+
+sub show_message {
+    my ($r, $s, $p) = @_;
+    my $f = _folder($p);
+    my ($uid) = ($p->{u} // '') =~ /^([1-9]\d{0,9})$/ or return respond($r, 404, notice_page('Not found', 'No such message.', cfg('server')));
+    my $imap = imap_for($s->{login});
+    my $m = read_message($imap, folder_box($f), $uid);
+    $imap->logout;
+    return respond($r, 404, notice_page('Not found', 'No such message (it may have been deleted).', cfg('server'))) unless $m;
+    return respond($r, 200, read_page($s, $f, $m, cfg('server')));
+}
+
+sub search {
+    my ($r, $s, $p) = @_;
+    my $f = _folder($p);
+    my ($q) = ($p->{q} // '') =~ /^([^\x00-\x1f]{1,100})$/;
+    return redirect($r, "/mail/inbox?s=$s->{salt}&f=$f") unless defined $q;
+    my $imap = imap_for($s->{login});
+    my $found = search_messages($imap, folder_box($f), $q);
+    $imap->logout;
+    return respond($r, 200, message_list_page($s, $f, { messages => $found }, undef, cfg('server'), $q));
+}
+
+sub _contacts {
+    my ($s) = @_;
+    return dbh()->selectall_arrayref('SELECT id, name, email FROM address_book WHERE user_id = ? ORDER BY name, email', { Slice => {} }, $s->{user_id});
+}
+
+sub compose {
+    my ($r, $s, $p) = @_;
+    my ($to) = ($p->{to} // '') =~ /^([^\x00-\x1f]{0,500})$/;
+    my ($re) = ($p->{re} // '') =~ /^([^\x00-\x1f]{0,200})$/;
+    my $subject = length($re // '') ? ($re =~ /^re:/i ? $re : "Re: $re") : '';
+    return respond($r, 200, compose_page($s, { to => $to // '', subject => $subject, body => '' }, undef, _contacts($s), cfg('server')));
+}
+
+sub send_mail {
+    my ($r, $s, $p) = @_;
+    my %f = (to => $p->{to} // '', subject => $p->{subject} // '', body => $p->{body} // '');
+    my @to = valid_addresses($f{to});
+    my ($subject) = $f{subject} =~ /^([^\x00-\x1f]{0,200})$/;
+    my ($body) = $f{body} =~ /^(.{0,100000})$/s;
+    my $err = !@to ? 'Give at least one address like bob@' . cfg('domain') . ' (separate several with commas).'
+      : @to > 20 ? 'At most 20 recipients.' : !defined $subject ? 'The subject must be one line of at most 200 characters.'
+      : !defined $body ? 'The message is too long.' : undef;
+    return respond($r, 200, compose_page($s, \%f, $err, _contacts($s), cfg('server'))) if $err;
+    my $id = eval { send_message($s, \@to, $subject, $body) };
+    return respond($r, 200, compose_page($s, \%f, "Not sent: $@", _contacts($s), cfg('server'))) unless $id;
+    print STDERR "webmail: $s->{login} sent $id to ", scalar(@to), " recipient(s)\n";
+    return redirect($r, "/mail/inbox?s=$s->{salt}&f=INBOX&sent=1");
+}
+
+sub contacts {
+    my ($r, $s) = @_;
+    return respond($r, 200, contacts_page($s, _contacts($s), undef, undef, cfg('server')));
+}
+
+sub contact_add {
+    my ($r, $s, $p) = @_;
+    my ($name) = ($p->{name} // '') =~ /^([^\x00-\x1f]{0,190})$/;
+    my ($email) = valid_addresses($p->{email} // '');
+    my $err = !defined $name ? 'The name must be one line of at most 190 characters.' : !$email || ($p->{email} // '') =~ /,/ ? 'Give one address like bob@' . cfg('domain') . '.' : undef;
+    return respond($r, 200, contacts_page($s, _contacts($s), undef, $err, cfg('server'))) if $err;
+    dbh()->do('INSERT INTO address_book (user_id, name, email) VALUES (?, ?, ?)', undef, $s->{user_id}, $name, $email);
+    return respond($r, 200, contacts_page($s, _contacts($s), "Added $email.", undef, cfg('server')));
+}
+
+sub contact_delete {
+    my ($r, $s, $p) = @_;
+    my ($id) = ($p->{id} // '') =~ /^([1-9]\d{0,9})$/;
+    my $n = defined $id ? dbh()->do('DELETE FROM address_book WHERE id = ? AND user_id = ?', undef, $id, $s->{user_id}) : 0;
+    return respond($r, 200, contacts_page($s, _contacts($s), $n > 0 ? 'Deleted.' : undef, $n > 0 ? undef : 'No such contact.', cfg('server')));
+}
+
+1;

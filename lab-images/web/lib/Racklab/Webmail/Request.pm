@@ -1,0 +1,90 @@
+package Racklab::Webmail::Request;
+# Reading a request under mod_perl 2 and writing the answer. Query-string values are NOT tainted by
+# mod_perl (measured), the body is: both are treated as hostile, and each handler validates what it uses.
+use strict;
+use warnings;
+use Encode qw(decode encode);
+use Apache2::RequestRec ();
+use Apache2::RequestIO ();
+use Apache2::RequestUtil ();
+use Apache2::Connection ();
+use APR::Table ();
+use Apache2::Const -compile => qw(OK);
+use Racklab::Webmail::Config qw(cfg);
+use Exporter qw(import);
+our @EXPORT_OK = qw(params cookie client_ip respond redirect);
+
+our $MAX_BODY = 256 * 1024;
+
+sub _decode_form {
+    my ($s, $into) = @_;
+    for my $pair (split /[&;]/, $s // '') {
+        next unless length $pair;
+        my ($k, $v) = split /=/, $pair, 2;
+        for ($k, $v) { $_ //= ''; tr/+/ /; s/%([0-9A-Fa-f]{2})/chr hex $1/ge; $_ = decode('UTF-8', $_) }
+        $into->{$k} = $v unless exists $into->{$k};
+    }
+}
+
+# params(r) → {query values, then body values (a POST's body wins over its URL)}
+sub params {
+    my ($r) = @_;
+    my (%q, %b);
+    _decode_form(scalar $r->args, \%q);
+    if ($r->method eq 'POST') {
+        my $len = $r->headers_in->{'Content-Length'} // 0;
+        die "request body too large\n" if $len =~ /\D/ || $len > $MAX_BODY;
+        my $body = '';
+        while (length $body < $len) { my $n = $r->read(my $buf, $len - length $body); last unless $n; $body .= $buf }
+        _decode_form($body, \%b) if ($r->headers_in->{'Content-Type'} // '') =~ m{^application/x-www-form-urlencoded}i;
+    }
+    return { %q, %b };
+}
+
+sub cookie {
+    my ($r, $name) = @_;
+    for (split /;\s*/, $r->headers_in->{Cookie} // '') { my ($k, $v) = split /=/, $_, 2; return $v if $k eq $name }
+    return undef;
+}
+
+sub client_ip {
+    my ($r) = @_;
+    my $xff = $r->headers_in->{'X-Forwarded-For'} // '';
+    my ($first) = $xff =~ /^\s*(\d{1,3}(?:\.\d{1,3}){3})/;
+    return $first // $r->connection->client_ip;
+}
+
+sub _common {
+    my ($r) = @_;
+    my $h = $r->err_headers_out;
+    $h->set('X-Racklab-Backend' => cfg('server'));
+    $h->set('Cache-Control' => 'no-store');
+    $h->set('X-Frame-Options' => 'DENY');
+    $h->set('X-Content-Type-Options' => 'nosniff');
+    $h->set('Referrer-Policy' => 'no-referrer');
+    $h->set('Content-Security-Policy' => "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+}
+
+# respond(r, status, html, {cookies => [...]})
+sub respond {
+    my ($r, $status, $html, $o) = @_;
+    _common($r);
+    $r->err_headers_out->add('Set-Cookie' => $_) for @{ $o->{cookies} // [] };
+    $r->status($status);
+    $r->content_type($o->{type} // 'text/html; charset=utf-8');
+    $r->print(encode('UTF-8', $html));
+    return Apache2::Const::OK;
+}
+
+sub redirect {
+    my ($r, $to, $o) = @_;
+    _common($r);
+    $r->err_headers_out->add('Set-Cookie' => $_) for @{ $o->{cookies} // [] };
+    $r->err_headers_out->set(Location => $to);
+    $r->status(303);
+    $r->content_type('text/html; charset=utf-8');
+    $r->print(qq{<a href="$to">continue</a>\n});
+    return Apache2::Const::OK;
+}
+
+1;

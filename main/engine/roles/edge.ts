@@ -1,0 +1,49 @@
+// edge: the Internet (lab-images/edge). Publishes the lab's public services on 127.0.0.1 and forwards each
+// connection to the service's name as the lab DNS answers at that moment (round robin, VIP moves).
+import type { RoleDefinition } from './types'
+
+/** container port → [name to resolve (relative to the domain; MX = the domain's mail exchangers), port there, service] */
+export const EDGE_FORWARDS: Record<number, [string, number, string]> = {
+  443: ['www', 443, 'https'],
+  80: ['www', 80, 'http'],
+  25: ['MX', 25, 'smtp'],
+  587: ['smtp', 587, 'submission'],
+  143: ['imap', 143, 'imap'],
+  110: ['pop', 110, 'pop3'],
+}
+
+export const edge: RoleDefinition = {
+  spec: (c) => {
+    const ns = c.serversOf('dns').flatMap((id) => {
+      try {
+        return [c.ipOf(id)]
+      } catch {
+        return []
+      }
+    })
+    if (ns.length === 0) throw new Error(`${c.server.id}: no dns server shares a network with it; the edge resolves every service through the lab DNS`)
+    const entries = Object.entries(EDGE_FORWARDS)
+    return {
+      volumes: {},
+      env: {
+        FORWARDS: entries.map(([port, [name, to]]) => `${port}=${name}:${to}`).join(','),
+        DNS_SERVERS: ns.join(','),
+      },
+      tmpfs: ['/run'],
+      publish: Object.fromEntries(entries.map(([port, [, , service]]) => [`${port}/tcp`, service])),
+      dns: ns,
+      stopTimeout: 5,
+    }
+  },
+  // trust the lab CA, so what the edge checks over HTTPS is verified like a browser that trusts it would
+  afterHealthy: async ({ server, serversOf, exec }) => {
+    for (const fe of serversOf('fe')) {
+      const ca = await exec(fe, ['racklab-ca', 'cert']).catch(() => undefined)
+      if (ca?.exitCode !== 0 || !ca.stdout.includes('BEGIN CERTIFICATE')) continue
+      const r = await exec(server.id, ['racklab-edge-trust'], { stdin: ca.stdout })
+      if (r.exitCode !== 0) throw new Error(`${server.id}: could not trust the lab CA: ${(r.stderr || r.stdout).trim()}`)
+      return
+    }
+    throw new Error(`${server.id}: no frontend has a lab CA yet (racklab-ca cert failed on ${serversOf('fe').join(', ') || 'no frontend'})`)
+  },
+}

@@ -1,0 +1,107 @@
+// Service actions on a frontend: stop/start nginx (its service IPs move away and back), move the service IP
+// it homes to another frontend and back (keepalived track file), expire the certificate and renew it.
+// Every break names its inverse in the sentence it returns, which the journal records.
+import { frontendStatuses, type FeStatus } from '../probes/web'
+import { frontendVips } from './fe-vips'
+import type { HookContext, RoleAction } from './types'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+async function must(c: HookContext, cmd: string[]): Promise<string> {
+  const r = await c.exec(c.server.id, cmd, { timeoutMs: 30_000 })
+  if (r.exitCode !== 0) throw new Error(`${c.server.id}: ${cmd.join(' ')} failed: ${(r.stderr || r.stdout).trim()}`)
+  return r.stdout
+}
+
+/** where a service IP is once keepalived settled (up to ~6 s: 3 adverts + skew), as "fe2" or "nobody" */
+async function holderOf(c: HookContext, ip: string, awayFrom?: string): Promise<string> {
+  for (let i = 0; i < 24; i++) {
+    const st = await frontendStatuses((s, cmd) => c.exec(s, cmd), c.serversOf('fe'))
+    const holders = [...st].filter(([, s]) => typeof s !== 'string' && s.vips.includes(ip)).map(([fe]) => fe)
+    if (holders.length === 1 && holders[0] !== awayFrom) return holders[0]!
+    await sleep(250)
+  }
+  return 'nobody'
+}
+
+export async function feActions(c: HookContext): Promise<RoleAction[]> {
+  const me = c.server.id
+  const st = (await frontendStatuses((s, cmd) => c.exec(s, cmd), [me])).get(me)
+  const down = typeof st === 'string' || st === undefined ? `${me} does not answer (${st ?? 'no status'})` : undefined
+  const s = st as FeStatus
+  const homed = frontendVips(c.topology).filter((v) => v.home === me)
+  const cert = down ? undefined : s.tls?.cert
+  const actions: RoleAction[] = [
+    {
+      id: 'stop-nginx',
+      label: 'Stop nginx (web and mail proxy); its service IPs move to the other frontends',
+      kind: 'break',
+      ...(down ? { refused: down } : !s.nginx ? { refused: 'nginx is already stopped' } : {}),
+      run: async () => {
+        await must(c, ['s6-svc', '-wd', '-T', '10000', '-d', '/etc/s6/nginx'])
+        const moved = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip, me)}`))
+        return `nginx stopped on ${me}${moved.length ? `; ${moved.join(', ')}` : ''} (undo: start-nginx)`
+      },
+    },
+    {
+      id: 'start-nginx',
+      label: 'Start nginx again; its service IPs come back',
+      kind: 'restore',
+      ...(down ? { refused: down } : s.nginx ? { refused: 'nginx is running' } : {}),
+      run: async () => {
+        await must(c, ['s6-svc', '-wu', '-T', '10000', '-u', '/etc/s6/nginx'])
+        const back = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip)}`))
+        return `nginx started on ${me}${back.length ? `; ${back.join(', ')}` : ''} (inverse of stop-nginx)`
+      },
+    },
+  ]
+  for (const v of homed) {
+    const tag = v.ip.split('.').pop()!
+    const released = !down && s.released.includes(v.vrid)
+    actions.push(
+      {
+        id: `move-vip-${tag}`,
+        label: `Move service IP ${v.ip} from ${me} to another frontend`,
+        kind: 'operate',
+        ...(down ? { refused: down } : released ? { refused: `${v.ip} is already moved away` } : {}),
+        run: async () => {
+          await must(c, ['touch', `/run/racklab/release/${v.vrid}`])
+          return `${v.ip} released by ${me}, now on ${await holderOf(c, v.ip, me)} (undo: return-vip-${tag})`
+        },
+      },
+      {
+        id: `return-vip-${tag}`,
+        label: `Bring service IP ${v.ip} back to ${me}`,
+        kind: 'restore',
+        ...(down ? { refused: down } : !released ? { refused: `${v.ip} was not moved away` } : {}),
+        run: async () => {
+          await must(c, ['rm', '-f', `/run/racklab/release/${v.vrid}`])
+          return `${v.ip} back on ${await holderOf(c, v.ip)} (inverse of move-vip-${tag})`
+        },
+      },
+    )
+  }
+  actions.push(
+    {
+      id: 'expire-cert',
+      label: `Replace ${me}'s certificate with one that expired yesterday`,
+      kind: 'break',
+      ...(down ? { refused: down } : cert?.expired ? { refused: 'the certificate is already expired' } : {}),
+      run: async () => {
+        await must(c, ['racklab-ca', 'issue', '--expired'])
+        return `${me} now presents an expired certificate; browsers and racklab check refuse it (undo: renew-cert)`
+      },
+    },
+    {
+      id: 'renew-cert',
+      label: `Issue ${me} a fresh certificate from the lab CA`,
+      kind: 'restore',
+      ...(down ? { refused: down } : {}),
+      run: async () => {
+        await must(c, ['racklab-ca', 'issue'])
+        return `${me} has a fresh certificate from the lab CA (inverse of expire-cert)`
+      },
+    },
+  )
+  return actions
+}

@@ -1,0 +1,43 @@
+// fe: nginx (TLS + gzip proxy to the web pool, IMAP/POP/submission mail proxy) + keepalived (lab-images/fe).
+// Each frontend homes one service IP (fe-vips.ts) and backs up the others'; all share the lab CA (fe-ca.ts).
+import { SERVICE_NAMES } from './dns'
+import { feActions } from './fe-actions'
+import { adoptLabCa } from './fe-ca'
+import { allServers } from '../topology/queries'
+import { frontendVips, publicNetwork, vrrpInstances } from './fe-vips'
+import type { RoleDefinition } from './types'
+import { mailAuthKey, reachableHosts } from './web'
+
+export const fe: RoleDefinition = {
+  spec: (c) => {
+    const { topology: t, server } = c
+    const pub = publicNetwork(t)
+    const extIp = server.nics.find((n) => n.network === pub.id)?.ip
+    if (!extIp) throw new Error(`${server.id}: a frontend needs a NIC on the public network ${pub.id}`)
+    const webs = reachableHosts(c, 'web')
+    if (webs.length === 0) throw new Error(`${server.id}: no web server shares a network with it; nginx has nothing to proxy to`)
+    // VRRP speaks unicast to the other frontends' addresses on the same (public) network
+    const peers = allServers(t)
+      .filter((p) => p.server.role === 'fe' && p.server.id !== server.id)
+      .flatMap((p) => p.server.nics.filter((n) => n.network === pub.id).map((n) => n.ip))
+    const vips = frontendVips(t).map((v) => v.ip)
+    return {
+      volumes: { tls: '/etc/racklab/tls' },
+      env: {
+        UPSTREAMS: webs.map((w) => `${w.id}=${w.ip}`).join(','),
+        AUTH_KEY: mailAuthKey(c.secrets),
+        EXT_IP: extIp,
+        VRRP: vrrpInstances(t, server.id),
+        VRRP_PEERS: peers.join(','),
+        CERT_NAMES: [t.domain, ...SERVICE_NAMES.map((n) => `${n}.${t.domain}`), `${server.id}.${t.domain}`, 'localhost'].join(','),
+        CERT_IPS: [...vips, ...server.nics.map((n) => n.ip), '127.0.0.1'].join(','),
+      },
+      tmpfs: ['/run'],
+      // keepalived adds and removes the service IPs (NET_ADMIN) and sends gratuitous ARP (NET_RAW)
+      capAdd: ['NET_ADMIN', 'NET_RAW'],
+      stopTimeout: 10,
+    }
+  },
+  afterHealthy: adoptLabCa,
+  actions: feActions,
+}
