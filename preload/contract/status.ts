@@ -1,4 +1,5 @@
 // Plain-data snapshots the engine publishes. Nothing here is computed by the renderer.
+import type { HardwareStatus } from './hardware'
 
 export type EngineState = 'connected' | 'absent' | 'denied' | 'stopped' | 'too-old' | 'error'
 export interface EngineStatus {
@@ -42,8 +43,8 @@ export interface LabStatus {
   servers: ServerStatus[]
   /** the operation that holds the lab, if any */
   op?: { opId: string; kind: OpKind }
-  /** physical state (circuits, PSUs, arrays, cables) once the hardware model runs; free-form per kind */
-  hardware?: unknown
+  /** physical state (circuits, PSUs, arrays, cables), when the lab runs its hardware model */
+  hardware?: HardwareStatus
 }
 
 export type OpKind = 'up' | 'down' | 'build'

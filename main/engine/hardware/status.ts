@@ -3,76 +3,24 @@
 import { portsUsed, linkUp, switchUp } from './network.ts'
 import { circuitAmps, circuitLevel, circuitLive, pduLive, psuLive, type PowerFlow } from './power.ts'
 import { breakerTimeLeftMs } from './power-rules.ts'
-import type { BatteryState, HwState, OffCause, PowerState, PsuSlotState } from './state.ts'
-import { arrayHealth, arrayRebuildProgress, bayView, enclosureOnline, rebuildRateMBps, writeThrough, type ArrayHealth, type BayView } from './storage.ts'
+import type { HwState } from './state.ts'
+import type { ArrayStatus, CableStatus, CircuitStatus, EnclosureStatus, HardwareStatus, PduStatus, SwitchStatus, UnitStatus } from '@contract/hardware'
+import { arrayHealth, arrayRebuildProgress, bayView, enclosureOnline, rebuildRateMBps, writeThrough } from './storage.ts'
 
 const r1 = (n: number): number => Math.round(n * 10) / 10
 
-export interface CircuitStatus {
-  id: string
-  site: string
-  rack: string
-  side: 'A' | 'B'
-  volts: number
-  ratedAmps: number
-  amps: number
-  watts: number
-  loadPct: number
-  state: 'ok' | 'warning' | 'tripped'
-  /** false when the breaker is closed but the site has no utility power */
-  energized: boolean
-  /** ms until the breaker trips at the present load; null when it is not overloaded */
-  timeToTripMs: number | null
-  tripCause: string | null
-}
-
-export interface PduStatus { id: string; rack: string; circuit: string; state: 'ok' | 'failed'; live: boolean; amps: number; watts: number; outlets: number; outletsUsed: number }
-export interface PsuStatus { index: number; pdu: string; state: PsuSlotState; input: boolean; watts: number }
-export interface UnitStatus {
-  id: string
-  kind: string
-  model: string
-  site: string
-  rack: string
-  u: number
-  heightU: number
-  power: PowerState
-  offCause: OffCause | null
-  watts: number
-  load: number
-  /** true when the topology gives no PDUs: power the lab does not model */
-  housePower: boolean
-  psus: PsuStatus[]
-}
-export interface BayStatus { bay: number; state: BayView; serial: string | null }
-export interface ArrayStatus { id: string; level: string; state: ArrayHealth; rebuildPct: number | null; etaMs: number | null; members: { bay: number; state: string; rebuildPct: number }[]; epoch: number }
-export interface EnclosureStatus {
-  id: string
-  attachedTo: string
-  diskModel: string
-  online: boolean
-  controller: 'ok' | 'failed'
-  chassis: 'ok' | 'failed'
-  battery: BatteryState
-  cache: 'write-back' | 'write-through'
-  rebuildMBps: number
-  spares: number[]
-  bays: BayStatus[]
-  arrays: ArrayStatus[]
-}
-export interface SwitchStatus { id: string; network: string; state: 'up' | 'down' | 'failed'; ports: number; portsUsed: number }
-export interface CableStatus { id: string; server: string; network: string; switch: string | null; port: number | null; plugged: boolean; up: boolean }
-export interface HardwareStatus {
-  labMs: number
-  sites: { id: string; utility: boolean }[]
-  circuits: CircuitStatus[]
-  pdus: PduStatus[]
-  units: UnitStatus[]
-  enclosures: EnclosureStatus[]
-  switches: SwitchStatus[]
-  cables: CableStatus[]
-  shelves: { id: string; site: string; stock: Record<string, number> }[]
-}
+export type {
+  ArrayStatus,
+  BayStatus,
+  CableStatus,
+  CircuitStatus,
+  EnclosureStatus,
+  HardwareStatus,
+  PduStatus,
+  PsuStatus,
+  SwitchStatus,
+  UnitStatus,
+} from '@contract/hardware'
 
 export function buildStatus(s: HwState, flow: PowerFlow): HardwareStatus {
   const circuits = [...s.circuits.values()].map((c): CircuitStatus => {

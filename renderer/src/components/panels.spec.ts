@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { HardwareStatus } from '@contract/hardware'
+import { nextTick } from 'vue'
+import { ClientError } from '../client/client-error'
+import { useSelectionStore } from '../stores/selection'
+import { createFakeClient, type FakeClient } from '../testing/fake-client'
+import { engineOk, labStatus, server } from '../testing/fixtures'
+import { flush } from '../testing/flush'
+import { hardwareFor } from '../testing/hardware-fixture'
+import { mountWith, type Mounted } from '../testing/mount'
+import { nyiTopology } from '../testing/nyi-topology'
+import { stubTerminals } from '../testing/stub-terminal'
+import App from './App.vue'
+
+const topology = nyiTopology()
+let mounted: Mounted | null = null
+afterEach(() => {
+  mounted?.unmount()
+  mounted = null
+})
+
+function client(hardware: unknown = undefined): FakeClient {
+  const c = createFakeClient('browser')
+  c.answer('engine.status', () => engineOk)
+  c.answer('lab.status', () => labStatus([server('db1', { role: 'db' }), server('db2', { role: 'db', rack: 'nyi-2', state: 'stopped', health: 'unknown' })], { topology: 'nyi-2007', hardware: hardware as HardwareStatus | undefined }))
+  c.answer('lab.topology', () => topology)
+  c.answer('journal.list', () => [])
+  return c
+}
+
+const btn = (m: Mounted, sel: string): HTMLButtonElement => {
+  const b = m.$(sel)
+  if (!(b instanceof HTMLButtonElement)) throw new Error(`no button ${sel}`)
+  return b
+}
+
+async function settle(): Promise<void> {
+  await flush()
+  await nextTick()
+  await flush()
+  await nextTick()
+}
+
+async function mountSelecting(c: FakeClient, id: string): Promise<Mounted> {
+  mounted = mountWith(App, c)
+  await settle()
+  useSelectionStore().select(id)
+  await settle()
+  return mounted
+}
+
+describe('selection panels', () => {
+  it('shows the engine error text when the hardware model answers NOT_FOUND, and keeps start/stop/kill', async () => {
+    const c = client()
+    c.answer('actions.list', (arg) => Promise.reject(new ClientError('NOT_FOUND', `no actions for ${arg?.target}: the hardware model is not running in this build`)))
+    c.answer('server.control', () => server('db1', { role: 'db', state: 'stopped' }))
+    const m = await mountSelecting(c, 'db1')
+    const panel = m.$('[data-panel-server="db1"]')
+    expect(panel).not.toBeNull()
+    expect(c.callsOf('actions.list')).toContainEqual({ target: 'server:db1' })
+    expect(panel!.querySelector('[data-target="server:db1"]')?.textContent).toContain('NOT_FOUND: no actions for server:db1: the hardware model is not running in this build')
+    expect(panel!.textContent).toContain('The hardware model is not running: power follows the container.')
+    const stop = panel!.querySelector<HTMLButtonElement>('[data-control="stop"]')!
+    expect(stop.disabled).toBe(false)
+    stop.click()
+    await settle()
+    expect(c.callsOf('server.control')).toEqual([{ server: 'db1', op: 'stop' }])
+    // the first screen's rows are still there, and the selected one is marked
+    expect(m.$('[data-server="db1"]')?.getAttribute('aria-current')).toBe('true')
+  })
+
+  it('lists actions with the reason a disabled one cannot run, and shows a refusal in the engine words', async () => {
+    const c = client(hardwareFor(topology))
+    c.answer('actions.list', (arg) =>
+      arg?.target === 'server:db1'
+        ? [
+            { id: 'power-off', label: 'Press the power button', kind: 'operate', enabled: true },
+            { id: 'power-on', label: 'Power on', kind: 'operate', enabled: false, reason: 'db1 is already on' },
+          ]
+        : [],
+    )
+    c.answer('actions.run', () => Promise.reject(new ClientError('REFUSED', 'db1 is busy booting')))
+    const m = await mountSelecting(c, 'db1')
+    const list = m.$('[data-target="server:db1"]')!
+    expect(list.textContent).toContain('db1 is already on')
+    expect(list.querySelector<HTMLButtonElement>('[data-act="power-on"]')!.disabled).toBe(true)
+    list.querySelector<HTMLButtonElement>('[data-act="power-off"]')!.click()
+    await settle()
+    expect(c.callsOf('actions.run')).toEqual([{ target: 'server:db1', action: 'power-off' }])
+    expect(list.querySelector('[data-testid="action-outcome"]')?.textContent).toBe('REFUSED: db1 is busy booting')
+    // PSUs come from the hardware snapshot
+    expect(m.$('[data-panel-server="db1"] [data-psu="1"]')?.textContent).toContain('ok, input live')
+  })
+
+  it('opens a console on the selected server and closes the session when the pane closes', async () => {
+    const c = client()
+    c.answer('actions.list', () => [])
+    c.answer('console.open', () => ({ sessionId: 'sess-1' }))
+    c.answer('console.input', () => null)
+    c.answer('console.close', () => null)
+    const m = await mountSelecting(c, 'db1')
+    btn(m, '[data-open="console"]').click()
+    await settle()
+    expect(c.callsOf('console.open')).toHaveLength(1)
+    const term = stubTerminals.at(-1)!
+    c.emit('console.output', { sessionId: 'sess-1', data: 'db1\r\n' })
+    expect(term.written).toContain('db1')
+    term.type('hostname\r')
+    expect(c.callsOf('console.input')).toEqual([{ sessionId: 'sess-1', data: 'hostname\r' }])
+    expect(m.$('[data-console="db1"] [data-testid="console-status"]')?.textContent).toContain('connected to db1')
+    btn(m, '[data-console="db1"] button').click()
+    await settle()
+    expect(m.$('[data-console="db1"]')).toBeNull()
+    expect(c.callsOf('console.close')).toEqual([{ sessionId: 'sess-1' }])
+    expect(term.disposed).toBe(true)
+  })
+
+  it('shows an enclosure with its disks from the hardware snapshot, and a circuit for a PDU', async () => {
+    const c = client(hardwareFor(topology, { bays: { 'raid1/3': 'failed', 'raid1/12': 'rebuilding' }, amps: { 'nyi-1-pdu-a': 17 } }))
+    c.answer('actions.list', () => [])
+    const m = await mountSelecting(c, 'raid1')
+    expect(m.$('[data-bay="3"]')?.dataset.bayState).toBe('failed')
+    expect(m.$('[data-bay="12"]')?.dataset.bayState).toBe('rebuilding')
+    expect(m.$('[data-array="raid1-spool"]')?.textContent).toContain('rebuilding')
+    btn(m, '[data-bay="3"]').click()
+    await settle()
+    expect(c.callsOf('actions.list')).toContainEqual({ target: 'disk:raid1/3' })
+    useSelectionStore().select('nyi-1-pdu-a')
+    await settle()
+    const circuit = m.$('[data-panel-circuit="nyi-1-a"]')!
+    expect(circuit.textContent).toContain('17.0 A')
+    expect(circuit.querySelector('svg[role="img"]')?.getAttribute('aria-label')).toContain('17 A now')
+    expect(c.callsOf('actions.list')).toContainEqual({ target: 'circuit:nyi-1-a' })
+  })
+})
