@@ -9,12 +9,7 @@ import { hardwareFor } from '../../renderer/src/testing/hardware-fixture'
 import { launch } from '../e2e/browser'
 import { buildBenchSite, openScene, serversFor, syntheticSite } from './scene-page'
 
-interface BenchApi {
-  drawCalls(): number
-  frameMs(frames: number): number
-  memory(): { geometries: number; textures: number }
-  churn(changes: number): { geometries: number; textures: number }
-}
+/** calls window.__bench (renderer/src/bench/scene-bench-page.ts) in the page */
 const api = <T>(page: Page, fn: string): Promise<T> => page.evaluate(`window.__bench.${fn}`) as Promise<T>
 
 export async function benchScene(): Promise<Record<string, number>> {

@@ -5,11 +5,6 @@ import type { Browser, Page } from 'playwright-core'
 import { racklab } from '../integration/helpers'
 import { launch, serve, shot, type Served } from './browser'
 
-interface Hook {
-  unitScreenPosition(id: string): { x: number; y: number } | null
-  drawCalls(): number
-  selectUnit(id: string): void
-}
 // the page's DOM, for predicates that run in the browser (this file is typed for node)
 declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): Iterable<{ textContent: string | null }> }
 

@@ -1,0 +1,58 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+import { useSelectionStore } from '../stores/selection'
+import { createFakeClient } from '../testing/fake-client'
+import { engineOk, labStatus, server } from '../testing/fixtures'
+import { flush } from '../testing/flush'
+import { mountWith, type Mounted } from '../testing/mount'
+import { nyiTopology } from '../testing/nyi-topology'
+import SiteView from './SiteView.vue'
+
+let mounted: Mounted | null = null
+afterEach(() => {
+  mounted?.unmount()
+  mounted = null
+})
+
+async function mountView(): Promise<Mounted> {
+  const c = createFakeClient('browser')
+  c.answer('engine.status', () => engineOk)
+  c.answer('lab.status', () => labStatus([server('db1', { role: 'db' })]))
+  c.answer('lab.topology', () => nyiTopology())
+  c.answer('journal.list', () => [])
+  mounted = mountWith(SiteView, c)
+  await flush()
+  await nextTick()
+  return mounted
+}
+
+describe('SiteView', () => {
+  it('exposes the e2e hook while mounted and removes it, with the canvas, on unmount', async () => {
+    const m = await mountView()
+    const hook = window.__racklabScene
+    expect(hook).toBeDefined()
+    hook!.selectUnit('db1')
+    expect(useSelectionStore().selected).toEqual({ kind: 'unit', id: 'db1' })
+    hook!.selectUnit('nyi-2-pdu-b')
+    expect(useSelectionStore().selected).toEqual({ kind: 'circuit', id: 'nyi-2-b', pdu: 'nyi-2-pdu-b' })
+    expect(m.$('canvas')).not.toBeNull()
+    m.unmount()
+    mounted = null
+    expect(window.__racklabScene).toBeUndefined()
+    expect(m.el.querySelector('canvas')).toBeNull()
+  })
+
+  it('moves a keyboard cursor with the arrows, announces it, and selects with Enter', async () => {
+    const m = await mountView()
+    const host = m.$('[data-testid="scene"]')!
+    const key = (k: string): void => void host.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }))
+    key('ArrowDown')
+    key('ArrowDown')
+    await nextTick()
+    expect(m.$('[aria-live="polite"]')?.textContent).toContain('sw-int1')
+    key('Enter')
+    expect(useSelectionStore().selected).toEqual({ kind: 'unit', id: 'sw-int1' })
+    key('Escape')
+    expect(useSelectionStore().selected).toBeNull()
+  })
+})
