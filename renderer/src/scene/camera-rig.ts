@@ -18,7 +18,7 @@ export type Side = 'front' | 'back'
 const ease = (t: number): number => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2)
 
 export class CameraRig {
-  readonly camera = new PerspectiveCamera(36, 16 / 9, 0.05, 80)
+  readonly camera = new PerspectiveCamera(30, 16 / 9, 0.05, 80)
   readonly controls: OrbitControls
   private flight: Flight | null = null
   side: Side = 'front'
@@ -54,10 +54,10 @@ export class CameraRig {
     this.side = side
     const s = side === 'front' ? 1 : -1
     const width = b.max[0] - b.min[0]
-    const target = new Vector3((b.min[0] + b.max[0]) / 2, b.max[1] * 0.45, 0)
+    const target = new Vector3((b.min[0] + b.max[0]) / 2, b.max[1] * 0.4, 0.3 * s)
     const hfov = 2 * Math.atan(Math.tan((this.camera.fov * Math.PI) / 360) * this.camera.aspect)
-    const dist = Math.max(4, (width / 2 / Math.tan(hfov / 2)) * 1.15, (b.max[1] * 0.75) / Math.tan((this.camera.fov * Math.PI) / 360))
-    const dir = new Vector3(0.12 * s, 0.22, s).normalize()
+    const dist = Math.max(4, (width / 2 / Math.tan(hfov / 2)) * 1.0, (b.max[1] * 0.7) / Math.tan((this.camera.fov * Math.PI) / 360))
+    const dir = new Vector3(0.1 * s, 0.2, s).normalize()
     this.flyTo(target.clone().addScaledVector(dir, dist), target, ms)
   }
 

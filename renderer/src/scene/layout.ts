@@ -137,7 +137,8 @@ export function layoutTopology(t: Topology): SiteLayout {
   }
   for (const p of pdus) move(p.box)
   const top = Math.max(0, ...racks.map((r) => r.height))
-  const bounds: Box = { min: [(sites[0]?.x0 ?? 0) - 0.5, 0, -RACK.depth / 2], max: [(sites.at(-1)?.x1 ?? 0) + 0.5, top, RACK.depth / 2] }
+  // wide enough for the site names painted on the floor
+  const bounds: Box = { min: [(sites[0]?.x0 ?? 0) - 0.9, 0, -RACK.depth / 2], max: [(sites.at(-1)?.x1 ?? 0) + 0.9, top, RACK.depth / 2] }
   return { sites, racks, units, pdus, bounds }
 }
 

@@ -134,7 +134,7 @@ export class SiteModel {
       const lit = on && s.color !== 'off' && s.color !== 'unknown'
       const lens = lit ? LED_HEX[s.color] : s.color === 'unknown' ? LED_HEX.unknown : LED_HEX.off
       changed = this.sink.leds.setColor(k, lens) || changed
-      changed = this.sink.halos.setColor(k, lit ? this.dim.setHex(LED_HEX[s.color]).multiplyScalar(0.55).getHex() : 0) || changed
+      changed = this.sink.halos.setColor(k, lit ? this.dim.setHex(LED_HEX[s.color]).multiplyScalar(0.7).getHex() : 0) || changed
       // LCDs and displays share the LED keys but are flat panels
       if (k.startsWith('lcd:')) changed = this.sink.panels.setColor(k, lit ? this.dim.setHex(LED_HEX[s.color]).multiplyScalar(0.7).getHex() : LED_HEX.off) || changed
     }

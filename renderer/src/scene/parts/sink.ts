@@ -45,7 +45,7 @@ export class PartSink {
     this.ledKeys.add(key)
     this.leds.add(center, [radius * 2, radius * 2, 0.003], LED_HEX.unknown, key, hideKey)
     const halo: Vec3 = [center[0], center[1], center[2] + dir * 0.0025]
-    this.halos.add(halo, [radius * 7, radius * 7, 1], 0x000000, key, hideKey)
+    this.halos.add(halo, [radius * 9, radius * 9, 1], 0x000000, key, hideKey)
   }
 
   /** A flat glowing rectangle coloured by key: a status LCD (driven like an LED) or a meter's backlight. */
