@@ -1,0 +1,236 @@
+// The mail tier of the real lab (`racklab up` of db1-3, imap1-2, mx1-2), driven through the CLI and the
+// contract: delivery and replication by GUID, spam/virus/backscatter, a store outage that queues and drains
+// exactly once, promote and fail-back, damage behind Cyrus's back found by the consistency probe and
+// repaired by resync, and a RAID 6 lost beyond redundancy (with the rebuild's CPU slowdown measured).
+// Mail is sent from inside the lab (swaks in mx1); run alone: RACKLAB_TEST_LAB=it-mail npx vitest run …
+import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ProbeResult } from '@contract/status'
+import { createDockerGateway } from '../../main/engine/docker/gateway'
+import { containerName } from '../../main/engine/lab/naming'
+import { countQueue, lastSmtpReply } from '../../main/engine/probes/mail'
+import { racklab, TEST_LAB, until } from './helpers'
+
+const gw = createDockerGateway()
+const D = 'fastmail.test'
+const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X'
+const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+const exec = (server: string, cmd: string[], timeoutMs = 60_000): ReturnType<typeof gw.exec> => gw.exec(containerName(TEST_LAB, server), cmd, { timeoutMs })
+const run = async (server: string, cmd: string[]): Promise<string> => {
+  const r = await exec(server, cmd)
+  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd.join(' ')} exited ${r.exitCode}: ${r.stderr || r.stdout}`)
+  return r.stdout
+}
+const tag = (t: string): string => `${t}-${randomBytes(4).toString('hex')}`
+
+interface Found {
+  mailbox: string
+  uid: number
+  guid: string
+  messageId: string
+  spamFlag: string | null
+  backscatter: string | null
+}
+/** a user's messages on a node whose X-Racklab-Test header contains `value` */
+const find = async (server: string, user: string, value: string): Promise<Found[]> =>
+  (JSON.parse(await run(server, ['racklab-mail-find', '--user', user, '--header', 'X-Racklab-Test', '--value', value])) as { messages: Found[] }).messages
+const allOf = async (server: string, user: string): Promise<Found[]> => (JSON.parse(await run(server, ['racklab-mail-find', '--user', user])) as { messages: Found[] }).messages
+
+async function send(to: string, test: string, opts: { headers?: string[]; body?: string; from?: string; mx?: string } = {}): Promise<{ code: number; reply: string }> {
+  const data = [`From: <sender@example.test>`, `To: <${to}>`, `Subject: ${test}`, `Message-ID: <${test}@example.test>`, `X-Racklab-Test: ${test}`, ...(opts.headers ?? []), '', opts.body ?? `test ${test}`, ''].join('\n')
+  const r = await exec(opts.mx ?? 'mx1', ['swaks', '--server', '127.0.0.1', '--to', to, '--from', opts.from ?? 'sender@example.test', '--timeout', '30', '--data', data])
+  return { code: r.exitCode, reply: lastSmtpReply(r.stdout) ?? r.stderr }
+}
+const queue = async (mx = 'mx1'): Promise<ReturnType<typeof countQueue> & { reasons: string[] }> => {
+  const out = await run(mx, ['postqueue', '-j'])
+  const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
+  return { ...countQueue(out), reasons }
+}
+const act = async (target: string, action: string): Promise<string> => {
+  const r = await racklab(['act', target, action, '--json'])
+  if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
+  return (JSON.parse(r.stdout) as { text: string }).text
+}
+const refusal = async (target: string, action: string): Promise<string> => {
+  const r = await racklab(['act', target, action, '--json'])
+  expect(r.code).toBe(1)
+  return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error.message
+}
+const check = async (): Promise<ProbeResult[]> => JSON.parse((await racklab(['check', '--json'])).stdout) as ProbeResult[]
+const control = async (server: string, op: 'start' | 'stop'): Promise<void> => {
+  const { dispatchOnce } = await import('./dispatch-once')
+  const r = await dispatchOnce('server.control', { server, op })
+  if (!r.ok) throw new Error(`${op} ${server}: ${JSON.stringify(r)}`)
+}
+const healthy = (server: string): Promise<true> =>
+  until(`${server} healthy`, async () => {
+    const s = JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; health: string }[] }
+    return s.servers.find((x) => x.id === server)?.health === 'healthy' || undefined
+  }, 120_000, 1000)
+const masterSlot = async (): Promise<string> => (await run('db1', ['mariadb', '-N', '-B', 'racklab', '-e', "SELECT master_slot FROM stores WHERE id='imap1-store'"])).trim()
+const guids = (f: Found[]): string[] => f.map((m) => m.guid).sort()
+
+describe('mail tier on the real lab', () => {
+  beforeAll(async () => {
+    await racklab(['down', '--volumes'])
+    const up = await racklab(['up', '--only', 'db1,db2,db3,imap1,imap2,mx1,mx2'])
+    if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`)
+  }, 900_000)
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  }, 300_000)
+
+  it('a plain message to alice via mx1 lands in INBOX on imap1 and with the same GUID on imap2', async () => {
+    const t = tag('plain')
+    expect((await send(`alice@${D}`, t)).reply).toMatch(/^250 /)
+    const [m] = await until('the message on imap1', async () => (await find('imap1', 'alice', t))[0], 30_000)
+    expect(m).toMatchObject({ mailbox: 'INBOX', spamFlag: null })
+    const r = await until('the message on imap2', async () => (await find('imap2', 'alice', t))[0], 30_000)
+    expect(r.guid).toBe(m!.guid)
+  })
+
+  it('GTUBE is tagged and filed into Junk, EICAR is refused with 5xx, a forged bounce is caught as backscatter', async () => {
+    const spam = tag('gtube')
+    expect((await send(`bob@${D}`, spam, { body: GTUBE })).reply).toMatch(/^250 /)
+    const s = await until('the spam', async () => (await find('imap1', 'bob', spam))[0], 30_000)
+    expect(s).toMatchObject({ mailbox: 'INBOX.Junk', spamFlag: 'YES' })
+    const virus = await send(`bob@${D}`, tag('eicar'), { body: EICAR })
+    expect(virus.reply).toMatch(/^5\d\d /)
+    const bounce = tag('bounce')
+    const headers = ['Subject: Undelivered Mail Returned to Sender', `In-Reply-To: <never-sent.${bounce}@${D}>`]
+    expect((await send(`carol@${D}`, bounce, { headers, body: 'Your message could not be delivered.', from: '<>' })).reply).toMatch(/^250 /)
+    const b = await until('the bounce', async () => (await find('imap1', 'carol', bounce))[0], 30_000)
+    expect(b).toMatchObject({ mailbox: 'INBOX.Junk', backscatter: expect.stringMatching(/^yes; /) })
+  })
+
+  it('imap1 stopped: 20 messages are accepted and queued; started and flushed, each is delivered once and replicated', async () => {
+    await control('imap1', 'stop')
+    const t = tag('outage')
+    for (let i = 0; i < 20; i++) expect((await send(`alice@${D}`, `${t}-${i}`)).reply).toMatch(/^250 /)
+    const q = await until('20 deferred messages on mx1', async () => {
+      const c = await queue()
+      return c.deferred >= 20 ? c : undefined
+    }, 120_000, 1000)
+    expect(q.reasons.every((r) => /\b4\.\d\.\d\b/.test(r))).toBe(true)
+    await control('imap1', 'start')
+    await healthy('imap1')
+    await run('mx1', ['postqueue', '-f'])
+    const got = await until('all 20 on imap1', async () => {
+      const f = await find('imap1', 'alice', t)
+      return f.length >= 20 ? f : undefined
+    }, 120_000, 1000)
+    const ids = got.map((m) => m.messageId).sort()
+    expect(ids).toEqual([...new Set(ids)])
+    expect(ids).toHaveLength(20)
+    const replica = await until('all 20 on imap2', async () => {
+      const f = await find('imap2', 'alice', t)
+      return f.length >= 20 ? f : undefined
+    }, 60_000, 1000)
+    expect(guids(replica)).toEqual(guids(got))
+    expect((await queue()).total).toBe(0)
+  })
+
+  it('promote imap2 while imap1 is down → new mail lands on imap2; start imap1, fail back → nothing lost', async () => {
+    expect(await refusal('server:imap1', 'promote')).toMatch(/already the master/)
+    expect(await refusal('server:imap1', 'fail-back')).toMatch(/master already/)
+    const before = guids(await allOf('imap2', 'alice'))
+    await control('imap1', 'stop')
+    expect(await refusal('server:imap1', 'fail-back')).toMatch(/imap1 is down/)
+    const text = await act('server:imap2', 'promote')
+    console.log(`promote: ${text}`)
+    expect(text).toMatch(/Inverse: fail-back on imap1/)
+    expect(await masterSlot()).toBe('imap2')
+    const t = tag('promoted')
+    for (let i = 0; i < 3; i++) expect((await send(`alice@${D}`, `${t}-${i}`)).reply).toMatch(/^250 /)
+    const onImap2 = await until('3 messages on imap2', async () => {
+      const f = await find('imap2', 'alice', t)
+      return f.length >= 3 ? f : undefined
+    }, 60_000, 1000)
+
+    await control('imap1', 'start')
+    await healthy('imap1')
+    const back = await act('server:imap1', 'fail-back')
+    console.log(`fail-back: ${back}`)
+    expect(back).toMatch(/Inverse: promote on imap2/)
+    expect(await masterSlot()).toBe('imap1')
+    expect(guids(await find('imap1', 'alice', t))).toEqual(guids(onImap2))
+    const after = tag('after')
+    expect((await send(`alice@${D}`, after)).reply).toMatch(/^250 /)
+    await until('new mail on imap1 again', async () => (await find('imap1', 'alice', after))[0], 30_000)
+    await until('and on imap2', async () => (await find('imap2', 'alice', after))[0], 30_000)
+    const all1 = guids(await allOf('imap1', 'alice'))
+    for (const g of [...before, ...guids(onImap2)]) expect(all1).toContain(g)
+    expect(guids(await allOf('imap2', 'alice'))).toEqual(all1)
+  })
+
+  it('a message removed on the replica behind Cyrus’s back is reported by the consistency probe and resync repairs it', async () => {
+    const [victim] = await allOf('imap2', 'alice')
+    const dir = (await run('imap2', ['runuser', '-u', 'cyrus', '--', '/usr/lib/cyrus/bin/mbpath', 'user.alice'])).trim()
+    await run('imap2', ['rm', `${dir}/${victim!.uid}.`])
+    const probe = (await check()).find((r) => r.id === 'imap.replication')
+    expect(probe).toMatchObject({ ok: false, values: { fileProblems: 1 } })
+    expect(probe!.message).toMatch(/imap2: alice INBOX uid \d+ file missing/)
+    const text = await act('server:imap2', 'resync')
+    console.log(`resync: ${text}`)
+    expect(text).toMatch(/reconstructed and copied again alice/)
+    expect((await allOf('imap2', 'alice')).map((m) => m.guid)).toContain(victim!.guid)
+    const results = await until('every probe to pass', async () => {
+      const r = await check()
+      return r.every((p) => p.ok) ? r : undefined
+    }, 60_000, 2000)
+    expect(results.find((r) => r.id === 'imap.replication')).toMatchObject({ ok: true, values: { fileProblems: 0, differences: 0 } })
+  })
+
+  it('raid1 loses 3 disks: imap1 and its volumes are gone and mail queues; rebuilt, imap1 comes back empty and resync restores it; the rebuild slows imap1', async () => {
+    // CPU-bound work on both host CPUs, timed inside imap1: the engine cuts the quota during a rebuild
+    const loop = 'for i in 1 2; do perl -e "\\$x=0; \\$x+=\\$_ for 1..5e6" & done; wait'
+    const timeLoop = async (): Promise<number> => {
+      const ms: number[] = []
+      for (let i = 0; i < 3; i++) ms.push(Number((await run('imap1', ['bash', '-c', `s=$(date +%s%N); ${loop}; echo $(( ($(date +%s%N) - s) / 1000000 ))`])).trim()))
+      return Math.min(...ms)
+    }
+    const normal = await timeLoop()
+    await act('disk:raid1/1', 'fail')
+    const slowed = await timeLoop()
+    console.log(`CPU loop in imap1: ${normal} ms normally, ${slowed} ms while raid1 rebuilds onto its spare (×${(slowed / normal).toFixed(2)})`)
+    expect(slowed).toBeGreaterThan(normal * 1.4)
+
+    const before = guids(await allOf('imap2', 'alice'))
+    await act('disk:raid1/2', 'fail')
+    await act('disk:raid1/3', 'fail')
+    await expect(gw.exec(containerName(TEST_LAB, 'imap1'), ['true'])).rejects.toThrow()
+    const vols = await new (await import('dockerode')).default().listVolumes({ filters: { name: [`racklab-${TEST_LAB}-imap1-`] } })
+    expect(vols.Volumes ?? []).toHaveLength(0)
+    const t = tag('raid')
+    for (let i = 0; i < 2; i++) expect((await send(`alice@${D}`, `${t}-${i}`)).reply).toMatch(/^250 /)
+    const q = await until('the mail to wait in mx1’s queue', async () => {
+      const c = await queue()
+      return c.deferred >= 2 ? c : undefined
+    }, 120_000, 1000)
+    expect(q.reasons.every((r) => /^.*4\.\d\.\d .*imap1/.test(r))).toBe(true)
+
+    for (const bay of [1, 2, 3]) await act(`disk:raid1/${bay}`, 'replace')
+    console.log(await act('array:raid1/raid1-spool', 'recreate'))
+    await healthy('imap1')
+    expect(await allOf('imap1', 'alice').catch(() => [])).toHaveLength(0)
+    const role = JSON.parse(await run('imap1', ['racklab-cyrus-role', '--json'])) as { awaitingResync: boolean }
+    expect(role.awaitingResync).toBe(true)
+    await run('mx1', ['postqueue', '-f'])
+    await new Promise((r) => setTimeout(r, 3000))
+    expect((await queue()).deferred).toBeGreaterThanOrEqual(2) // LMTP stays closed: nothing refused with 5xx
+
+    const text = await act('server:imap1', 'resync')
+    console.log(`resync: ${text}`)
+    expect(guids(await allOf('imap1', 'alice'))).toEqual(before)
+    await run('mx1', ['postqueue', '-f'])
+    await until('the queued mail on imap1', async () => ((await find('imap1', 'alice', t)).length === 2) || undefined, 60_000, 1000)
+    await until('and on imap2', async () => ((await find('imap2', 'alice', t)).length === 2) || undefined, 60_000, 1000)
+    const results = await until('every probe to pass', async () => {
+      const r = await check()
+      return r.every((p) => p.ok) ? r : undefined
+    }, 120_000, 2000).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}: ${(await check()).filter((p) => !p.ok).map((p) => p.message).join('; ')}`)
+    })
+    expect(results.length).toBeGreaterThan(5)
+  })
+})
