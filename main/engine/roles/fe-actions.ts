@@ -13,15 +13,20 @@ async function must(c: HookContext, cmd: string[]): Promise<string> {
   return r.stdout
 }
 
-/** where a service IP is once keepalived settled (up to ~6 s: 3 adverts + skew), as "fe2" or "nobody" */
-async function holderOf(c: HookContext, ip: string, awayFrom?: string): Promise<string> {
-  for (let i = 0; i < 24; i++) {
+/**
+ * Who holds a service IP once keepalived has settled the way we expect (up to ~8 s: preemption waits for
+ * 3 adverts), as "fe2"; "nobody" or "fe1+fe2" if it did not settle.
+ */
+async function holderOf(c: HookContext, ip: string, settled: (holder: string) => boolean): Promise<string> {
+  let last = 'nobody'
+  for (let i = 0; i < 32; i++) {
     const st = await frontendStatuses((s, cmd) => c.exec(s, cmd), c.serversOf('fe'))
     const holders = [...st].filter(([, s]) => typeof s !== 'string' && s.vips.includes(ip)).map(([fe]) => fe)
-    if (holders.length === 1 && holders[0] !== awayFrom) return holders[0]!
+    last = holders.join('+') || 'nobody'
+    if (holders.length === 1 && settled(holders[0]!)) return last
     await sleep(250)
   }
-  return 'nobody'
+  return last
 }
 
 export async function feActions(c: HookContext): Promise<RoleAction[]> {
@@ -39,7 +44,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
       ...(down ? { refused: down } : !s.nginx ? { refused: 'nginx is already stopped' } : {}),
       run: async () => {
         await must(c, ['s6-svc', '-wd', '-T', '10000', '-d', '/etc/s6/nginx'])
-        const moved = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip, me)}`))
+        const moved = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip, (h) => h !== me)}`))
         return `nginx stopped on ${me}${moved.length ? `; ${moved.join(', ')}` : ''} (undo: start-nginx)`
       },
     },
@@ -50,7 +55,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
       ...(down ? { refused: down } : s.nginx ? { refused: 'nginx is running' } : {}),
       run: async () => {
         await must(c, ['s6-svc', '-wu', '-T', '10000', '-u', '/etc/s6/nginx'])
-        const back = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip)}`))
+        const back = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip, (h) => h === me)}`))
         return `nginx started on ${me}${back.length ? `; ${back.join(', ')}` : ''} (inverse of stop-nginx)`
       },
     },
@@ -66,7 +71,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
         ...(down ? { refused: down } : released ? { refused: `${v.ip} is already moved away` } : {}),
         run: async () => {
           await must(c, ['touch', `/run/racklab/release/${v.vrid}`])
-          return `${v.ip} released by ${me}, now on ${await holderOf(c, v.ip, me)} (undo: return-vip-${tag})`
+          return `${v.ip} released by ${me}, now on ${await holderOf(c, v.ip, (h) => h !== me)} (undo: return-vip-${tag})`
         },
       },
       {
@@ -76,7 +81,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
         ...(down ? { refused: down } : !released ? { refused: `${v.ip} was not moved away` } : {}),
         run: async () => {
           await must(c, ['rm', '-f', `/run/racklab/release/${v.vrid}`])
-          return `${v.ip} back on ${await holderOf(c, v.ip)} (inverse of move-vip-${tag})`
+          return `${v.ip} back on ${await holderOf(c, v.ip, (h) => h === me)} (inverse of move-vip-${tag})`
         },
       },
     )

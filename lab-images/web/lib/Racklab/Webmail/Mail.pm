@@ -68,7 +68,9 @@ sub list_messages {
     my @uids = sort { $b <=> $a } @{ $imap->messages // [] };
     my $pages = int((@uids + 24) / 25) || 1;
     $page = $pages if $page > $pages;
-    my @slice = grep { defined } @uids[ ($page - 1) * 25 .. $page * 25 - 1 ];
+    my ($from, $to) = (($page - 1) * 25, $page * 25 - 1);
+    $to = $#uids if $to > $#uids;
+    my @slice = $from <= $to ? @uids[ $from .. $to ] : ();
     return { total => scalar @uids, page => $page, pages => $pages, messages => _summaries($imap, \@slice) };
 }
 

@@ -61,7 +61,7 @@ sub message_list_page {
     my $pager = '';
     $pager .= '<a href="' . _u($s, '/mail/inbox', f => $folder, p => $list->{page} - 1) . '">&laquo; newer</a> ' if $list->{page} > 1;
     $pager .= '<a href="' . _u($s, '/mail/inbox', f => $folder, p => $list->{page} + 1) . '">older &raquo;</a>' if $list->{page} < $list->{pages};
-    return _frame($s, $folder, "$ok<h2>" . esc($folder) . " <small>($list->{total} messages, page $list->{page} of $list->{pages})</small></h2>"
+    return _frame($s, $folder, "$ok<h2>" . esc($folder) . " <small>($list->{total} message" . ($list->{total} == 1 ? "" : "s") . ", page $list->{page} of $list->{pages})</small></h2>"
       . _rows($s, $folder, $list->{messages}) . "<p>$pager</p>", $backend);
 }
 
