@@ -1,0 +1,25 @@
+// The web tier's part of `racklab check`: HTTPS and a login through the edge, VIP owners, each frontend's
+// view of the web pool. Only what runs is probed; a frontend that is down shows up in web.vips.
+import type { ProbeResult } from '@contract/status'
+import type { LabEngine } from '../lab/lab-engine'
+import { frontendVips } from '../roles/fe-vips'
+import type { Exec } from './db'
+import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
+
+export async function webChecks(lab: LabEngine, exec: Exec, running: string[]): Promise<ProbeResult[]> {
+  const up = new Set(running)
+  const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
+  const out: ProbeResult[] = []
+  const fes = of('fe')
+  if (fes.length) {
+    const statuses = await frontendStatuses(exec, fes)
+    out.push(vipOwners(frontendVips(lab.topology), statuses))
+    for (const fe of fes) out.push(upstreamHealth(fe, statuses.get(fe) ?? 'no status'))
+  }
+  const user = lab.topology.users[0]
+  for (const edge of of('edge')) {
+    out.push(await probeHttpsEdge(exec, edge))
+    if (user) out.push(await probeLogin(exec, edge, user))
+  }
+  return out
+}
