@@ -62,13 +62,14 @@ export class CameraRig {
   }
 
   /** Close on one box (a unit), seen from the chosen side. */
-  focus(min: Vec3, max: Vec3, side: Side = this.side, ms = 700): void {
+  /** dx: how far the view swings sideways (0 = straight on) */
+  focus(min: Vec3, max: Vec3, side: Side = this.side, ms = 700, dx = 0.18): void {
     this.side = side
     const s = side === 'front' ? 1 : -1
     const target = new Vector3((min[0] + max[0]) / 2, (min[1] + max[1]) / 2, side === 'front' ? max[2] : min[2])
     const size = Math.max(max[0] - min[0], (max[1] - min[1]) * 3)
     const dist = Math.max(0.9, size * 2.1)
-    const dir = new Vector3(0.18 * s, 0.16, s).normalize()
+    const dir = new Vector3(dx * s, 0.16, s).normalize()
     this.flyTo(target.clone().addScaledVector(dir, dist), target, ms)
   }
 

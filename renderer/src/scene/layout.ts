@@ -115,7 +115,8 @@ export function layoutTopology(t: Topology): SiteLayout {
       // zero-U strips on the rear posts: side A on the left seen from the front, B on the right
       for (const pdu of rack.pdus) {
         const side = rack.circuits.find((c) => c.id === pdu.circuit)?.side ?? 'A'
-        const px = x + (side === 'A' ? -1 : 1) * (RACK.width / 2 - 0.045)
+        // inside the rear posts, outside the 19-inch bodies
+        const px = x + (side === 'A' ? -1 : 1) * (RACK.width / 2 - 0.068)
         pdus.push({ id: pdu.id, circuit: pdu.circuit, side, rackId: rack.id, box: { min: [px - 0.025, RACK.plinth + 0.1, -0.47], max: [px + 0.025, height - RACK.cap - 0.1, -0.42] } })
       }
       x += PITCH

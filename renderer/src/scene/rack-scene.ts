@@ -150,8 +150,8 @@ export class RackScene {
   focus(id: string): void {
     const t = this.target(id)
     if (!t) return
-    // a PDU is a 1.7 m strip: look at its meter head, not the whole strip
-    if (t.kind === 'pdu') this.rig.focus([t.min[0], t.max[1] - 0.3, t.min[2]], t.max)
+    // a PDU is a 1.7 m strip on the rear posts: look at its meter head, from the back aisle
+    if (t.kind === 'pdu') this.rig.focus([t.min[0], t.max[1] - 0.2, t.min[2]], t.max, 'back', 700, 0)
     else this.rig.focus(t.min, t.max)
   }
 

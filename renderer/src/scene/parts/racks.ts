@@ -40,10 +40,10 @@ export function drawPdu(sink: PartSink, p: PduPlacement): void {
   const span = y1 - y0 - 0.32
   for (let i = 0; i < outlets; i++) sink.box([x, y0 + 0.04 + (i * span) / (outlets - 1), back - 0.003], [0.026, 0.034, 0.006], ROOM.outlet)
   // meter head near the top: a backlit display, its readout, the breaker LED, and a side tag
-  const my = y1 - 0.12
-  sink.box([x, my, back - 0.004], [0.046, 0.06, 0.008], 0x0c0d0f)
-  sink.panel([x, my, back - 0.0085], [0.04, 0.034, 0.002], key.meter(p.id), false)
-  sink.meter(key.meter(p.id), [x, my, back - 0.0102], 0.04, 0.02, 'back')
-  sink.led([x, my - 0.036, back - 0.009], 0.0035, key.breaker(p.id), -1)
+  const my = y1 - 0.13
+  sink.box([x, my, back - 0.005], [0.062, 0.085, 0.01], 0x0c0d0f)
+  sink.panel([x, my + 0.01, back - 0.0105], [0.056, 0.04, 0.002], key.meter(p.id), false)
+  sink.meter(key.meter(p.id), [x, my + 0.01, back - 0.0122], 0.054, 0.027, 'back')
+  sink.led([x, my - 0.028, back - 0.011], 0.004, key.breaker(p.id), -1)
   sink.label(p.side, PDU_TAG, [x, y1 - 0.04, back - 0.002], 0.04, 'back', 0.044)
 }
