@@ -1,0 +1,87 @@
+// A small HTTPS client for the web-tier tests and bench: one new TLS connection per request (so the edge
+// resolves and picks a frontend every time), the lab CA as the only trust anchor, cookies kept by hand.
+import { request } from 'node:https'
+import { gunzipSync } from 'node:zlib'
+
+export interface WebResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  /** decompressed body */
+  body: string
+  encoding: string | undefined
+  /** TLS peer certificate verified against the lab CA */
+  authorized: boolean
+  setCookies: string[]
+}
+
+export interface WebClientOptions {
+  host?: string
+  port: number
+  ca: string
+  /** the name the certificate is checked against */
+  servername?: string
+}
+
+export function webClient(o: WebClientOptions): {
+  get(path: string, cookie?: string): Promise<WebResponse>
+  post(path: string, form: Record<string, string>, cookie?: string): Promise<WebResponse>
+} {
+  const send = (method: string, path: string, body?: string, cookie?: string): Promise<WebResponse> =>
+    new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', Host: o.servername ?? 'www.fastmail.test' }
+      if (cookie) headers.Cookie = cookie
+      if (body !== undefined) {
+        headers['Content-Type'] = 'application/x-www-form-urlencoded'
+        headers['Content-Length'] = String(Buffer.byteLength(body))
+      }
+      const req = request(
+        { host: o.host ?? '127.0.0.1', port: o.port, method, path, headers, ca: o.ca, servername: o.servername ?? 'www.fastmail.test', agent: false, timeout: 20_000 },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => {
+            const raw = Buffer.concat(chunks)
+            const encoding = res.headers['content-encoding']
+            const sock = res.socket as import('node:tls').TLSSocket
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'),
+              encoding,
+              authorized: sock.authorized,
+              setCookies: res.headers['set-cookie'] ?? [],
+            })
+          })
+        },
+      )
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)))
+      req.on('error', reject)
+      req.end(body)
+    })
+  return {
+    get: (path, cookie) => send('GET', path, undefined, cookie),
+    post: (path, form, cookie) => send('POST', path, new URLSearchParams(form).toString(), cookie),
+  }
+}
+
+/** a logged-in webmail session: the URL salt and the cookie, both needed on every request */
+export interface WebSession {
+  salt: string
+  cookie: string
+  csrf: string
+}
+
+export async function login(c: ReturnType<typeof webClient>, user: string, password: string): Promise<WebSession> {
+  const r = await c.post('/login', { username: user, password })
+  const loc = String(r.headers.location ?? '')
+  const salt = /[?&]s=([0-9a-f]+)/.exec(loc)?.[1]
+  const cookie = r.setCookies.map((s) => /^(fm_session=[0-9a-f]+)/.exec(s)?.[1]).find(Boolean)
+  if (r.status !== 303 || !salt || !cookie) throw new Error(`login as ${user} failed: HTTP ${r.status} ${loc}`)
+  const inbox = await c.get(`/mail/inbox?s=${salt}&f=INBOX`, cookie)
+  const csrf = /name="csrf" value="([0-9a-f]+)"/.exec(inbox.body)?.[1]
+  if (!csrf) throw new Error(`no CSRF token on ${user}'s inbox page (HTTP ${inbox.status})`)
+  return { salt, cookie, csrf }
+}
+
+/** the page without its footer ("served by web1"), which legitimately differs between backends */
+export const withoutFooter = (html: string): string => html.replace(/<div id="foot">.*?<\/div>/s, '')

@@ -1,0 +1,188 @@
+// The web tier for real: the whole nyi-2007 lab through `racklab up`, then from the host through the edge's
+// published ports (edge → lab DNS → VIP → nginx → Apache/mod_perl → MariaDB + Cyrus), TLS checked
+// against the lab CA. Also: the IMAP proxy, the probes, and the frontend actions with their inverses.
+import { connect } from 'node:net'
+import Docker from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDockerGateway } from '../../main/engine/docker/gateway'
+import { containerName } from '../../main/engine/lab/naming'
+import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from '../../main/engine/probes/web'
+import { racklab, TEST_LAB, until } from './helpers'
+import { login, webClient, withoutFooter } from './web-client'
+
+const gw = createDockerGateway()
+const docker = new Docker()
+const exec = (s: string, cmd: string[]): ReturnType<typeof gw.exec> => gw.exec(containerName(TEST_LAB, s), cmd, { timeoutMs: 30_000 })
+const sql = async (q: string): Promise<string> => {
+  const r = await exec('db1', ['mariadb', '-N', '-B', 'racklab', '-e', q])
+  if (r.exitCode !== 0) throw new Error(r.stderr)
+  return r.stdout.trim()
+}
+const logsOf = async (s: string): Promise<string> => (await docker.getContainer(containerName(TEST_LAB, s)).logs({ stdout: true, stderr: true, tail: 400 })).toString('utf8')
+const VIPS = [{ ip: '10.231.1.100', home: 'fe1' }, { ip: '10.231.1.101', home: 'fe2' }]
+let ports: Record<string, number> = {}
+let web: ReturnType<typeof webClient>
+
+/** a plain IMAP dialogue: LOGIN, SELECT INBOX → EXISTS, LOGOUT */
+function imapSelect(port: number, user: string, password: string): Promise<{ ok: boolean; exists?: number; transcript: string }> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1')
+    let buf = ''
+    let step = 0
+    s.setTimeout(15_000, () => s.destroy(new Error(`IMAP timed out: ${buf}`)))
+    s.on('data', (d: Buffer) => {
+      buf += d.toString()
+      if (step === 0 && /^\* OK/m.test(buf)) (step = 1), s.write(`a LOGIN ${user} ${password}\r\n`)
+      else if (step === 1 && /^a (OK|NO|BAD)/m.test(buf)) {
+        if (!/^a OK/m.test(buf)) return void (s.end(), resolve({ ok: false, transcript: buf }))
+        ;(step = 2), s.write('b SELECT INBOX\r\n')
+      } else if (step === 2 && /^b (OK|NO|BAD)/m.test(buf)) {
+        const exists = Number(/^\* (\d+) EXISTS/m.exec(buf)?.[1])
+        ;(step = 3), s.write('c LOGOUT\r\n'), s.end()
+        resolve({ ok: /^b OK/m.test(buf), exists, transcript: buf })
+      }
+    })
+    s.on('error', reject)
+  })
+}
+
+describe('web tier on the real engine', () => {
+  beforeAll(async () => {
+    await racklab(['down', '--volumes'])
+    const up = await racklab(['up', '--json'])
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-2000)}`)
+    const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
+    ports = Object.fromEntries(eps.filter((e) => e.server === 'edge').map((e) => [e.service, e.port]))
+    const ca = await exec('fe1', ['racklab-ca', 'cert'])
+    web = webClient({ port: ports.https!, ca: ca.stdout })
+  }, 900_000)
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  })
+
+  it('the edge publishes https, http, smtp, submission, imap and pop3', () => {
+    for (const s of ['https', 'http', 'smtp', 'submission', 'imap', 'pop3']) expect(ports[s], s).toBeGreaterThan(0)
+  })
+
+  it('answers gzip-compressed over TLS verified by the lab CA, from both frontends in turn', async () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 6; i++) {
+      const r = await web.get('/login')
+      expect(r).toMatchObject({ status: 200, encoding: 'gzip', authorized: true })
+      expect(r.body).toContain('<form method="post" action="/login">')
+      seen.add(String(r.headers['x-racklab-frontend']))
+    }
+    expect([...seen].sort()).toEqual(['fe1', 'fe2'])
+  })
+
+  it('a session needs both the URL salt and the cookie', async () => {
+    const s = await login(web, 'alice', 'alice-2007')
+    expect((await web.get(`/mail/inbox?s=${s.salt}&f=INBOX`, s.cookie)).status).toBe(200)
+    expect((await web.get(`/mail/inbox?s=${s.salt}&f=INBOX`)).status).toBe(403)
+    expect((await web.get('/mail/inbox?f=INBOX', s.cookie)).status).toBe(403)
+    expect((await web.get(`/mail/inbox?s=${'0'.repeat(16)}&f=INBOX`, s.cookie)).status).toBe(403)
+    // a change without the form token is refused and changes nothing
+    const before = await sql("SELECT COUNT(*) FROM address_book a JOIN users u ON u.id = a.user_id WHERE u.login = 'alice'")
+    const r = await web.post('/mail/contacts/add', { s: s.salt, name: 'No Token', email: 'x@fastmail.test' }, s.cookie)
+    expect(r.status).toBe(403)
+    expect(await sql("SELECT COUNT(*) FROM address_book a JOIN users u ON u.id = a.user_id WHERE u.login = 'alice'")).toBe(before)
+  })
+
+  it('a wrong password and an unknown user get the same answer', async () => {
+    const wrong = await web.post('/login', { username: 'alice', password: 'nope' })
+    const unknown = await web.post('/login', { username: 'mallory', password: 'nope' })
+    expect(wrong.status).toBe(200)
+    expect(unknown.status).toBe(wrong.status)
+    expect(wrong.setCookies).toEqual([])
+    expect(withoutFooter(unknown.body).replace('value="mallory"', 'value="alice"')).toBe(withoutFooter(wrong.body))
+  })
+
+  it('SQL injection attempts change nothing and are stored as text', async () => {
+    const users = await sql('SELECT COUNT(*) FROM users')
+    for (const [u, p] of [["alice' OR '1'='1", 'x'], ['alice', "' OR '1'='1"], ["alice'-- ", 'x']]) {
+      const r = await web.post('/login', { username: u!, password: p! })
+      expect(r.status, `${u} / ${p}`).toBe(200)
+      expect(r.body).toContain('Login failed')
+    }
+    const s = await login(web, 'alice', 'alice-2007')
+    const evil = "Bobby'); DELETE FROM users; --"
+    const add = await web.post('/mail/contacts/add', { s: s.salt, csrf: s.csrf, name: evil, email: 'bobby@fastmail.test' }, s.cookie)
+    expect(add.status).toBe(200)
+    expect(add.body).toContain('Bobby&#39;); DELETE FROM users; --')
+    expect((await web.get(`/mail/search?s=${s.salt}&f=INBOX&q=${encodeURIComponent("'; DROP TABLE users; --")}`, s.cookie)).status).toBe(200)
+    expect((await web.get(`/mail/inbox?s=${s.salt}&f=INBOX&p=${encodeURIComponent('1 OR 1=1')}`, s.cookie)).status).toBe(200)
+    expect(await sql('SELECT COUNT(*) FROM users')).toBe(users)
+    expect(await sql("SELECT name FROM address_book WHERE email = 'bobby@fastmail.test'")).toBe(evil)
+  })
+
+  it('script in a message is shown as text (plain mail) or removed (HTML mail), never run', async () => {
+    const a = await login(web, 'alice', 'alice-2007')
+    const sent = await web.post('/mail/send', { s: a.salt, csrf: a.csrf, to: 'bob@fastmail.test', subject: 'xss <b>test</b>', body: 'hi <script>window.__pwned=1</script> bob' }, a.cookie)
+    expect(sent.status).toBe(303)
+    const html = await exec('mx1', ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--header', 'Subject: html xss', '--add-header', 'Content-Type: text/html; charset=utf-8', '--body', '<p onclick="x()">Hello <b>Bob</b><img src=x onerror=alert(1)><script>alert(2)</script><a href="javascript:alert(3)">link</a></p>'])
+    expect(html.exitCode, html.stdout).toBe(0)
+    const b = await login(web, 'bob', 'bob-2007')
+    const page = await until('both messages in bob\'s inbox', async () => {
+      const r = await web.get(`/mail/inbox?s=${b.salt}&f=INBOX`, b.cookie)
+      return r.body.includes('xss &lt;b&gt;test&lt;/b&gt;') && r.body.includes('html xss') ? r.body : undefined
+    }, 60_000, 1000)
+    const uid = (subject: string): string => new RegExp(`u=(\\d+)">${subject}`).exec(page)![1]!
+    const plain = await web.get(`/mail/read?s=${b.salt}&f=INBOX&u=${uid('xss &lt;b&gt;test&lt;/b&gt;')}`, b.cookie)
+    expect(plain.body).toContain('hi &lt;script&gt;window.__pwned=1&lt;/script&gt; bob')
+    const rich = await web.get(`/mail/read?s=${b.salt}&f=INBOX&u=${uid('html xss')}`, b.cookie)
+    const body = /<div class="msg">(.*?)<\/div>\n/s.exec(rich.body)![1]!
+    expect(body).toContain('<b>Bob</b>')
+    expect(body).not.toMatch(/<script|onerror|onclick|javascript:|<img/i)
+    expect(String(rich.headers['content-security-policy'])).toContain("default-src 'none'")
+  })
+
+  it('IMAP through the edge and a frontend reaches the user\'s master (imap1)', async () => {
+    const r = await imapSelect(ports.imap!, 'alice', 'alice-2007')
+    expect(r.ok, r.transcript).toBe(true)
+    const s = await login(web, 'alice', 'alice-2007')
+    const inbox = await web.get(`/mail/inbox?s=${s.salt}&f=INBOX`, s.cookie)
+    expect(r.exists).toBe(Number(/\((\d+) messages?/.exec(inbox.body)![1]))
+    const logs = (await logsOf('web1')) + (await logsOf('web2'))
+    expect(logs).toMatch(/mailauth: imap alice from 10\.231\.1\.200 -> imap1 10\.231\.0\.51:143/)
+    expect((await imapSelect(ports.imap!, 'alice', 'wrong')).ok).toBe(false)
+  })
+
+  it('probes: HTTPS and login through the edge, VIPs on their home frontends, web pool healthy', async () => {
+    const ex = (s: string, cmd: string[]): ReturnType<typeof gw.exec> => exec(s, cmd)
+    expect(await probeHttpsEdge(ex, 'edge')).toMatchObject({ ok: true, values: { gzip: true, status: 200 } })
+    expect(await probeLogin(ex, 'edge', { name: 'alice', password: 'alice-2007' })).toMatchObject({ ok: true })
+    const st = await frontendStatuses(ex, ['fe1', 'fe2'])
+    expect(vipOwners(VIPS, st)).toMatchObject({ ok: true, values: { '10.231.1.100': 'fe1', '10.231.1.101': 'fe2' } })
+    for (const fe of ['fe1', 'fe2']) expect(upstreamHealth(fe, st.get(fe)!)).toMatchObject({ ok: true })
+  })
+
+  it('actions: move a VIP and back, stop and start nginx, expire and renew the certificate', async () => {
+    const owners = async (): Promise<Record<string, string | number | boolean> | undefined> => vipOwners(VIPS, await frontendStatuses(exec, ['fe1', 'fe2'])).values
+    const act = async (a: string): Promise<string> => {
+      const r = await racklab(['act', 'server:fe1', a, '--json'])
+      expect(r.code, r.stderr).toBe(0)
+      return (JSON.parse(r.stdout) as { text: string }).text
+    }
+    const list = JSON.parse((await racklab(['actions', 'server:fe1', '--json'])).stdout) as { id: string; enabled: boolean }[]
+    expect(list.filter((a) => a.enabled).map((a) => a.id)).toEqual(expect.arrayContaining(['stop-nginx', 'move-vip-100', 'expire-cert', 'renew-cert']))
+    expect(list.find((a) => a.id === 'start-nginx')?.enabled).toBe(false)
+
+    expect(await act('move-vip-100')).toContain('10.231.1.100 released by fe1, now on fe2 (undo: return-vip-100)')
+    expect(await owners()).toEqual({ '10.231.1.100': 'fe2', '10.231.1.101': 'fe2' })
+    for (let i = 0; i < 4; i++) expect((await web.get('/login')).headers['x-racklab-frontend']).toBe('fe2')
+    expect(await act('return-vip-100')).toContain('10.231.1.100 back on fe1')
+
+    expect(await act('stop-nginx')).toContain('nginx stopped on fe1; 10.231.1.100 → fe2 (undo: start-nginx)')
+    expect((await web.get('/login')).status).toBe(200)
+    expect(await act('start-nginx')).toContain('10.231.1.100 → fe1')
+    expect(await owners()).toEqual({ '10.231.1.100': 'fe1', '10.231.1.101': 'fe2' })
+
+    const viaFe1 = ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', 'www.fastmail.test:443:10.231.1.100', 'https://www.fastmail.test/login']
+    expect(await act('expire-cert')).toContain('(undo: renew-cert)')
+    const expired = await exec('edge', viaFe1)
+    expect(expired.exitCode).not.toBe(0)
+    expect(expired.stderr).toMatch(/expired/i)
+    await act('renew-cert')
+    expect((await exec('edge', viaFe1)).stdout).toBe('200')
+  })
+})
