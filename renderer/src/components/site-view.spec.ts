@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { useSelectionStore } from '../stores/selection'
 import { createFakeClient } from '../testing/fake-client'
@@ -6,6 +6,7 @@ import { engineOk, labStatus, server } from '../testing/fixtures'
 import { flush } from '../testing/flush'
 import { mountWith, type Mounted } from '../testing/mount'
 import { nyiTopology } from '../testing/nyi-topology'
+import { sceneResources, stubRenderers } from '../testing/stub-renderer'
 import SiteView from './SiteView.vue'
 
 let mounted: Mounted | null = null
@@ -27,6 +28,21 @@ async function mountView(): Promise<Mounted> {
 }
 
 describe('SiteView', () => {
+  it('renders the site and, on unmount, disposes every geometry, material and texture and the renderer', async () => {
+    const m = await mountView()
+    await new Promise((r) => setTimeout(r, 60)) // a few animation frames
+    const stub = stubRenderers.at(-1)!
+    expect(stub.renders).toBeGreaterThan(0)
+    expect(stub.info.render.calls).toBeLessThanOrEqual(60)
+    const r = sceneResources(stub.lastScene!)
+    const spies = [...r.geometries, ...r.materials, ...r.textures].map((x) => vi.spyOn(x, 'dispose'))
+    expect(spies.length).toBeGreaterThan(15)
+    m.unmount()
+    mounted = null
+    expect(spies.filter((s) => s.mock.calls.length === 0)).toHaveLength(0)
+    expect(stub.disposed).toBe(true)
+  })
+
   it('exposes the e2e hook while mounted and removes it, with the canvas, on unmount', async () => {
     const m = await mountView()
     const hook = window.__racklabScene

@@ -15,6 +15,9 @@ interface Flight {
 
 export type Side = 'front' | 'back'
 
+/** people who asked their system for less motion get cuts instead of flights */
+const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches
+
 const ease = (t: number): number => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2)
 
 export class CameraRig {
@@ -39,7 +42,7 @@ export class CameraRig {
   }
 
   flyTo(pos: Vector3, target: Vector3, ms = 700): void {
-    if (ms <= 0) {
+    if (ms <= 0 || reducedMotion()) {
       this.camera.position.copy(pos)
       this.controls.target.copy(target)
       this.flight = null

@@ -29,7 +29,8 @@ export interface RackSceneOptions {
   onSelect?(hit: PickInfo | null): void
 }
 
-const BLINK_MS = 60
+/** blink and flicker steps: 8 frames a second is enough for LEDs and spares a software renderer */
+const BLINK_MS = 120
 
 export class RackScene {
   readonly scene = new Scene()

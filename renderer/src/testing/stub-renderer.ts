@@ -6,7 +6,12 @@ import type { RendererLike } from '../scene/renderer'
 export interface StubRenderer extends RendererLike {
   renders: number
   disposed: boolean
+  /** the scene of the last render() call */
+  lastScene: Scene | null
 }
+
+/** every stub made, newest last, so a component test can reach the one its view got */
+export const stubRenderers: StubRenderer[] = []
 
 function visible(o: Object3D): boolean {
   for (let p: Object3D | null = o; p; p = p.parent) if (!p.visible) return false
@@ -46,6 +51,7 @@ export function createStubRenderer(): StubRenderer {
     info: { render: { calls: 0, triangles: 0 }, memory: { geometries: 0, textures: 0 } },
     renders: 0,
     disposed: false,
+    lastScene: null,
     setSize(w, h) {
       canvas.width = w
       canvas.height = h
@@ -53,6 +59,7 @@ export function createStubRenderer(): StubRenderer {
     setPixelRatio() {},
     render(scene) {
       stub.renders++
+      stub.lastScene = scene
       stub.info.render.calls = countDrawCalls(scene)
       const r = sceneResources(scene)
       stub.info.memory = { geometries: r.geometries.size, textures: r.textures.size }
@@ -61,5 +68,6 @@ export function createStubRenderer(): StubRenderer {
       stub.disposed = true
     },
   }
+  stubRenderers.push(stub)
   return stub
 }
