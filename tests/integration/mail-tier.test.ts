@@ -56,7 +56,7 @@ const refusal = async (target: string, action: string): Promise<string> => {
   expect(r.code).toBe(1)
   return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error.message
 }
-const check = async (): Promise<ProbeResult[]> => JSON.parse((await racklab(['check', '--json'])).stdout) as ProbeResult[]
+const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
 const control = async (server: string, op: 'start' | 'stop'): Promise<void> => {
   const { dispatchOnce } = await import('./dispatch-once')
   const r = await dispatchOnce('server.control', { server, op })
@@ -133,6 +133,85 @@ describe('mail tier on the real lab', () => {
   it('promote imap2 while imap1 is down → new mail lands on imap2; start imap1, fail back → nothing lost', async () => {
     expect(await refusal('server:imap1', 'promote')).toMatch(/already the master/)
     expect(await refusal('server:imap1', 'fail-back')).toMatch(/master already/)
+    const before = guids(await allOf('imap2', 'alice'))
+    await control('imap1', 'stop')
+    expect(await refusal('server:imap1', 'fail-back')).toMatch(/imap1 is down/)
+    const text = await act('server:imap2', 'promote')
+    console.log(`promote: ${text}`)
+    expect(text).toMatch(/Inverse: fail-back on imap1/)
+    expect(await masterSlot()).toBe('imap2')
+    const t = tag('promoted')
+    for (let i = 0; i < 3; i++) expect((await send(`alice@${D}`, `${t}-${i}`)).reply).toMatch(/^250 /)
+    const onImap2 = await until('3 messages on imap2', async () => {
+      const f = await find('imap2', 'alice', t)
+      return f.length >= 3 ? f : undefined
+    }, 60_000, 1000)
+
+    await control('imap1', 'start')
+    await healthy('imap1')
+    const back = await act('server:imap1', 'fail-back')
+    console.log(`fail-back: ${back}`)
+    expect(back).toMatch(/Inverse: promote on imap2/)
+    expect(await masterSlot()).toBe('imap1')
+    expect(guids(await find('imap1', 'alice', t))).toEqual(guids(onImap2))
+    const after = tag('after')
+    expect((await send(`alice@${D}`, after)).reply).toMatch(/^250 /)
+    await until('new mail on imap1 again', async () => (await find('imap1', 'alice', after))[0], 30_000)
+    await until('and on imap2', async () => (await find('imap2', 'alice', after))[0], 30_000)
+    const all1 = guids(await allOf('imap1', 'alice'))
+    for (const g of [...before, ...guids(onImap2)]) expect(all1).toContain(g)
+    expect(guids(await allOf('imap2', 'alice'))).toEqual(all1)
+  })
+
+  it('a message removed on the replica behind Cyrus’s back is reported by the consistency probe and resync repairs it', async () => {
+    const [victim] = await allOf('imap2', 'alice')
+    const dir = (await run('imap2', ['runuser', '-u', 'cyrus', '--', '/usr/lib/cyrus/bin/mbpath', 'user.alice'])).trim()
+    await run('imap2', ['rm', `${dir}/${victim!.uid}.`])
+    const probe = (await check()).find((r) => r.id === 'imap.replication')
+    expect(probe).toMatchObject({ ok: false, values: { fileProblems: 1 } })
+    expect(probe!.message).toMatch(/imap2: alice INBOX uid \d+ file missing/)
+    const text = await act('server:imap2', 'resync')
+    console.log(`resync: ${text}`)
+    expect(text).toMatch(/reconstructed and copied again alice/)
+    expect((await allOf('imap2', 'alice')).map((m) => m.guid)).toContain(victim!.guid)
+    const results = await until('every probe to pass', async () => {
+      const r = await check()
+      return r.every((p) => p.ok) ? r : undefined
+    }, 60_000, 2000)
+    expect(results.find((r) => r.id === 'imap.replication')).toMatchObject({ ok: true, values: { fileProblems: 0, differences: 0 } })
+  })
+
+  it('raid1 loses 3 disks: imap1 and its volumes are gone and mail queues; rebuilt, imap1 comes back empty and resync restores it; the rebuild slows imap1', async () => {
+    // CPU-bound work on two processes, timed inside imap1 with its cgroup's CPU usage, throttled time and
+    // quota (cgroup v1): the engine cuts the quota (docker update --cpus) while raid1 rebuilds
+    const script = [
+      'u0=$(cat /sys/fs/cgroup/cpuacct/cpuacct.usage); t0=$(awk \'/throttled_time/{print $2}\' /sys/fs/cgroup/cpu/cpu.stat); s=$(date +%s%N)',
+      'for i in 1 2; do perl -e \'$x=0; $x+=$_ for 1..2e7\' & done; wait',
+      'e=$(date +%s%N); u1=$(cat /sys/fs/cgroup/cpuacct/cpuacct.usage); t1=$(awk \'/throttled_time/{print $2}\' /sys/fs/cgroup/cpu/cpu.stat)',
+      'echo $(( (e-s)/1000000 )) $(( (u1-u0)/1000000 )) $(( (t1-t0)/1000000 )) $(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us) $(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)',
+    ].join('; ')
+    const measure = async (): Promise<{ wallMs: number; cpuMs: number; throttledMs: number; quotaCpus: number }> => {
+      const runs = []
+      for (let i = 0; i < 3; i++) {
+        const [wallMs, cpuMs, throttledMs, quota, period] = (await run('imap1', ['bash', '-c', script])).trim().split(' ').map(Number) as [number, number, number, number, number]
+        runs.push({ wallMs, cpuMs, throttledMs, quotaCpus: quota > 0 ? quota / period : Infinity })
+      }
+      return runs.sort((a, b) => a.wallMs - b.wallMs)[1]! // the median run
+    }
+    const normal = await measure()
+    await act('disk:raid1/1', 'fail')
+    const slowed = await measure()
+    const rate = (m: typeof normal): string => (m.cpuMs / m.wallMs).toFixed(2)
+    console.log(`CPU loop in imap1 (2 processes): normally ${normal.wallMs} ms wall, ${normal.cpuMs} ms CPU (${rate(normal)} CPUs, no quota); ` +
+      `while raid1 rebuilds: ${slowed.wallMs} ms wall (×${(slowed.wallMs / normal.wallMs).toFixed(2)}), ${slowed.cpuMs} ms CPU (${rate(slowed)} CPUs), ` +
+      `quota ${slowed.quotaCpus} CPU, ${slowed.throttledMs} ms throttled`)
+    expect(normal.quotaCpus).toBe(Infinity)
+    expect(slowed.quotaCpus).toBeLessThanOrEqual(1)
+    expect(slowed.cpuMs / slowed.wallMs).toBeLessThanOrEqual(slowed.quotaCpus * 1.15) // the cap holds
+    // the wall-time slowdown shows only when the host lets imap1 use more than the cap (other labs share it)
+    if (normal.cpuMs / normal.wallMs > slowed.quotaCpus * 1.3) expect(slowed.wallMs).toBeGreaterThan(normal.wallMs * 1.25)
+    else console.log(`the host was too busy to give imap1 more than ${rate(normal)} CPUs before the rebuild, so wall time can't show the cut`)
+
     const before = guids(await allOf('imap2', 'alice'))
     await control('imap1', 'stop')
     expect(await refusal('server:imap1', 'fail-back')).toMatch(/imap1 is down/)
