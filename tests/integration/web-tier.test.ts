@@ -48,9 +48,9 @@ function imapSelect(port: number, user: string, password: string): Promise<{ ok:
 
 describe('web tier on the real engine', () => {
   beforeAll(async () => {
-    await racklab(['down', '--volumes'])
+    // idempotent: adopts this lab if it is up already, builds and starts what is missing
     const up = await racklab(['up', '--json'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-2000)}`)
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(-1500)}`)
     const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
     ports = Object.fromEntries(eps.filter((e) => e.server === 'edge').map((e) => [e.service, e.port]))
     const ca = await exec('fe1', ['racklab-ca', 'cert'])
