@@ -24,7 +24,7 @@ async function load(rt: Runtime, server: string, url: string, cookie: string, ex
   const out = (await sh(rt, server, ['sh', '-c', script])).trim().split('\n')
   const [t0, t1] = (out.pop() ?? '').split(' ').map(Number)
   const codes = (out.join('') || '').trim()
-  if (!/ 200;?$/.test(codes) || codes.includes(';') && codes.split(';').filter(Boolean).length > 1) throw new Error(`${server}: not every request answered 200: ${codes}`)
+  if (!new RegExp(`^\\s*${REQUESTS} 200;?$`).test(codes)) throw new Error(`${server}: not every request answered 200 (count code: ${codes})`)
   return { rps: REQUESTS / ((t1 ?? 0) - (t0 ?? 0)), codes }
 }
 
