@@ -1,6 +1,7 @@
 // A small HTTPS client for the web-tier tests and bench: one new TLS connection per request (so the edge
 // resolves and picks a frontend every time), the lab CA as the only trust anchor, cookies kept by hand.
 import { request } from 'node:https'
+import type { TLSSocket } from 'node:tls'
 import { gunzipSync } from 'node:zlib'
 
 export interface WebResponse {
@@ -42,7 +43,7 @@ export function webClient(o: WebClientOptions): {
           res.on('end', () => {
             const raw = Buffer.concat(chunks)
             const encoding = res.headers['content-encoding']
-            const sock = res.socket as import('node:tls').TLSSocket
+            const sock = res.socket as TLSSocket
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,

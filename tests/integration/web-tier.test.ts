@@ -32,14 +32,22 @@ function imapSelect(port: number, user: string, password: string): Promise<{ ok:
     s.setTimeout(15_000, () => s.destroy(new Error(`IMAP timed out: ${buf}`)))
     s.on('data', (d: Buffer) => {
       buf += d.toString()
-      if (step === 0 && /^\* OK/m.test(buf)) (step = 1), s.write(`a LOGIN ${user} ${password}\r\n`)
-      else if (step === 1 && /^a (OK|NO|BAD)/m.test(buf)) {
-        if (!/^a OK/m.test(buf)) return void (s.end(), resolve({ ok: false, transcript: buf }))
-        ;(step = 2), s.write('b SELECT INBOX\r\n')
+      if (step === 0 && /^\* OK/m.test(buf)) {
+        step = 1
+        s.write(`a LOGIN ${user} ${password}\r\n`)
+      } else if (step === 1 && /^a (OK|NO|BAD)/m.test(buf)) {
+        if (!/^a OK/m.test(buf)) {
+          s.end()
+          resolve({ ok: false, transcript: buf })
+          return
+        }
+        step = 2
+        s.write('b SELECT INBOX\r\n')
       } else if (step === 2 && /^b (OK|NO|BAD)/m.test(buf)) {
-        const exists = Number(/^\* (\d+) EXISTS/m.exec(buf)?.[1])
-        ;(step = 3), s.write('c LOGOUT\r\n'), s.end()
-        resolve({ ok: /^b OK/m.test(buf), exists, transcript: buf })
+        step = 3
+        s.write('c LOGOUT\r\n')
+        s.end()
+        resolve({ ok: /^b OK/m.test(buf), exists: Number(/^\* (\d+) EXISTS/m.exec(buf)?.[1]), transcript: buf })
       }
     })
     s.on('error', reject)
