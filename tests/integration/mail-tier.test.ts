@@ -213,68 +213,6 @@ describe('mail tier on the real lab', () => {
     else console.log(`the host was too busy to give imap1 more than ${rate(normal)} CPUs before the rebuild, so wall time can't show the cut`)
 
     const before = guids(await allOf('imap2', 'alice'))
-    await control('imap1', 'stop')
-    expect(await refusal('server:imap1', 'fail-back')).toMatch(/imap1 is down/)
-    const text = await act('server:imap2', 'promote')
-    console.log(`promote: ${text}`)
-    expect(text).toMatch(/Inverse: fail-back on imap1/)
-    expect(await masterSlot()).toBe('imap2')
-    const t = tag('promoted')
-    for (let i = 0; i < 3; i++) expect((await send(`alice@${D}`, `${t}-${i}`)).reply).toMatch(/^250 /)
-    const onImap2 = await until('3 messages on imap2', async () => {
-      const f = await find('imap2', 'alice', t)
-      return f.length >= 3 ? f : undefined
-    }, 60_000, 1000)
-
-    await control('imap1', 'start')
-    await healthy('imap1')
-    const back = await act('server:imap1', 'fail-back')
-    console.log(`fail-back: ${back}`)
-    expect(back).toMatch(/Inverse: promote on imap2/)
-    expect(await masterSlot()).toBe('imap1')
-    expect(guids(await find('imap1', 'alice', t))).toEqual(guids(onImap2))
-    const after = tag('after')
-    expect((await send(`alice@${D}`, after)).reply).toMatch(/^250 /)
-    await until('new mail on imap1 again', async () => (await find('imap1', 'alice', after))[0], 30_000)
-    await until('and on imap2', async () => (await find('imap2', 'alice', after))[0], 30_000)
-    const all1 = guids(await allOf('imap1', 'alice'))
-    for (const g of [...before, ...guids(onImap2)]) expect(all1).toContain(g)
-    expect(guids(await allOf('imap2', 'alice'))).toEqual(all1)
-  })
-
-  it('a message removed on the replica behind Cyrus’s back is reported by the consistency probe and resync repairs it', async () => {
-    const [victim] = await allOf('imap2', 'alice')
-    const dir = (await run('imap2', ['runuser', '-u', 'cyrus', '--', '/usr/lib/cyrus/bin/mbpath', 'user.alice'])).trim()
-    await run('imap2', ['rm', `${dir}/${victim!.uid}.`])
-    const probe = (await check()).find((r) => r.id === 'imap.replication')
-    expect(probe).toMatchObject({ ok: false, values: { fileProblems: 1 } })
-    expect(probe!.message).toMatch(/imap2: alice INBOX uid \d+ file missing/)
-    const text = await act('server:imap2', 'resync')
-    console.log(`resync: ${text}`)
-    expect(text).toMatch(/reconstructed and copied again alice/)
-    expect((await allOf('imap2', 'alice')).map((m) => m.guid)).toContain(victim!.guid)
-    const results = await until('every probe to pass', async () => {
-      const r = await check()
-      return r.every((p) => p.ok) ? r : undefined
-    }, 60_000, 2000)
-    expect(results.find((r) => r.id === 'imap.replication')).toMatchObject({ ok: true, values: { fileProblems: 0, differences: 0 } })
-  })
-
-  it('raid1 loses 3 disks: imap1 and its volumes are gone and mail queues; rebuilt, imap1 comes back empty and resync restores it; the rebuild slows imap1', async () => {
-    // CPU-bound work on both host CPUs, timed inside imap1: the engine cuts the quota during a rebuild
-    const loop = 'for i in 1 2; do perl -e "\\$x=0; \\$x+=\\$_ for 1..5e6" & done; wait'
-    const timeLoop = async (): Promise<number> => {
-      const ms: number[] = []
-      for (let i = 0; i < 3; i++) ms.push(Number((await run('imap1', ['bash', '-c', `s=$(date +%s%N); ${loop}; echo $(( ($(date +%s%N) - s) / 1000000 ))`])).trim()))
-      return Math.min(...ms)
-    }
-    const normal = await timeLoop()
-    await act('disk:raid1/1', 'fail')
-    const slowed = await timeLoop()
-    console.log(`CPU loop in imap1: ${normal} ms normally, ${slowed} ms while raid1 rebuilds onto its spare (×${(slowed / normal).toFixed(2)})`)
-    expect(slowed).toBeGreaterThan(normal * 1.4)
-
-    const before = guids(await allOf('imap2', 'alice'))
     await act('disk:raid1/2', 'fail')
     await act('disk:raid1/3', 'fail')
     await expect(gw.exec(containerName(TEST_LAB, 'imap1'), ['true'])).rejects.toThrow()
