@@ -1,0 +1,83 @@
+// Bench of the mail chain on a lab of its own (db1, imap1, imap2, mx1): (1) messages per second through the
+// whole chain (swaks → Postfix + milters → LMTP proxy → Cyrus) against the same Postfix delivering to Cyrus's
+// LMTP directly (virtual_transport switched for the run, then restored): the ratio is the proxy's cost;
+// (2) SMTP accept → visible on the replica, p50/p95 (target p50 ≤ 2 s). Everything runs inside the lab.
+import { randomBytes } from 'node:crypto'
+import { createRuntime } from '../../main/api/runtime'
+import { containerName } from '../../main/engine/lab/naming'
+
+const LAB = 'bench-mail'
+const SERVERS = ['db1', 'imap1', 'imap2', 'mx1']
+const N = 30
+const LATENCY_SAMPLES = 10
+
+type Rt = Awaited<ReturnType<typeof createRuntime>>
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
+}
+
+export async function benchMail(): Promise<Record<string, number>> {
+  const rt = await createRuntime({ labId: LAB, watch: false })
+  const exec = async (server: string, cmd: string[], timeoutMs = 120_000): Promise<string> => {
+    const r = await rt.lab.gateway.exec(containerName(LAB, server), cmd, { timeoutMs })
+    if (r.exitCode !== 0) throw new Error(`${server}: ${cmd[0]} exit ${r.exitCode}: ${(r.stderr || r.stdout).slice(-300)}`)
+    return r.stdout
+  }
+  const count = async (server: string, token: string): Promise<number> =>
+    (JSON.parse(await exec(server, ['racklab-mail-find', '--user', 'bob', '--header', 'X-Racklab-Bench', '--value', token])) as { messages: unknown[] }).messages.length
+  /** N messages from 4 parallel swaks loops inside mx1; seconds until all are on imap1 */
+  const burst = async (): Promise<number> => {
+    const token = randomBytes(4).toString('hex')
+    const t0 = performance.now()
+    await exec('mx1', ['bash', '-c', `seq ${N} | xargs -P4 -I{} swaks -S -S --server 127.0.0.1 --to bob@fastmail.test --from b@example.test --header 'X-Racklab-Bench: ${token}-{}' --body 'bench {}'`], 300_000)
+    for (;;) {
+      if ((await count('imap1', token)) >= N) return (performance.now() - t0) / 1000
+      if (performance.now() - t0 > 120_000) throw new Error(`only part of the burst ${token} arrived on imap1 within 120 s`)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+  }
+  try {
+    const up = await rt.lab.up(SERVERS).done
+    if (up.status !== 'succeeded') throw new Error(`up failed: ${up.error?.message}`)
+    const viaProxy = burst
+    const chainS = await viaProxy()
+
+    const imap1 = rt.lab.hookContext('mx1').ipOf('imap1')
+    const proxyTransport = (await exec('mx1', ['postconf', '-h', 'virtual_transport'])).trim()
+    let directS: number
+    try {
+      await exec('mx1', ['postconf', '-e', `virtual_transport = lmtp:inet:${imap1}:24`])
+      await exec('mx1', ['postfix', 'reload'])
+      directS = await burst()
+    } finally {
+      await exec('mx1', ['postconf', '-e', `virtual_transport = ${proxyTransport}`])
+      await exec('mx1', ['postfix', 'reload'])
+    }
+
+    const lat: number[] = []
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const token = randomBytes(4).toString('hex')
+      await exec('mx1', ['swaks', '-S', '-S', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'b@example.test', '--header', `X-Racklab-Bench: ${token}`])
+      const t0 = performance.now() // swaks has had its 250 for the DATA
+      while ((await count('imap2', token)) < 1) {
+        if (performance.now() - t0 > 30_000) throw new Error(`message ${token} not on the replica after 30 s`)
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      lat.push(performance.now() - t0)
+    }
+    return {
+      messages: N,
+      chainMsgPerS: Math.round((N / chainS) * 100) / 100,
+      directMsgPerS: Math.round((N / directS) * 100) / 100,
+      chainVsDirectRatio: Math.round((directS / chainS) * 100) / 100,
+      replicaVisibleP50Ms: Math.round(pct(lat, 50)),
+      replicaVisibleP95Ms: Math.round(pct(lat, 95)),
+      replicaTargetP50Ms: 2000,
+    }
+  } finally {
+    await rt.lab.down(true).done
+    rt.close()
+  }
+}
