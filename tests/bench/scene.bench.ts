@@ -28,6 +28,8 @@ export async function benchScene(): Promise<Record<string, number>> {
     ]
     const page = await openScene(browser, site, { topology, servers: serversFor(topology), hardware: churn[0]!, churn })
     out.drawCallsDefault = await api<number>(page, 'drawCalls()')
+    // 1: frame times below are a software rasterizer's (SwiftShader), not a GPU's
+    out.softwareRenderer = await api<number>(page, 'software()')
     await api(page, 'frameMs(5)') // warm-up: shader compilation
     out.frameMsDefault = await api<number>(page, 'frameMs(30)')
     const before = await api<{ geometries: number; textures: number }>(page, 'memory()')

@@ -63,6 +63,7 @@ function memory(): { geometries: number; textures: number } {
 
 window.__bench = {
   drawCalls: (): number => scene.drawCalls(),
+  software: (): number => (scene.renderer.software ? 1 : 0),
   frameMs,
   memory,
   churn(changes: number): { geometries: number; textures: number } {

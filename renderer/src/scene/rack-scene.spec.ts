@@ -29,8 +29,8 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-function build(): RackScene {
-  scene = new RackScene(host, { createRenderer: () => stub, animate: false, now: () => 0 })
+function build(opts: { still?: boolean; now?: number } = {}): RackScene {
+  scene = new RackScene(host, { createRenderer: () => stub, animate: false, now: () => opts.now ?? 0, ...(opts.still === undefined ? {} : { still: opts.still }) })
   scene.setTopology(t)
   return scene
 }
@@ -96,6 +96,18 @@ describe('rack scene on the default topology', () => {
     expect(s.site!.sink.boxes.isHidden(key.psuModule('db1', 2))).toBe(true)
     expect(s.site!.sink.boxes.isHidden(key.psuModule('db1', 1))).toBe(false)
     expect(stub.info.memory).toEqual(before)
+  })
+
+  it('blinks a rebuilding disk, and holds it lit when LEDs are still (software renderers)', () => {
+    const state = sceneState(t, [], indexHardware(hardwareFor(t, { bays: { 'raid1/12': 'rebuilding' } })))
+    // 200 ms falls in the dark half of the fast blink
+    const blinking = build({ now: 200 })
+    blinking.setState(state)
+    expect(blinking.site!.ledColor(key.disk('raid1', 12))).toBe(LED_HEX.off)
+    blinking.dispose()
+    const still = build({ now: 200, still: true })
+    still.setState(state)
+    expect(still.site!.ledColor(key.disk('raid1', 12))).toBe(LED_HEX.amber)
   })
 
   it('disposes every geometry, material and texture it created, and the renderer, on dispose', () => {

@@ -25,6 +25,8 @@ export interface RackSceneOptions {
   now?: () => number
   /** false in tests: they drive frames with renderNow() */
   animate?: boolean
+  /** LEDs do not blink (default: on software renderers) */
+  still?: boolean
   onHover?(hit: PickInfo | null, clientX: number, clientY: number): void
   onSelect?(hit: PickInfo | null): void
 }
@@ -42,6 +44,7 @@ export class RackScene {
   private readonly selectMark: Highlight
   private readonly canvas: CanvasFactory
   private readonly now: () => number
+  private readonly still: boolean
   private state: SceneState | null = null
   private signature = ''
   private dirty = true
@@ -60,7 +63,9 @@ export class RackScene {
     this.now = opts.now ?? (() => performance.now())
     this.canvas = opts.createCanvas ?? (() => document.createElement('canvas'))
     this.renderer = (opts.createRenderer ?? createWebglRenderer)()
-    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1))
+    this.still = opts.still ?? this.renderer.software === true
+    // a software rasterizer pays per pixel: no supersampling there
+    this.renderer.setPixelRatio(this.still ? 1 : Math.min(2, globalThis.devicePixelRatio || 1))
     const el = this.renderer.domElement
     el.classList.add('scene-canvas')
     host.append(el)
@@ -105,6 +110,7 @@ export class RackScene {
     const first = !this.site
     this.site?.dispose()
     this.site = new SiteModel(t, this.canvas)
+    this.site.still = this.still
     this.scene.add(this.site.group)
     if (this.state) this.site.apply(this.state, this.now())
     if (first) this.rig.overview(this.site.layout.bounds, 'front', 0)
@@ -219,7 +225,7 @@ export class RackScene {
     this.frameId = requestAnimationFrame(this.frame)
     const now = this.now()
     const moving = this.rig.update()
-    if (this.site && now - this.lastBlink > BLINK_MS) {
+    if (this.site && !this.still && now - this.lastBlink > BLINK_MS) {
       this.lastBlink = now
       if (this.site.tick(now)) this.dirty = true
     }

@@ -9,6 +9,8 @@ export interface RendererLike {
   render(scene: Scene, camera: Camera): void
   dispose(): void
   forceContextLoss?(): void
+  /** true on a software rasterizer (SwiftShader, llvmpipe): every frame is expensive there */
+  readonly software?: boolean
 }
 export type RendererFactory = () => RendererLike
 
@@ -17,5 +19,11 @@ export const createWebglRenderer: RendererFactory = () => {
   r.toneMapping = ACESFilmicToneMapping
   r.toneMappingExposure = 1.05
   r.outputColorSpace = SRGBColorSpace
-  return r
+  return Object.assign(r, { software: isSoftware(r.getContext()) })
+}
+
+export function isSoftware(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info')
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '')
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name)
 }

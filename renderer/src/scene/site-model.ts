@@ -50,6 +50,8 @@ export class SiteModel {
   private readonly leds = new Map<string, LedState>()
   private readonly meterText = new Map<string, string>()
   private readonly dim = new Color()
+  /** LEDs hold still (a blinking one shows lit): for software renderers, where each frame costs a CPU core */
+  still = false
 
   constructor(topology: Topology, canvas: CanvasFactory) {
     this.group.name = 'site'
@@ -130,7 +132,7 @@ export class SiteModel {
     let changed = false
     for (const [k, s] of this.leds) {
       if (!all && s.blink === 'none') continue
-      const on = blinkOn(s, k, nowMs)
+      const on = this.still || blinkOn(s, k, nowMs)
       const lit = on && s.color !== 'off' && s.color !== 'unknown'
       const lens = lit ? LED_HEX[s.color] : s.color === 'unknown' ? LED_HEX.unknown : LED_HEX.off
       changed = this.sink.leds.setColor(k, lens) || changed
@@ -141,10 +143,6 @@ export class SiteModel {
     return changed
   }
 
-  get hasBlinking(): boolean {
-    for (const s of this.leds.values()) if (s.blink !== 'none') return true
-    return false
-  }
 
   ledColor(k: string): number | undefined {
     return this.sink.leds.colorOf(k) ?? this.sink.panels.colorOf(k)
