@@ -157,6 +157,8 @@ export class RackScene {
   focus(id: string): void {
     const t = this.target(id)
     if (!t) return
+    // the camera is about to move under a still pointer: what it hovered is no longer there
+    this.setHover(null, 0, 0)
     // a PDU is a 1.7 m strip on the rear posts: look at its meter head, from the back aisle
     if (t.kind === 'pdu') this.rig.focus([t.min[0], t.max[1] - 0.2, t.min[2]], t.max, 'back', 700, 0)
     else this.rig.focus(t.min, t.max)
@@ -164,6 +166,7 @@ export class RackScene {
 
   view(v: Side | 'overview'): void {
     if (!this.site) return
+    this.setHover(null, 0, 0)
     if (v === 'overview') this.rig.overview(this.site.layout.bounds)
     else this.rig.flip(v)
     this.dirty = true
