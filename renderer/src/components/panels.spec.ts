@@ -100,7 +100,8 @@ describe('selection panels', () => {
     c.answer('console.close', () => null)
     const m = await mountSelecting(c, 'db1')
     btn(m, '[data-open="console"]').click()
-    await settle()
+    // the console view (and xterm) load on demand
+    for (let i = 0; i < 50 && !c.callsOf('console.open').length; i++) await settle()
     expect(c.callsOf('console.open')).toHaveLength(1)
     const term = stubTerminals.at(-1)!
     c.emit('console.output', { sessionId: 'sess-1', data: 'db1\r\n' })
