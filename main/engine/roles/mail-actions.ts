@@ -3,7 +3,7 @@
 // (who runs the rolling sync_client) together, using the imap image's commands (racklab-cyrus-role,
 // racklab-mail-resync, racklab-mail-verify, racklab-mail-consistency). Every switch copies with Cyrus's
 // own sync_client, whose copyback keeps records found on one side only, so no step deletes mail.
-import { addressFrom, moveStore, mustExec, nodeState, readPair, tryExec, type NodeState, type PairState } from './mail-pair'
+import { moveStore, mustExec, nodeState, readPair, tryExec, type NodeState, type PairState } from './mail-pair'
 import type { HookContext, RoleAction } from './types'
 
 interface Verify {
@@ -23,10 +23,16 @@ const RESYNC_MS = 320_000
 const storeUsers = (c: HookContext, home: string): { name: string; password: string }[] => c.topology.users.filter((u) => u.store === home).map((u) => ({ name: u.name, password: u.password }))
 const usersStdin = (c: HookContext, home: string): string => storeUsers(c, home).map((u) => JSON.stringify(u)).join('\n') + '\n'
 
+/**
+ * `to`'s address for a pass from its peer. Through the context's ipOf (which a test may remap), not the
+ * topology: the pair shares its one network, so this server's own address is what its peer dials.
+ */
+const addressOf = (c: HookContext, to: string): string => c.ipOf(to)
+
 /** one sync_client pass from `from` to `to` (all users, or some) */
 async function push(c: HookContext, from: string, to: string, users?: string[]): Promise<void> {
   const what = users?.length ? users.flatMap((u) => ['--user', u]) : ['--all']
-  await mustExec(c, from, ['racklab-mail-resync', '--to', addressFrom(c.topology, from, to), ...what], RESYNC_MS)
+  await mustExec(c, from, ['racklab-mail-resync', '--to', addressOf(c, to), ...what], RESYNC_MS)
 }
 
 /** make the node's Cyrus role agree with the database record */

@@ -41,18 +41,6 @@ export function peerOf(t: Topology, server: ServerUnit): string | undefined {
   return allServers(t).find((p) => p.server.replicaOf === server.id)?.server.id
 }
 
-/** IP of `id` as seen from `from` (first network they share) */
-export function addressFrom(t: Topology, from: string, id: string): string {
-  const servers = new Map(allServers(t).map((p) => [p.server.id, p.server]))
-  const a = servers.get(from)
-  const b = servers.get(id)
-  for (const nic of a?.nics ?? []) {
-    const peer = b?.nics.find((n) => n.network === nic.network)
-    if (peer) return peer.ip
-  }
-  throw new Error(`${from} and ${id} share no network`)
-}
-
 /** run a command in a server; a server that is down or missing gives exit 125 with Docker's reason */
 export async function tryExec(c: HookContext, server: string, cmd: string[], timeoutMs = 30_000, stdin?: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   try {
