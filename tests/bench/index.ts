@@ -1,10 +1,16 @@
 // `npm run bench`: every bench in one run, one JSON document on stdout (ratios are measured within the run).
 import { benchDbTier } from './db-tier.bench'
 import { benchHardware } from './hardware.bench'
+import { benchMail } from './mail.bench'
+import { benchScene } from './scene.bench'
+import { benchWeb } from './web.bench'
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   hardware: benchHardware,
   dbTier: benchDbTier,
+  mail: benchMail,
+  web: benchWeb,
+  scene: benchScene,
 }
 
 const only = process.argv.slice(2)

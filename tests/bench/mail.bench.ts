@@ -11,8 +11,6 @@ const SERVERS = ['db1', 'imap1', 'imap2', 'mx1']
 const N = 30
 const LATENCY_SAMPLES = 10
 
-type Rt = Awaited<ReturnType<typeof createRuntime>>
-
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!

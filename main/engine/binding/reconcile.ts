@@ -80,7 +80,7 @@ async function reconcileServer(lab: LabEngine, id: string, b: ServerEffects | un
   }
   // only servers that `up` brought into the lab come back; the hardware never creates a lab by itself
   if (!shouldRun(b) && shouldRun(a) && lab.isMember(id) && lab.images.role(lab.servers.get(id)!.server.role)) {
-    await ensureServerRunning(lab, id)
+    lab.afterBoot(id, await ensureServerRunning(lab, id))
     note(`${id}: booted — container started`)
   }
   if (shouldRun(a) && (a.slowdown !== (b?.slowdown ?? 1) || !shouldRun(b))) {

@@ -16,6 +16,7 @@ import { loadSecrets, type LabSecrets } from './secrets'
 import { serverStatus, type DownIntent } from './server-status'
 import { runUp } from './up'
 import { runDown } from './down'
+import { waitHealthy } from './wait-healthy'
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
@@ -188,6 +189,16 @@ export class LabEngine {
   hookContext(server: string): HookContext {
     const c = roleContext(this.topology, this.servers, server, this.secrets, this.labId)
     return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
+  }
+
+  /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's
+   *  provisioning, as `up` would. In the background, so the tick loop never waits on a slow daemon. */
+  afterBoot(server: string, containerId: string): void {
+    const role = this.servers.get(server)?.server.role
+    const hook = role ? roles[role]?.afterHealthy : undefined
+    void waitHealthy(this.gateway, containerId, server, new AbortController().signal)
+      .then(() => hook?.(this.hookContext(server)))
+      .catch((e: unknown) => this.journal.append({ kind: 'engine', target: `server:${server}`, text: `${server} did not come back healthy after boot: ${(e as Error).message}` }))
   }
 
   isMember(server: string): boolean {
