@@ -2,6 +2,7 @@
 // published ports (edge → lab DNS → VIP → nginx → Apache/mod_perl → MariaDB + Cyrus), TLS checked
 // against the lab CA. Also: the IMAP proxy, the probes, and the frontend actions with their inverses.
 import { connect } from 'node:net'
+import { dialogue } from './line-client'
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerGateway } from '../../main/engine/docker/gateway'
@@ -142,6 +143,56 @@ describe('web tier on the real engine', () => {
     expect(body).toContain('<b>Bob</b>')
     expect(body).not.toMatch(/<script|onerror|onclick|javascript:|<img/i)
     expect(String(rich.headers['content-security-policy'])).toContain("default-src 'none'")
+  })
+
+  it('from the host: SMTP in through the edge, then POP3 RETR and IMAP FETCH of the same message', async () => {
+    const subject = `host round trip ${Date.now()}`
+    await dialogue(ports.smtp!, [
+      { expect: /^220 /m },
+      { send: 'EHLO host.example\r\n', expect: /^250 /m },
+      { send: 'MAIL FROM:<carol@fastmail.test>\r\n', expect: /^250 /m },
+      { send: 'RCPT TO:<bob@fastmail.test>\r\n', expect: /^250 /m },
+      { send: 'DATA\r\n', expect: /^354 /m },
+      { send: `Subject: ${subject}\r\nFrom: carol@fastmail.test\r\nTo: bob@fastmail.test\r\n\r\nsent from the host\r\n.\r\n`, expect: /^250 /m },
+      { send: 'QUIT\r\n', expect: /^221 /m },
+    ])
+    const pop = await until('the message in bob\'s POP3 mailbox', async () => {
+      const t = await dialogue(ports.pop3!, [
+        { expect: /^\+OK/m },
+        { send: 'USER bob\r\n', expect: /^\+OK/m },
+        { send: 'PASS bob-2007\r\n', expect: /^[+-](OK|ERR)/m },
+        { send: 'STAT\r\n', expect: /^\+OK \d+/m },
+        { send: 'QUIT\r\n', expect: /^\+OK/m },
+      ])
+      const n = Number(/^\+OK (\d+) \d+\s*$/m.exec(t)?.[1] ?? 0)
+      if (!n) return undefined
+      const last = await dialogue(ports.pop3!, [
+        { expect: /^\+OK/m },
+        { send: 'USER bob\r\n', expect: /^\+OK/m },
+        { send: 'PASS bob-2007\r\n', expect: /^\+OK/m },
+        { send: `RETR ${n}\r\n`, expect: /^\.\r?$/m },
+        { send: 'QUIT\r\n', expect: /^\+OK/m },
+      ])
+      return last.includes(subject) ? last : undefined
+    }, 60_000, 1000)
+    expect(pop).toContain('sent from the host')
+    const imap = await dialogue(ports.imap!, [
+      { expect: /^\* OK/m },
+      { send: 'a LOGIN bob bob-2007\r\n', expect: /^a OK/m },
+      { send: 'b SELECT INBOX\r\n', expect: /^b OK/m },
+      { send: `c SEARCH SUBJECT "${subject}"\r\n`, expect: /^c OK/m },
+      { send: 'd LOGOUT\r\n', expect: /^d OK/m },
+    ])
+    const uid = /^\* SEARCH (\d+)/m.exec(imap)?.[1]
+    expect(uid).toBeDefined()
+    const fetched = await dialogue(ports.imap!, [
+      { expect: /^\* OK/m },
+      { send: 'a LOGIN bob bob-2007\r\n', expect: /^a OK/m },
+      { send: 'b SELECT INBOX\r\n', expect: /^b OK/m },
+      { send: `c FETCH ${uid} BODY[]\r\n`, expect: /^c OK/m },
+      { send: 'd LOGOUT\r\n', expect: /^d OK/m },
+    ])
+    expect(fetched).toContain(subject)
   })
 
   it('IMAP through the edge and a frontend reaches the user\'s master (imap1)', async () => {

@@ -4,6 +4,7 @@ import type { LabEngine } from '../lab/lab-engine'
 import { containerName } from '../lab/naming'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import * as mail from './mail'
+import { webChecks } from './web-checks'
 
 /** tables whose contents every database server must agree on */
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
@@ -20,6 +21,7 @@ export async function runChecks(lab: LabEngine): Promise<ProbeResult[]> {
   results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
   if (dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
   results.push(...(await mailChecks(lab, exec, running.map((s) => s.id))))
+  results.push(...(await webChecks(lab, exec, running.map((s) => s.id))))
   // a server the topology expects but that is not running is itself a failed probe
   for (const s of lab.status().servers)
     if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')

@@ -48,7 +48,7 @@ export const mx: RoleDefinition = {
         MESSAGE_ID_KEY: messageIdKey(c.secrets),
       },
       tmpfs: ['/run'],
-      publish: { '25/tcp': 'smtp' },
+      // no publish of its own: the edge is the lab's one way in from the host (DNS MX → mx1/mx2)
       stopTimeout: 20,
     }
   },
