@@ -1,18 +1,19 @@
 // The scene alone in a page, for tests/bench/scene.bench.ts (and for looking at the scene without a lab): the
 // bench injects a topology, statuses and a hardware snapshot as window.__benchInput, then calls window.__bench.
+import type { HardwareStatus } from '@contract/hardware'
 import type { ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import { sceneState } from '../scene/led-states'
 import { RackScene } from '../scene/rack-scene'
 import { createWebglRenderer, type RendererLike } from '../scene/renderer'
-import { indexHardware, type HardwareView } from '../stores/hardware-view'
+import { indexHardware } from '../stores/hardware-view'
 
 interface BenchInput {
   topology: Topology
   servers: ServerStatus[]
-  hardware: HardwareView | null
+  hardware: HardwareStatus | null
   /** alternative snapshots to flip between when measuring churn */
-  churn?: HardwareView[]
+  churn?: HardwareStatus[]
   select?: string
   side?: 'front' | 'back'
 }
@@ -38,7 +39,7 @@ const scene = new RackScene(host, {
   },
 })
 scene.setTopology(input.topology)
-const apply = (hw: HardwareView | null): void => scene.setState(sceneState(input.topology, input.servers, hw ? indexHardware(hw) : null))
+const apply = (hw: HardwareStatus | null): void => scene.setState(sceneState(input.topology, input.servers, hw ? indexHardware(hw) : null))
 apply(input.hardware)
 if (input.side === 'back') scene.view('back')
 if (input.select) scene.select(input.select, true)

@@ -1,9 +1,10 @@
 // State → what the hardware shows: LED colours and blinks, parts that are physically absent (a pulled PSU or
 // disk, an unplugged cable) and PDU meter readouts. Pure: the engine's snapshot in, a picture out. Where the
 // engine reports nothing (the hardware model is not running), LEDs say "unknown" rather than guess.
+import type { BayStatus, EnclosureStatus } from '@contract/hardware'
 import type { ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
-import type { HardwareIndex, HwBay, HwEnclosure } from '../stores/hardware-view'
+import type { HardwareIndex } from '../stores/hardware-view'
 import { loadTone, type LedState, type LoadTone } from './palette'
 
 export const key = {
@@ -70,7 +71,7 @@ export function statusLed(s: ServerStatus | undefined): LedState {
   }
 }
 
-export function bayLed(b: HwBay | undefined, online: boolean): LedState {
+export function bayLed(b: BayStatus | undefined, online: boolean): LedState {
   if (!b || !online) return b ? OFF : UNKNOWN
   switch (b.state) {
     case 'ok':
@@ -87,7 +88,7 @@ export function bayLed(b: HwBay | undefined, online: boolean): LedState {
   }
 }
 
-export function lcdLed(e: HwEnclosure | undefined): LedState {
+export function lcdLed(e: EnclosureStatus | undefined): LedState {
   if (!e) return UNKNOWN
   if (!e.online) return OFF
   const states = e.arrays.map((a) => a.state)

@@ -1,9 +1,9 @@
-// The hardware model's picture (LabStatus.hardware), read into typed views, plus a short history of every
+// The hardware model's picture (LabStatus.hardware), indexed by id, plus a short history of every
 // circuit's amps for the circuit panel's chart. Fed by the lab store's snapshots; computes nothing physical.
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { useLabStore } from './lab'
-import { indexHardware, readHardware, type HardwareIndex } from './hardware-view'
+import { indexHardware, type HardwareIndex } from './hardware-view'
 
 export interface AmpSample {
   /** lab clock */
@@ -19,7 +19,7 @@ export const HISTORY_KEEP = 240
 export const useHardwareStore = defineStore('hardware', () => {
   const lab = useLabStore()
   const index = computed<HardwareIndex | null>(() => {
-    const v = readHardware(lab.status?.hardware)
+    const v = lab.status?.hardware
     return v ? indexHardware(v) : null
   })
   /** circuit id → samples, oldest first */
