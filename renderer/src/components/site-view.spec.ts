@@ -51,6 +51,11 @@ describe('SiteView', () => {
     expect(useSelectionStore().selected).toEqual({ kind: 'unit', id: 'db1' })
     hook!.selectUnit('nyi-2-pdu-b')
     expect(useSelectionStore().selected).toEqual({ kind: 'circuit', id: 'nyi-2-b', pdu: 'nyi-2-pdu-b' })
+    // LEDs and meters as drawn: db1 runs (no hardware model here, so its power LED follows the container)
+    expect(hook!.ledState('db1')).toEqual({ color: 'green', blink: 'none' })
+    expect(hook!.ledState('nyi-2-pdu-b', 'breaker')).toEqual({ color: 'unknown', blink: 'none' })
+    expect(hook!.meter('nyi-2-pdu-b')).toBe('– A')
+    expect(hook!.ledState('no-such-unit')).toBeNull()
     expect(m.$('canvas')).not.toBeNull()
     m.unmount()
     mounted = null

@@ -3,10 +3,3 @@ import type { InjectionKey } from 'vue'
 import type { RendererFactory } from './renderer'
 
 export const RENDERER_FACTORY: InjectionKey<RendererFactory> = Symbol('racklab.renderer')
-
-/** What e2e tests use to find and pick units: window.__racklabScene. */
-export interface RacklabSceneHook {
-  unitScreenPosition(unitId: string): { x: number; y: number } | null
-  drawCalls(): number
-  selectUnit(id: string): void
-}

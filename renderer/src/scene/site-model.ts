@@ -143,6 +143,15 @@ export class SiteModel {
     return changed
   }
 
+  /** The state an LED was last given (what it shows, blink aside); undefined when the site has no such LED. */
+  ledShown(k: string): LedState | undefined {
+    return this.leds.get(k)
+  }
+
+  /** The text a PDU meter shows now; undefined before the first picture or for a meter the site lacks. */
+  meterShown(k: string): string | undefined {
+    return this.meterText.get(k)?.split('|')[0]
+  }
 
   ledColor(k: string): number | undefined {
     return this.sink.leds.colorOf(k) ?? this.sink.panels.colorOf(k)
