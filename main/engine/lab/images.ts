@@ -41,6 +41,11 @@ export class ImageCatalog {
     return this.memo('base', () => ({ role: 'base', dir, tag: `racklab/base:${contextHash(dir)}` }))!
   }
 
+  /** Perl modules every role image gets as perl-lib/ in its build context */
+  sharedPerlDir(): string {
+    return join(this.imagesDir, 'perl')
+  }
+
   /** undefined when the role has no image folder, or no role module, yet */
   role(role: string): ImageRef | undefined {
     if (!this.isRole(role)) return undefined
@@ -48,7 +53,8 @@ export class ImageCatalog {
       const dir = join(this.imagesDir, role)
       if (!existsSync(join(dir, 'Dockerfile'))) return undefined
       const baseHash = this.base().tag.split(':')[1]
-      const tag = `racklab/${role}:${createHash('sha256').update(`${baseHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}`
+      const perlHash = contextHash(this.sharedPerlDir())
+      const tag = `racklab/${role}:${createHash('sha256').update(`${baseHash}/${perlHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}`
       return { role, dir, tag }
     })
   }

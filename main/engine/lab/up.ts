@@ -5,6 +5,7 @@ import type { LabEngine } from './lab-engine'
 import type { Op } from './operations'
 import { networkSpecs } from './plan'
 import { ensureServerRunning } from './ensure-server'
+import { buildLabImage } from './build-image'
 import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
 import { waitHealthy } from './wait-healthy'
@@ -31,13 +32,7 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
     if (await lab.gateway.imageExists(ref.tag)) continue
     lab.markBuilding(ref.tag, true)
     try {
-      await lab.gateway.buildImage(
-        ref.dir,
-        ref.tag,
-        (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }),
-        op.signal,
-        ref.role === 'base' ? {} : { BASE: lab.images.base().tag },
-      )
+      await buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }), op.signal)
     } finally {
       lab.markBuilding(ref.tag, false)
     }
