@@ -1,0 +1,134 @@
+// Hardware actions from the 3D view against a real DB tier: pick db2 where the scene draws it, shut it down from
+// its panel (LEDs go to standby, the container stops), power it on (running and healthy again); pick PDU
+// nyi-2-pdu-a from the back aisle, trip its breaker (panel says tripped, breaker LED red, meter off, B side takes
+// the load), reset it (ok again). What the scene shows is read through window.__racklabScene (scene/scene-hook.ts).
+import Docker from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { racklab, TEST_LAB, until } from '../integration/helpers'
+import { launch, serve, shot, type Served } from './browser'
+
+interface Led {
+  color: string
+  blink: string
+}
+
+const hook = <T>(page: Page, fn: string): Promise<T> => page.evaluate(`(() => { const h = window.__racklabScene; return ${fn} })()`) as Promise<T>
+const led = (page: Page, id: string, part = 'power'): Promise<Led | null> => hook(page, `h.ledState(${JSON.stringify(id)}, ${JSON.stringify(part)})`)
+const meterAmps = async (page: Page, pdu: string): Promise<number | null> => {
+  const m = await hook<string | null>(page, `h.meter(${JSON.stringify(pdu)})`)
+  const n = m ? /^(\d+(?:\.\d+)?) A$/.exec(m) : null
+  return n ? Number(n[1]) : null
+}
+const db2 = (): Promise<Docker.ContainerInspectInfo> => new Docker().getContainer(`racklab-${TEST_LAB}-db2`).inspect()
+
+/** `up` waits out another operation on the lab (BUSY) or another lab's networks (address pools): bounded. */
+async function upDbTier(): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000
+  for (;;) {
+    const up = await racklab(['up', '--only', 'db1,db2,db3'])
+    if (up.code === 0) return
+    if (!/busy|address pool|overlap/i.test(up.stderr) || Date.now() > deadline) throw new Error(`racklab up failed: ${up.stderr}`)
+    await new Promise((r) => setTimeout(r, 10_000))
+  }
+}
+
+describe('hardware actions in the 3D view against a real DB tier', () => {
+  let served: Served
+  let browser: Browser
+  let page: Page
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    await upDbTier()
+    served = await serve()
+    browser = await launch()
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await page.goto(served.url)
+    await page.locator('[data-server="db2"][data-state="running"]').waitFor({ timeout: 20_000 })
+    await page.waitForFunction('(window.__racklabScene?.drawCalls() ?? 0) > 5', undefined, { timeout: 20_000 })
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await served?.stop()
+  })
+
+  it('db2: picked in the view, shut down from its panel → LEDs to standby, container stopped → power on → healthy', async () => {
+    await until('db2 power LED lit', async () => (await led(page, 'db2'))?.color === 'green' && (await led(page, 'db2'))?.blink === 'none', 20_000)
+    const at = await hook<{ x: number; y: number }>(page, 'h.unitScreenPosition("db2")')
+    await page.mouse.click(at.x, at.y)
+    const panel = page.locator('[data-panel-server="db2"]')
+    await panel.waitFor({ timeout: 5_000 })
+    await page.waitForTimeout(900) // the focus flight
+    const power = panel.locator('[data-target="server:db2"]')
+
+    const t0 = Date.now()
+    await power.locator('[data-act="power-off"]').click()
+    // off but still plugged in: the power LED blinks slowly (standby), status and activity go dark
+    await until('db2 LEDs in standby', async () => {
+      const [p, s, a] = await Promise.all([led(page, 'db2'), led(page, 'db2', 'status'), led(page, 'db2', 'activity')])
+      return p?.color === 'green' && p.blink === 'slow' && s?.color === 'off' && a?.color === 'off'
+    }, 30_000)
+    const ledsAfter = Date.now() - t0
+    const stopped = await until('db2 container stopped', async () => (await db2()).State.Running === false, 60_000)
+    const stoppedAfter = Date.now() - t0
+    console.log(`db2 power-off: LEDs in standby ${ledsAfter} ms, container stopped ${stoppedAfter} ms after the click`)
+    expect(stopped).toBe(true)
+    await expect(panel.locator('section[aria-label="Power"] > p').textContent()).resolves.toMatch(/^off \(shutdown\) · 0 W$/)
+    await shot(page, 'hw-db2-off')
+
+    const t1 = Date.now()
+    await power.locator('[data-act="power-on"]').click()
+    await page.locator('[data-server="db2"][data-state="running"][data-health="healthy"]').waitFor({ timeout: 120_000 })
+    console.log(`db2 power-on: running and healthy ${Date.now() - t1} ms after the click`)
+    const info = await db2()
+    expect(info.State.Running).toBe(true)
+    expect(info.State.Health?.Status).toBe('healthy')
+    await until('db2 power LED solid', async () => (await led(page, 'db2'))?.blink === 'none', 20_000)
+    await expect(led(page, 'db2', 'status')).resolves.toEqual({ color: 'green', blink: 'none' })
+    await shot(page, 'hw-db2-on-again')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('nyi-2-a: picked from the back aisle, tripped → tripped everywhere, B side takes the load → reset → ok', async () => {
+    await page.locator('button[title^="Back aisle"]').click()
+    await page.waitForTimeout(1200)
+    const at = await hook<{ x: number; y: number } | null>(page, 'h.unitScreenPosition("nyi-2-pdu-a")')
+    expect(at).not.toBeNull()
+    await page.mouse.click(at!.x, at!.y)
+    const panel = page.locator('[data-panel-circuit="nyi-2-a"]')
+    await panel.waitFor({ timeout: 5_000 })
+    await page.waitForTimeout(900)
+    await expect(led(page, 'nyi-2-pdu-a', 'breaker')).resolves.toEqual({ color: 'green', blink: 'none' })
+    const bBefore = await meterAmps(page, 'nyi-2-pdu-b')
+    const aBefore = await meterAmps(page, 'nyi-2-pdu-a')
+    expect(bBefore).not.toBeNull()
+    expect(aBefore).toBeGreaterThan(0)
+    await shot(page, 'hw-nyi-2-a-before')
+
+    await panel.locator('[data-target="circuit:nyi-2-a"] [data-act="trip"]').click()
+    await until('panel says tripped', async () => /tripped/.test((await panel.locator('.amps-now').textContent()) ?? ''), 10_000)
+    await until('breaker LED red, meter off', async () => (await led(page, 'nyi-2-pdu-a', 'breaker'))?.color === 'red' && (await hook(page, 'h.meter("nyi-2-pdu-a")')) === 'off', 10_000)
+    const bAfter = await until('B side takes the load', async () => {
+      const b = await meterAmps(page, 'nyi-2-pdu-b')
+      return b !== null && b > bBefore! ? b : undefined
+    }, 10_000)
+    console.log(`nyi-2 trip of A: A ${aBefore} A → off, B ${bBefore} A → ${bAfter} A`)
+    await expect(panel.locator('.amps-now').textContent()).resolves.toMatch(/^\s*0\.0 A of 20 A/)
+    // db2 has a PSU on each side: it rides through on B
+    expect((await db2()).State.Running).toBe(true)
+    await shot(page, 'hw-nyi-2-a-tripped')
+
+    await panel.locator('[data-target="circuit:nyi-2-a"] [data-act="reset"]').click()
+    await until('panel says ok', async () => /\bok\b/.test((await panel.locator('.amps-now').textContent()) ?? ''), 10_000)
+    await until('breaker LED green', async () => (await led(page, 'nyi-2-pdu-a', 'breaker'))?.color === 'green', 10_000)
+    const aReset = await until('A meter reads amps again', async () => {
+      const a = await meterAmps(page, 'nyi-2-pdu-a')
+      return a !== null && a > 0 ? a : undefined
+    }, 10_000)
+    console.log(`nyi-2 reset of A: A ${aReset} A, B ${await meterAmps(page, 'nyi-2-pdu-b')} A`)
+    await shot(page, 'hw-nyi-2-a-reset')
+    expect(pageErrors).toEqual([])
+  })
+})
