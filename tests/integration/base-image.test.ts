@@ -2,7 +2,7 @@
 // The image is shared by everyone on this engine, so this test never deletes it.
 import Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
-import { BASE_IMAGE, ensureBaseImage, imageExists } from '../../main/engine/docker/base-image'
+import { BASE_IMAGE, bootstrapBaseImage, ensureBaseImage, imageExists } from '../../main/engine/docker/base-image'
 import { readHostMirror } from '../../main/engine/docker/debootstrap'
 
 const docker = new Docker({ socketPath: '/var/run/docker.sock' })
@@ -51,6 +51,24 @@ describe('base image', () => {
       console.log(`bootstrapped ${BASE_IMAGE} in ${seconds.toFixed(1)} s; last lines:\n${lines.slice(-5).join('\n')}`)
       expect(lines.some((l) => l.startsWith('debootstrap --variant=minbase bookworm'))).toBe(true)
       expect(lines.at(-1)).toMatch(/ready/)
+    }
+  }, 600_000)
+
+  it('always: the offline path (debootstrap from the host mirror + import) makes a working image', async () => {
+    const scratch = `racklab-test/bootstrap:${process.pid}`
+    const lines: string[] = []
+    const t0 = Date.now()
+    await bootstrapBaseImage(docker, scratch, (l) => lines.push(l))
+    try {
+      console.log(`debootstrap + import into ${scratch}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+      expect(lines.some((l) => l.startsWith('debootstrap --variant=minbase bookworm'))).toBe(true)
+      const c = await docker.createContainer({ Image: scratch, Cmd: ['cat', '/etc/debian_version'], HostConfig: { NetworkMode: 'none', AutoRemove: false } })
+      await c.start()
+      expect((await c.wait()).StatusCode).toBe(0)
+      expect(((await c.logs({ stdout: true })) as Buffer).toString()).toMatch(/12\./)
+      await c.remove()
+    } finally {
+      await docker.getImage(scratch).remove({ force: true })
     }
   }, 600_000)
 

@@ -46,7 +46,7 @@ async function tryPull(docker: Docker, onProgress: (t: string) => void, signal?:
 }
 
 /** tar the rootfs (numeric owners, as `docker import` expects) and stream it into the engine. */
-async function importRootfs(docker: Docker, dir: string, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
+async function importRootfs(docker: Docker, dir: string, onProgress: (t: string) => void, signal?: AbortSignal, image = BASE_IMAGE): Promise<void> {
   const tar = spawn('tar', ['--numeric-owner', '-C', dir, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let tarErr = ''
   tar.stderr.on('data', (c: Buffer) => {
@@ -57,8 +57,8 @@ async function importRootfs(docker: Docker, dir: string, onProgress: (t: string)
     tar.on('error', (error) => res({ code: null, error }))
     tar.on('close', (code) => res({ code }))
   })
-  const [repo, tag] = BASE_IMAGE.split(':') as [string, string]
-  onProgress(`importing the root filesystem as ${BASE_IMAGE}`)
+  const [repo, tag] = image.split(':') as [string, string]
+  onProgress(`importing the root filesystem as ${image}`)
   try {
     const stream = (await docker.importImage(tar.stdout, {
       repo,
@@ -72,7 +72,7 @@ async function importRootfs(docker: Docker, dir: string, onProgress: (t: string)
     tar.kill('SIGTERM')
     if (e instanceof AbortedError || signal?.aborted) throw new LabError('CANCELLED', `importing ${BASE_IMAGE} was cancelled`)
     const msg = e instanceof InStreamError ? e.message : dockerMessage(e)
-    throw new LabError('BASE_IMAGE_FAILED', `docker import of ${BASE_IMAGE} failed: ${msg}`)
+    throw new LabError('BASE_IMAGE_FAILED', `docker import of ${image} failed: ${msg}`)
   }
   const tarEnd = await tarDone
   if (tarEnd.code !== 0) throw new LabError('BASE_IMAGE_FAILED', `tar of the ${BASE_IMAGE} root filesystem failed (${tarEnd.error?.message ?? `exit ${tarEnd.code}`}): ${tarErr.trim()}`)
@@ -101,14 +101,19 @@ async function ensureBaseImageNow(docker: Docker, onProgress: (t: string) => voi
     if (await imageExists(docker, BASE_IMAGE)) return
     onProgress(`pull reported success but ${BASE_IMAGE} is absent; building it with debootstrap`)
   }
+  await bootstrapBaseImage(docker, BASE_IMAGE, onProgress, signal)
+}
+
+/** debootstrap + import into `image`, without asking a registry (also how tests prove the offline path). */
+export async function bootstrapBaseImage(docker: Docker, image: string, onProgress: (t: string) => void, signal?: AbortSignal): Promise<void> {
   const mirror = await readHostMirror()
   const started = Date.now()
   const rootfs = await bootstrapRootfs(mirror, onProgress, signal)
   try {
-    await importRootfs(docker, rootfs.dir, onProgress, signal)
+    await importRootfs(docker, rootfs.dir, onProgress, signal, image)
   } finally {
     await rootfs.cleanup()
   }
-  if (!(await imageExists(docker, BASE_IMAGE))) throw new LabError('BASE_IMAGE_FAILED', `docker import finished but ${BASE_IMAGE} is not on the engine`)
-  onProgress(`${BASE_IMAGE} ready (built with debootstrap in ${Math.round((Date.now() - started) / 1000)} s)`)
+  if (!(await imageExists(docker, image))) throw new LabError('BASE_IMAGE_FAILED', `docker import finished but ${image} is not on the engine`)
+  onProgress(`${image} ready (built with debootstrap in ${Math.round((Date.now() - started) / 1000)} s)`)
 }
