@@ -1,7 +1,7 @@
 // Hardware actions from the 3D view against a real DB tier: pick db2 where the scene draws it, shut it down from
 // its panel (LEDs go to standby, the container stops), power it on (running and healthy again); pick PDU
 // nyi-2-pdu-a from the back aisle, trip its breaker (panel says tripped, breaker LED red, meter off, B side takes
-// the load), reset it (ok again). What the scene shows is read through window.__racklabScene (scene/scene-hook.ts).
+// the load, servers on A alone go dark), reset it (ok again) and power those servers back on from their panels. What the scene shows is read through window.__racklabScene (scene/scene-hook.ts).
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -20,6 +20,8 @@ const meterAmps = async (page: Page, pdu: string): Promise<number | null> => {
   const n = m ? /^(\d+(?:\.\d+)?) A$/.exec(m) : null
   return n ? Number(n[1]) : null
 }
+/** nyi-2's servers in the default topology: ns2 has one PSU on the A side, file2 one on B, the rest one on each */
+const NYI2_SERVERS = ['fe2', 'web2', 'mx2', 'db2', 'imap2', 'file2', 'ns2']
 const db2 = (): Promise<Docker.ContainerInspectInfo> => new Docker().getContainer(`racklab-${TEST_LAB}-db2`).inspect()
 
 /** `up` waits out another operation on the lab (BUSY) or another lab's networks (address pools): bounded. */
@@ -92,8 +94,11 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
   })
 
   it('nyi-2-a: picked from the back aisle, tripped → tripped everywhere, B side takes the load → reset → ok', async () => {
+    // the PDUs hang on the rear posts: the whole site from the back aisle
     await page.locator('button[title^="Back aisle"]').click()
-    await page.waitForTimeout(1200)
+    await page.waitForTimeout(1000)
+    await page.locator('button[title^="Whole site"]').click()
+    await page.waitForTimeout(1000)
     const at = await hook<{ x: number; y: number } | null>(page, 'h.unitScreenPosition("nyi-2-pdu-a")')
     expect(at).not.toBeNull()
     await page.mouse.click(at!.x, at!.y)
@@ -101,6 +106,9 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     await panel.waitFor({ timeout: 5_000 })
     await page.waitForTimeout(900)
     await expect(led(page, 'nyi-2-pdu-a', 'breaker')).resolves.toEqual({ color: 'green', blink: 'none' })
+    const lit: string[] = []
+    for (const id of NYI2_SERVERS) if ((await led(page, id))?.blink === 'none' && (await led(page, id))?.color === 'green') lit.push(id)
+    expect(lit).toContain('ns2')
     const bBefore = await meterAmps(page, 'nyi-2-pdu-b')
     const aBefore = await meterAmps(page, 'nyi-2-pdu-a')
     expect(bBefore).not.toBeNull()
@@ -116,8 +124,11 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     }, 10_000)
     console.log(`nyi-2 trip of A: A ${aBefore} A → off, B ${bBefore} A → ${bAfter} A`)
     await expect(panel.locator('.amps-now').textContent()).resolves.toMatch(/^\s*0\.0 A of 20 A/)
-    // db2 has a PSU on each side: it rides through on B
+    // db2 has a PSU on each side: it rides through on B; ns2 and the switches hang on A alone and go dark
     expect((await db2()).State.Running).toBe(true)
+    await expect(led(page, 'db2')).resolves.toEqual({ color: 'green', blink: 'none' })
+    await expect(led(page, 'ns2')).resolves.toEqual({ color: 'off', blink: 'none' })
+    await expect(led(page, 'sw-int2')).resolves.toEqual({ color: 'off', blink: 'none' })
     await shot(page, 'hw-nyi-2-a-tripped')
 
     await panel.locator('[data-target="circuit:nyi-2-a"] [data-act="reset"]').click()
@@ -129,6 +140,19 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     }, 10_000)
     console.log(`nyi-2 reset of A: A ${aReset} A, B ${await meterAmps(page, 'nyi-2-pdu-b')} A`)
     await shot(page, 'hw-nyi-2-a-reset')
+    // switches come back by themselves; a server that lost all power waits in standby for its button
+    await until('sw-int2 back', async () => (await led(page, 'sw-int2'))?.color === 'green', 10_000)
+    await until('ns2 in standby', async () => (await led(page, 'ns2'))?.blink === 'slow', 10_000)
+    // leave the lab as found: press the power button of every nyi-2 server that was on before the trip
+    const standby: string[] = []
+    for (const id of lit) if ((await led(page, id))?.blink === 'slow') standby.push(id)
+    for (const id of standby) {
+      await hook(page, `h.selectUnit(${JSON.stringify(id)})`)
+      await page.locator(`[data-panel-server="${id}"] [data-target="server:${id}"] [data-act="power-on"]:enabled`).click()
+      await until(`${id} powered on`, async () => (await led(page, id))?.blink !== 'slow', 10_000)
+    }
+    console.log(`powered on again after the trip: ${standby.join(', ')}`)
+    expect(standby).toContain('ns2')
     expect(pageErrors).toEqual([])
   })
 })

@@ -133,4 +133,15 @@ describe('selection panels', () => {
     expect(circuit.querySelector('svg[role="img"]')?.getAttribute('aria-label')).toContain('17 A now')
     expect(c.callsOf('actions.list')).toContainEqual({ target: 'circuit:nyi-1-a' })
   })
+
+  it('shows a tripped circuit as tripped, its 0.0 A in grey rather than the green of a light load', async () => {
+    const c = client(hardwareFor(topology, { tripped: ['nyi-2-a'] }))
+    c.answer('actions.list', () => [])
+    const m = await mountSelecting(c, 'nyi-2-pdu-a')
+    const amps = m.$('[data-panel-circuit="nyi-2-a"] .amps-now')!
+    expect(amps.textContent).toMatch(/0\.0 A of 20 A .*tripped/)
+    expect(amps.querySelector('strong')?.classList.contains('muted')).toBe(true)
+    expect(amps.querySelector('strong')?.getAttribute('style') ?? '').not.toContain('color')
+    expect(m.$('[data-panel-circuit="nyi-2-a"]')?.textContent).toContain('Tripped: tripped by hand')
+  })
 })
