@@ -124,6 +124,7 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     }, 10_000)
     console.log(`nyi-2 trip of A: A ${aBefore} A → off, B ${bBefore} A → ${bAfter} A`)
     await expect(panel.locator('.amps-now').textContent()).resolves.toMatch(/^\s*0\.0 A of 20 A/)
+    await expect(panel.locator('[data-trip-cause]').textContent()).resolves.toBe('Breaker tripped by hand.')
     // db2 has a PSU on each side: it rides through on B; ns2 and the switches hang on A alone and go dark
     expect((await db2()).State.Running).toBe(true)
     await expect(led(page, 'db2')).resolves.toEqual({ color: 'green', blink: 'none' })

@@ -142,6 +142,6 @@ describe('selection panels', () => {
     expect(amps.textContent).toMatch(/0\.0 A of 20 A .*tripped/)
     expect(amps.querySelector('strong')?.classList.contains('muted')).toBe(true)
     expect(amps.querySelector('strong')?.getAttribute('style') ?? '').not.toContain('color')
-    expect(m.$('[data-panel-circuit="nyi-2-a"]')?.textContent).toContain('Tripped: tripped by hand')
+    expect(m.$('[data-panel-circuit="nyi-2-a"] [data-trip-cause]')?.textContent).toBe('Breaker tripped by hand.')
   })
 })

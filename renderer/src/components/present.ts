@@ -76,3 +76,13 @@ export function clockTime(iso: string): string {
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour12: false })
 }
+
+/** The engine's breaker trip causes (main/engine/hardware/power-rules.ts) in words; an unknown cause as sent. */
+export function tripCauseText(cause: string): string {
+  const words: Record<string, string> = {
+    manual: 'tripped by hand',
+    instant: 'instant trip: the current jumped past the magnetic limit (inrush or a short)',
+    overload: 'overload held too long: the thermal element tripped',
+  }
+  return words[cause] ?? cause
+}

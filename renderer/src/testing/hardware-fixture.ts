@@ -33,7 +33,7 @@ export function hardwareFor(t: Topology, tw: HardwareTweaks = {}): HardwareStatu
       const pdu = rack.pdus.find((p) => p.circuit === c.id)
       const tripped = tw.tripped?.includes(c.id) ?? false
       const amps = tripped ? 0 : (tw.amps?.[pdu?.id ?? ''] ?? [6.2, 11.4, 3.1, 17.3, 8.8][n++ % 5]!)
-      circuits.push({ id: c.id, site, rack: rack.id, side: c.side, volts: c.volts, ratedAmps: c.amps, amps, watts: amps * c.volts, loadPct: (amps / c.amps) * 100, state: tripped ? 'tripped' : amps / c.amps > 0.8 ? 'warning' : 'ok', energized: !tripped, timeToTripMs: null, tripCause: tripped ? 'tripped by hand' : null })
+      circuits.push({ id: c.id, site, rack: rack.id, side: c.side, volts: c.volts, ratedAmps: c.amps, amps, watts: amps * c.volts, loadPct: (amps / c.amps) * 100, state: tripped ? 'tripped' : amps / c.amps > 0.8 ? 'warning' : 'ok', energized: !tripped, timeToTripMs: null, tripCause: tripped ? 'manual' : null })
       if (pdu) pdus.push({ id: pdu.id, rack: rack.id, circuit: c.id, state: 'ok', live: !tripped, amps, watts: amps * c.volts, outlets: pdu.outlets, outletsUsed: 0 })
     }
     const live = (pdu: string): boolean => pdus.find((p) => p.id === pdu)?.live ?? false
