@@ -32,7 +32,7 @@ export function serverStatus(
   const health: Health = state === 'running' ? (c.health ?? 'healthy') : 'unknown'
   const s: ServerStatus = { ...base, state, health, containerId: c.id, ips }
   if (!c.running && c.status === 'exited') s.exitCode = c.exitCode
-  const detail = describe(state, c)
+  const detail = describe(state, c, fx)
   if (detail) s.detail = detail
   return s
 }
@@ -53,10 +53,14 @@ function containerState(c: ContainerInfo, intent: DownIntent | undefined): Serve
   }
 }
 
-function describe(state: ServerState, c: ContainerInfo): string | undefined {
+function describe(state: ServerState, c: ContainerInfo, fx: ServerEffects | undefined): string | undefined {
   if (state === 'crashed') return c.oomKilled ? 'killed by the out-of-memory killer' : `exited on its own with code ${c.exitCode}`
   if (state === 'running' && c.health === 'unhealthy') return 'its health check fails'
   if (state === 'running' && c.health === 'starting') return 'starting up'
-  if (state === 'powered-off') return 'no power'
+  if (state === 'powered-off') {
+    if (fx?.offCause === 'shutdown') return 'shut down'
+    if (fx?.offCause === 'hard-off') return 'off (power button held)'
+    return 'no power'
+  }
   return undefined
 }
