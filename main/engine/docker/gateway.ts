@@ -82,6 +82,19 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     host,
     status,
     imageExists: (ref) => call(() => imageExists(docker, ref)),
+    listImageTags: (repo) =>
+      call(async () => (await docker.listImages({ filters: { reference: [`${repo}:*`] } })).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`))),
+    removeImage: (ref) =>
+      call(async () => {
+        try {
+          await docker.getImage(ref).remove()
+          return true
+        } catch (e) {
+          // 409: a container (even a stopped one) still uses it
+          if ((e as { statusCode?: number }).statusCode === 409) return false
+          throw e
+        }
+      }),
     buildImage: (dir, tag, onProgress, signal, buildArgs) => call(() => buildContext(docker, dir, tag, onProgress, signal, buildArgs)),
     ensureBaseImage: (onProgress, signal) => call(() => ensureBaseImage(docker, onProgress, signal)),
 

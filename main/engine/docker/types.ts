@@ -99,6 +99,10 @@ export interface DockerGateway {
   /** ping + version; never throws: failures become a status with a message */
   status(): Promise<EngineStatus>
   imageExists(ref: string): Promise<boolean>
+  /** tags of one repository, e.g. racklab/db → ['racklab/db:3eae33f2a6ac', …] */
+  listImageTags(repo: string): Promise<string[]>
+  /** removes a tag (never forced: an image a container uses stays); false when Docker refused */
+  removeImage(ref: string): Promise<boolean>
   /** build lab-images/<dir> into tag; rejects with LabError BUILD_FAILED on in-stream errors */
   buildImage(
     contextDir: string,

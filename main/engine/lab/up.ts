@@ -6,6 +6,7 @@ import type { Op } from './operations'
 import { networkSpecs } from './plan'
 import { ensureServerRunning } from './ensure-server'
 import { buildLabImage } from './build-image'
+import { pruneStaleImages } from './prune-images'
 import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
 import { waitHealthy } from './wait-healthy'
@@ -27,6 +28,7 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
 
   const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
   const unique = [...new Map(refs.map((r) => [r.tag, r])).values()]
+  let built = 0
   for (const [i, ref] of unique.entries()) {
     op.checkpoint()
     if (await lab.gateway.imageExists(ref.tag)) continue
@@ -37,6 +39,11 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
       lab.markBuilding(ref.tag, false)
     }
     lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
+    built++
+  }
+  if (built) {
+    const removed = await pruneStaleImages(lab.gateway, lab.images, Object.keys(roles))
+    if (removed.length) lab.journal.append({ kind: 'op', text: `removed ${removed.length} stale lab images: ${removed.join(', ')}` })
   }
 
   const nets = new Set(ids.flatMap((id) => lab.servers.get(id)!.server.nics.map((n) => n.network)))
