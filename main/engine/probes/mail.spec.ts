@@ -2,7 +2,7 @@
 // lab MX, postqueue -j, racklab-mail-consistency, racklab-mail-find).
 import { describe, expect, it } from 'vitest'
 import type { ExecResult } from '../docker/types'
-import { countQueue, lastSmtpReply, probeDelivery, probeQueue, probeReplication, probeSmtpAccepts, type Exec } from './mail'
+import { countQueue, EICAR, GTUBE, lastSmtpReply, parseSpamcScore, probeDelivery, probeQueue, probeReplication, probeSmtpAccepts, probeSpamTagged, probeVirusRefused, smtpReplyTo, type Exec } from './mail'
 
 const SWAKS_OK = `=== Trying 127.0.0.1:25...
 === Connected to 127.0.0.1.
@@ -138,5 +138,88 @@ describe('probeDelivery', () => {
     expect(r.ok).toBe(false)
     expect(r.message).toContain('451 4.7.1')
     expect(calls).toHaveLength(1)
+  })
+})
+
+const swaksData = (end: string): string => `=== Trying 127.0.0.1:25...
+<-  220 mx1.fastmail.test ESMTP Postfix (Racklab)
+ -> EHLO mx1
+<-  250 CHUNKING
+ -> MAIL FROM:<probe@fastmail.test>
+<-  250 2.1.0 Ok
+ -> RCPT TO:<alice@fastmail.test>
+<-  250 2.1.5 Ok
+ -> DATA
+<-  354 End data with <CR><LF>.<CR><LF>
+ -> Subject: racklab virus probe
+ -> 
+ -> ${EICAR}
+ -> 
+ -> .
+${end}
+ -> QUIT
+<-  221 2.0.0 Bye
+`
+const VIRUS_REFUSED = swaksData('<** 550 5.7.1 Virus found: Eicar-Signature')
+
+describe('smtpReplyTo', () => {
+  it('finds the reply to a given command, or to the end of DATA', () => {
+    expect(smtpReplyTo(VIRUS_REFUSED, '.')).toBe('550 5.7.1 Virus found: Eicar-Signature')
+    expect(smtpReplyTo(VIRUS_REFUSED, 'RCPT TO')).toBe('250 2.1.5 Ok')
+    expect(smtpReplyTo(VIRUS_REFUSED, 'DATA')).toMatch(/^354 /)
+    expect(smtpReplyTo(SWAKS_UNKNOWN, '.')).toBeUndefined()
+  })
+})
+
+describe('probeSpamTagged', () => {
+  it('parses spamc -c output', () => {
+    expect(parseSpamcScore('1000.0/5.0\n')).toEqual({ score: 1000, threshold: 5 })
+    expect(parseSpamcScore('-0.1/5.0')).toEqual({ score: -0.1, threshold: 5 })
+    expect(parseSpamcScore('')).toBeUndefined()
+  })
+  it('passes when spamd scores GTUBE as spam, asking spamd inside the MX without sending anything', async () => {
+    const { exec, calls } = scripted({ mx1: [res('1000.0/5.0\n', 1)] })
+    const r = await probeSpamTagged({ exec, ...fakeClock() }, 'mx1', 'fastmail.test')
+    expect(r).toMatchObject({ id: 'spam.tagged', target: 'mx1', ok: true, values: { score: 1000, threshold: 5 } })
+    expect(calls).toHaveLength(1)
+    expect(calls[0]!.cmd.slice(0, 2)).toEqual(['sh', '-c'])
+    expect(calls[0]!.cmd[2]).toContain('spamc -x -c')
+    expect(calls[0]!.cmd.at(-1)).toContain(GTUBE)
+    expect(calls[0]!.cmd.join(' ')).not.toContain('swaks')
+  })
+  it('fails when GTUBE scores as ham', async () => {
+    const r = await probeSpamTagged({ exec: scripted({ mx1: [res('0.0/5.0\n', 0)] }).exec }, 'mx1', 'fastmail.test')
+    expect(r).toMatchObject({ ok: false, values: { score: 0 } })
+    expect(r.message).toContain('ham')
+  })
+  it('names an unreachable spamd instead of trusting spamc\'s fallback', async () => {
+    const down = res('0/0\n', 74, 'connect to spamd on 127.0.0.1 failed, retrying (#1 of 3): Connection refused')
+    const r = await probeSpamTagged({ exec: scripted({ mx1: [down] }).exec }, 'mx1', 'fastmail.test')
+    expect(r.ok).toBe(false)
+    expect(r.message).toContain('Connection refused')
+  })
+})
+
+describe('probeVirusRefused', () => {
+  it('passes on a 5xx at the end of DATA', async () => {
+    const { exec, calls } = scripted({ mx1: [res(VIRUS_REFUSED, 26)] })
+    const r = await probeVirusRefused({ exec, ...fakeClock() }, 'mx1', 'alice@fastmail.test')
+    expect(r).toMatchObject({ id: 'virus.refused', ok: true, values: { code: 550 } })
+    expect(r.message).toContain('Virus found')
+    const data = calls[0]!.cmd[calls[0]!.cmd.indexOf('--data') + 1]!
+    expect(data).toContain(EICAR)
+  })
+  it('fails loudly when the virus is accepted, and says a 4xx means a checker is down', async () => {
+    const accepted = await probeVirusRefused({ exec: scripted({ mx1: [res(swaksData('<-  250 2.0.0 Ok: queued as 4F1C2180209'))] }).exec }, 'mx1', 'alice@fastmail.test')
+    expect(accepted.ok).toBe(false)
+    expect(accepted.message).toMatch(/ACCEPTED a virus .*delivered to alice@fastmail\.test/)
+    const deferred = await probeVirusRefused({ exec: scripted({ mx1: [res(swaksData('<** 451 4.7.1 Service unavailable - try again later'), 26)] }).exec }, 'mx1', 'alice@fastmail.test')
+    expect(deferred.ok).toBe(false)
+    expect(deferred.message).toContain('not answering')
+  })
+  it('does not count a 5xx before DATA as a refused virus', async () => {
+    const r = await probeVirusRefused({ exec: scripted({ mx1: [res(SWAKS_UNKNOWN, 24)] }).exec }, 'mx1', 'nobody@fastmail.test')
+    expect(r.ok).toBe(false)
+    expect(r.message).toContain('never reached the end of DATA: 550 5.1.1')
   })
 })

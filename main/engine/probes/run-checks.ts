@@ -40,6 +40,9 @@ async function mailChecks(lab: LabEngine, exec: Exec, running: string[]): Promis
   const mxs = of('mx')
   for (const mx of mxs) {
     if (user) out.push(await mail.probeSmtpAccepts(deps, mx, `${user.name}@${lab.topology.domain}`))
+    // content checks: spamd scores GTUBE as spam, Postfix refuses EICAR with 5xx (nothing is delivered)
+    out.push(await mail.probeSpamTagged(deps, mx, lab.topology.domain))
+    if (user) out.push(await mail.probeVirusRefused(deps, mx, `${user.name}@${lab.topology.domain}`))
     out.push(await mail.probeQueue(deps, mx))
   }
   for (const master of of('imap').filter((id) => !lab.servers.get(id)!.server.replicaOf)) {
