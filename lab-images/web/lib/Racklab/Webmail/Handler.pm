@@ -7,7 +7,7 @@ use Apache2::RequestRec ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
 use Racklab::Webmail::DB qw(dbh);
-use Racklab::Webmail::Request qw(params cookie client_ip respond redirect);
+use Racklab::Webmail::Request qw(params body_too_large cookie client_ip respond redirect);
 use Racklab::Webmail::Session qw(check_password create_session find_session destroy_session csrf_ok);
 use Racklab::Webmail::Mail qw(imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
 use Racklab::Webmail::MailAuth qw(mail_auth);
@@ -33,17 +33,36 @@ sub route {
     my ($r, $uri) = @_;
     return health($r) if $uri eq '/health';
     return mail_auth($r) if $uri eq '/mailauth';
+    # before anything reads the body; /error/413 is Apache's ErrorDocument for its own LimitRequestBody
+    return too_large($r) if $uri eq '/error/413' || body_too_large($r);
     return redirect($r, '/login') if $uri eq '/';
     return login($r) if $uri eq '/login';
     my $h = ($r->method eq 'POST' ? \%POST : \%GET)->{$uri};
     return respond($r, 404, notice_page('Not found', 'There is no such page.', cfg('server'))) unless $h;
     my $p = params($r);
-    my $s = find_session($p->{s}, cookie($r, $COOKIE));
-    return respond($r, 403, notice_page('Session not valid', 'Your session has expired or is not valid (it needs both its cookie and the address you were given at login). Please log in again.', cfg('server'))) unless $s;
+    my ($s, $why) = find_session($p->{s}, cookie($r, $COOKIE));
+    return session_refused($r, $why) unless $s;
     if ($r->method eq 'POST' && !csrf_ok($s, $p->{csrf})) {
         return respond($r, 403, notice_page('Refused', 'This form was not sent from your session (missing or wrong form token). Nothing was changed.', cfg('server')));
     }
     return $h->($r, $s, $p);
+}
+
+sub too_large {
+    my ($r) = @_;
+    my $mb = $Racklab::Webmail::Request::MAX_BODY / 1024 / 1024;
+    print STDERR "webmail: refused a ", ($r->headers_in->{'Content-Length'} // '?'), "-byte request body (limit $mb MB)\n";
+    return respond($r, 413, notice_page('Too large', "What you sent is larger than the webmail accepts ($mb MB at most). Nothing was sent or stored; your session is still open: go back and send something smaller.", cfg('server'), 'back'));
+}
+
+# an expired session (its salt and cookie were right) is told so and its cookie is cleared
+sub session_refused {
+    my ($r, $why) = @_;
+    if (($why // '') eq 'expired') {
+        return respond($r, 403, notice_page('Session expired', 'Your session has expired. Please log in again.', cfg('server')),
+            { cookies => ["$COOKIE=; Max-Age=0" . _cookie_attrs($r)] });
+    }
+    return respond($r, 403, notice_page('Session not valid', 'This session is not valid or has ended (it needs both its cookie and the address you were given at login). Please log in again.', cfg('server')));
 }
 
 sub health {
@@ -124,15 +143,20 @@ sub compose {
     return respond($r, 200, compose_page($s, { to => $to // '', subject => $subject, body => '' }, undef, _contacts($s), cfg('server')));
 }
 
+# A typed message: at most this many characters (well inside the 10 MB request limit and the MX's
+# 10 MB message_size_limit once quoted-printable).
+our $MAX_TEXT = 500_000;
+
 sub send_mail {
     my ($r, $s, $p) = @_;
     my %f = (to => $p->{to} // '', subject => $p->{subject} // '', body => $p->{body} // '');
     my @to = valid_addresses($f{to});
     my ($subject) = $f{subject} =~ /^([^\x00-\x1f]{0,200})$/;
-    my ($body) = length($f{body}) <= 100_000 ? $f{body} =~ /^(.*)$/s : ();
+    my ($body) = length($f{body}) <= $MAX_TEXT ? $f{body} =~ /^(.*)$/s : ();
+    return respond($r, 413, compose_page($s, \%f, 'Not sent: the message is ' . length($f{body}) . " characters long; the webmail sends at most $MAX_TEXT.", _contacts($s), cfg('server')))
+      unless defined $body;
     my $err = !@to ? 'Give at least one address like bob@' . cfg('domain') . ' (separate several with commas).'
-      : @to > 20 ? 'At most 20 recipients.' : !defined $subject ? 'The subject must be one line of at most 200 characters.'
-      : !defined $body ? 'The message is too long.' : undef;
+      : @to > 20 ? 'At most 20 recipients.' : !defined $subject ? 'The subject must be one line of at most 200 characters.' : undef;
     return respond($r, 200, compose_page($s, \%f, $err, _contacts($s), cfg('server'))) if $err;
     my $id = eval { send_message($s, \@to, $subject, $body) };
     return respond($r, 200, compose_page($s, \%f, "Not sent: $@", _contacts($s), cfg('server'))) unless $id;
@@ -148,8 +172,9 @@ sub contacts {
 sub contact_add {
     my ($r, $s, $p) = @_;
     my ($name) = ($p->{name} // '') =~ /^([^\x00-\x1f]{0,190})$/;
-    my ($email) = valid_addresses($p->{email} // '');
-    my $err = !defined $name ? 'The name must be one line of at most 190 characters.' : !$email || ($p->{email} // '') =~ /,/ ? 'Give one address like bob@' . cfg('domain') . '.' : undef;
+    my @email = valid_addresses($p->{email} // '');
+    my $email = @email == 1 ? $email[0] : undef;
+    my $err = !defined $name ? 'The name must be one line of at most 190 characters.' : !defined $email ? 'Give one address like bob@' . cfg('domain') . '.' : undef;
     return respond($r, 200, contacts_page($s, _contacts($s), undef, $err, cfg('server'))) if $err;
     dbh()->do('INSERT INTO address_book (user_id, name, email) VALUES (?, ?, ?)', undef, $s->{user_id}, $name, $email);
     return respond($r, 200, contacts_page($s, _contacts($s), "Added $email.", undef, cfg('server')));

@@ -16,7 +16,8 @@ use Exporter qw(import);
 our @EXPORT_OK = qw(master_of imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
 
 our %FOLDERS = (INBOX => 'INBOX', Junk => 'INBOX.Junk');
-my $ADDR = qr/[A-Za-z0-9._%+-]{1,64}\@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
+# the apostrophe is legal (o'brien@…) and must be: every use is a placeholder, an SMTP <…> or escaped
+my $ADDR = qr/[A-Za-z0-9._%+'-]{1,64}\@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/;
 
 # master_of(login) → (slot, ip); dies with a sentence when the user has no store or the slot no address
 sub master_of {

@@ -111,9 +111,11 @@ $rows
 HTML
 }
 
+# notice_page(title, text, backend, 'back'?) — 'back': the session is still fine, so no "Log in" link
 sub notice_page {
-    my ($title, $text, $backend) = @_;
-    return page($title, '<h2>' . esc($title) . '</h2><div class="err">' . esc($text) . '</div><p><a href="/login">Log in</a></p>', { backend => $backend });
+    my ($title, $text, $backend, $back) = @_;
+    my $link = $back ? '' : '<p><a href="/login">Log in</a></p>';
+    return page($title, '<h2>' . esc($title) . '</h2><div class="err">' . esc($text) . "</div>$link", { backend => $backend });
 }
 
 1;

@@ -49,22 +49,28 @@ sub create_session {
     my ($id, $salt, $cookie) = (random_hex(16), random_hex(8), random_hex(24));
     dbh()->do('INSERT INTO web_sessions (id, user_id, salt, cookie_hash, expires) VALUES (?, ?, ?, ?, NOW() + INTERVAL ? HOUR)',
         undef, $id, $uid, $salt, sha256_hex($cookie), $LIFETIME_HOURS);
-    dbh()->do('DELETE FROM web_sessions WHERE expires < NOW()');
+    # expired rows stay a day, so their owner is told "expired" rather than "not valid"
+    dbh()->do('DELETE FROM web_sessions WHERE expires < NOW() - INTERVAL 1 DAY');
     return { salt => $salt, cookie => $cookie };
 }
 
-# find_session(salt, cookie) → session with its user, or undef when either is missing or wrong
+# find_session(salt, cookie) → (session with its user) or (undef, 'expired' | 'invalid'). "expired" only when
+# both the salt and the cookie are right, so it tells a guesser nothing; the row then goes.
 sub find_session {
     my ($salt_in, $cookie_in) = @_;
-    my ($salt)   = ($salt_in // '') =~ /^([0-9a-f]{16})$/ or return undef;
-    my ($cookie) = ($cookie_in // '') =~ /^([0-9a-f]{48})$/ or return undef;
+    my ($salt)   = ($salt_in // '') =~ /^([0-9a-f]{16})$/ or return (undef, 'invalid');
+    my ($cookie) = ($cookie_in // '') =~ /^([0-9a-f]{48})$/ or return (undef, 'invalid');
     my $s = dbh()->selectrow_hashref(
-        'SELECT s.id, s.salt, s.cookie_hash, u.id AS user_id, u.login, u.full_name, u.store
+        'SELECT s.id, s.salt, s.cookie_hash, s.expires > NOW() AS live, u.id AS user_id, u.login, u.full_name, u.store
            FROM web_sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.salt = ? AND s.expires > NOW()', undef, $salt) or return undef;
-    return undef unless same(sha256_hex($cookie), $s->{cookie_hash});
+          WHERE s.salt = ?', undef, $salt) or return (undef, 'invalid');
+    return (undef, 'invalid') unless same(sha256_hex($cookie), $s->{cookie_hash});
+    unless ($s->{live}) {
+        dbh()->do('DELETE FROM web_sessions WHERE id = ?', undef, $s->{id});
+        return (undef, 'expired');
+    }
     dbh()->do('UPDATE web_sessions SET last_seen = NOW() WHERE id = ? AND last_seen < NOW() - INTERVAL 1 MINUTE', undef, $s->{id});
-    return $s;
+    return ($s);
 }
 
 sub destroy_session {
