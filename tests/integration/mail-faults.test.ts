@@ -53,7 +53,8 @@ const healthy = (server: string): Promise<true> =>
 const delivered = (server: string, test: string, n = 1): Promise<Found[]> =>
   until(`${n} × ${test} on ${server}`, async () => {
     const f = await find(server, 'alice', test)
-    return f.length >= n ? f : undefined
+    // racklab-mail-find reads GUIDs before it searches: a message that lands in between comes back with guid null
+    return f.length >= n && f.every((m) => m.guid) ? f : undefined
   }, 60_000, 500)
 const secs = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`
 
@@ -93,14 +94,14 @@ describe('mail faults on the real lab', () => {
 
   it('malformed SMTP: a garbage command, RCPT before MAIL and a bad address each get their 5xx, and the session still delivers', async () => {
     const t = tag('malformed')
-    const steps = ['EHLO client.example.test', 'XYZZY plugh', `RCPT TO:<alice@${D}>`, 'MAIL FROM:<sender@example.test>', 'RCPT TO:<alice@@fastmail@test>', `RCPT TO:<alice@${D}>`, `DATA\n${message(`alice@${D}`, t)}`, 'QUIT']
+    const steps = ['EHLO client.example.test', 'XYZZY plugh', `RCPT TO:<alice@${D}>`, 'MAIL FROM:<sender@example.test>', 'RCPT TO:<alice@fastmail.test', `RCPT TO:<alice@${D}>`, `DATA\n${message(`alice@${D}`, t)}`, 'QUIT']
     const s = await smtpSession(steps)
     console.log(s.map((x) => `${x.sent || '(connect)'} → ${x.reply.split('\n').at(-1)}`).join('\n'))
     const reply = (sent: string): string => s.find((x) => x.sent === sent)!.reply.split('\n').at(-1)!
     expect(s[0]!.reply).toMatch(/^220 /)
-    expect(reply('XYZZY plugh')).toMatch(/^502 5\.5\.2 /)
+    expect(reply('XYZZY plugh')).toMatch(/^500 5\.5\.2 /)
     expect(reply(`RCPT TO:<alice@${D}>`)).toMatch(/^503 5\.5\.1 .*MAIL/)
-    expect(reply('RCPT TO:<alice@@fastmail@test>')).toMatch(/^501 5\.1\.3 /)
+    expect(reply('RCPT TO:<alice@fastmail.test')).toMatch(/^501 5\.1\.3 /)
     expect(s.filter((x) => x.sent === `RCPT TO:<alice@${D}>`).at(-1)!.reply).toMatch(/^250 /)
     expect(reply('.')).toMatch(/^250 2\.0\.0 Ok: queued/)
     expect(reply('QUIT')).toMatch(/^221 /)
