@@ -93,6 +93,12 @@ describe('webmail bad input on the real engine', () => {
       + `-H 'Content-Type: application/x-www-form-urlencoded' --data-binary @/tmp/big 'http://127.0.0.1/mail/contacts/add?s=${a.salt}'; cat /tmp/out; rm -f /tmp/big /tmp/out`])
     expect(direct.stdout.split('\n')[0], direct.stderr).toBe('413')
     expect(direct.stdout).toContain('What you sent is larger than the webmail accepts (10 MB at most). Nothing was sent or stored')
+    // a body without a length is never read (so no size was checked): 411
+    const chunked = await exec('web1', ['curl', '-sS', '-w', '\n%{http_code}', '-H', `Cookie: ${a.cookie}`, '-H', 'Transfer-Encoding: chunked',
+      '-H', 'Content-Type: application/x-www-form-urlencoded', '--data-binary', `name=Chunked&email=chunked%40fastmail.test&csrf=${a.csrf}`,
+      `http://127.0.0.1/mail/contacts/add?s=${a.salt}`])
+    expect(chunked.stdout.split('\n').at(-1), chunked.stderr).toBe('411')
+    expect(chunked.stdout).toContain('The form was sent without a length (chunked)')
     expect(await contactsOf('alice')).toBe(before)
 
     // still logged in: a normal message goes, and the over-long one never arrived before it

@@ -7,7 +7,7 @@ use Apache2::RequestRec ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
 use Racklab::Webmail::DB qw(dbh);
-use Racklab::Webmail::Request qw(params body_too_large cookie client_ip respond redirect);
+use Racklab::Webmail::Request qw(params body_refused cookie client_ip respond redirect);
 use Racklab::Webmail::Session qw(check_password create_session find_session destroy_session csrf_ok);
 use Racklab::Webmail::Mail qw(imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
 use Racklab::Webmail::MailAuth qw(mail_auth);
@@ -34,7 +34,8 @@ sub route {
     return health($r) if $uri eq '/health';
     return mail_auth($r) if $uri eq '/mailauth';
     # before anything reads the body; /error/413 is Apache's ErrorDocument for its own LimitRequestBody
-    return too_large($r) if $uri eq '/error/413' || body_too_large($r);
+    return too_large($r, 413) if $uri eq '/error/413';
+    if (my ($status) = body_refused($r)) { return too_large($r, $status) }
     return redirect($r, '/login') if $uri eq '/';
     return login($r) if $uri eq '/login';
     my $h = ($r->method eq 'POST' ? \%POST : \%GET)->{$uri};
@@ -48,10 +49,13 @@ sub route {
     return $h->($r, $s, $p);
 }
 
+# too_large(r, 413 | 411): the body was not read, so nothing was sent or stored
 sub too_large {
-    my ($r) = @_;
+    my ($r, $status) = @_;
     my $mb = $Racklab::Webmail::Request::MAX_BODY / 1024 / 1024;
-    print STDERR "webmail: refused a ", ($r->headers_in->{'Content-Length'} // '?'), "-byte request body (limit $mb MB)\n";
+    print STDERR "webmail: refused a request body of ", ($r->headers_in->{'Content-Length'} // 'unknown'), " bytes ($status; limit $mb MB)\n";
+    return respond($r, 411, notice_page('Length required', 'The form was sent without a length (chunked); the webmail reads only forms of a declared size. Nothing was sent or stored.', cfg('server'), 'back'))
+      if $status == 411;
     return respond($r, 413, notice_page('Too large', "What you sent is larger than the webmail accepts ($mb MB at most). Nothing was sent or stored; your session is still open: go back and send something smaller.", cfg('server'), 'back'));
 }
 

@@ -12,11 +12,11 @@ use APR::Table ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
 use Exporter qw(import);
-our @EXPORT_OK = qw(params body_too_large cookie client_ip respond redirect);
+our @EXPORT_OK = qw(params body_refused cookie client_ip respond redirect);
 
 # The lab's request-body limit, the same as apache2.conf's LimitRequestBody. The app checks the declared
-# length BEFORE reading anything, so an oversize form gets the webmail's own 413 page (Apache's limit only
-# fires while a body is read, which the app never does past this size).
+# length BEFORE reading anything, so an oversize form gets the webmail's own 413 page; a body without a
+# length (chunked) is refused too, so the app never reads past what it checked. Apache's limit is a backstop.
 our $MAX_BODY = 10 * 1024 * 1024;
 
 sub _decode_form {
@@ -29,11 +29,14 @@ sub _decode_form {
     }
 }
 
-# body_too_large(r) → true when the request declares a body over $MAX_BODY (or an unreadable length)
-sub body_too_large {
+# body_refused(r) → () when the body may be read, else (411) for a body without a length or (413) for one
+# over $MAX_BODY
+sub body_refused {
     my ($r) = @_;
-    my $len = $r->headers_in->{'Content-Length'} // 0;
-    return !($len =~ /^\d{1,15}$/ && $len <= $MAX_BODY);
+    my $len = $r->headers_in->{'Content-Length'};
+    return (411) if !defined $len && defined $r->headers_in->{'Transfer-Encoding'};
+    return () if ($len // 0) =~ /^\d{1,15}$/ && ($len // 0) <= $MAX_BODY;
+    return (413);
 }
 
 # params(r) → {query values, then body values (a POST's body wins over its URL)}
@@ -43,7 +46,7 @@ sub params {
     _decode_form(scalar $r->args, \%q);
     if ($r->method eq 'POST') {
         my $len = $r->headers_in->{'Content-Length'} // 0;
-        die "request body too large\n" if body_too_large($r);    # route() answers 413 before this
+        die "request body refused\n" if body_refused($r);    # route() answers 411/413 before this
         my $body = '';
         while (length $body < $len) { my $n = $r->read(my $buf, $len - length $body); last unless $n; $body .= $buf }
         _decode_form($body, \%b) if ($r->headers_in->{'Content-Type'} // '') =~ m{^application/x-www-form-urlencoded}i;
