@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { ROOT, TEST_HOME, TEST_LAB } from '../integration/helpers'
+import { racklab, ROOT, TEST_HOME, TEST_LAB } from '../integration/helpers'
 
 export const SHOTS = join(ROOT, 'tests/e2e/screenshots')
 
@@ -57,3 +57,17 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false })
   return path
 }
+
+/** `up` of the DB tier, waiting out another operation on the lab (BUSY) or another lab's networks: bounded. */
+export async function upDbTier(): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000
+  for (;;) {
+    const up = await racklab(['up', '--only', 'db1,db2,db3'])
+    if (up.code === 0) return
+    if (!/busy|address pool|overlap/i.test(up.stderr) || Date.now() > deadline) throw new Error(`racklab up failed: ${up.stderr}`)
+    await new Promise((r) => setTimeout(r, 10_000))
+  }
+}
+
+/** Evaluate an expression over window.__racklabScene (renderer/src/scene/scene-hook.ts) as `h`. */
+export const sceneHook = <T>(page: Page, expr: string): Promise<T> => page.evaluate(`(() => { const h = window.__racklabScene; return ${expr} })()`) as Promise<T>

@@ -5,15 +5,15 @@
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { racklab, TEST_LAB, until } from '../integration/helpers'
-import { launch, serve, shot, type Served } from './browser'
+import { TEST_LAB, until } from '../integration/helpers'
+import { launch, sceneHook, serve, shot, upDbTier, type Served } from './browser'
 
 interface Led {
   color: string
   blink: string
 }
 
-const hook = <T>(page: Page, fn: string): Promise<T> => page.evaluate(`(() => { const h = window.__racklabScene; return ${fn} })()`) as Promise<T>
+const hook = sceneHook
 const led = (page: Page, id: string, part = 'power'): Promise<Led | null> => hook(page, `h.ledState(${JSON.stringify(id)}, ${JSON.stringify(part)})`)
 const meterAmps = async (page: Page, pdu: string): Promise<number | null> => {
   const m = await hook<string | null>(page, `h.meter(${JSON.stringify(pdu)})`)
@@ -23,17 +23,6 @@ const meterAmps = async (page: Page, pdu: string): Promise<number | null> => {
 /** nyi-2's servers in the default topology: ns2 has one PSU on the A side, file2 one on B, the rest one on each */
 const NYI2_SERVERS = ['fe2', 'web2', 'mx2', 'db2', 'imap2', 'file2', 'ns2']
 const db2 = (): Promise<Docker.ContainerInspectInfo> => new Docker().getContainer(`racklab-${TEST_LAB}-db2`).inspect()
-
-/** `up` waits out another operation on the lab (BUSY) or another lab's networks (address pools): bounded. */
-async function upDbTier(): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000
-  for (;;) {
-    const up = await racklab(['up', '--only', 'db1,db2,db3'])
-    if (up.code === 0) return
-    if (!/busy|address pool|overlap/i.test(up.stderr) || Date.now() > deadline) throw new Error(`racklab up failed: ${up.stderr}`)
-    await new Promise((r) => setTimeout(r, 10_000))
-  }
-}
 
 describe('hardware actions in the 3D view against a real DB tier', () => {
   let served: Served

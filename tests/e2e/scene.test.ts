@@ -2,24 +2,12 @@
 // picked by clicking its screen position opens its panel, and db1's console runs `hostname` and prints db1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { racklab } from '../integration/helpers'
-import { launch, serve, shot, type Served } from './browser'
+import { launch, sceneHook, serve, shot, upDbTier, type Served } from './browser'
 
 // the page's DOM, for predicates that run in the browser (this file is typed for node)
 declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): Iterable<{ textContent: string | null }> }
 
-const hook = (page: Page, fn: string): Promise<unknown> => page.evaluate(`(() => { const h = window.__racklabScene; return ${fn} })()`)
-
-/** `up` refuses with BUSY while another lab operation (the lead's integration tests) holds the lab: wait. */
-async function upDbTier(): Promise<void> {
-  const deadline = Date.now() + 8 * 60_000
-  for (;;) {
-    const up = await racklab(['up', '--only', 'db1,db2,db3'])
-    if (up.code === 0) return
-    if (!/BUSY|busy/.test(up.stderr) || Date.now() > deadline) throw new Error(`racklab up failed: ${up.stderr}`)
-    await new Promise((r) => setTimeout(r, 10_000))
-  }
-}
+const hook = (page: Page, expr: string): Promise<unknown> => sceneHook<unknown>(page, expr)
 
 describe('3D rack view against a real DB tier', () => {
   let served: Served

@@ -4,21 +4,11 @@
 // Run alone (one lab at a time): RACKLAB_TEST_LAB=it-mail npx vitest run --project integration tests/integration/mail-faults.test.ts
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ProbeResult } from '@contract/status'
-import { createDockerGateway } from '../../main/engine/docker/gateway'
-import { containerName } from '../../main/engine/lab/naming'
-import { countQueue, lastSmtpReply } from '../../main/engine/probes/mail'
-import { racklab, TEST_LAB, until } from './helpers'
+import { lastSmtpReply } from '../../main/engine/probes/mail'
+import { check, control, exec, healthy, queue, run } from './lab-driver'
+import { racklab, until } from './helpers'
 
-const gw = createDockerGateway()
 const D = 'fastmail.test'
-const exec = (server: string, cmd: string[], opts: { stdin?: string; timeoutMs?: number } = {}): ReturnType<typeof gw.exec> =>
-  gw.exec(containerName(TEST_LAB, server), cmd, { timeoutMs: 90_000, ...opts })
-const run = async (server: string, cmd: string[], stdin?: string): Promise<string> => {
-  const r = await exec(server, cmd, stdin === undefined ? {} : { stdin })
-  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd.join(' ')} exited ${r.exitCode}: ${r.stderr || r.stdout}`)
-  return r.stdout
-}
 const tag = (t: string): string => `${t}-${randomBytes(4).toString('hex')}`
 const message = (to: string, test: string, body = `test ${test}`): string =>
   [`From: <sender@example.test>`, `To: <${to}>`, `Subject: ${test}`, `Message-ID: <${test}@example.test>`, `X-Racklab-Test: ${test}`, '', body, ''].join('\n')
@@ -34,22 +24,6 @@ const send = async (to: string, test: string): Promise<string> => {
   const r = await exec('mx1', ['swaks', '--server', '127.0.0.1', '--to', to, '--from', 'sender@example.test', '--timeout', '60', '--data', message(to, test)])
   return lastSmtpReply(r.stdout) ?? `swaks exit ${r.exitCode}: ${r.stderr}`
 }
-const queue = async (): Promise<ReturnType<typeof countQueue> & { reasons: string[] }> => {
-  const out = await run('mx1', ['postqueue', '-j'])
-  const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
-  return { ...countQueue(out), reasons }
-}
-const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
-const control = async (server: string, op: 'start' | 'stop'): Promise<void> => {
-  const { dispatchOnce } = await import('./dispatch-once')
-  const r = await dispatchOnce('server.control', { server, op })
-  if (!r.ok) throw new Error(`${op} ${server}: ${JSON.stringify(r)}`)
-}
-const healthy = (server: string): Promise<true> =>
-  until(`${server} healthy`, async () => {
-    const s = JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; health: string }[] }
-    return s.servers.find((x) => x.id === server)?.health === 'healthy' || undefined
-  }, 120_000, 1000)
 const delivered = (server: string, test: string, n = 1): Promise<Found[]> =>
   until(`${n} × ${test} on ${server}`, async () => {
     const f = await find(server, 'alice', test)

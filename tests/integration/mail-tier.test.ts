@@ -5,10 +5,10 @@
 // Mail is sent from inside the lab (swaks in mx1); run alone: RACKLAB_TEST_LAB=it-mail npx vitest run …
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ProbeResult } from '@contract/status'
 import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { containerName } from '../../main/engine/lab/naming'
-import { countQueue, lastSmtpReply } from '../../main/engine/probes/mail'
+import { lastSmtpReply } from '../../main/engine/probes/mail'
+import { check, control, healthy, queue } from './lab-driver'
 import { racklab, TEST_LAB, until } from './helpers'
 
 const gw = createDockerGateway()
@@ -41,11 +41,6 @@ async function send(to: string, test: string, opts: { headers?: string[]; body?:
   const r = await exec(opts.mx ?? 'mx1', ['swaks', '--server', '127.0.0.1', '--to', to, '--from', opts.from ?? 'sender@example.test', '--timeout', '30', '--data', data])
   return { code: r.exitCode, reply: lastSmtpReply(r.stdout) ?? r.stderr }
 }
-const queue = async (mx = 'mx1'): Promise<ReturnType<typeof countQueue> & { reasons: string[] }> => {
-  const out = await run(mx, ['postqueue', '-j'])
-  const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
-  return { ...countQueue(out), reasons }
-}
 const act = async (target: string, action: string): Promise<string> => {
   const r = await racklab(['act', target, action, '--json'])
   if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
@@ -56,17 +51,6 @@ const refusal = async (target: string, action: string): Promise<string> => {
   expect(r.code).toBe(1)
   return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error.message
 }
-const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
-const control = async (server: string, op: 'start' | 'stop'): Promise<void> => {
-  const { dispatchOnce } = await import('./dispatch-once')
-  const r = await dispatchOnce('server.control', { server, op })
-  if (!r.ok) throw new Error(`${op} ${server}: ${JSON.stringify(r)}`)
-}
-const healthy = (server: string): Promise<true> =>
-  until(`${server} healthy`, async () => {
-    const s = JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; health: string }[] }
-    return s.servers.find((x) => x.id === server)?.health === 'healthy' || undefined
-  }, 120_000, 1000)
 const masterSlot = async (): Promise<string> => (await run('db1', ['mariadb', '-N', '-B', 'racklab', '-e', "SELECT master_slot FROM stores WHERE id='imap1-store'"])).trim()
 const guids = (f: Found[]): string[] => f.map((m) => m.guid).sort()
 

@@ -1,0 +1,41 @@
+// Driving the test lab as a user does: the CLI for status, checks and actions, the contract for server control,
+// and commands inside its servers. Shared by the tier tests.
+import type { ProbeResult } from '@contract/status'
+import { createDockerGateway } from '../../main/engine/docker/gateway'
+import type { ExecResult } from '../../main/engine/docker/types'
+import { containerName } from '../../main/engine/lab/naming'
+import { countQueue } from '../../main/engine/probes/mail'
+import { racklab, TEST_LAB, until } from './helpers'
+
+const gw = createDockerGateway()
+
+export const exec = (server: string, cmd: string[], opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ExecResult> =>
+  gw.exec(containerName(TEST_LAB, server), cmd, { timeoutMs: 90_000, ...opts })
+
+/** exec that must succeed; returns stdout */
+export async function run(server: string, cmd: string[], stdin?: string): Promise<string> {
+  const r = await exec(server, cmd, stdin === undefined ? {} : { stdin })
+  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd.join(' ')} exited ${r.exitCode}: ${r.stderr || r.stdout}`)
+  return r.stdout
+}
+
+export const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
+
+export async function control(server: string, op: 'start' | 'stop'): Promise<void> {
+  const { dispatchOnce } = await import('./dispatch-once')
+  const r = await dispatchOnce('server.control', { server, op })
+  if (!r.ok) throw new Error(`${op} ${server}: ${JSON.stringify(r)}`)
+}
+
+export const healthy = (server: string): Promise<true> =>
+  until(`${server} healthy`, async () => {
+    const s = JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; health: string }[] }
+    return s.servers.find((x) => x.id === server)?.health === 'healthy' || undefined
+  }, 120_000, 1000)
+
+/** an MX's queue with each deferred recipient's reason */
+export async function queue(mx = 'mx1'): Promise<ReturnType<typeof countQueue> & { reasons: string[] }> {
+  const out = await run(mx, ['postqueue', '-j'])
+  const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
+  return { ...countQueue(out), reasons }
+}
