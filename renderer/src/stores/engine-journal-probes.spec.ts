@@ -81,6 +81,18 @@ describe('probes store', () => {
     expect(probes.passing).toHaveLength(2)
   })
 
+  it('keeps one result per probe and target (db.ping runs on every database)', async () => {
+    const client = createFakeClient()
+    client.answer('lab.check', () => [probe('db.ping', true, 'db1'), probe('db.ping', false, 'db2'), probe('db.ping', true, 'db3')])
+    const probes = useProbesStore()
+    probes.bind(client)
+    await probes.run()
+    expect(probes.results.map((r) => r.target)).toEqual(['db1', 'db2', 'db3'])
+    client.emit('probe.results', [probe('db.ping', true, 'db2')])
+    expect(probes.failing).toHaveLength(0)
+    expect(probes.results).toHaveLength(3)
+  })
+
   it('reports a failed check run', async () => {
     const client = createFakeClient()
     client.answer('lab.check', () => Promise.reject(new ClientError('REFUSED', 'the lab is not up')))

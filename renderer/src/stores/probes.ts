@@ -15,8 +15,10 @@ export const useProbesStore = defineStore('probes', () => {
   const passing = computed(() => results.value.filter((r) => r.ok))
 
   function upsert(incoming: readonly ProbeResult[]): void {
-    const byId = new Map(results.value.map((r) => [r.id, r]))
-    for (const r of incoming) byId.set(r.id, r)
+    // a probe is one check of one target: db.ping runs once per database server
+    const key = (r: ProbeResult): string => `${r.id}|${r.target}`
+    const byId = new Map(results.value.map((r) => [key(r), r]))
+    for (const r of incoming) byId.set(key(r), r)
     results.value = [...byId.values()].sort((a, b) => a.target.localeCompare(b.target) || a.id.localeCompare(b.id))
   }
 
