@@ -1,7 +1,7 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
-import type { ActionInfo, Endpoint, EngineStatus, LabStatus, OpDone, ServerStatus } from '@contract/status'
+import type { ActionInfo, Endpoint, EngineStatus, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { EventBus } from '../../api/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
@@ -378,11 +378,6 @@ export class LabEngine {
       }
     }
     return out.sort((a, b) => a.service.localeCompare(b.service) || a.server.localeCompare(b.server))
-  }
-
-  /** wait for the terminal event of an operation started here */
-  static async finished(op: StartedOp): Promise<OpDone> {
-    return op.done
   }
 
   private async refreshImages(): Promise<void> {
