@@ -17,6 +17,7 @@ import { serverStatus, type DownIntent } from './server-status'
 import { runUp } from './up'
 import { runDown } from './down'
 import { waitHealthy } from './wait-healthy'
+import { controlServer, type ServerOp } from './server-control'
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
@@ -36,7 +37,7 @@ export interface LabEngineOptions {
   catalogFile?: string
 }
 
-export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
+export type { ServerOp } from './server-control'
 
 export class LabEngine {
   readonly labId: string
@@ -315,49 +316,8 @@ export class LabEngine {
     }, signal)
   }
 
-  async control(server: string, op: ServerOp): Promise<ServerStatus> {
-    this.requireEngine()
-    const cur = this.serverStatus(server)
-    const c = this.containers.get(server)
-    if (!c) throw new LabError('REFUSED', `${server} has no container yet: run up first${cur.imageState === 'no-image' ? ` (its role ${cur.role} is not built yet)` : ''}`)
-    const refuse = (why: string): never => {
-      throw new LabError('REFUSED', `cannot ${op} ${server}: ${why}`)
-    }
-    switch (op) {
-      case 'start': {
-        if (c.running) refuse('it is already running')
-        const hw = this.hardwareAllows(server)
-        if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
-        this.setIntent(server, undefined)
-        await this.gateway.startContainer(c.id)
-        break
-      }
-      case 'stop':
-        if (!c.running) refuse('it is not running')
-        this.setIntent(server, 'stopped')
-        await this.gateway.stopContainer(c.id)
-        break
-      case 'kill':
-        if (!c.running) refuse('it is not running')
-        this.setIntent(server, 'stopped')
-        await this.gateway.killContainer(c.id)
-        break
-      case 'pause':
-        if (c.status !== 'running') refuse('it is not running')
-        await this.gateway.pauseContainer(c.id)
-        break
-      case 'unpause':
-        if (c.status !== 'paused') refuse('it is not paused')
-        await this.gateway.unpauseContainer(c.id)
-        break
-      case 'restart':
-        this.setIntent(server, undefined)
-        await this.gateway.restartContainer(c.id)
-        break
-    }
-    this.journal.append({ kind: 'action', target: `server:${server}`, text: `${op} ${server}` })
-    await this.refresh()
-    return this.serverStatus(server)
+  control(server: string, op: ServerOp): Promise<ServerStatus> {
+    return controlServer(this, server, op)
   }
 
   async logs(server: string, tail: number): Promise<string> {

@@ -1,0 +1,52 @@
+// The Start/Stop/Kill buttons and `server.control`: what a person does to a server's container, refused with
+// a reason when it makes no sense (or when the hardware says the server has no power).
+import { LabError } from '@contract/errors'
+import type { ServerStatus } from '@contract/status'
+import type { LabEngine } from './lab-engine'
+
+export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
+
+export async function controlServer(lab: LabEngine, server: string, op: ServerOp): Promise<ServerStatus> {
+  lab.requireEngine()
+  const cur = lab.serverStatus(server)
+  const c = lab.container(server)
+  if (!c) throw new LabError('REFUSED', `${server} has no container yet: run up first${cur.imageState === 'no-image' ? ` (its role ${cur.role} is not built yet)` : ''}`)
+  const refuse = (why: string): never => {
+    throw new LabError('REFUSED', `cannot ${op} ${server}: ${why}`)
+  }
+  switch (op) {
+    case 'start': {
+      if (c.running) refuse('it is already running')
+      const hw = lab.hardwareAllows(server)
+      if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
+      lab.setIntent(server, undefined)
+      await lab.gateway.startContainer(c.id)
+      break
+    }
+    case 'stop':
+      if (!c.running) refuse('it is not running')
+      lab.setIntent(server, 'stopped')
+      await lab.gateway.stopContainer(c.id)
+      break
+    case 'kill':
+      if (!c.running) refuse('it is not running')
+      lab.setIntent(server, 'stopped')
+      await lab.gateway.killContainer(c.id)
+      break
+    case 'pause':
+      if (c.status !== 'running') refuse('it is not running')
+      await lab.gateway.pauseContainer(c.id)
+      break
+    case 'unpause':
+      if (c.status !== 'paused') refuse('it is not paused')
+      await lab.gateway.unpauseContainer(c.id)
+      break
+    case 'restart':
+      lab.setIntent(server, undefined)
+      await lab.gateway.restartContainer(c.id)
+      break
+  }
+  lab.journal.append({ kind: 'action', target: `server:${server}`, text: `${op} ${server}` })
+  await lab.refresh()
+  return lab.serverStatus(server)
+}
