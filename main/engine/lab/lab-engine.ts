@@ -56,6 +56,7 @@ export class LabEngine {
   private refreshTimer: NodeJS.Timeout | undefined
   private refreshing: Promise<void> | undefined
   private adopted = false
+  private imagesChecked = false
   readonly hardware: HardwareRuntime | undefined
   private readonly applied: AppliedEffects
   private readonly membersFile: string
@@ -101,6 +102,7 @@ export class LabEngine {
         const changed = s.state !== this.engine.state
         this.engine = s
         if (changed) {
+          this.imagesChecked = false
           this.bus.emit('engine.changed', s)
           this.journal.append({ kind: 'engine', text: `Docker engine: ${s.message}` })
           this.scheduleRefresh()
@@ -140,14 +142,18 @@ export class LabEngine {
     if (this.engine.state !== 'connected') throw new LabError(engineCode(this.engine), this.engine.message)
   }
 
-  /** Re-read containers and images from Docker and publish the snapshot if anything changed. */
+  /** Re-read containers from Docker (and images, once per engine connection) and publish what changed. */
   async refresh(): Promise<void> {
     if (this.refreshing) return this.refreshing
     this.refreshing = (async () => {
       try {
         const list = await this.gateway.listContainers(this.labId)
         this.containers = new Map(list.filter((c) => c.labels[LABEL_SERVER]).map((c) => [c.labels[LABEL_SERVER]!, c]))
-        await this.refreshImages()
+        // refresh runs on every container event; images change only through our builds (markBuilding)
+        if (!this.imagesChecked) {
+          await this.refreshImages()
+          this.imagesChecked = true
+        }
         this.publish()
       } catch (e) {
         this.engine = await this.gateway.status()
@@ -165,11 +171,12 @@ export class LabEngine {
     this.refreshTimer = setTimeout(() => void this.refresh().catch(() => undefined), delayMs)
   }
 
-  markBuilding(tag: string, on: boolean): void {
+  /** on: a build of tag started; off: it ended, with the image there or not */
+  markBuilding(tag: string, on: boolean, built = false): void {
     if (on) this.building.add(tag)
     else {
       this.building.delete(tag)
-      this.builtImages.add(tag)
+      if (built) this.builtImages.add(tag)
     }
     this.publish()
   }

@@ -33,10 +33,12 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
     op.checkpoint()
     if (await lab.gateway.imageExists(ref.tag)) continue
     lab.markBuilding(ref.tag, true)
+    let ok = false
     try {
       await buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }), op.signal)
+      ok = true
     } finally {
-      lab.markBuilding(ref.tag, false)
+      lab.markBuilding(ref.tag, false, ok)
     }
     lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
     built++
