@@ -2,17 +2,10 @@
 // a stopped replica catching up, probes, adoption by a new process, Ctrl-C, and `down` sparing foreign objects.
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createDockerGateway } from '../../main/engine/docker/gateway'
-import { containerName } from '../../main/engine/lab/naming'
+import { sql } from './lab-driver'
 import { racklab, TEST_LAB, until } from './helpers'
 
 const docker = new Docker()
-const gw = createDockerGateway()
-const sql = async (server: string, query: string): Promise<string> => {
-  const r = await gw.exec(containerName(TEST_LAB, server), ['mariadb', '-N', '-B', 'racklab', '-e', query])
-  if (r.exitCode !== 0) throw new Error(`${server}: ${r.stderr}`)
-  return r.stdout.trim()
-}
 const json = <T>(s: string): T => JSON.parse(s) as T
 
 describe('DB tier on the real engine', () => {

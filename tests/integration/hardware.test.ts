@@ -7,6 +7,7 @@ import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { containerName } from '../../main/engine/lab/naming'
+import { sql } from './lab-driver'
 import { racklab as racklabCli, ROOT, TEST_LAB, until } from './helpers'
 
 // nyi-2007 with nyi-1 on 15 A circuits: at full load one side can no longer carry the rack, which is the
@@ -20,11 +21,6 @@ const racklab = (args: string[]): ReturnType<typeof racklabCli> => racklabCli([.
 
 const docker = new Docker()
 const gw = createDockerGateway()
-const sql = async (server: string, query: string): Promise<string> => {
-  const r = await gw.exec(containerName(TEST_LAB, server), ['mariadb', '-N', '-B', 'racklab', '-e', query], { timeoutMs: 10_000 })
-  if (r.exitCode !== 0) throw new Error(`${server}: ${r.stderr}`)
-  return r.stdout.trim()
-}
 const act = async (target: string, action: string): Promise<string> => {
   const r = await racklab(['act', target, action, '--json'])
   if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)

@@ -19,6 +19,13 @@ export async function run(server: string, cmd: string[], stdin?: string): Promis
   return r.stdout
 }
 
+/** one SQL statement on a database server as root, tab-separated rows without headers */
+export async function sql(server: string, query: string): Promise<string> {
+  const r = await exec(server, ['mariadb', '-N', '-B', 'racklab', '-e', query], { timeoutMs: 15_000 })
+  if (r.exitCode !== 0) throw new Error(`${server}: ${r.stderr}`)
+  return r.stdout.trim()
+}
+
 export const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
 
 export async function control(server: string, op: 'start' | 'stop'): Promise<void> {
