@@ -26,7 +26,7 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
     },
     'lab.endpoints': async () => lab.endpoints(),
     'actions.list': async ({ target }) => lab.actionsFor(target),
-    'actions.run': async ({ target, action }) => ({ target, action, text: await lab.act(target, action) }),
+    'actions.run': async ({ target, action, args }) => ({ target, action, text: await lab.act(target, action, args) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
     'console.open': async ({ server, cols, rows }) => ({ sessionId: await consoles.open(server, cols, rows) }),
     'console.input': async ({ sessionId, data }) => (consoles.input(sessionId, data), null),

@@ -14,9 +14,11 @@ usage: racklab <command> [options]
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   check [--json]                 run every probe (exit 0 pass, 1 fail, 2 none ran)
   logs SERVER [--tail N] [--follow]
+  journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
   exec SERVER -- CMD [ARGS…]     run a command inside a server
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
-  act TARGET ACTION [--json]     do it
+  act TARGET ACTION [NAME=VALUE…] [--json]
+                                 do it (resync server:imap2 user=alice: what an action takes is in actions)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
 
 common options: --topology FILE (default: the embedded nyi-2007), --json
@@ -40,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         follow: { type: 'boolean', short: 'f', default: false },
         host: { type: 'string' },
         port: { type: 'string' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

@@ -29,7 +29,12 @@ export const commandInputs = {
   'lab.check': none,
   'lab.endpoints': none,
   'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
-  'actions.run': z.strictObject({ target: z.string().min(1).max(128), action: z.string().min(1).max(64) }),
+  'actions.run': z.strictObject({
+    target: z.string().min(1).max(128),
+    action: z.string().min(1).max(64),
+    /** the action's params by id (see ActionInfo.params); checked by the engine against their choices */
+    args: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a parameter name is lowercase letters, digits and dashes'), z.string().min(1).max(256)).optional(),
+  }),
   'journal.list': z.strictObject({ since: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) }).optional().default({ since: 0, limit: 500 }),
   'console.open': z.strictObject({ server, cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
   'console.input': z.strictObject({ sessionId: z.string().min(1), data: z.string().max(65_536) }),

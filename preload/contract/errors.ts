@@ -43,7 +43,9 @@ export class LabError extends Error {
 export function toWireError(e: unknown): WireError {
   if (e instanceof LabError) return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail }
   if (e instanceof z.ZodError) {
-    const issues = e.issues.map((i) => `${i.path.join('.') || '(argument)'}: ${i.message}`)
+    // a record key's own rule sits one level down (zod reports "Invalid key in record" on top)
+    const why = (i: z.core.$ZodIssue): string => (i.code === 'invalid_key' ? i.issues.map((n) => n.message).join(', ') : i.message)
+    const issues = e.issues.map((i) => `${i.path.join('.') || '(argument)'}: ${why(i)}`)
     return { code: 'BAD_INPUT', message: `invalid argument — ${issues.join('; ')}`, detail: e.issues }
   }
   const msg = e instanceof Error ? e.message : String(e)

@@ -95,6 +95,15 @@ export interface JournalEntry {
   data?: unknown
 }
 
+/** A value an action takes, picked from choices the engine lists (e.g. which user to resync). */
+export interface ActionParam {
+  id: string
+  label: string
+  choices: string[]
+  /** may be left out: the action then covers every choice */
+  optional: boolean
+}
+
 export interface ActionInfo {
   id: string
   label: string
@@ -103,4 +112,6 @@ export interface ActionInfo {
   enabled: boolean
   /** why it is disabled */
   reason?: string
+  /** values it takes (`racklab act TARGET ACTION name=value`); none when absent */
+  params?: ActionParam[]
 }

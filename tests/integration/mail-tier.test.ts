@@ -41,8 +41,8 @@ async function send(to: string, test: string, opts: { headers?: string[]; body?:
   const r = await exec(opts.mx ?? 'mx1', ['swaks', '--server', '127.0.0.1', '--to', to, '--from', opts.from ?? 'sender@example.test', '--timeout', '30', '--data', data])
   return { code: r.exitCode, reply: lastSmtpReply(r.stdout) ?? r.stderr }
 }
-const act = async (target: string, action: string): Promise<string> => {
-  const r = await racklab(['act', target, action, '--json'])
+const act = async (target: string, action: string, args: string[] = []): Promise<string> => {
+  const r = await racklab(['act', target, action, ...args, '--json'])
   if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
   return (JSON.parse(r.stdout) as { text: string }).text
 }
@@ -147,13 +147,39 @@ describe('mail tier on the real lab', () => {
     expect(guids(await allOf('imap2', 'alice'))).toEqual(all1)
   })
 
-  it('a message removed on the replica behind Cyrus’s back is reported by the consistency probe and resync repairs it', async () => {
+  it('messages removed on the replica behind Cyrus’s back are reported by the consistency probe; resync user=bob repairs bob alone, resync the rest', async () => {
+    const t = tag('resync')
+    expect((await send(`bob@${D}`, t)).reply).toMatch(/^250 /)
+    const [bobs] = await until('bob’s message on imap2 with its GUID', async () => {
+      const f = await find('imap2', 'bob', t)
+      return f[0]?.guid ? f : undefined
+    }, 60_000, 1000)
     const [victim] = await allOf('imap2', 'alice')
-    const dir = (await run('imap2', ['runuser', '-u', 'cyrus', '--', '/usr/lib/cyrus/bin/mbpath', 'user.alice'])).trim()
-    await run('imap2', ['rm', `${dir}/${victim!.uid}.`])
+    for (const [user, uid] of [['alice', victim!.uid], ['bob', bobs!.uid]] as const) {
+      const dir = (await run('imap2', ['runuser', '-u', 'cyrus', '--', '/usr/lib/cyrus/bin/mbpath', `user.${user}`])).trim()
+      await run('imap2', ['rm', `${dir}/${uid}.`])
+    }
     const probe = (await check()).find((r) => r.id === 'imap.replication')
-    expect(probe).toMatchObject({ ok: false, values: { fileProblems: 1 } })
+    expect(probe).toMatchObject({ ok: false, values: { fileProblems: 2 } })
     expect(probe!.message).toMatch(/imap2: alice INBOX uid \d+ file missing/)
+    expect(probe!.message).toMatch(/imap2: bob INBOX uid \d+ file missing/)
+
+    // a user the store does not hold, or a parameter the action does not take: refused before anything runs
+    const bad = await racklab(['act', 'server:imap2', 'resync', 'user=mallory', '--json'])
+    expect(bad.code).toBe(2)
+    expect((JSON.parse(bad.stdout) as { error: unknown }).error).toEqual({ code: 'BAD_INPUT', message: 'resync server:imap2: user "mallory" is not one of: alice, bob, carol, dave' })
+    const odd = await racklab(['act', 'server:imap2', 'resync', 'colour=red'])
+    expect(odd.code).toBe(2)
+    expect(odd.stderr + odd.stdout).toContain('resync server:imap2 has no parameter "colour" (it takes: user)')
+
+    const one = await act('server:imap2', 'resync', ['user=bob'])
+    console.log(`resync user=bob: ${one}`)
+    expect(one).toMatch(/reconstructed and copied again bob \(asked for by name\)/)
+    expect(guids(await allOf('imap2', 'bob'))).toContain(bobs!.guid)
+    const left = (await check()).find((r) => r.id === 'imap.replication')
+    expect(left).toMatchObject({ ok: false, values: { fileProblems: 1 } })
+    expect(left!.message).not.toMatch(/bob/)
+
     const text = await act('server:imap2', 'resync')
     console.log(`resync: ${text}`)
     expect(text).toMatch(/reconstructed and copied again alice/)
@@ -163,6 +189,11 @@ describe('mail tier on the real lab', () => {
       return r.every((p) => p.ok) ? r : undefined
     }, 60_000, 2000)
     expect(results.find((r) => r.id === 'imap.replication')).toMatchObject({ ok: true, values: { fileProblems: 0, differences: 0 } })
+    // the journal keeps what was asked for: QA can read back which user was resynced
+    const journal = JSON.parse((await racklab(['journal', '--json'])).stdout) as { kind: string; target?: string; text: string; data?: unknown }[]
+    expect(journal.filter((e) => e.kind === 'action' && e.target === 'server:imap2').map((e) => e.data)).toEqual(
+      expect.arrayContaining([{ action: 'resync', args: { user: 'bob' } }, { action: 'resync', args: {} }]),
+    )
   })
 
   it('raid1 loses 3 disks: imap1 and its volumes are gone and mail queues; rebuilt, imap1 is refilled from imap2 and a resync finds it whole; the rebuild slows imap1', async () => {

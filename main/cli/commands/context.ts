@@ -12,6 +12,7 @@ export interface CliArgs {
   follow: boolean
   host?: string | undefined
   port?: string | undefined
+  since?: string | undefined
   positionals: string[]
   rest: string[]
 }

@@ -85,3 +85,18 @@ export async function exec(a: CliArgs): Promise<number> {
     rt.close()
   }
 }
+
+/** the lab's journal: every action (with its args), state change and probe result, oldest first */
+export async function journal(a: CliArgs): Promise<number> {
+  const since = a.since === undefined ? 0 : Number(a.since)
+  if (!Number.isInteger(since) || since < 0) throw new LabError('BAD_INPUT', `--since must be a journal sequence number (0 or more), got "${a.since}"`)
+  const rt = await runtimeFor(a)
+  try {
+    const list = await call(rt, 'journal.list', { since, limit: 5000 })
+    if (a.json) printJson(list)
+    else for (const e of list) process.stdout.write(`${e.seq}\t${e.at}\t${e.kind}\t${e.target ?? '-'}\t${e.text}\n`)
+    return EXIT_OK
+  } finally {
+    rt.close()
+  }
+}

@@ -7,6 +7,7 @@ import type { EventBus } from '../../api/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
+import { checkActionArgs, type ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
@@ -250,7 +251,7 @@ export class LabEngine {
     } catch (e) {
       if (!own.length) throw e
     }
-    return [...hw, ...own.map((a) => ({ id: a.id, label: a.label, kind: a.kind, enabled: !a.refused, ...(a.refused ? { reason: a.refused } : {}) }))]
+    return [...hw, ...own.map((a) => ({ id: a.id, label: a.label, kind: a.kind, enabled: !a.refused, ...(a.refused ? { reason: a.refused } : {}), ...(a.params ? { params: a.params } : {}) }))]
   }
 
   private async roleActions(target: string): Promise<RoleAction[]> {
@@ -261,17 +262,20 @@ export class LabEngine {
     return def.actions(this.hookContext(placed.server.id))
   }
 
-  async act(target: string, action: string): Promise<string> {
+  async act(target: string, action: string, args: ActionArgs = {}): Promise<string> {
     const own = (await this.roleActions(target)).find((a) => a.id === action)
     if (own) {
+      checkActionArgs(`${action} ${target}`, own.params, args)
       if (own.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${own.refused}`)
-      const text = await own.run()
-      this.journal.append({ kind: 'action', target, text: `${action} ${target}: ${text}`, data: { action } })
+      const text = await own.run(args)
+      const given = Object.entries(args).map(([k, v]) => ` ${k}=${v}`).join('')
+      this.journal.append({ kind: 'action', target, text: `${action}${given} ${target}: ${text}`, data: { action, args } })
       await this.refresh()
       return text
     }
     const hw = this.hardware
     if (!hw) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
+    checkActionArgs(`${action} ${target}`, [], args) // hardware actions take none
     let text = ''
     this.reconciling = this.reconciling.then(async () => {
       const r = hw.apply(target, action)

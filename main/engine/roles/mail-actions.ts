@@ -3,6 +3,7 @@
 // (who runs the rolling sync_client) together, using the imap image's commands (racklab-cyrus-role,
 // racklab-mail-resync, racklab-mail-verify, racklab-mail-consistency). Every switch copies with Cyrus's
 // own sync_client, whose copyback keeps records found on one side only, so no step deletes mail.
+import { LabError } from '@contract/errors'
 import { moveStore, mustExec, nodeState, readPair, tryExec, type NodeState, type PairState } from './mail-pair'
 import type { HookContext, RoleAction } from './types'
 
@@ -67,16 +68,25 @@ export async function fillFromPeer(c: HookContext, p: PairState): Promise<string
 
 const usersOf = (list: { user: string }[] | undefined): string[] => (list ?? []).map((d) => d.user)
 
-/** repair a copy that has data: reconstruct the damaged users, then copy them again from the other side */
-async function repair(c: HookContext, p: PairState): Promise<string> {
+/** the users whose copies differ or have file problems on `x`, and how many differences that is */
+async function damaged(c: HookContext, p: PairState): Promise<{ users: string[]; count: number }> {
+  const x = p.self.id
+  const v = JSON.parse((await tryExec(c, x, ['racklab-mail-verify', '--json'], 120_000)).stdout || '{}') as Partial<Verify>
+  const cyrusMaster = p.store?.master === x ? x : p.peer.id
+  const cons = JSON.parse((await tryExec(c, cyrusMaster, ['racklab-mail-consistency', '--json', '--settle', '3'], 120_000)).stdout || '{}') as Consistency
+  return { users: [...new Set([...usersOf(v.problems), ...usersOf(cons.differences)])].sort(), count: (v.problemCount ?? 0) + (cons.differenceCount ?? 0) }
+}
+
+/**
+ * Repair a copy that has data: reconstruct the damaged users (or the one asked for), then copy them again
+ * from the other side.
+ */
+async function repair(c: HookContext, p: PairState, only?: string): Promise<string> {
   const x = p.self.id
   const peer = p.peer.id
   const isMaster = p.store?.master === x
-  const verify = await tryExec(c, x, ['racklab-mail-verify', '--json'], 120_000)
-  const v = JSON.parse(verify.stdout || '{}') as Partial<Verify>
-  const cyrusMaster = isMaster ? x : peer
-  const cons = JSON.parse((await tryExec(c, cyrusMaster, ['racklab-mail-consistency', '--json', '--settle', '3'], 120_000)).stdout || '{}') as Consistency
-  const users = [...new Set([...usersOf(v.problems), ...usersOf(cons.differences)])].sort()
+  const found = only ? { users: [only], count: 0 } : await damaged(c, p)
+  const users = found.users
   // a master must not push its own damage (a reconstruct drops missing files) before the good copy comes back
   if (isMaster && p.self.role === 'master') await mustExec(c, x, ['racklab-cyrus-role', 'replica'])
   if (users.length) await mustExec(c, x, ['racklab-mail-resync', '--reconstruct', ...users.flatMap((u) => ['--user', u])], RESYNC_MS)
@@ -84,7 +94,8 @@ async function repair(c: HookContext, p: PairState): Promise<string> {
   await push(c, isMaster ? x : peer, isMaster ? peer : x, users)
   await alignRole(c, x, p.store?.master)
   const after = await mustExec<Verify>(c, x, ['racklab-mail-verify', '--json'], 120_000)
-  const what = users.length ? `reconstructed and copied again ${users.join(', ')} (${(v.problemCount ?? 0) + (cons.differenceCount ?? 0)} differences found)` : 'nothing differed; one full pass copied nothing new'
+  const why = only ? 'asked for by name' : `${found.count} differences found`
+  const what = users.length ? `reconstructed and copied again ${users.join(', ')} (${why})` : 'nothing differed; one full pass copied nothing new'
   return `${x}: ${what} from ${isMaster ? `${peer} (merged back both ways)` : peer}; now ${after.messages} messages, ${after.problemCount} file problems`
 }
 
@@ -150,8 +161,10 @@ export async function mailActions(c: HookContext): Promise<RoleAction[]> {
     label: `Resync ${x}'s copy of the mail store from ${peer}`,
     kind: 'restore',
     ...(resyncRefused ? { refused: resyncRefused } : {}),
-    run: async () => {
-      const text = p.self.awaitingResync ? await fillFromPeer(c, p) : await repair(c, p)
+    params: [{ id: 'user', label: 'User (all that differ when left out)', choices: storeUsers(c, p.home).map((u) => u.name), optional: true }],
+    run: async ({ user }) => {
+      if (user && p.self.awaitingResync) throw new LabError('REFUSED', `cannot resync only ${user}: ${x}'s copy is empty and needs the whole store first (resync without a user)`)
+      const text = p.self.awaitingResync ? await fillFromPeer(c, p) : await repair(c, p, user)
       return `${text}. No inverse: a resync only copies (Cyrus keeps records found on one side only), it deletes nothing`
     },
   })

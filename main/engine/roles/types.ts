@@ -1,5 +1,6 @@
 // A role is what a server runs (db, imap, mx…). Each role lives in its own module and says what it needs
 // from Docker beyond the topology, and what to do once its container is healthy.
+import type { ActionParam } from '@contract/status'
 import type { ServerUnit, Topology } from '@contract/topology'
 import type { ExecResult } from '../docker/types'
 import type { LabSecrets } from '../lab/secrets'
@@ -40,8 +41,10 @@ export interface RoleAction {
   kind: 'operate' | 'break' | 'restore'
   /** why it can't run now; undefined = enabled */
   refused?: string
+  /** values it takes; the engine checks them against their choices before `run` */
+  params?: ActionParam[]
   /** does it; returns one sentence for the journal. Must be journaled with its inverse by naming it. */
-  run(): Promise<string>
+  run(args: Record<string, string>): Promise<string>
 }
 
 export interface RoleDefinition {

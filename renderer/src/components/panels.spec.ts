@@ -92,6 +92,31 @@ describe('selection panels', () => {
     expect(m.$('[data-panel-server="db1"] [data-psu="1"]')?.textContent).toContain('ok, input live')
   })
 
+  it('an action that takes a value shows its choices and sends the one picked; left at "all", it sends none', async () => {
+    const c = client(hardwareFor(topology))
+    c.answer('actions.list', (arg) =>
+      arg?.target === 'server:db1'
+        ? [{ id: 'resync', label: 'Resync', kind: 'restore', enabled: true, params: [{ id: 'user', label: 'User', choices: ['alice', 'bob'], optional: true }] }]
+        : [],
+    )
+    c.answer('actions.run', () => ({ target: 'server:db1', action: 'resync', text: 'done' }))
+    const m = await mountSelecting(c, 'db1')
+    const list = m.$('[data-target="server:db1"]')!
+    const select = list.querySelector<HTMLSelectElement>('[data-param="resync.user"]')!
+    expect([...select.options].map((o) => o.textContent)).toEqual(['all users', 'alice', 'bob'])
+    list.querySelector<HTMLButtonElement>('[data-act="resync"]')!.click()
+    await settle()
+    select.value = 'bob'
+    select.dispatchEvent(new Event('change'))
+    await settle()
+    list.querySelector<HTMLButtonElement>('[data-act="resync"]')!.click()
+    await settle()
+    expect(c.callsOf('actions.run')).toEqual([
+      { target: 'server:db1', action: 'resync' },
+      { target: 'server:db1', action: 'resync', args: { user: 'bob' } },
+    ])
+  })
+
   it('opens a console on the selected server and closes the session when the pane closes', async () => {
     const c = client()
     c.answer('actions.list', () => [])

@@ -16,7 +16,7 @@ export interface UseActions {
   loadError: Ref<string | null>
   busy: Ref<string | null>
   outcome: Ref<ActionOutcome | null>
-  run(a: ActionInfo): Promise<void>
+  run(a: ActionInfo, args?: Record<string, string>): Promise<void>
   load(): Promise<void>
 }
 
@@ -49,12 +49,12 @@ export function useActions(target: () => string | null): UseActions {
     }
   }
 
-  async function run(a: ActionInfo): Promise<void> {
+  async function run(a: ActionInfo, args: Record<string, string> = {}): Promise<void> {
     const t = target()
     if (!t || busy.value) return
     busy.value = a.id
     try {
-      const r = await calls.call('actions.run', { target: t, action: a.id })
+      const r = await calls.call('actions.run', { target: t, action: a.id, ...(Object.keys(args).length ? { args } : {}) })
       outcome.value = { ok: true, text: r.text }
     } catch (e) {
       outcome.value = { ok: false, text: describeError(e) }
