@@ -25,6 +25,7 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
       return results
     },
     'lab.endpoints': async () => lab.endpoints(),
+    'lab.ca': async () => lab.labCa(),
     'actions.list': async ({ target }) => lab.actionsFor(target),
     'actions.run': async ({ target, action, args }) => ({ target, action, text: await lab.act(target, action, args) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),

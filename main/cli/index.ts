@@ -12,6 +12,7 @@ usage: racklab <command> [options]
   down [--volumes] [--json]      stop and remove the lab's containers (and data volumes with --volumes)
   status [--json]                servers, states and health
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
+  ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)
   check [--json]                 run every probe (exit 0 pass, 1 fail, 2 none ran)
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes

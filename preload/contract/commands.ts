@@ -7,6 +7,7 @@ import type {
   Endpoint,
   EngineStatus,
   JournalEntry,
+  LabCa,
   LabStatus,
   OpDone,
   OpProgress,
@@ -28,6 +29,7 @@ export const commandInputs = {
   'server.logs': z.strictObject({ server, tail: z.number().int().positive().max(10_000).default(200) }),
   'lab.check': none,
   'lab.endpoints': none,
+  'lab.ca': none,
   'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
   'actions.run': z.strictObject({
     target: z.string().min(1).max(128),
@@ -53,6 +55,7 @@ export interface CommandOutputs {
   'server.logs': { text: string }
   'lab.check': ProbeResult[]
   'lab.endpoints': Endpoint[]
+  'lab.ca': LabCa
   'actions.list': ActionInfo[]
   'actions.run': { target: string; action: string; text: string }
   'journal.list': JournalEntry[]

@@ -10,6 +10,7 @@ export const commandNames = [
   'server.logs',
   'lab.check',
   'lab.endpoints',
+  'lab.ca',
   'actions.list',
   'actions.run',
   'journal.list',

@@ -95,6 +95,18 @@ export interface JournalEntry {
   data?: unknown
 }
 
+/** The lab's own certificate authority: trust it and the lab's HTTPS is valid in a browser. */
+export interface LabCa {
+  /** the certificate (PEM), what a browser or OS imports */
+  pem: string
+  subject: string
+  /** SHA-256 fingerprint as openssl prints it (AB:CD:…), to compare after import */
+  sha256: string
+  notBefore: string
+  /** the frontend it was read from */
+  server: string
+}
+
 /** A value an action takes, picked from choices the engine lists (e.g. which user to resync). */
 export interface ActionParam {
   id: string

@@ -4,6 +4,7 @@
 import { connect } from 'node:net'
 import { dialogue } from './line-client'
 import Docker from 'dockerode'
+import type { LabCa } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { containerName } from '../../main/engine/lab/naming'
@@ -23,6 +24,7 @@ const logsOf = async (s: string): Promise<string> => (await docker.getContainer(
 const VIPS = [{ ip: '10.231.1.100', home: 'fe1' }, { ip: '10.231.1.101', home: 'fe2' }]
 let ports: Record<string, number> = {}
 let web: ReturnType<typeof webClient>
+let labCa: LabCa
 
 /** a plain IMAP dialogue: LOGIN, SELECT INBOX → EXISTS, LOGOUT */
 function imapSelect(port: number, user: string, password: string): Promise<{ ok: boolean; exists?: number; transcript: string }> {
@@ -62,8 +64,11 @@ describe('web tier on the real engine', () => {
     if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(-1500)}`)
     const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
     ports = Object.fromEntries(eps.filter((e) => e.server === 'edge').map((e) => [e.service, e.port]))
-    const ca = await exec('fe1', ['racklab-ca', 'cert'])
-    web = webClient({ port: ports.https!, ca: ca.stdout })
+    // the CA as a user gets it (`racklab ca`, the same call as the UI's download link): TLS below is checked against it
+    const ca = await racklab(['ca', '--json'])
+    if (ca.code !== 0) throw new Error(`racklab ca failed (${ca.code}): ${ca.stdout} ${ca.stderr}`)
+    labCa = JSON.parse(ca.stdout) as LabCa
+    web = webClient({ port: ports.https!, ca: labCa.pem })
   }, 900_000)
   afterAll(async () => {
     await racklab(['down', '--volumes'])
@@ -71,6 +76,17 @@ describe('web tier on the real engine', () => {
 
   it('the edge publishes https, http, smtp, submission, imap and pop3', () => {
     for (const s of ['https', 'http', 'smtp', 'submission', 'imap', 'pop3']) expect(ports[s], s).toBeGreaterThan(0)
+  })
+
+  it('racklab ca gives the one CA both frontends use, with its fingerprint', async () => {
+    expect(labCa.subject).toContain(`Racklab lab CA (${TEST_LAB})`)
+    for (const fe of ['fe1', 'fe2']) {
+      expect((await exec(fe, ['racklab-ca', 'cert'])).stdout).toBe(labCa.pem)
+      const fp = await exec(fe, ['openssl', 'x509', '-in', '/etc/racklab/tls/ca.crt', '-noout', '-fingerprint', '-sha256'])
+      expect(fp.stdout.trim()).toBe(`sha256 Fingerprint=${labCa.sha256}`)
+    }
+    const pemOnly = await racklab(['ca'])
+    expect(pemOnly.stdout).toBe(labCa.pem) // `racklab ca > racklab-ca.crt` saves exactly the certificate
   })
 
   it('answers gzip-compressed over TLS verified by the lab CA, from both frontends in turn', async () => {

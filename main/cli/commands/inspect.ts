@@ -100,3 +100,19 @@ export async function journal(a: CliArgs): Promise<number> {
     rt.close()
   }
 }
+
+/** the lab CA's certificate (PEM on stdout, so `racklab ca > racklab-ca.crt` saves it); --json adds its details */
+export async function ca(a: CliArgs): Promise<number> {
+  const rt = await runtimeFor(a)
+  try {
+    const c = await call(rt, 'lab.ca')
+    if (a.json) printJson(c)
+    else {
+      process.stdout.write(c.pem)
+      process.stderr.write(`${c.subject}\nSHA-256 ${c.sha256} (from ${c.server})\n`)
+    }
+    return EXIT_OK
+  } finally {
+    rt.close()
+  }
+}

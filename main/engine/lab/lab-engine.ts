@@ -1,7 +1,7 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
-import type { ActionInfo, Endpoint, EngineStatus, LabStatus, ServerStatus } from '@contract/status'
+import type { ActionInfo, Endpoint, EngineStatus, LabCa, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { EventBus } from '../../api/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
@@ -9,6 +9,7 @@ import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
 import { checkActionArgs, type ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
+import { readLabCa } from './lab-ca'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -337,6 +338,13 @@ export class LabEngine {
     const c = this.containers.get(server)
     if (!c) throw new LabError('REFUSED', `${server} has no container yet: run up first`)
     return this.gateway.logs(c.id, tail)
+  }
+
+  /** the lab CA's certificate, from a running frontend */
+  labCa(): Promise<LabCa> {
+    this.requireEngine()
+    const running = [...this.servers.values()].filter((p) => p.server.role === 'fe' && this.snapshot.servers.find((s) => s.id === p.server.id)?.state === 'running').map((p) => p.server.id)
+    return readLabCa(running, (s, cmd) => this.gateway.exec(containerName(this.labId, s), cmd, { timeoutMs: 20_000 }))
   }
 
   endpoints(): Endpoint[] {
