@@ -20,6 +20,8 @@ usage: racklab <command> [options]
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
+  scenario run|check FILE [--json]
+                                 a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
 
 common options: --topology FILE (default: the embedded nyi-2007), --json

@@ -6,7 +6,7 @@ export const EXIT_FAIL = 1
 export const EXIT_CANNOT_RUN = 2
 
 /** codes that mean "could not run at all" (exit 2) rather than "ran and found a problem" (exit 1) */
-const cannotRun = new Set(['ENGINE_ABSENT', 'ENGINE_DENIED', 'ENGINE_STOPPED', 'ENGINE_TOO_OLD', 'ENGINE_ERROR', 'TOPOLOGY_INVALID', 'BAD_INPUT', 'UNKNOWN_COMMAND', 'NOT_FOUND', 'BASE_IMAGE_FAILED'])
+const cannotRun = new Set(['ENGINE_ABSENT', 'ENGINE_DENIED', 'ENGINE_STOPPED', 'ENGINE_TOO_OLD', 'ENGINE_ERROR', 'TOPOLOGY_INVALID', 'SCENARIO_INVALID', 'BAD_INPUT', 'UNKNOWN_COMMAND', 'NOT_FOUND', 'BASE_IMAGE_FAILED'])
 
 export function exitCodeFor(e: { code: string }): number {
   return cannotRun.has(e.code) ? EXIT_CANNOT_RUN : EXIT_FAIL

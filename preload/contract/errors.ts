@@ -8,6 +8,7 @@ export const ErrorCodes = [
   'REFUSED', // an action that is impossible right now (the message says why)
   'BUSY', // another operation holds the lab
   'TOPOLOGY_INVALID',
+  'SCENARIO_INVALID', // a scenario file that can't run as written (file:line:column of each problem)
   'ENGINE_ABSENT', // no Docker engine answers
   'ENGINE_DENIED', // the socket exists but we may not use it
   'ENGINE_STOPPED', // the socket exists, the daemon does not answer

@@ -9,29 +9,49 @@ import { webChecks } from './web-checks'
 /** tables whose contents every database server must agree on */
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
-export async function runChecks(lab: LabEngine): Promise<ProbeResult[]> {
+/** every probe id `racklab check` reports (a scenario's expect names them) */
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+type Group = 'mail' | 'web'
+const GROUP_OF: Partial<Record<(typeof PROBE_IDS)[number], Group>> = {
+  'smtp.accept': 'mail',
+  'spam.tagged': 'mail',
+  'virus.refused': 'mail',
+  'mx.queue': 'mail',
+  'imap.replication': 'mail',
+  'mail.e2e': 'mail',
+  'web.https': 'web',
+  'web.login': 'web',
+  'web.vips': 'web',
+  'web.upstreams': 'web',
+}
+
+/** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
+export async function runChecks(lab: LabEngine, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
+  const wants = (id: string): boolean => !only || only.includes(id)
+  const wantsGroup = (g: Group): boolean => !only || only.some((id) => GROUP_OF[id as keyof typeof GROUP_OF] === g)
   const exec: Exec = (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 })
   const running = lab.status().servers.filter((s) => s.state === 'running')
   const dbs = running.filter((s) => s.role === 'db')
   const results: ProbeResult[] = []
-  results.push(...(await Promise.all(dbs.map((s) => probePing(exec, s.id)))))
+  if (wants('db.ping')) results.push(...(await Promise.all(dbs.map((s) => probePing(exec, s.id)))))
   const replicas = dbs.filter((s) => lab.servers.get(s.id)?.server.replicaOf)
-  results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
-  if (dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
-  results.push(...(await mailChecks(lab, exec, running.map((s) => s.id))))
-  results.push(...(await webChecks(lab, exec, running.map((s) => s.id))))
+  if (wants('db.replication')) results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
+  if (wants('db.checksum') && dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
+  if (wantsGroup('mail')) results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
+  if (wantsGroup('web')) results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))
   // a server the topology expects but that is not running is itself a failed probe
   for (const s of lab.status().servers)
     if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
       results.push({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() })
-  for (const r of results) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
-  return results
+  const kept = results.filter((r) => wants(r.id))
+  for (const r of kept) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
+  return kept
 }
 
 /** SMTP accepts and queue per MX; replication and an end-to-end delivery (pingfm) per mail store. */
-async function mailChecks(lab: LabEngine, exec: Exec, running: string[]): Promise<ProbeResult[]> {
+async function mailChecks(lab: LabEngine, exec: Exec, running: string[], wants: (id: string) => boolean): Promise<ProbeResult[]> {
   const deps: mail.MailProbeDeps = { exec }
   const up = new Set(running)
   const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
@@ -39,17 +59,17 @@ async function mailChecks(lab: LabEngine, exec: Exec, running: string[]): Promis
   const out: ProbeResult[] = []
   const mxs = of('mx')
   for (const mx of mxs) {
-    if (user) out.push(await mail.probeSmtpAccepts(deps, mx, `${user.name}@${lab.topology.domain}`))
+    if (user && wants('smtp.accept')) out.push(await mail.probeSmtpAccepts(deps, mx, `${user.name}@${lab.topology.domain}`))
     // content checks: spamd scores GTUBE as spam, Postfix refuses EICAR with 5xx (nothing is delivered)
-    out.push(await mail.probeSpamTagged(deps, mx, lab.topology.domain))
-    if (user) out.push(await mail.probeVirusRefused(deps, mx, `${user.name}@${lab.topology.domain}`))
-    out.push(await mail.probeQueue(deps, mx))
+    if (wants('spam.tagged')) out.push(await mail.probeSpamTagged(deps, mx, lab.topology.domain))
+    if (user && wants('virus.refused')) out.push(await mail.probeVirusRefused(deps, mx, `${user.name}@${lab.topology.domain}`))
+    if (wants('mx.queue')) out.push(await mail.probeQueue(deps, mx))
   }
   for (const master of of('imap').filter((id) => !lab.servers.get(id)!.server.replicaOf)) {
     const replica = [...lab.servers.values()].find((p) => p.server.replicaOf === master && up.has(p.server.id))?.server.id
-    if (replica) out.push(await mail.probeReplication(deps, master))
+    if (replica && wants('imap.replication')) out.push(await mail.probeReplication(deps, master))
     const storeUser = lab.topology.users.find((u) => (u.store ?? master) === master)
-    if (mxs[0] && storeUser) out.push(await mail.probeDelivery(deps, { mx: mxs[0], master, ...(replica ? { replica } : {}), user: storeUser.name, domain: lab.topology.domain }))
+    if (mxs[0] && storeUser && wants('mail.e2e')) out.push(await mail.probeDelivery(deps, { mx: mxs[0], master, ...(replica ? { replica } : {}), user: storeUser.name, domain: lab.topology.domain }))
   }
   return out
 }

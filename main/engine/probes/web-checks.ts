@@ -6,7 +6,7 @@ import { frontendVips } from '../roles/fe-vips'
 import type { Exec } from './db'
 import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
 
-export async function webChecks(lab: LabEngine, exec: Exec, running: string[]): Promise<ProbeResult[]> {
+export async function webChecks(lab: LabEngine, exec: Exec, running: string[], wants: (id: string) => boolean = () => true): Promise<ProbeResult[]> {
   const up = new Set(running)
   const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
   const out: ProbeResult[] = []
@@ -18,8 +18,8 @@ export async function webChecks(lab: LabEngine, exec: Exec, running: string[]): 
   }
   const user = lab.topology.users[0]
   for (const edge of of('edge')) {
-    out.push(await probeHttpsEdge(exec, edge))
-    if (user) out.push(await probeLogin(exec, edge, user))
+    if (wants('web.https')) out.push(await probeHttpsEdge(exec, edge))
+    if (user && wants('web.login')) out.push(await probeLogin(exec, edge, user))
   }
   return out
 }

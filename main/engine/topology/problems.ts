@@ -65,10 +65,10 @@ export function sortProblems(list: readonly TopologyProblem[]): TopologyProblem[
   return [...list].sort((a, b) => a.line - b.line || a.column - b.column || a.text.localeCompare(b.text))
 }
 
-export function topologyError(file: string, list: readonly TopologyProblem[], note?: string): LabError {
+export function topologyError(file: string, list: readonly TopologyProblem[], note?: string, what: 'topology' | 'scenario' = 'topology'): LabError {
   const sorted = sortProblems(list)
   const n = sorted.length
-  const head = `${file}: the topology is invalid (${n} problem${n === 1 ? '' : 's'}):`
+  const head = `${file}: the ${what} is invalid (${n} problem${n === 1 ? '' : 's'}):`
   const lines = [head, ...sorted.map((p) => `  ${p.text}`), ...(note ? [`  ${note}`] : [])]
-  return new LabError('TOPOLOGY_INVALID', lines.join('\n'), { file, errors: sorted })
+  return new LabError(what === 'topology' ? 'TOPOLOGY_INVALID' : 'SCENARIO_INVALID', lines.join('\n'), { file, errors: sorted })
 }

@@ -77,8 +77,8 @@ function unwrap(s: z.ZodType): z.ZodType {
 }
 
 /** The field names the object at `path` accepts, found by walking the schema alongside the data. */
-export function fieldsAt(path: FieldPath, data: unknown): string[] {
-  let schema: z.ZodType = TopologySchema
+export function fieldsAt(path: FieldPath, data: unknown, root: z.ZodType = TopologySchema): string[] {
+  let schema: z.ZodType = root
   for (let i = 0; i <= path.length; i++) {
     schema = unwrap(schema)
     if (schema instanceof z.ZodDiscriminatedUnion) {
@@ -96,7 +96,7 @@ export function fieldsAt(path: FieldPath, data: unknown): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : []
 }
 
-function report(list: ProblemList, issue: Issue, data: unknown): void {
+function report(list: ProblemList, issue: Issue, data: unknown, root: z.ZodType): void {
   const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol')
   const input = valueAt(data, path)
   switch (issue.code) {
@@ -104,7 +104,7 @@ function report(list: ProblemList, issue: Issue, data: unknown): void {
       list.add(path, issue.message)
       return
     case 'unrecognized_keys': {
-      const allowed = fieldsAt(path, data)
+      const allowed = fieldsAt(path, data, root)
       for (const key of issue.keys) {
         const guess = closest(key, allowed)
         const hint = guess ? ` (did you mean "${guess}"?)` : allowed.length ? ` (allowed here: ${allowed.join(', ')})` : ''
@@ -154,10 +154,15 @@ function report(list: ProblemList, issue: Issue, data: unknown): void {
   }
 }
 
-/** Parses with zod; on failure adds one problem per issue (one per unknown key) and returns undefined. */
-export function checkSchema(data: unknown, list: ProblemList): Topology | undefined {
-  const res = TopologySchema.safeParse(data, { error: errorMap })
+/**
+ * Parses with zod (the topology's schema unless another file kind's is given); on failure adds one problem
+ * per issue (one per unknown key) and returns undefined.
+ */
+export function checkSchema(data: unknown, list: ProblemList): Topology | undefined
+export function checkSchema<S extends z.ZodType>(data: unknown, list: ProblemList, schema: S): z.output<S> | undefined
+export function checkSchema(data: unknown, list: ProblemList, schema: z.ZodType = TopologySchema): unknown {
+  const res = schema.safeParse(data, { error: errorMap })
   if (res.success) return res.data
-  for (const issue of res.error.issues) report(list, issue, data)
+  for (const issue of res.error.issues) report(list, issue, data, schema)
   return undefined
 }

@@ -1,0 +1,77 @@
+// Loads a scenario file the way topologies are loaded: YAML with positions → zod schema → references checked
+// against the lab's topology (servers, probe ids). Every problem names file:line:column and the field; all of
+// them are thrown together as LabError('SCENARIO_INVALID') before anything runs.
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { LabError } from '@contract/errors'
+import type { Topology } from '@contract/topology'
+import { LineCounter, parseDocument } from 'yaml'
+import { PROBE_IDS } from '../probes/run-checks'
+import { ProblemList, topologyError, type FieldPath } from '../topology/problems'
+import { allServers } from '../topology/queries'
+import { makeLocator } from '../topology/yaml-locate'
+import { yamlProblems } from '../topology/yaml-syntax'
+import { checkSchema } from '../topology/zod-problems'
+import { ScenarioSchema, type Scenario, type ScenarioStep } from './schema'
+
+export function parseScenario(text: string, fileName: string, topology: Topology): Scenario {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  const syntax = yamlProblems(text, fileName, doc, lines)
+  if (syntax.problems.length) throw topologyError(fileName, syntax.problems, undefined, 'scenario')
+  const list = new ProblemList(fileName, makeLocator(doc, lines))
+  let data: unknown
+  try {
+    data = doc.toJS()
+  } catch (e) {
+    list.add([], `YAML could not be read: ${e instanceof Error ? e.message : String(e)}`)
+    throw topologyError(fileName, list.items, undefined, 'scenario')
+  }
+  const scenario = checkSchema(data, list, ScenarioSchema)
+  if (scenario) checkRefs(scenario, topology, list)
+  if (list.items.length || !scenario) throw topologyError(fileName, list.items, undefined, 'scenario')
+  return scenario
+}
+
+export async function loadScenario(file: string, topology: Topology): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(resolve(file), 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new LabError('SCENARIO_INVALID', `cannot read scenario ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e)}`, { file, errors: [] })
+  }
+  return parseScenario(text, file, topology)
+}
+
+/** names the topology must know; targets other than server:… are the hardware model's to judge when run */
+function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
+  const servers = new Set(allServers(t).map((p) => p.server.id))
+  const known = [...servers].join(', ')
+  const server = (id: string, path: FieldPath): void => {
+    if (!servers.has(id)) list.add(path, `no server "${id}" in topology ${t.name} (servers: ${known})`)
+  }
+  s.up?.forEach((id, i) => server(id, ['up', i]))
+  const steps = (items: ScenarioStep[], key: 'steps' | 'cleanup'): void =>
+    items.forEach((st, i) => {
+      const at: FieldPath = [key, i]
+      if (st.act) {
+        const target = st.act.split(' ')[0]!
+        const m = /^server:(.+)$/.exec(target)
+        if (m) server(m[1]!, [...at, 'act'])
+        else if (!/^[a-z]+:\S+$/.test(target)) list.add([...at, 'act'], `"${target}" is not a target like server:db1, circuit:nyi-1-a or disk:raid1/3`)
+      }
+      if (st.expect?.server) server(st.expect.server, [...at, 'expect', 'server'])
+      if (st.expect?.probe && !(PROBE_IDS as readonly string[]).includes(st.expect.probe)) list.add([...at, 'expect', 'probe'], `no probe "${st.expect.probe}" (probes: ${PROBE_IDS.join(', ')})`)
+      if (st.exec) server(st.exec.server, [...at, 'exec', 'server'])
+      if (st.exec?.output !== undefined) {
+        try {
+          new RegExp(st.exec.output)
+        } catch (e) {
+          list.add([...at, 'exec', 'output'], `not a regular expression: ${(e as Error).message}`)
+        }
+      }
+    })
+  steps(s.steps, 'steps')
+  steps(s.cleanup, 'cleanup')
+}

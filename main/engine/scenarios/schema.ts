@@ -1,0 +1,78 @@
+// A scenario file: the servers it needs, then steps run in order — break something, expect the services to
+// react, restore, expect them whole again — and cleanup steps that run whatever happened. QA replays an
+// incident with it headless (`racklab scenario run FILE`); the journal keeps every step.
+import { z } from 'zod'
+
+const SERVER_STATES = ['absent', 'created', 'running', 'paused', 'restarting', 'stopped', 'crashed', 'powered-off'] as const
+const HEALTHS = ['healthy', 'unhealthy', 'starting', 'unknown'] as const
+
+/** "500ms", "5s", "2m" → milliseconds */
+export const Duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration like 500ms, 30s or 2m')
+  .transform((v) => {
+    const n = Number(/^[\d.]+/.exec(v)![0])
+    return Math.round(v.endsWith('ms') ? n : v.endsWith('m') ? n * 60_000 : n * 1000)
+  })
+
+/** What must hold: a probe's result (on one target, or every one it reports) or a server's state. */
+export const Condition = z
+  .strictObject({
+    probe: z.string().optional(),
+    server: z.string().optional(),
+    /** with probe: which target (a server, usually); without it every result of the probe must match */
+    target: z.string().optional(),
+    /** with probe: passes (true) or fails (false) */
+    ok: z.boolean().optional(),
+    /** with server */
+    state: z.enum(SERVER_STATES).optional(),
+    health: z.enum(HEALTHS).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (!c.probe === !c.server) ctx.addIssue({ code: 'custom', message: 'give either probe (with target, ok) or server (with state, health)', path: [] })
+    if (c.probe && (c.state || c.health)) ctx.addIssue({ code: 'custom', message: 'state and health go with server, not with probe', path: [c.state ? 'state' : 'health'] })
+    if (c.server && (c.target !== undefined || c.ok !== undefined)) ctx.addIssue({ code: 'custom', message: 'target and ok go with probe, not with server', path: [c.target !== undefined ? 'target' : 'ok'] })
+    if (c.server && !c.state && !c.health) ctx.addIssue({ code: 'custom', message: 'say what the server should be: state (e.g. running) or health (e.g. healthy)', path: [] })
+  })
+
+const STEP_KINDS = ['act', 'expect', 'sleep', 'exec', 'say'] as const
+
+export const Step = z
+  .strictObject({
+    /** shown in the report instead of the generated text */
+    name: z.string().min(1).max(200).optional(),
+    /** "TARGET ACTION [name=value…]", as `racklab act` takes it */
+    act: z.string().regex(/^\S+ \S+( [a-z][a-z0-9-]*=\S+)*$/, 'TARGET ACTION [name=value…], e.g. "cable:db2/int unplug"').optional(),
+    expect: Condition.optional(),
+    /** with expect or exec: try again until it holds, up to this long (default: once) */
+    within: Duration.optional(),
+    /** with act: a refusal (e.g. nothing to undo in cleanup) is not a failure */
+    optional: z.boolean().optional(),
+    sleep: Duration.optional(),
+    /** a command in a server; passes when it exits 0 and its output (without the last newline) matches `output`, a regular expression */
+    exec: z.strictObject({ server: z.string(), cmd: z.array(z.string()).min(1), output: z.string().optional() }).optional(),
+    /** a note for the people watching (printed and journaled) */
+    say: z.string().min(1).optional(),
+  })
+  .superRefine((s, ctx) => {
+    const kinds = STEP_KINDS.filter((k) => s[k] !== undefined)
+    if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: kinds.length ? `one step does one thing: ${kinds.join(' and ')} need a step each` : `a step needs one of: ${STEP_KINDS.join(', ')}`, path: [] })
+    if (s.within !== undefined && s.expect === undefined && s.exec === undefined) ctx.addIssue({ code: 'custom', message: 'within goes with expect or exec', path: ['within'] })
+    if (s.optional !== undefined && s.act === undefined) ctx.addIssue({ code: 'custom', message: 'optional goes with act', path: ['optional'] })
+  })
+
+export const ScenarioSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and "-", starting with a letter'),
+  description: z.string().optional(),
+  /** servers brought up (and waited healthy) before the steps; absent = the lab as it is */
+  up: z.array(z.string()).min(1).optional(),
+  steps: z.array(Step).min(1),
+  /** run after the steps whether they passed or not (restore what was broken) */
+  cleanup: z.array(Step).default([]),
+})
+
+export type Scenario = z.output<typeof ScenarioSchema>
+export type ScenarioStep = z.output<typeof Step>
+export type ScenarioCondition = z.output<typeof Condition>
+export type StepKind = (typeof STEP_KINDS)[number]
+export const stepKind = (s: ScenarioStep): StepKind => STEP_KINDS.find((k) => s[k] !== undefined)!
