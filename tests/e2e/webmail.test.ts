@@ -7,7 +7,7 @@ import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { containerName } from '../../main/engine/lab/naming'
 import { dispatchOnce } from '../integration/dispatch-once'
 import { racklab, TEST_LAB, until } from '../integration/helpers'
-import { launch, shot } from './browser'
+import { launch, serve, shot } from './browser'
 
 const gw = createDockerGateway()
 const exec = (s: string, cmd: string[]): ReturnType<typeof gw.exec> => gw.exec(containerName(TEST_LAB, s), cmd, { timeoutMs: 30_000 })
@@ -111,5 +111,30 @@ describe('webmail in a browser, through the edge', () => {
     }
     await shot(page, 'webmail-after-web1-killed')
     await control('web1', 'start')
+  })
+
+  it('the Racklab UI offers the lab CA: the downloaded file is the CA the frontends use, with its fingerprint shown', async () => {
+    const served = await serve()
+    try {
+      const ui = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
+      await ui.goto(served.url)
+      const panel = ui.locator('[data-testid="lab-ca"]')
+      await panel.locator('[data-testid="ca-download"]').waitFor({ timeout: 30_000 })
+      const ca = JSON.parse((await racklab(['ca', '--json'])).stdout) as { pem: string; sha256: string }
+      await expect(panel.locator('[data-testid="ca-sha256"]').textContent()).resolves.toBe(ca.sha256)
+      const [download] = await Promise.all([ui.waitForEvent('download'), panel.locator('[data-testid="ca-download"]').click()])
+      expect(download.suggestedFilename()).toBe('racklab-ca.crt')
+      const stream = await download.createReadStream()
+      let text = ''
+      for await (const chunk of stream) text += (chunk as Buffer).toString()
+      expect(text).toBe(ca.pem)
+      expect(text).toBe((await exec('fe2', ['racklab-ca', 'cert'])).stdout)
+      await panel.locator('summary').click()
+      await panel.scrollIntoViewIfNeeded()
+      await shot(ui, 'endpoints-lab-ca')
+      await ui.close()
+    } finally {
+      await served.stop()
+    }
   })
 })

@@ -93,10 +93,21 @@ async function repair(c: HookContext, p: PairState, only?: string): Promise<stri
   if (isMaster) await push(c, peer, x, users)
   await push(c, isMaster ? x : peer, isMaster ? peer : x, users)
   await alignRole(c, x, p.store?.master)
-  const after = await mustExec<Verify>(c, x, ['racklab-mail-verify', '--json'], 120_000)
+  // verify exits 1 while any file problem is left; after a one-user resync, other users' may rightly remain
+  const v = await tryExec(c, x, ['racklab-mail-verify', '--json'], 120_000)
+  let after: Verify
+  try {
+    after = JSON.parse(v.stdout.trim().split('\n').at(-1) ?? '') as Verify
+  } catch {
+    throw new Error(`${x}: racklab-mail-verify gave no report after the resync (exit ${v.exitCode}): ${(v.stderr || v.stdout).slice(-300)}`)
+  }
+  const left = [...new Set(usersOf(after.problems))]
+  const stillBad = left.filter((u) => !only || u === only)
+  if (stillBad.length) throw new Error(`${x}: the resync left file problems for ${stillBad.join(', ')} (${after.problemCount} in all); see racklab-mail-verify`)
   const why = only ? 'asked for by name' : `${found.count} differences found`
   const what = users.length ? `reconstructed and copied again ${users.join(', ')} (${why})` : 'nothing differed; one full pass copied nothing new'
-  return `${x}: ${what} from ${isMaster ? `${peer} (merged back both ways)` : peer}; now ${after.messages} messages, ${after.problemCount} file problems`
+  const others = left.length ? `; ${left.join(', ')} still ${left.length === 1 ? 'has' : 'have'} file problems: resync ${left.length === 1 ? 'that user' : 'them'} too` : ''
+  return `${x}: ${what} from ${isMaster ? `${peer} (merged back both ways)` : peer}; now ${after.messages} messages, ${after.problemCount} file problems${others}`
 }
 
 export async function mailActions(c: HookContext): Promise<RoleAction[]> {
