@@ -43,6 +43,16 @@ describe('racklab scenario on the real engine', () => {
     expect(journal.some((e) => e.kind === 'action' && e.target === 'cable:db2/int' && /^unplug /.test(e.text))).toBe(true)
   })
 
+  it('imap1-outage: power lost on the Cyrus master, mail queues, promote drains it onto imap2, power back and fail back', async () => {
+    const r = await racklab(['scenario', 'run', join(ROOT, 'resources/scenarios/imap1-outage.yaml'), '--json'])
+    const report = JSON.parse(r.stdout) as ScenarioReport
+    console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 200)}` : ''}`).join('\n'))
+    expect(r.code).toBe(0)
+    expect(report.ok).toBe(true)
+    expect(report.steps.find((s) => /waits in mx1's queue/.test(s.text))?.detail).toMatch(/mx1: FAILED — mx1: \d+ queued \([1-9]\d* deferred/)
+    expect(report.steps.find((s) => s.text === 'both copies agree message by message')?.detail).toMatch(/ok/)
+  })
+
   it('a step that does not hold fails the run with what was seen (exit 1); the rest is skipped and cleanup runs', async () => {
     const f = file('fails', [
       'name: db2-never-stops',
