@@ -2,6 +2,7 @@
 import type { LabEngine } from '../engine/lab/lab-engine'
 import type { Consoles } from '../engine/lab/consoles'
 import { runChecks } from '../engine/probes/run-checks'
+import { listScenarios, startScenario } from '../engine/scenarios/library'
 import type { Handlers } from './dispatcher'
 
 export interface HandlerDeps {
@@ -26,6 +27,8 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
     },
     'lab.endpoints': async () => lab.endpoints(),
     'lab.ca': async () => lab.labCa(),
+    'scenario.list': async () => listScenarios(lab),
+    'scenario.run': async ({ id }) => ({ opId: (await startScenario(lab, id)).opId }),
     'actions.list': async ({ target }) => lab.actionsFor(target),
     'actions.run': async ({ target, action, args }) => ({ target, action, text: await lab.act(target, action, args) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),

@@ -12,6 +12,7 @@ import type {
   OpDone,
   OpProgress,
   ProbeResult,
+  ScenarioInfo,
   ServerStatus,
 } from './status'
 
@@ -30,6 +31,8 @@ export const commandInputs = {
   'lab.check': none,
   'lab.endpoints': none,
   'lab.ca': none,
+  'scenario.list': none,
+  'scenario.run': z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
   'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
   'actions.run': z.strictObject({
     target: z.string().min(1).max(128),
@@ -56,6 +59,8 @@ export interface CommandOutputs {
   'lab.check': ProbeResult[]
   'lab.endpoints': Endpoint[]
   'lab.ca': LabCa
+  'scenario.list': ScenarioInfo[]
+  'scenario.run': { opId: string }
   'actions.list': ActionInfo[]
   'actions.run': { target: string; action: string; text: string }
   'journal.list': JournalEntry[]

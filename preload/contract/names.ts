@@ -11,6 +11,8 @@ export const commandNames = [
   'lab.check',
   'lab.endpoints',
   'lab.ca',
+  'scenario.list',
+  'scenario.run',
   'actions.list',
   'actions.run',
   'journal.list',

@@ -47,16 +47,43 @@ export interface LabStatus {
   hardware?: HardwareStatus
 }
 
-export type OpKind = 'up' | 'down' | 'build'
+export type OpKind = 'up' | 'down' | 'build' | 'scenario'
 export interface OpProgress {
   opId: string
   kind: OpKind
-  phase: 'base' | 'build' | 'network' | 'volume' | 'start' | 'health' | 'stop' | 'remove' | 'done'
+  phase: 'base' | 'build' | 'network' | 'volume' | 'start' | 'health' | 'stop' | 'remove' | 'done' | 'step'
   /** steps done so far and the total; max = -1 when unknown */
   current: number
   max: number
   text: string
   server?: string
+  /** phase 'step': one scenario step, as it finished */
+  step?: ScenarioStepResult
+}
+
+/** One step of a scenario run (the CLI's --json report has the same rows). */
+export interface ScenarioStepResult {
+  section: 'steps' | 'cleanup'
+  /** 1-based within its section; 0 for the `up` before the steps */
+  n: number
+  text: string
+  /** null: not run, because an earlier step failed */
+  ok: boolean | null
+  ms: number
+  detail?: string
+}
+
+/** A scenario the app ships (resources/scenarios), as the UI lists it. */
+export interface ScenarioInfo {
+  /** file name without .yaml; what scenario.run takes */
+  id: string
+  name: string
+  description?: string
+  up?: string[]
+  steps: string[]
+  cleanup: string[]
+  /** the file does not load against this lab's topology (then it can't run) */
+  error?: string
 }
 export interface OpDone {
   opId: string

@@ -35,7 +35,7 @@ export async function scenario(a: CliArgs): Promise<number> {
     process.on('SIGINT', onInt)
     try {
       if (!a.json) say(`scenario ${sc.name}${sc.description ? ` — ${sc.description.trim()}` : ''}`)
-      const report = await runScenario(sc, labDeps(rt, (l) => !a.json && say(l)), (r) => !a.json && say(line(r)), ac.signal)
+      const report = await runScenario(sc, labDeps(rt.lab, (l) => !a.json && say(l)), (r) => !a.json && say(line(r)), ac.signal)
       if (a.json) printJson(report)
       else say(`scenario ${sc.name}: ${report.ok ? 'passed' : 'FAILED'} in ${(report.ms / 1000).toFixed(1)} s`)
       return report.ok ? EXIT_OK : EXIT_FAIL

@@ -1,16 +1,15 @@
 // ScenarioDeps on a real lab: every step goes through the same dispatcher as the UI and `racklab act`, so a
 // scenario does exactly what a person could do, and the journal records it the same way.
-import type { Runtime } from '../../api/runtime'
 import { LabError } from '@contract/errors'
+import type { LabEngine } from '../lab/lab-engine'
 import { containerName } from '../lab/naming'
 import { runChecks } from '../probes/run-checks'
 import type { ScenarioDeps } from './runner'
 
-export function labDeps(rt: Runtime, onProgress: (line: string) => void = () => {}): ScenarioDeps {
-  const lab = rt.lab
+export function labDeps(lab: LabEngine, onProgress: (line: string) => void = () => {}): ScenarioDeps {
   return {
     async up(only) {
-      const offProgress = rt.bus.on('op.progress', (p) => onProgress(`[${p.phase}] ${p.text}`))
+      const offProgress = lab.bus.on('op.progress', (p) => onProgress(`[${p.phase}] ${p.text}`))
       try {
         const done = await lab.up(only).done
         if (done.status !== 'succeeded') throw new LabError('UNHEALTHY', `up ${only.join(', ')} ${done.status}: ${done.error?.message ?? ''}`)

@@ -1,7 +1,7 @@
 // Runs a scenario's steps in order against a lab, stopping at the first that fails; cleanup steps run after,
 // whatever happened. The lab is reached only through ScenarioDeps, so the logic is tested without Docker and
 // the CLI binds it to the real engine (bind.ts).
-import type { ProbeResult, ServerStatus } from '@contract/status'
+import type { ProbeResult, ScenarioStepResult, ServerStatus } from '@contract/status'
 import type { ExecResult } from '../docker/types'
 import { parseArgWords } from '../lab/action-args'
 import { stepKind, type Scenario, type ScenarioCondition, type ScenarioStep } from './schema'
@@ -20,17 +20,8 @@ export interface ScenarioDeps {
   now(): number
 }
 
-export interface StepReport {
-  section: 'steps' | 'cleanup'
-  /** 1-based, within its section */
-  n: number
-  text: string
-  /** null: not run, because an earlier step failed */
-  ok: boolean | null
-  ms: number
-  /** what happened: the action's sentence, the probe's message, why it failed */
-  detail?: string
-}
+/** one row of the report: the contract's type, so the CLI's --json and the UI's progress carry the same */
+export type StepReport = ScenarioStepResult
 
 export interface ScenarioReport {
   name: string
