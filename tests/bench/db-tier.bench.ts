@@ -15,6 +15,7 @@ import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { webDir } from '../../main/engine/paths'
 import { startWebServer } from '../../main/server/web-server'
+import { launch } from '../e2e/browser'
 
 const run = promisify(execFile)
 const LAB = 'bench-db'
@@ -78,9 +79,20 @@ async function cliUp(): Promise<number> {
   return ms
 }
 
-async function eventLatency(samples = 20): Promise<{ p50: number; p95: number }> {
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+
+/**
+ * Engine event → (a) a bare WebSocket client and (b) the real UI in chromium showing the new state on the
+ * server's row (what "shown stopped within 1 s" means to a person). db3 is paused/unpaused with Docker
+ * directly, so the time is the engine's and the UI's, not MariaDB's shutdown.
+ */
+async function eventLatency(samples = 20): Promise<{ ws: { p50: number; p95: number }; page: { p50: number; p95: number } }> {
   const rt = await createRuntime({ labId: LAB, watch: true })
   const web = await startWebServer({ dispatch: rt.dispatch, bus: rt.bus, staticDir: webDir(), version: 'bench' })
+  const browser = await launch()
+  const page = await browser.newPage()
+  await page.goto(web.url)
+  await page.locator('[data-server="db3"][data-state="running"]').waitFor({ timeout: 30_000 })
   const ws = new WebSocket(`ws://127.0.0.1:${web.port}/ws?token=${web.token}`)
   await new Promise((r) => ws.once('open', r))
   let waiter: ((s: LabStatus) => void) | undefined
@@ -90,6 +102,7 @@ async function eventLatency(samples = 20): Promise<{ p50: number; p95: number }>
   })
   const c = new Docker().getContainer(containerName(LAB, 'db3'))
   const lat: number[] = []
+  const shown: number[] = []
   for (let i = 0; i < samples; i++) {
     const pause = i % 2 === 0
     const want = pause ? 'paused' : 'running'
@@ -98,15 +111,17 @@ async function eventLatency(samples = 20): Promise<{ p50: number; p95: number }>
         if (s.servers.find((x) => x.id === 'db3')?.state === want) resolve(performance.now())
       }
     })
+    const onPage = page.locator(`[data-server="db3"][data-state="${want}"]`).waitFor({ timeout: 10_000 }).then(() => performance.now())
     const t0 = performance.now()
     await (pause ? c.pause() : c.unpause())
     lat.push((await seen) - t0)
+    shown.push((await onPage) - t0)
   }
   ws.close()
+  await browser.close()
   await web.close()
   rt.close()
-  lat.sort((a, b) => a - b)
-  return { p50: lat[Math.floor(lat.length * 0.5)]!, p95: lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.95))]! }
+  return { ws: { p50: pct(lat, 0.5), p95: pct(lat, 0.95) }, page: { p50: pct(shown, 0.5), p95: pct(shown, 0.95) } }
 }
 
 export async function benchDbTier(): Promise<Record<string, number>> {
@@ -123,8 +138,11 @@ export async function benchDbTier(): Promise<Record<string, number>> {
     dbTierUpDockerCliMs: Math.round(cliMs),
     dbTierUpRatio: Number((racklabMs / cliMs).toFixed(3)),
     dbTierUpRatioTarget: 1.1,
-    eventToBrowserP50Ms: Number(latency.p50.toFixed(1)),
-    eventToBrowserP95Ms: Number(latency.p95.toFixed(1)),
+    eventToBrowserP50Ms: Number(latency.ws.p50.toFixed(1)),
+    eventToBrowserP95Ms: Number(latency.ws.p95.toFixed(1)),
     eventToBrowserP95TargetMs: 250,
+    eventShownInUiP50Ms: Number(latency.page.p50.toFixed(1)),
+    eventShownInUiP95Ms: Number(latency.page.p95.toFixed(1)),
+    eventShownInUiTargetMs: 1000,
   }
 }
