@@ -69,6 +69,25 @@ describe('ScenariosPanel', () => {
     expect(mounted.$('[data-action="scenario-run"]')).not.toBeNull()
   })
 
+  it('follows a scenario already running when the page loads: Stop works, and its steps are not pinned on the selected one', async () => {
+    const c = client()
+    c.answer('lab.status', () => labStatus([], { op: { opId: 'op-9', kind: 'scenario' } }))
+    mounted = mountWith(ScenariosPanel, c)
+    await settle()
+    expect(mounted.$('[data-action="scenario-stop"]')).not.toBeNull()
+    expect(mounted.$('[data-testid="scenario-adopted"]')?.textContent).toMatch(/started elsewhere is running/)
+    c.answer('op.cancel', () => ({ cancelled: true }))
+    ;(mounted.$('[data-action="scenario-stop"]') as HTMLButtonElement).click()
+    await settle()
+    expect(c.callsOf('op.cancel')).toEqual([{ opId: 'op-9' }])
+    c.emit('op.progress', { opId: 'op-9', kind: 'scenario', phase: 'step', current: 2, max: 4, text: '', step: { section: 'steps', n: 2, text: '', ok: true, ms: 3 } })
+    c.emit('op.done', { opId: 'op-9', kind: 'scenario', status: 'succeeded' })
+    await settle()
+    expect(mounted.$('[data-step="2"]')?.getAttribute('data-ok')).toBeNull()
+    expect(mounted.$('[data-testid="scenario-outcome"]')?.textContent).toBe('the running scenario passed')
+    expect(mounted.$('[data-testid="scenario-adopted"]')).toBeNull()
+  })
+
   it('a scenario that does not load shows why and cannot run; a refused run shows the engine’s words', async () => {
     const c = client()
     c.answer('scenario.run', () => Promise.reject(new ClientError('BUSY', 'the lab is busy with "up"')))
