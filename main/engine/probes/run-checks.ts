@@ -11,26 +11,12 @@ export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'fil
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
 export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
-type Group = 'mail' | 'web'
-const GROUP_OF: Partial<Record<(typeof PROBE_IDS)[number], Group>> = {
-  'smtp.accept': 'mail',
-  'spam.tagged': 'mail',
-  'virus.refused': 'mail',
-  'mx.queue': 'mail',
-  'imap.replication': 'mail',
-  'mail.e2e': 'mail',
-  'web.https': 'web',
-  'web.login': 'web',
-  'web.vips': 'web',
-  'web.upstreams': 'web',
-}
 
 /** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
 export async function runChecks(lab: LabEngine, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
   const wants = (id: string): boolean => !only || only.includes(id)
-  const wantsGroup = (g: Group): boolean => !only || only.some((id) => GROUP_OF[id as keyof typeof GROUP_OF] === g)
   const exec: Exec = (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 })
   const running = lab.status().servers.filter((s) => s.state === 'running')
   const dbs = running.filter((s) => s.role === 'db')
@@ -39,15 +25,16 @@ export async function runChecks(lab: LabEngine, only?: readonly string[]): Promi
   const replicas = dbs.filter((s) => lab.servers.get(s.id)?.server.replicaOf)
   if (wants('db.replication')) results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
   if (wants('db.checksum') && dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
-  if (wantsGroup('mail')) results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
-  if (wantsGroup('web')) results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))
+  // each probe below is gated by wants(): an unwanted one runs nothing (no exec, no test mail)
+  results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
+  results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))
   // a server the topology expects but that is not running is itself a failed probe
-  for (const s of lab.status().servers)
-    if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
-      results.push({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() })
-  const kept = results.filter((r) => wants(r.id))
-  for (const r of kept) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
-  return kept
+  if (wants('server.running'))
+    for (const s of lab.status().servers)
+      if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
+        results.push({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() })
+  for (const r of results) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
+  return results
 }
 
 /** SMTP accepts and queue per MX; replication and an end-to-end delivery (pingfm) per mail store. */

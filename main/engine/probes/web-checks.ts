@@ -11,10 +11,10 @@ export async function webChecks(lab: LabEngine, exec: Exec, running: string[], w
   const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
   const out: ProbeResult[] = []
   const fes = of('fe')
-  if (fes.length) {
+  if (fes.length && (wants('web.vips') || wants('web.upstreams'))) {
     const statuses = await frontendStatuses(exec, fes)
-    out.push(vipOwners(frontendVips(lab.topology), statuses))
-    for (const fe of fes) out.push(upstreamHealth(fe, statuses.get(fe) ?? 'no status'))
+    if (wants('web.vips')) out.push(vipOwners(frontendVips(lab.topology), statuses))
+    if (wants('web.upstreams')) for (const fe of fes) out.push(upstreamHealth(fe, statuses.get(fe) ?? 'no status'))
   }
   const user = lab.topology.users[0]
   for (const edge of of('edge')) {
