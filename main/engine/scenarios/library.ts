@@ -1,6 +1,7 @@
 // The scenarios the app ships (resources/scenarios/*.yaml), for the UI: listed with their steps in words, and
 // run as a lab operation whose progress events carry each step's result. The UI runs only these by id; any
 // other file runs from the CLI (`racklab scenario run FILE`).
+import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
@@ -11,7 +12,7 @@ import { runUp } from '../lab/up'
 import { resourcesDir } from '../topology/loader'
 import { labDeps } from './bind'
 import { loadScenario } from './load'
-import { describeStep, runScenario } from './runner'
+import { describeStep, outcomeWord, runScenario } from './runner'
 
 export const scenariosDir = (): string => join(resourcesDir(), 'scenarios')
 
@@ -33,16 +34,15 @@ export async function listScenarios(lab: LabEngine, dir = scenariosDir()): Promi
 /** runs a shipped scenario as the lab's operation: `up` and `down` wait for it; Cancel stops it after the step */
 export async function startScenario(lab: LabEngine, id: string, dir = scenariosDir()): Promise<StartedOp> {
   lab.requireEngine()
-  const info = (await listScenarios(lab, dir)).find((s) => s.id === id)
-  if (!info) throw new LabError('NOT_FOUND', `no scenario "${id}" (scenario.list has them)`)
-  if (info.error) throw new LabError('SCENARIO_INVALID', info.error)
-  const sc = await loadScenario(join(dir, `${id}.yaml`), lab.topology)
+  const file = join(dir, `${id}.yaml`)
+  if (!existsSync(file)) throw new LabError('NOT_FOUND', `no scenario "${id}" (scenario.list has them)`)
+  const sc = await loadScenario(file, lab.topology) // SCENARIO_INVALID with every problem when it does not load
   const total = sc.steps.length + sc.cleanup.length
   return lab.ops.start('scenario', async (op) => {
     let done = 0
     // inside this operation, `up` runs its steps directly (lab.up would wait for this very operation)
     const deps = { ...labDeps(lab), up: (only: string[]) => runUp(lab, op, only) }
-    const report = await runScenario(sc, deps, (step) => op.progress({ phase: 'step', current: step.n === 0 ? done : ++done, max: total, text: `${step.ok === null ? 'not run' : step.ok ? 'ok' : 'FAILED'}: ${step.text}`, step }), op.signal)
+    const report = await runScenario(sc, deps, (step) => op.progress({ phase: 'step', current: step.n === 0 ? done : ++done, max: total, text: `${outcomeWord(step)}: ${step.text}`, step }), op.signal)
     if (op.signal.aborted) throw new LabError('CANCELLED', `scenario ${sc.name} was stopped; its cleanup ran`)
     if (!report.ok) {
       const failed = report.steps.find((s) => s.ok === false)

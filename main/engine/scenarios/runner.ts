@@ -31,6 +31,9 @@ export interface ScenarioReport {
 }
 
 const POLL_MS = 1000
+
+/** a step's outcome in one word, as the journal, the CLI and the UI's progress say it */
+export const outcomeWord = (r: StepReport): string => (r.ok === null ? 'not run' : r.ok ? 'ok' : 'FAILED')
 const fmtMs = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`)
 
 export function describeCondition(c: ScenarioCondition): string {
@@ -115,7 +118,7 @@ export async function runScenario(sc: Scenario, d: ScenarioDeps, onStep: (r: Ste
   const reports: StepReport[] = []
   const record = (r: StepReport): void => {
     reports.push(r)
-    d.note(`scenario ${sc.name}: ${r.section === 'cleanup' ? 'cleanup ' : ''}${r.n}. ${r.text} — ${r.ok === null ? 'not run' : r.ok ? 'ok' : 'FAILED'}${r.detail ? `: ${r.detail}` : ''}`)
+    d.note(`scenario ${sc.name}: ${r.section === 'cleanup' ? 'cleanup ' : ''}${r.n}. ${r.text} — ${outcomeWord(r)}${r.detail ? `: ${r.detail}` : ''}`)
     onStep(r)
   }
   const section = async (name: StepReport['section'], steps: ScenarioStep[], stopAtFailure: boolean): Promise<boolean> => {
