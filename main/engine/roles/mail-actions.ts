@@ -4,7 +4,7 @@
 // racklab-mail-resync, racklab-mail-verify, racklab-mail-consistency). Every switch copies with Cyrus's
 // own sync_client, whose copyback keeps records found on one side only, so no step deletes mail.
 import { LabError } from '@contract/errors'
-import { moveStore, mustExec, nodeState, readPair, tryExec, type NodeState, type PairState } from './mail-pair'
+import { moveStore, mustExec, nodeState, readPair, reportOf, tryExec, type NodeState, type PairState } from './mail-pair'
 import type { HookContext, RoleAction } from './types'
 
 interface Verify {
@@ -94,13 +94,8 @@ async function repair(c: HookContext, p: PairState, only?: string): Promise<stri
   await push(c, isMaster ? x : peer, isMaster ? peer : x, users)
   await alignRole(c, x, p.store?.master)
   // verify exits 1 while any file problem is left; after a one-user resync, other users' may rightly remain
-  const v = await tryExec(c, x, ['racklab-mail-verify', '--json'], 120_000)
-  let after: Verify
-  try {
-    after = JSON.parse(v.stdout.trim().split('\n').at(-1) ?? '') as Verify
-  } catch {
-    throw new Error(`${x}: racklab-mail-verify gave no report after the resync (exit ${v.exitCode}): ${(v.stderr || v.stdout).slice(-300)}`)
-  }
+  const verifyCmd = ['racklab-mail-verify', '--json']
+  const after = reportOf<Verify>(x, verifyCmd, await tryExec(c, x, verifyCmd, 120_000))
   const left = [...new Set(usersOf(after.problems))]
   const stillBad = left.filter((u) => !only || u === only)
   if (stillBad.length) throw new Error(`${x}: the resync left file problems for ${stillBad.join(', ')} (${after.problemCount} in all); see racklab-mail-verify`)

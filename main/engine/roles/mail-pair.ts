@@ -50,16 +50,21 @@ export async function tryExec(c: HookContext, server: string, cmd: string[], tim
   }
 }
 
-/** run a command that must succeed; its JSON output parsed */
-export async function mustExec<T>(c: HookContext, server: string, cmd: string[], timeoutMs = 60_000, stdin?: string): Promise<T> {
-  const r = await tryExec(c, server, cmd, timeoutMs, stdin)
-  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd[0]} failed (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`)
+/** the JSON report a racklab-* command prints as its last line, whatever its exit code (verify exits 1 on problems) */
+export function reportOf<T>(server: string, cmd: string[], r: { stdout: string }): T {
   const last = r.stdout.trim().split('\n').at(-1) ?? ''
   try {
     return JSON.parse(last) as T
   } catch {
     throw new Error(`${server}: ${cmd[0]} printed no JSON: ${clip(r.stdout)}`)
   }
+}
+
+/** run a command that must succeed; its JSON output parsed */
+export async function mustExec<T>(c: HookContext, server: string, cmd: string[], timeoutMs = 60_000, stdin?: string): Promise<T> {
+  const r = await tryExec(c, server, cmd, timeoutMs, stdin)
+  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd[0]} failed (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`)
+  return reportOf<T>(server, cmd, r)
 }
 
 export async function nodeState(c: HookContext, id: string): Promise<NodeState> {
