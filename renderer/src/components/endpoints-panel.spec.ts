@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ClientError } from '../client/client-error'
-import { createFakeClient, type FakeClient } from '../testing/fake-client'
-import { engineOk, labStatus } from '../testing/fixtures'
+import type { FakeClient } from '../testing/fake-client'
+import { labStatus } from '../testing/fixtures'
 import { flush } from '../testing/flush'
+import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
-import { nyiTopology } from '../testing/nyi-topology'
 import EndpointsPanel from './EndpointsPanel.vue'
 
 let mounted: Mounted | null = null
@@ -16,11 +16,7 @@ afterEach(() => {
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n'
 function client(): FakeClient {
-  const c = createFakeClient('browser')
-  c.answer('engine.status', () => engineOk)
-  c.answer('lab.status', () => labStatus([]))
-  c.answer('lab.topology', () => nyiTopology())
-  c.answer('journal.list', () => [])
+  const c = labClient(labStatus([]))
   c.answer('lab.endpoints', () => [
     { service: 'https', host: '127.0.0.1', port: 44321, server: 'edge' },
     { service: 'imap', host: '127.0.0.1', port: 44322, server: 'edge' },

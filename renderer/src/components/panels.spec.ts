@@ -3,9 +3,10 @@ import type { HardwareStatus } from '@contract/hardware'
 import { nextTick } from 'vue'
 import { ClientError } from '../client/client-error'
 import { useSelectionStore } from '../stores/selection'
-import { createFakeClient, type FakeClient } from '../testing/fake-client'
-import { engineOk, labStatus, server } from '../testing/fixtures'
+import type { FakeClient } from '../testing/fake-client'
+import { labStatus, server } from '../testing/fixtures'
 import { flush } from '../testing/flush'
+import { labClient } from '../testing/lab-client'
 import { hardwareFor } from '../testing/hardware-fixture'
 import { mountWith, type Mounted } from '../testing/mount'
 import { nyiTopology } from '../testing/nyi-topology'
@@ -20,12 +21,7 @@ afterEach(() => {
 })
 
 function client(hardware: unknown = undefined): FakeClient {
-  const c = createFakeClient('browser')
-  c.answer('engine.status', () => engineOk)
-  c.answer('lab.status', () => labStatus([server('db1', { role: 'db' }), server('db2', { role: 'db', rack: 'nyi-2', state: 'stopped', health: 'unknown' })], { topology: 'nyi-2007', hardware: hardware as HardwareStatus | undefined }))
-  c.answer('lab.topology', () => topology)
-  c.answer('journal.list', () => [])
-  return c
+  return labClient(labStatus([server('db1', { role: 'db' }), server('db2', { role: 'db', rack: 'nyi-2', state: 'stopped', health: 'unknown' })], { topology: 'nyi-2007', hardware: hardware as HardwareStatus | undefined }), topology)
 }
 
 const btn = (m: Mounted, sel: string): HTMLButtonElement => {

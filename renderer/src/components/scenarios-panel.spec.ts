@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ScenarioInfo } from '@contract/status'
 import { ClientError } from '../client/client-error'
-import { createFakeClient, type FakeClient } from '../testing/fake-client'
-import { engineOk, labStatus } from '../testing/fixtures'
+import type { FakeClient } from '../testing/fake-client'
+import { labStatus } from '../testing/fixtures'
 import { flush } from '../testing/flush'
+import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
-import { nyiTopology } from '../testing/nyi-topology'
 import ScenariosPanel from './ScenariosPanel.vue'
 
 let mounted: Mounted | null = null
@@ -23,11 +23,7 @@ const pull: ScenarioInfo = {
   cleanup: ['act cable:db2/int plug'],
 }
 function client(): FakeClient {
-  const c = createFakeClient('browser')
-  c.answer('engine.status', () => engineOk)
-  c.answer('lab.status', () => labStatus([]))
-  c.answer('lab.topology', () => nyiTopology())
-  c.answer('journal.list', () => [])
+  const c = labClient(labStatus([]))
   c.answer('scenario.list', () => [pull, { id: 'broken', name: 'broken', steps: [], cleanup: [], error: 'broken.yaml:3:5: steps[0]: a step needs one of: act, expect, sleep, exec, say' }])
   return c
 }

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { useSelectionStore } from '../stores/selection'
-import { createFakeClient } from '../testing/fake-client'
-import { engineOk, labStatus, server } from '../testing/fixtures'
+import { labStatus, server } from '../testing/fixtures'
 import { flush } from '../testing/flush'
+import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
-import { nyiTopology } from '../testing/nyi-topology'
 import { sceneResources, stubRenderers } from '../testing/stub-renderer'
 import SiteView from './SiteView.vue'
 
@@ -16,12 +15,7 @@ afterEach(() => {
 })
 
 async function mountView(): Promise<Mounted> {
-  const c = createFakeClient('browser')
-  c.answer('engine.status', () => engineOk)
-  c.answer('lab.status', () => labStatus([server('db1', { role: 'db' })]))
-  c.answer('lab.topology', () => nyiTopology())
-  c.answer('journal.list', () => [])
-  mounted = mountWith(SiteView, c)
+  mounted = mountWith(SiteView, labClient(labStatus([server('db1', { role: 'db' })])))
   await flush()
   await nextTick()
   return mounted
