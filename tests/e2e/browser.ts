@@ -69,5 +69,28 @@ export async function upDbTier(): Promise<void> {
   }
 }
 
+export interface DbTierUi {
+  page: Page
+  url: string
+  close(): Promise<void>
+}
+
+/** The DB tier up, `racklab serve` running and one chromium page (not navigated yet) whose errors go to `pageErrors`. */
+export async function openDbTierUi(pageErrors: string[]): Promise<DbTierUi> {
+  await upDbTier()
+  const served = await serve()
+  const browser = await launch()
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  return {
+    page,
+    url: served.url,
+    close: async () => {
+      await browser.close()
+      await served.stop()
+    },
+  }
+}
+
 /** Evaluate an expression over window.__racklabScene (renderer/src/scene/scene-hook.ts) as `h`. */
 export const sceneHook = <T>(page: Page, expr: string): Promise<T> => page.evaluate(`(() => { const h = window.__racklabScene; return ${expr} })()`) as Promise<T>

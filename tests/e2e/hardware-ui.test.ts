@@ -4,9 +4,9 @@
 // the load, servers on A alone go dark), reset it (ok again) and power those servers back on from their panels. What the scene shows is read through window.__racklabScene (scene/scene-hook.ts).
 import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { TEST_LAB, until } from '../integration/helpers'
-import { launch, sceneHook, serve, shot, upDbTier, type Served } from './browser'
+import { openDbTierUi, sceneHook, shot, type DbTierUi } from './browser'
 
 interface Led {
   color: string
@@ -25,24 +25,19 @@ const NYI2_SERVERS = ['fe2', 'web2', 'mx2', 'db2', 'imap2', 'file2', 'ns2']
 const db2 = (): Promise<Docker.ContainerInspectInfo> => new Docker().getContainer(`racklab-${TEST_LAB}-db2`).inspect()
 
 describe('hardware actions in the 3D view against a real DB tier', () => {
-  let served: Served
-  let browser: Browser
+  let ui: DbTierUi | undefined
   let page: Page
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    await upDbTier()
-    served = await serve()
-    browser = await launch()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    page.on('pageerror', (e) => pageErrors.push(e.message))
-    await page.goto(served.url)
+    ui = await openDbTierUi(pageErrors)
+    page = ui.page
+    await page.goto(ui.url)
     await page.locator('[data-server="db2"][data-state="running"]').waitFor({ timeout: 20_000 })
     await page.waitForFunction('(window.__racklabScene?.drawCalls() ?? 0) > 5', undefined, { timeout: 20_000 })
   })
   afterAll(async () => {
-    await browser?.close()
-    await served?.stop()
+    await ui?.close()
   })
 
   it('db2: picked in the view, shut down from its panel → LEDs to standby, container stopped → power on → healthy', async () => {

@@ -1,8 +1,8 @@
 // The 3D view against a real DB tier: the site renders within the draw-call budget (screenshot saved), a unit
 // picked by clicking its screen position opens its panel, and db1's console runs `hostname` and prints db1.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { launch, sceneHook, serve, shot, upDbTier, type Served } from './browser'
+import type { Page } from 'playwright-core'
+import { openDbTierUi, sceneHook, shot, type DbTierUi } from './browser'
 
 // the page's DOM, for predicates that run in the browser (this file is typed for node)
 declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): Iterable<{ textContent: string | null }> }
@@ -10,25 +10,20 @@ declare const document: { querySelector(s: string): { textContent: string | null
 const hook = (page: Page, expr: string): Promise<unknown> => sceneHook<unknown>(page, expr)
 
 describe('3D rack view against a real DB tier', () => {
-  let served: Served
-  let browser: Browser
+  let ui: DbTierUi | undefined
   let page: Page
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    await upDbTier()
-    served = await serve()
-    browser = await launch()
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
-    page.on('pageerror', (e) => pageErrors.push(e.message))
+    ui = await openDbTierUi(pageErrors)
+    page = ui.page
   })
   afterAll(async () => {
-    await browser?.close()
-    await served?.stop()
+    await ui?.close()
   })
 
   it('renders the site: every rack, within 60 draw calls', async () => {
-    await page.goto(served.url)
+    await page.goto(ui!.url)
     await page.locator('[data-server="db1"][data-state="running"]').waitFor({ timeout: 20_000 })
     await page.waitForFunction('(window.__racklabScene?.drawCalls() ?? 0) > 5', undefined, { timeout: 20_000 })
     // let the first frames settle (swiftshader renders in software)
