@@ -28,7 +28,7 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
     'lab.endpoints': async () => lab.endpoints(),
     'lab.ca': async () => lab.labCa(),
     'scenario.list': async () => listScenarios(lab),
-    'scenario.run': async ({ id }) => ({ opId: (await startScenario(lab, id)).opId }),
+    'scenario.run': async (arg) => ({ opId: (await startScenario(lab, 'id' in arg ? { id: arg.id } : arg)).opId }),
     'actions.list': async ({ target }) => lab.actionsFor(target),
     'actions.run': async ({ target, action, args }) => ({ target, action, text: await lab.act(target, action, args) }),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),

@@ -23,8 +23,11 @@ usage: racklab <command> [options]
   scenario run|check FILE [--json]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+  engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
+                                 hardware, the ledger, the journal and the monitor running between commands
 
-common options: --topology FILE (default: the embedded nyi-2007), --json
+common options: --topology FILE (default: the embedded nyi-2007), --json,
+  --no-engine (run in this process instead of the lab's engine service; refused while one runs)
 exit codes: 0 ok, 1 not healthy / failed, 2 could not run (no engine, bad topology, bad arguments)`
 
 export async function main(argv: string[]): Promise<number> {
@@ -46,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         since: { type: 'string' },
+        'no-engine': { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -64,7 +69,8 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    return await run({ ...parsed.values, positionals, rest })
+    const { 'no-engine': noEngine, ...values } = parsed.values
+    return await run({ ...values, noEngine, positionals, rest })
   } catch (e) {
     const err = toWireError(e)
     if (parsed.values.json) printJson({ ok: false, error: err })

@@ -32,7 +32,11 @@ export const commandInputs = {
   'lab.endpoints': none,
   'lab.ca': none,
   'scenario.list': none,
-  'scenario.run': z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
+  'scenario.run': z.union([
+    z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
+    /** a scenario file's text (the CLI sends what it read), named by the file for file:line:column errors */
+    z.strictObject({ source: z.string().max(1024 * 1024, 'a scenario file is at most 1 MiB'), file: z.string().min(1).max(4096) }),
+  ]),
   'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
   'actions.run': z.strictObject({
     target: z.string().min(1).max(128),

@@ -4,5 +4,6 @@ import { ca, check, endpoints, exec, journal, logs, status } from './inspect'
 import { down, up } from './lifecycle'
 import { scenario } from './scenario'
 import { serve } from './serve'
+import { engine } from './engine'
 
-export const commands: Record<string, CliCommand> = { up, down, status, endpoints, ca, check, logs, exec, journal, actions, act, scenario, serve }
+export const commands: Record<string, CliCommand> = { up, down, status, endpoints, ca, check, logs, exec, journal, actions, act, scenario, serve, engine }

@@ -80,6 +80,9 @@ export class LabEngine {
     this.snapshot = this.compose()
   }
 
+  get stateDir(): string {
+    return this.o.stateDir
+  }
   get gateway(): DockerGateway {
     return this.o.gateway
   }
