@@ -11,6 +11,7 @@ import { serviceFiles } from '../engine/service/files'
 import { acquireLock } from '../engine/service/lock'
 import { listenSocket } from '../engine/service/socket-server'
 import { idleWatch } from './idle-watch'
+import { resumeScenarioCleanup } from '../engine/scenarios/library'
 
 const log = (text: string): void => void process.stdout.write(`${new Date().toISOString()} ${text}\n`)
 
@@ -55,6 +56,11 @@ export async function runEngine(argv: string[]): Promise<number> {
     const idle = idleWatch(idleMs, () => server.clients() === 0 && !rt.lab.ops.active() && rt.lab.status().servers.every((s) => s.state === 'absent'), () => void stop('idle: nothing of the lab runs and no client is connected'))
     process.on('SIGTERM', () => void stop('SIGTERM'))
     process.on('SIGINT', () => void stop('SIGINT'))
+    // a scenario this lab's previous engine left halfway: its cleanup runs now (journaled)
+    if (rt.lab.engineStatus().state === 'connected') {
+      const resumed = resumeScenarioCleanup(rt.lab)
+      if (resumed) void resumed.done.then((d) => log(`cleanup of an interrupted scenario: ${d.status}${d.error ? ` — ${d.error.message}` : ''}`))
+    }
     log(`listening on ${files.socket} (${Date.now() - t0} ms to adopt the lab)`)
     return await new Promise<number>(() => undefined) // runs until stop() exits the process
   } catch (e) {
