@@ -41,6 +41,8 @@ export interface LabStatus {
   topology: string
   engine: EngineStatus
   servers: ServerStatus[]
+  /** network id → the subnet the lab really has on its engine (relocated when the topology's were taken) */
+  subnets?: Record<string, string>
   /** the operation that holds the lab, if any */
   op?: { opId: string; kind: OpKind }
   /** physical state (circuits, PSUs, arrays, cables), when the lab runs its hardware model */

@@ -51,7 +51,7 @@ const ENV = { REPL_PASSWORD: "r3pl'pw", APP_PASSWORD: 'app-pw', BACKUP_PASSWORD:
 function run(s: Server, opts: { primary?: Server; role?: 'primary' | 'replica' } = {}): Promise<string> {
   const primary = opts.role ?? (s === 'db1' ? 'primary' : 'replica')
   const role = primary === 'primary'
-    ? ['-e', 'DB_ROLE=primary', '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, '-e', `BACKUP_PASSWORD=${ENV.BACKUP_PASSWORD}`]
+    ? ['-e', 'DB_ROLE=primary', '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, '-e', `BACKUP_PASSWORD=${ENV.BACKUP_PASSWORD}`, '-e', `LAB_NETS=${SUBNET}.0/24`]
     : ['-e', 'DB_ROLE=replica', '-e', `PRIMARY_HOST=${ip(opts.primary ?? 'db1')}`]
   return must(['run', '-d', '--name', name(s), '--hostname', s, '--label', label, '--label', `racklab.server=${s}`, '--network', RUN, '--ip', ip(s),
     '--tmpfs', '/run', '-v', `${name(s)}:/var/lib/mysql`, '-e', `SERVER_ID=${SERVERS[s]}`, '-e', `REPL_PASSWORD=${ENV.REPL_PASSWORD}`, ...role, 'racklab/db:latest'])
@@ -185,7 +185,7 @@ describe('racklab/db: primary and two replicas', () => {
   it('a replica recreated on its volume with another PRIMARY_HOST is re-pointed; another role is refused', async () => {
     await must(['rm', '-fv', name('db3')])
     const wrongRole = await docker(['run', '--rm', '--network', RUN, '-v', `${name('db3')}:/var/lib/mysql`, '-e', 'SERVER_ID=13', '-e', 'DB_ROLE=primary',
-      '-e', `REPL_PASSWORD=${ENV.REPL_PASSWORD}`, '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, 'racklab/db:latest'])
+      '-e', `REPL_PASSWORD=${ENV.REPL_PASSWORD}`, '-e', `APP_PASSWORD=${ENV.APP_PASSWORD}`, '-e', `LAB_NETS=${SUBNET}.0/24`, 'racklab/db:latest'])
     expect(wrongRole.code).toBe(1)
     expect(wrongRole.stderr).toContain('this volume was initialised as replica, not primary')
     // chained: db1 → db2 → db3 (db2 logs what it applies, log-slave-updates)

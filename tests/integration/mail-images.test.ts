@@ -20,6 +20,7 @@ import { db } from '../../main/engine/roles/db'
 import { imap } from '../../main/engine/roles/imap'
 import { mx } from '../../main/engine/roles/mx'
 import { loadTopology } from '../../main/engine/topology/loader'
+import { ownSubnets, relocateTopology } from '../../main/engine/topology/relocate'
 import { ROOT, until } from './helpers'
 
 const gw = createDockerGateway()
@@ -73,7 +74,9 @@ const msgId = (tag: string): string => `<${tag}.${randomBytes(4).toString('hex')
 
 describe('mail images (db + imap pair + mx) on the real engine', () => {
   beforeAll(async () => {
-    topology = (await loadTopology()).topology
+    // the lab's int network moved into this test's subnet, as racklab relocates a lab (LAB_NETS follows)
+    const loaded = (await loadTopology()).topology
+    topology = relocateTopology(loaded, { ...ownSubnets(loaded), int: `${SUBNET}.0/24` })
     domain = topology.domain
     const catalog = new ImageCatalog(join(ROOT, 'lab-images'))
     await gw.ensureBaseImage(() => {})

@@ -27,7 +27,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   })
 }
 
-const labFilter = (labId: string): { label: string[] } => ({ label: [`${LABEL_LAB}=${labId}`] })
+/** one lab's objects, or (no id) every lab's: objects without our label are never listed */
+const labFilter = (labId?: string): { label: string[] } => ({ label: [labId === undefined ? LABEL_LAB : `${LABEL_LAB}=${labId}`] })
 
 export interface GatewayOptions {
   docker?: Docker
@@ -161,6 +162,15 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
       }),
     listNetworks: (labId) =>
       call(async () => (await docker.listNetworks({ filters: labFilter(labId) })).map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }))),
+    listNetworkSubnets: () =>
+      call(async () =>
+        (await docker.listNetworks()).map((n) => ({
+          name: n.Name,
+          labels: n.Labels ?? {},
+          // IPv4 only: the lab's networks are IPv4, and an IPv6 pool can't collide with them
+          subnets: (n.IPAM?.Config ?? []).map((cfg) => cfg.Subnet ?? '').filter((x) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(x)),
+        })),
+      ),
     removeNetwork: (name) =>
       call(async () => {
         try {

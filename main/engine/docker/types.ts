@@ -115,7 +115,8 @@ export interface DockerGateway {
   /** debian:bookworm-slim: pull, else debootstrap + import; progress lines to onProgress */
   ensureBaseImage(onProgress: (text: string) => void, signal?: AbortSignal): Promise<void>
 
-  listContainers(labId: string): Promise<ContainerInfo[]>
+  /** one lab's containers; without an id, every container of every lab (racklab labs) */
+  listContainers(labId?: string): Promise<ContainerInfo[]>
   inspectContainer(nameOrId: string): Promise<ContainerInfo | undefined>
   createContainer(spec: ContainerSpec): Promise<string>
   startContainer(id: string): Promise<void>
@@ -130,6 +131,8 @@ export interface DockerGateway {
 
   ensureNetwork(spec: NetworkSpec): Promise<void>
   listNetworks(labId: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]>
+  /** every network on the engine (any owner) with its IPv4 subnets: what a lab's subnets must not overlap */
+  listNetworkSubnets(): Promise<{ name: string; subnets: string[]; labels: Record<string, string> }[]>
   removeNetwork(name: string): Promise<void>
   connectNetwork(network: string, container: string, ip: string, aliases?: string[]): Promise<void>
   disconnectNetwork(network: string, container: string): Promise<void>

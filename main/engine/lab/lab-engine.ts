@@ -24,6 +24,9 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
+import { fitsTopology, ownSubnets, relocateTopology, type Relocation } from '../topology/relocate'
+import { adoptedSubnets, chooseSubnets, engineSubnets, releaseSubnets } from './lab-subnets'
+import { readSubnetRecord, type SubnetRecord } from './subnet-record'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -43,8 +46,10 @@ export type { ServerOp } from './server-control'
 
 export class LabEngine {
   readonly labId: string
+  /** the topology as written: what the UI and the hardware model show */
   readonly topology: Topology
-  readonly servers: Map<string, PlacedServer>
+  private located: Topology
+  private placed: Map<string, PlacedServer>
   readonly images: ImageCatalog
   readonly ops: Operations
   readonly secrets: LabSecrets
@@ -69,7 +74,9 @@ export class LabEngine {
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
     this.labId = o.labId ?? o.topology.name
-    this.servers = placeServers(o.topology)
+    const recorded = readSubnetRecord(o.stateDir)?.networks
+    this.located = recorded && fitsTopology(o.topology, recorded) ? relocateTopology(o.topology, recorded) : o.topology
+    this.placed = placeServers(this.located)
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'))
@@ -78,6 +85,35 @@ export class LabEngine {
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
     this.snapshot = this.compose()
+  }
+
+  /** the topology with the subnets and addresses the lab really has on this engine (relocate.ts) */
+  get relocated(): Topology {
+    return this.located
+  }
+  /** every server, placed, with its real (relocated) addresses */
+  get servers(): Map<string, PlacedServer> {
+    return this.placed
+  }
+  /** network id → the subnet the lab's Docker network has (or will have) */
+  subnets(): Relocation {
+    return ownSubnets(this.located)
+  }
+  setSubnets(rel: Relocation): void {
+    this.located = relocateTopology(this.topology, rel)
+    this.placed = placeServers(this.located)
+    this.publish()
+  }
+  /** `up`: adopt or choose the lab's subnets on this engine and record them */
+  async ensureSubnets(): Promise<SubnetRecord> {
+    const r = await chooseSubnets(this.topology, this.gateway, this.labId, this.o.stateDir)
+    this.setSubnets(r.networks)
+    return r
+  }
+  /** a lab that runs adopts the subnets of its networks, whatever the record says */
+  private async adoptSubnets(): Promise<void> {
+    const adopted = adoptedSubnets(this.topology, (await engineSubnets(this.gateway, this.labId)).own)
+    if (adopted && JSON.stringify(adopted) !== JSON.stringify(this.subnets())) this.setSubnets(adopted)
   }
 
   get stateDir(): string {
@@ -97,6 +133,7 @@ export class LabEngine {
   async init(): Promise<void> {
     this.engine = await this.gateway.status()
     this.bus.emit('engine.changed', this.engine)
+    if (this.engine.state === 'connected') await this.adoptSubnets().catch((e: unknown) => this.journal.append({ kind: 'engine', text: `subnets: ${(e as Error).message}` }))
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
     this.ticker = setInterval(() => void this.syncHardware(), 500)
@@ -119,6 +156,7 @@ export class LabEngine {
   /** Connect and adopt once, without following events (one-shot CLI commands). */
   async initOnce(): Promise<void> {
     this.engine = await this.gateway.status()
+    if (this.engine.state === 'connected') await this.adoptSubnets().catch((e: unknown) => this.journal.append({ kind: 'engine', text: `subnets: ${(e as Error).message}` }))
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
   }
@@ -196,11 +234,11 @@ export class LabEngine {
   }
 
   roleSpecOf(server: string): ReturnType<typeof roleSpec> {
-    return roleSpec(this.topology, this.servers, server, this.secrets, this.labId)
+    return roleSpec(this.located, this.placed, server, this.secrets, this.labId)
   }
 
   hookContext(server: string): HookContext {
-    const c = roleContext(this.topology, this.servers, server, this.secrets, this.labId)
+    const c = roleContext(this.located, this.placed, server, this.secrets, this.labId)
     return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
   }
 
@@ -323,6 +361,7 @@ export class LabEngine {
     this.requireEngine()
     return this.ops.start('down', async (op) => {
       await runDown(this, op, volumes)
+      releaseSubnets(this.o.stateDir)
       // a lab that is down has no physical history: the next up finds a fresh, fully powered site
       this.setMembers([...this.members], false)
       this.hardware?.reset()
@@ -399,7 +438,7 @@ export class LabEngine {
     // without an engine we know the plan, not the state: say so rather than show "absent"
     if (this.engine.state !== 'connected') for (const x of servers) if (x.imageState !== 'no-image') x.detail = `state unknown: ${this.engine.message}`
     const op = this.ops.active()
-    return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, ...(op ? { op } : {}), ...(this.hardware ? { hardware: this.hardware.status() } : {}) }
+    return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, subnets: this.subnets(), ...(op ? { op } : {}), ...(this.hardware ? { hardware: this.hardware.status() } : {}) }
   }
 }
 

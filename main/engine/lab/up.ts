@@ -3,7 +3,7 @@
 import { LabError } from '@contract/errors'
 import type { LabEngine } from './lab-engine'
 import type { Op } from './operations'
-import { networkSpecs } from './plan'
+import { createNetworks } from './up-networks'
 import { ensureServerRunning } from './ensure-server'
 import { buildLabImage } from './build-image'
 import { pruneStaleImages } from './prune-images'
@@ -48,12 +48,7 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
     if (removed.length) lab.journal.append({ kind: 'op', text: `removed ${removed.length} stale lab images: ${removed.join(', ')}` })
   }
 
-  const nets = new Set(ids.flatMap((id) => lab.servers.get(id)!.server.nics.map((n) => n.network)))
-  const netSpecs = networkSpecs(lab.topology, lab.labId).filter((n) => nets.has(n.labels['racklab.network']!))
-  for (const [i, n] of netSpecs.entries()) {
-    op.progress({ phase: 'network', current: i, max: netSpecs.length, text: `network ${n.name} ${n.subnet}${n.internal ? ' (internal)' : ''}` })
-    await lab.gateway.ensureNetwork(n)
-  }
+  await createNetworks(lab, op, ids)
 
   await lab.refresh()
   lab.setMembers(ids, true)

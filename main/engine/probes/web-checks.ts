@@ -13,7 +13,7 @@ export async function webChecks(lab: LabEngine, exec: Exec, running: string[], w
   const fes = of('fe')
   if (fes.length && (wants('web.vips') || wants('web.upstreams'))) {
     const statuses = await frontendStatuses(exec, fes)
-    if (wants('web.vips')) out.push(vipOwners(frontendVips(lab.topology), statuses))
+    if (wants('web.vips')) out.push(vipOwners(frontendVips(lab.relocated), statuses))
     if (wants('web.upstreams')) for (const fe of fes) out.push(upstreamHealth(fe, statuses.get(fe) ?? 'no status'))
   }
   const user = lab.topology.users[0]

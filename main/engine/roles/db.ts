@@ -1,8 +1,9 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
+import { labNets } from './lab-nets'
 import type { RoleDefinition } from './types'
 
 export const db: RoleDefinition = {
-  spec: ({ server, secrets, ipOf, serversOf }) => {
+  spec: ({ topology, server, secrets, ipOf, serversOf }) => {
     return {
       volumes: { data: '/var/lib/mysql' },
       env: {
@@ -12,6 +13,7 @@ export const db: RoleDefinition = {
         REPL_PASSWORD: secrets.repl,
         APP_PASSWORD: secrets.app,
         BACKUP_PASSWORD: secrets.backup,
+        LAB_NETS: labNets(topology),
       },
       tmpfs: ['/run'],
       // no publish: db servers sit only on --internal networks, where Docker silently publishes nothing.

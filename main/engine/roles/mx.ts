@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { allServers } from '../topology/queries'
+import { labNets } from './lab-nets'
 import type { RoleContext, RoleDefinition } from './types'
 
 /**
@@ -46,6 +47,7 @@ export const mx: RoleDefinition = {
         DB_PASSWORD: c.secrets.app,
         IMAP_HOSTS: imap.map((h) => `${h.id}=${h.ip}`).join(','),
         MESSAGE_ID_KEY: messageIdKey(c.secrets),
+        LAB_NETS: labNets(c.topology),
       },
       tmpfs: ['/run'],
       // no publish of its own: the edge is the lab's one way in from the host (DNS MX → mx1/mx2)
