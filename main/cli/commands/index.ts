@@ -5,5 +5,6 @@ import { down, up } from './lifecycle'
 import { scenario } from './scenario'
 import { serve } from './serve'
 import { engine } from './engine'
+import { labs } from './labs'
 
-export const commands: Record<string, CliCommand> = { up, down, status, endpoints, ca, check, logs, exec, journal, actions, act, scenario, serve, engine }
+export const commands: Record<string, CliCommand> = { up, down, status, endpoints, ca, check, logs, exec, journal, actions, act, scenario, serve, engine, labs }

@@ -43,7 +43,8 @@ export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<vo
     lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
     built++
   }
-  if (built) {
+  // RACKLAB_PRUNE_IMAGES=0: an engine shared by several checkouts keeps each one's images
+  if (built && process.env.RACKLAB_PRUNE_IMAGES !== '0') {
     const removed = await pruneStaleImages(lab.gateway, lab.images, Object.keys(roles))
     if (removed.length) lab.journal.append({ kind: 'op', text: `removed ${removed.length} stale lab images: ${removed.join(', ')}` })
   }
