@@ -118,7 +118,11 @@ describe('two labs on one engine', () => {
     const doc = json<{ labs: { lab: string; state: string; servers: { running: number; total: number }; subnets: Record<string, string>; memoryBytes?: number }[] }>(r)
     for (const lab of LABS) {
       const l = doc.labs.find((x) => x.lab === lab)
-      expect(l, lab).toMatchObject({ state: 'running', servers: { running: 2, total: 2 }, subnets: (await status(lab)).subnets })
+      // the subnets in use on the engine: the networks its servers need (db1, db2: int and wan), as planned
+      const live = Object.fromEntries((await networksOf(lab)).map((n) => [n.name.replace(`racklab-${lab}-`, ''), n.subnet]))
+      expect(Object.keys(live).sort()).toEqual(['int', 'wan'])
+      expect(l, lab).toMatchObject({ state: 'running', servers: { running: 2, total: 2 }, subnets: live })
+      expect((await status(lab)).subnets).toMatchObject(live)
       expect(l!.memoryBytes).toBeGreaterThan(0)
     }
   })
@@ -131,4 +135,26 @@ describe('two labs on one engine', () => {
     expect((await docker.listContainers({ filters: { label: ['racklab.lab=reloc-b'] } })).map((c) => c.Id).sort()).toEqual(keep)
     expect((await check('reloc-b')).ok).toBe(true)
   })
+
+  it('the remaining lab keeps its subnets and runs the web and mail tiers on them: every probe passes', async () => {
+    const before = (await status('reloc-b')).subnets!
+    const up = await cli('reloc-b', ['up', '--only', 'edge', '--json'])
+    expect(up.code, up.stderr.slice(-3000)).toBe(0)
+    const st = await status('reloc-b')
+    expect(st.subnets).toEqual(before)
+    const prefix = before.ext!.split('.').slice(0, 3).join('.')
+    expect(st.servers.find((s) => s.id === 'edge')!.ips.ext).toBe(`${prefix}.200`)
+    const r = await until('every probe of reloc-b to pass', async () => {
+      const c = await check('reloc-b')
+      return c.ok ? c : undefined
+    }, 180_000, 2000).catch(async (e: unknown) => {
+      throw new Error(`${(e as Error).message}: ${JSON.stringify((await check('reloc-b')).results.filter((x) => !x.ok))}`)
+    })
+    const ids = r.results.map((x) => x.id)
+    expect(ids).toEqual(expect.arrayContaining(['web.vips', 'web.https', 'web.login', 'smtp.accept']))
+    // the service IPs moved with the lab: .100 and .101 of its own ext subnet
+    expect(r.results.find((x) => x.id === 'web.vips')!.message).toContain(`${prefix}.100→fe1`)
+    const eps = json<{ service: string; host: string; port: number }[]>(await cli('reloc-b', ['endpoints', '--json']))
+    expect(eps.find((e) => e.service === 'https')).toMatchObject({ host: '127.0.0.1' })
+  }, 1_200_000)
 })
