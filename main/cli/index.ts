@@ -1,6 +1,6 @@
 // `racklab` — the lab from a terminal. Plain Node; talks to the engine through the same dispatcher as the UI.
 import { parseArgs } from 'node:util'
-import { toWireError } from '@contract/errors'
+import { LabError, toWireError } from '@contract/errors'
 import { EXIT_CANNOT_RUN, errorText, exitCodeFor, printJson, say } from './output'
 import { commands } from './commands/index'
 
@@ -28,8 +28,11 @@ usage: racklab <command> [options]
                                  hardware, the ledger, the journal and the monitor running between commands
 
 common options: --topology FILE (default: the embedded nyi-2007), --json,
+  --lab NAME (default: RACKLAB_LAB, else the topology's name; several labs share one engine, each on its own subnets),
   --no-engine (run in this process instead of the lab's engine service; refused while one runs)
 exit codes: 0 ok, 1 not healthy / failed, 2 could not run (no engine, bad topology, bad arguments)`
+
+const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/
 
 export async function main(argv: string[]): Promise<number> {
   const dash = argv.indexOf('--')
@@ -43,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: 'boolean', default: false },
         topology: { type: 'string' },
+        lab: { type: 'string' },
         only: { type: 'string' },
         volumes: { type: 'boolean', default: false },
         tail: { type: 'string' },
@@ -70,7 +74,12 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    const { 'no-engine': noEngine, ...values } = parsed.values
+    const { 'no-engine': noEngine, lab, ...values } = parsed.values
+    if (lab !== undefined) {
+      if (!LAB_NAME.test(lab)) throw new LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
+      // every path to the lab (the engine service, --no-engine, labs) reads it from here, as from the shell
+      process.env.RACKLAB_LAB = lab
+    }
     return await run({ ...values, noEngine, positionals, rest })
   } catch (e) {
     const err = toWireError(e)
