@@ -17,6 +17,8 @@ import { parseSubnet, type Subnet } from '../../main/engine/topology/ipv4'
 import { racklab, ROOT, until, type CliResult } from './helpers'
 
 const LABS = ['reloc-a', 'reloc-b'] as const
+/** a network of this test's own that takes reloc-b's subnets while it is down, so its next up must move */
+const BLOCKER = 'racklab-reloc-blocker'
 type Lab = (typeof LABS)[number]
 const home = (lab: Lab): string => join(tmpdir(), `racklab-test-${lab}`)
 // RACKLAB_PRUNE_IMAGES=0: this test builds images of this checkout and must not remove other checkouts' images
@@ -47,6 +49,7 @@ describe('two labs on one engine', () => {
   })
 
   afterAll(async () => {
+    await docker.getNetwork(BLOCKER).remove().catch(() => undefined)
     for (const lab of LABS) await cli(lab, ['down', '--volumes'])
     for (const lab of LABS) expect(await networksOf(lab)).toEqual([])
     for (const lab of LABS) rmSync(home(lab), { recursive: true, force: true })
@@ -157,4 +160,21 @@ describe('two labs on one engine', () => {
     const eps = json<{ service: string; host: string; port: number }[]>(await cli('reloc-b', ['endpoints', '--json']))
     expect(eps.find((e) => e.service === 'https')).toMatchObject({ host: '127.0.0.1' })
   }, 1_200_000)
+
+  it('a lab whose subnets were taken while it was down moves on its next up, and its kept volumes follow', async () => {
+    const before = (await status('reloc-b')).subnets!
+    expect((await cli('reloc-b', ['down'])).code).toBe(0)
+    await docker.createNetwork({ Name: BLOCKER, Internal: true, Labels: { 'racklab.lab': 'reloc-blocker' }, IPAM: { Driver: 'default', Config: [{ Subnet: before.int! }] } })
+    const up = await cli('reloc-b', ['up', '--only', 'db1,db2', '--json'])
+    expect(up.code, up.stderr.slice(-3000)).toBe(0)
+    const st = await status('reloc-b')
+    expect(st.subnets!.int).not.toBe(before.int)
+    expect(st.servers.find((s) => s.id === 'db1')!.ips.int!.split('.')[3]).toBe('11')
+    // the primary's volume was made for the old subnets: it granted the new ones; the replica was re-pointed
+    const logs = (await cli('reloc-b', ['logs', 'db1', '--tail', '200'])).stdout
+    expect(logs).toContain(`lab subnets changed from '${Object.values(before).join(',')}'`)
+    await sql('reloc-b', 'db1', "INSERT INTO address_book (user_id, name, email) SELECT id, 'moved', 'moved@fastmail.test' FROM users WHERE login='alice'")
+    await until('the row on the moved db2', async () => (await sql('reloc-b', 'db2', "SELECT COUNT(*) FROM address_book WHERE email IN ('moved@fastmail.test', 'reloc-b@fastmail.test')").catch(() => '0')) === '2', 60_000)
+    await until('replication ok after the move', async () => (await replication('reloc-b'))?.ok === true || undefined, 60_000, 1000)
+  }, 600_000)
 })
