@@ -1,6 +1,5 @@
 // `racklab` — the lab from a terminal. Plain Node; talks to the engine through the same dispatcher as the UI.
 import { parseArgs } from 'node:util'
-import { toWireError } from '@contract/errors'
 import { EXIT_CANNOT_RUN, errorText, exitCodeFor, printJson, say } from './output'
 import { commands } from './commands/index'
 
@@ -20,6 +19,8 @@ usage: racklab <command> [options]
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
+  targets [--json]               every target with the actions it has now
+  undo [SEQ] [--json]            put an action back with its recorded inverse (default: the newest)
   scenario run|check FILE [--json]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
@@ -72,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     const { 'no-engine': noEngine, ...values } = parsed.values
     return await run({ ...values, noEngine, positionals, rest })
   } catch (e) {
+    const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)
     if (parsed.values.json) printJson({ ok: false, error: err })
     else say(errorText(err))

@@ -3,7 +3,7 @@
 // reached or started, the caller gets a LabError saying exactly why.
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { serviceFiles } from './files'
 import { pidAlive, readLock, type LockInfo } from './lock'
 import { connectEngine, type EngineConnection } from './socket-client'
