@@ -13,6 +13,7 @@ import { engineEntry, labStateDir } from '../engine/paths'
 import { BUILD_ID } from '../engine/service/build-id'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
 import type { EngineConnection } from '../engine/service/socket-client'
+import { resilient } from '../engine/service/resilient'
 import { say } from './output'
 
 export interface LabLink {
@@ -75,7 +76,9 @@ export async function openLink(o: LinkOptions): Promise<LabLink> {
     if (found) return engineLink(lab, found.conn)
     return localRuntime(o, lab)
   }
-  return engineLink(lab, await ensureEngine(target, say))
+  const conn = await ensureEngine(target, say)
+  // a long-lived client (serve, the window) outlives an engine crash: the engine is started again
+  return engineLink(lab, o.watch ? resilient(conn, () => ensureEngine(target, say), (t) => say(`racklab: ${t}`)) : conn)
 }
 
 function engineLink(lab: string, conn: EngineConnection): LabLink {

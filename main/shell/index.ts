@@ -2,7 +2,7 @@
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
-import { createRuntime, type Runtime } from '../api/runtime'
+import { openLink, type LabLink } from '../cli/lab-link'
 import { appUrlMatcher } from './app-url'
 import { ipcSenderAllowed } from './ipc-sender'
 import { attachIpcTransport } from './ipc-transport'
@@ -10,7 +10,7 @@ import { denyAllPermissions } from './permissions'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 let win: BrowserWindow | undefined
-let runtime: Runtime | undefined
+let link: LabLink | undefined
 
 const devUrl = process.env.ELECTRON_RENDERER_URL
 // loaded by this very URL, so the page the window shows and the one IPC trusts cannot drift apart
@@ -49,8 +49,12 @@ app.whenReady().then(async () => {
   // packaged: lab-images/ and resources/ sit beside app.asar (electron-builder.yml extraResources)
   if (app.isPackaged) process.env.RACKLAB_ROOT ??= process.resourcesPath
   denyAllPermissions(session.defaultSession)
-  runtime = await createRuntime({ watch: true })
-  attachIpcTransport(ipcMain, runtime.dispatch, runtime.bus, () => win?.webContents, (frame) => ipcSenderAllowed(frame, mainFrame(), isAppUrl))
+  // the window is a client of the lab's engine service, like the CLI and the browser: started when none runs
+  // (Electron runs it as plain Node), and it keeps the lab moving after the window closes
+  if (app.isPackaged) process.env.RACKLAB_ENGINE_ENTRY ??= join(app.getAppPath(), 'out/cli/engine.mjs')
+  link = await openLink({ engine: 'start', watch: true })
+  const { dispatch, bus } = await link.host()
+  attachIpcTransport(ipcMain, dispatch, bus, () => win?.webContents, (frame) => ipcSenderAllowed(frame, mainFrame(), isAppUrl))
   await createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow()
@@ -61,6 +65,6 @@ app.whenReady().then(async () => {
 })
 
 app.on('window-all-closed', () => {
-  runtime?.close()
+  link?.close()
   if (process.platform !== 'darwin') app.quit()
 })
