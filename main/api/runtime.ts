@@ -9,7 +9,7 @@ import { appRoot, imagesDir, labStateDir } from '../engine/paths'
 import { catalogPath } from '../engine/binding/hardware-runtime'
 import { loadTopology } from '../engine/topology/loader'
 import { createDispatcher, type Dispatch } from './dispatcher'
-import { EventBus } from './event-bus'
+import { EventBus } from '../engine/events/event-bus'
 import { createHandlers } from './handlers'
 
 export interface RuntimeOptions {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { EventBus } from '../api/event-bus'
+import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
 import { allowedHosts, refuseForeign, type Refusal } from './request-guard'
 import { staticHandler } from './static-files'

@@ -1,7 +1,7 @@
 // Electron transport: the contract over ipcMain.handle, events pushed to the window. Takes its electron
 // pieces as arguments so it can be tested with an EventEmitter stand-in.
 import { IPC_CALL, IPC_EVENT } from '@contract/wire'
-import type { EventBus } from '../api/event-bus'
+import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
 import type { FrameLike } from './ipc-sender'
 

@@ -2,11 +2,11 @@
 // ledger and journal them); refused here too, so no caller can bypass the checks.
 import { LabError } from '@contract/errors'
 import type { ServerStatus } from '@contract/status'
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
 
-export async function controlServer(lab: LabEngine, server: string, op: ServerOp): Promise<ServerStatus> {
+export async function controlServer(lab: LifecycleContext, server: string, op: ServerOp): Promise<ServerStatus> {
   lab.requireEngine()
   const cur = lab.serverStatus(server)
   const c = lab.container(server)
