@@ -20,7 +20,7 @@ import { runUp } from './up'
 import { runDown } from './down'
 import { waitHealthy } from './wait-healthy'
 import { controlServer, type ServerOp } from './server-control'
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { loadMembers, saveMembers } from './members'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
@@ -79,11 +79,14 @@ export class LabEngine {
     this.servers = placeServers(o.topology)
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
-    this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'))
+    // damaged state files never stop the lab from starting: each is set aside, replaced and journaled
+    const report = (text: string): void => void o.journal.append({ kind: 'engine', text })
+    this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'), report)
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
-    this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'))
+    for (const p of this.hardware?.ledger.problems ?? []) report(p)
+    this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'), report)
     this.membersFile = join(o.stateDir, 'members.json')
-    this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
+    this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
     this.book = this.makeBook()
     this.intentsFromLedger()
@@ -274,8 +277,7 @@ export class LabEngine {
 
   setMembers(ids: Iterable<string>, on: boolean): void {
     for (const id of ids) if (on) this.members.add(id); else this.members.delete(id)
-    mkdirSync(this.o.stateDir, { recursive: true })
-    writeFileSync(this.membersFile, JSON.stringify([...this.members]))
+    saveMembers(this.membersFile, this.members)
   }
 
   /** whether the hardware lets this server run (power, boot, data array) */
@@ -355,7 +357,7 @@ export class LabEngine {
   private async applyEffects(): Promise<void> {
     if (!this.hardware || this.engine.state !== 'connected') return
     const now = this.hardware.effects()
-    const before = this.applied.load() ?? now
+    const before = this.applied.before(now)
     if (await reconcile(this, before, now)) this.publish()
     this.applied.save(now)
   }
