@@ -105,7 +105,7 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
   if ((lostNow || newArray) && c) {
     await gw.removeContainer(c.id)
     const spec = lab.roleSpecOf(id)
-    for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose)).catch(() => undefined)
+    for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose), lab.labId).catch(() => undefined)
     note(lostNow ? `${id}: array failed — its data volume is gone` : `${id}: new empty array — data volume recreated empty`)
   }
   const fresh = lostNow || newArray ? undefined : lab.container(id)

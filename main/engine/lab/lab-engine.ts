@@ -21,6 +21,7 @@ import { runDown } from './down'
 import { waitHealthy } from './wait-healthy'
 import { controlServer, type ServerOp } from './server-control'
 import { loadMembers, saveMembers } from './members'
+import { ensureStateDir } from '../state/state-dir'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
@@ -79,6 +80,7 @@ export class LabEngine {
     this.servers = placeServers(o.topology)
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
+    ensureStateDir(o.stateDir)
     // damaged state files never stop the lab from starting: each is set aside, replaced and journaled
     const report = (text: string): void => void o.journal.append({ kind: 'engine', text })
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'), report)

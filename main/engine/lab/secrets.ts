@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
+import { restrictToOwner } from '../state/state-dir'
 
 const SecretsSchema = z.object({ repl: z.string().min(1), app: z.string().min(1), backup: z.string().min(1), cyrus: z.string().min(1) }).partial()
 export type LabSecrets = Required<z.infer<typeof SecretsSchema>>
@@ -18,5 +19,6 @@ export function loadSecrets(file: string, report: (problem: string) => void = ()
   const have = loaded.state === 'ok' ? loaded.value : {}
   const merged: LabSecrets = { ...made, ...have }
   if (loaded.state !== 'ok' || Object.keys(have).length !== Object.keys(merged).length) writeJsonAtomic(file, merged, 0o600)
+  else restrictToOwner(file)
   return merged
 }
