@@ -46,7 +46,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)
-  const dispatch = createDispatcher(createHandlers({ lab, consoles }))
+  const dispatch = createDispatcher(createHandlers({ lab, consoles }), (client) => consoles.closeClient(client))
   return {
     lab,
     bus,

@@ -3,7 +3,7 @@
 // out of here or leave a rejected promise unhandled: either would end `racklab serve`.
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { timingSafeEqual } from 'node:crypto'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_PAYLOAD, WS_PATH, type CallMsg, type ServerMsg } from '@contract/wire'
 import type { EventBus } from '../engine/events/event-bus'
@@ -37,17 +37,22 @@ export function tokenMatches(expected: string, given: string | null): boolean {
 export function createWsTransport(o: WsTransportOptions): WsTransport {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD })
   const alive = new WeakMap<WebSocket, boolean>()
+  /** one client per connection: what it opens is its own, and closes with it */
+  const clientOf = new WeakMap<WebSocket, string>()
 
   const send = (ws: WebSocket, msg: ServerMsg): void => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg))
   }
 
-  const offBus = o.bus.onAny((ev, payload) => {
+  const offBus = o.bus.onAny((ev, payload, to) => {
     const text = JSON.stringify({ t: 'event', ev, payload } satisfies ServerMsg)
-    for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(text)
+    for (const ws of wss.clients) if (ws.readyState === ws.OPEN && (to === undefined || clientOf.get(ws) === to)) ws.send(text)
   })
 
   wss.on('connection', (ws) => {
+    const client = `ws:${randomUUID()}`
+    clientOf.set(ws, client)
+    ws.on('close', () => o.dispatch.clientGone(client))
     alive.set(ws, true)
     ws.on('pong', () => alive.set(ws, true))
     // oversize or malformed frames: ws closes the connection itself (1009/1002); don't crash the server
@@ -62,7 +67,7 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
       }
       if (msg?.t !== 'call' || typeof msg.id !== 'number') return ws.close(1008, 'expected {t:"call", id, cmd, arg}')
       const id = msg.id
-      o.dispatch(msg.cmd, msg.arg)
+      o.dispatch(msg.cmd, msg.arg, client)
         .then((reply) => send(ws, { t: 'reply', id, ...reply }))
         // e.g. a reply JSON.stringify cannot write: the caller learns it failed, the server carries on
         .catch((e: unknown) => send(ws, { t: 'reply', id, ok: false, error: { code: 'INTERNAL', message: `the reply could not be sent: ${e instanceof Error ? e.message : String(e)}` } }))
