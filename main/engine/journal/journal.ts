@@ -1,5 +1,6 @@
 // The append-only record of every action, state change and probe result (JSONL on disk, one file per lab).
-// Appends are fsynced; a torn last line left by a crash is cut off on open and the cut is itself journaled.
+// Appends are written at once and fsynced per burst (state/jsonl-file.ts); a torn last line left by a crash is
+// cut off on open and the cut is itself journaled.
 import { z } from 'zod'
 import type { JournalEntry } from '@contract/status'
 import { appendJsonl, openJsonl } from '../state/jsonl-file'
@@ -36,7 +37,7 @@ export class Journal {
 
   append(e: JournalInput): JournalEntry {
     const entry: JournalEntry = { ...e, seq: ++this.seq, at: new Date().toISOString(), labMs: e.labMs ?? this.labClock() }
-    if (this.file) appendJsonl(this.file, entry)
+    if (this.file) appendJsonl(this.file, entry, 'soon')
     this.entries.push(entry)
     if (this.entries.length > this.keep) this.entries.splice(0, this.entries.length - this.keep)
     for (const fn of this.listeners) fn(entry)
