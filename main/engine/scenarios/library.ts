@@ -67,7 +67,7 @@ export async function startScenario(lab: ScenarioContext, what: ScenarioSource, 
 /** A scenario left halfway by a killed engine: run its cleanup steps now, as an operation, and journal it. */
 export function resumeScenarioCleanup(lab: ScenarioContext): StartedOp | undefined {
   const marker = new ScenarioMarker(lab.stateDir)
-  const left = marker.get()
+  const left = marker.get((text) => lab.journal.append({ kind: 'op', target: 'scenario', text }))
   if (!left) return undefined
   let sc: Scenario
   try {

@@ -13,6 +13,7 @@ import type { ContainerInfo } from '../docker/types'
 import { Journal } from '../journal/journal'
 import { LabEngine } from '../lab/lab-engine'
 import { appRoot, imagesDir } from '../paths'
+import { ScenarioMarker } from '../scenarios/marker'
 import { loadTopology } from '../topology/loader'
 
 let topology: Topology
@@ -74,6 +75,19 @@ describe('torn JSON state files', () => {
     expect(calls).toContain('stop c-db2') // power-off is a clean shutdown: stop, not kill
     expect(texts(second.journal).join('\n')).toMatch(/applied-effects\.json is unreadable.*re-applying the whole hardware state/)
     expect(kept(dir, 'applied-effects.json')).toHaveLength(1)
+  })
+})
+
+describe('scenario marker', () => {
+  it('a torn marker is reported and kept aside instead of silently skipping the cleanup', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racklab-torn-'))
+    new ScenarioMarker(dir).set({ source: 'name: x', file: '/s/x.yaml' })
+    const full = readFileSync(join(dir, 'scenario-running.json'), 'utf8')
+    writeFileSync(join(dir, 'scenario-running.json'), full.slice(0, 10))
+    const problems: string[] = []
+    expect(new ScenarioMarker(dir).get((p) => problems.push(p))).toBeUndefined()
+    expect(problems.join('\n')).toMatch(/scenario-running\.json is unreadable.*a scenario was interrupted/)
+    expect(kept(dir, 'scenario-running.json')).toHaveLength(1)
   })
 })
 
