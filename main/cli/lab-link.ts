@@ -94,9 +94,11 @@ function engineLink(lab: string, conn: EngineConnection): LabLink {
     },
     host: async () => {
       const bus = new EventBus()
-      conn.onEvent((ev, p) => bus.emit(ev as Evt, p as never))
+      conn.onEvent((ev, p, to) => bus.emit(ev as Evt, p as never, to))
       await (subscribed ??= conn.svc('subscribe'))
-      return { dispatch: (cmd, arg) => conn.call(String(cmd), arg), bus }
+      // each browser of serve is a client of the engine in its own right (its consoles are its own)
+      const dispatch = Object.assign((cmd: unknown, arg: unknown, client?: string) => conn.call(String(cmd), arg, client), { clientGone: (client: string) => conn.clientGone(client) })
+      return { dispatch, bus }
     },
     close: () => conn.close(),
   }
