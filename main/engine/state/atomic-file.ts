@@ -9,7 +9,7 @@ import type { ZodError, ZodType } from 'zod'
 /** State folders hold secrets: created owner-only (an existing one is tightened by ensureStateDir). */
 export const STATE_DIR_MODE = 0o700
 
-export function writeFileAtomic(file: string, data: string, mode = 0o644): void {
+export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
   const dir = dirname(file)
   mkdirSync(dir, { recursive: true, mode: STATE_DIR_MODE })
   const tmp = join(dir, `${basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`)
