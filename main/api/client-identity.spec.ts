@@ -98,9 +98,9 @@ describe('IPC: one client per page load', () => {
     const ipc = new FakeIpcMain()
     const wc = new FakeContents()
     const bus = new EventBus()
-    attachIpcTransport(ipc, dispatch, bus, () => wc, (u) => u.startsWith('file://'))
+    attachIpcTransport(ipc, dispatch, bus, () => wc, (frame) => !!frame && frame.url.startsWith('file://'))
     const call = async (): Promise<string> => {
-      await ipc.fn!({ senderFrame: { url: 'file:///app/index.html' }, sender: wc }, 'engine.status', undefined)
+      await ipc.fn!({ senderFrame: { url: 'file:///app/index.html', processId: 1, routingId: 1 }, sender: wc }, 'engine.status', undefined)
       return callers.at(-1)!
     }
     const first = await call()

@@ -7,13 +7,13 @@ export function resilient(first: EngineConnection, reconnect: () => Promise<Engi
   let conn = first
   let subscribed = false
   let pending: Promise<EngineConnection> | undefined
-  const listeners = new Set<(ev: string, p: unknown) => void>()
+  const listeners = new Set<(ev: string, p: unknown, to?: string) => void>()
   const closers: (() => void)[] = []
   let closed = false
 
   const attach = (c: EngineConnection): void => {
-    c.onEvent((ev, p) => {
-      for (const fn of listeners) fn(ev, p)
+    c.onEvent((ev, p, to) => {
+      for (const fn of listeners) fn(ev, p, to)
     })
     c.onClose(() => {
       if (closed) return
@@ -45,7 +45,9 @@ export function resilient(first: EngineConnection, reconnect: () => Promise<Engi
     return send(await again())
   }
   return {
-    call: (cmd, arg) => retrying((c) => c.call(cmd, arg)),
+    call: (cmd, arg, client) => retrying((c) => c.call(cmd, arg, client)),
+    // a fronted client that leaves while the engine is down owned nothing that survived the engine anyway
+    clientGone: (client) => conn.clientGone(client),
     svc: (what) => {
       if (what === 'subscribe') subscribed = true
       return retrying((c) => c.svc(what))
