@@ -1,9 +1,9 @@
 // The one ledger of actions on every target: each action is written (fsynced) before it runs and closed when
 // it ends. An engine killed mid-action finds the open entry on start and finishes it (resumeInterrupted in
-// the book); `racklab undo` reads the recorded inverse from here. A torn last line (killed mid-write) is cut
-// back on open, so the next append never joins onto it.
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs'
-import { dirname } from 'node:path'
+// the book); `racklab undo` reads the recorded inverse from here. Lines are validated with zod; a torn last
+// line (killed mid-write) is cut back on open, so the next append never joins onto it.
+import { z } from 'zod'
+import { appendJsonl, openJsonl, rewriteJsonl } from '../state/jsonl-file'
 import type { ActionFamily, Inverse } from './types'
 
 export interface LedgerBegin {
@@ -25,40 +25,43 @@ export interface LedgerEnd {
 }
 export type LedgerRecord = LedgerBegin & { result?: LedgerEnd }
 
+const InverseSchema: z.ZodType<Inverse> = z.union([z.object({ action: z.string(), args: z.record(z.string(), z.string()).optional() }), z.object({ none: z.string() })])
+const EndSchema = z.object({ end: z.number(), ok: z.boolean(), text: z.string() })
+const BeginSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  labMs: z.number(),
+  target: z.string(),
+  action: z.string(),
+  args: z.record(z.string(), z.string()).default({}),
+  family: z.enum(['hardware', 'role', 'container']),
+  inverse: InverseSchema,
+  undoes: z.number().optional(),
+})
+const LineSchema = z.union([EndSchema, BeginSchema])
+
 export class ActionLedger {
   private records: LedgerRecord[] = []
   private seq = 0
+  /** what opening found wrong with the file and repaired, for the journal */
+  readonly problems: string[] = []
 
   constructor(private readonly file: string) {
     this.load()
   }
 
+  /** Read the ledger (state/jsonl-file.ts cuts a torn last line back first, so the next append never joins
+   *  onto it); what was wrong with the file is kept in `problems` for the journal. */
   private load(): void {
-    if (!existsSync(this.file)) return
-    const text = readFileSync(this.file, 'utf8')
-    const complete = text.lastIndexOf('\n') + 1
-    if (complete < Buffer.byteLength(text)) {
-      // killed mid-write: drop the partial line; what was acknowledged ended with a newline and an fsync
-      const fd = openSync(this.file, 'r+')
-      ftruncateSync(fd, Buffer.byteLength(text.slice(0, complete)))
-      fsyncSync(fd)
-      closeSync(fd)
-    }
+    const opened = openJsonl(this.file, LineSchema)
+    this.problems.push(...opened.problems)
     const bySeq = new Map<number, LedgerRecord>()
-    for (const line of text.slice(0, complete).split('\n')) {
-      if (!line.trim()) continue
-      let v: unknown
-      try {
-        v = JSON.parse(line)
-      } catch {
-        continue
-      }
-      const o = v as Partial<LedgerBegin & LedgerEnd>
-      if (typeof o.end === 'number') {
-        const rec = bySeq.get(o.end)
-        if (rec) rec.result = { end: o.end, ok: !!o.ok, text: String(o.text ?? '') }
-      } else if (typeof o.seq === 'number' && typeof o.target === 'string' && typeof o.action === 'string') {
-        const rec = { ...(o as LedgerBegin), args: o.args ?? {} }
+    for (const line of opened.items) {
+      if ('end' in line) {
+        const rec = bySeq.get(line.end)
+        if (rec) rec.result = line
+      } else {
+        const rec: LedgerRecord = { ...line }
         bySeq.set(rec.seq, rec)
         this.records.push(rec)
         this.seq = Math.max(this.seq, rec.seq)
@@ -66,15 +69,9 @@ export class ActionLedger {
     }
   }
 
+  /** one line, fsynced before it returns: an action is on disk before it runs */
   private write(obj: unknown): void {
-    mkdirSync(dirname(this.file), { recursive: true })
-    const fd = openSync(this.file, 'a', 0o600)
-    try {
-      writeSync(fd, JSON.stringify(obj) + '\n')
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
+    appendJsonl(this.file, obj)
   }
 
   begin(e: Omit<LedgerBegin, 'seq' | 'at'>): LedgerRecord {
@@ -102,12 +99,9 @@ export class ActionLedger {
     return this.records.filter((r) => !r.result)
   }
 
-  /** a fresh site after `down`: the old records go (the file is rewritten empty) */
+  /** a fresh site after `down`: the old records go (the file is replaced by an empty one, atomically) */
   clear(): void {
     this.records = []
-    mkdirSync(dirname(this.file), { recursive: true })
-    const fd = openSync(this.file, 'w', 0o600)
-    fsyncSync(fd)
-    closeSync(fd)
+    rewriteJsonl(this.file, [])
   }
 }

@@ -90,6 +90,7 @@ export class LabEngine {
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
+    for (const p of this.actionLedger.problems) report(p)
     this.book = this.makeBook()
     this.intentsFromLedger()
     this.snapshot = this.compose()

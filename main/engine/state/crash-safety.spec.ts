@@ -63,11 +63,12 @@ describe('state survives a kill at any point', () => {
     const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32)
     const ledgerAcks = new Set<number>()
     const journalAcks = new Set<number>()
+    const actionAcks = new Set<number>()
     let killedMidway = 0
     for (let run = 0; run < RUNS; run++) {
       const { acked, finished } = await runAndKill(dir, run + 1, Math.floor(rand() * 70), Math.floor(rand() * 15))
       if (!finished) killedMidway++
-      for (const a of acked) (a.startsWith('L ') ? ledgerAcks : journalAcks).add(Number(a.slice(2)))
+      for (const a of acked) (a.startsWith('L ') ? ledgerAcks : a.startsWith('A ') ? actionAcks : journalAcks).add(Number(a.slice(2)))
 
       // what the app, the CLI and serve do at start: this must not throw
       const journal = new Journal(join(dir, 'journal.jsonl'))
@@ -76,12 +77,15 @@ describe('state survives a kill at any point', () => {
       const missingL = [...ledgerAcks].filter((ms) => !replayed.has(ms))
       const seqs = new Set(journal.list(0, 1e6).map((e) => e.seq))
       const missingJ = [...journalAcks].filter((s) => !seqs.has(s))
-      expect({ run, missingL, missingJ }).toEqual({ run, missingL: [], missingJ: [] })
+      const begun = new Set(lab.actionLedger.list().map((r) => r.seq))
+      const missingA = [...actionAcks].filter((s) => !begun.has(s))
+      expect({ run, missingL, missingJ, missingA }).toEqual({ run, missingL: [], missingJ: [], missingA: [] })
       // atomic writes never leave a JSON file to repair; only an unacknowledged JSONL tail may be cut
       expect(journal.list(0, 1e6).filter((e) => e.kind === 'engine' && /unreadable|no header/.test(e.text))).toEqual([])
       lab.close()
     }
-    expect(ledgerAcks.size).toBeGreaterThan(50)
+    expect(ledgerAcks.size).toBeGreaterThan(40)
+    expect(actionAcks.size).toBeGreaterThan(20)
     expect(killedMidway).toBeGreaterThan(RUNS / 2)
   }, 240_000)
 })

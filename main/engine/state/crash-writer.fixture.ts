@@ -1,8 +1,9 @@
-// The writer the crash test kills: a stream of ledger appends, journal appends and JSON state writes through the
-// product's own persistence code, on the lab state folder given as argv[2]. After each append returns, it
-// says so on stdout ("L <labMs>" / "J <seq>"); stdout to a pipe is synchronous on POSIX, so every line the
+// The writer the crash test kills: a stream of ledger appends (hardware and action ledgers), journal appends and
+// JSON state writes through the product's own persistence code, on the lab state folder given as argv[2].
+// After each append returns, it says so on stdout ("L <labMs>" / "A <seq>" / "J <seq>"); stdout to a pipe is synchronous on POSIX, so every line the
 // parent read was acknowledged before the kill.
 import { join } from 'node:path'
+import { ActionLedger } from '../actions/action-ledger'
 import { Ledger } from '../binding/ledger'
 import { AppliedEffects } from '../binding/reconcile'
 import type { Effects } from '../hardware/index'
@@ -18,6 +19,7 @@ const rand = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 
 
 const ledger = new Ledger(join(dir, 'hardware-ledger.jsonl'), () => ({ epochWall: 1, speed: 1, seed: 1 }))
 const journal = new Journal(join(dir, 'journal.jsonl'))
+const actions = new ActionLedger(join(dir, 'actions.jsonl'))
 const applied = new AppliedEffects(join(dir, 'applied-effects.json'))
 const secretsFile = join(dir, 'secrets.json')
 const secrets = loadSecrets(secretsFile)
@@ -29,9 +31,13 @@ let labMs = ledger.entries.at(-1)?.labMs ?? 0
 process.stdout.write('ready\n')
 for (let i = 0; i < Number(countArg ?? 200); i++) {
   const r = rand()
-  if (r < 0.35) {
+  if (r < 0.25) {
     ledger.append({ labMs: ++labMs, target: `server:s${i}`, action: 'power-off' })
     process.stdout.write(`L ${labMs}\n`)
+  } else if (r < 0.4) {
+    const rec = actions.begin({ labMs, target: `server:s${i}`, action: 'stop', args: {}, family: 'container', inverse: { action: 'start' } })
+    process.stdout.write(`A ${rec.seq}\n`)
+    actions.end(rec, true, 'stopped')
   } else if (r < 0.6) {
     const e = journal.append({ kind: 'action', text: `write ${i}` })
     process.stdout.write(`J ${e.seq}\n`)
