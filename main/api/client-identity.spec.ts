@@ -11,7 +11,7 @@ import { IPC_EVENT, type ServerMsg } from '@contract/wire'
 import { startWebServer, type WebServer } from '../server/web-server'
 import { attachIpcTransport, type IpcMainLike, type SenderLike } from '../shell/ipc-transport'
 import { createDispatcher, type CallContext, type Handlers } from './dispatcher'
-import { EventBus } from './event-bus'
+import { EventBus } from '../engine/events/event-bus'
 
 const engine: EngineStatus = { state: 'connected', message: 'ok', host: 'test' }
 const callers: string[] = []

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { EventBus } from '../../api/event-bus'
+import { EventBus } from '../events/event-bus'
 import { recordingGateway } from '../binding/recording-gateway'
 import { Journal } from '../journal/journal'
 import { LabEngine } from '../lab/lab-engine'
