@@ -31,10 +31,12 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
     'scenario.run': async (arg) => ({ opId: (await startScenario(lab, 'id' in arg ? { id: arg.id } : arg)).opId }),
     'actions.list': async ({ target }) => lab.actionsFor(target),
     'actions.run': async ({ target, action, args }) => ({ target, action, text: await lab.act(target, action, args) }),
+    'actions.targets': async () => lab.targets(),
+    'actions.undo': async ({ seq }) => lab.undo(seq),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
-    'console.open': async ({ server, cols, rows }) => ({ sessionId: await consoles.open(server, cols, rows) }),
-    'console.input': async ({ sessionId, data }) => (consoles.input(sessionId, data), null),
-    'console.resize': async ({ sessionId, cols, rows }) => (await consoles.resize(sessionId, cols, rows), null),
-    'console.close': async ({ sessionId }) => (consoles.close(sessionId), null),
+    'console.open': async ({ server, cols, rows }, { client }) => ({ sessionId: await consoles.open(server, cols, rows, client) }),
+    'console.input': async ({ sessionId, data }, { client }) => (consoles.input(sessionId, data, client), null),
+    'console.resize': async ({ sessionId, cols, rows }, { client }) => (await consoles.resize(sessionId, cols, rows, client), null),
+    'console.close': async ({ sessionId }, { client }) => (consoles.close(sessionId, client), null),
   }
 }

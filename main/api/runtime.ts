@@ -8,8 +8,9 @@ import { LabEngine } from '../engine/lab/lab-engine'
 import { appRoot, imagesDir, labStateDir } from '../engine/paths'
 import { catalogPath } from '../engine/binding/hardware-runtime'
 import { loadTopology } from '../engine/topology/loader'
+import { ensureStateDir } from '../engine/state/state-dir'
 import { createDispatcher, type Dispatch } from './dispatcher'
-import { EventBus } from './event-bus'
+import { EventBus } from '../engine/events/event-bus'
 import { createHandlers } from './handlers'
 
 export interface RuntimeOptions {
@@ -35,6 +36,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const labId = o.labId ?? process.env.RACKLAB_LAB ?? topology.name
   const bus = new EventBus()
   const stateDir = labStateDir(labId)
+  ensureStateDir(stateDir) // before the journal opens its file there
   // the journal stamps lab-clock time, which the lab's hardware model owns: read it once the lab exists
   const clock = { labMs: (): number => 0 }
   const journal = new Journal(join(stateDir, 'journal.jsonl'), () => clock.labMs())
@@ -44,7 +46,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)
-  const dispatch = createDispatcher(createHandlers({ lab, consoles }))
+  const dispatch = createDispatcher(createHandlers({ lab, consoles }), (client) => consoles.closeClient(client))
   return {
     lab,
     bus,

@@ -1,6 +1,5 @@
 // `racklab` — the lab from a terminal. Plain Node; talks to the engine through the same dispatcher as the UI.
 import { parseArgs } from 'node:util'
-import { LabError, toWireError } from '@contract/errors'
 import { EXIT_CANNOT_RUN, errorText, exitCodeFor, printJson, say } from './output'
 import { commands } from './commands/index'
 
@@ -20,6 +19,8 @@ usage: racklab <command> [options]
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
+  targets [--json]               every target with the actions it has now
+  undo [SEQ] [--json]            put an action back with its recorded inverse (default: the newest)
   scenario run|check FILE [--json]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
@@ -76,12 +77,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { 'no-engine': noEngine, lab, ...values } = parsed.values
     if (lab !== undefined) {
-      if (!LAB_NAME.test(lab)) throw new LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
+      if (!LAB_NAME.test(lab)) throw new (await import('@contract/errors')).LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
       // every path to the lab (the engine service, --no-engine, labs) reads it from here, as from the shell
       process.env.RACKLAB_LAB = lab
     }
     return await run({ ...values, noEngine, positionals, rest })
   } catch (e) {
+    const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)
     if (parsed.values.json) printJson({ ok: false, error: err })
     else say(errorText(err))

@@ -3,15 +3,17 @@
 // engine runs. Commands see one narrow interface either way.
 import { resolve } from 'node:path'
 import type { Cmd, CmdIn, CmdOut, EventPayloads, Evt } from '@contract/commands'
-import { LabError, type Reply } from '@contract/errors'
+import type { Reply } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import type { Dispatch } from '../api/dispatcher'
-import { EventBus } from '../api/event-bus'
-import { createRuntime, type Runtime } from '../api/runtime'
-import { loadTopology } from '../engine/topology/loader'
+import { EventBus } from '../engine/events/event-bus'
+import type { Runtime } from '../api/runtime'
+import { bundledTopologyName } from '../engine/topology/bundled-name'
 import { engineEntry, labStateDir } from '../engine/paths'
 import { BUILD_ID } from '../engine/service/build-id'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
 import type { EngineConnection } from '../engine/service/socket-client'
+import { resilient } from '../engine/service/resilient'
 import { say } from './output'
 
 export interface LabLink {
@@ -39,8 +41,17 @@ const unwrap = <T>(reply: Reply<unknown>): T => {
   return reply.value as T
 }
 
+/** the lab a command means: RACKLAB_LAB, else its topology's name (a given file is loaded and checked whole) */
 export async function labId(topology: string | undefined): Promise<string> {
-  return process.env.RACKLAB_LAB ?? (await loadTopology(topology)).topology.name
+  if (process.env.RACKLAB_LAB) return process.env.RACKLAB_LAB
+  if (!topology) return bundledTopologyName()
+  const { loadTopology } = await import('../engine/topology/loader')
+  return (await loadTopology(topology)).topology.name
+}
+
+async function localRuntime(o: LinkOptions, lab: string): Promise<LabLink> {
+  const { createRuntime } = await import('../api/runtime') // Docker, YAML, zod: only when this process runs the lab
+  return localLink(await createRuntime({ ...(o.topology ? { topologyFile: o.topology } : {}), labId: lab, watch: !!o.watch }))
 }
 
 export function engineTarget(lab: string, topology: string | undefined): EngineTarget {
@@ -58,14 +69,16 @@ export async function openLink(o: LinkOptions): Promise<LabLink> {
       running.conn.close()
       throw new LabError('REFUSED', `lab ${lab} has an engine service (pid ${running.lock.pid}); --no-engine would make a second writer. Drop --no-engine, or racklab engine stop first`)
     }
-    return localLink(await createRuntime({ ...(o.topology ? { topologyFile: o.topology } : {}), labId: lab, watch: !!o.watch }))
+    return localRuntime(o, lab)
   }
   if (o.engine === 'attach') {
     const found = await findEngine(target)
     if (found) return engineLink(lab, found.conn)
-    return localLink(await createRuntime({ ...(o.topology ? { topologyFile: o.topology } : {}), labId: lab, watch: !!o.watch }))
+    return localRuntime(o, lab)
   }
-  return engineLink(lab, await ensureEngine(target, say))
+  const conn = await ensureEngine(target, say)
+  // a long-lived client (serve, the window) outlives an engine crash: the engine is started again
+  return engineLink(lab, o.watch ? resilient(conn, () => ensureEngine(target, say), (t) => say(`racklab: ${t}`)) : conn)
 }
 
 function engineLink(lab: string, conn: EngineConnection): LabLink {
@@ -81,9 +94,11 @@ function engineLink(lab: string, conn: EngineConnection): LabLink {
     },
     host: async () => {
       const bus = new EventBus()
-      conn.onEvent((ev, p) => bus.emit(ev as Evt, p as never))
+      conn.onEvent((ev, p, to) => bus.emit(ev as Evt, p as never, to))
       await (subscribed ??= conn.svc('subscribe'))
-      return { dispatch: (cmd, arg) => conn.call(String(cmd), arg), bus }
+      // each browser of serve is a client of the engine in its own right (its consoles are its own)
+      const dispatch = Object.assign((cmd: unknown, arg: unknown, client?: string) => conn.call(String(cmd), arg, client), { clientGone: (client: string) => conn.clientGone(client) })
+      return { dispatch, bus }
     },
     close: () => conn.close(),
   }

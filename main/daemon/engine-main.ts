@@ -47,7 +47,8 @@ export async function runEngine(argv: string[]): Promise<number> {
       process.exit(0)
     }
     const server = await listenSocket(files.socket, {
-      dispatch: (cmd, arg) => rt.dispatch(cmd, arg),
+      dispatch: (cmd, arg, client) => rt.dispatch(cmd, arg, client),
+      clientGone: (client) => rt.dispatch.clientGone(client),
       onAnyEvent: (fn) => rt.bus.onAny(fn),
       info: () => ({ pid: process.pid, labId, topology, build: BUILD_ID, socket: files.socket, startedAt: new Date(t0).toISOString(), uptimeS: Math.round((Date.now() - t0) / 1000), clients: server.clients(), docker: rt.lab.engineStatus().message }),
       stop: () => void stop('asked by a client'),

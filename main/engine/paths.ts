@@ -30,4 +30,4 @@ export function appVersion(): string {
 }
 
 /** the built engine service script the CLI starts detached (npm run build:cli makes it) */
-export const engineEntry = (): string => join(appRoot(), 'out', 'cli', 'engine.mjs')
+export const engineEntry = (): string => process.env.RACKLAB_ENGINE_ENTRY ?? join(appRoot(), 'out', 'cli', 'engine.mjs')

@@ -15,6 +15,8 @@ export const commandNames = [
   'scenario.run',
   'actions.list',
   'actions.run',
+  'actions.targets',
+  'actions.undo',
   'journal.list',
   'console.open',
   'console.input',

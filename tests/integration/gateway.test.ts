@@ -92,7 +92,7 @@ afterAll(async () => {
   const foreign = await docker.listContainers({ all: true, filters: { name: [`${labId}-foreign`] } })
   for (const c of [...mine, ...foreign]) await docker.getContainer(c.Id).remove({ force: true, v: true })
   for (const n of Object.values(net)) await g.removeNetwork(n)
-  await g.removeVolume(vol)
+  await g.removeVolume(vol, labId)
   for (const t of ['ok', 'fail', 'slow']) await docker.getImage(imageTag(t)).remove({ force: true }).catch(() => undefined)
   for (const d of ctxDirs) await rm(d, { recursive: true, force: true })
 })

@@ -107,7 +107,7 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
   afterAll(async () => {
     for (const c of await gw.listContainers(labId)) await gw.removeContainer(c.id)
     for (const n of await gw.listNetworks(labId)) await gw.removeNetwork(n.name)
-    for (const v of await gw.listVolumes(labId)) await gw.removeVolume(v.name)
+    for (const v of await gw.listVolumes(labId)) await gw.removeVolume(v.name, labId)
   })
 
   it('the role modules are what the registry serves, and the backscatter key module exists once, in the mx image', async () => {

@@ -1,6 +1,6 @@
 // Shared by the CLI commands: the parsed options and a typed call through the dispatcher.
 import type { Cmd, CmdIn, CmdOut } from '@contract/commands'
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { openLink, type LabLink } from '../lab-link'
 
 export interface CliArgs {

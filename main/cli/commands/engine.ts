@@ -1,6 +1,6 @@
 // racklab engine status|stop|logs: the lab's engine service (one process per lab that keeps its clock,
 // binding, ledger, journal and monitor running).
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { serviceFiles } from '../../engine/service/files'
 import { findEngine, logTail, stopEngine } from '../../engine/service/ensure'
 import { engineTarget, labId } from '../lab-link'

@@ -1,9 +1,8 @@
 // status, endpoints, check, logs, exec: read the lab or run one thing in it.
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, linkFor, type CliArgs } from './context'
 import type { LabLink } from '../lab-link'
-import { createDockerGateway } from '../../engine/docker/gateway'
 import { containerName } from '../../engine/lab/naming'
 
 export async function status(a: CliArgs): Promise<number> {
@@ -61,7 +60,7 @@ export async function logs(a: CliArgs): Promise<number> {
     const { text } = await call(link, 'server.logs', { server, tail })
     process.stdout.write(text.endsWith('\n') || !text ? text : text + '\n')
     if (!a.follow) return EXIT_OK
-    const stop = await createDockerGateway().followLogs(containerName(link.labId, server), (line) => process.stdout.write(line + '\n'))
+    const stop = await (await import('../../engine/docker/gateway')).createDockerGateway().followLogs(containerName(link.labId, server), (line) => process.stdout.write(line + '\n'))
     await new Promise<void>((r) => process.once('SIGINT', () => r()))
     stop()
     return EXIT_OK
@@ -79,7 +78,7 @@ export async function exec(a: CliArgs): Promise<number> {
     const s = (await call(link, 'lab.status')).servers.find((x) => x.id === server)
     if (!s) throw new LabError('NOT_FOUND', `no server "${server}" in lab ${link.labId}`)
     if (s.state !== 'running') throw new LabError('REFUSED', `${server} is ${s.state}: exec needs a running server`)
-    const r = await createDockerGateway().exec(containerName(link.labId, server), a.rest)
+    const r = await (await import('../../engine/docker/gateway')).createDockerGateway().exec(containerName(link.labId, server), a.rest)
     process.stdout.write(r.stdout)
     process.stderr.write(r.stderr)
     return r.exitCode === 0 ? EXIT_OK : r.exitCode > 0 ? r.exitCode : EXIT_FAIL

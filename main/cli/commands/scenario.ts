@@ -4,7 +4,7 @@
 // runs its cleanup when it comes back.
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import type { ScenarioStepResult } from '@contract/status'
 import { loadScenario } from '../../engine/scenarios/load'
 import { stepKind } from '../../engine/scenarios/schema'

@@ -2,7 +2,7 @@
 // lab's engine service (started when none runs).
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { appVersion, webDir } from '../../engine/paths'
 import { startWebServer } from '../../server/web-server'
 import { EXIT_OK, printJson, say } from '../output'

@@ -1,24 +1,27 @@
 // Every physical action, with its lab time, on disk. The hardware model is deterministic, so replaying the
 // ledger rebuilds the exact physical state: a restarted app, a one-shot CLI command and a crashed process all
 // see the same circuits, disks and cables. `down` starts a new ledger (a fresh site).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+// Appends are fsynced before they return and a torn tail is cut on open (state/jsonl-file.ts), so an action
+// acknowledged before a crash is replayed after it, and the first action after a restart is not lost.
+import { rmSync, statSync } from 'node:fs'
+import { z } from 'zod'
+import { setAside } from '../state/atomic-file'
+import { appendJsonl, openJsonl, readJsonl, rewriteJsonl } from '../state/jsonl-file'
 
-export interface LedgerHeader {
-  /** wall-clock ms at lab time 0 */
-  epochWall: number
-  speed: number
-  seed: number
-}
-export interface LedgerEntry {
-  labMs: number
-  target: string
-  action: string
-}
+const LedgerHeaderSchema = z.object({ epochWall: z.number(), speed: z.number(), seed: z.number() })
+const LedgerEntrySchema = z.object({ labMs: z.number(), target: z.string(), action: z.string() })
+export type LedgerHeader = z.infer<typeof LedgerHeaderSchema>
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>
+// line 1 is the header, every other line an entry
+const LineSchema = z.union([LedgerHeaderSchema, LedgerEntrySchema])
+type Line = z.infer<typeof LineSchema>
+const isHeader = (l: Line | undefined): l is LedgerHeader => !!l && 'epochWall' in l
 
 export class Ledger {
   header: LedgerHeader
   entries: LedgerEntry[] = []
+  /** what opening found wrong with the file and repaired, for the journal */
+  readonly problems: string[] = []
   private stamp = ''
 
   constructor(
@@ -26,21 +29,30 @@ export class Ledger {
     fresh: () => LedgerHeader,
   ) {
     this.header = fresh()
-    if (existsSync(file)) this.read()
-    else this.reset(this.header)
+    const opened = openJsonl(file, LineSchema)
+    this.problems.push(...opened.problems)
+    const [head, ...rest] = opened.items
+    if (isHeader(head)) {
+      this.header = head
+      this.entries = rest.filter((l): l is LedgerEntry => !isHeader(l))
+      this.stamp = this.fileStamp()
+    } else {
+      // no header (a crash while the ledger was first written, or a damaged file): a fresh site
+      if (opened.items.length) this.problems.push(`${file} has no header line: kept it as ${setAside(file)} and started a fresh site`)
+      this.reset(this.header)
+    }
   }
 
   append(e: LedgerEntry): void {
+    appendJsonl(this.file, e)
     this.entries.push(e)
-    appendFileSync(this.file, JSON.stringify(e) + '\n')
     this.stamp = this.fileStamp()
   }
 
   reset(header: LedgerHeader): void {
-    mkdirSync(dirname(this.file), { recursive: true })
+    rewriteJsonl(this.file, [header])
     this.header = header
     this.entries = []
-    writeFileSync(this.file, JSON.stringify(header) + '\n')
     this.stamp = this.fileStamp()
   }
 
@@ -49,19 +61,11 @@ export class Ledger {
     return this.fileStamp() !== this.stamp
   }
 
+  /** Re-read what another process appended (without repairing: it may be appending right now). */
   read(): void {
-    const lines = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.trim())
-    const parsed: unknown[] = []
-    for (const l of lines) {
-      try {
-        parsed.push(JSON.parse(l))
-      } catch {
-        // a torn last line after a crash: the entries before it still hold
-      }
-    }
-    const [head, ...rest] = parsed as [LedgerHeader | undefined, ...LedgerEntry[]]
-    if (head && typeof head.epochWall === 'number') this.header = head
-    this.entries = rest.filter((e) => typeof e?.target === 'string' && typeof e.action === 'string' && typeof e.labMs === 'number')
+    const [head, ...rest] = readJsonl(this.file, LineSchema).items
+    if (isHeader(head)) this.header = head
+    this.entries = rest.filter((l): l is LedgerEntry => !isHeader(l))
     this.stamp = this.fileStamp()
   }
 

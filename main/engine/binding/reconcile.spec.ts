@@ -3,55 +3,15 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { EngineStatus } from '@contract/status'
-import { EventBus } from '../../api/event-bus'
-import type { ContainerInfo, DockerGateway } from '../docker/types'
+import { EventBus } from '../events/event-bus'
+import type { ContainerInfo } from '../docker/types'
 import { Journal } from '../journal/journal'
 import { LabEngine } from '../lab/lab-engine'
 import { appRoot, imagesDir } from '../paths'
 import { loadTopology } from '../topology/loader'
 import { catalogPath } from './hardware-runtime'
 import { cpuQuota } from './reconcile'
-
-const connected: EngineStatus = { state: 'connected', message: 'ok', host: 'test' }
-
-/** Containers db1..db3 exist and run; every call is recorded. */
-function recordingGateway(calls: string[], containers: Map<string, ContainerInfo>): DockerGateway {
-  const rec =
-    (name: string) =>
-    async (...args: unknown[]): Promise<void> => {
-      calls.push(`${name} ${args.filter((a) => typeof a === 'string').join(' ')}`.trim())
-      const c = [...containers.values()].find((x) => x.id === args[0] || x.id === args[1])
-      if (c && (name === 'kill' || name === 'stop')) Object.assign(c, { running: false, status: 'exited', exitCode: name === 'kill' ? 137 : 0 })
-      if (c && name === 'start') Object.assign(c, { running: true, status: 'running' })
-    }
-  const gw: Partial<DockerGateway> = {
-    status: async () => connected,
-    imageExists: async () => true,
-    listContainers: async () => [...containers.values()],
-    inspectContainer: async (id) => [...containers.values()].find((c) => c.id === id),
-    killContainer: rec('kill'),
-    stopContainer: rec('stop'),
-    startContainer: rec('start'),
-    removeContainer: async (id) => {
-      calls.push(`remove ${id}`)
-      for (const [k, c] of containers) if (c.id === id) containers.delete(k)
-    },
-    removeVolume: rec('removeVolume'),
-    ensureVolume: async () => undefined,
-    connectNetwork: rec('connect'),
-    disconnectNetwork: rec('disconnect'),
-    updateResources: async (id, r) => void calls.push(`update ${id} ${r.nanoCpus}`),
-    createContainer: async (spec) => {
-      calls.push(`create ${spec.name}`)
-      const id = `new-${spec.hostname}`
-      containers.set(spec.hostname, { id, name: spec.name, image: spec.image, labels: spec.labels, status: 'created', running: false, exitCode: 0, oomKilled: false, ips: {}, ports: {} })
-      return id
-    },
-    watchEvents: () => () => undefined,
-  }
-  return gw as DockerGateway
-}
+import { recordingGateway } from './recording-gateway'
 
 describe('hardware → Docker binding', () => {
   let calls: string[]

@@ -6,32 +6,75 @@
 // Why CPU: on these hosts blkio weight is discarded and device throttles only bind direct I/O and only at
 // container creation (lab-images-notes.md §8), so a live, measurable slowdown has to come from the CPU quota.
 import { cpus } from 'node:os'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
+import { z } from 'zod'
 import { diffEffects, type Effects, type ServerEffects } from '../hardware/index'
-import type { LabEngine } from '../lab/lab-engine'
+import type { BindingContext } from '../lab/lab-context'
 import { ensureServerRunning } from '../lab/ensure-server'
 import { networkName, volumeName } from '../lab/naming'
+import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
 export const shouldRun = (fx: ServerEffects | undefined): boolean =>
   !!fx && fx.powered && !fx.booting && fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline'
 
+const ServerEffectsSchema = z.object({
+  powered: z.boolean(),
+  booting: z.boolean(),
+  offCause: z.enum(['shutdown', 'hard-off', 'power-loss']).optional(),
+  dataVolume: z.enum(['ok', 'degraded', 'rebuilding', 'offline', 'lost']),
+  dataEpoch: z.number(),
+  slowdown: z.number(),
+  networks: z.record(z.string(), z.boolean()),
+})
+const EffectsSchema: z.ZodType<Effects> = z.record(z.string(), ServerEffectsSchema)
+
 /** Effects last applied to Docker, kept on disk so a one-shot CLI process applies only what changed. */
 export class AppliedEffects {
-  constructor(private readonly file: string) {}
-  load(): Effects | undefined {
-    if (!existsSync(this.file)) return undefined
-    try {
-      return JSON.parse(readFileSync(this.file, 'utf8')) as Effects
-    } catch {
-      return undefined
-    }
+  private onDisk: Effects | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly report: (problem: string) => void = () => undefined,
+  ) {}
+
+  /** What Docker was last brought to. Nothing recorded yet: now (nothing to do). A damaged record: every
+   *  server as if running normally, so the current physical state is applied again instead of skipped. */
+  before(now: Effects): Effects {
+    const loaded = loadJsonState(this.file, EffectsSchema)
+    this.onDisk = loaded.state === 'ok' ? loaded.value : undefined
+    if (loaded.state === 'ok') return loaded.value
+    if (loaded.state === 'absent') return now
+    this.report(`${loaded.problem}; re-applying the whole hardware state to Docker`)
+    return assumedNormal(now)
   }
+
+  /** Written (and fsynced) only when it changed: the tick saves twice a second, mostly the same effects. */
   save(e: Effects): void {
-    writeFileSync(this.file, JSON.stringify(e))
+    const plain = JSON.parse(JSON.stringify(e)) as Effects
+    if (this.onDisk && isDeepStrictEqual(plain, this.onDisk)) return
+    writeJsonAtomic(this.file, plain)
+    this.onDisk = plain
   }
 }
 
-export async function reconcile(lab: LabEngine, before: Effects, after: Effects): Promise<number> {
+/** Each server powered, booted, cabled and at full speed, on the same arrays: diffing `now` against this
+ *  re-applies kills, cut cables and throttles, and never removes a volume (the data epochs match). */
+export function assumedNormal(now: Effects): Effects {
+  const out: Effects = {}
+  for (const [id, fx] of Object.entries(now)) {
+    out[id] = {
+      powered: true,
+      booting: false,
+      dataVolume: fx.dataVolume === 'lost' ? 'lost' : 'ok',
+      dataEpoch: fx.dataEpoch,
+      slowdown: 1,
+      networks: Object.fromEntries(Object.keys(fx.networks).map((n) => [n, true])),
+    }
+  }
+  return out
+}
+
+export async function reconcile(lab: BindingContext, before: Effects, after: Effects): Promise<number> {
   const changes = diffEffects(before, after)
   const servers = [...new Set(changes.map((c) => c.server))]
   if (!servers.length) return 0
@@ -41,7 +84,7 @@ export async function reconcile(lab: LabEngine, before: Effects, after: Effects)
   return servers.length
 }
 
-async function reconcileServer(lab: LabEngine, id: string, b: ServerEffects | undefined, a: ServerEffects | undefined): Promise<void> {
+async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects | undefined, a: ServerEffects | undefined): Promise<void> {
   if (!a || !lab.servers.has(id)) return
   const gw = lab.gateway
   const note = (text: string): void => void lab.journal.append({ kind: 'state', target: `server:${id}`, text })
@@ -62,7 +105,7 @@ async function reconcileServer(lab: LabEngine, id: string, b: ServerEffects | un
   if ((lostNow || newArray) && c) {
     await gw.removeContainer(c.id)
     const spec = lab.roleSpecOf(id)
-    for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose)).catch(() => undefined)
+    for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose), lab.labId).catch(() => undefined)
     note(lostNow ? `${id}: array failed — its data volume is gone` : `${id}: new empty array — data volume recreated empty`)
   }
   const fresh = lostNow || newArray ? undefined : lab.container(id)

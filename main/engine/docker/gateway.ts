@@ -84,7 +84,9 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     status,
     imageExists: (ref) => call(() => imageExists(docker, ref)),
     listImageTags: (repo) =>
-      call(async () => (await docker.listImages({ filters: { reference: [`${repo}:*`] } })).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`))),
+      call(async () =>
+        (await docker.listImages({ filters: { reference: [`${repo}:*`] } })).flatMap((i) => (i.RepoTags ?? []).filter((t) => t.startsWith(`${repo}:`)).map((tag) => ({ tag, labels: i.Labels ?? {} }))),
+      ),
     removeImage: (ref) =>
       call(async () => {
         try {
@@ -195,9 +197,13 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
       }),
     listVolumes: (labId) =>
       call(async () => ((await docker.listVolumes({ filters: labFilter(labId) })).Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }))),
-    removeVolume: (name) =>
+    removeVolume: (name, labId) =>
       call(async () => {
         try {
+          // a computed name is not proof of ownership: a volume of another lab, or not ours at all, may carry it
+          const owner = (await docker.getVolume(name).inspect()).Labels?.[LABEL_LAB]
+          if (owner !== labId)
+            throw new LabError('REFUSED', `not removing Docker volume ${name}: it belongs to ${owner ? `lab ${owner}` : 'no Racklab lab'} (label ${LABEL_LAB}), not to lab ${labId}`)
           await docker.getVolume(name).remove()
         } catch (e) {
           if (!isNotFound(e)) throw e

@@ -7,6 +7,8 @@ export const LABEL_SERVER = 'racklab.server'
 export const LABEL_ROLE = 'racklab.role'
 export const LABEL_NETWORK = 'racklab.network'
 export const LABEL_VOLUME = 'racklab.volume'
+/** set by each lab-images/<name>/Dockerfile (LABEL racklab.image=<name>): an image we built */
+export const LABEL_IMAGE = 'racklab.image'
 
 export interface NetworkSpec {
   /** docker name, e.g. racklab-nyi-2007-int */
@@ -99,8 +101,8 @@ export interface DockerGateway {
   /** ping + version; never throws: failures become a status with a message */
   status(): Promise<EngineStatus>
   imageExists(ref: string): Promise<boolean>
-  /** tags of one repository, e.g. racklab/db → ['racklab/db:3eae33f2a6ac', …] */
-  listImageTags(repo: string): Promise<string[]>
+  /** tags of one repository with their image's labels, e.g. racklab/db → [{ tag: 'racklab/db:3eae33f2a6ac', labels }, …] */
+  listImageTags(repo: string): Promise<{ tag: string; labels: Record<string, string> }[]>
   /** removes a tag (never forced: an image a container uses stays); false when Docker refused */
   removeImage(ref: string): Promise<boolean>
   /** build lab-images/<dir> into tag; rejects with LabError BUILD_FAILED on in-stream errors */
@@ -139,7 +141,8 @@ export interface DockerGateway {
 
   ensureVolume(spec: VolumeSpec): Promise<void>
   listVolumes(labId: string): Promise<{ name: string; labels: Record<string, string> }[]>
-  removeVolume(name: string): Promise<void>
+  /** removes a volume only when its racklab.lab label is labId (REFUSED otherwise); a missing one is fine */
+  removeVolume(name: string, labId: string): Promise<void>
 
   exec(container: string, cmd: string[], opts?: { stdin?: string; user?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecResult>
   execTty(container: string, cmd: string[], cols: number, rows: number): Promise<ExecSession>

@@ -1,9 +1,21 @@
 // The append-only record of every action, state change and probe result (JSONL on disk, one file per lab).
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+// Appends are written at once and fsynced per burst (state/jsonl-file.ts); a torn last line left by a crash is
+// cut off on open and the cut is itself journaled.
+import { z } from 'zod'
 import type { JournalEntry } from '@contract/status'
+import { appendJsonl, openJsonl } from '../state/jsonl-file'
 
 export type JournalInput = Omit<JournalEntry, 'seq' | 'at' | 'labMs'> & { labMs?: number }
+
+const JournalEntrySchema: z.ZodType<JournalEntry> = z.object({
+  seq: z.number(),
+  at: z.string(),
+  labMs: z.number(),
+  kind: z.enum(['action', 'state', 'probe', 'op', 'engine']),
+  target: z.string().optional(),
+  text: z.string(),
+  data: z.unknown().optional(),
+})
 
 export class Journal {
   private entries: JournalEntry[] = []
@@ -16,28 +28,18 @@ export class Journal {
     private readonly labClock: () => number = () => 0,
     private readonly keep = 5000,
   ) {
-    if (file && existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (!line.trim()) continue
-        try {
-          this.entries.push(JSON.parse(line) as JournalEntry)
-        } catch {
-          // a torn last line after a crash: the rest of the journal is still good
-        }
-      }
-      this.seq = this.entries.at(-1)?.seq ?? 0
-      this.entries = this.entries.slice(-keep)
-    }
+    if (!file) return
+    const opened = openJsonl(file, JournalEntrySchema)
+    this.entries = opened.items.slice(-keep)
+    this.seq = opened.items.reduce((m, e) => Math.max(m, e.seq), 0)
+    for (const text of opened.problems) this.append({ kind: 'engine', text })
   }
 
   append(e: JournalInput): JournalEntry {
     const entry: JournalEntry = { ...e, seq: ++this.seq, at: new Date().toISOString(), labMs: e.labMs ?? this.labClock() }
+    if (this.file) appendJsonl(this.file, entry, 'soon')
     this.entries.push(entry)
     if (this.entries.length > this.keep) this.entries.splice(0, this.entries.length - this.keep)
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true })
-      appendFileSync(this.file, JSON.stringify(entry) + '\n')
-    }
     for (const fn of this.listeners) fn(entry)
     return entry
   }

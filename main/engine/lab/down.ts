@@ -1,10 +1,10 @@
 // `down`: stop and remove this lab's containers and networks (volumes only when asked). Only objects labelled
 // racklab.lab=<labId> are listed, so nothing foreign is ever touched.
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
-import { LABEL_SERVER } from '../docker/types'
+import { LABEL_LAB, LABEL_SERVER } from '../docker/types'
 
-export async function runDown(lab: LabEngine, op: Op, volumes: boolean): Promise<void> {
+export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<void> {
   const gw = lab.gateway
   const containers = await gw.listContainers(lab.labId)
   let i = 0
@@ -19,7 +19,8 @@ export async function runDown(lab: LabEngine, op: Op, volumes: boolean): Promise
     }),
   )
   for (const n of await gw.listNetworks(lab.labId)) await gw.removeNetwork(n.name)
-  if (volumes) for (const v of await gw.listVolumes(lab.labId)) await gw.removeVolume(v.name)
+  // listed by label, checked again here and by the gateway before each removal: data is the one thing we cannot give back
+  if (volumes) for (const v of await gw.listVolumes(lab.labId)) if (v.labels[LABEL_LAB] === lab.labId) await gw.removeVolume(v.name, lab.labId)
   for (const id of lab.servers.keys()) lab.setIntent(id, undefined)
   lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${volumes ? ' and the data volumes' : ' (data volumes kept)'}` })
   await lab.refresh()

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 import { LABEL_LAB, LABEL_NETWORK } from '../docker/types'
-import { readSubnetRecord, type SubnetRecord } from './subnet-record'
+import { peekSubnetRecord, type SubnetRecord } from './subnet-record'
 
 export interface LabSummary {
   lab: string
@@ -59,7 +59,7 @@ export function labStateDirs(home: string): Map<string, { dir: string; record: S
   for (const name of readdirSync(home)) {
     const dir = join(home, name)
     if (!statSync(dir).isDirectory() || !['secrets.json', 'journal.jsonl', 'subnets.json'].some((f) => existsSync(join(dir, f)))) continue
-    out.set(name, { dir, record: readSubnetRecord(dir) })
+    out.set(name, { dir, record: peekSubnetRecord(dir) })
   }
   return out
 }

@@ -1,35 +1,41 @@
 // The lab's subnets, kept in its state dir (subnets.json) so the next `up` reuses them: its volumes (the
 // database's grants, a replica's primary) were made with those addresses. `down` marks them released —
-// free for other labs — but keeps them as this lab's first choice.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import type { Relocation } from '../topology/relocate'
+// free for other labs — but keeps them as this lab's first choice. Written atomically; a damaged file is set
+// aside (state/atomic-file.ts) and only costs the preference: the next up chooses afresh.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
-export interface SubnetRecord {
-  networks: Relocation
-  /** where they came from when allocated: the topology's own, or the pool */
-  from: 'previous' | 'topology' | 'pool' | 'engine'
-  allocatedAt: string
+const SubnetRecordSchema = z.object({
+  /** network id → subnet */
+  networks: z.record(z.string(), z.string()),
+  /** where they came from: the lab's existing networks, its previous record, the topology's own, the pool */
+  from: z.enum(['engine', 'previous', 'topology', 'pool']),
+  allocatedAt: z.string(),
   /** set by `down`: the networks are gone, the subnets free for others */
-  releasedAt?: string
-}
+  releasedAt: z.string().optional(),
+})
+export type SubnetRecord = z.infer<typeof SubnetRecordSchema>
 
 export const subnetRecordFile = (stateDir: string): string => join(stateDir, 'subnets.json')
 
-export function readSubnetRecord(stateDir: string): SubnetRecord | undefined {
-  const file = subnetRecordFile(stateDir)
-  if (!existsSync(file)) return undefined
+export function readSubnetRecord(stateDir: string, report?: (text: string) => void): SubnetRecord | undefined {
+  const r = loadJsonState(subnetRecordFile(stateDir), SubnetRecordSchema)
+  if (r.state === 'corrupt') report?.(`${r.problem}; the next up chooses the lab's subnets afresh`)
+  return r.state === 'ok' ? r.value : undefined
+}
+
+/** Read without side effects (racklab labs looks at other labs' state dirs): a bad file is just no record. */
+export function peekSubnetRecord(stateDir: string): SubnetRecord | undefined {
   try {
-    const r = JSON.parse(readFileSync(file, 'utf8')) as SubnetRecord
-    return r && typeof r.networks === 'object' ? r : undefined
+    const r = SubnetRecordSchema.safeParse(JSON.parse(readFileSync(subnetRecordFile(stateDir), 'utf8')))
+    return r.success ? r.data : undefined
   } catch {
-    // a record edited into nonsense is only a preference lost: the next up allocates afresh
     return undefined
   }
 }
 
 export function writeSubnetRecord(stateDir: string, r: SubnetRecord): void {
-  const file = subnetRecordFile(stateDir)
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, JSON.stringify(r, null, 2) + '\n')
+  writeJsonAtomic(subnetRecordFile(stateDir), r, 0o644)
 }

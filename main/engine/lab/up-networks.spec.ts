@@ -8,7 +8,7 @@ import { TopologySchema, type Topology } from '@contract/topology'
 import { Journal } from '../journal/journal'
 import type { NetworkSpec } from '../docker/types'
 import { moveGroup, ownSubnets, relocateTopology, subnetGroups, type Relocation } from '../topology/relocate'
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { placeServers } from './plan'
 import type { SubnetRecord } from './subnet-record'
@@ -43,7 +43,7 @@ function fakeLab(t: Topology, choices: Relocation[], fail: (spec: NetworkSpec, a
       return { networks, from: attempt === 1 ? 'topology' : 'pool', allocatedAt: 'now' }
     },
   }
-  return { lab: lab as unknown as LabEngine, calls }
+  return { lab: lab as unknown as LifecycleContext, calls }
 }
 
 describe('up\'s networks', () => {

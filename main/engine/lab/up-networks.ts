@@ -1,14 +1,14 @@
 // `up`'s networks: choose the lab's subnets (lab-subnets.ts), then create the networks its servers use. Two
 // labs that chose at the same moment can pick the same free block; Docker refuses the second ("Pool overlaps"),
 // which then removes what it made in this attempt and chooses again, now seeing the winner's network.
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { networkSpecs } from './plan'
 
 const ATTEMPTS = 4
 const isPoolOverlap = (e: unknown): boolean => /overlap/i.test((e as Error)?.message ?? '')
 
-export async function createNetworks(lab: LabEngine, op: Op, ids: string[]): Promise<void> {
+export async function createNetworks(lab: LifecycleContext, op: Op, ids: string[]): Promise<void> {
   const nets = new Set(ids.flatMap((id) => lab.servers.get(id)!.server.nics.map((n) => n.network)))
   for (let attempt = 1; ; attempt++) {
     const had = new Set((await lab.gateway.listNetworks(lab.labId)).map((n) => n.name))

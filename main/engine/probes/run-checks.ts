@@ -1,6 +1,6 @@
 // `racklab check`: every probe that applies to what is running now. A probe that can't run says so; none is faked.
 import type { ProbeResult } from '@contract/status'
-import type { LabEngine } from '../lab/lab-engine'
+import type { LabView } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import * as mail from './mail'
@@ -13,7 +13,7 @@ export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'fil
 export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
 
 /** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
-export async function runChecks(lab: LabEngine, only?: readonly string[]): Promise<ProbeResult[]> {
+export async function runChecks(lab: LabView, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
   const wants = (id: string): boolean => !only || only.includes(id)
@@ -38,7 +38,7 @@ export async function runChecks(lab: LabEngine, only?: readonly string[]): Promi
 }
 
 /** SMTP accepts and queue per MX; replication and an end-to-end delivery (pingfm) per mail store. */
-async function mailChecks(lab: LabEngine, exec: Exec, running: string[], wants: (id: string) => boolean): Promise<ProbeResult[]> {
+async function mailChecks(lab: LabView, exec: Exec, running: string[], wants: (id: string) => boolean): Promise<ProbeResult[]> {
   const deps: mail.MailProbeDeps = { exec }
   const up = new Set(running)
   const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)

@@ -1,12 +1,12 @@
 // The web tier's part of `racklab check`: HTTPS and a login through the edge, VIP owners, each frontend's
 // view of the web pool. Only what runs is probed; a frontend that is down shows up in web.vips.
 import type { ProbeResult } from '@contract/status'
-import type { LabEngine } from '../lab/lab-engine'
+import type { LabView } from '../lab/lab-context'
 import { frontendVips } from '../roles/fe-vips'
 import type { Exec } from './db'
 import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
 
-export async function webChecks(lab: LabEngine, exec: Exec, running: string[], wants: (id: string) => boolean = () => true): Promise<ProbeResult[]> {
+export async function webChecks(lab: LabView, exec: Exec, running: string[], wants: (id: string) => boolean = () => true): Promise<ProbeResult[]> {
   const up = new Set(running)
   const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
   const out: ProbeResult[] = []

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import type { ScenarioInfo } from '@contract/status'
-import type { LabEngine } from '../lab/lab-engine'
+import type { ScenarioContext } from '../lab/lab-context'
 import { type StartedOp } from '../lab/operations'
 import { runUp } from '../lab/up'
 import { resourcesDir } from '../topology/loader'
@@ -18,7 +18,7 @@ import { describeStep, outcomeWord, runScenario } from './runner'
 
 export const scenariosDir = (): string => join(resourcesDir(), 'scenarios')
 
-export async function listScenarios(lab: LabEngine, dir = scenariosDir()): Promise<ScenarioInfo[]> {
+export async function listScenarios(lab: ScenarioContext, dir = scenariosDir()): Promise<ScenarioInfo[]> {
   const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.yaml')).sort()
   return Promise.all(
     files.map(async (f): Promise<ScenarioInfo> => {
@@ -38,7 +38,7 @@ export type ScenarioSource = { id: string } | { source: string; file: string }
 /** runs a scenario (shipped, by id; or a file's text from the CLI) as the lab's operation: `up` and `down` wait
  *  for it; Cancel stops it after the step. While it runs, a marker in the lab's state dir holds it, so an engine
  *  killed halfway runs its cleanup when it comes back (resumeScenarioCleanup). */
-export async function startScenario(lab: LabEngine, what: ScenarioSource, dir = scenariosDir()): Promise<StartedOp> {
+export async function startScenario(lab: ScenarioContext, what: ScenarioSource, dir = scenariosDir()): Promise<StartedOp> {
   lab.requireEngine()
   let source: { source: string; file: string }
   if ('id' in what) {
@@ -65,9 +65,9 @@ export async function startScenario(lab: LabEngine, what: ScenarioSource, dir = 
 }
 
 /** A scenario left halfway by a killed engine: run its cleanup steps now, as an operation, and journal it. */
-export function resumeScenarioCleanup(lab: LabEngine): StartedOp | undefined {
+export function resumeScenarioCleanup(lab: ScenarioContext): StartedOp | undefined {
   const marker = new ScenarioMarker(lab.stateDir)
-  const left = marker.get()
+  const left = marker.get((text) => lab.journal.append({ kind: 'op', target: 'scenario', text }))
   if (!left) return undefined
   let sc: Scenario
   try {

@@ -3,7 +3,7 @@
 // reached or started, the caller gets a LabError saying exactly why.
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { serviceFiles } from './files'
 import { pidAlive, readLock, type LockInfo } from './lock'
 import { connectEngine, type EngineConnection } from './socket-client'
@@ -70,7 +70,7 @@ async function startEngine(t: EngineTarget): Promise<EngineConnection> {
   mkdirSync(t.stateDir, { recursive: true, mode: 0o700 })
   const log = openSync(files.log, 'a', 0o600)
   const args = [t.entry, '--lab', t.labId, ...(t.topology === 'embedded' ? [] : ['--topology', t.topology])]
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...(t.env ?? process.env), RACKLAB_LAB: t.labId } })
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...(t.env ?? process.env), RACKLAB_LAB: t.labId, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) } })
   closeSync(log)
   let exited: number | null | undefined
   child.once('exit', (code) => (exited = code))

@@ -1,10 +1,23 @@
 // One engine per lab: a lock file holding the owner's pid. Created with O_EXCL, so two engines starting at
 // once can't both win; a lock whose pid is gone (the engine was killed) is stale and taken over.
 import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
-import { z } from 'zod'
 
-const LockSchema = z.object({ pid: z.number().int().positive(), socket: z.string(), labId: z.string(), build: z.string(), topology: z.string(), startedAt: z.string() })
-export type LockInfo = z.infer<typeof LockSchema>
+export interface LockInfo {
+  pid: number
+  socket: string
+  labId: string
+  build: string
+  topology: string
+  startedAt: string
+}
+
+// checked by hand, not zod: every CLI command reads this file, and must start fast
+function asLock(v: unknown): LockInfo | undefined {
+  const o = v as Record<string, unknown> | null
+  if (!o || typeof o !== 'object' || !Number.isInteger(o.pid) || (o.pid as number) <= 0) return undefined
+  for (const k of ['socket', 'labId', 'build', 'topology', 'startedAt']) if (typeof o[k] !== 'string') return undefined
+  return o as unknown as LockInfo
+}
 
 export function pidAlive(pid: number): boolean {
   try {
@@ -29,8 +42,8 @@ export function readLock(file: string): LockInfo | undefined {
   } catch {
     return undefined
   }
-  const info = LockSchema.safeParse(parsed)
-  return info.success && pidAlive(info.data.pid) ? info.data : undefined
+  const info = asLock(parsed)
+  return info && pidAlive(info.pid) ? info : undefined
 }
 
 export type Acquired = { ok: true; release: () => void } | { ok: false; holder: LockInfo }

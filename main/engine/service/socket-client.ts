@@ -4,10 +4,13 @@ import type { Reply } from '@contract/errors'
 import { encode, lineReader, type EngineMessage } from './wire'
 
 export interface EngineConnection {
-  call(cmd: string, arg?: unknown): Promise<Reply<unknown>>
+  /** client: which of the clients this connection fronts makes the call (serve: a browser); none = itself */
+  call(cmd: string, arg?: unknown, client?: string): Promise<Reply<unknown>>
   svc(what: 'info' | 'stop' | 'subscribe'): Promise<Reply<unknown>>
-  /** every event the engine publishes (after subscribe()) */
-  onEvent(fn: (ev: string, payload: unknown) => void): () => void
+  /** one of the clients this connection fronts left: the engine frees what it owned (its consoles) */
+  clientGone(client: string): void
+  /** every event the engine publishes (after subscribe()); `to` names the fronted client it is for, if one */
+  onEvent(fn: (ev: string, payload: unknown, to?: string) => void): () => void
   onClose(fn: () => void): void
   close(): void
 }
@@ -34,12 +37,12 @@ export function connectEngine(path: string, timeoutMs = 2000): Promise<EngineCon
 function wrap(sock: Socket): EngineConnection {
   let seq = 0
   const pending = new Map<number, (r: Reply<unknown>) => void>()
-  const listeners = new Set<(ev: string, p: unknown) => void>()
+  const listeners = new Set<(ev: string, p: unknown, to?: string) => void>()
   const closers: (() => void)[] = []
   let closed = false
   const onLine = (line: string): void => {
     const m = JSON.parse(line) as EngineMessage
-    if ('ev' in m) for (const fn of listeners) fn(m.ev, m.p)
+    if ('ev' in m) for (const fn of listeners) fn(m.ev, m.p, m.to)
     else pending.get(m.id)?.(m.reply)
     if ('id' in m) pending.delete(m.id)
   }
@@ -60,8 +63,9 @@ function wrap(sock: Socket): EngineConnection {
       sock.write(encode({ id, ...msg } as never))
     })
   return {
-    call: (cmd, arg) => send({ cmd, arg }),
+    call: (cmd, arg, client) => send(client === undefined ? { cmd, arg } : { cmd, arg, client }),
     svc: (what) => send({ svc: what }),
+    clientGone: (client) => void send({ svc: 'gone', client }),
     onEvent: (fn) => {
       listeners.add(fn)
       return () => listeners.delete(fn)

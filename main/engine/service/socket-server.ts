@@ -7,7 +7,8 @@ import { encode, lineReader, type ClientMessage, type EngineMessage } from './wi
 
 export interface ServiceHost {
   dispatch(cmd: unknown, arg: unknown, client: string): Promise<Reply<unknown>>
-  onAnyEvent(fn: (ev: string, payload: unknown) => void): () => void
+  /** to: the one client an event is for (a console's output), undefined for every client */
+  onAnyEvent(fn: (ev: string, payload: unknown, to?: string) => void): () => void
   info(): Record<string, unknown>
   /** asked to stop by a client (`racklab engine stop`, `racklab down`) */
   stop(): void
@@ -27,6 +28,15 @@ export async function listenSocket(path: string, host: ServiceHost): Promise<Soc
   const sockets = new Set<Socket>()
   const server: Server = createServer((sock) => {
     const client = `sock-${++nextClient}`
+    // the clients this connection fronts (serve's browsers) are `${client}/${name}`: one connection can't
+    // reach another's consoles by naming its clients
+    const subs = new Set<string>()
+    const scoped = (name: unknown): string => {
+      if (typeof name !== 'string' || !name) return client
+      const id = `${client}/${name.slice(0, 200)}`
+      subs.add(id)
+      return id
+    }
     sockets.add(sock)
     let unsub: (() => void) | undefined
     const send = (m: EngineMessage): void => {
@@ -44,7 +54,15 @@ export async function listenSocket(path: string, host: ServiceHost): Promise<Soc
       if ('svc' in m) {
         if (m.svc === 'info') send({ id: m.id, reply: { ok: true, value: host.info() } })
         else if (m.svc === 'subscribe') {
-          unsub ??= host.onAnyEvent((ev, p) => send({ ev, p }))
+          unsub ??= host.onAnyEvent((ev, p, to) => {
+            if (to === undefined || to === client) send({ ev, p })
+            else if (subs.has(to)) send({ ev, p, to: to.slice(client.length + 1) })
+          })
+          send({ id: m.id, reply: { ok: true, value: null } })
+        } else if (m.svc === 'gone') {
+          const id = scoped(m.client)
+          subs.delete(id)
+          host.clientGone?.(id)
           send({ id: m.id, reply: { ok: true, value: null } })
         } else if (m.svc === 'stop') {
           send({ id: m.id, reply: { ok: true, value: null } })
@@ -52,13 +70,14 @@ export async function listenSocket(path: string, host: ServiceHost): Promise<Soc
         }
         return
       }
-      void host.dispatch(m.cmd, m.arg, client).then((reply) => send({ id: m.id, reply }))
+      void host.dispatch(m.cmd, m.arg, scoped(m.client)).then((reply) => send({ id: m.id, reply }))
     }
     sock.on('data', lineReader(onLine, () => sock.destroy()))
     sock.on('error', () => undefined)
     sock.on('close', () => {
       unsub?.()
       sockets.delete(sock)
+      for (const id of subs) host.clientGone?.(id)
       host.clientGone?.(client)
     })
   })

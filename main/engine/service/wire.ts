@@ -4,15 +4,17 @@ import type { Reply } from '@contract/errors'
 
 export const MAX_LINE = 8 * 1024 * 1024
 
-/** client → engine */
+/** client → engine. A connection that fronts clients of its own (serve: one per browser) names the one a call
+ *  is for in `client`, and says `gone` when that client leaves; the engine scopes these names to the connection. */
 export type ClientMessage =
-  | { id: number; cmd: string; arg?: unknown }
+  | { id: number; cmd: string; arg?: unknown; client?: string }
   | { id: number; svc: 'info' | 'stop' | 'subscribe' }
+  | { id: number; svc: 'gone'; client: string }
 
-/** engine → client */
+/** engine → client. `to`: the event is for that one client of this connection (a console's output). */
 export type EngineMessage =
   | { id: number; reply: Reply<unknown> }
-  | { ev: string; p: unknown }
+  | { ev: string; p: unknown; to?: string }
 
 /** Split a byte stream into lines; hands each complete line to `onLine`. Returns the feeder. */
 export function lineReader(onLine: (line: string) => void, onTooLong: () => void): (chunk: Buffer) => void {
