@@ -164,6 +164,8 @@ export async function probeChecksums(exec: Exec, servers: string[], tables: stri
   }
   const equal = problems.length === 0 && answered.length === servers.length
   values.equal = equal
+  values.servers = servers.length
+  values.answered = answered.length
   const message = equal ? `${names.length} table(s) identical on ${servers.join(', ')}` : problems.join('; ')
   return { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }
 }
