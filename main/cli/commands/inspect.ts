@@ -1,4 +1,4 @@
-// status, endpoints, check, logs, exec: read the lab or run one thing in it.
+// status, endpoints, logs, exec: read the lab or run one thing in it.
 import { LabError } from '@contract/errors'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, runtimeFor, type CliArgs } from './context'
@@ -30,21 +30,6 @@ export async function endpoints(a: CliArgs): Promise<number> {
     else if (!list.length) say('no endpoints: the lab is not up (racklab up)')
     else process.stdout.write(table([['SERVICE', 'ADDRESS', 'SERVER'], ...list.map((e) => [e.service, `${e.host}:${e.port}`, e.server])]) + '\n')
     return EXIT_OK
-  } finally {
-    rt.close()
-  }
-}
-
-export async function check(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
-  try {
-    rt.lab.requireEngine()
-    const results = await call(rt, 'lab.check')
-    const ok = results.length > 0 && results.every((r) => r.ok)
-    if (a.json) printJson({ ok, results })
-    else if (!results.length) say('no probe ran: nothing of the lab is running (racklab up)')
-    else process.stdout.write(table([['PROBE', 'TARGET', 'RESULT', 'MESSAGE'], ...results.map((r) => [r.id, r.target, r.ok ? 'ok' : 'FAIL', r.message])]) + '\n')
-    return results.length === 0 ? EXIT_CANNOT_RUN : ok ? EXIT_OK : EXIT_FAIL
   } finally {
     rt.close()
   }
