@@ -1,11 +1,13 @@
 // The monitor on the real DB tier: nobody calls check, yet a tripped circuit that takes db2's switch down is
 // an alert naming db2's broken replication within 15 s; check answers at once from the monitor's results,
 // lists every probe with reasons, and the alert clears when the power is back.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AlertsChanged } from '@contract/monitor'
 import type { ProbeResult } from '@contract/status'
 import { createRuntime, type Runtime } from '../../main/api/runtime'
-import { racklab, TEST_HOME, TEST_LAB, until } from './helpers'
+import { racklab, ROOT, TEST_HOME, TEST_LAB, until } from './helpers'
 
 let rt: Runtime
 const changes: { at: number; c: AlertsChanged }[] = []
@@ -43,6 +45,11 @@ describe('the monitor on the DB tier', () => {
   })
 
   it('trip nyi-2-a (sw-int2 has one PSU): within 15 s an alert names db2’s broken replication; check lists every probe at once', async () => {
+    // racklab watch --json in another process, as QA would run it: NDJSON lines until Ctrl-C
+    const watcher = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), 'watch', '--json'], { cwd: ROOT, env: { ...process.env, RACKLAB_LAB: TEST_LAB, RACKLAB_HOME: TEST_HOME } })
+    let watched = ''
+    watcher.stdout.on('data', (d: Buffer) => (watched += d.toString()))
+    const watcherExit = new Promise<number | null>((r) => watcher.on('close', r))
     const t0 = Date.now()
     await act('circuit:nyi-2-a', 'trip')
     await until('the replication alert for db2', async () => alertIds().includes('replication.stopped@server:db2') || undefined, 15_000, 200)
@@ -76,6 +83,12 @@ describe('the monitor on the DB tier', () => {
 
     const fresh = await call<ProbeResult[]>('lab.check', { fresh: true })
     expect(fresh.map((r) => `${r.id}@${r.target}`).sort()).toEqual(listed)
+
+    const lines = (): { type: string; change?: string; alert?: { id: string } }[] => watched.split('\n').filter(Boolean).map((l) => JSON.parse(l) as never)
+    await until('racklab watch to show the db2 alert', async () => lines().some((l) => l.type === 'alert' && l.alert?.id === 'replication.stopped@server:db2') || undefined, 60_000, 500)
+    watcher.kill('SIGINT')
+    expect(await watcherExit).toBe(0)
+    expect(lines().every((l) => l.type === 'alert' || l.type === 'journal')).toBe(true)
   })
 
   it('power back: reset, power the rack on → the replication alert clears by itself', async () => {
