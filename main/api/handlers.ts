@@ -26,11 +26,9 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'lab.check': async ({ fresh }) => {
       if (monitor) {
         lab.requireEngine()
-        const latest = fresh ? [] : monitor.latestResults()
+        if (fresh) await lab.refresh()
         // the monitor reports every result on the bus itself
-        if (latest.length) return latest
-        await lab.refresh()
-        return monitor.runNow()
+        return monitor.check({ fresh })
       }
       const results = await runChecks(lab)
       lab.bus.emit('probe.results', results)

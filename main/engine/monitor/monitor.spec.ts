@@ -88,13 +88,25 @@ describe('Monitor', () => {
     expect(l.monitor.latestResults().map((r) => [r.id, r.ageMs])).toEqual([['db.ping', 3000], ['db.replication', 3000], ['smtp.accept', 3000], ['mail.e2e', 3000]])
     l.state.mx1Hangs = true
     await l.timers.advance(27_000) // smtp.accept due again at 30 s: in flight now
-    const fresh = l.monitor.runNow()
+    const fresh = l.monitor.check({ fresh: true })
     l.state.mx1Hangs = false
     l.release()
     await l.timers.advance(0)
     expect((await fresh).map((r) => r.id)).toEqual(['db.ping', 'db.replication', 'smtp.accept', 'mail.e2e'])
     expect(l.starts['smtp.accept@mx1']).toBe(2)
+    expect(l.starts['mail.e2e@mx1']).toBe(2)
+    await l.timers.advance(2_000)
+    expect((await l.monitor.check()).map((r) => r.ageMs)).toEqual([2_000, 2_000, 2_000, 2_000])
     l.monitor.stop()
+  })
+
+  it('check before the first results: waits for the units that never reported, and only for those', async () => {
+    const l = lab()
+    const first = await l.monitor.check()
+    expect(first.map((r) => [r.id, r.ok])).toEqual([['db.ping', true], ['db.replication', true], ['smtp.accept', true], ['mail.e2e', true]])
+    expect(Object.values(l.starts)).toEqual([1, 1, 1, 1])
+    await l.monitor.check()
+    expect(Object.values(l.starts)).toEqual([1, 1, 1, 1])
   })
 
   it('keeps bounded history per unit and forgets units that no longer apply', async () => {

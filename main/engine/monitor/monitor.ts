@@ -105,13 +105,23 @@ export class Monitor {
     return [...this.latest.values()].flatMap((l) => l.results.map((r) => ({ ...r, ageMs: now - l.at })))
   }
 
-  /** run now every unit that applies (`only`: these probe ids); one already running is waited for, not doubled */
-  async runNow(only?: readonly string[]): Promise<AgedResult[]> {
-    const units = this.planSafely().filter((u) => !only || only.includes(u.id))
-    // a unit still busy after a timeout has no run to join: its timeout result is the latest news
-    const runs = await Promise.all(units.map((u) => this.inFlight.get(u.key) ?? (this.busy.has(u.key) ? Promise.resolve(this.latest.get(u.key)?.results ?? []) : this.launch(u))))
-    const now = this.timers.now()
-    return runs.flat().map((r) => ({ ...r, ageMs: Math.max(0, now - Date.parse(r.at)) }))
+  /**
+   * What `check` answers: a result for every unit that applies now. Not fresh: the latest one at once, and only
+   * a unit that never reported is waited for. Fresh: every unit runs now (`only`: these probe ids); one already
+   * running is joined, never doubled.
+   */
+  async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
+    const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
+    const runs = await Promise.all(
+      units.map(async (u) => {
+        const last = this.latest.get(u.key)
+        if (last && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
+        // a unit still busy after a timeout has no run to join: its timeout result is the latest news
+        const results = await (this.inFlight.get(u.key) ?? (this.busy.has(u.key) && last ? Promise.resolve(last.results) : this.launch(u)))
+        return results.map((r) => ({ ...r, ageMs: Math.max(0, this.timers.now() - Date.parse(r.at)) }))
+      }),
+    )
+    return runs.flat()
   }
 
   activeAlerts(): Alert[] {
