@@ -51,6 +51,8 @@ export class Monitor {
   /** hardware samples' ok last tick: a change (a trip, a failed disk) counts as an action, whoever made it */
   private hardwareOk = new Map<string, boolean>()
   private interval: unknown
+  /** after stop, runs still in flight report nothing (the runtime is closing) */
+  private stopped = false
   private readonly offJournal: () => void
 
   constructor(private readonly d: MonitorDeps) {
@@ -72,6 +74,7 @@ export class Monitor {
   stop(): void {
     if (this.interval !== undefined) this.timers.clearInterval(this.interval)
     this.interval = undefined
+    this.stopped = true
     this.offJournal()
   }
 
@@ -155,6 +158,7 @@ export class Monitor {
   }
 
   private record(u: ProbeUnit, results: ProbeResult[]): void {
+    if (this.stopped) return
     const now = this.timers.now()
     this.latest.set(u.key, { results, at: now })
     for (const r of results) {
