@@ -11,7 +11,7 @@ import { loadTopology } from '../engine/topology/loader'
 import { createLabMonitor, monitorEnabled } from '../engine/monitor/lab-monitor'
 import type { Monitor } from '../engine/monitor/monitor'
 import { createDispatcher, type Dispatch } from './dispatcher'
-import { EventBus } from './event-bus'
+import { EventBus } from '../engine/events/event-bus'
 import { createHandlers } from './handlers'
 
 export interface RuntimeOptions {

@@ -10,8 +10,9 @@ import { LabError } from '@contract/errors'
 import { IPC_CALL, IPC_EVENT, MAX_PAYLOAD, type ServerMsg } from '@contract/wire'
 import type { EngineStatus, ServerStatus } from '@contract/status'
 import { createDispatcher, type Handlers } from './dispatcher'
-import { EventBus } from './event-bus'
+import { EventBus } from '../engine/events/event-bus'
 import { startWebServer, type WebServer } from '../server/web-server'
+import { ipcSenderAllowed, type FrameLike } from '../shell/ipc-sender'
 import { attachIpcTransport, type IpcMainLike } from '../shell/ipc-transport'
 
 const engine: EngineStatus = { state: 'connected', message: 'Docker 20.10 answers', host: 'unix:///var/run/docker.sock' }
@@ -120,8 +121,8 @@ describe('IPC transport', () => {
     removeHandler(channel: string): void {
       this.handlers.delete(channel)
     }
-    invoke(url: string, ...args: unknown[]): Promise<unknown> {
-      return this.handlers.get(IPC_CALL)!({ senderFrame: { url } }, ...args)
+    invoke(senderFrame: FrameLike | null, ...args: unknown[]): Promise<unknown> {
+      return this.handlers.get(IPC_CALL)!({ senderFrame }, ...args)
     }
   }
   const sent: unknown[][] = []
@@ -130,11 +131,18 @@ describe('IPC transport', () => {
   it('round-trips calls, errors and events; refuses frames that are not the app', async () => {
     const ipc = new FakeIpcMain()
     const bus = new EventBus()
-    const detach = attachIpcTransport(ipc, dispatch, bus, () => wc, (u) => u.startsWith('file://'))
-    expect(await ipc.invoke('file:///app/index.html', 'engine.status', undefined)).toEqual({ ok: true, value: engine })
-    expect(await ipc.invoke('file:///app/index.html', 'server.control', { server: 'db2', op: 'stop' })).toEqual({ ok: true, value: server })
-    expect(await ipc.invoke('file:///app/index.html', 'server.control', { server: 'db2' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
-    expect(await ipc.invoke('https://evil.example/', 'engine.status', undefined)).toMatchObject({ ok: false, error: { code: 'REFUSED' } })
+    const main: FrameLike = { url: 'file:///app/index.html', processId: 4, routingId: 1 }
+    const detach = attachIpcTransport(ipc, dispatch, bus, () => wc, (f) => ipcSenderAllowed(f, main, (u) => u === 'file:///app/index.html'))
+    expect(await ipc.invoke(main, 'engine.status', undefined)).toEqual({ ok: true, value: engine })
+    expect(await ipc.invoke(main, 'server.control', { server: 'db2', op: 'stop' })).toEqual({ ok: true, value: server })
+    expect(await ipc.invoke(main, 'server.control', { server: 'db2' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } })
+    const handled = calls.length
+    expect(await ipc.invoke({ ...main, url: 'https://evil.example/' }, 'engine.status', undefined)).toMatchObject({ ok: false, error: { code: 'REFUSED' } })
+    // a frame that navigated or died after sending: Electron hands over null
+    expect(await ipc.invoke(null, 'engine.status', undefined)).toMatchObject({ ok: false, error: { code: 'REFUSED' } })
+    // a subframe or another window of the same page
+    expect(await ipc.invoke({ ...main, routingId: 7 }, 'engine.status', undefined)).toMatchObject({ ok: false, error: { code: 'REFUSED' } })
+    expect(calls.length, 'a refused call reached a handler').toBe(handled)
     bus.emit('lab.changed', { labId: 'l', topology: 't', engine, servers: [server] })
     expect(sent.at(-1)).toEqual([IPC_EVENT, 'lab.changed', { labId: 'l', topology: 't', engine, servers: [server] }])
     detach()

@@ -1,6 +1,5 @@
 // `racklab` — the lab from a terminal. Plain Node; talks to the engine through the same dispatcher as the UI.
 import { parseArgs } from 'node:util'
-import { toWireError } from '@contract/errors'
 import { EXIT_CANNOT_RUN, errorText, exitCodeFor, printJson, say } from './output'
 import { commands } from './commands/index'
 
@@ -14,7 +13,7 @@ usage: racklab <command> [options]
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)
   check [--fresh] [--json]       every probe's latest result and the alerts (exit 0 pass, 1 fail, 2 none ran);
-                                 --fresh runs them now (a one-shot run without the monitor always does)
+                                 --fresh runs them now (so does --no-engine: no monitor runs there)
   watch [--json]                 follow alerts and state changes until Ctrl-C (NDJSON with --json)
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
@@ -22,11 +21,16 @@ usage: racklab <command> [options]
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
+  targets [--json]               every target with the actions it has now
+  undo [SEQ] [--json]            put an action back with its recorded inverse (default: the newest)
   scenario run|check FILE [--json]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+  engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
+                                 hardware, the ledger, the journal and the monitor running between commands
 
-common options: --topology FILE (default: the embedded nyi-2007), --json
+common options: --topology FILE (default: the embedded nyi-2007), --json,
+  --no-engine (run in this process instead of the lab's engine service; refused while one runs)
 exit codes: 0 ok, 1 not healthy / failed, 2 could not run (no engine, bad topology, bad arguments)`
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,12 +47,13 @@ export async function main(argv: string[]): Promise<number> {
         topology: { type: 'string' },
         only: { type: 'string' },
         volumes: { type: 'boolean', default: false },
-        fresh: { type: 'boolean', default: false },
         tail: { type: 'string' },
         follow: { type: 'boolean', short: 'f', default: false },
         host: { type: 'string' },
         port: { type: 'string' },
         since: { type: 'string' },
+        'no-engine': { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -67,8 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    return await run({ ...parsed.values, positionals, rest })
+    const { 'no-engine': noEngine, ...values } = parsed.values
+    return await run({ ...values, noEngine, positionals, rest })
   } catch (e) {
+    const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)
     if (parsed.values.json) printJson({ ok: false, error: err })
     else say(errorText(err))

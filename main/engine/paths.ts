@@ -28,3 +28,6 @@ export const labStateDir = (labId: string): string => join(stateHome(), labId)
 export function appVersion(): string {
   return (JSON.parse(readFileSync(join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version
 }
+
+/** the built engine service script the CLI starts detached (npm run build:cli makes it) */
+export const engineEntry = (): string => process.env.RACKLAB_ENGINE_ENTRY ?? join(appRoot(), 'out', 'cli', 'engine.mjs')

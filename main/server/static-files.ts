@@ -1,8 +1,10 @@
-// Serves the built renderer (dist-web/) read-only; paths are confined to the root.
+// Serves the built renderer (dist-web/) read-only; paths are confined to the root. Malformed paths get 400:
+// nothing a client sends may throw out of here.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
+import { decodePathname, parseRequestTarget } from './request-url'
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,8 +20,10 @@ const TYPES: Record<string, string> = {
 export function staticHandler(rootDir: string): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const root = resolve(rootDir)
   return async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed: the UI is read-only')
+    const url = parseRequestTarget(req.url)
+    const rel = url && decodePathname(url.pathname === '/' ? '/index.html' : url.pathname)
+    if (rel === undefined) return send(res, 400, 'bad request: the path is not a valid percent-encoded URL path')
     const file = resolve(join(root, normalize(rel)))
     if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'forbidden')
     try {
@@ -31,7 +35,11 @@ export function staticHandler(rootDir: string): (req: IncomingMessage, res: Serv
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
       })
-      createReadStream(file).pipe(res)
+      if (req.method === 'HEAD') return void res.end()
+      // a file removed or unreadable after stat: drop the connection rather than emit an unhandled 'error'
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res)
     } catch {
       send(res, 404, 'not found')
     }

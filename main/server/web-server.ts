@@ -1,9 +1,10 @@
 // `racklab serve`: the renderer and the contract over HTTP + WebSocket, on 127.0.0.1 unless the user opts in.
 import { randomBytes } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { EventBus } from '../api/event-bus'
+import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
+import { allowedHosts, refuseForeign, type Refusal } from './request-guard'
 import { staticHandler } from './static-files'
 import { createWsTransport } from './ws-transport'
 
@@ -30,22 +31,17 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(18).toString('base64url')
   const serveFile = staticHandler(o.staticDir)
   let port = 0
+  const admit = (req: IncomingMessage): Refusal | undefined => refuseForeign(req, allowedHosts(host, port))
   const server: Server = createServer((req, res) => {
-    const h = req.headers.host ?? ''
-    // A DNS-rebinding page would arrive with a foreign Host header.
-    if (!allowedHosts(host, port).includes(h)) {
-      res.writeHead(421, { 'content-type': 'text/plain' })
-      return res.end(`misdirected request for host ${h}\n`)
-    }
-    void serveFile(req, res)
+    const refused = admit(req)
+    if (refused) return answer(res, refused.status, refused.why)
+    // whatever escapes one request ends that request, never the process
+    serveFile(req, res).catch((e: unknown) => {
+      if (!res.headersSent) answer(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`)
+      else res.destroy()
+    })
   })
-  const ws = createWsTransport({
-    token,
-    dispatch: o.dispatch,
-    bus: o.bus,
-    version: o.version,
-    origins: () => allowedHosts(host, port).map((h) => `http://${h}`),
-  })
+  const ws = createWsTransport({ token, dispatch: o.dispatch, bus: o.bus, version: o.version, admit })
   server.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -65,8 +61,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   }
 }
 
-function allowedHosts(host: string, port: number): string[] {
-  const hosts = [`${host}:${port}`]
-  if (host === '127.0.0.1') hosts.push(`localhost:${port}`)
-  return hosts
+function answer(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+  res.end(`${text}\n`)
 }

@@ -1,17 +1,20 @@
-// Browser-mode transport: the contract over a WebSocket. Token and Origin are checked on upgrade,
-// payloads are capped, dead peers are found by heartbeat.
+// Browser-mode transport: the contract over a WebSocket. Host, Origin (the server's `admit`) and the token are
+// checked on upgrade, payloads are capped, dead peers are found by heartbeat. Nothing a peer sends may throw
+// out of here or leave a rejected promise unhandled: either would end `racklab serve`.
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { MAX_PAYLOAD, WS_PATH, type CallMsg, type ServerMsg } from '@contract/wire'
-import type { EventBus } from '../api/event-bus'
+import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
+import type { Refusal } from './request-guard'
+import { parseRequestTarget } from './request-url'
 
 export interface WsTransportOptions {
   token: string
-  /** Origins allowed to connect, e.g. http://127.0.0.1:7450 */
-  origins: () => string[]
+  /** the server's own Host and Origin check, the same one plain HTTP requests pass */
+  admit: (req: IncomingMessage) => Refusal | undefined
   dispatch: Dispatch
   bus: EventBus
   version: string
@@ -58,7 +61,11 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
         return ws.close(1007, 'invalid JSON')
       }
       if (msg?.t !== 'call' || typeof msg.id !== 'number') return ws.close(1008, 'expected {t:"call", id, cmd, arg}')
-      void o.dispatch(msg.cmd, msg.arg).then((reply) => send(ws, { t: 'reply', id: msg.id, ...reply }))
+      const id = msg.id
+      o.dispatch(msg.cmd, msg.arg)
+        .then((reply) => send(ws, { t: 'reply', id, ...reply }))
+        // e.g. a reply JSON.stringify cannot write: the caller learns it failed, the server carries on
+        .catch((e: unknown) => send(ws, { t: 'reply', id, ok: false, error: { code: 'INTERNAL', message: `the reply could not be sent: ${e instanceof Error ? e.message : String(e)}` } }))
     })
     send(ws, { t: 'hello', version: o.version })
   })
@@ -77,14 +84,15 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
 
   return {
     handleUpgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://x')
-      const reject = (status: number, why: string): void => {
-        socket.end(`HTTP/1.1 ${status} ${why}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`)
-      }
-      if (url.pathname !== WS_PATH) return reject(404, 'Not Found')
-      if (!tokenMatches(o.token, url.searchParams.get('token'))) return reject(401, 'Unauthorized: missing or wrong token')
-      const origin = req.headers.origin
-      if (origin !== undefined && !o.origins().includes(origin)) return reject(403, `Forbidden origin ${origin}`)
+      // a peer that resets mid-handshake must not become an unhandled 'error' event
+      socket.on('error', () => socket.destroy())
+      const reject = (r: Refusal): void => rejectUpgrade(socket, r)
+      const refused = o.admit(req)
+      if (refused) return reject(refused)
+      const url = parseRequestTarget(req.url)
+      if (!url) return reject({ status: 400, why: 'bad request: the upgrade URL is not a valid path' })
+      if (url.pathname !== WS_PATH) return reject({ status: 404, why: `no WebSocket at ${url.pathname}; it is at ${WS_PATH}` })
+      if (!tokenMatches(o.token, url.searchParams.get('token'))) return reject({ status: 401, why: 'missing or wrong token' })
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
     },
     clientCount: () => wss.clients.size,
@@ -95,4 +103,12 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
       wss.close()
     },
   }
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request' }
+
+/** the HTTP answer to a refused upgrade; the details (which may echo client input) go in the body only */
+function rejectUpgrade(socket: Duplex, r: Refusal): void {
+  const body = `${r.why}\n`
+  socket.end(`HTTP/1.1 ${r.status} ${REASONS[r.status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
 }

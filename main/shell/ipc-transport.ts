@@ -1,11 +1,12 @@
 // Electron transport: the contract over ipcMain.handle, events pushed to the window. Takes its electron
 // pieces as arguments so it can be tested with an EventEmitter stand-in.
 import { IPC_CALL, IPC_EVENT } from '@contract/wire'
-import type { EventBus } from '../api/event-bus'
+import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
+import type { FrameLike } from './ipc-sender'
 
 export interface IpcMainLike {
-  handle(channel: string, fn: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => Promise<unknown>): void
+  handle(channel: string, fn: (event: { senderFrame: FrameLike | null }, ...args: unknown[]) => Promise<unknown>): void
   removeHandler(channel: string): void
 }
 export interface WebContentsLike {
@@ -13,11 +14,10 @@ export interface WebContentsLike {
   isDestroyed(): boolean
 }
 
-export function attachIpcTransport(ipc: IpcMainLike, dispatch: Dispatch, bus: EventBus, target: () => WebContentsLike | undefined, isAppUrl: (url: string) => boolean): () => void {
+export function attachIpcTransport(ipc: IpcMainLike, dispatch: Dispatch, bus: EventBus, target: () => WebContentsLike | undefined, senderAllowed: (frame: FrameLike | null) => boolean): () => void {
   ipc.handle(IPC_CALL, async (event, cmd, arg) => {
-    // only our own page may call: a navigated-away frame gets nothing
-    const url = event.senderFrame?.url
-    if (url !== undefined && !isAppUrl(url)) return { ok: false, error: { code: 'REFUSED', message: 'calls are only accepted from the Racklab window' } }
+    // only the app's own window may call (ipc-sender.ts): a missing, foreign or navigated-away frame gets nothing
+    if (!senderAllowed(event.senderFrame)) return { ok: false, error: { code: 'REFUSED', message: 'calls are only accepted from the Racklab window' } }
     return dispatch(cmd, arg)
   })
   const off = bus.onAny((ev, payload) => {

@@ -38,7 +38,11 @@ export const commandInputs = {
   'lab.endpoints': none,
   'lab.ca': none,
   'scenario.list': none,
-  'scenario.run': z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
+  'scenario.run': z.union([
+    z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
+    /** a scenario file's text (the CLI sends what it read), named by the file for file:line:column errors */
+    z.strictObject({ source: z.string().max(1024 * 1024, 'a scenario file is at most 1 MiB'), file: z.string().min(1).max(4096) }),
+  ]),
   'actions.list': z.strictObject({ target: z.string().min(1).max(128) }),
   'actions.run': z.strictObject({
     target: z.string().min(1).max(128),
@@ -46,6 +50,9 @@ export const commandInputs = {
     /** the action's params by id (see ActionInfo.params); checked by the engine against their choices */
     args: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a parameter name is lowercase letters, digits and dashes'), z.string().min(1).max(256)).optional(),
   }),
+  'actions.targets': none,
+  /** put back action `seq` of the ledger with its recorded inverse (default: the newest one that has one) */
+  'actions.undo': z.strictObject({ seq: z.number().int().positive().optional() }).optional().default({}),
   'journal.list': z.strictObject({ since: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) }).optional().default({ since: 0, limit: 500 }),
   'console.open': z.strictObject({ server, cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
   'console.input': z.strictObject({ sessionId: z.string().min(1), data: z.string().max(65_536) }),
@@ -71,6 +78,8 @@ export interface CommandOutputs {
   'scenario.run': { opId: string }
   'actions.list': ActionInfo[]
   'actions.run': { target: string; action: string; text: string }
+  'actions.targets': { target: string; actions: ActionInfo[] }[]
+  'actions.undo': { seq: number; undid: number; text: string }
   'journal.list': JournalEntry[]
   'console.open': { sessionId: string }
   'console.input': null

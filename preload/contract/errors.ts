@@ -1,26 +1,8 @@
 // Errors cross every transport as data, never as thrown objects: { code, message, detail? }.
 import { z } from 'zod'
 
-export const ErrorCodes = [
-  'BAD_INPUT', // the call's argument failed validation
-  'UNKNOWN_COMMAND',
-  'NOT_FOUND', // a server, target or operation that does not exist
-  'REFUSED', // an action that is impossible right now (the message says why)
-  'BUSY', // another operation holds the lab
-  'TOPOLOGY_INVALID',
-  'SCENARIO_INVALID', // a scenario file that can't run as written (file:line:column of each problem)
-  'ENGINE_ABSENT', // no Docker engine answers
-  'ENGINE_DENIED', // the socket exists but we may not use it
-  'ENGINE_STOPPED', // the socket exists, the daemon does not answer
-  'ENGINE_TOO_OLD',
-  'ENGINE_ERROR',
-  'BUILD_FAILED',
-  'BASE_IMAGE_FAILED',
-  'UNHEALTHY',
-  'CANCELLED',
-  'INTERNAL',
-] as const
-export type ErrorCode = (typeof ErrorCodes)[number]
+export { ErrorCodes, LabError, type ErrorCode } from './lab-error'
+import { ErrorCodes, LabError } from './lab-error'
 
 export const WireErrorSchema = z.object({
   code: z.enum(ErrorCodes),
@@ -28,18 +10,6 @@ export const WireErrorSchema = z.object({
   detail: z.unknown().optional(),
 })
 export type WireError = z.infer<typeof WireErrorSchema>
-
-/** An error the engine throws on purpose; its code and message reach the user unchanged. */
-export class LabError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly detail?: unknown,
-  ) {
-    super(message)
-    this.name = 'LabError'
-  }
-}
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof LabError) return e.detail === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, detail: e.detail }

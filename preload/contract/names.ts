@@ -17,6 +17,8 @@ export const commandNames = [
   'scenario.run',
   'actions.list',
   'actions.run',
+  'actions.targets',
+  'actions.undo',
   'journal.list',
   'console.open',
   'console.input',

@@ -155,4 +155,6 @@ export interface ActionInfo {
   reason?: string
   /** values it takes (`racklab act TARGET ACTION name=value`); none when absent */
   params?: ActionParam[]
+  /** which part of the lab it acts on: the hardware model, the server's role, or its container */
+  family?: 'hardware' | 'role' | 'container'
 }

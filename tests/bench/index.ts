@@ -1,12 +1,14 @@
 // `npm run bench`: every bench in one run, one JSON document on stdout (ratios are measured within the run).
+import { benchCli } from './cli.bench'
 import { benchDbTier } from './db-tier.bench'
 import { benchHardware } from './hardware.bench'
 import { benchMail } from './mail.bench'
 import { benchScene } from './scene.bench'
 import { benchWeb } from './web.bench'
 
-const benches: Record<string, () => Promise<Record<string, number>>> = {
+const benches: Record<string, () => Promise<Record<string, number | boolean>>> = {
   hardware: benchHardware,
+  cli: benchCli,
   dbTier: benchDbTier,
   mail: benchMail,
   web: benchWeb,
@@ -14,7 +16,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
 }
 
 const only = process.argv.slice(2)
-const out: Record<string, Record<string, number> | { error: string }> = {}
+const out: Record<string, Record<string, number | boolean> | { error: string }> = {}
 for (const [name, run] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue
   process.stderr.write(`bench ${name}…\n`)

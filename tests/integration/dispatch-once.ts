@@ -1,15 +1,20 @@
-// One contract call in this process, through the same runtime and dispatcher the UI uses.
+// One contract call from the test process, through the lab's engine service (started when none runs), as the
+// CLI and the UI make it: never a second writer beside the engine.
 import type { Cmd, CmdIn } from '@contract/commands'
 import type { Reply } from '@contract/errors'
-import { createRuntime } from '../../main/api/runtime'
+import { toWireError } from '@contract/errors'
+import { openLink } from '../../main/cli/lab-link'
 import { TEST_HOME, TEST_LAB } from './helpers'
 
 export async function dispatchOnce<C extends Cmd>(cmd: C, arg: CmdIn<C>): Promise<Reply<unknown>> {
   process.env.RACKLAB_HOME = TEST_HOME
-  const rt = await createRuntime({ labId: TEST_LAB, watch: false })
+  process.env.RACKLAB_LAB = TEST_LAB
+  const link = await openLink({ engine: 'start' })
   try {
-    return await rt.dispatch(cmd, arg)
+    return { ok: true, value: await link.call(cmd, arg) }
+  } catch (e) {
+    return { ok: false, error: toWireError(e) }
   } finally {
-    rt.close()
+    link.close()
   }
 }

@@ -1,7 +1,7 @@
 // Shared by the CLI commands: the parsed options and a typed call through the dispatcher.
 import type { Cmd, CmdIn, CmdOut } from '@contract/commands'
-import { LabError } from '@contract/errors'
-import { createRuntime, type Runtime } from '../../api/runtime'
+import { LabError } from '@contract/lab-error'
+import { openLink, type LabLink } from '../lab-link'
 
 export interface CliArgs {
   json: boolean
@@ -14,20 +14,20 @@ export interface CliArgs {
   host?: string | undefined
   port?: string | undefined
   since?: string | undefined
+  noEngine?: boolean
   positionals: string[]
   rest: string[]
 }
 
 export type CliCommand = (a: CliArgs) => Promise<number>
 
-export async function runtimeFor(a: CliArgs, watch = false): Promise<Runtime> {
-  return createRuntime({ ...(a.topology ? { topologyFile: a.topology } : {}), watch })
+/** the lab this command acts on: through its engine service ('start' starts one), or in-process with --no-engine */
+export function linkFor(a: CliArgs, engine: 'start' | 'attach' = 'start', watch = false): Promise<LabLink> {
+  return openLink({ topology: a.topology, noEngine: !!a.noEngine, engine, watch })
 }
 
-export async function call<C extends Cmd>(rt: Runtime, cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>> {
-  const reply = await rt.dispatch(cmd, arg)
-  if (!reply.ok) throw new LabError(reply.error.code, reply.error.message, reply.error.detail)
-  return reply.value as CmdOut<C>
+export function call<C extends Cmd>(link: LabLink, cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>> {
+  return link.call(cmd, arg)
 }
 
 export function need(a: CliArgs, index: number, what: string): string {

@@ -1,13 +1,14 @@
 // status, endpoints, logs, exec: read the lab or run one thing in it.
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
-import { call, need, runtimeFor, type CliArgs } from './context'
+import { call, need, linkFor, type CliArgs } from './context'
+import type { LabLink } from '../lab-link'
 import { containerName } from '../../engine/lab/naming'
 
 export async function status(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
-    const s = await call(rt, 'lab.status')
+    const s = await call(link, 'lab.status')
     if (a.json) printJson(s)
     else {
       process.stdout.write(`lab ${s.labId} (topology ${s.topology}) — Docker: ${s.engine.message}\n\n`)
@@ -17,57 +18,57 @@ export async function status(a: CliArgs): Promise<number> {
     }
     return s.engine.state === 'connected' ? EXIT_OK : EXIT_CANNOT_RUN
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
 export async function endpoints(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
-    rt.lab.requireEngine()
-    const list = await call(rt, 'lab.endpoints')
+    await requireDocker(link)
+    const list = await call(link, 'lab.endpoints')
     if (a.json) printJson(list)
     else if (!list.length) say('no endpoints: the lab is not up (racklab up)')
     else process.stdout.write(table([['SERVICE', 'ADDRESS', 'SERVER'], ...list.map((e) => [e.service, `${e.host}:${e.port}`, e.server])]) + '\n')
     return EXIT_OK
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
 export async function logs(a: CliArgs): Promise<number> {
   const server = need(a, 0, 'SERVER (e.g. racklab logs db1)')
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
     const tail = a.tail ? Number(a.tail) : 200
     if (!Number.isInteger(tail) || tail <= 0) throw new LabError('BAD_INPUT', `--tail must be a positive integer, got "${a.tail}"`)
-    const { text } = await call(rt, 'server.logs', { server, tail })
+    const { text } = await call(link, 'server.logs', { server, tail })
     process.stdout.write(text.endsWith('\n') || !text ? text : text + '\n')
     if (!a.follow) return EXIT_OK
-    const c = rt.lab.container(server)!
-    const stop = await rt.lab.gateway.followLogs(c.id, (line) => process.stdout.write(line + '\n'))
+    const stop = await (await import('../../engine/docker/gateway')).createDockerGateway().followLogs(containerName(link.labId, server), (line) => process.stdout.write(line + '\n'))
     await new Promise<void>((r) => process.once('SIGINT', () => r()))
     stop()
     return EXIT_OK
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
 export async function exec(a: CliArgs): Promise<number> {
   const server = need(a, 0, 'SERVER (e.g. racklab exec db1 -- hostname)')
   if (!a.rest.length) throw new LabError('BAD_INPUT', 'missing command after "--" (e.g. racklab exec db1 -- hostname)')
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
-    rt.lab.requireEngine()
-    const s = rt.lab.serverStatus(server)
+    await requireDocker(link)
+    const s = (await call(link, 'lab.status')).servers.find((x) => x.id === server)
+    if (!s) throw new LabError('NOT_FOUND', `no server "${server}" in lab ${link.labId}`)
     if (s.state !== 'running') throw new LabError('REFUSED', `${server} is ${s.state}: exec needs a running server`)
-    const r = await rt.lab.gateway.exec(containerName(rt.lab.labId, server), a.rest)
+    const r = await (await import('../../engine/docker/gateway')).createDockerGateway().exec(containerName(link.labId, server), a.rest)
     process.stdout.write(r.stdout)
     process.stderr.write(r.stderr)
     return r.exitCode === 0 ? EXIT_OK : r.exitCode > 0 ? r.exitCode : EXIT_FAIL
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
@@ -75,22 +76,22 @@ export async function exec(a: CliArgs): Promise<number> {
 export async function journal(a: CliArgs): Promise<number> {
   const since = a.since === undefined ? 0 : Number(a.since)
   if (!Number.isInteger(since) || since < 0) throw new LabError('BAD_INPUT', `--since must be a journal sequence number (0 or more), got "${a.since}"`)
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
-    const list = await call(rt, 'journal.list', { since, limit: 5000 })
+    const list = await call(link, 'journal.list', { since, limit: 5000 })
     if (a.json) printJson(list)
     else for (const e of list) process.stdout.write(`${e.seq}\t${e.at}\t${e.kind}\t${e.target ?? '-'}\t${e.text}\n`)
     return EXIT_OK
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
 /** the lab CA's certificate (PEM on stdout, so `racklab ca > racklab-ca.crt` saves it); --json adds its details */
 export async function ca(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a)
   try {
-    const c = await call(rt, 'lab.ca')
+    const c = await call(link, 'lab.ca')
     if (a.json) printJson(c)
     else {
       process.stdout.write(c.pem)
@@ -98,6 +99,12 @@ export async function ca(a: CliArgs): Promise<number> {
     }
     return EXIT_OK
   } finally {
-    rt.close()
+    link.close()
   }
+}
+
+/** the Docker engine's state as the lab engine sees it: an error (exit 2) when it can't be used */
+export async function requireDocker(link: LabLink): Promise<void> {
+  const e = await call(link, 'engine.status')
+  if (e.state !== 'connected') throw new LabError(e.state === 'absent' ? 'ENGINE_ABSENT' : e.state === 'denied' ? 'ENGINE_DENIED' : e.state === 'stopped' ? 'ENGINE_STOPPED' : e.state === 'too-old' ? 'ENGINE_TOO_OLD' : 'ENGINE_ERROR', e.message)
 }

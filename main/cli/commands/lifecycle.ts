@@ -1,59 +1,78 @@
 // up and down: long operations with progress on stderr and one result document.
-import type { OpDone } from '@contract/status'
+import type { OpDone, OpProgress } from '@contract/status'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, exitCodeFor, printJson, say } from '../output'
-import { call, runtimeFor, type CliArgs } from './context'
-import type { Runtime } from '../../api/runtime'
+import { call, linkFor, type CliArgs } from './context'
+import type { LabLink } from '../lab-link'
+import { engineTarget } from '../lab-link'
+import { findEngine, stopEngine } from '../../engine/service/ensure'
 
-async function follow(rt: Runtime, a: CliArgs, start: () => Promise<{ opId: string }>): Promise<OpDone> {
+/** run one long operation and follow its progress until its one terminal event */
+export async function follow(link: LabLink, a: CliArgs, start: () => Promise<{ opId: string }>, onProgress?: (p: OpProgress) => void): Promise<OpDone> {
   let last = ''
-  const off = rt.bus.on('op.progress', (p) => {
+  let opId: string | undefined
+  const early: OpDone[] = []
+  let resolveDone: (d: OpDone) => void = (d) => void early.push(d)
+  const offProgress = await link.on('op.progress', (p) => {
+    if (opId && p.opId !== opId) return
+    if (onProgress) return onProgress(p)
     // docker's intermediate build chatter (" ---> Using cache", layer ids) is noise in a terminal
     if (p.phase === 'build' && /--->|^\S+: \s*$/.test(p.text)) return
     const line = `[${p.phase}] ${p.max > 0 ? `${p.current}/${p.max} ` : ''}${p.text}`
     if (line !== last && !a.json) say(line)
     last = line
   })
-  const done = new Promise<OpDone>((resolve) => rt.bus.on('op.done', resolve))
-  const { opId } = await start()
+  const offDone = await link.on('op.done', (d) => resolveDone(d))
   // Ctrl-C cancels between steps; everything created so far is labelled, so the next `up` completes it.
   const onInt = (): void => {
     say('racklab: cancelling… (press Ctrl-C again to quit at once)')
     process.off('SIGINT', onInt)
-    void call(rt, 'op.cancel', { opId })
+    if (opId) void call(link, 'op.cancel', { opId })
   }
   process.on('SIGINT', onInt)
   try {
-    return await done
+    opId = (await start()).opId
+    const mine = early.find((d) => d.opId === opId)
+    if (mine) return mine
+    return await new Promise<OpDone>((resolve) => (resolveDone = (d) => d.opId === opId && resolve(d)))
   } finally {
     process.off('SIGINT', onInt)
-    off()
+    offProgress()
+    offDone()
   }
 }
 
 export async function up(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a, 'start', true)
   try {
     const only = a.only?.split(',').map((s) => s.trim()).filter(Boolean)
-    const done = await follow(rt, a, () => call(rt, 'lab.up', only ? { only } : {}))
-    const status = rt.lab.status()
+    const done = await follow(link, a, () => call(link, 'lab.up', only ? { only } : {}))
+    const status = await call(link, 'lab.status')
     if (a.json) printJson({ ok: done.status === 'succeeded', op: done, servers: status.servers })
     else if (done.status === 'succeeded') say(`lab ${status.labId} is up: ${status.servers.filter((s) => s.health === 'healthy').map((s) => s.id).join(', ')}`)
     else say(`racklab: up ${done.status}: ${done.error?.message ?? ''}`)
     if (done.status === 'succeeded') return EXIT_OK
     return done.error ? exitCodeFor(done.error) : EXIT_FAIL
   } finally {
-    rt.close()
+    link.close()
   }
 }
 
 export async function down(a: CliArgs): Promise<number> {
-  const rt = await runtimeFor(a)
+  const link = await linkFor(a, 'attach', true)
   try {
-    const done = await follow(rt, a, () => call(rt, 'lab.down', { volumes: a.volumes }))
+    const done = await follow(link, a, () => call(link, 'lab.down', { volumes: a.volumes }))
+    // a lab that is down needs no engine: stop it, so nothing of the lab is left running
+    if (done.status === 'succeeded' && link.via === 'engine') await stopLabEngine(link.labId, a)
     if (a.json) printJson({ ok: done.status === 'succeeded', op: done })
-    else say(done.status === 'succeeded' ? `lab ${rt.lab.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
+    else say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
     return done.status === 'succeeded' ? EXIT_OK : done.error ? exitCodeFor(done.error) : EXIT_CANNOT_RUN
   } finally {
-    rt.close()
+    link.close()
   }
+}
+
+async function stopLabEngine(lab: string, a: CliArgs): Promise<void> {
+  const t = engineTarget(lab, a.topology)
+  const found = await findEngine(t)
+  if (found) await stopEngine(t, found.conn, found.lock.pid)
 }

@@ -8,7 +8,7 @@
 import { cpus } from 'node:os'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { diffEffects, type Effects, type ServerEffects } from '../hardware/index'
-import type { LabEngine } from '../lab/lab-engine'
+import type { BindingContext } from '../lab/lab-context'
 import { ensureServerRunning } from '../lab/ensure-server'
 import { networkName, volumeName } from '../lab/naming'
 
@@ -31,7 +31,7 @@ export class AppliedEffects {
   }
 }
 
-export async function reconcile(lab: LabEngine, before: Effects, after: Effects): Promise<number> {
+export async function reconcile(lab: BindingContext, before: Effects, after: Effects): Promise<number> {
   const changes = diffEffects(before, after)
   const servers = [...new Set(changes.map((c) => c.server))]
   if (!servers.length) return 0
@@ -41,7 +41,7 @@ export async function reconcile(lab: LabEngine, before: Effects, after: Effects)
   return servers.length
 }
 
-async function reconcileServer(lab: LabEngine, id: string, b: ServerEffects | undefined, a: ServerEffects | undefined): Promise<void> {
+async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects | undefined, a: ServerEffects | undefined): Promise<void> {
   if (!a || !lab.servers.has(id)) return
   const gw = lab.gateway
   const note = (text: string): void => void lab.journal.append({ kind: 'state', target: `server:${id}`, text })

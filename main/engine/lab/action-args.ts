@@ -1,6 +1,6 @@
 // The values an action takes are checked against the choices the engine listed for it, before anything runs:
 // a wrong name or value is refused with what was expected, and nothing is half-applied.
-import { LabError } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
 import type { ActionParam } from '@contract/status'
 
 export type ActionArgs = Record<string, string>

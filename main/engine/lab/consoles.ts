@@ -2,12 +2,12 @@
 import { randomUUID } from 'node:crypto'
 import { LabError } from '@contract/errors'
 import type { ExecSession } from '../docker/types'
-import type { LabEngine } from './lab-engine'
+import type { ConsoleContext } from './lab-context'
 
 export class Consoles {
   private readonly sessions = new Map<string, ExecSession>()
 
-  constructor(private readonly lab: LabEngine) {}
+  constructor(private readonly lab: ConsoleContext) {}
 
   async open(server: string, cols: number, rows: number): Promise<string> {
     this.lab.requireEngine()

@@ -1,10 +1,10 @@
 // `down`: stop and remove this lab's containers and networks (volumes only when asked). Only objects labelled
 // racklab.lab=<labId> are listed, so nothing foreign is ever touched.
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { LABEL_SERVER } from '../docker/types'
 
-export async function runDown(lab: LabEngine, op: Op, volumes: boolean): Promise<void> {
+export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<void> {
   const gw = lab.gateway
   const containers = await gw.listContainers(lab.labId)
   let i = 0

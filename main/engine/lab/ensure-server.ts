@@ -1,11 +1,11 @@
 // Create (if needed) and start one server's container: used by `up` and by the hardware binding when a
 // server powers back on or gets a new, empty array.
 import { containerSpec, volumeSpecs } from './plan'
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import { networkName } from './naming'
 
 /** Returns the container id; the container is running when this resolves. */
-export async function ensureServerRunning(lab: LabEngine, id: string): Promise<string> {
+export async function ensureServerRunning(lab: LifecycleContext, id: string): Promise<string> {
   const placed = lab.servers.get(id)!
   const tag = lab.images.role(placed.server.role)!.tag
   const spec = lab.roleSpecOf(id)!

@@ -3,11 +3,11 @@ import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import type { ActionInfo, Endpoint, EngineStatus, LabCa, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
-import type { EventBus } from '../../api/event-bus'
+import type { EventBus } from '../events/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
-import { checkActionArgs, type ActionArgs } from './action-args'
+import type { ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
 import { readLabCa } from './lab-ca'
 import { Operations, type StartedOp } from './operations'
@@ -24,6 +24,11 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
+import { ActionLedger } from '../actions/action-ledger'
+import { ActionBook, type TargetActions } from '../actions/book'
+import { containerSource } from '../actions/container-source'
+import { hardwareSource } from '../actions/hardware-source'
+import { roleSource } from '../actions/role-source'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -65,6 +70,8 @@ export class LabEngine {
   private members: Set<string>
   private ticker: NodeJS.Timeout | undefined
   private reconciling: Promise<void> = Promise.resolve()
+  readonly actionLedger: ActionLedger
+  readonly book: ActionBook
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
@@ -77,9 +84,50 @@ export class LabEngine {
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'))
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
+    this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
+    this.book = this.makeBook()
+    this.intentsFromLedger()
     this.snapshot = this.compose()
   }
 
+  private makeBook(): ActionBook {
+    const ids = (): string[] => [...this.servers.keys()]
+    const hw = this.hardware
+    return new ActionBook({
+      ledger: this.actionLedger,
+      labMs: () => this.hardware?.labMs() ?? 0,
+      // the kill-mid-action tests hold an action open between its ledger entry and its effect
+      holdAfterBeginMs: Number(process.env.RACKLAB_FAULT_HOLD_ACTION_MS ?? 0),
+      journal: (rec, text, ok) => {
+        const given = Object.entries(rec.args).map(([k, v]) => ` ${k}=${v}`).join('')
+        this.journal.append({ kind: 'action', target: rec.target, text: `${rec.action}${given} ${rec.target}${ok ? '' : ' FAILED'}: ${text}`, data: { action: rec.action, args: rec.args, seq: rec.seq, family: rec.family, inverse: rec.inverse, ok, ...(rec.undoes ? { undoes: rec.undoes } : {}) } })
+      },
+      sources: [
+        hardwareSource(hw && { targets: () => hw.model.targets(), actionsFor: (t) => hw.actionsFor(t), apply: (t, a) => this.applyHardware(t, a) }),
+        containerSource({
+          servers: ids,
+          status: (id) => this.snapshot?.servers.find((x) => x.id === id),
+          hardwareAllows: (id) => this.hardwareAllows(id),
+          control: async (id, op) => void (await controlServer(this, id, op)),
+        }),
+        roleSource({ servers: ids, actionsOf: (id) => this.roleActions(`server:${id}`) }),
+      ],
+    })
+  }
+
+  /** who stopped what survives a restart: the newest container action per server says whether it was a person */
+  private intentsFromLedger(): void {
+    for (const r of this.actionLedger.list()) {
+      if (r.family !== 'container' || !r.result?.ok) continue
+      const server = r.target.replace(/^server:/, '')
+      if (r.action === 'stop' || r.action === 'kill') this.intents.set(server, 'stopped')
+      else if (r.action === 'start' || r.action === 'restart') this.intents.delete(server)
+    }
+  }
+
+  get stateDir(): string {
+    return this.o.stateDir
+  }
   get gateway(): DockerGateway {
     return this.o.gateway
   }
@@ -96,6 +144,7 @@ export class LabEngine {
     this.bus.emit('engine.changed', this.engine)
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
+    await this.resumeInterrupted()
     this.ticker = setInterval(() => void this.syncHardware(), 500)
     this.stopWatching = this.gateway.watchEvents(
       this.labId,
@@ -118,6 +167,14 @@ export class LabEngine {
     this.engine = await this.gateway.status()
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
+    await this.resumeInterrupted()
+  }
+
+  /** actions a killed engine left halfway: finished now, so the lab converges to its ledger */
+  private async resumeInterrupted(): Promise<void> {
+    if (this.engine.state !== 'connected' || !this.actionLedger.interrupted().length) return
+    await this.book.resumeInterrupted()
+    await this.refresh()
   }
 
   close(): void {
@@ -243,16 +300,14 @@ export class LabEngine {
     return this.reconciling
   }
 
-  /** Hardware actions for the target, plus its role's service actions when the target is a running server. */
-  async actionsFor(target: string): Promise<ActionInfo[]> {
-    const own = await this.roleActions(target)
-    let hw: ActionInfo[] = []
-    try {
-      hw = this.hardware?.actionsFor(target) ?? []
-    } catch (e) {
-      if (!own.length) throw e
-    }
-    return [...hw, ...own.map((a) => ({ id: a.id, label: a.label, kind: a.kind, enabled: !a.refused, ...(a.refused ? { reason: a.refused } : {}), ...(a.params ? { params: a.params } : {}) }))]
+  /** every family's actions on the target (hardware, container, role), with why each is unavailable */
+  actionsFor(target: string): Promise<ActionInfo[]> {
+    return this.book.list(target)
+  }
+
+  /** every target with its actions (`racklab targets`) */
+  targets(): Promise<TargetActions[]> {
+    return this.book.targets()
   }
 
   private async roleActions(target: string): Promise<RoleAction[]> {
@@ -263,25 +318,28 @@ export class LabEngine {
     return def.actions(this.hookContext(placed.server.id))
   }
 
+  /** any action on any target, through the book: checked, ledgered with its inverse, journaled */
   async act(target: string, action: string, args: ActionArgs = {}): Promise<string> {
-    const own = (await this.roleActions(target)).find((a) => a.id === action)
-    if (own) {
-      checkActionArgs(`${action} ${target}`, own.params, args)
-      if (own.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${own.refused}`)
-      const text = await own.run(args)
-      const given = Object.entries(args).map(([k, v]) => ` ${k}=${v}`).join('')
-      this.journal.append({ kind: 'action', target, text: `${action}${given} ${target}: ${text}`, data: { action, args } })
-      await this.refresh()
-      return text
-    }
+    const r = await this.book.run(target, action, args)
+    await this.refresh()
+    return r.text
+  }
+
+  /** the recorded inverse of action `seq` (default: the newest one that has one) */
+  async undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
+    const r = await this.book.undo(seq)
+    await this.refresh()
+    return r
+  }
+
+  /** a hardware action on the model, then Docker brought in line; serialised with the clock's ticks */
+  private async applyHardware(target: string, action: string): Promise<string> {
     const hw = this.hardware
     if (!hw) throw new LabError('NOT_FOUND', 'this lab runs without a hardware model (no catalogue)')
-    checkActionArgs(`${action} ${target}`, [], args) // hardware actions take none
     let text = ''
     this.reconciling = this.reconciling.then(async () => {
       const r = hw.apply(target, action)
       text = r.text
-      this.journal.append({ kind: 'action', target, text: `${action} ${target}: ${r.text}`, labMs: hw.labMs(), data: { action } })
       this.recordHardware(r.events.filter((e) => e.kind !== 'action'))
       await this.applyEffects()
       this.publish()
@@ -322,14 +380,20 @@ export class LabEngine {
       await runDown(this, op, volumes)
       // a lab that is down has no physical history: the next up finds a fresh, fully powered site
       this.setMembers([...this.members], false)
+      this.actionLedger.clear()
+      this.intents.clear()
       this.hardware?.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
     }, signal)
   }
 
-  control(server: string, op: ServerOp): Promise<ServerStatus> {
-    return controlServer(this, server, op)
+  /** Start/Stop/Kill…: container actions of the book (ledgered like every other action) */
+  async control(server: string, op: ServerOp): Promise<ServerStatus> {
+    this.requireEngine()
+    this.serverStatus(server)
+    await this.act(`server:${server}`, op)
+    return this.serverStatus(server)
   }
 
   async logs(server: string, tail: number): Promise<string> {

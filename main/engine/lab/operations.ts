@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { LabError, toWireError } from '@contract/errors'
 import type { OpDone, OpKind, OpProgress } from '@contract/status'
-import type { EventBus } from '../../api/event-bus'
+import type { EventBus } from '../events/event-bus'
 
 export interface Op {
   opId: string

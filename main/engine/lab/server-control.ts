@@ -1,12 +1,12 @@
-// The Start/Stop/Kill buttons and `server.control`: what a person does to a server's container, refused with
-// a reason when it makes no sense (or when the hardware says the server has no power).
+// Start/Stop/Kill… on a server's container: the Docker side of the book's container actions (which refuse,
+// ledger and journal them); refused here too, so no caller can bypass the checks.
 import { LabError } from '@contract/errors'
 import type { ServerStatus } from '@contract/status'
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
 
-export async function controlServer(lab: LabEngine, server: string, op: ServerOp): Promise<ServerStatus> {
+export async function controlServer(lab: LifecycleContext, server: string, op: ServerOp): Promise<ServerStatus> {
   lab.requireEngine()
   const cur = lab.serverStatus(server)
   const c = lab.container(server)
@@ -46,7 +46,6 @@ export async function controlServer(lab: LabEngine, server: string, op: ServerOp
       await lab.gateway.restartContainer(c.id)
       break
   }
-  lab.journal.append({ kind: 'action', target: `server:${server}`, text: `${op} ${server}` })
   await lab.refresh()
   return lab.serverStatus(server)
 }

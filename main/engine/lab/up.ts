@@ -1,7 +1,7 @@
 // `up`: build what is missing, create networks and volumes, start servers wave by wave (parallel inside a wave)
 // and wait for each wave to be healthy before the next. Idempotent: running servers are left alone.
 import { LabError } from '@contract/errors'
-import type { LabEngine } from './lab-engine'
+import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { networkSpecs } from './plan'
 import { ensureServerRunning } from './ensure-server'
@@ -11,7 +11,7 @@ import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
 import { waitHealthy } from './wait-healthy'
 
-export async function runUp(lab: LabEngine, op: Op, only?: string[]): Promise<void> {
+export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Promise<void> {
   const roleOf = (id: string): string => lab.servers.get(id)!.server.role
   const waves = startOrder(lab.topology, only)
   const noImage = waves.flat().filter((id) => !lab.images.role(roleOf(id)))

@@ -61,7 +61,8 @@ export class Monitor {
     this.history = new History(this.cfg.historyPoints)
     this.changes = new ResultChanges((e) => d.journal.append(e), d.journal.list(0, 5000))
     this.offJournal = d.journal.onAppend((e) => {
-      if (e.kind === 'action') this.lastActionAt = this.timers.now()
+      // an action on the lab carries data.action (opening a console is journaled as an action too, and changes nothing)
+      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.lastActionAt = this.timers.now()
     })
   }
 

@@ -1,7 +1,7 @@
 // `racklab check` run now: every probe that applies to what is running, each isolated (a timeout or a throw is
 // a failed result with its reason), a few at a time. A probe that can't run says so; none is faked.
 import type { ProbeResult } from '@contract/status'
-import type { LabEngine } from '../lab/lab-engine'
+import type { LabView } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
 import { ResultChanges } from '../monitor/result-changes'
 import { planProbes, type ProbeLab } from './plan'
@@ -12,7 +12,7 @@ export { CHECKSUM_TABLES, PROBE_IDS } from './plan'
 /** how many probes run at once: enough that one slow one doesn't hold the rest up, few enough for a laptop */
 export const PROBE_CONCURRENCY = 6
 
-export function probeLabOf(lab: LabEngine): ProbeLab {
+export function probeLabOf(lab: LabView): ProbeLab {
   return {
     topology: lab.topology,
     servers: lab.servers,
@@ -33,7 +33,7 @@ export async function runUnits(units: readonly ProbeUnit[], limit = PROBE_CONCUR
 }
 
 /** `only`: run just these probe ids. Results reach the journal when they are news (see ResultChanges). */
-export async function runChecks(lab: LabEngine, only?: readonly string[]): Promise<ProbeResult[]> {
+export async function runChecks(lab: LabView, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
   const units = planProbes(probeLabOf(lab), only)

@@ -1,12 +1,12 @@
 // ScenarioDeps on a real lab: every step goes through the same dispatcher as the UI and `racklab act`, so a
 // scenario does exactly what a person could do, and the journal records it the same way.
 import { LabError } from '@contract/errors'
-import type { LabEngine } from '../lab/lab-engine'
+import type { ScenarioContext } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
 import { runChecks } from '../probes/run-checks'
 import type { ScenarioDeps } from './runner'
 
-export function labDeps(lab: LabEngine, onProgress: (line: string) => void = () => {}): ScenarioDeps {
+export function labDeps(lab: ScenarioContext, onProgress: (line: string) => void = () => {}): ScenarioDeps {
   return {
     async up(only) {
       const offProgress = lab.bus.on('op.progress', (p) => onProgress(`[${p.phase}] ${p.text}`))

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Topology } from '@contract/topology'
@@ -80,5 +81,11 @@ describe('scenario files', () => {
 
   it('a missing file says so', async () => {
     await expect(loadScenario('/nonexistent/x.yaml', nyi)).rejects.toMatchObject({ code: 'SCENARIO_INVALID', message: 'cannot read scenario /nonexistent/x.yaml: no such file' })
+  })
+
+  it('refuses a file over 1 MiB before parsing it, naming the file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'racklab-scn-')), 'huge.yaml')
+    writeFileSync(file, `name: huge\nsteps:\n${'  - say: padding padding padding\n'.repeat(40_000)}`)
+    await expect(loadScenario(file, nyi)).rejects.toMatchObject({ code: 'SCENARIO_INVALID', message: `cannot read scenario ${file}: it is larger than the 1 MiB limit` })
   })
 })

@@ -1,12 +1,12 @@
 // Loads a scenario file the way topologies are loaded: YAML with positions → zod schema → references checked
 // against the lab's topology (servers, probe ids). Every problem names file:line:column and the field; all of
 // them are thrown together as LabError('SCENARIO_INVALID') before anything runs.
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { LineCounter, parseDocument } from 'yaml'
 import { PROBE_IDS } from '../probes/run-checks'
+import { DocumentTooLarge, readCappedText } from '../topology/read-capped'
 import { ProblemList, topologyError, type FieldPath } from '../topology/problems'
 import { allServers } from '../topology/queries'
 import { makeLocator } from '../topology/yaml-locate'
@@ -36,10 +36,11 @@ export function parseScenario(text: string, fileName: string, topology: Topology
 export async function loadScenario(file: string, topology: Topology): Promise<Scenario> {
   let text: string
   try {
-    text = await readFile(resolve(file), 'utf8')
+    text = await readCappedText(resolve(file))
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    throw new LabError('SCENARIO_INVALID', `cannot read scenario ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e)}`, { file, errors: [] })
+    const why = e instanceof DocumentTooLarge ? e.message : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(e)
+    throw new LabError('SCENARIO_INVALID', `cannot read scenario ${file}: ${why}`, { file, errors: [] })
   }
   return parseScenario(text, file, topology)
 }

@@ -92,6 +92,19 @@ describe('runScenario', () => {
     expect(lab.notes).toContain('scenario stuck: 3. act cable:db2/int plug — not run')
   })
 
+  it('a catastrophic output pattern fails its step within the time box, with the reason, and no retrying', async () => {
+    const lab = fakeLab()
+    // the fake exec prints the server name: 29 a's and a "!", the input of issue #13's 20.8 s stall
+    const sc = scenario({ name: 'redos', steps: [{ exec: { server: `${'a'.repeat(29)}!`, cmd: ['hostname'], output: '^(a+)+$' }, within: '30s' }, { say: 'never' }] })
+    const t0 = performance.now()
+    const report = await runScenario(sc, lab)
+    expect(performance.now() - t0).toBeLessThan(5000)
+    expect(report.ok).toBe(false)
+    expect(report.steps[0]).toMatchObject({ ok: false, detail: expect.stringMatching(/^output pattern \/\^\(a\+\)\+\$\/ was stopped after 1000 ms on 30 characters/) })
+    expect(report.steps[1]).toMatchObject({ ok: null })
+    expect(lab.calls.filter((c) => c.startsWith('exec'))).toHaveLength(1)
+  })
+
   it('a refused action fails its step with the engine’s reason unless it is optional', async () => {
     const lab = fakeLab({ refuse: ['power-on server:db1'] })
     const report = await runScenario(scenario({ name: 'r', steps: [{ act: 'server:db1 power-on' }] }), lab)

@@ -4,6 +4,7 @@
 import type { ProbeResult, ScenarioStepResult, ServerStatus } from '@contract/status'
 import type { ExecResult } from '../docker/types'
 import { parseArgWords } from '../lab/action-args'
+import { boundedRegexTest } from './bounded-regex'
 import { stepKind, type Scenario, type ScenarioCondition, type ScenarioStep } from './schema'
 
 export interface ScenarioDeps {
@@ -75,7 +76,8 @@ async function execHolds(x: NonNullable<ScenarioStep['exec']>, d: ScenarioDeps):
   const r = await d.exec(x.server, x.cmd)
   const out = (r.stdout + r.stderr).trim().slice(-500)
   if (r.exitCode !== 0) return { ok: false, seen: `exit ${r.exitCode}: ${out}` }
-  if (x.output !== undefined && !new RegExp(x.output).test(r.stdout.replace(/\n$/, ''))) return { ok: false, seen: `output does not match /${x.output}/: ${out || '(none)'}` }
+  // a pattern that runs out of time throws: the step fails at once with the reason, no retrying
+  if (x.output !== undefined && !boundedRegexTest(x.output, r.stdout.replace(/\n$/, ''))) return { ok: false, seen: `output does not match /${x.output}/: ${out || '(none)'}` }
   return { ok: true, seen: out }
 }
 

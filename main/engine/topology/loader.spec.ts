@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LabError } from '@contract/errors'
@@ -140,5 +141,13 @@ describe('broken files name file:line:column and the field', () => {
 
   it('says so when the file cannot be read', async () => {
     await expect(loadTopology(join(fixtures, 'no-such-file.yaml'))).rejects.toThrow(/cannot read topology .*no-such-file\.yaml: no such file/)
+  })
+
+  it('refuses a file over 1 MiB before parsing it, naming the file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'racklab-topo-')), 'huge.yaml')
+    writeFileSync(file, `${fixture('minimal.yaml')}\n${'# padding padding padding padding\n'.repeat(40_000)}`)
+    await expect(loadTopology(file)).rejects.toThrow(`cannot read topology ${file}: it is larger than the 1 MiB limit`)
+    // the cap is on bytes read, so a device that never ends is refused too
+    await expect(loadTopology('/dev/zero')).rejects.toThrow('cannot read topology /dev/zero: it is larger than the 1 MiB limit')
   })
 })

@@ -1,11 +1,11 @@
 // Loads a topology file: YAML (keeping source positions) → zod schema → cross-reference checks.
 // Every problem names file:line:column and the field path; all of them are thrown together as one
 // LabError('TOPOLOGY_INVALID') so a person fixes the file in one pass.
-import { readFile } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import type { Topology } from '@contract/topology'
 import { LabError } from '@contract/errors'
 import { LineCounter, parseDocument } from 'yaml'
+import { DocumentTooLarge, readCappedText } from './read-capped.ts'
 import { ProblemList, topologyError, type FieldPath, type Position } from './problems.ts'
 import { bundledTopologyPath } from './resources-dir.ts'
 import { validateRefs, type RefCheckOptions } from './validate-refs.ts'
@@ -66,10 +66,10 @@ export async function loadTopology(file?: string, opts: LoadOptions = {}): Promi
   const fileName = file ?? displayName(abs)
   let text: string
   try {
-    text = await readFile(abs, 'utf8')
+    text = await readCappedText(abs)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e)
+    const why = e instanceof DocumentTooLarge ? e.message : code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(e)
     throw new LabError('TOPOLOGY_INVALID', `cannot read topology ${fileName}: ${why}`, { file: fileName, errors: [] })
   }
   return { ...parseTopology(text, fileName, opts), path: abs }

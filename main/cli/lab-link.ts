@@ -1,0 +1,114 @@
+// How a CLI command reaches its lab: through the lab's engine service (the normal path: one writer, a clock
+// that keeps moving), or in this process with --no-engine / RACKLAB_NO_ENGINE=1 (tests, debugging) when no
+// engine runs. Commands see one narrow interface either way.
+import { resolve } from 'node:path'
+import type { Cmd, CmdIn, CmdOut, EventPayloads, Evt } from '@contract/commands'
+import type { Reply } from '@contract/errors'
+import { LabError } from '@contract/lab-error'
+import type { Dispatch } from '../api/dispatcher'
+import { EventBus } from '../engine/events/event-bus'
+import type { Runtime } from '../api/runtime'
+import { bundledTopologyName } from '../engine/topology/bundled-name'
+import { engineEntry, labStateDir } from '../engine/paths'
+import { BUILD_ID } from '../engine/service/build-id'
+import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
+import type { EngineConnection } from '../engine/service/socket-client'
+import { resilient } from '../engine/service/resilient'
+import { say } from './output'
+
+export interface LabLink {
+  labId: string
+  /** 'engine' when calls go to the lab's engine service */
+  via: 'engine' | 'local'
+  call<C extends Cmd>(cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>>
+  on<E extends Evt>(ev: E, fn: (payload: EventPayloads[E]) => void): Promise<() => void>
+  /** a dispatcher and an event bus over this link, for a transport in front of it (serve, the window) */
+  host(): Promise<{ dispatch: Dispatch; bus: EventBus }>
+  close(): void
+}
+
+export interface LinkOptions {
+  topology?: string | undefined
+  noEngine?: boolean
+  /** 'start': start the engine when none runs; 'attach': use it if it runs, else work in this process */
+  engine: 'start' | 'attach'
+  /** a local runtime that follows Docker events and ticks the clock (long-running commands) */
+  watch?: boolean
+}
+
+const unwrap = <T>(reply: Reply<unknown>): T => {
+  if (!reply.ok) throw new LabError(reply.error.code, reply.error.message, reply.error.detail)
+  return reply.value as T
+}
+
+/** the lab a command means: RACKLAB_LAB, else its topology's name (a given file is loaded and checked whole) */
+export async function labId(topology: string | undefined): Promise<string> {
+  if (process.env.RACKLAB_LAB) return process.env.RACKLAB_LAB
+  if (!topology) return bundledTopologyName()
+  const { loadTopology } = await import('../engine/topology/loader')
+  return (await loadTopology(topology)).topology.name
+}
+
+async function localRuntime(o: LinkOptions, lab: string): Promise<LabLink> {
+  const { createRuntime } = await import('../api/runtime') // Docker, YAML, zod: only when this process runs the lab
+  return localLink(await createRuntime({ ...(o.topology ? { topologyFile: o.topology } : {}), labId: lab, watch: !!o.watch }))
+}
+
+export function engineTarget(lab: string, topology: string | undefined): EngineTarget {
+  return { labId: lab, stateDir: labStateDir(lab), topology: topology ? resolve(topology) : 'embedded', build: BUILD_ID, entry: engineEntry() }
+}
+
+const noEngine = (o: LinkOptions): boolean => !!o.noEngine || process.env.RACKLAB_NO_ENGINE === '1'
+
+export async function openLink(o: LinkOptions): Promise<LabLink> {
+  const lab = await labId(o.topology)
+  const target = engineTarget(lab, o.topology)
+  if (noEngine(o)) {
+    const running = await findEngine(target)
+    if (running) {
+      running.conn.close()
+      throw new LabError('REFUSED', `lab ${lab} has an engine service (pid ${running.lock.pid}); --no-engine would make a second writer. Drop --no-engine, or racklab engine stop first`)
+    }
+    return localRuntime(o, lab)
+  }
+  if (o.engine === 'attach') {
+    const found = await findEngine(target)
+    if (found) return engineLink(lab, found.conn)
+    return localRuntime(o, lab)
+  }
+  const conn = await ensureEngine(target, say)
+  // a long-lived client (serve, the window) outlives an engine crash: the engine is started again
+  return engineLink(lab, o.watch ? resilient(conn, () => ensureEngine(target, say), (t) => say(`racklab: ${t}`)) : conn)
+}
+
+function engineLink(lab: string, conn: EngineConnection): LabLink {
+  let subscribed: Promise<unknown> | undefined
+  return {
+    labId: lab,
+    via: 'engine',
+    call: async (cmd, arg) => unwrap(await conn.call(cmd, arg)),
+    on: async (ev, fn) => {
+      const off = conn.onEvent((e, p) => e === ev && fn(p as never))
+      await (subscribed ??= conn.svc('subscribe'))
+      return off
+    },
+    host: async () => {
+      const bus = new EventBus()
+      conn.onEvent((ev, p) => bus.emit(ev as Evt, p as never))
+      await (subscribed ??= conn.svc('subscribe'))
+      return { dispatch: (cmd, arg) => conn.call(String(cmd), arg), bus }
+    },
+    close: () => conn.close(),
+  }
+}
+
+export function localLink(rt: Runtime): LabLink {
+  return {
+    labId: rt.lab.labId,
+    via: 'local',
+    call: async (cmd, arg) => unwrap(await rt.dispatch(cmd, arg)),
+    on: async (ev, fn) => rt.bus.on(ev, fn),
+    host: async () => ({ dispatch: rt.dispatch, bus: rt.bus }),
+    close: () => rt.close(),
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ActionLedger } from './action-ledger'
+import { ActionBook } from './book'
+import { inverseOf } from './inverses'
+import type { ActionSource, ActionSpec } from './types'
+
+/** a switch with one light: on/off, refused when already there */
+function lamp(state: { on: boolean; runs: string[] }, hold?: Promise<void>): ActionSource {
+  const spec = (id: 'on' | 'off'): ActionSpec => ({
+    id: id === 'on' ? 'power-on' : 'power-off',
+    label: id,
+    kind: 'operate',
+    ...(state.on === (id === 'on') ? { refused: `it is already ${id}` } : {}),
+    inverse: inverseOf('server:x', id === 'on' ? 'power-on' : 'power-off'),
+    run: async () => {
+      await hold
+      state.on = id === 'on'
+      state.runs.push(id)
+      return `turned ${id}`
+    },
+  })
+  return { family: 'hardware', targets: () => ['server:x'], actions: async (t) => (t === 'server:x' ? [spec('on'), spec('off')] : undefined) }
+}
+
+function setup(hold?: Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'racklab-book-'))
+  const file = join(dir, 'actions.jsonl')
+  const state = { on: true, runs: [] as string[] }
+  const journal: string[] = []
+  const make = (): ActionBook => new ActionBook({ sources: [lamp(state, hold)], ledger: new ActionLedger(file), labMs: () => 0, journal: (r, text, ok) => journal.push(`${r.seq} ${r.action} ${ok ? 'ok' : 'failed'}: ${text}`) })
+  return { file, state, journal, make }
+}
+
+describe('ActionBook', () => {
+  it('runs an action, ledgers it with its inverse, and undo applies the inverse once', async () => {
+    const t = setup()
+    const book = t.make()
+    expect(await book.run('server:x', 'power-off')).toEqual({ seq: 1, text: 'turned off' })
+    expect(t.state.on).toBe(false)
+    expect(new ActionLedger(t.file).get(1)).toMatchObject({ action: 'power-off', inverse: { action: 'power-on' }, result: { ok: true } })
+    expect(await book.undo()).toMatchObject({ undid: 1, text: 'turned on' })
+    expect(t.state.on).toBe(true)
+    await expect(book.undo(1)).rejects.toMatchObject({ code: 'REFUSED', message: expect.stringContaining('already undone') })
+    await expect(book.undo(99)).rejects.toMatchObject({ code: 'NOT_FOUND' })
+  })
+
+  it('two clients racing: one wins, the other is refused with the reason, and the ledger holds one action', async () => {
+    const t = setup()
+    const book = t.make()
+    const [a, b] = await Promise.allSettled([book.run('server:x', 'power-off'), book.run('server:x', 'power-off')])
+    expect(a.status).toBe('fulfilled')
+    expect(b).toMatchObject({ status: 'rejected', reason: { code: 'REFUSED', message: 'cannot power-off server:x: it is already off' } })
+    expect(new ActionLedger(t.file).list()).toHaveLength(1)
+  })
+
+  it('unknown targets, actions and args are refused before anything is ledgered', async () => {
+    const t = setup()
+    const book = t.make()
+    await expect(book.run('server:y', 'power-off')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(book.run('server:x', 'explode')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('power-on, power-off') })
+    await expect(book.run('server:x', 'power-off', { user: 'bob' })).rejects.toMatchObject({ code: 'BAD_INPUT' })
+    expect(new ActionLedger(t.file).list()).toHaveLength(0)
+  })
+
+  it('an action begun by an engine that died is finished on the next start; a torn last line is cut back', async () => {
+    const t = setup()
+    const ledger = new ActionLedger(t.file)
+    ledger.begin({ labMs: 0, target: 'server:x', action: 'power-off', args: {}, family: 'hardware', inverse: { action: 'power-on' } })
+    appendFileSync(t.file, '{"end":1,"ok":tr') // killed mid-write of its end
+    const book = t.make()
+    expect(await book.resumeInterrupted()).toEqual(['power-off server:x: turned off'])
+    expect(t.state.on).toBe(false)
+    const lines = readFileSync(t.file, 'utf8').trimEnd().split('\n')
+    expect(lines.map((l) => JSON.parse(l) as object)).toHaveLength(2) // begin + end, the torn line gone
+    expect(new ActionLedger(t.file).interrupted()).toEqual([])
+    // and an action already in place when resumed is closed as such, not run twice
+    const again = new ActionLedger(t.file)
+    again.begin({ labMs: 0, target: 'server:x', action: 'power-off', args: {}, family: 'hardware', inverse: { action: 'power-on' } })
+    expect(await t.make().resumeInterrupted()).toEqual(['power-off server:x: already in place (it is already off)'])
+    expect(t.state.runs).toEqual(['off'])
+  })
+})
+
+describe('inverseOf', () => {
+  it('pairs breaks with their way back, and says why when there is none', () => {
+    expect(inverseOf('circuit:nyi-1-a', 'trip')).toEqual({ action: 'reset' })
+    expect(inverseOf('cable:db2/int', 'plug')).toEqual({ action: 'unplug' })
+    expect(inverseOf('psu:db1/1', 'fail')).toEqual({ action: 'replace' })
+    expect(inverseOf('pdu:nyi-1-a', 'fail')).toEqual({ action: 'repair' })
+    expect(inverseOf('server:fe1', 'move-vip-www')).toEqual({ action: 'return-vip-www' })
+    expect(inverseOf('server:imap2', 'promote')).toEqual({ action: 'fail-back' })
+    expect(inverseOf('server:db2', 'kill')).toEqual({ action: 'start' })
+    expect(inverseOf('array:raid1/raid1-spool', 'recreate')).toMatchObject({ none: expect.stringContaining('starts empty') })
+  })
+})

@@ -1,0 +1,136 @@
+// The action book: every family's actions behind one list/run/undo. Actions run one at a time, each checked
+// when its turn comes, so two clients racing get one success and one refusal with its reason, and the ledger
+// stays in order. Each action is in the ledger before it runs.
+import { LabError } from '@contract/lab-error'
+import type { ActionInfo } from '@contract/status'
+import { checkActionArgs } from '../lab/action-args'
+import type { ActionLedger, LedgerRecord } from './action-ledger'
+import type { ActionSource, ActionSpec } from './types'
+
+export interface BookDeps {
+  sources: ActionSource[]
+  ledger: ActionLedger
+  labMs(): number
+  /** one line in the journal for a finished action */
+  journal(rec: LedgerRecord, text: string, ok: boolean): void
+  /** fault injection for the crash tests: wait this long between ledgering an action and running it */
+  holdAfterBeginMs?: number
+}
+
+export interface TargetActions {
+  target: string
+  actions: ActionInfo[]
+}
+
+export const info = (a: ActionSpec, family?: ActionInfo['family']): ActionInfo => ({
+  id: a.id,
+  label: a.label,
+  kind: a.kind,
+  enabled: !a.refused,
+  ...(a.refused ? { reason: a.refused } : {}),
+  ...(a.params ? { params: a.params } : {}),
+  ...(family ? { family } : {}),
+})
+
+export class ActionBook {
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(private readonly d: BookDeps) {}
+
+  /** every family's actions on the target; NOT_FOUND when no family knows it */
+  async specs(target: string): Promise<{ family: ActionSource['family']; spec: ActionSpec }[]> {
+    const out: { family: ActionSource['family']; spec: ActionSpec }[] = []
+    let firstError: unknown
+    let known = false
+    for (const src of this.d.sources) {
+      try {
+        const list = await src.actions(target)
+        if (list) {
+          known = true
+          out.push(...list.map((spec) => ({ family: src.family, spec })))
+        }
+      } catch (e) {
+        firstError ??= e
+      }
+    }
+    if (!known) throw firstError ?? new LabError('NOT_FOUND', `unknown target "${target}" (racklab targets lists them)`)
+    return out
+  }
+
+  async list(target: string): Promise<ActionInfo[]> {
+    return (await this.specs(target)).map((x) => info(x.spec, x.family))
+  }
+
+  async targets(): Promise<TargetActions[]> {
+    const names = [...new Set(this.d.sources.flatMap((s) => s.targets()))]
+    const out: TargetActions[] = []
+    for (const target of names) out.push({ target, actions: await this.list(target).catch(() => []) })
+    return out
+  }
+
+  /** check, ledger, run, close the ledger entry; serialised with every other action of the lab */
+  run(target: string, action: string, args: Record<string, string> = {}, undoes?: number): Promise<{ seq: number; text: string }> {
+    const turn = this.queue.then(async () => {
+      const all = await this.specs(target)
+      const found = all.find((x) => x.spec.id === action)
+      if (!found) throw new LabError('NOT_FOUND', `${target} has no action "${action}"; it has: ${all.map((x) => x.spec.id).join(', ')}`)
+      const { spec, family } = found
+      checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
+      if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
+      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: spec.inverse, ...(undoes ? { undoes } : {}) })
+      if (this.d.holdAfterBeginMs) await new Promise((r) => setTimeout(r, this.d.holdAfterBeginMs))
+      try {
+        const text = await spec.run(args)
+        this.d.ledger.end(rec, true, text)
+        this.d.journal(rec, text, true)
+        return { seq: rec.seq, text }
+      } catch (e) {
+        const text = (e as Error).message
+        this.d.ledger.end(rec, false, text)
+        this.d.journal(rec, text, false)
+        throw e
+      }
+    })
+    this.queue = turn.catch(() => undefined)
+    return turn
+  }
+
+  /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one) */
+  async undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
+    const recs = this.d.ledger.list()
+    const undone = new Set(recs.map((r) => r.undoes).filter((n): n is number => n !== undefined))
+    const rec =
+      seq !== undefined
+        ? recs.find((r) => r.seq === seq)
+        : [...recs].reverse().find((r) => r.result?.ok && r.undoes === undefined && !undone.has(r.seq) && 'action' in r.inverse)
+    if (!rec) throw new LabError('NOT_FOUND', seq !== undefined ? `no action ${seq} in the ledger (racklab journal lists actions)` : 'nothing to undo: no action with a way back since the lab came up')
+    if (!rec.result?.ok) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) did not succeed; there is nothing to undo`)
+    if (undone.has(rec.seq)) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) was already undone`)
+    if ('none' in rec.inverse) throw new LabError('REFUSED', `${rec.action} ${rec.target} has no inverse: ${rec.inverse.none}`)
+    const r = await this.run(rec.target, rec.inverse.action, rec.inverse.args ?? {}, rec.seq)
+    return { seq: r.seq, undid: rec.seq, text: r.text }
+  }
+
+  /** Actions the engine was running when it died: run each again (they are idempotent or refuse when already
+   *  done), and close their entries, so the lab converges to what the ledger says was asked. */
+  async resumeInterrupted(): Promise<string[]> {
+    const out: string[] = []
+    for (const rec of this.d.ledger.interrupted()) {
+      let text: string
+      let ok = true
+      try {
+        const spec = (await this.specs(rec.target)).find((x) => x.spec.id === rec.action)?.spec
+        if (!spec) text = `${rec.action} no longer exists on ${rec.target}`
+        else if (spec.refused) text = `already in place (${spec.refused})`
+        else text = await spec.run(rec.args)
+      } catch (e) {
+        ok = false
+        text = (e as Error).message
+      }
+      this.d.ledger.end(rec, ok, `resumed after an engine restart: ${text}`)
+      this.d.journal(rec, `resumed after an engine restart: ${text}`, ok)
+      out.push(`${rec.action} ${rec.target}: ${text}`)
+    }
+    return out
+  }
+}

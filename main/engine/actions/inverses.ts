@@ -1,0 +1,50 @@
+// The way back from each action: trainers' "put it back" (`racklab undo`) and a scenario's recorded cleanup.
+// An action with no inverse says why, in words a person can act on.
+import type { Inverse } from './types'
+
+const pairs: [string, string][] = [
+  ['power-off', 'power-on'],
+  ['run-hot', 'run-idle'],
+  ['fail-switch', 'repair-switch'],
+  ['unplug', 'plug'],
+  ['blackout', 'restore-utility'],
+  ['trip', 'reset'],
+  ['pull', 'insert'],
+  ['fail-battery', 'replace-battery'],
+  ['fail-controller', 'replace-controller'],
+  ['stop-nginx', 'start-nginx'],
+  ['expire-cert', 'renew-cert'],
+  ['promote', 'fail-back'],
+  ['stop', 'start'],
+  ['pause', 'unpause'],
+]
+const oneWay: Record<string, string> = {
+  'hold-power': 'power-on',
+  fail: 'replace',
+  kill: 'start',
+}
+const none: Record<string, string> = {
+  recreate: 'a recreated array starts empty: the data that was on it is gone (restore it from a replica or backup)',
+  'fail-random-disk': 'which disk failed is in the journal: replace that disk (disk:ENCLOSURE/BAY replace)',
+  restock: 'spares put on the shelf stay there',
+  learn: 'a battery learn cycle ends by itself',
+  resync: 'a resync copies mail; there is nothing to put back',
+  restart: 'a restarted server is running again',
+  replace: 'a replaced part is new; fail it again to break it',
+  repair: 'a repaired part works; fail it again to break it',
+}
+
+export function inverseOf(target: string, action: string): Inverse {
+  // fail on a PDU or a PSU is undone by repair/replace; on a disk or enclosure by replace
+  if (action === 'fail' && target.startsWith('pdu:')) return { action: 'repair' }
+  if (action === 'fail' && target.startsWith('psu:')) return { action: 'replace' }
+  for (const [a, b] of pairs) {
+    if (action === a) return { action: b }
+    if (action === b) return { action: a }
+  }
+  if (oneWay[action]) return { action: oneWay[action] }
+  const vip = /^(move|return)-vip-(.+)$/.exec(action)
+  if (vip) return { action: `${vip[1] === 'move' ? 'return' : 'move'}-vip-${vip[2]}` }
+  if (none[action]) return { none: none[action] }
+  return { none: `no recorded way back from ${action}` }
+}

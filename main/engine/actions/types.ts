@@ -1,0 +1,28 @@
+// One action model for every target: hardware (power, disks, cables), role (promote, stop nginx) and container
+// (start, stop, kill). Each family is a source; the book lists, checks, ledgers and runs them the same way.
+import type { ActionInfo, ActionParam } from '@contract/status'
+
+export type ActionFamily = 'hardware' | 'role' | 'container'
+
+/** how to put an action back: another action (with its args), or why there is none */
+export type Inverse = { action: string; args?: Record<string, string> } | { none: string }
+
+export interface ActionSpec {
+  id: string
+  label: string
+  kind: ActionInfo['kind']
+  params?: ActionParam[]
+  /** why it can't run now; undefined when it can */
+  refused?: string
+  inverse: Inverse
+  /** does it; one sentence for the journal */
+  run(args: Record<string, string>): Promise<string>
+}
+
+export interface ActionSource {
+  family: ActionFamily
+  /** every target this source has actions for (for `racklab targets`) */
+  targets(): string[]
+  /** the actions on a target, or undefined when the target is not this source's */
+  actions(target: string): Promise<ActionSpec[] | undefined>
+}

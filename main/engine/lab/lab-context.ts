@@ -1,0 +1,66 @@
+// The narrow views of the lab that its parts work through (up, down, server control, the binding, probes,
+// scenarios, consoles), so none of them needs the whole LabEngine and none imports it. LabEngine implements
+// them all; tests can hand each part a small fake.
+import type { EngineStatus, LabStatus, ServerStatus } from '@contract/status'
+import type { Topology } from '@contract/topology'
+import type { ContainerInfo, DockerGateway } from '../docker/types'
+import type { EventBus } from '../events/event-bus'
+import type { Effects } from '../hardware/index'
+import type { Journal } from '../journal/journal'
+import type { HookContext } from '../roles/types'
+import type { ImageCatalog } from './images'
+import type { Operations, StartedOp } from './operations'
+import type { PlacedServer, roleSpec } from './plan'
+import type { DownIntent } from './server-status'
+
+/** what every part may read: which lab, its plan, Docker, and the journal */
+export interface LabBasics {
+  readonly labId: string
+  readonly topology: Topology
+  readonly servers: Map<string, PlacedServer>
+  readonly gateway: DockerGateway
+  readonly journal: Journal
+}
+
+/** the lab's containers as last seen */
+export interface LabView extends LabBasics {
+  container(server: string): ContainerInfo | undefined
+  status(): LabStatus
+  serverStatus(id: string): ServerStatus
+  engineStatus(): EngineStatus
+  requireEngine(): void
+  refresh(): Promise<void>
+}
+
+/** bringing servers up and down */
+export interface LifecycleContext extends LabView {
+  readonly images: ImageCatalog
+  markBuilding(tag: string, on: boolean, built?: boolean): void
+  setIntent(server: string, intent: DownIntent | undefined): void
+  setMembers(ids: Iterable<string>, on: boolean): void
+  hardwareAllows(server: string): { ok: boolean; why?: string }
+  hookContext(server: string): HookContext
+  roleSpecOf(server: string): ReturnType<typeof roleSpec>
+  syncHardware(): Promise<void>
+  readonly hardware: { effects(): Effects } | undefined
+}
+
+/** the binding: Docker brought in line with the hardware model */
+export interface BindingContext extends LifecycleContext {
+  isMember(server: string): boolean
+  afterBoot(server: string, containerId: string): void
+}
+
+/** consoles: a shell in a running server, its output on the bus */
+export interface ConsoleContext extends LabView {
+  readonly bus: EventBus
+}
+
+/** scenarios: actions, up, notes, run as the lab's operation */
+export interface ScenarioContext extends LifecycleContext {
+  readonly bus: EventBus
+  readonly ops: Operations
+  readonly stateDir: string
+  act(target: string, action: string, args?: Record<string, string>): Promise<string>
+  up(only?: string[], signal?: AbortSignal): StartedOp
+}
