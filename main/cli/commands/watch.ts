@@ -48,8 +48,10 @@ export async function watch(a: CliArgs): Promise<number> {
     })
     const { running, alerts } = await call(link, 'alerts.list')
     if (!running) throw new LabError('REFUSED', 'watch needs the monitor, and RACKLAB_MONITOR=0 turns it off')
+    // the first line says the stream is live (a script acts after it), then the alerts already standing
+    if (a.json) out({ type: 'watching', lab: link.labId, alerts: alerts.length }, '')
+    else say(`watching lab ${link.labId} (Ctrl-C to stop)`)
     for (const x of alerts) out({ type: 'alert', change: 'active', alert: x }, `ALERT  ${alertLine(x)}`)
-    if (!a.json) say(`watching lab ${link.labId} (Ctrl-C to stop)`)
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
