@@ -9,7 +9,9 @@ import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
 import { checkActionArgs, type ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
-import { readLabCa } from './lab-ca'
+import { labCaInfo } from './lab-ca'
+import { caScope } from '../tls/ca-scope'
+import { LabCaKeeper } from '../tls/ca-store'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -65,6 +67,7 @@ export class LabEngine {
   private members: Set<string>
   private ticker: NodeJS.Timeout | undefined
   private reconciling: Promise<void> = Promise.resolve()
+  private readonly caKeeper: LabCaKeeper
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
@@ -77,6 +80,9 @@ export class LabEngine {
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'))
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
+    this.caKeeper = new LabCaKeeper(o.stateDir, this.labId, () => caScope(this.topology), (ca, why) =>
+      this.journal.append({ kind: 'op', text: `made a new lab CA (${why}), valid until ${ca.notAfter.toISOString()}; trust it again where you trusted the old one (fingerprint ${ca.cert.fingerprint256})` }),
+    )
     this.snapshot = this.compose()
   }
 
@@ -198,7 +204,7 @@ export class LabEngine {
 
   hookContext(server: string): HookContext {
     const c = roleContext(this.topology, this.servers, server, this.secrets, this.labId)
-    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
+    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get() }
   }
 
   /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's
@@ -340,11 +346,9 @@ export class LabEngine {
     return this.gateway.logs(c.id, tail)
   }
 
-  /** the lab CA's certificate, from a running frontend */
-  labCa(): Promise<LabCa> {
-    this.requireEngine()
-    const running = [...this.servers.values()].filter((p) => p.server.role === 'fe' && this.snapshot.servers.find((s) => s.id === p.server.id)?.state === 'running').map((p) => p.server.id)
-    return readLabCa(running, (s, cmd) => this.gateway.exec(containerName(this.labId, s), cmd, { timeoutMs: 20_000 }))
+  /** the lab CA's certificate, from the engine's state (made now if the lab has none yet) */
+  async labCa(): Promise<LabCa> {
+    return labCaInfo(await this.caKeeper.get())
   }
 
   endpoints(): Endpoint[] {

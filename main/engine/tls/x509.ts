@@ -2,7 +2,8 @@
 // engine makes the lab CA and its leaves the same way on Linux, macOS and Windows (no host openssl).
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
 import * as x from '@peculiar/asn1-x509'
-import { createHash, generateKeyPair, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto'
+import type { X509Certificate} from 'node:crypto';
+import { createHash, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 
 const SHA256_WITH_RSA = '1.2.840.113549.1.1.11'
