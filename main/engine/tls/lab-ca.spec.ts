@@ -45,7 +45,7 @@ async function forge(ca: LabAuthority, keyPem: string, san: x.GeneralName[]): Pr
   })
 }
 
-describe('lab CA', async () => {
+describe('lab CA', { timeout: 30_000 }, async () => {
   const { authority: ca, keyPem } = await LabAuthority.create('it', scope)
   const text = execFileSync('openssl', ['x509', '-noout', '-text', '-in', file(ca.certPem)], { encoding: 'utf8' })
 
@@ -110,7 +110,7 @@ describe('lab CA', async () => {
   })
 })
 
-describe('the CA in the lab state dir', () => {
+describe('the CA in the lab state dir', { timeout: 30_000 }, () => {
   it('is made with a 0600 key in a 0700 dir, then reused; remade when expired or the scope changes', async () => {
     const state = join(work, 'lab-a')
     const first = await loadOrMakeLabCa(state, 'a', scope)
