@@ -11,7 +11,7 @@ import { checkActionArgs, type ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
 import { labCaInfo } from './lab-ca'
 import { caScope } from '../tls/ca-scope'
-import { LabCaKeeper } from '../tls/ca-store'
+import { LabCaKeeper, NO_CA_YET } from '../tls/ca-store'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -80,9 +80,10 @@ export class LabEngine {
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'))
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = new Set(existsSync(this.membersFile) ? (JSON.parse(readFileSync(this.membersFile, 'utf8')) as string[]) : [])
-    this.caKeeper = new LabCaKeeper(o.stateDir, this.labId, () => caScope(this.topology), (ca, why) =>
-      this.journal.append({ kind: 'op', text: `made a new lab CA (${why}), valid until ${ca.notAfter.toISOString()}; trust it again where you trusted the old one (fingerprint ${ca.cert.fingerprint256})` }),
-    )
+    this.caKeeper = new LabCaKeeper(o.stateDir, this.labId, () => caScope(this.topology), (ca, why) => {
+      const replaced = why === NO_CA_YET ? '' : '; trust it where you trusted the previous one'
+      this.journal.append({ kind: 'op', text: `made a lab CA (${why}), valid until ${ca.notAfter.toISOString()}, SHA-256 ${ca.cert.fingerprint256}${replaced}` })
+    })
     this.snapshot = this.compose()
   }
 

@@ -8,6 +8,8 @@ import { LabAuthority } from './authority'
 import { sameScope, type CaScope } from './ca-scope'
 
 export const caDir = (stateDir: string): string => join(stateDir, 'ca')
+/** why a CA was made when the lab had none before */
+export const NO_CA_YET = 'there was none'
 
 /** write-then-rename, so a crash leaves the old file or the new one, never half of one */
 function writeAtomically(file: string, text: string, mode: number): void {
@@ -21,7 +23,7 @@ function writeAtomically(file: string, text: string, mode: number): void {
 function loadStored(dir: string, scope: CaScope, now: Date): LabAuthority | string {
   const crt = join(dir, 'ca.crt')
   const key = join(dir, 'ca.key')
-  if (!existsSync(crt) || !existsSync(key)) return 'there was none'
+  if (!existsSync(crt) || !existsSync(key)) return NO_CA_YET
   let ca: LabAuthority
   try {
     ca = new LabAuthority(readFileSync(crt, 'utf8'), createPrivateKey(readFileSync(key, 'utf8')))
