@@ -126,7 +126,8 @@ export interface JournalEntry {
   data?: unknown
 }
 
-/** The lab's own certificate authority: trust it and the lab's HTTPS is valid in a browser. */
+/** The lab's own certificate authority: trust it and the lab's HTTPS is valid in a browser. Its name constraints
+ *  limit it to the lab: a certificate it signed for any other name or address fails verification. */
 export interface LabCa {
   /** the certificate (PEM), what a browser or OS imports */
   pem: string
@@ -134,8 +135,10 @@ export interface LabCa {
   /** SHA-256 fingerprint as openssl prints it (AB:CD:…), to compare after import */
   sha256: string
   notBefore: string
-  /** the frontend it was read from */
-  server: string
+  /** it is good for a year at most; the engine makes a new one after that (trust the new one) */
+  notAfter: string
+  /** what it may vouch for: DNS names (each with every name under it) and IPv4 networks (CIDR) */
+  permits: { dns: string[]; ip: string[] }
 }
 
 /** A value an action takes, picked from choices the engine lists (e.g. which user to resync). */

@@ -84,7 +84,12 @@ describe('web tier on the real engine', () => {
       expect((await exec(fe, ['racklab-ca', 'cert'])).stdout).toBe(labCa.pem)
       const fp = await exec(fe, ['openssl', 'x509', '-in', '/etc/racklab/tls/ca.crt', '-noout', '-fingerprint', '-sha256'])
       expect(fp.stdout.trim()).toBe(`sha256 Fingerprint=${labCa.sha256}`)
+      // the CA key stays with the engine: a frontend holds its own key and the CA's certificate, nothing to sign with
+      expect((await exec(fe, ['ls', '/etc/racklab/tls'])).stdout.split('\n').filter(Boolean).sort()).toEqual(['ca.crt', 'server.crt', 'server.key'])
+      expect((await exec(fe, ['racklab-ca', 'export'])).exitCode).toBe(2)
     }
+    // name constraints: the lab's domain, localhost, loopback and the lab's subnets, nothing else
+    expect(labCa.permits).toEqual({ dns: ['fastmail.test', 'localhost'], ip: ['127.0.0.0/8', '10.231.0.0/24', '10.231.1.0/24', '10.231.2.0/24'] })
     const pemOnly = await racklab(['ca'])
     expect(pemOnly.stdout).toBe(labCa.pem) // `racklab ca > racklab-ca.crt` saves exactly the certificate
   })

@@ -95,7 +95,7 @@ export async function ca(a: CliArgs): Promise<number> {
     if (a.json) printJson(c)
     else {
       process.stdout.write(c.pem)
-      process.stderr.write(`${c.subject}\nSHA-256 ${c.sha256} (from ${c.server})\n`)
+      process.stderr.write(`${c.subject}\nSHA-256 ${c.sha256}, valid until ${c.notAfter}\nIt can only vouch for ${[...c.permits.dns.map((d) => `${d} (and names under it)`), ...c.permits.ip].join(', ')}.\n`)
     }
     return EXIT_OK
   } finally {

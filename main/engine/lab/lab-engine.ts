@@ -9,7 +9,9 @@ import { LABEL_SERVER } from '../docker/types'
 import type { Journal } from '../journal/journal'
 import type { ActionArgs } from './action-args'
 import { ImageCatalog } from './images'
-import { readLabCa } from './lab-ca'
+import { labCaInfo } from './lab-ca'
+import { caScope } from '../tls/ca-scope'
+import { LabCaKeeper, NO_CA_YET } from '../tls/ca-store'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -78,6 +80,7 @@ export class LabEngine {
   private reconciling: Promise<void> = Promise.resolve()
   readonly actionLedger: ActionLedger
   readonly book: ActionBook
+  private readonly caKeeper: LabCaKeeper
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
@@ -105,6 +108,11 @@ export class LabEngine {
     for (const p of this.actionLedger.problems) report(p)
     this.book = this.makeBook()
     this.intentsFromLedger()
+    // the CA's name constraints cover the lab's real (possibly relocated) subnets
+    this.caKeeper = new LabCaKeeper(o.stateDir, this.labId, () => caScope(this.located), (ca, why) => {
+      const replaced = why === NO_CA_YET ? '' : '; trust it where you trusted the previous one'
+      this.journal.append({ kind: 'op', text: `made a lab CA (${why}), valid until ${ca.notAfter.toISOString()}, SHA-256 ${ca.cert.fingerprint256}${replaced}` })
+    })
     this.snapshot = this.compose()
   }
 
@@ -304,7 +312,7 @@ export class LabEngine {
 
   hookContext(server: string): HookContext {
     const c = roleContext(this.located, this.placed, server, this.secrets, this.labId)
-    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts) }
+    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get() }
   }
 
   /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's
@@ -453,11 +461,9 @@ export class LabEngine {
     return this.gateway.logs(c.id, tail)
   }
 
-  /** the lab CA's certificate, from a running frontend */
-  labCa(): Promise<LabCa> {
-    this.requireEngine()
-    const running = [...this.servers.values()].filter((p) => p.server.role === 'fe' && this.snapshot.servers.find((s) => s.id === p.server.id)?.state === 'running').map((p) => p.server.id)
-    return readLabCa(running, (s, cmd) => this.gateway.exec(containerName(this.labId, s), cmd, { timeoutMs: 20_000 }))
+  /** the lab CA's certificate, from the engine's state (made now if the lab has none yet) */
+  async labCa(): Promise<LabCa> {
+    return labCaInfo(await this.caKeeper.get())
   }
 
   endpoints(): Endpoint[] {

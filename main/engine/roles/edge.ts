@@ -35,15 +35,9 @@ export const edge: RoleDefinition = {
       stopTimeout: 5,
     }
   },
-  // trust the lab CA, so what the edge checks over HTTPS is verified like a browser that trusts it would
-  afterHealthy: async ({ server, serversOf, exec }) => {
-    for (const fe of serversOf('fe')) {
-      const ca = await exec(fe, ['racklab-ca', 'cert']).catch(() => undefined)
-      if (ca?.exitCode !== 0 || !ca.stdout.includes('BEGIN CERTIFICATE')) continue
-      const r = await exec(server.id, ['racklab-edge-trust'], { stdin: ca.stdout })
-      if (r.exitCode !== 0) throw new Error(`${server.id}: could not trust the lab CA: ${(r.stderr || r.stdout).trim()}`)
-      return
-    }
-    throw new Error(`${server.id}: no frontend has a lab CA yet (racklab-ca cert failed on ${serversOf('fe').join(', ') || 'no frontend'})`)
+  // trust the lab CA (from the engine), so what the edge checks over HTTPS is verified like a browser that trusts it would
+  afterHealthy: async ({ server, exec, labCa }) => {
+    const r = await exec(server.id, ['racklab-edge-trust'], { stdin: (await labCa()).certPem })
+    if (r.exitCode !== 0) throw new Error(`${server.id}: could not trust the lab CA: ${(r.stderr || r.stdout).trim()}`)
   },
 }

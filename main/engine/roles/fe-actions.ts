@@ -3,6 +3,7 @@
 // Every break names its inverse in the sentence it returns, which the journal records.
 import { frontendStatuses, type FeStatus } from '../probes/web'
 import { frontendVips } from './fe-vips'
+import { installFrontendLeaf } from './fe-tls'
 import type { HookContext, RoleAction } from './types'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -93,7 +94,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
       kind: 'break',
       ...(down ? { refused: down } : cert?.expired ? { refused: 'the certificate is already expired' } : {}),
       run: async () => {
-        await must(c, ['racklab-ca', 'issue', '--expired'])
+        await installFrontendLeaf(c, await c.labCa(), true)
         return `${me} now presents an expired certificate; browsers and racklab check refuse it (undo: renew-cert)`
       },
     },
@@ -103,7 +104,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
       kind: 'restore',
       ...(down ? { refused: down } : {}),
       run: async () => {
-        await must(c, ['racklab-ca', 'issue'])
+        await installFrontendLeaf(c, await c.labCa())
         return `${me} has a fresh certificate from the lab CA (inverse of expire-cert)`
       },
     },

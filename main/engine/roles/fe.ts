@@ -1,10 +1,10 @@
 // fe: nginx (TLS + gzip proxy to the web pool, IMAP/POP/submission mail proxy) + keepalived (lab-images/fe).
-// Each frontend homes one service IP (fe-vips.ts) and backs up the others'; all share the lab CA (fe-ca.ts).
-import { SERVICE_NAMES } from './dns'
+// Each frontend homes one service IP (fe-vips.ts) and backs up the others'; each presents its own certificate
+// from the engine's lab CA (fe-tls.ts).
 import { feActions } from './fe-actions'
-import { adoptLabCa } from './fe-ca'
+import { provisionFrontendTls } from './fe-tls'
 import { allServers } from '../topology/queries'
-import { frontendVips, publicNetwork, vrrpInstances } from './fe-vips'
+import { publicNetwork, vrrpInstances } from './fe-vips'
 import type { RoleDefinition } from './types'
 import { mailAuthKey, reachableHosts } from './web'
 
@@ -20,7 +20,6 @@ export const fe: RoleDefinition = {
     const peers = allServers(t)
       .filter((p) => p.server.role === 'fe' && p.server.id !== server.id)
       .flatMap((p) => p.server.nics.filter((n) => n.network === pub.id).map((n) => n.ip))
-    const vips = frontendVips(t).map((v) => v.ip)
     return {
       volumes: { tls: '/etc/racklab/tls' },
       env: {
@@ -29,8 +28,6 @@ export const fe: RoleDefinition = {
         EXT_IP: extIp,
         VRRP: vrrpInstances(t, server.id),
         VRRP_PEERS: peers.join(','),
-        CERT_NAMES: [t.domain, ...SERVICE_NAMES.map((n) => `${n}.${t.domain}`), `${server.id}.${t.domain}`, 'localhost'].join(','),
-        CERT_IPS: [...vips, ...server.nics.map((n) => n.ip), '127.0.0.1'].join(','),
       },
       tmpfs: ['/run'],
       // keepalived adds and removes the service IPs (NET_ADMIN) and sends gratuitous ARP (NET_RAW)
@@ -38,6 +35,6 @@ export const fe: RoleDefinition = {
       stopTimeout: 10,
     }
   },
-  afterHealthy: adoptLabCa,
+  afterHealthy: provisionFrontendTls,
   actions: feActions,
 }

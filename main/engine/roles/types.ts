@@ -4,6 +4,7 @@ import type { ActionParam } from '@contract/status'
 import type { ServerUnit, Topology } from '@contract/topology'
 import type { ExecResult } from '../docker/types'
 import type { LabSecrets } from '../lab/secrets'
+import type { LabAuthority } from '../tls/authority'
 
 export interface RoleContext {
   topology: Topology
@@ -32,6 +33,8 @@ export interface RoleSpec {
 /** What a hook may do to the running lab: run commands in its servers. */
 export interface HookContext extends RoleContext {
   exec(server: string, cmd: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>
+  /** the lab CA, kept by the engine in the lab's state dir (made on first use); its key never enters a container */
+  labCa(): Promise<LabAuthority>
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */

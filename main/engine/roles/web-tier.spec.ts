@@ -6,6 +6,9 @@ import { placeServers, roleContext } from '../lab/plan'
 import { zoneRecords } from './dns'
 import { edge } from './edge'
 import { fe } from './fe'
+import { frontendLeafRequest } from './fe-tls'
+import { caScope } from '../tls/ca-scope'
+import { LabAuthority } from '../tls/authority'
 import { frontendVips, vrrpInstances } from './fe-vips'
 import { mailAuthKey, web } from './web'
 
@@ -38,16 +41,26 @@ describe('web tier roles on nyi-2007', () => {
     expect(rr.filter((r) => r.startsWith('pop IN A'))).toHaveLength(2)
   })
 
-  it('fe: upstreams on int, unicast peers on ext, certificate covers the names and VIPs, NET_ADMIN only here', () => {
+  it('fe: upstreams on int, unicast peers on ext, NET_ADMIN only here', () => {
     const t = nyi()
     const s = fe.spec(ctx(t, 'fe1'))
     expect(s.env).toMatchObject({ UPSTREAMS: 'web1=10.231.0.31,web2=10.231.0.32', EXT_IP: '10.231.1.21', VRRP_PEERS: '10.231.1.22', AUTH_KEY: mailAuthKey(secrets) })
-    expect(s.env.CERT_NAMES!.split(',')).toEqual(expect.arrayContaining(['www.fastmail.test', 'imap.fastmail.test', 'fastmail.test', 'fe1.fastmail.test']))
-    expect(s.env.CERT_IPS!.split(',')).toEqual(expect.arrayContaining(['10.231.1.100', '10.231.1.101', '10.231.1.21']))
     expect(s.capAdd).toEqual(['NET_ADMIN', 'NET_RAW'])
     expect(s.tmpfs).toContain('/run')
     expect(s.volumes).toEqual({ tls: '/etc/racklab/tls' })
     expect(web.spec(ctx(t, 'web1')).capAdd).toBeUndefined()
+  })
+
+  it('fe certificate: the public names, its own name, the VIPs and its addresses, all inside what the lab CA may sign', async () => {
+    const t = nyi()
+    const r = frontendLeafRequest(ctx(t, 'fe1'))
+    expect(r).toEqual({
+      cn: 'www.fastmail.test',
+      dns: ['fastmail.test', 'www.fastmail.test', 'mail.fastmail.test', 'imap.fastmail.test', 'pop.fastmail.test', 'smtp.fastmail.test', 'fe1.fastmail.test', 'localhost'],
+      ips: ['10.231.1.100', '10.231.1.101', '10.231.0.21', '10.231.1.21', '127.0.0.1'],
+    })
+    const { authority } = await LabAuthority.create('it', caScope(t))
+    await expect(authority.issueLeaf(r)).resolves.toMatchObject({ certPem: expect.stringContaining('BEGIN CERTIFICATE') })
   })
 
   it('web: databases primary first, the stores, the MXes on int, the same auth key as nginx', () => {

@@ -30,7 +30,7 @@ describe('EndpointsPanel', () => {
     URL.createObjectURL = vi.fn((b: Blob) => (blobs.push(b), `blob:ca-${blobs.length}`))
     URL.revokeObjectURL = vi.fn()
     const c = client()
-    c.answer('lab.ca', () => ({ pem: PEM, subject: 'CN=Racklab lab CA (it)', sha256: 'AB:CD:EF', notBefore: '2026-11-28T00:00:00.000Z', server: 'fe1' }))
+    c.answer('lab.ca', () => ({ pem: PEM, subject: 'CN=Racklab lab CA (it)', sha256: 'AB:CD:EF', notBefore: '2026-11-28T00:00:00.000Z', notAfter: '2027-11-28T00:00:00.000Z', permits: { dns: ['fastmail.test', 'localhost'], ip: ['127.0.0.0/8', '10.231.1.0/24'] } }))
     mounted = mountWith(EndpointsPanel, c)
     await flush()
     await flush()
@@ -44,6 +44,9 @@ describe('EndpointsPanel', () => {
     })
     expect(text).toBe(PEM)
     expect(mounted.$('[data-testid="ca-sha256"]')?.textContent).toBe('AB:CD:EF')
+    const scope = mounted.$('[data-testid="ca-scope"]')?.textContent?.replace(/\s+/g, ' ')
+    expect(scope).toContain('it can only vouch for fastmail.test and every name under it, localhost and every name under it, 127.0.0.0/8, 10.231.1.0/24.')
+    expect(scope).toContain('It expires on 2027-11-28')
     expect(mounted.$('[data-testid="lab-ca"]')?.textContent).toContain('--resolve www.fastmail.test:44321:127.0.0.1 https://www.fastmail.test:44321/')
     mounted.unmount()
     mounted = null
