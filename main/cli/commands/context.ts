@@ -8,6 +8,7 @@ export interface CliArgs {
   topology?: string | undefined
   only?: string | undefined
   volumes: boolean
+  timings: boolean
   tail?: string | undefined
   follow: boolean
   host?: string | undefined

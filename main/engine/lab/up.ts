@@ -22,8 +22,9 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   if (ids.length === 0) throw new LabError('REFUSED', 'nothing to start: no server of this topology has a built role yet')
   lab.journal.append({ kind: 'op', text: `up: ${ids.join(', ')}${noImage.length ? ` (not built yet: ${noImage.join(', ')})` : ''}` })
 
+  const t = op.timings
   op.progress({ phase: 'base', current: 0, max: 1, text: 'base image debian:bookworm-slim' })
-  await lab.gateway.ensureBaseImage((text) => op.progress({ phase: 'base', current: 0, max: 1, text }), op.signal)
+  await t.span('base image', () => lab.gateway.ensureBaseImage((text) => op.progress({ phase: 'base', current: 0, max: 1, text }), op.signal))
   op.checkpoint()
 
   const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
@@ -31,11 +32,11 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   let built = 0
   for (const [i, ref] of unique.entries()) {
     op.checkpoint()
-    if (await lab.gateway.imageExists(ref.tag)) continue
+    if (await t.span('image check', () => lab.gateway.imageExists(ref.tag))) continue
     lab.markBuilding(ref.tag, true)
     let ok = false
     try {
-      await buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }), op.signal)
+      await t.span('image build', () => buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }), op.signal))
       ok = true
     } finally {
       lab.markBuilding(ref.tag, false, ok)
@@ -52,14 +53,14 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   const netSpecs = networkSpecs(lab.topology, lab.labId).filter((n) => nets.has(n.labels['racklab.network']!))
   for (const [i, n] of netSpecs.entries()) {
     op.progress({ phase: 'network', current: i, max: netSpecs.length, text: `network ${n.name} ${n.subnet}${n.internal ? ' (internal)' : ''}` })
-    await lab.gateway.ensureNetwork(n)
+    await t.span('networks', () => lab.gateway.ensureNetwork(n))
   }
 
-  await lab.refresh()
+  await t.span('refresh', () => lab.refresh())
   lab.setMembers(ids, true)
   let started = 0
   const held: string[] = []
-  for (const wave of runWaves) {
+  for (const [level, wave] of runWaves.entries()) {
     op.checkpoint()
     await Promise.all(
       wave.map(async (id) => {
@@ -71,18 +72,20 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
           return
         }
         op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
-        const cid = await ensureServerRunning(lab, id)
+        const at = { server: id, level }
+        const cid = await t.span('volumes+create+start', () => ensureServerRunning(lab, id), at)
         op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-        await waitHealthy(lab.gateway, cid, id, op.signal)
-        await roles[placed.server.role]?.afterHealthy?.(lab.hookContext(id))
+        await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal), at)
+        const hook = roles[placed.server.role]?.afterHealthy
+        if (hook) await t.span('provisioning', () => hook(lab.hookContext(id)), at)
         started++
         op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
       }),
     )
   }
-  await lab.syncHardware()
+  await t.span('hardware sync', () => lab.syncHardware())
   if (held.length) throw new LabError('UNHEALTHY', `${started} of ${ids.length} servers healthy; held down by the hardware: ${held.join('; ')}`)
-  await lab.refresh()
+  await t.span('refresh', () => lab.refresh())
   op.progress({ phase: 'done', current: ids.length, max: ids.length, text: `${ids.length} servers healthy` })
   lab.journal.append({ kind: 'op', text: `up: ${ids.length} servers healthy` })
 }
