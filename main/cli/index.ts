@@ -10,7 +10,8 @@ usage: racklab <command> [options]
   up [--only a,b] [--timings] [--json]
                                  build what is missing, start servers, wait until healthy
                                  (--timings: the wall time of each phase, on stderr; always in --json)
-  down [--volumes] [--json]      stop and remove the lab's containers (and data volumes with --volumes)
+  down [--volumes] [--timings] [--json]
+                                 stop and remove the lab's containers and networks (data volumes with --volumes)
   status [--json]                servers, states and health
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)

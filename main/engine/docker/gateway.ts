@@ -171,6 +171,16 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
           if (!isNotFound(e)) throw e
         }
       }),
+    networkEndpoints: (name) =>
+      call(async () => {
+        try {
+          const i = (await docker.getNetwork(name).inspect()) as { Containers?: Record<string, { Name?: string; EndpointID?: string }> }
+          return Object.entries(i.Containers ?? {}).map(([key, e]) => ({ key, endpointId: e.EndpointID ?? '', name: e.Name ?? '' }))
+        } catch (e) {
+          if (isNotFound(e)) return []
+          throw e
+        }
+      }),
     connectNetwork: (network, container, ip, aliases) => call(() => docker.getNetwork(network).connect({ Container: container, EndpointConfig: endpointConfig(ip, aliases) })),
     disconnectNetwork: (network, container) => call(() => docker.getNetwork(network).disconnect({ Container: container, Force: true })),
 

@@ -18,6 +18,12 @@ export interface NetworkSpec {
   labels: Record<string, string>
 }
 
+export interface NetworkEndpoint {
+  key: string
+  endpointId: string
+  name: string
+}
+
 export interface VolumeSpec {
   name: string
   labels: Record<string, string>
@@ -133,7 +139,11 @@ export interface DockerGateway {
   ensureNetwork(spec: NetworkSpec): Promise<void>
   listNetworks(labId: string): Promise<{ id: string; name: string; labels: Record<string, string> }[]>
   removeNetwork(name: string): Promise<void>
+  /** endpoints Docker lists on a network: key is the container id, or "ep-<endpoint id>" for an endpoint whose
+   *  container Docker no longer knows (a stale endpoint); name is the container name Docker recorded */
+  networkEndpoints(name: string): Promise<NetworkEndpoint[]>
   connectNetwork(network: string, container: string, ip: string, aliases?: string[]): Promise<void>
+  /** forced: also removes a stale endpoint when given the container name Docker recorded for it */
   disconnectNetwork(network: string, container: string): Promise<void>
 
   ensureVolume(spec: VolumeSpec): Promise<void>

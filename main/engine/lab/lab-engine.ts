@@ -382,7 +382,7 @@ export class LabEngine {
   down(volumes: boolean, signal?: AbortSignal): StartedOp {
     this.requireEngine()
     return this.ops.start('down', async (op) => {
-      await runDown(this, op, volumes)
+      const networksLeft = await runDown(this, op, volumes)
       // a lab that is down has no physical history: the next up finds a fresh, fully powered site
       this.setMembers([...this.members], false)
       this.actionLedger.clear()
@@ -390,6 +390,8 @@ export class LabEngine {
       this.hardware?.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
+      // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it
+      if (networksLeft) throw networksLeft
     }, signal)
   }
 
