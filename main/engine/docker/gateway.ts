@@ -187,12 +187,15 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     ensureVolume: (spec) =>
       call(async () => {
         try {
-          const v = await docker.getVolume(spec.name).inspect()
+          const v = (await docker.getVolume(spec.name).inspect()) as { Labels?: Record<string, string>; CreatedAt?: string }
           if (v.Labels?.[LABEL_LAB] !== spec.labels[LABEL_LAB])
             throw new LabError('REFUSED', `A Docker volume named ${spec.name} exists but does not belong to this lab; remove or rename it.`)
+          return v.CreatedAt ?? ''
         } catch (e) {
           if (!isNotFound(e)) throw e
           await docker.createVolume({ Name: spec.name, Labels: spec.labels })
+          // the same creation time a later inspect reports, so the first `up` and the next agree
+          return ((await docker.getVolume(spec.name).inspect()) as { CreatedAt?: string }).CreatedAt ?? ''
         }
       }),
     listVolumes: (labId) =>

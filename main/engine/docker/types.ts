@@ -146,7 +146,8 @@ export interface DockerGateway {
   /** forced: also removes a stale endpoint when given the container name Docker recorded for it */
   disconnectNetwork(network: string, container: string): Promise<void>
 
-  ensureVolume(spec: VolumeSpec): Promise<void>
+  /** returns the volume's creation time: a volume made anew (lost array, down --volumes) has a new one */
+  ensureVolume(spec: VolumeSpec): Promise<string>
   listVolumes(labId: string): Promise<{ name: string; labels: Record<string, string> }[]>
   /** removes a volume only when its racklab.lab label is labId (REFUSED otherwise); a missing one is fine */
   removeVolume(name: string, labId: string): Promise<void>

@@ -11,6 +11,7 @@ import type { HookContext } from '../roles/types'
 import type { ImageCatalog } from './images'
 import type { Operations, StartedOp } from './operations'
 import type { PlacedServer, roleSpec } from './plan'
+import type { ProvisionRecord } from './provisioned'
 import type { DownIntent } from './server-status'
 
 /** what every part may read: which lab, its plan, Docker, and the journal */
@@ -43,6 +44,8 @@ export interface LifecycleContext extends LabView {
   roleSpecOf(server: string): ReturnType<typeof roleSpec>
   syncHardware(): Promise<void>
   readonly hardware: { effects(): Effects } | undefined
+  /** provisioning runs and their input hashes: `up` skips what is unchanged */
+  readonly provisioned: ProvisionRecord
 }
 
 /** the binding: Docker brought in line with the hardware model */

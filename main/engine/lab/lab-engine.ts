@@ -30,6 +30,7 @@ import { ActionBook, type TargetActions } from '../actions/book'
 import { containerSource } from '../actions/container-source'
 import { hardwareSource } from '../actions/hardware-source'
 import { roleSource } from '../actions/role-source'
+import { ProvisionRecord } from './provisioned'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -67,6 +68,8 @@ export class LabEngine {
   private imagesChecked = false
   readonly hardware: HardwareRuntime | undefined
   private readonly applied: AppliedEffects
+  /** provisioning runs and their input hashes (provisioned.json): `up` skips what is unchanged */
+  readonly provisioned: ProvisionRecord
   private readonly membersFile: string
   private members: Set<string>
   private ticker: NodeJS.Timeout | undefined
@@ -87,6 +90,7 @@ export class LabEngine {
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
     for (const p of this.hardware?.ledger.problems ?? []) report(p)
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'), report)
+    this.provisioned = new ProvisionRecord(join(o.stateDir, 'provisioned.json'))
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))

@@ -8,7 +8,7 @@ export interface StartNode {
 
 /**
  * Run `run(id)` for every node once all its dependencies' runs resolved; independent nodes run in parallel.
- * After a failure no new node starts; it rejects with the first error once the running ones settle.
+ * It rejects with the first error at once (as Promise.all would); after it, no new node starts.
  */
 export async function runByDependencies(nodes: readonly StartNode[], run: (id: string) => Promise<void>): Promise<void> {
   const ids = new Set(nodes.map((n) => n.id))
@@ -35,6 +35,6 @@ export async function runByDependencies(nodes: readonly StartNode[], run: (id: s
     return p
   }
   for (const n of nodes) void schedule(n.id)
-  await Promise.allSettled(done.values())
-  if (failed) throw failed.error
+  // every promise in `done` rejects when its run or a dependency's failed: the first rejection is the answer
+  await Promise.all(done.values())
 }

@@ -35,6 +35,8 @@ export const edge: RoleDefinition = {
       stopTimeout: 5,
     }
   },
+  // the trust store is in the container; the CA comes from the frontends' tls volumes
+  provision: { keptIn: 'container', inputs: (c) => c.serversOf('fe').map((fe) => c.keptIdentity(fe)) },
   // trust the lab CA, so what the edge checks over HTTPS is verified like a browser that trusts it would
   afterHealthy: async ({ server, serversOf, exec }) => {
     for (const fe of serversOf('fe')) {

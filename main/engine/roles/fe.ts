@@ -39,5 +39,7 @@ export const fe: RoleDefinition = {
     }
   },
   afterHealthy: adoptLabCa,
+  // the lab CA and each frontend's certificate live in the frontends' tls volumes
+  provision: { keptIn: 'volumes', inputs: (c) => c.serversOf('fe').map((fe) => c.keptIdentity(fe)) },
   actions: feActions,
 }
