@@ -1,5 +1,6 @@
 // DockerGateway on dockerode: the only module that talks to Docker. Every failure leaves as a
 // LabError (engine codes from errors.ts); only objects labelled racklab.lab=<labId> are listed.
+import { randomUUID } from 'node:crypto'
 import type Docker from 'dockerode'
 import { LabError } from '@contract/errors'
 import type { EngineStatus } from '@contract/status'
@@ -13,7 +14,7 @@ import { runExec } from './exec'
 import { openTtyExec } from './exec-tty'
 import { followLogLines, readLogs } from './logs'
 import { readStats } from './stats'
-import { LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
+import { LABEL_INSTANCE, LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
 
 const STATUS_TIMEOUT_MS = 5_000
 
@@ -187,15 +188,17 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     ensureVolume: (spec) =>
       call(async () => {
         try {
-          const v = (await docker.getVolume(spec.name).inspect()) as { Labels?: Record<string, string>; CreatedAt?: string }
+          const v = (await docker.getVolume(spec.name).inspect()) as { Labels?: Record<string, string> }
           if (v.Labels?.[LABEL_LAB] !== spec.labels[LABEL_LAB])
             throw new LabError('REFUSED', `A Docker volume named ${spec.name} exists but does not belong to this lab; remove or rename it.`)
-          return v.CreatedAt ?? ''
+          // volumes made before instances were labelled are one instance until they are made again
+          return v.Labels?.[LABEL_INSTANCE] ?? 'unlabelled'
         } catch (e) {
           if (!isNotFound(e)) throw e
-          await docker.createVolume({ Name: spec.name, Labels: spec.labels })
-          // the same creation time a later inspect reports, so the first `up` and the next agree
-          return ((await docker.getVolume(spec.name).inspect()) as { CreatedAt?: string }).CreatedAt ?? ''
+          // Docker's CreatedAt of a local volume is its directory's mtime, which moves when a container mounts it
+          const instance = randomUUID()
+          await docker.createVolume({ Name: spec.name, Labels: { ...spec.labels, [LABEL_INSTANCE]: instance } })
+          return instance
         }
       }),
     listVolumes: (labId) =>

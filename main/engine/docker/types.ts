@@ -9,6 +9,8 @@ export const LABEL_NETWORK = 'racklab.network'
 export const LABEL_VOLUME = 'racklab.volume'
 /** set by each lab-images/<name>/Dockerfile (LABEL racklab.image=<name>): an image we built */
 export const LABEL_IMAGE = 'racklab.image'
+/** a random id given to a volume when it is made: the same name made again (lost array, down --volumes) differs */
+export const LABEL_INSTANCE = 'racklab.instance'
 
 export interface NetworkSpec {
   /** docker name, e.g. racklab-nyi-2007-int */
@@ -146,7 +148,7 @@ export interface DockerGateway {
   /** forced: also removes a stale endpoint when given the container name Docker recorded for it */
   disconnectNetwork(network: string, container: string): Promise<void>
 
-  /** returns the volume's creation time: a volume made anew (lost array, down --volumes) has a new one */
+  /** returns the volume's instance id (LABEL_INSTANCE): a volume made anew (lost array, down --volumes) has a new one */
   ensureVolume(spec: VolumeSpec): Promise<string>
   listVolumes(labId: string): Promise<{ name: string; labels: Record<string, string> }[]>
   /** removes a volume only when its racklab.lab label is labId (REFUSED otherwise); a missing one is fine */

@@ -1,6 +1,6 @@
 // Provisioning after health is idempotent but costs seconds of execs on a loaded host, on every `up`. Each
 // successful run is recorded (lab state dir, provisioned.json) with a hash of its inputs: what the role names,
-// plus the identity of where the result is kept (the data volumes' creation times, or the container's id and
+// plus the identity of where the result is kept (the data volumes' instance ids, or the container's id and
 // start time). While that hash is unchanged the run is skipped; a new volume (lost array, down --volumes), a
 // new container or changed topology users make it run again.
 import { createHash } from 'node:crypto'
