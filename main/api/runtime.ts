@@ -14,6 +14,7 @@ import type { Monitor } from '../engine/monitor/monitor'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventBus } from '../engine/events/event-bus'
 import { createHandlers } from './handlers'
+import { Timings } from '../engine/lab/timings'
 
 export interface RuntimeOptions {
   /** a topology YAML file; the embedded nyi-2007 when absent */
@@ -33,11 +34,14 @@ export interface Runtime {
   consoles: Consoles
   /** the monitor, in a long-running runtime (watch) unless turned off */
   monitor: Monitor | undefined
+  /** topology load and engine connect, timed from the start of createRuntime (`racklab up --timings`) */
+  startup: Timings
   close(): void
 }
 
 export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
-  const loaded = await loadTopology(o.topologyFile)
+  const startup = new Timings()
+  const loaded = await startup.span('topology load', () => loadTopology(o.topologyFile))
   const topology = loaded.topology
   const labId = o.labId ?? process.env.RACKLAB_LAB ?? topology.name
   const bus = new EventBus()
@@ -49,8 +53,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   journal.onAppend((e) => bus.emit('journal.appended', e))
   const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
   clock.labMs = () => lab.hardware?.labMs() ?? 0
-  if (o.watch === false) await lab.initOnce()
-  else await lab.init()
+  await startup.span('engine connect', () => (o.watch === false ? lab.initOnce() : lab.init()))
   const consoles = new Consoles(lab)
   const monitor = o.watch !== false && (o.monitor ?? monitorEnabled()) ? createLabMonitor(lab, bus) : undefined
   monitor?.start()
@@ -61,6 +64,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     dispatch,
     consoles,
     monitor,
+    startup,
     close: () => {
       monitor?.stop()
       consoles.closeAll()

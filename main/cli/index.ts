@@ -7,8 +7,11 @@ const USAGE = `racklab — run the FastMail.FM 2007 stack as real Docker contain
 
 usage: racklab <command> [options]
 
-  up [--only a,b] [--json]       build what is missing, start servers, wait until healthy
-  down [--volumes] [--json]      stop and remove the lab's containers (and data volumes with --volumes)
+  up [--only a,b] [--timings] [--json]
+                                 build what is missing, start servers, wait until healthy
+                                 (--timings: the wall time of each phase, on stderr; always in --json)
+  down [--volumes] [--timings] [--json]
+                                 stop and remove the lab's containers and networks (data volumes with --volumes)
   status [--json]                servers, states and health
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)
@@ -52,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         lab: { type: 'string' },
         only: { type: 'string' },
         volumes: { type: 'boolean', default: false },
+        timings: { type: 'boolean', default: false },
         tail: { type: 'string' },
         follow: { type: 'boolean', short: 'f', default: false },
         host: { type: 'string' },

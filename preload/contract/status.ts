@@ -87,11 +87,24 @@ export interface ScenarioInfo {
   /** the file does not load against this lab's topology (then it can't run) */
   error?: string
 }
+/** one timed piece of an operation (`racklab up --timings`); spans of parallel servers overlap */
+export interface PhaseTiming {
+  phase: string
+  server?: string
+  /** dependency level of the server (0 = depends on nothing) */
+  level?: number
+  /** from the start of the operation */
+  startMs: number
+  ms: number
+}
+
 export interface OpDone {
   opId: string
   kind: OpKind
   status: 'succeeded' | 'failed' | 'cancelled'
   error?: { code: string; message: string }
+  /** wall time of each phase, in the order they started */
+  timings?: PhaseTiming[]
 }
 
 export interface ProbeResult {

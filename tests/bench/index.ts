@@ -1,29 +1,43 @@
-// `npm run bench`: every bench in one run, one JSON document on stdout (ratios are measured within the run).
+// `npm run bench`: every bench in one run, one JSON document (ratios are measured within the run). Progress goes
+// to stderr; bin/bench.mjs prints the document alone on stdout.
+import { cpus } from 'node:os'
 import { benchCli } from './cli.bench'
 import { benchDbTier } from './db-tier.bench'
+import type { BenchResult } from './figure'
 import { benchHardware } from './hardware.bench'
+import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
 import { benchScene } from './scene.bench'
 import { benchWeb } from './web.bench'
 
-const benches: Record<string, () => Promise<Record<string, number | boolean>>> = {
+const benches: Record<string, () => Promise<BenchResult>> = {
   hardware: benchHardware,
   cli: benchCli,
+  lab: benchLab,
   dbTier: benchDbTier,
   mail: benchMail,
   web: benchWeb,
   scene: benchScene,
 }
 
-const only = process.argv.slice(2)
-const out: Record<string, Record<string, number | boolean> | { error: string }> = {}
-for (const [name, run] of Object.entries(benches)) {
-  if (only.length && !only.includes(name)) continue
-  process.stderr.write(`bench ${name}…\n`)
-  try {
-    out[name] = await run()
-  } catch (e) {
-    out[name] = { error: (e as Error).message }
-  }
+export interface BenchDocument {
+  at: string
+  host: { cpus: number }
+  results: Record<string, BenchResult | { error: string }>
 }
-process.stdout.write(JSON.stringify({ at: new Date().toISOString(), host: { cpus: (await import('node:os')).cpus().length }, results: out }, null, 2) + '\n')
+
+export async function runBenches(only: string[]): Promise<BenchDocument> {
+  const unknown = only.filter((n) => !(n in benches))
+  if (unknown.length) throw new Error(`no bench named ${unknown.join(', ')} (benches: ${Object.keys(benches).join(', ')})`)
+  const results: BenchDocument['results'] = {}
+  for (const [name, run] of Object.entries(benches)) {
+    if (only.length && !only.includes(name)) continue
+    process.stderr.write(`bench ${name}…\n`)
+    try {
+      results[name] = await run()
+    } catch (e) {
+      results[name] = { error: (e as Error).message }
+    }
+  }
+  return { at: new Date().toISOString(), host: { cpus: cpus().length }, results }
+}

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
+import { atMost, type BenchResult } from './figure'
 
 const LAB = 'bench-mail'
 const SERVERS = ['db1', 'imap1', 'imap2', 'mx1']
@@ -16,7 +17,7 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!
 }
 
-export async function benchMail(): Promise<Record<string, number>> {
+export async function benchMail(): Promise<BenchResult> {
   const rt = await createRuntime({ labId: LAB, watch: false })
   const exec = async (server: string, cmd: string[], timeoutMs = 120_000): Promise<string> => {
     const r = await rt.lab.gateway.exec(containerName(LAB, server), cmd, { timeoutMs })
@@ -70,9 +71,8 @@ export async function benchMail(): Promise<Record<string, number>> {
       chainMsgPerS: Math.round((N / chainS) * 100) / 100,
       directMsgPerS: Math.round((N / directS) * 100) / 100,
       chainVsDirectRatio: Math.round((directS / chainS) * 100) / 100,
-      replicaVisibleP50Ms: Math.round(pct(lat, 50)),
+      replicaVisibleP50Ms: atMost(Math.round(pct(lat, 50)), 2000),
       replicaVisibleP95Ms: Math.round(pct(lat, 95)),
-      replicaTargetP50Ms: 2000,
     }
   } finally {
     await rt.lab.down(true).done

@@ -9,6 +9,7 @@ export interface CliArgs {
   only?: string | undefined
   volumes: boolean
   fresh: boolean
+  timings: boolean
   tail?: string | undefined
   follow: boolean
   host?: string | undefined

@@ -1,10 +1,11 @@
 // up and down: long operations with progress on stderr and one result document.
-import type { OpDone, OpProgress } from '@contract/status'
+import type { OpDone, OpProgress, PhaseTiming } from '@contract/status'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, exitCodeFor, printJson, say } from '../output'
 import { call, linkFor, type CliArgs } from './context'
 import type { LabLink } from '../lab-link'
 import { engineTarget } from '../lab-link'
 import { findEngine, stopEngine } from '../../engine/service/ensure'
+import { shifted, summarize, Timings, timingsTable } from '../../engine/lab/timings'
 
 /** run one long operation and follow its progress until its one terminal event */
 export async function follow(link: LabLink, a: CliArgs, start: () => Promise<{ opId: string }>, onProgress?: (p: OpProgress) => void): Promise<OpDone> {
@@ -41,13 +42,35 @@ export async function follow(link: LabLink, a: CliArgs, start: () => Promise<{ o
   }
 }
 
+interface CommandTimings {
+  totalMs: number
+  phases: ReturnType<typeof summarize>
+  spans: PhaseTiming[]
+}
+
+/** the command's phases on one clock: reaching the lab (topology, engine service), then the operation's own */
+function commandTimings(cli: Timings, done: OpDone, opStart: number): CommandTimings {
+  const spans = [...cli.spans, ...shifted(done.timings ?? [], opStart - cli.t0)]
+  return { totalMs: Math.round(performance.now() - cli.t0), phases: summarize(spans), spans }
+}
+
+/** the operation's result without its timings (they are reported beside it) */
+const opOnly = ({ timings: _, ...op }: OpDone): Omit<OpDone, 'timings'> => op
+
 export async function up(a: CliArgs): Promise<number> {
-  const link = await linkFor(a, 'start', true)
+  const cli = new Timings()
+  const link = await cli.span('engine connect', () => linkFor(a, 'start', true))
   try {
     const only = a.only?.split(',').map((s) => s.trim()).filter(Boolean)
-    const done = await follow(link, a, () => call(link, 'lab.up', only ? { only } : {}))
+    let opStart = 0
+    const done = await follow(link, a, () => {
+      opStart = performance.now()
+      return call(link, 'lab.up', only ? { only } : {})
+    })
+    const timings = commandTimings(cli, done, opStart)
+    if (a.timings && !a.json) say(timingsTable(timings.spans, timings.totalMs))
     const status = await call(link, 'lab.status')
-    if (a.json) printJson({ ok: done.status === 'succeeded', op: done, servers: status.servers })
+    if (a.json) printJson({ ok: done.status === 'succeeded', op: opOnly(done), servers: status.servers, timings })
     else if (done.status === 'succeeded') say(`lab ${status.labId} is up: ${status.servers.filter((s) => s.health === 'healthy').map((s) => s.id).join(', ')}`)
     else say(`racklab: up ${done.status}: ${done.error?.message ?? ''}`)
     if (done.status === 'succeeded') return EXIT_OK
@@ -58,12 +81,19 @@ export async function up(a: CliArgs): Promise<number> {
 }
 
 export async function down(a: CliArgs): Promise<number> {
-  const link = await linkFor(a, 'attach', true)
+  const cli = new Timings()
+  const link = await cli.span('engine connect', () => linkFor(a, 'attach', true))
   try {
-    const done = await follow(link, a, () => call(link, 'lab.down', { volumes: a.volumes }))
+    let opStart = 0
+    const done = await follow(link, a, () => {
+      opStart = performance.now()
+      return call(link, 'lab.down', { volumes: a.volumes })
+    })
     // a lab that is down needs no engine: stop it, so nothing of the lab is left running
-    if (done.status === 'succeeded' && link.via === 'engine') await stopLabEngine(link.labId, a)
-    if (a.json) printJson({ ok: done.status === 'succeeded', op: done })
+    if (done.status === 'succeeded' && link.via === 'engine') await cli.span('engine stop', () => stopLabEngine(link.labId, a))
+    const timings = commandTimings(cli, done, opStart)
+    if (a.timings && !a.json) say(timingsTable(timings.spans, timings.totalMs))
+    if (a.json) printJson({ ok: done.status === 'succeeded', op: opOnly(done), timings })
     else say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
     return done.status === 'succeeded' ? EXIT_OK : done.error ? exitCodeFor(done.error) : EXIT_CANNOT_RUN
   } finally {

@@ -27,7 +27,7 @@ export function recordingGateway(calls: string[], containers: Map<string, Contai
       for (const [k, c] of containers) if (c.id === id) containers.delete(k)
     },
     removeVolume: rec('removeVolume'),
-    ensureVolume: async () => undefined,
+    ensureVolume: async () => '2026-01-01T00:00:00Z',
     connectNetwork: rec('connect'),
     disconnectNetwork: rec('disconnect'),
     updateResources: async (id, r) => void calls.push(`update ${id} ${r.nanoCpus}`),

@@ -1,5 +1,6 @@
 // DockerGateway on dockerode: the only module that talks to Docker. Every failure leaves as a
 // LabError (engine codes from errors.ts); only objects labelled racklab.lab=<labId> are listed.
+import { randomUUID } from 'node:crypto'
 import type Docker from 'dockerode'
 import { LabError } from '@contract/errors'
 import type { EngineStatus } from '@contract/status'
@@ -13,7 +14,7 @@ import { runExec } from './exec'
 import { openTtyExec } from './exec-tty'
 import { followLogLines, readLogs } from './logs'
 import { readStats } from './stats'
-import { LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
+import { LABEL_INSTANCE, LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
 
 const STATUS_TIMEOUT_MS = 5_000
 
@@ -181,18 +182,33 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
           if (!isNotFound(e)) throw e
         }
       }),
+    networkEndpoints: (name) =>
+      call(async () => {
+        try {
+          const i = (await docker.getNetwork(name).inspect()) as { Containers?: Record<string, { Name?: string; EndpointID?: string }> }
+          return Object.entries(i.Containers ?? {}).map(([key, e]) => ({ key, endpointId: e.EndpointID ?? '', name: e.Name ?? '' }))
+        } catch (e) {
+          if (isNotFound(e)) return []
+          throw e
+        }
+      }),
     connectNetwork: (network, container, ip, aliases) => call(() => docker.getNetwork(network).connect({ Container: container, EndpointConfig: endpointConfig(ip, aliases) })),
     disconnectNetwork: (network, container) => call(() => docker.getNetwork(network).disconnect({ Container: container, Force: true })),
 
     ensureVolume: (spec) =>
       call(async () => {
         try {
-          const v = await docker.getVolume(spec.name).inspect()
+          const v = (await docker.getVolume(spec.name).inspect()) as { Labels?: Record<string, string> }
           if (v.Labels?.[LABEL_LAB] !== spec.labels[LABEL_LAB])
             throw new LabError('REFUSED', `A Docker volume named ${spec.name} exists but does not belong to this lab; remove or rename it.`)
+          // volumes made before instances were labelled are one instance until they are made again
+          return v.Labels?.[LABEL_INSTANCE] ?? 'unlabelled'
         } catch (e) {
           if (!isNotFound(e)) throw e
-          await docker.createVolume({ Name: spec.name, Labels: spec.labels })
+          // Docker's CreatedAt of a local volume is its directory's mtime, which moves when a container mounts it
+          const instance = randomUUID()
+          await docker.createVolume({ Name: spec.name, Labels: { ...spec.labels, [LABEL_INSTANCE]: instance } })
+          return instance
         }
       }),
     listVolumes: (labId) =>

@@ -9,6 +9,8 @@ export const LABEL_NETWORK = 'racklab.network'
 export const LABEL_VOLUME = 'racklab.volume'
 /** set by each lab-images/<name>/Dockerfile (LABEL racklab.image=<name>): an image we built */
 export const LABEL_IMAGE = 'racklab.image'
+/** a random id given to a volume when it is made: the same name made again (lost array, down --volumes) differs */
+export const LABEL_INSTANCE = 'racklab.instance'
 
 export interface NetworkSpec {
   /** docker name, e.g. racklab-nyi-2007-int */
@@ -16,6 +18,12 @@ export interface NetworkSpec {
   subnet: string
   internal: boolean
   labels: Record<string, string>
+}
+
+export interface NetworkEndpoint {
+  key: string
+  endpointId: string
+  name: string
 }
 
 export interface VolumeSpec {
@@ -136,10 +144,15 @@ export interface DockerGateway {
   /** every network on the engine (any owner) with its IPv4 subnets: what a lab's subnets must not overlap */
   listNetworkSubnets(): Promise<{ name: string; subnets: string[]; labels: Record<string, string> }[]>
   removeNetwork(name: string): Promise<void>
+  /** endpoints Docker lists on a network: key is the container id, or "ep-<endpoint id>" for an endpoint whose
+   *  container Docker no longer knows (a stale endpoint); name is the container name Docker recorded */
+  networkEndpoints(name: string): Promise<NetworkEndpoint[]>
   connectNetwork(network: string, container: string, ip: string, aliases?: string[]): Promise<void>
+  /** forced: also removes a stale endpoint when given the container name Docker recorded for it */
   disconnectNetwork(network: string, container: string): Promise<void>
 
-  ensureVolume(spec: VolumeSpec): Promise<void>
+  /** returns the volume's instance id (LABEL_INSTANCE): a volume made anew (lost array, down --volumes) has a new one */
+  ensureVolume(spec: VolumeSpec): Promise<string>
   listVolumes(labId: string): Promise<{ name: string; labels: Record<string, string> }[]>
   /** removes a volume only when its racklab.lab label is labId (REFUSED otherwise); a missing one is fine */
   removeVolume(name: string, labId: string): Promise<void>

@@ -12,6 +12,7 @@ import { loadTopology } from '../topology/loader'
 import { runDown } from './down'
 import { LabEngine } from './lab-engine'
 import type { Op } from './operations'
+import { Timings } from './timings'
 
 describe('down --volumes', () => {
   it("removes the lab's volumes and skips one that another lab's label slipped into the list", async () => {
@@ -28,7 +29,7 @@ describe('down --volumes', () => {
       removeVolume: async (name, labId) => void removed.push([name, labId]),
     }
     const lab = new LabEngine({ gateway: gw, topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir: mkdtempSync(join(tmpdir(), 'racklab-down-')), imagesDir: imagesDir() })
-    const op = { progress: () => undefined, checkpoint: () => undefined } as unknown as Op
+    const op = { progress: () => undefined, checkpoint: () => undefined, timings: new Timings() } as unknown as Op
     await runDown(lab, op, true)
     expect(removed).toEqual([['racklab-t-db1-data', 't']])
   })

@@ -1,27 +1,45 @@
 // `down`: stop and remove this lab's containers and networks (volumes only when asked). Only objects labelled
 // racklab.lab=<labId> are listed, so nothing foreign is ever touched.
+import { LabError } from '@contract/errors'
 import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { LABEL_LAB, LABEL_SERVER } from '../docker/types'
+import { removeLabNetworks } from './remove-networks'
 
-export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<void> {
+/** Returns the networks that could not be removed (as the error to report), after everything else is done. */
+export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<LabError | undefined> {
   const gw = lab.gateway
-  const containers = await gw.listContainers(lab.labId)
+  const t = op.timings
+  const containers = await t.span('list', () => gw.listContainers(lab.labId))
   let i = 0
   await Promise.all(
     containers.map(async (c) => {
       const server = c.labels[LABEL_SERVER]
       if (server) lab.setIntent(server, 'stopped')
-      op.progress({ phase: 'stop', current: i, max: containers.length, text: `stopping ${server ?? c.name}`, ...(server ? { server } : {}) })
-      if (c.running || c.status === 'paused') await gw.stopContainer(c.id, 10).catch(() => gw.killContainer(c.id))
-      await gw.removeContainer(c.id)
-      op.progress({ phase: 'remove', current: ++i, max: containers.length, text: `removed ${server ?? c.name}`, ...(server ? { server } : {}) })
+      const at = server ? { server } : {}
+      op.progress({ phase: 'stop', current: i, max: containers.length, text: `stopping ${server ?? c.name}`, ...at })
+      if (c.running || c.status === 'paused') await t.span('stop', () => gw.stopContainer(c.id, 10).catch(() => gw.killContainer(c.id)), at)
+      await t.span('remove container', () => gw.removeContainer(c.id), at)
+      op.progress({ phase: 'remove', current: ++i, max: containers.length, text: `removed ${server ?? c.name}`, ...at })
     }),
   )
-  for (const n of await gw.listNetworks(lab.labId)) await gw.removeNetwork(n.name)
-  // listed by label, checked again here and by the gateway before each removal: data is the one thing we cannot give back
-  if (volumes) for (const v of await gw.listVolumes(lab.labId)) if (v.labels[LABEL_LAB] === lab.labId) await gw.removeVolume(v.name, lab.labId)
   for (const id of lab.servers.keys()) lab.setIntent(id, undefined)
-  lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${volumes ? ' and the data volumes' : ' (data volumes kept)'}` })
-  await lab.refresh()
+  // listed by label, checked again here and by the gateway before each removal: data is the one thing we cannot give back
+  if (volumes)
+    await t.span('remove volumes', async () => {
+      const ours = (await gw.listVolumes(lab.labId)).filter((v) => v.labels[LABEL_LAB] === lab.labId)
+      await Promise.all(ours.map((v) => gw.removeVolume(v.name, lab.labId)))
+    })
+  op.progress({ phase: 'remove', current: containers.length, max: containers.length, text: 'removing networks' })
+  let left: LabError | undefined
+  const nets = await t.span('remove networks', () =>
+    removeLabNetworks(gw, lab.labId, (text) => void lab.journal.append({ kind: 'op', text })).catch((e: unknown) => {
+      if (!(e instanceof LabError && e.code === 'REFUSED')) throw e
+      left = e
+      return -1
+    }),
+  )
+  lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${nets >= 0 ? ` and ${nets} networks` : ''}${volumes ? ', and the data volumes' : ' (data volumes kept)'}` })
+  await t.span('refresh', () => lab.refresh())
+  return left
 }

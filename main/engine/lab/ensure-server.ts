@@ -4,24 +4,35 @@ import { containerSpec, volumeSpecs } from './plan'
 import type { LifecycleContext } from './lab-context'
 import { networkName } from './naming'
 
-/** Returns the container id; the container is running when this resolves. */
-export async function ensureServerRunning(lab: LifecycleContext, id: string): Promise<string> {
+/** The server's container, created (not started) when missing or built from an older image. Returns its id. */
+export async function ensureServerCreated(lab: LifecycleContext, id: string, o: { volumesReady?: boolean } = {}): Promise<string> {
   const placed = lab.servers.get(id)!
   const tag = lab.images.role(placed.server.role)!.tag
   const spec = lab.roleSpecOf(id)!
-  for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
+  if (!o.volumesReady) for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
   let c = lab.container(id)
   if (c && c.image !== tag) {
     // built from an older image: recreate; its data volumes survive
     await lab.gateway.removeContainer(c.id)
     c = undefined
   }
-  const cid = c?.id ?? (await lab.gateway.createContainer(containerSpec(lab.labId, placed, spec, tag, lab.topology.domain)))
-  if (!c) {
-    // a cable pulled or a switch dead while the server was off: it boots without that network
-    for (const nic of placed.server.nics) if (lab.hardware && !lab.hardware.effects()[id]?.networks[nic.network]) await lab.gateway.disconnectNetwork(networkName(lab.labId, nic.network), cid)
-  }
+  if (c) return c.id
+  const cid = await lab.gateway.createContainer(containerSpec(lab.labId, placed, spec, tag, lab.topology.domain))
+  // a cable pulled or a switch dead while the server was off: it boots without that network
+  for (const nic of placed.server.nics) if (lab.hardware && !lab.hardware.effects()[id]?.networks[nic.network]) await lab.gateway.disconnectNetwork(networkName(lab.labId, nic.network), cid)
+  return cid
+}
+
+/** Start a created container (a running one is left alone). */
+export async function startServer(lab: LifecycleContext, id: string, cid: string): Promise<void> {
   lab.setIntent(id, undefined)
-  if (!c?.running) await lab.gateway.startContainer(cid)
+  const c = lab.container(id)
+  if (!(c?.id === cid && c.running)) await lab.gateway.startContainer(cid)
+}
+
+/** Returns the container id; the container is running when this resolves. */
+export async function ensureServerRunning(lab: LifecycleContext, id: string): Promise<string> {
+  const cid = await ensureServerCreated(lab, id)
+  await startServer(lab, id, cid)
   return cid
 }

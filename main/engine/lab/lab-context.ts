@@ -11,6 +11,7 @@ import type { HookContext } from '../roles/types'
 import type { ImageCatalog } from './images'
 import type { Operations, StartedOp } from './operations'
 import type { PlacedServer, roleSpec } from './plan'
+import type { ProvisionRecord } from './provisioned'
 import type { DownIntent } from './server-status'
 import type { SubnetRecord } from './subnet-record'
 
@@ -50,6 +51,8 @@ export interface LifecycleContext extends LabView {
   readonly hardware: { effects(): Effects } | undefined
   /** adopt or choose the lab's subnets on its engine and record them (before its networks are made) */
   ensureSubnets(): Promise<SubnetRecord>
+  /** provisioning runs and their input hashes: `up` skips what is unchanged */
+  readonly provisioned: ProvisionRecord
 }
 
 /** the binding: Docker brought in line with the hardware model */

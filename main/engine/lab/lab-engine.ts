@@ -35,6 +35,7 @@ import { ActionBook, type TargetActions } from '../actions/book'
 import { containerSource } from '../actions/container-source'
 import { hardwareSource } from '../actions/hardware-source'
 import { roleSource } from '../actions/role-source'
+import { ProvisionRecord } from './provisioned'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -74,6 +75,8 @@ export class LabEngine {
   private imagesChecked = false
   readonly hardware: HardwareRuntime | undefined
   private readonly applied: AppliedEffects
+  /** provisioning runs and their input hashes (provisioned.json): `up` skips what is unchanged */
+  readonly provisioned: ProvisionRecord
   private readonly membersFile: string
   private members: Set<string>
   private ticker: NodeJS.Timeout | undefined
@@ -102,6 +105,7 @@ export class LabEngine {
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
     for (const p of this.hardware?.ledger.problems ?? []) report(p)
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'), report)
+    this.provisioned = new ProvisionRecord(join(o.stateDir, 'provisioned.json'))
     this.membersFile = join(o.stateDir, 'members.json')
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
@@ -433,7 +437,7 @@ export class LabEngine {
   down(volumes: boolean, signal?: AbortSignal): StartedOp {
     this.requireEngine()
     return this.ops.start('down', async (op) => {
-      await runDown(this, op, volumes)
+      const networksLeft = await runDown(this, op, volumes)
       releaseSubnets(this.o.stateDir)
       // a lab that is down has no physical history: the next up finds a fresh, fully powered site
       this.setMembers([...this.members], false)
@@ -442,6 +446,8 @@ export class LabEngine {
       this.hardware?.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
+      // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it
+      if (networksLeft) throw networksLeft
     }, signal)
   }
 

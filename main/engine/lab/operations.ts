@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto'
 import { LabError, toWireError } from '@contract/errors'
 import type { OpDone, OpKind, OpProgress } from '@contract/status'
 import type { EventBus } from '../events/event-bus'
+import { Timings } from './timings'
 
 export interface Op {
   opId: string
   kind: OpKind
   signal: AbortSignal
+  /** phases timed by the operation; they travel with its done event */
+  timings: Timings
   progress(p: Omit<OpProgress, 'opId' | 'kind'>): void
   /** throws LabError CANCELLED when the user cancelled */
   checkpoint(): void
@@ -36,6 +39,7 @@ export class Operations {
       opId,
       kind,
       signal: abort.signal,
+      timings: new Timings(),
       progress: (p) => this.bus.emit('op.progress', { opId, kind, ...p }),
       checkpoint: () => {
         if (abort.signal.aborted) throw new LabError('CANCELLED', `${kind} was cancelled`)
@@ -53,6 +57,7 @@ export class Operations {
       } finally {
         this.current = undefined
       }
+      if (op.timings.spans.length) result.timings = op.timings.spans
       this.bus.emit('op.done', result)
       return result
     })()

@@ -1,6 +1,6 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
 import { labNets } from './lab-nets'
-import type { RoleDefinition } from './types'
+import type { RoleContext, RoleDefinition } from './types'
 
 export const db: RoleDefinition = {
   spec: ({ topology, server, secrets, ipOf, serversOf }) => {
@@ -21,20 +21,26 @@ export const db: RoleDefinition = {
       stopTimeout: 20,
     }
   },
-  // replicas receive the users by replication; provisioning is an idempotent upsert
-  afterHealthy: async ({ server, topology, exec, serversOf }) => {
+  // replicas receive the users by replication; provisioning is an idempotent upsert, kept in the data volume
+  afterHealthy: async (c) => {
+    const { server, topology, exec } = c
     if (server.replicaOf) return
-    const placed = new Map(topology.sites.flatMap((s) => s.racks.flatMap((r) => r.units)).map((u) => [u.id, u]))
-    // one mail store per Cyrus master, with its replica slot: the LMTP proxy and webmail route by it
-    const stores = serversOf('imap')
-      .filter((id) => { const u = placed.get(id); return u?.kind === 'server' && !u.replicaOf })
-      .map((master) => {
-        const replica = serversOf('imap').find((id) => { const u = placed.get(id); return u?.kind === 'server' && u.replicaOf === master })
-        return JSON.stringify({ kind: 'store', id: `${master}-store`, name: master, master, ...(replica ? { replica } : {}) })
-      })
-    const users = topology.users.map((u) => JSON.stringify({ name: u.name, password: u.password, fullName: u.fullName ?? u.name, store: u.store ?? '' }))
-    const lines = [...stores, ...users]
-    const r = await exec(server.id, ['racklab-provision-users', '--domain', topology.domain], { stdin: lines.join('\n') + '\n', timeoutMs: 60_000 })
+    const r = await exec(server.id, ['racklab-provision-users', '--domain', topology.domain], { stdin: provisionLines(c).join('\n') + '\n', timeoutMs: 60_000 })
     if (r.exitCode !== 0) throw new Error(`provisioning users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
   },
+  provision: { keptIn: 'volumes', inputs: (c) => (c.server.replicaOf ? null : { domain: c.topology.domain, lines: provisionLines(c) }) },
+}
+
+/** the JSON lines racklab-provision-users reads: the mail stores, then the topology's users */
+function provisionLines({ topology, serversOf }: RoleContext): string[] {
+  const placed = new Map(topology.sites.flatMap((s) => s.racks.flatMap((r) => r.units)).map((u) => [u.id, u]))
+  // one mail store per Cyrus master, with its replica slot: the LMTP proxy and webmail route by it
+  const stores = serversOf('imap')
+    .filter((id) => { const u = placed.get(id); return u?.kind === 'server' && !u.replicaOf })
+    .map((master) => {
+      const replica = serversOf('imap').find((id) => { const u = placed.get(id); return u?.kind === 'server' && u.replicaOf === master })
+      return JSON.stringify({ kind: 'store', id: `${master}-store`, name: master, master, ...(replica ? { replica } : {}) })
+    })
+  const users = topology.users.map((u) => JSON.stringify({ name: u.name, password: u.password, fullName: u.fullName ?? u.name, store: u.store ?? '' }))
+  return [...stores, ...users]
 }

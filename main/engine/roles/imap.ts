@@ -38,6 +38,14 @@ export const imap: RoleDefinition = {
     }
   },
   actions: mailActions,
+  // users and mailboxes live in the store's volumes; a new volume (first up, rebuilt array) on either node runs it
+  provision: {
+    keptIn: 'volumes',
+    inputs: (c) => {
+      const peer = peerOf(c.topology, c.server)
+      return { users: storeUsers(c.topology, c.server.id, c.server.replicaOf), peer: peer ? c.keptIdentity(peer) : null }
+    },
+  },
   // A copy on brand-new volumes (first up, or an array rebuilt after a loss) is filled from its peer when the
   // peer holds the store; otherwise (the very first up) this node provisions: passwords on every node,
   // mailboxes on the current master (the replica receives them by replication).

@@ -10,4 +10,4 @@ import { web } from './web'
 import type { RoleDefinition } from './types'
 
 export const roles: Partial<Record<ServerUnit['role'], RoleDefinition>> = { db, imap, mx, dns, fe, web, edge }
-export type { RoleAction, RoleContext, RoleDefinition, RoleSpec, HookContext } from './types'
+export type { RoleAction, RoleContext, RoleDefinition, RoleSpec, HookContext, ProvisionContext } from './types'

@@ -30,6 +30,12 @@ export interface RoleSpec {
   stopTimeout?: number
 }
 
+/** What a role's provisioning inputs may read: the topology, and where another server's state is kept. */
+export interface ProvisionContext extends RoleContext {
+  /** identity of the data volumes of a server brought up by this run (their instance ids); '' otherwise */
+  keptIdentity(server: string): string
+}
+
 /** What a hook may do to the running lab: run commands in its servers. */
 export interface HookContext extends RoleContext {
   exec(server: string, cmd: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>
@@ -54,6 +60,11 @@ export interface RoleDefinition {
   /** actions on `server:<id>` beyond the hardware's (power, PSUs); computed fresh each time */
   actions?(c: HookContext): Promise<RoleAction[]>
   spec(c: RoleContext): RoleSpec
-  /** provisioning that must go through the running daemon (idempotent: it runs on every `up`) */
+  /** provisioning that must go through the running daemon (idempotent: it runs on every `up` unless `provision` says
+   *  its inputs are unchanged) */
   afterHealthy?(c: HookContext): Promise<void>
+  /** what afterHealthy depends on, so `up` can skip it while unchanged (lab/provisioned.ts). keptIn: where its
+   *  result lives — the server's data 'volumes' (survives down) or its 'container' (a new one runs it again).
+   *  The server's image tag and env are part of the inputs already. */
+  provision?: { keptIn: 'volumes' | 'container'; inputs(c: ProvisionContext): unknown }
 }
