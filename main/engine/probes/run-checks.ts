@@ -3,6 +3,7 @@ import type { ProbeResult } from '@contract/status'
 import type { LabEngine } from '../lab/lab-engine'
 import { containerName } from '../lab/naming'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
+import { probeDbClients } from './db-clients'
 import * as mail from './mail'
 import { webChecks } from './web-checks'
 
@@ -10,7 +11,7 @@ import { webChecks } from './web-checks'
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
 
 /** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
 export async function runChecks(lab: LabEngine, only?: readonly string[]): Promise<ProbeResult[]> {
@@ -25,6 +26,7 @@ export async function runChecks(lab: LabEngine, only?: readonly string[]): Promi
   const replicas = dbs.filter((s) => lab.servers.get(s.id)?.server.replicaOf)
   if (wants('db.replication')) results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
   if (wants('db.checksum') && dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
+  if (wants('db.clients')) results.push(...(await probeDbClients(exec, lab.topology, running.map((s) => s.id))))
   // each probe below is gated by wants(): an unwanted one runs nothing (no exec, no test mail)
   results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
   results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))

@@ -1,5 +1,5 @@
-// The web tier's part of `racklab check`: HTTPS and a login through the edge, VIP owners, each frontend's
-// view of the web pool. Only what runs is probed; a frontend that is down shows up in web.vips.
+// The web tier's part of `racklab check`: HTTPS through the edge, a login through the edge on EVERY running
+// web backend (pinned, not round robin), VIP owners, each frontend's view of the web pool. Only what runs is probed; a frontend that is down shows up in web.vips.
 import type { ProbeResult } from '@contract/status'
 import type { LabEngine } from '../lab/lab-engine'
 import { frontendVips } from '../roles/fe-vips'
@@ -19,7 +19,7 @@ export async function webChecks(lab: LabEngine, exec: Exec, running: string[], w
   const user = lab.topology.users[0]
   for (const edge of of('edge')) {
     if (wants('web.https')) out.push(await probeHttpsEdge(exec, edge))
-    if (user && wants('web.login')) out.push(await probeLogin(exec, edge, user))
+    if (user && wants('web.login')) for (const web of of('web')) out.push(await probeLogin(exec, edge, user, web))
   }
   return out
 }
