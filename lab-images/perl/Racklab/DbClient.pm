@@ -6,8 +6,9 @@ package Racklab::DbClient;
 #   * A replica handle lives for one request (done() drops it): the next request looks for the primary
 #     again. A host that did not answer is skipped for BACKOFF seconds, so an outage costs one connect
 #     timeout per back-off, not one per request.
-#   * Writes go through writable_dbh(), which dies with a Racklab::DbClient::ReadOnly when only a replica
-#     answers: callers show a clear "read-only" answer instead of failing the write on the replica.
+#   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
+#     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
+#     failing the write on the replica.
 # Each process writes what it holds to STATE_DIR/<pid>.json; `racklab-db-status` reads them (db.clients probe).
 use strict;
 use warnings;
@@ -48,9 +49,16 @@ sub dbh {
         $self->_drop('held');
     }
     return $self->{replica}{dbh} if $self->{replica};
+    return $self->_search;
+}
+
+# connect to the first writable server in host order, else keep the first read-only one for this request.
+# $now: also try the hosts in back-off (a write is about to be refused otherwise)
+sub _search {
+    my ($self, $now) = @_;
     my (@why, $fallback);
     for my $h (@{ $self->{hosts} }) {
-        if (($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
+        if (!$now && ($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
         my $c = eval { $self->_connect($h) };
         unless ($c) {
             $self->{why}{$h} = "$h: " . _err($@);
@@ -80,6 +88,19 @@ sub writable_dbh {
     my ($self) = @_;
     my $dbh = $self->dbh;
     return $dbh if $self->{held};
+    # on a replica: look for the primary once more, back-off or not, before refusing (once per request)
+    unless ($self->{replica}{write_tried}) {
+        my $replica = delete $self->{replica};
+        my $again = eval { $self->_search(1) };
+        my $failed = $@;
+        if ($self->{held}) { eval { $replica->{dbh}->disconnect }; return $again }
+        # still no primary: keep this request's replica, with the fresh reason
+        $replica->{why} = $self->{replica} ? $self->{replica}{why} : $failed =~ s/\s+$//r;
+        $self->_drop('replica');
+        $self->{replica} = $replica;
+        $replica->{write_tried} = 1;
+        $self->_state;
+    }
     die Racklab::DbClient::ReadOnly->new(server => $self->{replica}{name}, why => $self->{replica}{why});
 }
 
