@@ -20,6 +20,8 @@ describe('db.clients', () => {
     const r = judgeDbClient('web2', parseDbStatus(status()), LAYOUT, { now })
     expect(r).toMatchObject({ id: 'db.clients', target: 'web2', ok: true, values: { server: 'db1', processes: 2, onPrimary: 1 }, at: '2026-11-28T12:00:00.000Z' })
     expect(r.message).toBe('web2 is on db1 (writable primary); 1 of 2 client processes hold a connection to it, the others none')
+    const idle = judgeDbClient('mx1', parseDbStatus(status({ server: 'mx1', instances: [] })), LAYOUT)
+    expect(idle).toMatchObject({ ok: true, message: 'mx1 is on db1 (writable primary); no client process has connected since it started' })
   })
 
   it('fails for a process left on the read-only replica (the issue 9 web2 case), naming it, since when and why', () => {

@@ -69,7 +69,7 @@ export function judgeDbClient(client: string, s: DbStatus, layout: DbLayout, o: 
   const values = { server: s.fresh.server ?? 'none', processes: s.instances.length, onPrimary: held.filter((i) => i.holds!.writable && i.holds!.server === primary).length }
   const message = problems.length
     ? problems.join('; ')
-    : `${client} is on ${primary} (writable primary); ${values.onPrimary} of ${values.processes} client processes hold a connection to it, the others none`
+    : `${client} is on ${primary} (writable primary); ${values.processes ? `${values.onPrimary} of ${values.processes} client processes hold a connection to it, the others none` : 'no client process has connected since it started'}`
   return { id: 'db.clients', target: client, ok: problems.length === 0, message, values, at }
 }
 
