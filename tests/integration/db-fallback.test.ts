@@ -61,6 +61,9 @@ describe('DB clients return to the primary after a circuit trip', () => {
     console.log(`db.clients during the trip: ${during.message}`)
     expect(during.ok).toBe(false)
     expect(during.message).toMatch(/a new connection from web2 gets db2 \(read-only\), not the primary db1: db1 \(10\.231\.0\.11\)/)
+    // mx2's recipient check reads the replica meanwhile: mail for alice is still accepted at RCPT
+    const rcpt = await exec('mx2', ['swaks', '--server', '127.0.0.1', '--to', 'alice@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+    expect(rcpt.exitCode, rcpt.stdout).toBe(0)
 
     console.log(await act('circuit:nyi-1-a', 'reset'))
     console.log(await act('rack:nyi-1', 'power-on'))
@@ -68,6 +71,11 @@ describe('DB clients return to the primary after a circuit trip', () => {
     await until('every server healthy after the power-on', allHealthy, 300_000, 2000)
     console.log(`healthy ${Date.now() - t0} ms after the power-on`)
 
+    // one recipient check on each MX, so their LMTP proxies hold a connection for db.clients to judge
+    for (const mx of ['mx1', 'mx2']) {
+      const r = await exec(mx, ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+      expect(r.exitCode, `${mx}: ${r.stdout}`).toBe(0)
+    }
     const backends: Record<string, number> = {}
     const failures: string[] = []
     for (let i = 0; i < 20; i++) {
@@ -96,6 +104,7 @@ describe('DB clients return to the primary after a circuit trip', () => {
     const clients = results.filter((r) => r.id === 'db.clients')
     expect(clients.map((r) => [r.target, r.ok]).sort()).toEqual(CLIENTS.map((c) => [c, true]).sort())
     for (const r of clients) console.log(`db.clients ${r.target}: ${r.message}`)
+    for (const r of clients) expect(r.message, r.target).toMatch(/; [1-9]\d* of \d+ client processes hold a connection to it/)
     expect(results.filter((r) => r.id === 'web.login').map((r) => [r.target, r.ok]).sort()).toEqual([['web1', true], ['web2', true]])
   }, 900_000)
 })
