@@ -35,7 +35,7 @@ let web: ReturnType<typeof webClient>
 describe('DB clients return to the primary after a circuit trip', () => {
   beforeAll(async () => {
     const up = await racklab(['up', '--only', 'edge,db2', '--json'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(-1500)}`)
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(0, 800)}`)
     const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
     const https = eps.find((e) => e.server === 'edge' && e.service === 'https')!.port
     web = webClient({ port: https, ca: (await exec('fe1', ['racklab-ca', 'cert'])).stdout })
