@@ -4,6 +4,7 @@ import type { LabStatus, ProbeResult } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { PlacedServer } from '../topology/queries'
 import { frontendVips } from '../roles/fe-vips'
+import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import * as mail from './mail'
 import { unit, type ProbeUnit } from './probe-unit'
@@ -13,7 +14,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -47,6 +48,8 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   for (const db of dbs) add('db.ping', db, () => probePing(exec, db))
   for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db))
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
+  // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
+  for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client]))
 
   const deps: mail.MailProbeDeps = { exec }
   const user = topology.users[0]
@@ -72,7 +75,8 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   for (const fe of fes) add('web.upstreams', fe, async () => upstreamHealth(fe, (await frontendStatuses(exec, [fe])).get(fe) ?? 'no status'))
   for (const edge of of('edge')) {
     add('web.https', edge, () => probeHttpsEdge(exec, edge))
-    if (user) add('web.login', edge, () => probeLogin(exec, edge, user))
+    // a login pinned to each web backend, not "a" backend by round robin
+    if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)
   }
 
   // a server the topology expects but that is not running is itself a failed probe

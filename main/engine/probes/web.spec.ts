@@ -61,12 +61,18 @@ describe('web probes', () => {
     expect((await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: '', stderr: 'exec failed: no such container', exitCode: 126 } }), 'edge')).message).toBe('HTTPS from edge failed: racklab-web-check exited 126: exec failed: no such container')
   })
 
-  it('web.login: passes the user and reports the inbox size or the refusal', async () => {
+  it('web.login: passes the user and the pinned backend, reports the inbox size or the refusal per backend', async () => {
     const seen: string[][] = []
     const exec: Exec = async (_s, cmd) => (seen.push(cmd), { stdout: '{"backend":"web2","frontend":"fe1","inbox":3,"ms":190,"ok":true}', stderr: '', exitCode: 0 })
-    const r = await probeLogin(exec, 'edge', { name: 'alice', password: 'alice-2007' })
-    expect(seen[0]).toEqual(['racklab-web-check', 'login', 'alice', 'alice-2007'])
-    expect(r).toMatchObject({ ok: true, message: 'alice logged in and saw the inbox (3 messages) via fe1 → web2 in 190 ms', values: { inbox: 3 } })
+    const r = await probeLogin(exec, 'edge', { name: 'alice', password: 'alice-2007' }, 'web2')
+    expect(seen[0]).toEqual(['racklab-web-check', 'login', 'alice', 'alice-2007', 'web2'])
+    expect(r).toMatchObject({ target: 'web2', ok: true, message: 'alice logged in on web2 and saw the inbox (3 messages) via fe1 → web2 in 190 ms', values: { inbox: 3 } })
+    const ro = '{"backend":"web2","error":"login refused (HTTP 503: This web server (web2) cannot reach the main database)","frontend":"fe1","ms":40,"ok":false}'
+    const refused = await probeLogin(async () => ({ stdout: ro, stderr: '', exitCode: 1 }), 'edge', { name: 'alice', password: 'x' }, 'web2')
+    expect(refused).toMatchObject({ target: 'web2', ok: false, message: 'webmail login as alice on web2 failed: login refused (HTTP 503: This web server (web2) cannot reach the main database) via fe1 → web2' })
+    const any = await probeLogin(exec, 'edge', { name: 'alice', password: 'alice-2007' })
+    expect(seen[1]).toEqual(['racklab-web-check', 'login', 'alice', 'alice-2007'])
+    expect(any.target).toBe('edge')
     const bad = parseWebCheck('{"backend":"web1","error":"login refused (HTTP 200, no redirect to the inbox)","frontend":"fe2","ms":95,"ok":false}', '', 1)
     expect(bad).toMatchObject({ ok: false, error: 'login refused (HTTP 200, no redirect to the inbox)' })
   })

@@ -79,13 +79,18 @@ export async function probeHttpsEdge(exec: Exec, edge: string, o: WebProbeOption
   return { id: 'web.https', target: edge, ok, message, values: checkValues(c), at: stamp(o) }
 }
 
-/** web.login: log in as a test user from the edge, open the inbox with the session, log out */
-export async function probeLogin(exec: Exec, edge: string, user: { name: string; password: string }, o: WebProbeOptions = {}): Promise<ProbeResult> {
-  const r = await tryExec(exec, edge, ['racklab-web-check', 'login', user.name, user.password])
+/**
+ * web.login: log in as a test user from the edge, open the inbox with the session, log out. With `backend`,
+ * every request is pinned to that web server (X-Racklab-Backend, fe/nginx.conf.in) and the result is its own:
+ * round robin would let a broken backend hide behind a healthy one.
+ */
+export async function probeLogin(exec: Exec, edge: string, user: { name: string; password: string }, backend?: string, o: WebProbeOptions = {}): Promise<ProbeResult> {
+  const r = await tryExec(exec, edge, ['racklab-web-check', 'login', user.name, user.password, ...(backend ? [backend] : [])])
   const c = parseWebCheck(r.stdout, r.stderr, r.exitCode)
   const via = c.frontend ? ` via ${c.frontend}${c.backend ? ` → ${c.backend}` : ''}` : ''
-  const message = c.ok ? `${user.name} logged in and saw the inbox (${c.inbox ?? '?'} messages)${via} in ${c.ms} ms` : `webmail login as ${user.name} failed: ${c.error ?? 'unknown'}${via}`
-  return { id: 'web.login', target: edge, ok: c.ok, message, values: checkValues(c), at: stamp(o) }
+  const on = backend ? ` on ${backend}` : ''
+  const message = c.ok ? `${user.name} logged in${on} and saw the inbox (${c.inbox ?? '?'} messages)${via} in ${c.ms} ms` : `webmail login as ${user.name}${on} failed: ${c.error ?? 'unknown'}${via}`
+  return { id: 'web.login', target: backend ?? edge, ok: c.ok, message, values: checkValues(c), at: stamp(o) }
 }
 
 /** fe status of each frontend; a frontend that can't say is reported, not skipped */

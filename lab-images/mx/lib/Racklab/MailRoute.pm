@@ -1,40 +1,31 @@
 package Racklab::MailRoute;
 # Where does mail for a lab address go? The user's store and that store's current master slot, read from
 # MySQL on every lookup (so promoting a replica is one UPDATE of stores.master_slot). Reads go to the
-# first database that answers: the primary, then its replicas.
+# writable primary; to a replica only while the primary does not answer, and the next lookup after a short
+# back-off looks for the primary again (Racklab::DbClient, lab-images/perl): a replica may be behind.
 use strict;
 use warnings;
-use DBI;
+use Racklab::DbClient;
 
 # new(hosts => [ip...], password => '…', domains => ['fastmail.test'], slots => {imap1 => '10.231.0.51'})
 sub new {
     my ($class, %o) = @_;
-    return bless { %o, dbh => undef, db => undef }, $class;
+    my $self = bless {%o}, $class;
+    $self->{db} = Racklab::DbClient->new(hosts => $o{hosts}, password => $o{password}, client => 'lmtp-proxy', read_timeout => 5);
+    return $self;
 }
 
-sub _connect {
-    my ($self) = @_;
-    my @why;
-    for my $h (@{ $self->{hosts} }) {
-        my $dbh = eval {
-            DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=2;mariadb_read_timeout=5",
-                'app', $self->{password}, { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
-        };
-        if ($dbh) { @$self{qw(dbh db)} = ($dbh, $h); return $dbh }
-        push @why, "$h: " . ($DBI::errstr // $@ // 'no answer');
-    }
-    die join('; ', @why) . "\n";
-}
-
-# one query, retried once on the next database when the cached connection died
+# one query; a handle that died in between is dropped and the query tried once more
 sub _row {
     my ($self, $sql, @bind) = @_;
+    my $db = $self->{db};
     for my $try (1, 2) {
-        my $dbh = $self->{dbh} // $self->_connect;
-        my $row = eval { $dbh->selectrow_arrayref($sql, undef, @bind) };
-        return $row unless $@;
+        my $row = eval { $db->dbh->selectrow_arrayref($sql, undef, @bind) };
         my $err = $@;
-        @$self{qw(dbh db)} = (undef, undef);
+        my $server = $db->server;
+        $db->done;
+        return ($row, $server) unless $err;
+        $db->forget;
         die $err if $try == 2;
     }
 }
@@ -48,7 +39,7 @@ sub lookup {
       unless grep { $_ eq $domain } @{ $self->{domains} };
     my ($login, $detail) = $local =~ /^([a-z][a-z0-9._-]{0,63})(?:\+([A-Za-z0-9._-]{1,64}))?$/
       or return { ok => 0, code => "550 5.1.1 <$address>: no such user here" };
-    my $row = eval {
+    my ($row, $server) = eval {
         $self->_row('SELECT s.id, s.master_slot FROM users u JOIN stores s ON s.id = u.store WHERE u.login = ?', $login);
     };
     if (my $err = $@) {
@@ -58,7 +49,7 @@ sub lookup {
     return { ok => 0, code => "550 5.1.1 <$address>: no such user here" } unless $row;
     my ($store, $slot) = @$row;
     return { ok => 1, login => $login, detail => $detail, store => $store, slot => $slot,
-             host => $self->{slots}{$slot} // $slot, db => $self->{db} };
+             host => $self->{slots}{$slot} // $slot, db => $server };
 }
 
 1;

@@ -1,32 +1,33 @@
 package Racklab::Webmail::DB;
-# One DBI handle per Apache child, to the first database in DB_HOSTS that answers (the primary; a replica
-# only serves reads: its read_only refuses session writes, and the page says the database is read-only).
+# The webmail's database, one Racklab::DbClient per Apache child (lab-images/perl): the writable primary
+# whenever it answers, re-checked on every request after a short back-off; a read-only replica only while
+# it does not, and then only for reads: writes (a login's session, the address book) get writable_dbh(),
+# which refuses with a Racklab::DbClient::ReadOnly that Handler shows as a clear "read-only" page.
 # TaintIn: a tainted value bound to a query is refused, so every input must have passed a validation.
 use strict;
 use warnings;
-use DBI;
+use Racklab::DbClient;
 use Racklab::Webmail::Config qw(cfg);
 use Exporter qw(import);
-our @EXPORT_OK = qw(dbh);
+our @EXPORT_OK = qw(dbh writable_dbh);
 
-my ($dbh, $host);
+my $client;
 
-sub dbh {
-    return $dbh if $dbh && eval { $dbh->ping };
-    undef $dbh;
-    my @why;
-    for my $h (@{ cfg('db_hosts') }) {
-        $dbh = eval {
-            DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=2;mariadb_read_timeout=10",
-                'app', cfg('db_password'),
-                { RaiseError => 1, PrintError => 0, AutoCommit => 1, TaintIn => 1, mariadb_auto_reconnect => 0 });
-        };
-        if ($dbh) { $host = $h; return $dbh }
-        push @why, "$h: " . ((DBI->errstr // $@ // 'no answer') =~ s/\s+$//r);
-    }
-    die "no database answers (" . join('; ', @why) . ")\n";
+sub _client {
+    $client //= Racklab::DbClient->new(hosts => cfg('db_hosts'), password => cfg('db_password'), client => 'webmail',
+        read_timeout => 10, attrs => { TaintIn => 1 });
+    return $client;
 }
 
-sub host { return $host }
+# for reads: the primary, or a replica while the primary does not answer
+sub dbh { return _client()->dbh }
+# for writes: the primary, or a Racklab::DbClient::ReadOnly
+sub writable_dbh { return _client()->writable_dbh }
+# is the handle of this request on the writable primary?
+sub writable { _client()->dbh; return _client()->writable }
+# the server this request's handle is on (db1, db2, …)
+sub server { return _client()->server }
+# end of a request: a replica handle is not kept
+sub done { $client->done if $client }
 
 1;

@@ -6,7 +6,7 @@ use warnings;
 use Apache2::RequestRec ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
-use Racklab::Webmail::DB qw(dbh);
+use Racklab::Webmail::DB qw(dbh writable_dbh);
 use Racklab::Webmail::Request qw(params body_refused cookie client_ip respond redirect);
 use Racklab::Webmail::Session qw(check_password create_session find_session destroy_session csrf_ok);
 use Racklab::Webmail::Mail qw(imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
@@ -23,8 +23,11 @@ sub handler {
     my ($r) = @_;
     my $uri = $r->uri;
     my $out = eval { route($r, $uri) };
+    my $err = $@;
+    Racklab::Webmail::DB::done();
     return $out if defined $out;
-    my $err = $@ || "unknown error\n";
+    return read_only($r, $err) if ref($err) eq 'Racklab::DbClient::ReadOnly';
+    $err ||= "unknown error\n";
     print STDERR "webmail: $uri: $err";
     return respond($r, 503, notice_page('Temporarily unavailable', "Something behind this page is not working: $err", cfg('server')));
 }
@@ -69,9 +72,20 @@ sub session_refused {
     return respond($r, 403, notice_page('Session not valid', 'This session is not valid or has ended (it needs both its cookie and the address you were given at login). Please log in again.', cfg('server')));
 }
 
+# a change that needs the primary while only a read-only replica answers: say so, change nothing, and let the
+# frontend try another web server (503 is in its proxy_next_upstream for idempotent requests)
+sub read_only {
+    my ($r, $ro) = @_;
+    print STDERR "webmail: ", $r->uri, ": refused a write: ", $ro->message, "\n";
+    $r->err_headers_out->set('Retry-After' => 30);
+    return respond($r, 503, notice_page('Read-only for now',
+        "This web server (" . cfg('server') . ") cannot reach the main database; it only has a read-only copy ($ro->{server}), "
+        . 'so logging in and changes are paused here. Nothing was changed. Please try again in a minute.', cfg('server')));
+}
+
 sub health {
     my ($r) = @_;
-    my $db = eval { dbh(); Racklab::Webmail::DB::host() } // 'down';
+    my $db = eval { dbh(); Racklab::Webmail::DB::server() . (Racklab::Webmail::DB::writable() ? '' : ' (read-only)') } // 'down';
     return respond($r, 200, cfg('server') . " ok db=$db\n", { type => 'text/plain' });
 }
 
@@ -95,7 +109,12 @@ sub login {
 
 sub logout {
     my ($r, $s) = @_;
-    destroy_session($s);
+    # on a read-only replica the row stays (it expires); the cookie, half of the key, is cleared either way
+    eval { destroy_session($s); 1 } or do {
+        my $e = $@;
+        die $e unless ref($e) eq 'Racklab::DbClient::ReadOnly';
+        print STDERR "webmail: logout of $s->{login}: cookie cleared, session row kept: ", $e->message, "\n";
+    };
     return redirect($r, '/login', { cookies => ["$COOKIE=; Max-Age=0" . _cookie_attrs($r)] });
 }
 
@@ -180,14 +199,14 @@ sub contact_add {
     my $email = @email == 1 ? $email[0] : undef;
     my $err = !defined $name ? 'The name must be one line of at most 190 characters.' : !defined $email ? 'Give one address like bob@' . cfg('domain') . '.' : undef;
     return respond($r, 200, contacts_page($s, _contacts($s), undef, $err, cfg('server'))) if $err;
-    dbh()->do('INSERT INTO address_book (user_id, name, email) VALUES (?, ?, ?)', undef, $s->{user_id}, $name, $email);
+    writable_dbh()->do('INSERT INTO address_book (user_id, name, email) VALUES (?, ?, ?)', undef, $s->{user_id}, $name, $email);
     return respond($r, 200, contacts_page($s, _contacts($s), "Added $email.", undef, cfg('server')));
 }
 
 sub contact_delete {
     my ($r, $s, $p) = @_;
     my ($id) = ($p->{id} // '') =~ /^([1-9]\d{0,9})$/;
-    my $n = defined $id ? dbh()->do('DELETE FROM address_book WHERE id = ? AND user_id = ?', undef, $id, $s->{user_id}) : 0;
+    my $n = defined $id ? writable_dbh()->do('DELETE FROM address_book WHERE id = ? AND user_id = ?', undef, $id, $s->{user_id}) : 0;
     return respond($r, 200, contacts_page($s, _contacts($s), $n > 0 ? 'Deleted.' : undef, $n > 0 ? undef : 'No such contact.', cfg('server')));
 }
 

@@ -5,7 +5,7 @@ package Racklab::Webmail::Session;
 use strict;
 use warnings;
 use Digest::SHA qw(sha256_hex hmac_sha256_hex);
-use Racklab::Webmail::DB qw(dbh);
+use Racklab::Webmail::DB qw(dbh writable_dbh);
 use Exporter qw(import);
 our @EXPORT_OK = qw(check_password create_session find_session destroy_session csrf_token csrf_ok random_hex same);
 
@@ -47,10 +47,10 @@ sub create_session {
     my ($user_id, $ip) = @_;
     my ($uid) = "$user_id" =~ /^(\d+)$/ or die "bad user id\n";
     my ($id, $salt, $cookie) = (random_hex(16), random_hex(8), random_hex(24));
-    dbh()->do('INSERT INTO web_sessions (id, user_id, salt, cookie_hash, expires) VALUES (?, ?, ?, ?, NOW() + INTERVAL ? HOUR)',
+    writable_dbh()->do('INSERT INTO web_sessions (id, user_id, salt, cookie_hash, expires) VALUES (?, ?, ?, ?, NOW() + INTERVAL ? HOUR)',
         undef, $id, $uid, $salt, sha256_hex($cookie), $LIFETIME_HOURS);
     # expired rows stay a day, so their owner is told "expired" rather than "not valid"
-    dbh()->do('DELETE FROM web_sessions WHERE expires < NOW() - INTERVAL 1 DAY');
+    writable_dbh()->do('DELETE FROM web_sessions WHERE expires < NOW() - INTERVAL 1 DAY');
     return { salt => $salt, cookie => $cookie };
 }
 
@@ -66,16 +66,20 @@ sub find_session {
           WHERE s.salt = ?', undef, $salt) or return (undef, 'invalid');
     return (undef, 'invalid') unless same(sha256_hex($cookie), $s->{cookie_hash});
     unless ($s->{live}) {
-        dbh()->do('DELETE FROM web_sessions WHERE id = ?', undef, $s->{id});
+        # on a read-only replica the row stays until the primary is back; the answer is the same
+        dbh()->do('DELETE FROM web_sessions WHERE id = ?', undef, $s->{id}) if Racklab::Webmail::DB::writable();
         return (undef, 'expired');
     }
-    dbh()->do('UPDATE web_sessions SET last_seen = NOW() WHERE id = ? AND last_seen < NOW() - INTERVAL 1 MINUTE', undef, $s->{id});
+    # housekeeping only: skipped while only a read-only replica answers (reading mail still works)
+    dbh()->do('UPDATE web_sessions SET last_seen = NOW() WHERE id = ? AND last_seen < NOW() - INTERVAL 1 MINUTE', undef, $s->{id})
+      if Racklab::Webmail::DB::writable();
     return ($s);
 }
 
+# destroy_session(session): dies with a Racklab::DbClient::ReadOnly while only a replica answers
 sub destroy_session {
     my ($s) = @_;
-    dbh()->do('DELETE FROM web_sessions WHERE id = ?', undef, $s->{id});
+    writable_dbh()->do('DELETE FROM web_sessions WHERE id = ?', undef, $s->{id});
 }
 
 # CSRF token: derived from the session's secret id, which never leaves the server

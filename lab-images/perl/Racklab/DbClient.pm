@@ -1,0 +1,176 @@
+package Racklab::DbClient;
+# The one database connection policy of every lab DB client (webmail, LMTP proxy): use the writable primary;
+# fall back to a read-only replica only while no writable server answers, and never stay there.
+#   * Only a handle to a WRITABLE server (@@read_only = 0) is kept between requests. It is re-checked (one
+#     query, which is also the ping) at most once a second, so a server that turned read-only is dropped.
+#   * A replica handle lives for one request (done() drops it): the next request looks for the primary
+#     again. A host that did not answer is skipped for BACKOFF seconds, so an outage costs one connect
+#     timeout per back-off, not one per request.
+#   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
+#     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
+#     failing the write on the replica.
+# Each process writes what it holds to STATE_DIR/<pid>.json; `racklab-db-status` reads them (db.clients probe).
+use strict;
+use warnings;
+use DBI;
+use JSON::PP ();
+use Time::HiRes qw(time);
+
+our $STATE_DIR = '/run/racklab/db-clients';
+my $BACKOFF = 5;
+my $RECHECK = 1;
+
+# new(hosts => [ip…] (primary first), password => '…', client => 'webmail', attrs => {extra DBI attrs}, read_timeout => 10)
+sub new {
+    my ($class, %o) = @_;
+    die "Racklab::DbClient: no database hosts\n" unless @{ $o{hosts} // [] };
+    return bless { %o, down_until => {}, why => {} }, $class;
+}
+
+sub _connect {
+    my ($self, $h) = @_;
+    my $rt = $self->{read_timeout} // 10;
+    my $dbh = DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=2;mariadb_read_timeout=$rt;mariadb_write_timeout=$rt",
+        'app', $self->{password}, { RaiseError => 1, PrintError => 0, AutoCommit => 1, mariadb_auto_reconnect => 0, %{ $self->{attrs} // {} } });
+    my ($ro, $name) = $dbh->selectrow_array('SELECT @@global.read_only, @@hostname');
+    return { dbh => $dbh, host => $h, name => $name // $h, writable => !$ro, since => time, checked => time };
+}
+
+sub _err { my ($e) = @_; $e = DBI->errstr // $e // 'no answer'; $e =~ s/\s+$//; return $e }
+
+# the writable primary if one answers, else a read-only replica for this request; dies if none answers
+sub dbh {
+    my ($self) = @_;
+    if (my $c = $self->{held}) {
+        return $c->{dbh} if time - $c->{checked} < $RECHECK;
+        my ($ro) = eval { $c->{dbh}->selectrow_array('SELECT @@global.read_only') };
+        if (defined $ro && !$ro) { $c->{checked} = time; return $c->{dbh} }
+        $self->{why}{ $c->{host} } = defined $ro ? "$c->{name} turned read-only" : "$c->{name} stopped answering: " . _err($@);
+        $self->_drop('held');
+    }
+    return $self->{replica}{dbh} if $self->{replica};
+    return $self->_search;
+}
+
+# connect to the first writable server in host order, else keep the first read-only one for this request.
+# $now: also try the hosts in back-off (a write is about to be refused otherwise)
+sub _search {
+    my ($self, $now) = @_;
+    my (@why, $fallback);
+    for my $h (@{ $self->{hosts} }) {
+        if (!$now && ($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
+        my $c = eval { $self->_connect($h) };
+        unless ($c) {
+            $self->{why}{$h} = "$h: " . _err($@);
+            $self->{down_until}{$h} = time + $BACKOFF;
+            push @why, $self->{why}{$h};
+            next;
+        }
+        delete $self->{down_until}{$h};
+        if ($c->{writable}) {
+            $fallback->{dbh}->disconnect if $fallback;
+            $self->{held} = $c;
+            $self->_state;
+            return $c->{dbh};
+        }
+        if ($fallback) { $c->{dbh}->disconnect } else { $fallback = $c }
+        push @why, "$c->{name} is read-only";
+    }
+    die "no database answers (" . join('; ', @why) . ")\n" unless $fallback;
+    $fallback->{why} = join('; ', @why);
+    $self->{replica} = $fallback;
+    $self->_state;
+    return $fallback->{dbh};
+}
+
+# a handle that may write, or a Racklab::DbClient::ReadOnly saying why there is none
+sub writable_dbh {
+    my ($self) = @_;
+    my $dbh = $self->dbh;
+    return $dbh if $self->{held};
+    # on a replica: look for the primary once more, back-off or not, before refusing (once per request)
+    unless ($self->{replica}{write_tried}) {
+        my $replica = delete $self->{replica};
+        my $again = eval { $self->_search(1) };
+        my $failed = $@;
+        if ($self->{held}) { eval { $replica->{dbh}->disconnect }; return $again }
+        # still no primary: keep this request's replica, with the fresh reason
+        $replica->{why} = $self->{replica} ? $self->{replica}{why} : $failed =~ s/\s+$//r;
+        $self->_drop('replica');
+        $self->{replica} = $replica;
+        $replica->{write_tried} = 1;
+        $self->_state;
+    }
+    die Racklab::DbClient::ReadOnly->new(server => $self->{replica}{name}, why => $self->{replica}{why});
+}
+
+sub writable { my ($self) = @_; return $self->{held} ? 1 : 0 }
+# the server the last dbh() answered with (name, e.g. db1), or undef
+sub server { my ($self) = @_; my $c = $self->{held} // $self->{replica}; return $c ? $c->{name} : undef }
+
+# end of a request: a replica handle is never kept, so the next request looks for the primary again
+sub done {
+    my ($self) = @_;
+    return unless $self->{replica};
+    $self->_drop('replica');
+}
+
+# a query failed on the handle dbh() gave: drop it, so the next dbh() connects afresh
+sub forget {
+    my ($self) = @_;
+    $self->_drop('held');
+    $self->_drop('replica');
+}
+
+sub _drop {
+    my ($self, $which) = @_;
+    my $c = delete $self->{$which} or return;
+    eval { $c->{dbh}->disconnect };
+    $self->_state;
+}
+
+# what this process holds now, for racklab-db-status (best effort: a full /run must not fail a request)
+sub _state {
+    my ($self) = @_;
+    my $c = $self->{held} // $self->{replica};
+    my $doc = {
+        pid => $$ + 0, client => $self->{client} // 'db-client', at => int(time),
+        holds => $c ? { host => $c->{host}, server => $c->{name}, writable => ($c->{writable} ? JSON::PP::true : JSON::PP::false), since => int($c->{since}) } : undef,
+        ($c && !$c->{writable} ? (why => $c->{why}) : ()),
+    };
+    my ($pid) = "$$" =~ /^(\d+)$/;
+    my $f = "$STATE_DIR/$pid.json";
+    eval {
+        open my $fh, '>', "$f.tmp" or die;
+        print $fh JSON::PP->new->canonical->encode($doc);
+        close $fh or die;
+        rename "$f.tmp", $f or die;
+    };
+}
+
+# { instances => [each live process's state], fresh => what a new connection gets now }, for racklab-db-status
+sub status {
+    my (%o) = @_;
+    my @inst;
+    for my $f (sort glob "$STATE_DIR/*.json") {
+        my ($pid) = $f =~ m{/(\d+)\.json$} or next;
+        unless (-d "/proc/$pid") { unlink $f; next }
+        open my $fh, '<', $f or next;
+        my $doc = eval { JSON::PP::decode_json(do { local $/; <$fh> }) } or next;
+        push @inst, $doc;
+    }
+    my $probe = Racklab::DbClient->new(%o, client => 'racklab-db-status');
+    local $STATE_DIR = '/nonexistent';
+    my $fresh = eval { $probe->dbh; { server => $probe->server, writable => ($probe->writable ? JSON::PP::true : JSON::PP::false),
+        ($probe->writable ? () : (why => $probe->{replica}{why})) } } // { server => undef, writable => JSON::PP::false, why => ($@ =~ s/\s+$//r) };
+    $probe->done;
+    $probe->_drop('held');
+    return { instances => \@inst, fresh => $fresh };
+}
+
+package Racklab::DbClient::ReadOnly;
+# thrown by writable_dbh(): only a read-only replica answers; `why` says what happened to the primary
+sub new { my ($class, %o) = @_; return bless {%o}, $class }
+sub message { my ($self) = @_; return "only the read-only replica $self->{server} answers ($self->{why}); nothing was written" }
+
+1;

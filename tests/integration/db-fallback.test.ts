@@ -1,0 +1,113 @@
+// Issue 9 item 7: after circuit nyi-1-a trips, web2 and mx2 can only reach the read-only replica db2. While
+// that lasts, a login on web2 is refused with a clear read-only page (never written to the replica); once
+// the circuit is reset and the rack powered on, every DB client goes back to db1 by itself: 20 logins
+// through the edge all succeed, on both web servers, and db.clients passes for every instance.
+// Brings up the edge's stack plus db2 only (no imap2, no db3): `racklab up --only edge,db2`.
+import type { ProbeResult } from '@contract/status'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { judgeDbClient, parseDbStatus, type DbLayout } from '../../main/engine/probes/db-clients'
+import { racklab, until } from './helpers'
+import { exec } from './lab-driver'
+import { webClient } from './web-client'
+
+const LAYOUT: DbLayout = { primary: 'db1', names: new Map([['10.231.0.11', 'db1'], ['10.231.0.12', 'db2']]) }
+const CLIENTS = ['web1', 'web2', 'mx1', 'mx2']
+
+const act = async (target: string, action: string): Promise<string> => {
+  const r = await racklab(['act', target, action, '--json'])
+  if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
+  return (JSON.parse(r.stdout) as { text: string }).text
+}
+const servers = async (): Promise<{ id: string; state: string; health: string }[]> =>
+  (JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; state: string; health: string }[] }).servers
+/** every server the lab created is running and healthy */
+const allHealthy = async (): Promise<boolean> => {
+  const s = (await servers()).filter((x) => x.state !== 'absent')
+  return s.length > 0 && s.every((x) => x.state === 'running' && x.health === 'healthy')
+}
+const dbStatus = async (client: string): Promise<ProbeResult> => {
+  const r = await exec(client, ['racklab-db-status'], { timeoutMs: 30_000 })
+  if (r.exitCode !== 0) throw new Error(`${client}: racklab-db-status exited ${r.exitCode}: ${r.stderr}`)
+  return judgeDbClient(client, parseDbStatus(r.stdout), LAYOUT)
+}
+let web: ReturnType<typeof webClient>
+
+describe('DB clients return to the primary after a circuit trip', () => {
+  beforeAll(async () => {
+    const up = await racklab(['up', '--only', 'edge,db2', '--json'])
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(0, 800)}`)
+    const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
+    const https = eps.find((e) => e.server === 'edge' && e.service === 'https')!.port
+    web = webClient({ port: https, ca: (await exec('fe1', ['racklab-ca', 'cert'])).stdout })
+  }, 900_000)
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  }, 300_000)
+
+  it('every DB client starts on db1', async () => {
+    for (const c of CLIENTS) expect(await dbStatus(c), c).toMatchObject({ ok: true, values: { server: 'db1' } })
+  })
+
+  it('trip nyi-1-a: web2 refuses logins with a read-only page; reset, power on: 20 logins through the edge succeed and db.clients passes everywhere', async () => {
+    console.log(await act('circuit:nyi-1-a', 'trip'))
+    // web2 (nyi-2) now reaches db2 only: a login pinned to it through the edge is refused, clearly
+    // (while ns1 is dark and the VIPs move, one attempt from the edge can take long on a loaded machine)
+    const refused = await until('a login on web2 to be refused as read-only', async () => {
+      const r = await exec('edge', ['racklab-web-check', 'login', 'alice', 'alice-2007', 'web2'], { timeoutMs: 90_000 }).catch((e: Error) => ({ stdout: e.message }))
+      if (/HTTP 503: This web server \(web2\) cannot reach the main database/.test(r.stdout)) return r.stdout
+      console.log(`not yet: ${r.stdout.trim().slice(0, 300)}`)
+      return undefined
+    }, 300_000, 2000)
+    console.log(`during the trip: ${refused.trim()}`)
+    expect(refused).toContain('Nothing was changed')
+    const during = await dbStatus('web2')
+    console.log(`db.clients during the trip: ${during.message}`)
+    expect(during.ok).toBe(false)
+    expect(during.message).toMatch(/a new connection from web2 gets db2 \(read-only\), not the primary db1: db1 \(10\.231\.0\.11\)/)
+    // mx2's recipient check reads the replica meanwhile: mail for alice is still accepted at RCPT
+    const rcpt = await exec('mx2', ['swaks', '--server', '127.0.0.1', '--to', 'alice@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+    expect(rcpt.exitCode, rcpt.stdout).toBe(0)
+
+    console.log(await act('circuit:nyi-1-a', 'reset'))
+    console.log(await act('rack:nyi-1', 'power-on'))
+    const t0 = Date.now()
+    await until('every server healthy after the power-on', allHealthy, 300_000, 2000)
+    console.log(`healthy ${Date.now() - t0} ms after the power-on`)
+
+    // one recipient check on each MX, so their LMTP proxies hold a connection for db.clients to judge
+    for (const mx of ['mx1', 'mx2']) {
+      const r = await exec(mx, ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+      expect(r.exitCode, `${mx}: ${r.stdout}`).toBe(0)
+    }
+    const backends: Record<string, number> = {}
+    const failures: string[] = []
+    for (let i = 0; i < 20; i++) {
+      const r = await web.post('/login', { username: 'alice', password: 'alice-2007' })
+      const backend = String(r.headers['x-racklab-backend'] ?? '?')
+      backends[backend] = (backends[backend] ?? 0) + 1
+      const salt = /[?&]s=([0-9a-f]+)/.exec(String(r.headers.location ?? ''))?.[1]
+      const cookie = r.setCookies.map((s) => /^(fm_session=[0-9a-f]+)/.exec(s)?.[1]).find(Boolean)
+      if (r.status !== 303 || !salt || !cookie) {
+        failures.push(`login ${i + 1} on ${backend}: HTTP ${r.status} ${/<div class="err">(.*?)<\/div>/s.exec(r.body)?.[1] ?? ''}`)
+        continue
+      }
+      const inbox = await web.get(`/mail/inbox?s=${salt}&f=INBOX`, cookie)
+      if (inbox.status !== 200) failures.push(`login ${i + 1}: inbox on ${String(inbox.headers['x-racklab-backend'])}: HTTP ${inbox.status}`)
+    }
+    console.log(`20 logins through the edge by backend: ${JSON.stringify(backends)}`)
+    expect(failures).toEqual([])
+    expect(Object.keys(backends).sort()).toEqual(['web1', 'web2'])
+
+    // the probes as `racklab check` runs them: every client on db1, a login on every backend
+    const results = await until('racklab check to pass', async () => {
+      const r = await racklab(['check', '--json'])
+      const res = (JSON.parse(r.stdout) as { results: ProbeResult[] }).results
+      return r.code === 0 ? res : (console.log(res.filter((x) => !x.ok).map((x) => `${x.id} ${x.target}: ${x.message}`).join('\n')), undefined)
+    }, 180_000, 5000)
+    const clients = results.filter((r) => r.id === 'db.clients')
+    expect(clients.map((r) => [r.target, r.ok]).sort()).toEqual(CLIENTS.map((c) => [c, true]).sort())
+    for (const r of clients) console.log(`db.clients ${r.target}: ${r.message}`)
+    for (const r of clients) expect(r.message, r.target).toMatch(/; [1-9]\d* of \d+ client processes hold a connection to it/)
+    expect(results.filter((r) => r.id === 'web.login').map((r) => [r.target, r.ok]).sort()).toEqual([['web1', true], ['web2', true]])
+  }, 900_000)
+})
