@@ -11,6 +11,7 @@ import type { Runtime } from '../api/runtime'
 import { bundledTopologyName } from '../engine/topology/bundled-name'
 import { engineEntry, labStateDir } from '../engine/paths'
 import { BUILD_ID } from '../engine/service/build-id'
+import { dockerTarget } from '../engine/service/files'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
 import type { EngineConnection } from '../engine/service/socket-client'
 import { resilient } from '../engine/service/resilient'
@@ -43,10 +44,11 @@ const unwrap = <T>(reply: Reply<unknown>): T => {
 
 /** the lab a command means: RACKLAB_LAB, else its topology's name (a given file is loaded and checked whole) */
 export async function labId(topology: string | undefined): Promise<string> {
-  if (process.env.RACKLAB_LAB) return process.env.RACKLAB_LAB
-  if (!topology) return bundledTopologyName()
+  if (!topology) return process.env.RACKLAB_LAB ?? bundledTopologyName()
+  // a given file is checked whole before any engine is started or asked (TOPOLOGY_INVALID, file:line:column)
   const { loadTopology } = await import('../engine/topology/loader')
-  return (await loadTopology(topology)).topology.name
+  const loaded = await loadTopology(topology)
+  return process.env.RACKLAB_LAB ?? loaded.topology.name
 }
 
 async function localRuntime(o: LinkOptions, lab: string): Promise<LabLink> {
@@ -55,7 +57,7 @@ async function localRuntime(o: LinkOptions, lab: string): Promise<LabLink> {
 }
 
 export function engineTarget(lab: string, topology: string | undefined): EngineTarget {
-  return { labId: lab, stateDir: labStateDir(lab), topology: topology ? resolve(topology) : 'embedded', build: BUILD_ID, entry: engineEntry() }
+  return { labId: lab, stateDir: labStateDir(lab), topology: topology ? resolve(topology) : 'embedded', docker: dockerTarget(), build: BUILD_ID, entry: engineEntry() }
 }
 
 const noEngine = (o: LinkOptions): boolean => !!o.noEngine || process.env.RACKLAB_NO_ENGINE === '1'

@@ -11,6 +11,7 @@ import { serviceFiles } from '../engine/service/files'
 import { acquireLock } from '../engine/service/lock'
 import { listenSocket } from '../engine/service/socket-server'
 import { idleWatch } from './idle-watch'
+import { dockerTarget } from '../engine/service/files'
 import { resumeScenarioCleanup } from '../engine/scenarios/library'
 
 const log = (text: string): void => void process.stdout.write(`${new Date().toISOString()} ${text}\n`)
@@ -26,7 +27,7 @@ export async function runEngine(argv: string[]): Promise<number> {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 })
   const files = serviceFiles(stateDir, labId)
   const topology = values.topology ? resolve(values.topology) : 'embedded'
-  const lock = acquireLock(files.lock, { pid: process.pid, socket: files.socket, labId, build: BUILD_ID, topology, startedAt: new Date().toISOString() })
+  const lock = acquireLock(files.lock, { pid: process.pid, socket: files.socket, labId, build: BUILD_ID, topology, docker: dockerTarget(), startedAt: new Date().toISOString() })
   if (!lock.ok) {
     log(`racklab engine: lab ${labId} already has an engine service (pid ${lock.holder.pid}, socket ${lock.holder.socket})`)
     return 3
@@ -41,6 +42,7 @@ export async function runEngine(argv: string[]): Promise<number> {
       stopping = true
       log(`stopping: ${why}`)
       idle.stop()
+      idleLab.stop()
       await server.close()
       rt.close()
       lock.release()
@@ -50,11 +52,13 @@ export async function runEngine(argv: string[]): Promise<number> {
       dispatch: (cmd, arg, client) => rt.dispatch(cmd, arg, client),
       clientGone: (client) => rt.dispatch.clientGone(client),
       onAnyEvent: (fn) => rt.bus.onAny(fn),
-      info: () => ({ pid: process.pid, labId, topology, build: BUILD_ID, socket: files.socket, startedAt: new Date(t0).toISOString(), uptimeS: Math.round((Date.now() - t0) / 1000), clients: server.clients(), docker: rt.lab.engineStatus().message }),
+      info: () => ({ pid: process.pid, labId, topology, build: BUILD_ID, socket: files.socket, startedAt: new Date(t0).toISOString(), uptimeS: Math.round((Date.now() - t0) / 1000), clients: server.clients(), docker: rt.lab.engineStatus().message, dockerState: rt.lab.engineStatus().state }),
       stop: () => void stop('asked by a client'),
     })
     const idleMs = Number(values['idle-exit'] ?? process.env.RACKLAB_ENGINE_IDLE_S ?? 60) * 1000
-    const idle = idleWatch(idleMs, () => server.clients() === 0 && !rt.lab.ops.active() && rt.lab.status().servers.every((s) => s.state === 'absent'), () => void stop('idle: nothing of the lab runs and no client is connected'))
+    // without a Docker engine there is nothing to keep moving: leave as soon as the last client has gone
+    const idle = idleWatch(1000, () => server.clients() === 0 && rt.lab.engineStatus().state !== 'connected', () => void stop('no Docker engine and no client'), 250)
+    const idleLab = idleWatch(idleMs, () => server.clients() === 0 && !rt.lab.ops.active() && rt.lab.status().servers.every((s) => s.state === 'absent'), () => void stop('idle: nothing of the lab runs and no client is connected'))
     process.on('SIGTERM', () => void stop('SIGTERM'))
     process.on('SIGINT', () => void stop('SIGINT'))
     // a scenario this lab's previous engine left halfway: its cleanup runs now (journaled)

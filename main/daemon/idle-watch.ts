@@ -1,5 +1,5 @@
 // Calls onIdle once `idle()` has held for idleMs in a row (checked every few seconds).
-export function idleWatch(idleMs: number, idle: () => boolean, onIdle: () => void): { stop(): void } {
+export function idleWatch(idleMs: number, idle: () => boolean, onIdle: () => void, everyMs = Math.min(5000, Math.max(250, idleMs / 4))): { stop(): void } {
   let since: number | undefined
   const timer = setInterval(() => {
     if (!idle()) since = undefined
@@ -7,7 +7,7 @@ export function idleWatch(idleMs: number, idle: () => boolean, onIdle: () => voi
       clearInterval(timer)
       onIdle()
     }
-  }, Math.min(5000, Math.max(250, idleMs / 4)))
+  }, everyMs)
   timer.unref()
   return { stop: () => clearInterval(timer) }
 }

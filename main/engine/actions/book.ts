@@ -113,7 +113,14 @@ export class ActionBook {
 
   /** Actions the engine was running when it died: run each again (they are idempotent or refuse when already
    *  done), and close their entries, so the lab converges to what the ledger says was asked. */
-  async resumeInterrupted(): Promise<string[]> {
+  resumeInterrupted(): Promise<string[]> {
+    // in the queue like any action: one a client asks for meanwhile waits until these are finished
+    const turn = this.queue.then(() => this.finishInterrupted())
+    this.queue = turn.catch(() => undefined)
+    return turn
+  }
+
+  private async finishInterrupted(): Promise<string[]> {
     const out: string[] = []
     for (const rec of this.d.ledger.interrupted()) {
       let text: string

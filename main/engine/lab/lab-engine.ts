@@ -232,10 +232,14 @@ export class LabEngine {
   }
 
   /** actions a killed engine left halfway: finished now, so the lab converges to its ledger */
-  private async resumeInterrupted(): Promise<void> {
-    if (this.engine.state !== 'connected' || !this.actionLedger.interrupted().length) return
-    await this.book.resumeInterrupted()
-    await this.refresh()
+  private resumeInterrupted(): Promise<void> {
+    if (this.engine.state !== 'connected' || !this.actionLedger.interrupted().length) return Promise.resolve()
+    // in the background, in the action queue: the engine answers clients meanwhile (a role action can take a minute)
+    void this.book
+      .resumeInterrupted()
+      .then(() => this.refresh())
+      .catch((e: unknown) => void this.journal.append({ kind: 'engine', text: `finishing interrupted actions failed: ${(e as Error).message}` }))
+    return Promise.resolve()
   }
 
   close(): void {

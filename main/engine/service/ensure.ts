@@ -13,6 +13,8 @@ export interface EngineTarget {
   stateDir: string
   /** absolute topology file, or 'embedded' */
   topology: string
+  /** the Docker engine the lab lives on (DOCKER_HOST, or 'default') */
+  docker: string
   /** this client's build id: an engine of another build is restarted */
   build: string
   /** node script that runs the engine (out/cli/engine.mjs) */
@@ -54,6 +56,14 @@ export async function stopEngine(t: EngineTarget, conn: EngineConnection, pid: n
 export async function ensureEngine(t: EngineTarget, say: (line: string) => void = () => {}): Promise<EngineConnection> {
   const found = await findEngine(t)
   if (found) {
+    if (found.lock.docker !== t.docker) {
+      // an engine that never reached its Docker holds nothing: replace it; one that runs a lab there is kept
+      const info = await found.conn.svc('info')
+      const connected = info.ok && (info.value as { dockerState?: string }).dockerState === 'connected'
+      if (connected) throw new LabError('REFUSED', `the lab engine service of ${t.labId} drives the Docker engine at ${found.lock.docker}, not ${t.docker}; a lab lives on one engine (use another --lab, or racklab engine stop first)`)
+      await stopEngine(t, found.conn, found.lock.pid)
+      return startEngine(t)
+    }
     if (found.lock.topology !== t.topology)
       throw new LabError('REFUSED', `the lab engine service of ${t.labId} runs topology ${found.lock.topology}, not ${t.topology}; stop it first (racklab engine stop --lab ${t.labId}) or use another --lab`)
     // code run from source (tests, tsx) speaks the same contract as the build made from it

@@ -20,3 +20,6 @@ export function serviceFiles(stateDir: string, labId: string): ServiceFiles {
   }
   return { lock: join(stateDir, 'engine.lock'), socket, log: join(stateDir, 'engine.log') }
 }
+
+/** which Docker engine a process would drive: a lab's engine service and its clients must agree */
+export const dockerTarget = (): string => process.env.DOCKER_HOST || 'default'

@@ -8,6 +8,8 @@ export interface LockInfo {
   labId: string
   build: string
   topology: string
+  /** the Docker engine it drives (DOCKER_HOST, or 'default') */
+  docker: string
   startedAt: string
 }
 
@@ -15,7 +17,7 @@ export interface LockInfo {
 function asLock(v: unknown): LockInfo | undefined {
   const o = v as Record<string, unknown> | null
   if (!o || typeof o !== 'object' || !Number.isInteger(o.pid) || (o.pid as number) <= 0) return undefined
-  for (const k of ['socket', 'labId', 'build', 'topology', 'startedAt']) if (typeof o[k] !== 'string') return undefined
+  for (const k of ['socket', 'labId', 'build', 'topology', 'docker', 'startedAt']) if (typeof o[k] !== 'string') return undefined
   return o as unknown as LockInfo
 }
 

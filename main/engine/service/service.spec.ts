@@ -87,7 +87,7 @@ describe('engine socket', () => {
 describe('engine lock', () => {
   it('one holder at a time; a stale lock (dead pid) or a torn one is taken over', () => {
     const file = join(dir(), 'engine.lock')
-    const info = { pid: process.pid, socket: 's', labId: 'l', build: 'b', topology: 'embedded', startedAt: 'now' }
+    const info = { pid: process.pid, socket: 's', labId: 'l', build: 'b', topology: 'embedded', docker: 'default', startedAt: 'now' }
     const a = acquireLock(file, info)
     expect(a.ok).toBe(true)
     const b = acquireLock(file, { ...info })
