@@ -1,6 +1,7 @@
 // Contract command → engine. The only place that knows both; transports and the CLI go through the dispatcher.
 import type { LabEngine } from '../engine/lab/lab-engine'
 import type { Consoles } from '../engine/lab/consoles'
+import type { Monitor } from '../engine/monitor/monitor'
 import { runChecks } from '../engine/probes/run-checks'
 import { listScenarios, startScenario } from '../engine/scenarios/library'
 import type { Handlers } from './dispatcher'
@@ -8,9 +9,11 @@ import type { Handlers } from './dispatcher'
 export interface HandlerDeps {
   lab: LabEngine
   consoles: Consoles
+  /** absent in one-shot runtimes: check then runs the probes itself */
+  monitor?: Monitor | undefined
 }
 
-export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
+export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handlers {
   return {
     'engine.status': async () => lab.engineStatus(),
     'lab.status': async () => lab.status(),
@@ -20,11 +23,19 @@ export function createHandlers({ lab, consoles }: HandlerDeps): Handlers {
     'op.cancel': async ({ opId }) => ({ cancelled: lab.ops.cancel(opId) }),
     'server.control': async ({ server, op }) => lab.control(server, op),
     'server.logs': async ({ server, tail }) => ({ text: await lab.logs(server, tail) }),
-    'lab.check': async () => {
+    'lab.check': async ({ fresh }) => {
+      if (monitor) {
+        lab.requireEngine()
+        if (fresh) await lab.refresh()
+        // the monitor reports every result on the bus itself
+        return monitor.check({ fresh })
+      }
       const results = await runChecks(lab)
       lab.bus.emit('probe.results', results)
       return results
     },
+    'alerts.list': async () => ({ running: !!monitor, alerts: monitor?.activeAlerts() ?? [] }),
+    'monitor.history': async ({ keys }) => monitor?.historySeries(keys) ?? [],
     'lab.endpoints': async () => lab.endpoints(),
     'lab.ca': async () => lab.labCa(),
     'scenario.list': async () => listScenarios(lab),

@@ -9,6 +9,8 @@ import { appRoot, imagesDir, labStateDir } from '../engine/paths'
 import { catalogPath } from '../engine/binding/hardware-runtime'
 import { loadTopology } from '../engine/topology/loader'
 import { ensureStateDir } from '../engine/state/state-dir'
+import { createLabMonitor, monitorEnabled } from '../engine/monitor/lab-monitor'
+import type { Monitor } from '../engine/monitor/monitor'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { EventBus } from '../engine/events/event-bus'
 import { createHandlers } from './handlers'
@@ -18,8 +20,10 @@ export interface RuntimeOptions {
   topologyFile?: string
   labId?: string
   gateway?: DockerGateway
-  /** follow Docker events (long-running processes); one-shot CLI commands skip it */
+  /** follow Docker events and run the monitor (long-running processes); one-shot CLI commands skip it */
   watch?: boolean
+  /** run the monitor in a watching runtime; default: unless RACKLAB_MONITOR=0 */
+  monitor?: boolean
 }
 
 export interface Runtime {
@@ -27,6 +31,8 @@ export interface Runtime {
   bus: EventBus
   dispatch: Dispatch
   consoles: Consoles
+  /** the monitor, in a long-running runtime (watch) unless turned off */
+  monitor: Monitor | undefined
   close(): void
 }
 
@@ -46,13 +52,17 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   if (o.watch === false) await lab.initOnce()
   else await lab.init()
   const consoles = new Consoles(lab)
-  const dispatch = createDispatcher(createHandlers({ lab, consoles }), (client) => consoles.closeClient(client))
+  const monitor = o.watch !== false && (o.monitor ?? monitorEnabled()) ? createLabMonitor(lab, bus) : undefined
+  monitor?.start()
+  const dispatch = createDispatcher(createHandlers({ lab, consoles, monitor }), (client) => consoles.closeClient(client))
   return {
     lab,
     bus,
     dispatch,
     consoles,
+    monitor,
     close: () => {
+      monitor?.stop()
       consoles.closeAll()
       lab.close()
     },

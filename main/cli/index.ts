@@ -12,7 +12,9 @@ usage: racklab <command> [options]
   status [--json]                servers, states and health
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)
-  check [--json]                 run every probe (exit 0 pass, 1 fail, 2 none ran)
+  check [--fresh] [--json]       every probe's latest result and the alerts (exit 0 pass, 1 fail, 2 none ran);
+                                 --fresh runs them now (so does --no-engine: no monitor runs there)
+  watch [--json]                 follow alerts and state changes until Ctrl-C (NDJSON with --json)
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
   exec SERVER -- CMD [ARGS…]     run a command inside a server

@@ -1,6 +1,7 @@
 // Every command and event, declared once. Transports (IPC, WebSocket) and the CLI route through this map.
 import { z } from 'zod'
 import { commandNames, eventNames, isCmd, isEvt } from './names'
+import type { AlertsChanged, HistorySeries, MonitorInfo } from './monitor'
 import type { Topology } from './topology'
 import type {
   ActionInfo,
@@ -28,7 +29,12 @@ export const commandInputs = {
   'op.cancel': z.strictObject({ opId: z.string().min(1) }),
   'server.control': z.strictObject({ server, op: z.enum(['start', 'stop', 'kill', 'pause', 'unpause', 'restart']) }),
   'server.logs': z.strictObject({ server, tail: z.number().int().positive().max(10_000).default(200) }),
-  'lab.check': none,
+  /** the monitor's latest results at once (each with ageMs); fresh: run every probe now. Without a monitor
+   *  (one-shot runtimes, RACKLAB_MONITOR=0) the probes always run now. */
+  'lab.check': z.strictObject({ fresh: z.boolean().default(false) }).optional().default({ fresh: false }),
+  'alerts.list': none,
+  /** bounded series for charts; keys as HistorySeries.key (db.replication@db2, circuit:nyi-1-a…), all when absent */
+  'monitor.history': z.strictObject({ keys: z.array(z.string().min(1).max(200)).max(200).optional() }).optional().default({}),
   'lab.endpoints': none,
   'lab.ca': none,
   'scenario.list': none,
@@ -64,6 +70,8 @@ export interface CommandOutputs {
   'server.control': ServerStatus
   'server.logs': { text: string }
   'lab.check': ProbeResult[]
+  'alerts.list': MonitorInfo
+  'monitor.history': HistorySeries[]
   'lab.endpoints': Endpoint[]
   'lab.ca': LabCa
   'scenario.list': ScenarioInfo[]
@@ -93,6 +101,8 @@ export interface EventPayloads {
   'op.done': OpDone
   'journal.appended': JournalEntry
   'probe.results': ProbeResult[]
+  /** the monitor raised or cleared alerts; `alerts` is every one active now */
+  'alerts.changed': AlertsChanged
   'console.output': { sessionId: string; data: string }
   'console.exit': { sessionId: string; code: number | null }
 }

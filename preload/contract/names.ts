@@ -9,6 +9,8 @@ export const commandNames = [
   'server.control',
   'server.logs',
   'lab.check',
+  'alerts.list',
+  'monitor.history',
   'lab.endpoints',
   'lab.ca',
   'scenario.list',
@@ -31,6 +33,7 @@ export const eventNames = [
   'op.done',
   'journal.appended',
   'probe.results',
+  'alerts.changed',
   'console.output',
   'console.exit',
 ] as const

@@ -101,6 +101,8 @@ export interface ProbeResult {
   /** numbers the probe measured, e.g. { lagSeconds: 0 } */
   values?: Record<string, number | string | boolean>
   at: string
+  /** how old the result was when it was handed out (lab.check from the monitor), ms */
+  ageMs?: number
 }
 
 export interface Endpoint {
@@ -116,7 +118,7 @@ export interface JournalEntry {
   /** wall-clock ISO time and lab-clock milliseconds */
   at: string
   labMs: number
-  kind: 'action' | 'state' | 'probe' | 'op' | 'engine'
+  kind: 'action' | 'state' | 'probe' | 'op' | 'engine' | 'alert'
   target?: string
   text: string
   data?: unknown

@@ -8,13 +8,13 @@ export interface CliArgs {
   topology?: string | undefined
   only?: string | undefined
   volumes: boolean
+  fresh: boolean
   tail?: string | undefined
   follow: boolean
   host?: string | undefined
   port?: string | undefined
   since?: string | undefined
   noEngine?: boolean
-  fresh?: boolean
   positionals: string[]
   rest: string[]
 }

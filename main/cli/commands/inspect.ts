@@ -1,4 +1,4 @@
-// status, endpoints, check, logs, exec: read the lab or run one thing in it.
+// status, endpoints, logs, exec: read the lab or run one thing in it.
 import { LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, linkFor, type CliArgs } from './context'
@@ -31,21 +31,6 @@ export async function endpoints(a: CliArgs): Promise<number> {
     else if (!list.length) say('no endpoints: the lab is not up (racklab up)')
     else process.stdout.write(table([['SERVICE', 'ADDRESS', 'SERVER'], ...list.map((e) => [e.service, `${e.host}:${e.port}`, e.server])]) + '\n')
     return EXIT_OK
-  } finally {
-    link.close()
-  }
-}
-
-export async function check(a: CliArgs): Promise<number> {
-  const link = await linkFor(a)
-  try {
-    await requireDocker(link)
-    const results = await call(link, 'lab.check')
-    const ok = results.length > 0 && results.every((r) => r.ok)
-    if (a.json) printJson({ ok, results })
-    else if (!results.length) say('no probe ran: nothing of the lab is running (racklab up)')
-    else process.stdout.write(table([['PROBE', 'TARGET', 'RESULT', 'MESSAGE'], ...results.map((r) => [r.id, r.target, r.ok ? 'ok' : 'FAIL', r.message])]) + '\n')
-    return results.length === 0 ? EXIT_CANNOT_RUN : ok ? EXIT_OK : EXIT_FAIL
   } finally {
     link.close()
   }
@@ -119,7 +104,7 @@ export async function ca(a: CliArgs): Promise<number> {
 }
 
 /** the Docker engine's state as the lab engine sees it: an error (exit 2) when it can't be used */
-async function requireDocker(link: LabLink): Promise<void> {
+export async function requireDocker(link: LabLink): Promise<void> {
   const e = await call(link, 'engine.status')
   if (e.state !== 'connected') throw new LabError(e.state === 'absent' ? 'ENGINE_ABSENT' : e.state === 'denied' ? 'ENGINE_DENIED' : e.state === 'stopped' ? 'ENGINE_STOPPED' : e.state === 'too-old' ? 'ENGINE_TOO_OLD' : 'ENGINE_ERROR', e.message)
 }

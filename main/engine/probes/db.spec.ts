@@ -238,10 +238,22 @@ describe('probeReplication', () => {
   it('runs SHOW SLAVE STATUS in the replica and reports it as a ProbeResult', async () => {
     const exec = fakeExec({ db2: { stdout: HEALTHY } })
     const r = await probeReplication(exec, 'db2', { now })
-    expect(exec.calls).toEqual([['db2', ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G']]])
+    expect(exec.calls).toEqual([
+      ['db2', ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G']],
+      ['db2', ['ping', '-n', '-q', '-c', '1', '-W', '2', '10.231.201.11']],
+    ])
     expect(r).toMatchObject({ id: 'db.replication', target: 'db2', ok: true, at: '2026-11-28T18:00:00.000Z' })
     expect(r.message).toBe('db2 replicates from 10.231.201.11, 0 s behind')
     expect(r.values).toEqual({ ioRunning: true, sqlRunning: true, ioState: 'Yes', lagSeconds: 0, gtidIoPos: '0-1-26' })
+  })
+
+  it('fails at once when the replica can no longer reach its primary, before its IO thread notices', async () => {
+    const exec: Exec = async (_server, cmd) => (cmd[0] === 'ping' ? { exitCode: 1, stdout: '1 packets transmitted, 0 received, 100% packet loss', stderr: '' } : { exitCode: 0, stdout: HEALTHY, stderr: '' })
+    const r = await probeReplication(exec, 'db2', { now })
+    expect(r).toMatchObject({ ok: false, message: 'db2 cannot reach its primary 10.231.201.11 (no reply to ping from 10.231.201.11 within 2 s); its IO thread has not noticed yet' })
+    expect(r.values).toMatchObject({ ioRunning: true, masterReachable: false })
+    const cannotTell: Exec = async (_server, cmd) => (cmd[0] === 'ping' ? { exitCode: 2, stdout: '', stderr: 'ping: socket: Operation not permitted' } : { exitCode: 0, stdout: HEALTHY, stderr: '' })
+    expect(await probeReplication(cannotTell, 'db2', { now })).toMatchObject({ ok: true })
   })
 
   it('fails with the IO error when the primary is unreachable', async () => {

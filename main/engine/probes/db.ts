@@ -90,6 +90,16 @@ async function run(exec: Exec, server: string, cmd: string[]): Promise<{ out?: s
   }
 }
 
+/**
+ * Why the replica can't reach its primary's host (one ping, 2 s), undefined when it can or can't tell. A ping
+ * leaves MariaDB alone: a bare TCP connect to 3306 would count as a handshake error towards max_connect_errors.
+ */
+async function unreachable(exec: Exec, replica: string, host: string): Promise<string | undefined> {
+  const r = await run(exec, replica, ['ping', '-n', '-q', '-c', '1', '-W', '2', host])
+  // exit 1: no reply; 2 and up: ping itself failed (no permission, bad name), which says nothing of the path
+  return r.error && /exited with 1\b/.test(r.error) ? `no reply to ping from ${host} within 2 s` : undefined
+}
+
 export async function probeReplication(exec: Exec, replica: string, opts: ProbeOptions = {}): Promise<ReplicationProbe> {
   const base = { id: 'db.replication', target: replica }
   const r = await run(exec, replica, ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G'])
@@ -100,12 +110,17 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   if (s.lastError !== null) values.lastError = s.lastError
   if (s.gtidIoPos !== undefined) values.gtidIoPos = s.gtidIoPos
   const from = s.masterHost ?? 'its primary'
+  // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once
+  // when it can no longer open a connection to its primary's port
+  const cutOff = s.configured && s.ioRunning && s.sqlRunning && s.masterHost ? await unreachable(exec, replica, s.masterHost) : undefined
+  if (cutOff) values.masterReachable = false
   let message: string
   if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`
   else if (!s.sqlRunning) message = `${replica}: SQL thread stopped${s.lastError ? `: ${s.lastError}` : ''}`
   else if (!s.ioRunning) message = `${replica} is not receiving from ${from} (IO thread ${s.ioState})${s.lastError ? `: ${s.lastError}` : ''}`
+  else if (cutOff) message = `${replica} cannot reach its primary ${from} (${cutOff}); its IO thread has not noticed yet`
   else message = `${replica} replicates from ${from}, ${s.lagSeconds ?? '?'} s behind`
-  return { ...base, ok: s.configured && s.ioRunning && s.sqlRunning, message, values, replication: s, at: stamp(opts) }
+  return { ...base, ok: s.configured && s.ioRunning && s.sqlRunning && !cutOff, message, values, replication: s, at: stamp(opts) }
 }
 
 const TABLE = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$/
@@ -164,6 +179,8 @@ export async function probeChecksums(exec: Exec, servers: string[], tables: stri
   }
   const equal = problems.length === 0 && answered.length === servers.length
   values.equal = equal
+  values.servers = servers.length
+  values.answered = answered.length
   const message = equal ? `${names.length} table(s) identical on ${servers.join(', ')}` : problems.join('; ')
   return { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }
 }

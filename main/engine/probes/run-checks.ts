@@ -1,62 +1,44 @@
-// `racklab check`: every probe that applies to what is running now. A probe that can't run says so; none is faked.
+// `racklab check` run now: every probe that applies to what is running, each isolated (a timeout or a throw is
+// a failed result with its reason), a few at a time. A probe that can't run says so; none is faked.
 import type { ProbeResult } from '@contract/status'
 import type { LabView } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
-import { probeChecksums, probePing, probeReplication, type Exec } from './db'
-import * as mail from './mail'
-import { webChecks } from './web-checks'
+import { ResultChanges } from '../monitor/result-changes'
+import { planProbes, type ProbeLab } from './plan'
+import { runIsolated, type ProbeUnit } from './probe-unit'
 
-/** tables whose contents every database server must agree on */
-export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
+export { CHECKSUM_TABLES, PROBE_IDS } from './plan'
 
-/** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+/** how many probes run at once: enough that one slow one doesn't hold the rest up, few enough for a laptop */
+export const PROBE_CONCURRENCY = 6
 
-/** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
+export function probeLabOf(lab: LabView): ProbeLab {
+  return {
+    topology: lab.topology,
+    servers: lab.servers,
+    status: () => lab.status(),
+    exec: (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 }),
+  }
+}
+
+/** results in the units' order; at most `limit` units run at once */
+export async function runUnits(units: readonly ProbeUnit[], limit = PROBE_CONCURRENCY): Promise<ProbeResult[][]> {
+  const out: ProbeResult[][] = new Array<ProbeResult[]>(units.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < units.length; i = next++) out[i] = await runIsolated(units[i]!).result
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, units.length) }, worker))
+  return out
+}
+
+/** `only`: run just these probe ids. Results reach the journal when they are news (see ResultChanges). */
 export async function runChecks(lab: LabView, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
-  const wants = (id: string): boolean => !only || only.includes(id)
-  const exec: Exec = (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 })
-  const running = lab.status().servers.filter((s) => s.state === 'running')
-  const dbs = running.filter((s) => s.role === 'db')
-  const results: ProbeResult[] = []
-  if (wants('db.ping')) results.push(...(await Promise.all(dbs.map((s) => probePing(exec, s.id)))))
-  const replicas = dbs.filter((s) => lab.servers.get(s.id)?.server.replicaOf)
-  if (wants('db.replication')) results.push(...(await Promise.all(replicas.map((s) => probeReplication(exec, s.id)))))
-  if (wants('db.checksum') && dbs.length > 1) results.push(await probeChecksums(exec, dbs.map((s) => s.id), CHECKSUM_TABLES))
-  // each probe below is gated by wants(): an unwanted one runs nothing (no exec, no test mail)
-  results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
-  results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))
-  // a server the topology expects but that is not running is itself a failed probe
-  if (wants('server.running'))
-    for (const s of lab.status().servers)
-      if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
-        results.push({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() })
-  for (const r of results) lab.journal.append({ kind: 'probe', target: r.target, text: `${r.id} ${r.ok ? 'ok' : 'FAILED'}: ${r.message}`, data: r.values })
-  return results
-}
-
-/** SMTP accepts and queue per MX; replication and an end-to-end delivery (pingfm) per mail store. */
-async function mailChecks(lab: LabView, exec: Exec, running: string[], wants: (id: string) => boolean): Promise<ProbeResult[]> {
-  const deps: mail.MailProbeDeps = { exec }
-  const up = new Set(running)
-  const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
-  const user = lab.topology.users[0]
-  const out: ProbeResult[] = []
-  const mxs = of('mx')
-  for (const mx of mxs) {
-    if (user && wants('smtp.accept')) out.push(await mail.probeSmtpAccepts(deps, mx, `${user.name}@${lab.topology.domain}`))
-    // content checks: spamd scores GTUBE as spam, Postfix refuses EICAR with 5xx (nothing is delivered)
-    if (wants('spam.tagged')) out.push(await mail.probeSpamTagged(deps, mx, lab.topology.domain))
-    if (user && wants('virus.refused')) out.push(await mail.probeVirusRefused(deps, mx, `${user.name}@${lab.topology.domain}`))
-    if (wants('mx.queue')) out.push(await mail.probeQueue(deps, mx))
-  }
-  for (const master of of('imap').filter((id) => !lab.servers.get(id)!.server.replicaOf)) {
-    const replica = [...lab.servers.values()].find((p) => p.server.replicaOf === master && up.has(p.server.id))?.server.id
-    if (replica && wants('imap.replication')) out.push(await mail.probeReplication(deps, master))
-    const storeUser = lab.topology.users.find((u) => (u.store ?? master) === master)
-    if (mxs[0] && storeUser && wants('mail.e2e')) out.push(await mail.probeDelivery(deps, { mx: mxs[0], master, ...(replica ? { replica } : {}), user: storeUser.name, domain: lab.topology.domain }))
-  }
-  return out
+  const units = planProbes(probeLabOf(lab), only)
+  const results = await runUnits(units)
+  const changes = new ResultChanges((e) => lab.journal.append(e), lab.journal.list(0, 5000))
+  units.forEach((u, i) => results[i]!.forEach((r) => changes.record(u.key, r)))
+  return results.flat()
 }

@@ -1,0 +1,61 @@
+// The monitor's knobs, in one place. Probe cadence is data: a new probe id is one line here.
+
+export type Cadence = 'fast' | 'medium' | 'slow'
+
+/** fast: cheap reads (a SQL status, a queue listing); slow: sends mail, walks every GUID or checksums tables */
+export const PROBE_CADENCE: Record<string, Cadence> = {
+  'db.ping': 'fast',
+  'db.replication': 'fast',
+  'db.clients': 'fast',
+  'mx.queue': 'fast',
+  'web.vips': 'fast',
+  'web.upstreams': 'fast',
+  'server.running': 'fast',
+  'smtp.accept': 'medium',
+  'web.https': 'medium',
+  'web.login': 'medium',
+  'db.checksum': 'slow',
+  'imap.replication': 'slow',
+  'mail.e2e': 'slow',
+  'spam.tagged': 'slow',
+  'virus.refused': 'slow',
+}
+export const cadenceOf = (probe: string): Cadence => PROBE_CADENCE[probe] ?? 'medium'
+
+export interface MonitorConfig {
+  /** how often the monitor looks (hardware sampled, due probes started, alerts evaluated) */
+  tickMs: number
+  everyMs: Record<Cadence, number>
+  /** medium and slow probes run this long after an action (its effects need a moment to show) */
+  afterActionMs: number
+  /** probes running at once, at most */
+  concurrency: number
+  /** points kept per series */
+  historyPoints: number
+  /** replication lag above this is an alert */
+  lagAlertSeconds: number
+  /** a circuit above this share of its rating… */
+  circuitAlertPct: number
+  /** …for this long in lab time is an alert (NEC: 80 % for 3 h is "continuous"; the lab runs faster) */
+  circuitAlertForLabMs: number
+}
+
+export const DEFAULT_MONITOR_CONFIG: MonitorConfig = {
+  tickMs: 1000,
+  everyMs: { fast: 5_000, medium: 30_000, slow: 180_000 },
+  afterActionMs: 5_000,
+  concurrency: 6,
+  historyPoints: 500,
+  lagAlertSeconds: 30,
+  circuitAlertPct: 80,
+  circuitAlertForLabMs: 5 * 60_000,
+}
+
+/** RACKLAB_MONITOR_SLOW_S=600 runs the expensive probes every 10 minutes; bad values are named */
+export function configFromEnv(env: NodeJS.ProcessEnv): Partial<MonitorConfig> {
+  const slow = env.RACKLAB_MONITOR_SLOW_S
+  if (slow === undefined) return {}
+  const s = Number(slow)
+  if (!Number.isFinite(s) || s < 10) throw new Error(`RACKLAB_MONITOR_SLOW_S must be a number of seconds ≥ 10, got "${slow}"`)
+  return { everyMs: { ...DEFAULT_MONITOR_CONFIG.everyMs, slow: s * 1000 } }
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import type { CircuitStatus, HardwareStatus } from '@contract/hardware'
+import type { AlertsChanged } from '@contract/monitor'
+import type { ProbeResult } from '@contract/status'
+import { Journal } from '../journal/journal'
+import { unit, type ProbeUnit } from '../probes/probe-unit'
+import { Monitor } from './monitor'
+import { ManualTimers } from './test-timers'
+
+function lab() {
+  const timers = new ManualTimers()
+  const journal = new Journal(undefined)
+  const state = { db2Ok: true, labMs: 0, hardware: undefined as HardwareStatus | undefined, mx1Hangs: false }
+  const starts: Record<string, number> = {}
+  let release: () => void = () => undefined
+  const result = (id: string, target: string, ok: boolean, message: string, values: ProbeResult['values'] = {}): ProbeResult => ({ id, target, ok, message, values, at: new Date(timers.now()).toISOString() })
+  const counted = (id: string, target: string, timeoutMs: number, run: () => Promise<ProbeResult>): ProbeUnit =>
+    unit(id, target, timeoutMs, () => {
+      starts[`${id}@${target}`] = (starts[`${id}@${target}`] ?? 0) + 1
+      return run()
+    })
+  let units: ProbeUnit[] = [
+    counted('db.ping', 'db1', 10_000, async () => result('db.ping', 'db1', true, 'db1: MariaDB answers')),
+    counted('db.replication', 'db2', 10_000, async () => (state.db2Ok ? result('db.replication', 'db2', true, 'db2 replicates from db1, 0 s behind', { lagSeconds: 0 }) : result('db.replication', 'db2', false, 'db2 is not receiving from db1 (IO thread Connecting)'))),
+    counted('smtp.accept', 'mx1', 20_000, () => (state.mx1Hangs ? new Promise<ProbeResult>((res) => (release = () => res(result('smtp.accept', 'mx1', true, 'late'))) ) : Promise.resolve(result('smtp.accept', 'mx1', true, 'mx1 accepts')))),
+    counted('mail.e2e', 'mx1', 60_000, async () => result('mail.e2e', 'mx1', true, 'delivered')),
+  ]
+  const alerts: AlertsChanged[] = []
+  const batches: ProbeResult[][] = []
+  const monitor = new Monitor({
+    plan: () => units,
+    canProbe: () => true,
+    hardware: () => state.hardware,
+    labMs: () => state.labMs,
+    journal,
+    onResults: (r) => batches.push(r),
+    onAlerts: (c) => alerts.push(c),
+    timers,
+    config: { historyPoints: 4 },
+  })
+  return { timers, journal, state, starts, monitor, alerts, batches, release: () => release(), setUnits: (f: (u: ProbeUnit[]) => ProbeUnit[]) => (units = f(units)) }
+}
+
+const texts = (j: Journal, kind: string): string[] => j.list().filter((e) => e.kind === kind).map((e) => e.text)
+
+describe('Monitor', () => {
+  it('with nobody asking: broken replication is an alert within one 5 s period, journaled once, cleared when it is back', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(0)
+    expect(l.monitor.activeAlerts()).toEqual([])
+    l.state.db2Ok = false
+    await l.timers.advance(5_000)
+    expect(l.monitor.activeAlerts()).toMatchObject([{ id: 'replication.stopped@server:db2', severity: 'critical', target: 'server:db2' }])
+    expect(l.alerts.at(-1)?.raised.map((a) => a.id)).toEqual(['replication.stopped@server:db2'])
+    await l.timers.advance(20_000)
+    expect(texts(l.journal, 'probe').filter((t) => t.startsWith('db.replication'))).toEqual(['db.replication ok: db2 replicates from db1, 0 s behind', 'db.replication FAILED: db2 is not receiving from db1 (IO thread Connecting)'])
+    expect(texts(l.journal, 'alert')).toEqual(['ALERT critical replication.stopped: replication to db2 is broken: db2 is not receiving from db1 (IO thread Connecting)'])
+    l.state.db2Ok = true
+    await l.timers.advance(5_000)
+    expect(l.monitor.activeAlerts()).toEqual([])
+    expect(l.alerts.at(-1)?.cleared.map((a) => a.id)).toEqual(['replication.stopped@server:db2'])
+    l.monitor.stop()
+  })
+
+  it('a probe that hangs fails by its timeout, never overlaps itself, and the cheap probes keep their cadence', async () => {
+    const l = lab()
+    l.state.mx1Hangs = true
+    l.monitor.start()
+    await l.timers.advance(20_000)
+    expect(l.monitor.latestResults().find((r) => r.id === 'smtp.accept')).toMatchObject({ ok: false, message: 'smtp.accept on mx1 did not answer within 20 s' })
+    expect(l.monitor.activeAlerts().map((a) => a.id)).toEqual(['probe.failed:smtp.accept@server:mx1'])
+    await l.timers.advance(40_000)
+    expect(l.starts['smtp.accept@mx1']).toBe(1)
+    expect(l.starts['db.replication@db2']).toBe(13)
+    l.state.mx1Hangs = false
+    l.release()
+    await l.timers.advance(1_000)
+    expect(l.starts['smtp.accept@mx1']).toBe(2)
+    expect(l.monitor.latestResults().find((r) => r.id === 'smtp.accept')).toMatchObject({ ok: true })
+    l.monitor.stop()
+  })
+
+  it('check: the latest results at once with their age; fresh joins a run in flight instead of doubling it', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(3_000)
+    expect(l.monitor.latestResults().map((r) => [r.id, r.ageMs])).toEqual([['db.ping', 3000], ['db.replication', 3000], ['smtp.accept', 3000], ['mail.e2e', 3000]])
+    l.state.mx1Hangs = true
+    await l.timers.advance(27_000) // smtp.accept due again at 30 s: in flight now
+    const fresh = l.monitor.check({ fresh: true })
+    l.state.mx1Hangs = false
+    l.release()
+    await l.timers.advance(0)
+    expect((await fresh).map((r) => r.id)).toEqual(['db.ping', 'db.replication', 'smtp.accept', 'mail.e2e'])
+    expect(l.starts['smtp.accept@mx1']).toBe(2)
+    expect(l.starts['mail.e2e@mx1']).toBe(2)
+    await l.timers.advance(2_000)
+    expect((await l.monitor.check()).map((r) => r.ageMs)).toEqual([2_000, 2_000, 2_000, 2_000])
+    l.monitor.stop()
+  })
+
+  it('check before the first results: waits for the units that never reported, and only for those', async () => {
+    const l = lab()
+    const first = await l.monitor.check()
+    expect(first.map((r) => [r.id, r.ok])).toEqual([['db.ping', true], ['db.replication', true], ['smtp.accept', true], ['mail.e2e', true]])
+    expect(Object.values(l.starts)).toEqual([1, 1, 1, 1])
+    await l.monitor.check()
+    expect(Object.values(l.starts)).toEqual([1, 1, 1, 1])
+  })
+
+  it('keeps bounded history per unit and forgets units that no longer apply', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(60_000)
+    const [lag] = l.monitor.historySeries(['db.replication@db2'])
+    expect(lag?.points).toHaveLength(4)
+    expect(lag?.points.at(-1)).toMatchObject({ at: 60_000, ok: true, values: { lagSeconds: 0 } })
+    l.setUnits((u) => u.filter((x) => x.target !== 'db2'))
+    await l.timers.advance(1_000)
+    expect(l.monitor.latestResults().map((r) => r.target)).not.toContain('db2')
+    l.monitor.stop()
+  })
+
+  it('runs the expensive probes again soon after an action', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(10_000)
+    expect(l.starts['mail.e2e@mx1']).toBe(1)
+    l.journal.append({ kind: 'action', target: 'server:db2', text: 'console opened on db2' })
+    await l.timers.advance(l.monitor.cfg.afterActionMs)
+    expect(l.starts['mail.e2e@mx1']).toBe(1)
+    l.journal.append({ kind: 'action', target: 'cable:db2/int', text: 'unplug cable:db2/int: …', data: { action: 'unplug' } })
+    await l.timers.advance(l.monitor.cfg.afterActionMs)
+    expect(l.starts['mail.e2e@mx1']).toBe(2)
+    await l.timers.advance(60_000)
+    expect(l.starts['mail.e2e@mx1']).toBe(2)
+    l.monitor.stop()
+  })
+
+  it('reads circuits every tick: over 80 % for the hold time in lab seconds is an alert, with amps in the history', async () => {
+    const l = lab()
+    const circuit = (loadPct: number): CircuitStatus => ({ id: 'nyi-1-b', site: 'nyi', rack: 'nyi-1', side: 'B', volts: 120, ratedAmps: 20, amps: loadPct / 5, watts: 0, loadPct, state: 'ok', energized: true, timeToTripMs: null, tripCause: null })
+    const hw = (loadPct: number): HardwareStatus => ({ labMs: 0, sites: [], circuits: [circuit(loadPct)], pdus: [], units: [], enclosures: [], switches: [], cables: [], shelves: [] })
+    l.state.hardware = hw(90)
+    l.monitor.start()
+    for (let s = 1; s <= 5; s++) {
+      l.state.labMs = s * 60_000 // 60× lab clock
+      await l.timers.advance(1_000)
+    }
+    expect(l.monitor.activeAlerts().map((a) => a.id)).toEqual(['circuit.overload@circuit:nyi-1-b'])
+    expect(l.monitor.historySeries(['circuit:nyi-1-b'])[0]?.points.at(-1)?.values).toMatchObject({ amps: 18, ratedAmps: 20, loadPct: 90 })
+    l.state.hardware = hw(50)
+    await l.timers.advance(1_000)
+    expect(l.monitor.activeAlerts()).toEqual([])
+    l.monitor.stop()
+  })
+})

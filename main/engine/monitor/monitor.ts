@@ -1,0 +1,193 @@
+// The monitor: lives in a long-running runtime and never sleeps. Every tick it samples the hardware, starts
+// the probe units that are due (each isolated, none overlapping itself), keeps bounded history, journals
+// results that are news and raises or clears alerts. `check` reads its latest results at once.
+import type { HardwareStatus } from '@contract/hardware'
+import type { Alert, AlertsChanged, HistorySeries } from '@contract/monitor'
+import type { JournalEntry, ProbeResult } from '@contract/status'
+import type { JournalInput } from '../journal/journal'
+import { realTimers, runIsolated, type ProbeUnit, type Timers } from '../probes/probe-unit'
+import { evaluateRules } from './alert-rules'
+import { AlertBook } from './alert-book'
+import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config'
+import { hardwareSamples } from './hardware-samples'
+import { History, numericValues } from './history'
+import { ResultChanges } from './result-changes'
+import { dueUnits } from './schedule'
+
+export interface MonitorTimers extends Timers {
+  setInterval(fn: () => void, ms: number): unknown
+  clearInterval(handle: unknown): void
+}
+const realMonitorTimers: MonitorTimers = { ...realTimers, setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) }
+
+export interface MonitorDeps {
+  /** the probe units that apply to what runs now (planning runs nothing) */
+  plan(): ProbeUnit[]
+  /** false while probes can't run (no Docker engine): only the hardware is watched then */
+  canProbe(): boolean
+  hardware(): HardwareStatus | undefined
+  labMs(): number
+  journal: { append(e: JournalInput): unknown; list(since: number, limit: number): JournalEntry[]; onAppend(fn: (e: JournalEntry) => void): () => void }
+  onResults(results: ProbeResult[]): void
+  onAlerts(change: AlertsChanged): void
+  timers?: MonitorTimers
+  config?: Partial<MonitorConfig>
+}
+
+export type AgedResult = ProbeResult & { ageMs: number }
+
+export class Monitor {
+  readonly cfg: MonitorConfig
+  private readonly timers: MonitorTimers
+  private readonly history: History
+  private readonly alerts = new AlertBook()
+  private readonly changes: ResultChanges
+  /** unit key → its latest results and when they came */
+  private readonly latest = new Map<string, { results: ProbeResult[]; at: number }>()
+  private readonly lastStart = new Map<string, number>()
+  private readonly inFlight = new Map<string, Promise<ProbeResult[]>>()
+  private readonly busy = new Set<string>()
+  private lastActionAt: number | undefined
+  /** hardware samples' ok last tick: a change (a trip, a failed disk) counts as an action, whoever made it */
+  private hardwareOk = new Map<string, boolean>()
+  private interval: unknown
+  /** after stop, runs still in flight report nothing (the runtime is closing) */
+  private stopped = false
+  private readonly offJournal: () => void
+
+  constructor(private readonly d: MonitorDeps) {
+    this.cfg = { ...DEFAULT_MONITOR_CONFIG, ...d.config }
+    this.timers = d.timers ?? realMonitorTimers
+    this.history = new History(this.cfg.historyPoints)
+    this.changes = new ResultChanges((e) => d.journal.append(e), d.journal.list(0, 5000))
+    this.offJournal = d.journal.onAppend((e) => {
+      // an action on the lab carries data.action (opening a console is journaled as an action too, and changes nothing)
+      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.lastActionAt = this.timers.now()
+    })
+  }
+
+  start(): void {
+    if (this.interval !== undefined) return
+    this.interval = this.timers.setInterval(() => this.tick(), this.cfg.tickMs)
+    this.tick()
+  }
+
+  stop(): void {
+    if (this.interval !== undefined) this.timers.clearInterval(this.interval)
+    this.interval = undefined
+    this.stopped = true
+    this.offJournal()
+  }
+
+  /** one look: hardware sampled, gone units forgotten, due units started, alerts evaluated */
+  tick(): void {
+    const now = this.timers.now()
+    const hw = this.d.hardware()
+    const labMs = this.d.labMs()
+    const samples = hw ? hardwareSamples(hw) : []
+    for (const s of samples) this.history.add(s.key, s.source, s.target, { at: now, labMs, ok: s.ok, values: s.values })
+    const ok = new Map(samples.map((s) => [s.key, s.ok]))
+    if (this.hardwareOk.size && [...ok].some(([k, v]) => this.hardwareOk.get(k) !== v)) this.lastActionAt = now
+    this.hardwareOk = ok
+    if (this.d.canProbe()) {
+      const units = this.planSafely()
+      this.forgetGone(units)
+      const room = this.cfg.concurrency - this.busy.size
+      for (const u of dueUnits(units, { lastStart: this.lastStart, busy: this.busy, ...(this.lastActionAt === undefined ? {} : { lastActionAt: this.lastActionAt }) }, now, this.cfg, room)) void this.launch(u)
+    }
+    this.evaluate(hw)
+  }
+
+  /** an action this process did not journal (another process's, until one engine owns the lab) */
+  noteAction(): void {
+    this.lastActionAt = this.timers.now()
+  }
+
+  /** the latest result of every unit that applies now, with its age */
+  latestResults(): AgedResult[] {
+    const now = this.timers.now()
+    return [...this.latest.values()].flatMap((l) => l.results.map((r) => ({ ...r, ageMs: now - l.at })))
+  }
+
+  /**
+   * What `check` answers: a result for every unit that applies now. Not fresh: the latest one at once, and only
+   * a unit that never reported is waited for. Fresh: every unit runs now (`only`: these probe ids); one already
+   * running is joined, never doubled.
+   */
+  async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
+    const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
+    const runs = await Promise.all(
+      units.map(async (u) => {
+        const last = this.latest.get(u.key)
+        if (last && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
+        // a unit still busy after a timeout has no run to join: its timeout result is the latest news
+        const results = await (this.inFlight.get(u.key) ?? (this.busy.has(u.key) && last ? Promise.resolve(last.results) : this.launch(u)))
+        return results.map((r) => ({ ...r, ageMs: Math.max(0, this.timers.now() - Date.parse(r.at)) }))
+      }),
+    )
+    return runs.flat()
+  }
+
+  activeAlerts(): Alert[] {
+    return this.alerts.list()
+  }
+
+  historySeries(keys?: readonly string[]): HistorySeries[] {
+    return this.history.list(keys)
+  }
+
+  private planSafely(): ProbeUnit[] {
+    try {
+      return this.d.plan()
+    } catch (e) {
+      this.d.journal.append({ kind: 'engine', text: `monitor could not plan probes: ${(e as Error).message}` })
+      return []
+    }
+  }
+
+  private launch(u: ProbeUnit): Promise<ProbeResult[]> {
+    this.lastStart.set(u.key, this.timers.now())
+    this.busy.add(u.key)
+    const { result, settled } = runIsolated(u, this.timers)
+    this.inFlight.set(u.key, result)
+    void settled.then(() => this.busy.delete(u.key))
+    void result.then((rs) => {
+      this.inFlight.delete(u.key)
+      this.record(u, rs)
+    })
+    return result
+  }
+
+  private record(u: ProbeUnit, results: ProbeResult[]): void {
+    if (this.stopped) return
+    const now = this.timers.now()
+    this.latest.set(u.key, { results, at: now })
+    for (const r of results) {
+      this.history.add(u.key, u.id, u.target, { at: now, labMs: this.d.labMs(), ok: r.ok, values: numericValues(r.values) })
+      this.changes.record(u.key, r)
+    }
+    this.d.onResults(results)
+    this.evaluate(this.d.hardware())
+  }
+
+  /** a unit no longer planned (its server stopped) has no current result */
+  private forgetGone(units: readonly ProbeUnit[]): void {
+    const keys = new Set(units.map((u) => u.key))
+    for (const [key, l] of this.latest)
+      if (!keys.has(key)) {
+        this.latest.delete(key)
+        for (const r of l.results) this.changes.gone(key, r)
+      }
+  }
+
+  private evaluate(hw: HardwareStatus | undefined): void {
+    const labMs = this.d.labMs()
+    const results = [...this.latest.values()].flatMap((l) => l.results)
+    const firings = evaluateRules({ results, hardware: hw, history: (k) => this.history.points(k), cfg: this.cfg })
+    const change = this.alerts.update(firings, this.timers.now(), labMs)
+    if (!change.raised.length && !change.cleared.length) return
+    for (const a of change.raised) this.d.journal.append({ kind: 'alert', target: a.target, text: `ALERT ${a.severity} ${a.rule}: ${a.text}`, labMs, data: { alert: a.id, raised: true } })
+    for (const a of change.cleared) this.d.journal.append({ kind: 'alert', target: a.target, text: `cleared ${a.rule}: ${a.text}`, labMs, data: { alert: a.id, raised: false } })
+    this.d.onAlerts(change)
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { unit } from '../probes/probe-unit'
+import { DEFAULT_MONITOR_CONFIG } from './config'
+import { dueUnits } from './schedule'
+
+const u = (id: string, target: string): ReturnType<typeof unit> => unit(id, target, 1000, () => Promise.reject(new Error('not run here')))
+const units = [u('mail.e2e', 'mx1'), u('db.replication', 'db2'), u('smtp.accept', 'mx1')]
+const keys = (list: { key: string }[]): string[] => list.map((x) => x.key)
+const cfg = DEFAULT_MONITOR_CONFIG
+
+describe('dueUnits', () => {
+  it('runs everything never run, cheap ones first, within the room left', () => {
+    expect(keys(dueUnits(units, { lastStart: new Map(), busy: new Set() }, 0, cfg))).toEqual(['db.replication@db2', 'smtp.accept@mx1', 'mail.e2e@mx1'])
+    expect(keys(dueUnits(units, { lastStart: new Map(), busy: new Set() }, 0, cfg, 1))).toEqual(['db.replication@db2'])
+  })
+
+  it('each on its cadence: replication every 5 s, mail.e2e every few minutes', () => {
+    const lastStart = new Map(units.map((x) => [x.key, 0]))
+    expect(keys(dueUnits(units, { lastStart, busy: new Set() }, 4_999, cfg))).toEqual([])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set() }, 5_000, cfg))).toEqual(['db.replication@db2'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set() }, 30_000, cfg))).toEqual(['db.replication@db2', 'smtp.accept@mx1'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set() }, cfg.everyMs.slow, cfg))).toContain('mail.e2e@mx1')
+  })
+
+  it('never starts a unit that is still running, however overdue', () => {
+    const lastStart = new Map([['db.replication@db2', 0]])
+    expect(keys(dueUnits([units[1]!], { lastStart, busy: new Set(['db.replication@db2']) }, 60_000, cfg))).toEqual([])
+  })
+
+  it('runs medium and slow probes once, soon after an action', () => {
+    const costly = [units[0]!, units[2]!]
+    const lastStart = new Map(costly.map((x) => [x.key, 10_000]))
+    const s = { lastStart, busy: new Set<string>(), lastActionAt: 12_000 }
+    expect(keys(dueUnits(costly, s, 12_000 + cfg.afterActionMs - 1, cfg))).toEqual([])
+    expect(keys(dueUnits(costly, s, 12_000 + cfg.afterActionMs, cfg))).toEqual(['smtp.accept@mx1', 'mail.e2e@mx1'])
+    const after = new Map(costly.map((x) => [x.key, 12_000 + cfg.afterActionMs]))
+    expect(keys(dueUnits(costly, { ...s, lastStart: after }, 12_000 + cfg.afterActionMs + 1000, cfg))).toEqual([])
+  })
+})

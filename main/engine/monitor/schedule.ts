@@ -1,0 +1,29 @@
+// Which planned probe units to start now: each on its cadence, medium and slow ones again soon after an
+// action, never one that is still running (a probe does not overlap itself), fast ones first.
+import type { ProbeUnit } from '../probes/probe-unit'
+import { cadenceOf, type MonitorConfig } from './config'
+
+export interface ScheduleState {
+  /** wall ms each unit (by key) last started */
+  lastStart: ReadonlyMap<string, number>
+  /** keys whose last run has not ended */
+  busy: ReadonlySet<string>
+  /** wall ms of the last action in the lab */
+  lastActionAt?: number
+}
+
+const ORDER = { fast: 0, medium: 1, slow: 2 }
+
+export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'everyMs' | 'afterActionMs'>, room = Infinity): ProbeUnit[] {
+  const due = units.filter((u) => {
+    if (s.busy.has(u.key)) return false
+    const last = s.lastStart.get(u.key)
+    if (last === undefined) return true
+    const cadence = cadenceOf(u.id)
+    if (now - last >= cfg.everyMs[cadence]) return true
+    if (cadence === 'fast' || s.lastActionAt === undefined) return false
+    const settle = s.lastActionAt + cfg.afterActionMs
+    return now >= settle && last < settle
+  })
+  return due.sort((a, b) => ORDER[cadenceOf(a.id)] - ORDER[cadenceOf(b.id)]).slice(0, Math.max(0, room))
+}

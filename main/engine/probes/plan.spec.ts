@@ -1,0 +1,47 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { LabStatus, ServerState, ServerStatus } from '@contract/status'
+import type { Topology } from '@contract/topology'
+import { placeServers } from '../lab/plan'
+import { loadTopology } from '../topology/loader'
+import type { ExecOutput } from './db'
+import { planProbes, type ProbeLab } from './plan'
+import { runUnits } from './run-checks'
+
+let topology: Topology
+beforeAll(async () => {
+  topology = (await loadTopology()).topology
+})
+
+function probeLab(states: Record<string, ServerState>, exec: ProbeLab['exec'] = () => Promise.reject(new Error('no exec in this test'))): ProbeLab {
+  const servers = placeServers(topology)
+  const list: ServerStatus[] = [...servers.values()].map((p) => ({ id: p.server.id, role: p.server.role, site: '', rack: '', model: '', image: '', imageState: p.server.role === 'file' ? 'no-image' : 'built', state: states[p.server.id] ?? 'absent', health: 'unknown', ips: {} }))
+  const status = { labId: 't', topology: topology.name, engine: { state: 'connected', message: '', host: '' }, servers: list } as LabStatus
+  return { topology, servers, status: () => status, exec }
+}
+const keys = (lab: ProbeLab, only?: string[]): string[] => planProbes(lab, only).map((u) => u.key)
+
+describe('planProbes', () => {
+  it('plans only what applies to what runs: the DB tier alone gets DB probes', () => {
+    expect(keys(probeLab({ db1: 'running', db2: 'running', db3: 'running' }))).toEqual(['db.ping@db1', 'db.ping@db2', 'db.ping@db3', 'db.replication@db2', 'db.replication@db3', 'db.checksum@db1,db2,db3'])
+  })
+
+  it('a server stopped or powered off is a failed server.running unit; one never created is not', () => {
+    const lab = probeLab({ db1: 'running', db2: 'powered-off', db3: 'stopped' })
+    expect(keys(lab)).toEqual(['db.ping@db1', 'server.running@db2', 'server.running@db3'])
+  })
+
+  it('covers every mx, frontend and store; `only` narrows it', () => {
+    const all = Object.fromEntries(['mx1', 'mx2', 'imap1', 'imap2', 'fe1', 'fe2', 'edge', 'db1'].map((s) => [s, 'running' as const]))
+    const lab = probeLab(all)
+    expect(keys(lab, ['smtp.accept', 'web.upstreams', 'mail.e2e', 'imap.replication'])).toEqual(['smtp.accept@mx1', 'smtp.accept@mx2', 'imap.replication@imap1', 'mail.e2e@mx1>imap1', 'web.upstreams@fe1', 'web.upstreams@fe2'])
+  })
+
+  it('an exec that hangs or throws on one server fails only that server’s probes, each with its reason', async () => {
+    const exec = (server: string): Promise<ExecOutput> =>
+      server === 'db2' ? Promise.reject(new Error('"mariadb-admin ping" in racklab-t-db2 did not finish within 15000 ms')) : Promise.resolve({ exitCode: 0, stdout: `mysqld is alive`, stderr: '' })
+    const units = planProbes(probeLab({ db1: 'running', db2: 'running', db3: 'running' }, exec), ['db.ping'])
+    const results = (await runUnits(units)).flat()
+    expect(results.map((r) => [r.target, r.ok])).toEqual([['db1', true], ['db2', false], ['db3', true]])
+    expect(results[1]?.message).toMatch(/db2: MariaDB does not answer: .*did not finish within 15000 ms/)
+  })
+})

@@ -1,0 +1,81 @@
+// Which probes apply to what runs now, each as its own unit (probe × target). Planning runs nothing: it reads
+// the lab's status, so the monitor can plan every tick and run only what is due.
+import type { LabStatus, ProbeResult } from '@contract/status'
+import type { Topology } from '@contract/topology'
+import type { PlacedServer } from '../topology/queries'
+import { frontendVips } from '../roles/fe-vips'
+import { probeChecksums, probePing, probeReplication, type Exec } from './db'
+import * as mail from './mail'
+import { unit, type ProbeUnit } from './probe-unit'
+import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
+
+/** tables whose contents every database server must agree on */
+export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
+
+/** every probe id `racklab check` reports (a scenario's expect names them) */
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+
+/** what planning needs of the lab (LabEngine gives it through probeLabOf) */
+export interface ProbeLab {
+  readonly topology: Topology
+  readonly servers: ReadonlyMap<string, PlacedServer>
+  status(): LabStatus
+  exec: Exec
+}
+
+const S = 1000
+/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery */
+const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 10 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
+const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
+
+/** `only`: plan just these probe ids (a scenario waiting on one probe must not send test mail every second) */
+export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[] {
+  const wants = (id: string): boolean => !only || only.includes(id)
+  const { exec, topology } = lab
+  const servers = lab.status().servers
+  const up = new Set(servers.filter((s) => s.state === 'running').map((s) => s.id))
+  const of = (role: string): string[] => [...lab.servers.values()].filter((p) => p.server.role === role && up.has(p.server.id)).map((p) => p.server.id)
+  const replicaOf = (id: string): string | undefined => lab.servers.get(id)?.server.replicaOf
+  const units: ProbeUnit[] = []
+  const add = (id: string, target: string, run: () => Promise<ProbeResult | ProbeResult[]>, key?: string): void => {
+    if (wants(id)) units.push(unit(id, target, timeoutOf(id), run, key))
+  }
+
+  const dbs = of('db')
+  for (const db of dbs) add('db.ping', db, () => probePing(exec, db))
+  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db))
+  if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
+
+  const deps: mail.MailProbeDeps = { exec }
+  const user = topology.users[0]
+  const rcpt = user && `${user.name}@${topology.domain}`
+  const mxs = of('mx')
+  for (const mx of mxs) {
+    if (rcpt) add('smtp.accept', mx, () => mail.probeSmtpAccepts(deps, mx, rcpt))
+    // content checks: spamd scores GTUBE as spam, Postfix refuses EICAR with 5xx (nothing is delivered)
+    add('spam.tagged', mx, () => mail.probeSpamTagged(deps, mx, topology.domain))
+    if (rcpt) add('virus.refused', mx, () => mail.probeVirusRefused(deps, mx, rcpt))
+    add('mx.queue', mx, () => mail.probeQueue(deps, mx))
+  }
+  for (const master of of('imap').filter((id) => !replicaOf(id))) {
+    const replica = [...lab.servers.values()].find((p) => p.server.replicaOf === master && up.has(p.server.id))?.server.id
+    if (replica) add('imap.replication', master, () => mail.probeReplication(deps, master))
+    const storeUser = topology.users.find((u) => (u.store ?? master) === master)
+    const mx = mxs[0]
+    if (mx && storeUser) add('mail.e2e', mx, () => mail.probeDelivery(deps, { mx, master, ...(replica ? { replica } : {}), user: storeUser.name, domain: topology.domain }), `mail.e2e@${mx}>${master}`)
+  }
+
+  const fes = of('fe')
+  if (fes.length) add('web.vips', fes.join(','), async () => vipOwners(frontendVips(topology), await frontendStatuses(exec, fes)))
+  for (const fe of fes) add('web.upstreams', fe, async () => upstreamHealth(fe, (await frontendStatuses(exec, [fe])).get(fe) ?? 'no status'))
+  for (const edge of of('edge')) {
+    add('web.https', edge, () => probeHttpsEdge(exec, edge))
+    if (user) add('web.login', edge, () => probeLogin(exec, edge, user))
+  }
+
+  // a server the topology expects but that is not running is itself a failed probe
+  for (const s of servers)
+    if (s.imageState !== 'no-image' && s.state !== 'running' && s.state !== 'absent')
+      add('server.running', s.id, () => Promise.resolve({ id: 'server.running', target: s.id, ok: false, message: `${s.id} is ${s.state}${s.detail ? `: ${s.detail}` : ''}`, at: new Date().toISOString() }))
+  return units
+}
