@@ -28,7 +28,8 @@ describe('health charts from the monitor history', () => {
     expect(latestText(c!)).toBe('amps 17 A')
   })
 
-  it('shows rebuild progress 0–100 % per array, nothing while optimal', () => {
+  it('shows rebuild progress 0–100 % per array that rebuilt, no chart while every array stays optimal', () => {
+    expect(rebuildChart([{ key: 'array:a/b', source: 'array', target: 'array:a/b', points: pts([[1000, { degraded: 0 }]]) }])).toBeNull()
     const spec = rebuildChart([{ key: 'array:raid1/raid1-spool', source: 'array', target: 'array:raid1/raid1-spool', points: pts([[1000, { degraded: 0 }], [2000, { degraded: 1, rebuildPct: 12 }], [3000, { degraded: 1, rebuildPct: 40 }]]) }])!
     expect(spec.yRange).toEqual([0, 100])
     expect(spec.lines[0]).toMatchObject({ label: 'raid1/raid1-spool', values: [null, 12, 40] })
@@ -40,6 +41,7 @@ describe('health charts from the monitor history', () => {
       { key: 'circuit:b', source: 'circuit', target: 'circuit:b', points: pts([[1, { amps: 1, ratedAmps: 20 }]]) },
       lag('db2', [[1, { lagSeconds: 0 }]]),
       { key: 'array:r/s', source: 'array', target: 'array:r/s', points: pts([[1, { degraded: 0 }]]) },
+      { key: 'array:r/t', source: 'array', target: 'array:r/t', points: pts([[1, { degraded: 1, rebuildPct: 3 }]]) },
       { key: 'mx.queue@mx1', source: 'mx.queue', target: 'mx1', points: pts([[1, { total: 3 }]]) },
     ]).map((c) => c.id)
     expect(ids).toEqual(['replication-lag', 'raid-rebuild', 'circuit-b'])

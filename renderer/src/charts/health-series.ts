@@ -49,14 +49,15 @@ export function circuitCharts(all: readonly HistorySeries[]): ChartSpec[] {
 }
 
 export function rebuildChart(all: readonly HistorySeries[]): ChartSpec | null {
-  const series = all.filter((s) => s.source === 'array').sort((a, b) => a.target.localeCompare(b.target))
+  // only arrays that rebuilt within the history: an always-optimal array is no line at all
+  const series = all.filter((s) => s.source === 'array' && s.points.some((p) => typeof p.values.rebuildPct === 'number')).sort((a, b) => a.target.localeCompare(b.target))
   if (!series.length) return null
   const { xs, columns } = align(series, (v) => v.rebuildPct)
   const lines: ChartLine[] = series.map((s, i) => ({ label: s.target.replace(/^array:/, ''), values: columns[i]!, stroke: CHART_COLOURS[i % CHART_COLOURS.length]! }))
   return { id: 'raid-rebuild', title: 'RAID rebuild', unit: '%', xs, lines, yRange: [0, 100] }
 }
 
-/** every chart the Health tab shows, in reading order */
+/** every chart the Health tab shows, in reading order (rebuild only while some array has rebuilt) */
 export function healthCharts(all: readonly HistorySeries[]): ChartSpec[] {
   return [lagChart(all), rebuildChart(all), ...circuitCharts(all)].filter((c): c is ChartSpec => c !== null)
 }
