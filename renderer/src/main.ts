@@ -1,6 +1,8 @@
 // Boot: pick the transport, bind the stores to it, mount the app.
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
+import { CHART_FACTORY } from './charts/chart-factory'
+import { createUplotChart } from './charts/uplot-chart'
 import { createClient } from './client'
 import App from './components/App.vue'
 import { bindStores } from './stores'
@@ -9,6 +11,7 @@ import './styles.css'
 const client = createClient()
 const app = createApp(App)
 app.use(createPinia())
+app.provide(CHART_FACTORY, createUplotChart)
 const unbind = bindStores(client)
 app.mount('#app')
 

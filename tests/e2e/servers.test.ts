@@ -48,6 +48,7 @@ describe('browser mode against a real DB tier', () => {
   })
 
   it('runs the db2-cable-pull scenario from the Scenarios panel and shows every step pass', async () => {
+    await page.locator('[data-dock-tab="scenarios"]').click() // the panel lives in the dock's Scenarios tab
     const panel = page.locator('section.scenarios')
     await panel.locator('[data-testid="scenario-pick"]').selectOption('db2-cable-pull')
     await panel.locator('[data-action="scenario-run"]').click()

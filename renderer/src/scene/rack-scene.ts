@@ -33,6 +33,17 @@ export interface RackSceneOptions {
 
 /** blink and flicker steps: 8 frames a second is enough for LEDs and spares a software renderer */
 const BLINK_MS = 120
+/** drawing-buffer pixels at most: a 4K window draws at 1× instead of 2× (about 8 M pixels, not 33 M) */
+export const MAX_BUFFER_PIXELS = 3840 * 2160
+
+/**
+ * The pixel ratio to draw at: the screen's, capped at 2 and at MAX_BUFFER_PIXELS for the canvas; exactly 1 on
+ * a software rasterizer, which pays per pixel (no supersampling there).
+ */
+export function pixelRatio(w: number, h: number, dpr: number, software: boolean): number {
+  if (software) return 1
+  return Math.max(1, Math.min(2, dpr, Math.sqrt(MAX_BUFFER_PIXELS / Math.max(1, w * h))))
+}
 
 export class RackScene {
   readonly scene = new Scene()
@@ -49,6 +60,11 @@ export class RackScene {
   private signature = ''
   private dirty = true
   private frameId = 0
+  private blinkTimer: ReturnType<typeof setTimeout> | undefined
+  private disposed = false
+  private readonly animate: boolean
+  /** frames actually drawn: a bench reads it to show an idle view draws none */
+  framesDrawn = 0
   private lastBlink = 0
   private down: { x: number; y: number } | null = null
   private readonly raycaster = new Raycaster()
@@ -64,8 +80,6 @@ export class RackScene {
     this.canvas = opts.createCanvas ?? (() => document.createElement('canvas'))
     this.renderer = (opts.createRenderer ?? createWebglRenderer)()
     this.still = opts.still ?? this.renderer.software === true
-    // a software rasterizer pays per pixel: no supersampling there
-    this.renderer.setPixelRatio(this.still ? 1 : Math.min(2, globalThis.devicePixelRatio || 1))
     const el = this.renderer.domElement
     el.classList.add('scene-canvas')
     host.append(el)
@@ -89,11 +103,27 @@ export class RackScene {
       const hit = this.hitAt(e.clientX, e.clientY)
       if (hit) this.focus(hit.id)
     })
-    const onChange = (): void => void (this.dirty = true)
+    const onChange = (): void => this.invalidate()
     this.rig.controls.addEventListener('change', onChange)
     this.offs.push(() => this.rig.controls.removeEventListener('change', onChange))
+    this.animate = opts.animate !== false
     this.resize()
-    if (opts.animate !== false) this.frameId = requestAnimationFrame(this.frame)
+  }
+
+  /**
+   * Something visible changed: draw one frame soon. Rendering is on demand: no animation frame is requested
+   * while nothing changes (software GL pays a CPU core per frame), only while the camera moves or LEDs blink.
+   */
+  invalidate(): void {
+    this.dirty = true
+    this.requestFrame()
+  }
+
+  private requestFrame(): void {
+    if (!this.animate || this.disposed || this.frameId) return
+    clearTimeout(this.blinkTimer)
+    this.blinkTimer = undefined
+    this.frameId = requestAnimationFrame(this.frame)
   }
 
   private listen(el: HTMLElement, ev: 'pointerdown' | 'pointermove' | 'pointerleave' | 'pointerup' | 'dblclick', fn: (e: PointerEvent) => void): void {
@@ -115,20 +145,22 @@ export class RackScene {
     if (this.state) this.site.apply(this.state, this.now())
     if (first) this.rig.overview(this.site.layout.bounds, 'front', 0)
     this.refreshMarks()
-    this.dirty = true
+    this.invalidate()
   }
 
   setState(state: SceneState): void {
     this.state = state
-    if (this.site?.apply(state, this.now())) this.dirty = true
+    if (this.site?.apply(state, this.now())) this.invalidate()
+    else if (this.site?.blinking) this.requestFrame() // a blink may have started with no colour change yet
   }
 
   resize(): void {
     const w = Math.max(1, this.host.clientWidth)
     const h = Math.max(1, this.host.clientHeight)
+    this.renderer.setPixelRatio(pixelRatio(w, h, globalThis.devicePixelRatio || 1, this.still))
     this.renderer.setSize(w, h)
     this.rig.setAspect(w, h)
-    this.dirty = true
+    this.invalidate()
   }
 
   private target(id: string | null): Pickable | undefined {
@@ -140,7 +172,7 @@ export class RackScene {
     const s = this.target(this.selected)
     this.hoverMark.show(h && this.hovered !== this.selected ? h.min : null, h?.max)
     this.selectMark.show(s?.min ?? null, s?.max)
-    this.dirty = true
+    this.invalidate()
   }
 
   hover(id: string | null): void {
@@ -162,6 +194,13 @@ export class RackScene {
     // a PDU is a 1.7 m strip on the rear posts: look at its meter head, from the back aisle
     if (t.kind === 'pdu') this.rig.focus([t.min[0], t.max[1] - 0.2, t.min[2]], t.max, 'back', 700, 0)
     else this.rig.focus(t.min, t.max)
+    this.invalidate() // the flight runs on frames until the rig is at rest
+  }
+
+  /** zoom toward (factor < 1) or away from the target, drawn on demand like every camera move */
+  dolly(factor: number): void {
+    this.rig.dolly(factor)
+    this.invalidate()
   }
 
   view(v: Side | 'overview'): void {
@@ -169,7 +208,7 @@ export class RackScene {
     this.setHover(null, 0, 0)
     if (v === 'overview') this.rig.overview(this.site.layout.bounds)
     else this.rig.flip(v)
-    this.dirty = true
+    this.invalidate()
   }
 
   bounds(): Box | null {
@@ -221,11 +260,12 @@ export class RackScene {
   renderNow(): void {
     this.rig.camera.updateMatrixWorld()
     this.renderer.render(this.scene, this.rig.camera)
+    this.framesDrawn++
     this.dirty = false
   }
 
   private readonly frame = (): void => {
-    this.frameId = requestAnimationFrame(this.frame)
+    this.frameId = 0
     const now = this.now()
     const moving = this.rig.update()
     if (this.site && !this.still && now - this.lastBlink > BLINK_MS) {
@@ -233,10 +273,14 @@ export class RackScene {
       if (this.site.tick(now)) this.dirty = true
     }
     if (moving || this.dirty) this.renderNow()
+    if (moving) this.requestFrame()
+    else if (this.site?.blinking && !this.disposed) this.blinkTimer = setTimeout(() => this.requestFrame(), BLINK_MS)
   }
 
   dispose(): void {
+    this.disposed = true
     cancelAnimationFrame(this.frameId)
+    clearTimeout(this.blinkTimer)
     for (const off of this.offs.splice(0)) off()
     this.site?.dispose()
     this.site = null

@@ -14,12 +14,21 @@ export interface RendererLike {
 }
 export type RendererFactory = () => RendererLike
 
-export const createWebglRenderer: RendererFactory = () => {
-  const r = new WebGLRenderer({ antialias: true, powerPreference: 'high-performance' })
+function make(antialias: boolean): WebGLRenderer {
+  const r = new WebGLRenderer({ antialias, powerPreference: 'high-performance' })
   r.toneMapping = ACESFilmicToneMapping
   r.toneMappingExposure = 1.05
   r.outputColorSpace = SRGBColorSpace
-  return Object.assign(r, { software: isSoftware(r.getContext()) })
+  return r
+}
+
+/** A GPU gets MSAA; a software rasterizer (known only once a context exists) gets a second context without it. */
+export const createWebglRenderer: RendererFactory = () => {
+  const r = make(true)
+  if (!isSoftware(r.getContext())) return Object.assign(r, { software: false })
+  r.dispose()
+  r.forceContextLoss()
+  return Object.assign(make(false), { software: true })
 }
 
 export function isSoftware(gl: WebGLRenderingContext | WebGL2RenderingContext): boolean {

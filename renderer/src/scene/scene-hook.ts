@@ -6,6 +6,7 @@
 //   unitScreenPosition(id)   page coordinates of a unit's or PDU's visible face centre (click there to pick it),
 //                            null when unknown or off screen
 //   drawCalls()              draw calls of the last frame
+//   framesDrawn()            frames drawn since the view opened (on demand: it stays put while nothing changes)
 //   selectUnit(id)           selects a unit, or a PDU's circuit, like a click on it; unknown ids clear
 //   ledState(id, part)       { color, blink } of an LED as the scene shows it: part 'power' (default), 'status',
 //                            'activity' of a unit, 'breaker' of a PDU; null when the scene has no such LED
@@ -19,6 +20,7 @@ export type LedPart = 'power' | 'status' | 'activity' | 'breaker'
 export interface RacklabSceneHook {
   unitScreenPosition(id: string): { x: number; y: number } | null
   drawCalls(): number
+  framesDrawn(): number
   selectUnit(id: string): void
   ledState(id: string, part?: LedPart): LedState | null
   meter(pduId: string): string | null
@@ -29,6 +31,7 @@ export function installSceneHook(current: () => RackScene | null, select: (id: s
   const hook: RacklabSceneHook = {
     unitScreenPosition: (id) => current()?.screenPosition(id) ?? null,
     drawCalls: () => current()?.drawCalls() ?? 0,
+    framesDrawn: () => current()?.framesDrawn ?? 0,
     selectUnit: select,
     ledState: (id, part = 'power') => current()?.site?.ledShown(key[part](id)) ?? null,
     meter: (pduId) => current()?.site?.meterShown(key.meter(pduId)) ?? null,

@@ -127,6 +127,13 @@ export class SiteModel {
     return changed
   }
 
+  /** true while some LED blinks (and blinks show): the view then needs a frame every blink step */
+  get blinking(): boolean {
+    if (this.still) return false
+    for (const s of this.leds.values()) if (s.blink !== 'none') return true
+    return false
+  }
+
   /** Advances blinking LEDs; returns true when a colour changed. */
   tick(nowMs: number, all = false): boolean {
     let changed = false

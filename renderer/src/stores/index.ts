@@ -1,14 +1,16 @@
 // Binds every store to the one client; the returned function unsubscribes them all (used by tests and HMR).
 import type { RendererClient } from '../client/types'
+import { useAlertsStore } from './alerts'
 import { useCallsStore } from './calls'
 import { useEngineStore } from './engine'
 import { useJournalStore } from './journal'
 import { useLabStore } from './lab'
+import { useMonitorHistoryStore } from './monitor-history'
 import { useOpsStore } from './ops'
 import { useProbesStore } from './probes'
 import { all } from './when-open'
 
-export { useCallsStore, useEngineStore, useJournalStore, useLabStore, useOpsStore, useProbesStore }
+export { useAlertsStore, useCallsStore, useMonitorHistoryStore, useEngineStore, useJournalStore, useLabStore, useOpsStore, useProbesStore }
 
 export function bindStores(client: RendererClient): () => void {
   return all([
@@ -18,5 +20,7 @@ export function bindStores(client: RendererClient): () => void {
     useOpsStore().bind(client),
     useJournalStore().bind(client),
     useProbesStore().bind(client),
+    useAlertsStore().bind(client),
+    useMonitorHistoryStore().bind(client),
   ])
 }

@@ -42,6 +42,25 @@ export const useSelectionStore = defineStore('selection', () => {
     selected.value = { kind: 'circuit', id }
   }
 
+  /**
+   * Selects what an action target or alert names ("kind:id" or "kind:id/sub", as the engine spells them):
+   * a circuit, a PDU, or the unit that holds the thing (disk:raid1/3 → raid1, cable:db2/int → db2).
+   * Returns false, leaving the selection alone, when nothing on screen stands for it.
+   */
+  function selectTarget(target: string): boolean {
+    const colon = target.indexOf(':')
+    const kind = colon > 0 ? target.slice(0, colon) : 'server'
+    const id = target.slice(colon + 1)
+    if (kind === 'circuit') {
+      selectCircuit(id)
+      return true
+    }
+    const unitId = id.split('/')[0] ?? ''
+    if (!pdus.value.has(unitId) && !units.value.has(unitId) && !lab.serverById.has(unitId)) return false
+    select(unitId)
+    return true
+  }
+
   function openConsole(server: string): void {
     consoleFor.value = server
   }
@@ -49,5 +68,5 @@ export const useSelectionStore = defineStore('selection', () => {
     logsFor.value = server
   }
 
-  return { selected, hovered, consoleFor, logsFor, units, pdus, selectedUnit, select, selectCircuit, openConsole, openLogs }
+  return { selected, hovered, consoleFor, logsFor, units, pdus, selectedUnit, select, selectCircuit, selectTarget, openConsole, openLogs }
 })

@@ -12,5 +12,8 @@ export function labClient(status: LabStatus, topology: Topology = nyiTopology())
   c.answer('lab.status', () => status)
   c.answer('lab.topology', () => topology)
   c.answer('journal.list', () => [])
+  // an engine without a monitor unless a test says otherwise: no alerts, no history, no automatic checks
+  c.answer('alerts.list', () => ({ running: false, alerts: [] }))
+  c.answer('monitor.history', () => [])
   return c
 }

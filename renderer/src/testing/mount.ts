@@ -3,10 +3,12 @@ import './no-canvas'
 import { createPinia, setActivePinia } from 'pinia'
 import { createApp, h } from 'vue'
 import type { Component } from 'vue'
+import { CHART_FACTORY } from '../charts/chart-factory'
 import type { RendererClient } from '../client/types'
 import { TERMINAL_FACTORY } from '../console/terminal'
 import { RENDERER_FACTORY } from '../scene/inject'
 import { bindStores } from '../stores'
+import { createStubChart } from './stub-chart'
 import { createStubRenderer } from './stub-renderer'
 import { createStubTerminal } from './stub-terminal'
 
@@ -25,9 +27,10 @@ export function mountWith(component: Component, client: RendererClient, props: R
   document.body.append(el)
   const app = createApp({ render: () => h(component, props) })
   app.use(pinia)
-  // no GPU and no layout engine in jsdom: the 3D view and the terminal get stand-ins
+  // no GPU, no 2D canvas and no layout engine in jsdom: the 3D view, the charts and the terminal get stand-ins
   app.provide(RENDERER_FACTORY, createStubRenderer)
   app.provide(TERMINAL_FACTORY, createStubTerminal)
+  app.provide(CHART_FACTORY, createStubChart)
   app.mount(el)
   return {
     el,
