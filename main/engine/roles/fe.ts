@@ -2,6 +2,7 @@
 // Each frontend homes one service IP (fe-vips.ts) and backs up the others'; all share the lab CA (fe-ca.ts).
 import { SERVICE_NAMES } from './dns'
 import { feActions } from './fe-actions'
+import { pasvRange } from './file'
 import { adoptLabCa } from './fe-ca'
 import { allServers } from '../topology/queries'
 import { frontendVips, publicNetwork, vrrpInstances } from './fe-vips'
@@ -21,11 +22,20 @@ export const fe: RoleDefinition = {
       .filter((p) => p.server.role === 'fe' && p.server.id !== server.id)
       .flatMap((p) => p.server.nics.filter((n) => n.network === pub.id).map((n) => n.ip))
     const vips = frontendVips(t).map((v) => v.ip)
+    // file nodes for /dav/ and FTP, each with its passive port range (a node the frontend can't reach is left out)
+    const files = c.serversOf('file').flatMap((id) => {
+      try {
+        return [`${id}=${c.ipOf(id)}=${pasvRange(c, id).join('-')}`]
+      } catch {
+        return []
+      }
+    })
     return {
       volumes: { tls: '/etc/racklab/tls' },
       env: {
         UPSTREAMS: webs.map((w) => `${w.id}=${w.ip}`).join(','),
         AUTH_KEY: mailAuthKey(c.secrets),
+        FILE_NODES: files.join(','),
         EXT_IP: extIp,
         VRRP: vrrpInstances(t, server.id),
         VRRP_PEERS: peers.join(','),
