@@ -23,7 +23,7 @@ sub load {
     $cfg{db_hosts}    = [ split /,/, _need('DB_HOSTS', qr/$ip(?:,$ip)*/) ];
     $cfg{db_password} = _need('DB_PASSWORD', qr/[\x21-\x7e]+/);
     $cfg{node_key}    = _need('NODE_KEY', qr/[0-9a-f]{16,}/);
-    $cfg{copies}      = _need('FILE_COPIES', qr/[1-9]/);
+    $cfg{copies}      = _need('FILE_COPIES', qr/[1-9]/) + 0;
     $cfg{capacity}    = _need('FILE_CAPACITY_MB', qr/\d+/) * 1024 * 1024;
     $cfg{clock_speed} = _need('CLOCK_SPEED', qr/\d+(?:\.\d+)?/);
     $cfg{blob_dir}    = $ENV{BLOB_DIR} // '/srv/blobs';

@@ -112,7 +112,7 @@ sub serve {
         my $pid = fork;
         if (!defined $pid) { close $c; next }
         if ($pid) { close $c; next }
-        close $d;
+        # the daemon stays open here: HTTP::Daemon's connection objects ask it for their URL
         Racklab::File::DB::reset();
         _connection($c, $handler);
         exit 0;
