@@ -4,13 +4,14 @@ import type { LabView } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import * as mail from './mail'
+import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { webChecks } from './web-checks'
 
 /** tables whose contents every database server must agree on */
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'server.running'] as const
 
 /** `only`: run just these probe ids (a scenario waiting on one probe must not send test mail every second) */
 export async function runChecks(lab: LabView, only?: readonly string[]): Promise<ProbeResult[]> {
@@ -28,6 +29,7 @@ export async function runChecks(lab: LabView, only?: readonly string[]): Promise
   // each probe below is gated by wants(): an unwanted one runs nothing (no exec, no test mail)
   results.push(...(await mailChecks(lab, exec, running.map((s) => s.id), wants)))
   results.push(...(await webChecks(lab, exec, running.map((s) => s.id), wants)))
+  results.push(...(await storageChecks(lab, exec, running.filter((s) => s.role === 'file').map((s) => s.id), wants)))
   // a server the topology expects but that is not running is itself a failed probe
   if (wants('server.running'))
     for (const s of lab.status().servers)
@@ -58,5 +60,20 @@ async function mailChecks(lab: LabView, exec: Exec, running: string[], wants: (i
     const storeUser = lab.topology.users.find((u) => (u.store ?? master) === master)
     if (mxs[0] && storeUser && wants('mail.e2e')) out.push(await mail.probeDelivery(deps, { mx: mxs[0], master, ...(replica ? { replica } : {}), user: storeUser.name, domain: lab.topology.domain }))
   }
+  return out
+}
+
+/** the file store: replicas once (any node sees the whole store), scrub per node, DAV and FTP on one node */
+async function storageChecks(lab: LabView, exec: Exec, nodes: string[], wants: (id: string) => boolean): Promise<ProbeResult[]> {
+  const out: ProbeResult[] = []
+  const first = nodes[0]
+  if (!first) return out
+  if (wants('storage.replicas')) out.push(await probeReplicas(exec, first))
+  // a full pass runs every lab hour (SCRUB_LAB_S in the image); two missed passes is stale
+  const maxAge = (2 * 3600) / lab.topology.clock.speed + 60
+  if (wants('storage.scrub')) out.push(...(await Promise.all(nodes.map((n) => probeScrub(exec, n, maxAge)))))
+  const user = lab.topology.users[0]
+  if (user && wants('storage.dav')) out.push(await probeProtocol(exec, first, 'dav', user))
+  if (user && wants('storage.ftp')) out.push(await probeProtocol(exec, first, 'ftp', user))
   return out
 }

@@ -50,7 +50,6 @@ sub session {
         my $f = __PACKAGE__->can("cmd_$cmd");
         if (!$f) { reply($s, 502, "$cmd not implemented"); next }
         if (!$s->{user} && $cmd !~ /^(?:USER|PASS|QUIT|FEAT|SYST|OPTS|NOOP|AUTH|HELP)$/) { reply($s, 530, 'Please login with USER and PASS'); next }
-        my $keep_rest = $cmd eq 'REST';
         my $ok = eval { $f->($s, $arg); 1 };
         if (!$ok) {
             my $e = $@;
@@ -60,7 +59,8 @@ sub session {
             reply($s, $CODE{$st} // 451, $msg);
         }
         last if $s->{quit};
-        $s->{rest} = 0 unless $keep_rest;
+        # REST holds until the next transfer (clients send SIZE, EPSV, TYPE in between)
+        $s->{rest} = 0 if $cmd =~ /^(?:RETR|STOR|APPE)$/;
         delete $s->{rnfr} unless $cmd eq 'RNFR';
     }
     close $c;
