@@ -63,6 +63,8 @@ sub _dav_children { my ($el, $name) = @_; return grep { $_->nodeType == 1 && ($_
 sub handle {
     my ($req, $user) = @_;
     my $m = $req->{method};
+    # a fragment names part of a representation, never another resource: refuse rather than act on the rest
+    fail(400, 'the request URI has a fragment (#…)') if defined $req->{uri}->fragment;
     my $path = path_of_url($req->{uri}->path);
     my $code = __PACKAGE__->can("do_$m") or do {
         respond($req, 405, [ Allow => _allow() ], ''); return;
