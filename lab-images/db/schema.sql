@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash VARCHAR(100) NOT NULL,
   full_name     VARCHAR(190) NOT NULL DEFAULT '',
   store         VARCHAR(64)  NULL,
+  file_quota    BIGINT UNSIGNED NOT NULL DEFAULT 1073741824,   -- bytes of file storage (1 GiB)
   created       DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
   UNIQUE KEY users_login (login),
   KEY users_store (store),
@@ -57,26 +58,48 @@ CREATE TABLE IF NOT EXISTS address_book (
   CONSTRAINT address_book_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- File storage metadata: blobs are named by their SHA1 and kept on several storage nodes.
--- files maps a user's path to a blob; file_copies says which nodes hold a copy of that blob.
+-- File storage metadata (lab-images/file). A user's tree is rows of `files`: folders (kind dir, no blob)
+-- and files (a blob named by its SHA1). Paths are case-sensitive ("/a/b", utf8mb4_bin); `parent` is
+-- the folder's path, so a listing is one index range. `blobs` holds each content once (dedup across
+-- users); file_copies says which storage nodes hold a durable copy of a blob. file_props are WebDAV
+-- dead properties: the whole property element as XML, namespaces included.
 CREATE TABLE IF NOT EXISTS files (
   id      BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  sha1    CHAR(40)     NOT NULL,
   user_id INT UNSIGNED NOT NULL,
-  path    VARCHAR(512) NOT NULL,
-  size    BIGINT UNSIGNED NOT NULL,
+  path    VARCHAR(512) COLLATE utf8mb4_bin NOT NULL,
+  parent  VARCHAR(512) COLLATE utf8mb4_bin NOT NULL,
+  kind    ENUM('file', 'dir') NOT NULL,
+  sha1    CHAR(40) CHARACTER SET ascii NULL,
+  size    BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  mtime   DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
   created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
   UNIQUE KEY files_user_path (user_id, path),
+  KEY files_user_parent (user_id, parent),
   KEY files_sha1 (sha1),
   CONSTRAINT files_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+CREATE TABLE IF NOT EXISTS blobs (
+  sha1    CHAR(40) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+  size    BIGINT UNSIGNED NOT NULL,
+  created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE IF NOT EXISTS file_copies (
-  sha1    CHAR(40)    NOT NULL,
+  sha1    CHAR(40) CHARACTER SET ascii NOT NULL,
   node    VARCHAR(64) NOT NULL,                    -- storage server id, e.g. file2
   created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (sha1, node),
   KEY file_copies_node (node)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS file_props (
+  file_id BIGINT UNSIGNED NOT NULL,
+  ns      VARCHAR(190) COLLATE utf8mb4_bin NOT NULL,
+  name    VARCHAR(190) COLLATE utf8mb4_bin NOT NULL,
+  xml     MEDIUMTEXT NOT NULL,
+  PRIMARY KEY (file_id, ns, name),
+  CONSTRAINT file_props_file_fk FOREIGN KEY (file_id) REFERENCES files (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- Where mail for an address goes: the master slot of the user's store. The LMTP proxy asks

@@ -115,6 +115,10 @@ export const TopologySchema = z.strictObject({
   domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, 'a DNS domain like example.test'),
   seed: z.number().int().default(1),
   clock: z.strictObject({ speed: z.number().positive().default(1) }).default({ speed: 1 }),
+  /** file storage: every blob is kept on `copies` file nodes (different racks when it can); each node's disk holds `capacityMB` */
+  files: z
+    .strictObject({ copies: z.number().int().min(1).max(9).default(2), capacityMB: z.number().int().positive().default(2048) })
+    .default({ copies: 2, capacityMB: 2048 }),
   sites: z.array(SiteSchema).min(1),
   networks: z.array(NetworkSchema).min(1),
   users: z.array(UserSchema).default([]),

@@ -20,7 +20,7 @@ const meterAmps = async (page: Page, pdu: string): Promise<number | null> => {
   const n = m ? /^(\d+(?:\.\d+)?) A$/.exec(m) : null
   return n ? Number(n[1]) : null
 }
-/** nyi-2's servers in the default topology: ns2 has one PSU on the A side, file2 one on B, the rest one on each */
+/** nyi-2's servers in the default topology: ns2 has one PSU on the A side, the rest one on each */
 const NYI2_SERVERS = ['fe2', 'web2', 'mx2', 'db2', 'imap2', 'file2', 'ns2']
 const db2 = (): Promise<Docker.ContainerInspectInfo> => new Docker().getContainer(`racklab-${TEST_LAB}-db2`).inspect()
 

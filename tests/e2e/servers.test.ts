@@ -27,7 +27,7 @@ describe('browser mode against a real DB tier', () => {
     await page.goto(served.url)
     await page.locator('[data-server="db2"][data-state="running"]').waitFor({ timeout: 15_000 })
     await expect(page.locator('[data-server="db1"]').getAttribute('data-state')).resolves.toBe('running')
-    await expect(page.locator('[data-server="file1"]').textContent()).resolves.toMatch(/not built yet/i)
+    await expect(page.locator('[data-server="backup1"]').textContent()).resolves.toMatch(/not built yet/i)
     await shot(page, 'servers-running')
   })
 

@@ -29,7 +29,7 @@ describe('DB tier on the real engine', () => {
     const doc = json<{ ok: boolean; servers: { id: string; state: string; health: string }[] }>(r.stdout)
     expect(doc.ok).toBe(true)
     for (const id of ['db1', 'db2', 'db3']) expect(doc.servers.find((s) => s.id === id)).toMatchObject({ state: 'running', health: 'healthy' })
-    expect(doc.servers.find((s) => s.id === 'file1')).toMatchObject({ imageState: 'no-image', state: 'absent' })
+    expect(doc.servers.find((s) => s.id === 'backup1')).toMatchObject({ imageState: 'no-image', state: 'absent' })
     console.log(`up (images cached or built): ${Math.round(r.ms)} ms`)
   })
 

@@ -17,11 +17,15 @@ const pairs: [string, string][] = [
   ['promote', 'fail-back'],
   ['stop', 'start'],
   ['pause', 'unpause'],
+  ['fail-disk', 'replace-disk'],
+  ['fill', 'unfill'],
 ]
 const oneWay: Record<string, string> = {
   'hold-power': 'power-on',
   fail: 'replace',
   kill: 'start',
+  // bit rot is undone by a scrub, which finds the bad copy and repairs it from a good one
+  'rot-blob': 'scrub',
 }
 const none: Record<string, string> = {
   recreate: 'a recreated array starts empty: the data that was on it is gone (restore it from a replica or backup)',
@@ -29,6 +33,8 @@ const none: Record<string, string> = {
   restock: 'spares put on the shelf stay there',
   learn: 'a battery learn cycle ends by itself',
   resync: 'a resync copies mail; there is nothing to put back',
+  scrub: 'a scrub only checks and repairs copies; there is nothing to put back',
+  replicate: 'replication only adds missing copies; there is nothing to put back',
   restart: 'a restarted server is running again',
   replace: 'a replaced part is new; fail it again to break it',
   repair: 'a repaired part works; fail it again to break it',

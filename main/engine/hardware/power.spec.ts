@@ -87,7 +87,12 @@ describe('circuits and breakers', () => {
     const { m, clock } = newLab(topo)
     const nyi = m.status().circuits.filter((c) => c.site === 'nyi')
     expect(nyi.length).toBe(6)
-    for (const c of nyi) expect(c.loadPct, c.id).toBeLessThanOrEqual(40)
+    // The NEC 80 % rule on the survivor: both sides of a rack together stay under 80 % of one
+    // breaker, so either side alone can carry the rack (single-corded switches make A the heavier).
+    for (const rack of ['nyi-1', 'nyi-2', 'nyi-3']) {
+      const sides = nyi.filter((c) => c.id.startsWith(`${rack}-`))
+      expect(sides.reduce((sum, c) => sum + c.loadPct, 0), rack).toBeLessThanOrEqual(80)
+    }
     for (const rack of ['nyi-1', 'nyi-2', 'nyi-3']) m.apply({ target: `circuit:${rack}-a`, action: 'trip' })
     clock.advance(3_600_000)
     m.tick()

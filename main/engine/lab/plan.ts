@@ -51,6 +51,7 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
   for (const [purpose, path] of Object.entries(spec.volumes)) volumes[volumeName(labId, s.id, purpose)] = path
   const publish: Record<string, number> = {}
   for (const port of Object.keys(spec.publish ?? {})) publish[port] = 0
+  for (const port of spec.fixedPorts ?? []) publish[`${port}/tcp`] = port
   return {
     name: containerName(labId, s.id),
     image,

@@ -19,6 +19,10 @@ export const PROBE_CADENCE: Record<string, Cadence> = {
   'mail.e2e': 'slow',
   'spam.tagged': 'slow',
   'virus.refused': 'slow',
+  'storage.replicas': 'medium',
+  'storage.scrub': 'medium',
+  'storage.dav': 'medium',
+  'storage.ftp': 'medium',
 }
 export const cadenceOf = (probe: string): Cadence => PROBE_CADENCE[probe] ?? 'medium'
 

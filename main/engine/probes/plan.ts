@@ -5,6 +5,7 @@ import type { Topology } from '@contract/topology'
 import type { PlacedServer } from '../topology/queries'
 import { frontendVips } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
+import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import * as mail from './mail'
 import { unit, type ProbeUnit } from './probe-unit'
@@ -14,7 +15,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -77,6 +78,18 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     add('web.https', edge, () => probeHttpsEdge(exec, edge))
     // a login pinned to each web backend, not "a" backend by round robin
     if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)
+  }
+
+  // the file store: replicas once (any node sees the whole store), scrub on every node, DAV and FTP through one
+  const nodes = of('file')
+  const firstNode = nodes[0]
+  if (firstNode) {
+    add('storage.replicas', firstNode, () => probeReplicas(exec, firstNode))
+    // a full pass runs every lab hour (SCRUB_LAB_S in the image); two missed passes is stale
+    const maxAge = (2 * 3600) / topology.clock.speed + 60
+    for (const n of nodes) add('storage.scrub', n, () => probeScrub(exec, n, maxAge))
+    if (user) add('storage.dav', firstNode, () => probeProtocol(exec, firstNode, 'dav', user))
+    if (user) add('storage.ftp', firstNode, () => probeProtocol(exec, firstNode, 'ftp', user))
   }
 
   // a server the topology expects but that is not running is itself a failed probe

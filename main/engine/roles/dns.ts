@@ -6,7 +6,7 @@ import { allServers } from '../topology/queries'
 import { frontendVips } from './fe-vips'
 import type { RoleDefinition } from './types'
 
-export const SERVICE_NAMES = ['www', 'mail', 'imap', 'pop', 'smtp'] as const
+export const SERVICE_NAMES = ['www', 'mail', 'imap', 'pop', 'smtp', 'ftp'] as const
 
 /** a server's address for the outside: on a public network when it has one, else its first */
 export function publicIp(t: Topology, id: string): string | undefined {

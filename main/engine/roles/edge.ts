@@ -1,6 +1,7 @@
 // edge: the Internet (lab-images/edge). Publishes the lab's public services on 127.0.0.1 and forwards each
 // connection to the service's name as the lab DNS answers at that moment (round robin, VIP moves).
-import type { RoleDefinition } from './types'
+import { pasvRange } from './file'
+import type { RoleContext, RoleDefinition } from './types'
 
 /** container port → [name to resolve (relative to the domain; MX = the domain's mail exchangers), port there, service] */
 export const EDGE_FORWARDS: Record<number, [string, number, string]> = {
@@ -10,6 +11,15 @@ export const EDGE_FORWARDS: Record<number, [string, number, string]> = {
   587: ['smtp', 587, 'submission'],
   143: ['imap', 143, 'imap'],
   110: ['pop', 110, 'pop3'],
+  21: ['ftp', 21, 'ftp'],
+}
+
+/** every file node's passive FTP ports: forwarded to the frontends and published on the same host port */
+export function ftpPassivePorts(c: Pick<RoleContext, 'serversOf'>): number[] {
+  return c.serversOf('file').flatMap((id) => {
+    const [lo, hi] = pasvRange(c, id)
+    return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)
+  })
 }
 
 export const edge: RoleDefinition = {
@@ -23,14 +33,16 @@ export const edge: RoleDefinition = {
     })
     if (ns.length === 0) throw new Error(`${c.server.id}: no dns server shares a network with it; the edge resolves every service through the lab DNS`)
     const entries = Object.entries(EDGE_FORWARDS)
+    const pasv = ftpPassivePorts(c)
     return {
       volumes: {},
       env: {
-        FORWARDS: entries.map(([port, [name, to]]) => `${port}=${name}:${to}`).join(','),
+        FORWARDS: [...entries.map(([port, [name, to]]) => `${port}=${name}:${to}`), ...pasv.map((p) => `${p}=ftp:${p}`)].join(','),
         DNS_SERVERS: ns.join(','),
       },
       tmpfs: ['/run'],
       publish: Object.fromEntries(entries.map(([port, [, , service]]) => [`${port}/tcp`, service])),
+      fixedPorts: pasv,
       dns: ns,
       stopTimeout: 5,
     }

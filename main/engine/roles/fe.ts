@@ -3,6 +3,7 @@
 // from the engine's lab CA (fe-tls.ts).
 import { feActions } from './fe-actions'
 import { provisionFrontendTls } from './fe-tls'
+import { pasvRange } from './file'
 import { allServers } from '../topology/queries'
 import { publicNetwork, vrrpInstances } from './fe-vips'
 import type { RoleDefinition } from './types'
@@ -20,11 +21,20 @@ export const fe: RoleDefinition = {
     const peers = allServers(t)
       .filter((p) => p.server.role === 'fe' && p.server.id !== server.id)
       .flatMap((p) => p.server.nics.filter((n) => n.network === pub.id).map((n) => n.ip))
+    // file nodes for /dav/ and FTP, each with its passive port range (a node the frontend can't reach is left out)
+    const files = c.serversOf('file').flatMap((id) => {
+      try {
+        return [`${id}=${c.ipOf(id)}=${pasvRange(c, id).join('-')}`]
+      } catch {
+        return []
+      }
+    })
     return {
       volumes: { tls: '/etc/racklab/tls' },
       env: {
         UPSTREAMS: webs.map((w) => `${w.id}=${w.ip}`).join(','),
         AUTH_KEY: mailAuthKey(c.secrets),
+        FILE_NODES: files.join(','),
         EXT_IP: extIp,
         VRRP: vrrpInstances(t, server.id),
         VRRP_PEERS: peers.join(','),

@@ -4,10 +4,11 @@ import { db } from './db'
 import { dns } from './dns'
 import { edge } from './edge'
 import { fe } from './fe'
+import { file } from './file'
 import { imap } from './imap'
 import { mx } from './mx'
 import { web } from './web'
 import type { RoleDefinition } from './types'
 
-export const roles: Partial<Record<ServerUnit['role'], RoleDefinition>> = { db, imap, mx, dns, fe, web, edge }
+export const roles: Partial<Record<ServerUnit['role'], RoleDefinition>> = { db, imap, mx, dns, fe, web, edge, file }
 export type { RoleAction, RoleContext, RoleDefinition, RoleSpec, HookContext, ProvisionContext } from './types'

@@ -24,6 +24,8 @@ export interface RoleSpec {
   tmpfs?: string[]
   /** container port ("25/tcp") → service name listed by `racklab endpoints` (published on 127.0.0.1) */
   publish?: Record<string, string>
+  /** container ports published on the SAME host port of 127.0.0.1 (FTP passive ports: the reply names them) */
+  fixedPorts?: number[]
   capAdd?: string[]
   /** DNS servers (IPs) for the container, e.g. the lab's ns1/ns2 */
   dns?: string[]

@@ -56,7 +56,7 @@ describe('web tier roles on nyi-2007', () => {
     const r = frontendLeafRequest(ctx(t, 'fe1'))
     expect(r).toEqual({
       cn: 'www.fastmail.test',
-      dns: ['fastmail.test', 'www.fastmail.test', 'mail.fastmail.test', 'imap.fastmail.test', 'pop.fastmail.test', 'smtp.fastmail.test', 'fe1.fastmail.test', 'localhost'],
+      dns: ['fastmail.test', 'www.fastmail.test', 'mail.fastmail.test', 'imap.fastmail.test', 'pop.fastmail.test', 'smtp.fastmail.test', 'ftp.fastmail.test', 'fe1.fastmail.test', 'localhost'],
       ips: ['10.231.1.100', '10.231.1.101', '10.231.0.21', '10.231.1.21', '127.0.0.1'],
     })
     const { authority } = await LabAuthority.create('it', caScope(t))
@@ -71,8 +71,10 @@ describe('web tier roles on nyi-2007', () => {
 
   it('edge: publishes every public service, resolves through ns1/ns2 on ext', () => {
     const s = edge.spec(ctx(nyi(), 'edge'))
-    expect(s.publish).toEqual({ '443/tcp': 'https', '80/tcp': 'http', '25/tcp': 'smtp', '587/tcp': 'submission', '143/tcp': 'imap', '110/tcp': 'pop3' })
+    expect(s.publish).toEqual({ '443/tcp': 'https', '80/tcp': 'http', '25/tcp': 'smtp', '587/tcp': 'submission', '143/tcp': 'imap', '110/tcp': 'pop3', '21/tcp': 'ftp' })
     expect(s.dns).toEqual(['10.231.1.71', '10.231.1.72'])
-    expect(s.env.FORWARDS).toBe('25=MX:25,80=www:80,110=pop:110,143=imap:143,443=www:443,587=smtp:587')
+    // FTP's passive ports: 10 per file node, published on the same host port because the PASV reply names it
+    expect(s.fixedPorts).toEqual(Array.from({ length: 30 }, (_, i) => 30000 + i))
+    expect(s.env.FORWARDS).toMatch(/^21=ftp:21,25=MX:25,80=www:80,110=pop:110,143=imap:143,443=www:443,587=smtp:587,30000=ftp:30000,.*,30029=ftp:30029$/)
   })
 })

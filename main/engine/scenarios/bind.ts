@@ -23,7 +23,7 @@ export function labDeps(lab: ScenarioContext, onProgress: (line: string) => void
       return lab.status().servers
     },
     probe: (id) => runChecks(lab, [id]),
-    exec: (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 60_000 }),
+    exec: (server, cmd, timeoutMs = 60_000) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs }),
     note: (text) => void lab.journal.append({ kind: 'op', target: 'scenario', text }),
     sleep: (ms, signal) =>
       new Promise((resolve) => {

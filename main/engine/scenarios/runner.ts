@@ -14,7 +14,8 @@ export interface ScenarioDeps {
   servers(): Promise<ServerStatus[]>
   /** run one probe; every result it reports (one per target) */
   probe(id: string): Promise<ProbeResult[]>
-  exec(server: string, cmd: string[]): Promise<ExecResult>
+  /** timeoutMs: how long this one run may take (a step's `within`, or the default minute) */
+  exec(server: string, cmd: string[], timeoutMs?: number): Promise<ExecResult>
   /** a line for the journal */
   note(text: string): void
   sleep(ms: number, signal?: AbortSignal): Promise<void>
@@ -72,8 +73,9 @@ async function holds(c: ScenarioCondition, d: ScenarioDeps): Promise<{ ok: boole
   return { ok: results.every((r) => r.ok === want), seen: results.map((r) => `${r.target}: ${r.ok ? 'ok' : 'FAILED'} — ${r.message}`).join('; ') }
 }
 
-async function execHolds(x: NonNullable<ScenarioStep['exec']>, d: ScenarioDeps): Promise<{ ok: boolean; seen: string }> {
-  const r = await d.exec(x.server, x.cmd)
+async function execHolds(x: NonNullable<ScenarioStep['exec']>, d: ScenarioDeps, withinMs?: number): Promise<{ ok: boolean; seen: string }> {
+  // a long job (200 uploads) may use the step's whole `within`; a quick check keeps the minute
+  const r = await d.exec(x.server, x.cmd, Math.max(60_000, withinMs ?? 0))
   const out = (r.stdout + r.stderr).trim().slice(-500)
   if (r.exitCode !== 0) return { ok: false, seen: `exit ${r.exitCode}: ${out}` }
   // a pattern that runs out of time throws: the step fails at once with the reason, no retrying
@@ -106,7 +108,7 @@ async function runStep(s: ScenarioStep, d: ScenarioDeps, signal?: AbortSignal): 
     case 'expect':
       return retry(s.within, signal, d, () => holds(s.expect!, d))
     case 'exec':
-      return retry(s.within, signal, d, () => execHolds(s.exec!, d))
+      return retry(s.within, signal, d, () => execHolds(s.exec!, d, s.within))
     case 'sleep':
       await d.sleep(s.sleep!, signal)
       return { ok: !signal?.aborted, detail: signal?.aborted ? 'interrupted' : '' }

@@ -1,0 +1,117 @@
+package Racklab::File::Blobs;
+# This node's blob store: one file per SHA1 under BLOB_DIR/<first two hex>/<sha1>, on the server's data
+# volume. A blob is written to a temporary file, fsynced, renamed into place and its directory fsynced, so a
+# blob that exists under its name is whole and durable. Capacity is the node's disk size (FILE_CAPACITY_MB);
+# a ballast file (the "fill" action) takes space like any other data.
+use strict;
+use warnings;
+use Digest::SHA;
+use File::Path qw(make_path);
+use IO::Handle;
+use Racklab::File::Config qw(cfg);
+use Racklab::File::Path qw(fail);
+use Exporter qw(import);
+our @EXPORT_OK = qw(blob_path spool store_local verify_local has_local remove_local list_local usage sha1_of_file disk_failed);
+
+my $SHA1 = qr/^[0-9a-f]{40}$/;
+
+sub dir { return cfg('blob_dir') }
+
+# a failed disk (the fail-disk action) holds nothing and takes nothing until it is replaced
+sub disk_failed { return -e dir() . '/.disk-failed' }
+
+sub blob_path {
+    my ($sha1) = @_;
+    die "bad sha1 '$sha1'\n" unless $sha1 =~ $SHA1;
+    return dir() . '/' . substr($sha1, 0, 2) . "/$sha1";
+}
+
+sub _sync_dir { my ($d) = @_; open(my $h, '<', $d) or return; $h->sync; close $h }
+
+# spool($reader, $declared) → {tmp, sha1, size}. $reader->($max) returns the next chunk, '' at the end.
+# A body shorter than declared is an error (the client went away): nothing is kept.
+sub spool {
+    my ($reader, $declared) = @_;
+    my $tmpdir = dir() . '/tmp';
+    make_path($tmpdir);
+    my $tmp = sprintf '%s/%d-%d-%06d', $tmpdir, $$, time, int rand 1e6;
+    open(my $fh, '>:raw', $tmp) or fail(500, "cannot write a temporary file: $!");
+    my $sha = Digest::SHA->new(1);
+    my $size = 0;
+    my $ok = eval {
+        while (1) {
+            my $want = defined $declared ? $declared - $size : 1 << 20;
+            last if defined $declared && $want <= 0;
+            my $chunk = $reader->($want > (1 << 20) ? 1 << 20 : $want);
+            last unless defined $chunk && length $chunk;
+            $sha->add($chunk);
+            $size += length $chunk;
+            print {$fh} $chunk or fail(507, "no space to spool the upload: $!");
+        }
+        fail(400, "body ended after $size of $declared bytes") if defined $declared && $size < $declared;
+        $fh->flush or fail(507, "no space to spool the upload: $!");
+        1;
+    };
+    my $err = $@;
+    close $fh;
+    if (!$ok) { unlink $tmp; die $err }
+    return { tmp => $tmp, sha1 => $sha->hexdigest, size => $size };
+}
+
+sub sha1_of_file {
+    my ($file) = @_;
+    open(my $fh, '<:raw', $file) or return undef;
+    my $sha = Digest::SHA->new(1);
+    $sha->addfile($fh);
+    return $sha->hexdigest;
+}
+
+# store_local($sha1, $tmp) moves a verified temporary file into place, durably. Refuses when the node has
+# no room (507). The temporary file is gone afterwards either way.
+sub store_local {
+    my ($sha1, $tmp) = @_;
+    if (disk_failed()) { unlink $tmp; fail(507, cfg('server') . "'s disk has failed") }
+    my $dest = blob_path($sha1);
+    if (-e $dest && verify_local($sha1)) { unlink $tmp; return 1 }
+    my $size = -s $tmp;
+    if (usage() + $size > cfg('capacity')) { unlink $tmp; fail(507, cfg('server') . ' is full') }
+    open(my $fh, '+<:raw', $tmp) or do { unlink $tmp; fail(500, "cannot reopen $tmp: $!") };
+    $fh->sync or do { unlink $tmp; fail(507, "fsync failed: $!") };
+    close $fh;
+    my $d = dir() . '/' . substr($sha1, 0, 2);
+    make_path($d);
+    rename($tmp, $dest) or do { unlink $tmp; fail(500, "cannot rename into $dest: $!") };
+    _sync_dir($d);
+    return 1;
+}
+
+sub has_local { my ($sha1) = @_; return !disk_failed() && -f blob_path($sha1) }
+
+sub verify_local {
+    my ($sha1) = @_;
+    my $got = sha1_of_file(blob_path($sha1));
+    return defined $got && $got eq $sha1;
+}
+
+sub remove_local { my ($sha1) = @_; my $p = blob_path($sha1); unlink $p; _sync_dir(dir() . '/' . substr($sha1, 0, 2)) }
+
+sub list_local {
+    my @out;
+    return () if disk_failed();
+    opendir(my $top, dir()) or return ();
+    for my $sub (sort grep { /^[0-9a-f]{2}$/ } readdir $top) {
+        opendir(my $dh, dir() . "/$sub") or next;
+        push @out, sort grep { $_ =~ $SHA1 } readdir $dh;
+    }
+    return @out;
+}
+
+# bytes in use: every blob plus the ballast (apparent sizes, as a full disk would count them)
+sub usage {
+    my $total = 0;
+    $total += (-s blob_path($_)) // 0 for list_local();
+    $total += (-s dir() . '/ballast') // 0;
+    return $total;
+}
+
+1;

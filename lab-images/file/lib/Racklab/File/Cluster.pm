@@ -1,0 +1,64 @@
+package Racklab::File::Cluster;
+# Talking to the other file nodes: the node-to-node blob API (/_node/blob/<sha1>) over HTTP on the int
+# network, authenticated by the lab's node key. A copy fetched from a peer is verified before it is used.
+use strict;
+use warnings;
+use HTTP::Tiny;
+use Racklab::File::Config qw(cfg nodes);
+use Racklab::File::Blobs qw(spool);
+use Exporter qw(import);
+our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat);
+
+sub node_of { my ($id) = @_; my ($n) = grep { $_->{id} eq $id } nodes(); return $n }
+
+sub _http { return HTTP::Tiny->new(timeout => 15, keep_alive => 0) }
+
+sub _url { my ($node, $path) = @_; return "http://$node->{ip}/_node/$path" }
+
+sub _headers { return { 'X-Racklab-Node-Key' => cfg('node_key'), 'X-Racklab-From' => cfg('server'), @_ } }
+
+# peer_put($node, $sha1, $file) → (1) or (0, why): the peer answers 201 only once its copy is verified and fsynced
+sub peer_put {
+    my ($node, $sha1, $file) = @_;
+    open(my $fh, '<:raw', $file) or return (0, "cannot read $file: $!");
+    my $size = -s $file;
+    my $r = _http()->request('PUT', _url($node, "blob/$sha1"), {
+        headers => _headers('Content-Length' => $size, 'Content-Type' => 'application/octet-stream'),
+        content => sub { my $n = read($fh, my $buf, 1 << 20); return $n ? $buf : undef },
+    });
+    return $r->{status} == 201 || $r->{status} == 200 ? (1) : (0, "$node->{id}: $r->{status} " . ($r->{content} // $r->{reason}) =~ s/\s+$//r);
+}
+
+# peer_get($node, $sha1, $norepair) → {tmp, sha1, size} holding a verified copy, or undef
+sub peer_get {
+    my ($node, $sha1, $norepair) = @_;
+    my @chunks;
+    my $status;
+    my $got = eval {
+        my $buf = '';
+        my $r = _http()->request('GET', _url($node, "blob/$sha1" . ($norepair ? '?norepair=1' : '')), {
+            headers => _headers(),
+            data_callback => sub { $buf .= $_[0]; if (length $buf > (1 << 20)) { push @chunks, $buf; $buf = '' } },
+        });
+        $status = $r->{status};
+        return undef unless $status == 200;
+        push @chunks, $buf;
+        spool(sub { return shift(@chunks) // '' }, undef);
+    };
+    return undef unless $got;
+    if ($got->{sha1} ne $sha1) { unlink $got->{tmp}; return undef }
+    return $got;
+}
+
+sub peer_delete { my ($node, $sha1) = @_; my $r = _http()->request('DELETE', _url($node, "blob/$sha1"), { headers => _headers() }); return $r->{status} == 204 }
+
+# peer_stat($node) → decoded JSON of /_node/stat, or undef when the node does not answer
+sub peer_stat {
+    my ($node) = @_;
+    my $r = HTTP::Tiny->new(timeout => 3)->request('GET', _url($node, 'stat'), { headers => _headers() });
+    return undef unless $r->{status} == 200;
+    require JSON::PP;
+    return eval { JSON::PP::decode_json($r->{content}) };
+}
+
+1;

@@ -1,0 +1,44 @@
+package Racklab::File::DB;
+# Metadata lives in MySQL. Writes go to the first database in DB_HOSTS that is writable (the primary);
+# reads fall back to a replica, so browsing keeps working while db1 is down and writes are refused with a
+# clear error until a primary is back.
+use strict;
+use warnings;
+use DBI;
+use Racklab::File::Config qw(cfg);
+use Exporter qw(import);
+our @EXPORT_OK = qw(dbh_read dbh_write);
+
+my (%handle);
+
+sub _connect {
+    my ($h) = @_;
+    return DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=2;mariadb_read_timeout=20;mariadb_write_timeout=20",
+        'app', cfg('db_password'), { RaiseError => 1, PrintError => 0, AutoCommit => 1, Callbacks => { connected => sub { $_[0]->do(q{SET time_zone = '+00:00'}); return } } });
+}
+
+sub _pick {
+    my ($want_write) = @_;
+    my $key = $want_write ? 'w' : 'r';
+    my $d = $handle{$key};
+    return $d if $d && eval { $d->ping } && (!$want_write || !_read_only($d));
+    delete $handle{$key};
+    my @why;
+    for my $h (@{ cfg('db_hosts') }) {
+        my $c = eval { _connect($h) };
+        if (!$c) { push @why, "$h: " . ((DBI->errstr // $@ // 'no answer') =~ s/\s+$//r); next }
+        if ($want_write && _read_only($c)) { push @why, "$h: read-only replica"; next }
+        return $handle{$key} = $c;
+    }
+    die { status => 503, message => ($want_write ? 'metadata database refuses writes: no writable primary' : 'no metadata database answers') . ' (' . join('; ', @why) . ')' };
+}
+
+sub _read_only { my ($d) = @_; return ($d->selectrow_array('SELECT @@global.read_only'))[0] ? 1 : 0 }
+
+sub dbh_read  { return _pick(0) }
+sub dbh_write { return _pick(1) }
+
+# forget handles after a fork: a child must not share the parent's socket
+sub reset { %handle = () }
+
+1;

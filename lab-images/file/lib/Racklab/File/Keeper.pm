@@ -1,0 +1,122 @@
+package Racklab::File::Keeper;
+# Keeping N copies. reconcile() drops this node's claims to blobs its disk no longer has (a lost disk);
+# replicate() (one node at a time, under a MySQL lock) copies every blob with fewer than N live copies to
+# nodes in other racks; scrub() re-reads every local blob, checks its SHA1 and repairs bad copies.
+use strict;
+use warnings;
+use File::Path qw(make_path);
+use JSON::PP;
+use Time::HiRes qw(time);
+use Racklab::File::Config qw(cfg nodes);
+use Racklab::File::DB qw(dbh_read dbh_write);
+use Racklab::File::Blobs qw(has_local list_local verify_local blob_path);
+use Racklab::File::Cluster qw(node_of peer_get peer_stat);
+use Racklab::File::Store qw(place_copies repair_local note holders);
+use Exporter qw(import);
+our @EXPORT_OK = qw(reconcile replicate scrub status live_nodes);
+
+my $JSON = JSON::PP->new->canonical;
+
+sub _state_file { my ($name) = @_; my $d = cfg('blob_dir') . '/.state'; make_path($d); return "$d/$name" }
+
+sub _read_state { my ($name) = @_; open(my $fh, '<', _state_file($name)) or return undef; local $/; return eval { $JSON->decode(<$fh>) } }
+
+sub _write_state {
+    my ($name, $data) = @_;
+    my $f = _state_file($name);
+    open(my $fh, '>', "$f.tmp") or return;
+    print {$fh} $JSON->encode($data);
+    close $fh;
+    rename "$f.tmp", $f;
+}
+
+sub live_nodes { return map { $_->{id} } grep { $_->{id} eq cfg('server') || peer_stat($_) } nodes() }
+
+sub reconcile {
+    my $me = cfg('server');
+    my $rows = dbh_read()->selectcol_arrayref('SELECT sha1 FROM file_copies WHERE node = ?', undef, $me);
+    my @lost = grep { !has_local($_) } @$rows;
+    return 0 unless @lost;
+    my $db = dbh_write();
+    $db->do('DELETE FROM file_copies WHERE node = ? AND sha1 = ?', undef, $me, $_) for @lost;
+    note(event => 'lost', count => scalar @lost, why => 'blobs missing from this node\'s disk');
+    return scalar @lost;
+}
+
+# under-replicated blobs: {sha1 → [live holders]} for every blob with fewer than N copies on live nodes
+sub under_replicated {
+    my (@live) = @_;
+    my %live = map { $_ => 1 } @live;
+    my %copies;
+    my $rows = dbh_read()->selectall_arrayref('SELECT b.sha1, c.node FROM blobs b LEFT JOIN file_copies c ON c.sha1 = b.sha1');
+    for (@$rows) { $copies{ $_->[0] } //= []; push @{ $copies{ $_->[0] } }, $_->[1] if defined $_->[1] && $live{ $_->[1] } }
+    my $want = cfg('copies');
+    return map { ($_ => $copies{$_}) } grep { @{ $copies{$_} } < $want } keys %copies;
+}
+
+sub replicate {
+    my $db = dbh_write();
+    my ($got) = $db->selectrow_array(q{SELECT GET_LOCK('racklab-file-replicator', 0)});
+    return { skipped => 'another node is replicating' } unless $got;
+    my ($fixed, $failed) = (0, 0);
+    my $ok = eval {
+        my @live = live_nodes();
+        my %under = under_replicated(@live);
+        for my $sha1 (sort keys %under) {
+            my $have = $under{$sha1};
+            my ($file, $tmp);
+            if (has_local($sha1) && verify_local($sha1)) { $file = blob_path($sha1) }
+            else {
+                for my $id (grep { $_ ne cfg('server') } @$have) { my $g = peer_get(node_of($id), $sha1, 0) or next; ($file, $tmp) = ($g->{tmp}, 1); last }
+            }
+            if (!$file) { $failed++; next }
+            my $src = $file;
+            if (!$tmp) { $src = "$file.repl.$$"; link($file, $src) or do { $failed++; next }; $tmp = 1 }
+            my ($new) = place_copies($sha1, $src, $have, cfg('copies'));
+            unlink $src;
+            $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @$new;
+            if (@$have + @$new >= cfg('copies')) { $fixed++ } else { $failed++ }
+        }
+        1;
+    };
+    my $err = $@;
+    $db->selectrow_array(q{SELECT RELEASE_LOCK('racklab-file-replicator')});
+    die $err unless $ok;
+    note(event => 'replicated', fixed => $fixed, failed => $failed) if $fixed || $failed;
+    return { fixed => $fixed, failed => $failed };
+}
+
+sub scrub {
+    my $t0 = time;
+    my ($checked, $bad, $repaired) = (0, 0, 0);
+    for my $sha1 (list_local()) {
+        $checked++;
+        next if verify_local($sha1);
+        $bad++;
+        note(event => 'bad-copy', sha1 => $sha1, how => 'scrub');
+        $repaired++ if repair_local($sha1, 'scrub');
+    }
+    my $r = { finishedAt => int(time), seconds => sprintf('%.2f', time - $t0) + 0, checked => $checked, bad => $bad, repaired => $repaired };
+    _write_state('scrub.json', $r);
+    return $r;
+}
+
+# status(): this node's view for the probes and the UI
+sub status {
+    my @local = list_local();
+    my $bytes = Racklab::File::Blobs::usage();
+    my $s = { node => cfg('server'), diskFailed => Racklab::File::Blobs::disk_failed() ? JSON::PP::true : JSON::PP::false, blobs => scalar @local, bytes => $bytes, capacity => cfg('capacity'), copies => cfg('copies'), scrub => _read_state('scrub.json') };
+    my $ok = eval {
+        my @live = live_nodes();
+        my %under = under_replicated(@live);
+        $s->{liveNodes} = \@live;
+        $s->{underReplicated} = scalar grep { @{ $under{$_} } > 0 } keys %under;
+        $s->{lost} = scalar grep { @{ $under{$_} } == 0 } keys %under;
+        ($s->{totalBlobs}) = dbh_read()->selectrow_array('SELECT COUNT(*) FROM blobs');
+        1;
+    };
+    $s->{dbError} = ref $@ ? $@->{message} : "$@" unless $ok;
+    return $s;
+}
+
+1;

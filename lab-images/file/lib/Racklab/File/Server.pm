@@ -1,0 +1,101 @@
+package Racklab::File::Server;
+# Routes of the node's HTTP port: /_node/* is the node-to-node blob API (lab node key), /dav/* is WebDAV
+# and /api/* the JSON storage API (both with the user's Basic credentials), /health the health check.
+use strict;
+use warnings;
+use Encode qw(encode decode);
+use JSON::PP;
+use MIME::Base64 qw(decode_base64);
+use URI::Escape qw(uri_unescape);
+use Racklab::File::Config qw(cfg);
+use Racklab::File::HTTP qw(respond);
+use Racklab::File::Path qw(clean_path fail);
+use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete_tree usage);
+use Racklab::File::Blobs qw(spool store_local remove_local list_local);
+use Racklab::File::Store qw(put_blob open_blob);
+use Racklab::File::DAV;
+use Racklab::File::DB qw(dbh_read);
+
+my $JSON = JSON::PP->new->canonical->utf8;
+
+sub json { my ($req, $status, $data) = @_; respond($req, $status, [ 'Content-Type' => 'application/json' ], $JSON->encode($data)) }
+
+sub handle {
+    my ($req) = @_;
+    my $path = $req->{uri}->path;
+    return health($req) if $path eq '/health';
+    return node_api($req, $1) if $path =~ m{^/_node/(.*)$};
+    if ($path =~ m{^/(?:dav|api)(?:/|$)}) {
+        my $user = authenticate($req) or return;
+        return Racklab::File::DAV::handle($req, $user) if $path =~ m{^/dav};
+        return user_api($req, $user);
+    }
+    fail(404, "nothing at $path");
+}
+
+sub authenticate {
+    my ($req) = @_;
+    my ($b64) = ($req->{headers}->header('Authorization') // '') =~ /^Basic\s+(\S+)$/i;
+    my ($login, $pw) = defined $b64 ? split(/:/, decode_base64($b64), 2) : ();
+    my $user = defined $pw ? auth_user($login, $pw) : undef;
+    return $user if $user;
+    respond($req, 401, [ 'WWW-Authenticate' => 'Basic realm="Racklab files", charset="UTF-8"', 'Content-Type' => 'text/plain' ], "login required\n");
+    return undef;
+}
+
+sub health {
+    my ($req) = @_;
+    my $db = eval { dbh_read(); 1 } ? 'ok' : 'down';
+    json($req, 200, { node => cfg('server'), db => $db });
+}
+
+sub node_api {
+    my ($req, $rest) = @_;
+    fail(403, 'node key missing or wrong') unless ($req->{headers}->header('X-Racklab-Node-Key') // '') eq cfg('node_key');
+    my $m = $req->{method};
+    if ($rest =~ m{^blob/([0-9a-f]{40})$}) {
+        my $sha1 = $1;
+        if ($m eq 'PUT') {
+            my $up = spool($req->{read}, $req->{declared});
+            if ($up->{sha1} ne $sha1) { unlink $up->{tmp}; fail(400, "content has SHA1 $up->{sha1}, not $sha1") }
+            store_local($sha1, $up->{tmp});
+            return respond($req, 201, [], '');
+        }
+        if ($m eq 'GET' || $m eq 'HEAD') {
+            my $norepair = ($req->{uri}->query // '') =~ /norepair=1/;
+            my ($file, $tmp) = open_blob($sha1, $norepair);
+            respond($req, 200, [ 'Content-Type' => 'application/octet-stream' ], { file => $file });
+            unlink $file if $tmp;
+            return;
+        }
+        if ($m eq 'DELETE') { remove_local($sha1); return respond($req, 204, [], '') }
+    }
+    if ($rest eq 'stat' && $m eq 'GET') {
+        my @b = list_local();
+        return json($req, 200, { node => cfg('server'), blobs => scalar @b, bytes => Racklab::File::Blobs::usage(), capacity => cfg('capacity') });
+    }
+    fail(404, "no node API $m /_node/$rest");
+}
+
+# /api/files/<path>: GET a folder → JSON listing, a file → its bytes; PUT a file; DELETE; POST ?mkdir
+# /api/usage → {used, quota}
+sub user_api {
+    my ($req, $user) = @_;
+    my $m = $req->{method};
+    my $raw = $req->{uri}->path;
+    if ($raw eq '/api/usage') { return json($req, 200, { user => $user->{login}, used => usage($user->{id}) + 0, quota => $user->{quota} + 0 }) }
+    fail(404, "no API at $raw") unless $raw =~ m{^/api/files(?:/(.*))?$}s;
+    my $path = clean_path(uri_unescape($1 // ''));
+    my $uid = $user->{id};
+    if ($m eq 'GET') {
+        my $e = get_entry($uid, $path) // fail(404, "$path does not exist");
+        return Racklab::File::DAV::do_GET($req, $user, $path) if $e->{kind} eq 'file';
+        return json($req, 200, { path => $path, entries => [ map { { name => (split m{/}, $_->{path})[-1], kind => $_->{kind}, size => $_->{size} + 0, mtime => $_->{mtime} + 0, sha1 => $_->{sha1} } } list_dir($uid, $path) ] });
+    }
+    if ($m eq 'PUT') { return Racklab::File::DAV::do_PUT($req, $user, $path) }
+    if ($m eq 'DELETE') { delete_tree($uid, $path); return respond($req, 204, [], '') }
+    if ($m eq 'POST' && ($req->{uri}->query // '') eq 'mkdir') { make_dir($uid, $path); return json($req, 201, { path => $path }) }
+    fail(405, "$m is not allowed on /api/files");
+}
+
+1;

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { pasvRange } from '../roles/file'
+import type { Exec } from './db'
+import { probeReplicas, probeScrub } from './storage'
+
+const status = (s: object): Exec => () => Promise.resolve({ exitCode: 0, stdout: JSON.stringify({ node: 'file1', blobs: 3, bytes: 10, capacity: 100, copies: 2, ...s }), stderr: '' })
+
+describe('storage probes', () => {
+  it('storage.replicas fails on under-replicated or lost blobs and says how many', async () => {
+    const ok = await probeReplicas(status({ underReplicated: 0, lost: 0, totalBlobs: 5, liveNodes: ['file1', 'file2'] }), 'file1')
+    expect(ok).toMatchObject({ ok: true, values: { underReplicated: 0, lost: 0, blobs: 5 } })
+    const bad = await probeReplicas(status({ underReplicated: 4, lost: 1, totalBlobs: 5, liveNodes: ['file1'] }), 'file1')
+    expect(bad.ok).toBe(false)
+    expect(bad.message).toBe('4 blobs under-replicated, 1 with no live copy (want 2; live nodes file1)')
+  })
+
+  it('storage.replicas reports a node that does not answer, and a database that does not', async () => {
+    const down: Exec = () => Promise.resolve({ exitCode: 1, stdout: '', stderr: 'no such container' })
+    expect(await probeReplicas(down, 'file1')).toMatchObject({ ok: false, message: 'file1: no such container' })
+    expect(await probeReplicas(status({ dbError: 'no metadata database answers' }), 'file1')).toMatchObject({ ok: false })
+  })
+
+  it('storage.scrub: fresh and clean passes; stale, unrepaired or never run fails', async () => {
+    const scrub = { finishedAt: 1000, seconds: 1, checked: 3, bad: 1, repaired: 1 }
+    expect(await probeScrub(status({ scrub }), 'file1', 300, 1100)).toMatchObject({ ok: true, values: { ageSeconds: 100, repaired: 1 } })
+    expect((await probeScrub(status({ scrub }), 'file1', 60, 1100)).message).toMatch(/older than 60 s/)
+    expect((await probeScrub(status({ scrub: { ...scrub, repaired: 0 } }), 'file1', 300, 1100)).message).toMatch(/1 bad copies could not be repaired/)
+    expect((await probeScrub(status({ scrub: null }), 'file1', 300, 1100)).message).toMatch(/not finished a full scrub/)
+  })
+
+  it('gives each file node its own passive FTP range, in topology order', () => {
+    const c = { serversOf: () => ['file1', 'file2', 'file3'] }
+    expect(pasvRange(c, 'file1')).toEqual([30000, 30009])
+    expect(pasvRange(c, 'file3')).toEqual([30020, 30029])
+    expect(() => pasvRange(c, 'db1')).toThrow('db1 is not a file server')
+  })
+})

@@ -1,0 +1,58 @@
+// File storage probes, run inside the file nodes: storage.replicas (blobs with fewer than N live copies, and
+// blobs with none), storage.scrub (age and result of each node's last full pass), storage.dav (a PUT, GET
+// and DELETE through the node's WebDAV as a real user, bytes compared) and storage.ftp (login, STOR, RETR).
+import type { ProbeResult } from '@contract/status'
+import { fileNodeStatus } from '../roles/file-actions'
+import type { Exec } from './db'
+
+const at = (): string => new Date().toISOString()
+const fail = (id: string, target: string, message: string): ProbeResult => ({ id, target, ok: false, message, at: at() })
+
+/** storage.replicas, as one file node sees the whole store */
+export async function probeReplicas(exec: Exec, node: string): Promise<ProbeResult> {
+  const s = await fileNodeStatus(exec, node)
+  if (typeof s === 'string') return fail('storage.replicas', 'storage', s)
+  if (s.dbError) return fail('storage.replicas', 'storage', `the metadata database does not answer ${node}: ${s.dbError}`)
+  const under = s.underReplicated ?? 0
+  const lost = s.lost ?? 0
+  const ok = under === 0 && lost === 0
+  const message = ok
+    ? `${s.totalBlobs ?? 0} blobs, each on ${s.copies} live nodes (${(s.liveNodes ?? []).join(', ')})`
+    : `${under} blobs under-replicated, ${lost} with no live copy (want ${s.copies}; live nodes ${(s.liveNodes ?? []).join(', ') || 'none'})`
+  return { id: 'storage.replicas', target: 'storage', ok, message, values: { underReplicated: under, lost, blobs: s.totalBlobs ?? 0 }, at: at() }
+}
+
+/** storage.scrub on one node: a full pass has run within `maxAgeS` wall seconds and left no bad copy unrepaired */
+export async function probeScrub(exec: Exec, node: string, maxAgeS: number, nowS = Date.now() / 1000): Promise<ProbeResult> {
+  const s = await fileNodeStatus(exec, node)
+  if (typeof s === 'string') return fail('storage.scrub', node, s)
+  if (s.diskFailed) return fail('storage.scrub', node, `${node}'s disk has failed: nothing to scrub until it is replaced`)
+  if (!s.scrub) return fail('storage.scrub', node, `${node} has not finished a full scrub pass yet`)
+  const age = Math.max(0, Math.round(nowS - s.scrub.finishedAt))
+  const unrepaired = s.scrub.bad - s.scrub.repaired
+  const ok = age <= maxAgeS && unrepaired === 0
+  const what = `${s.scrub.checked} blobs checked ${age} s ago, ${s.scrub.bad} bad, ${s.scrub.repaired} repaired`
+  const message = ok ? what : unrepaired > 0 ? `${what}: ${unrepaired} bad copies could not be repaired` : `${what}: older than ${maxAgeS} s`
+  return { id: 'storage.scrub', target: node, ok, message, values: { ageSeconds: age, checked: s.scrub.checked, bad: s.scrub.bad, repaired: s.scrub.repaired }, at: at() }
+}
+
+// Both protocol probes run curl inside the node against its own daemons: a PUT/STOR lands with N copies
+// across the cluster, so this exercises the store, the metadata database and the peers.
+const SCRIPT = (proto: 'dav' | 'ftp'): string =>
+  [
+    'set -e; f=$(mktemp); head -c 65536 /dev/urandom >"$f"; want=$(sha1sum <"$f" | cut -c1-40)',
+    proto === 'dav'
+      ? 'u="http://127.0.0.1/dav/.racklab-probe-$$"; curl -sf -u "$RL_USER" -T "$f" "$u" >/dev/null; got=$(curl -sf -u "$RL_USER" "$u" | sha1sum | cut -c1-40); curl -sf -u "$RL_USER" -X DELETE "$u" >/dev/null'
+      : 'u="ftp://127.0.0.1/.racklab-probe-$$"; curl -sf -u "$RL_USER" -T "$f" "$u"; got=$(curl -sf -u "$RL_USER" "$u" | sha1sum | cut -c1-40); curl -sf -u "$RL_USER" -Q "DELE .racklab-probe-$$" "ftp://127.0.0.1/" >/dev/null',
+    'rm -f "$f"; [ "$want" = "$got" ] || { echo "read back $got, wrote $want"; exit 1; }; echo "$want"',
+  ].join('\n')
+
+/** storage.dav or storage.ftp on one node, as `user` */
+export async function probeProtocol(exec: Exec, node: string, proto: 'dav' | 'ftp', user: { name: string; password: string }): Promise<ProbeResult> {
+  const id = `storage.${proto}`
+  const t0 = Date.now()
+  const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(proto)]).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
+  const ms = Date.now() - t0
+  if (r.exitCode !== 0) return fail(id, node, `${proto.toUpperCase()} write/read as ${user.name} failed (exit ${r.exitCode}): ${(r.stdout + r.stderr).trim() || 'no output'}`)
+  return { id, target: node, ok: true, message: `64 KiB written and read back identical as ${user.name} in ${ms} ms`, values: { ms }, at: at() }
+}
