@@ -9,7 +9,8 @@ import { racklab } from './helpers'
 
 describe('racklab CLI when it cannot run', () => {
   it('no Docker engine: exit 2, an actionable message, as text and as JSON', async () => {
-    const env = { DOCKER_HOST: `unix://${join(tmpdir(), 'no-such-docker.sock')}` }
+    // a lab of its own: the test lab's engine service (another file's) drives the real Docker engine
+    const env = { DOCKER_HOST: `unix://${join(tmpdir(), 'no-such-docker.sock')}`, RACKLAB_LAB: 'it-no-docker' }
     const text = await racklab(['up', '--only', 'db1'], { env })
     expect(text.code).toBe(2)
     expect(text.stderr).toMatch(/No Docker engine answers at .*no-such-docker\.sock\. Install Docker Engine or start Docker Desktop/)
