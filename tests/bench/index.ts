@@ -7,6 +7,7 @@ import type { BenchResult } from './figure'
 import { benchHardware } from './hardware.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
+import { benchMonitor } from './monitor.bench'
 import { benchScene } from './scene.bench'
 import { benchWeb } from './web.bench'
 
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   hardware: benchHardware,
   cli: benchCli,
   lab: benchLab,
+  monitor: benchMonitor,
   dbTier: benchDbTier,
   mail: benchMail,
   web: benchWeb,
