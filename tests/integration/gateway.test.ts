@@ -139,7 +139,8 @@ describe('objects', () => {
     expect(info?.running).toBe(true)
     expect(info?.ips[net.int]).toBe(ip('int', 10))
     expect((await g.listNetworks(labId)).map((n) => n.name).sort()).toEqual([net.ext, net.int])
-    expect(await g.listVolumes(labId)).toEqual([{ name: vol, labels: { ...labels, 'racklab.volume': 'data' } }])
+    // each volume also carries a random racklab.instance label, given at creation (what provisioning keys on)
+    expect(await g.listVolumes(labId)).toEqual([{ name: vol, labels: { ...labels, 'racklab.volume': 'data', 'racklab.instance': expect.stringMatching(/^[0-9a-f-]{8,}$/) } }])
     expect(await g.listContainers(`${labId}-other`)).toEqual([])
   })
 
