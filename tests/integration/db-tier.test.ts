@@ -61,7 +61,7 @@ describe('DB tier on the real engine', () => {
 
   it('check: replication threads running, lag, checksums equal on all three', async () => {
     const r = await until('all probes to pass', async () => {
-      const x = await racklab(['check', '--json'])
+      const x = await racklab(['check', '--fresh', '--json'])
       return x.code === 0 ? x : undefined
     }, 60_000, 1000)
     const doc = json<{ ok: boolean; results: { id: string; target: string; ok: boolean }[] }>(r.stdout)

@@ -94,7 +94,7 @@ describe('hardware faults on the real DB tier', () => {
     const killed = await docker.getContainer(containerName(TEST_LAB, 'db1')).inspect()
     expect(killed.State.ExitCode).toBe(137)
     expect((await status()).servers.find((x) => x.id === 'db1')?.state).toBe('powered-off')
-    expect((await racklab(['check'])).code).toBe(1)
+    expect((await racklab(['check', '--fresh'])).code).toBe(1)
 
     for (const id of ['fe1', 'web1', 'mx1', 'db1', 'imap1']) await act(`server:${id}`, 'run-idle')
     await act('circuit:nyi-1-a', 'reset')

@@ -26,7 +26,8 @@ export async function sql(server: string, query: string): Promise<string> {
   return r.stdout.trim()
 }
 
-export const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--json'])).stdout) as { results: ProbeResult[] }).results
+// --fresh: the probes run now, after whatever the test just did (without it, check answers from the monitor's latest)
+export const check = async (): Promise<ProbeResult[]> => (JSON.parse((await racklab(['check', '--fresh', '--json'])).stdout) as { results: ProbeResult[] }).results
 
 export async function control(server: string, op: 'start' | 'stop'): Promise<void> {
   const { dispatchOnce } = await import('./dispatch-once')
