@@ -28,7 +28,7 @@ export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): 
   if (volumes)
     await t.span('remove volumes', async () => {
       const ours = (await gw.listVolumes(lab.labId)).filter((v) => v.labels[LABEL_LAB] === lab.labId)
-      await Promise.all(ours.map((v) => gw.removeVolume(v.name, lab.labId)))
+      await Promise.all(ours.map((v) => removeWhenFree(() => gw.removeVolume(v.name, lab.labId))))
     })
   op.progress({ phase: 'remove', current: containers.length, max: containers.length, text: 'removing networks' })
   let left: LabError | undefined
@@ -42,4 +42,17 @@ export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): 
   lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${nets >= 0 ? ` and ${nets} networks` : ''}${volumes ? ', and the data volumes' : ' (data volumes kept)'}` })
   await t.span('refresh', () => lab.refresh())
   return left
+}
+
+/** Docker can still be finishing a container's removal when it is asked for the container's volume ("volume is in
+ *  use" naming it): wait for it, briefly, rather than leave the volume behind. */
+async function removeWhenFree(remove: () => Promise<void>, tries = 20): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      return await remove()
+    } catch (e) {
+      if (i >= tries || !/volume is in use/i.test((e as Error).message)) throw e
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
 }
