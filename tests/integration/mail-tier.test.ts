@@ -245,15 +245,17 @@ describe('mail tier on the real lab', () => {
     await healthy('imap1')
     // the engine runs the role's provisioning once the hardware has booted a server, as `up` does: an empty
     // copy is refilled from its peer (queued mail waits with 4xx meanwhile, nothing is refused with 5xx)
+    // (the monitor's end-to-end probe may deliver its own test message to alice meanwhile: every one of `before`
+    // must be back, and nothing of them missing)
     await until('imap1 to be refilled from imap2', async () => {
-      const have = guids(await allOf('imap1', 'alice').catch(() => []))
-      return JSON.stringify(have) === JSON.stringify(before) || undefined
+      const have = new Set(guids(await allOf('imap1', 'alice').catch(() => [])))
+      return before.every((g) => have.has(g)) || undefined
     }, 120_000, 2000)
     expect((await queue()).deferred + (await find('imap1', 'alice', t)).length).toBeGreaterThanOrEqual(2)
 
     const text = await act('server:imap1', 'resync')
     console.log(`resync: ${text}`)
-    expect(guids(await allOf('imap1', 'alice'))).toEqual(before)
+    expect(guids(await allOf('imap1', 'alice'))).toEqual(expect.arrayContaining(before))
     await run('mx1', ['postqueue', '-f'])
     await until('the queued mail on imap1', async () => ((await find('imap1', 'alice', t)).length === 2) || undefined, 60_000, 1000)
     await until('and on imap2', async () => ((await find('imap2', 'alice', t)).length === 2) || undefined, 60_000, 1000)
