@@ -84,8 +84,11 @@ describe('the lab engine service', () => {
       ok(await racklab(['status']), 'status (new engine)')
       expect(enginePid()).not.toBe(pid)
       await until(`${c.action} ${c.target} done after the restart`, c.done, 60_000, 500)
-      const journal = JSON.parse(ok(await racklab(['journal', '--json']), 'journal').stdout) as { text: string }[]
-      expect(journal.some((e) => e.text.startsWith(`${c.action} ${c.target}: resumed after an engine restart`))).toBe(true)
+      // the effect can show before the action has returned and been journaled (stop-nginx waits for nginx to go)
+      await until('the journal to say it was resumed', async () => {
+        const journal = JSON.parse(ok(await racklab(['journal', '--json']), 'journal').stdout) as { text: string }[]
+        return journal.some((e) => e.text.startsWith(`${c.action} ${c.target}: resumed after an engine restart`)) || undefined
+      }, 60_000, 500)
       // and its recorded inverse puts it back
       ok(await racklab(['undo']), 'undo')
       await until(`${c.action} ${c.target} undone`, async () => !(await c.done()), 90_000, 500)
