@@ -32,3 +32,19 @@ export class LabError extends Error {
   }
 }
 
+
+/** the error code for a Docker engine in this state (anything but connected) */
+export function engineErrorCode(state: string): 'ENGINE_ABSENT' | 'ENGINE_DENIED' | 'ENGINE_STOPPED' | 'ENGINE_TOO_OLD' | 'ENGINE_ERROR' {
+  switch (state) {
+    case 'absent':
+      return 'ENGINE_ABSENT'
+    case 'denied':
+      return 'ENGINE_DENIED'
+    case 'stopped':
+      return 'ENGINE_STOPPED'
+    case 'too-old':
+      return 'ENGINE_TOO_OLD'
+    default:
+      return 'ENGINE_ERROR'
+  }
+}

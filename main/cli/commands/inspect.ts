@@ -1,5 +1,5 @@
 // status, endpoints, logs, exec: read the lab or run one thing in it.
-import { LabError } from '@contract/lab-error'
+import { engineErrorCode, LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, linkFor, type CliArgs } from './context'
 import type { LabLink } from '../lab-link'
@@ -106,5 +106,5 @@ export async function ca(a: CliArgs): Promise<number> {
 /** the Docker engine's state as the lab engine sees it: an error (exit 2) when it can't be used */
 export async function requireDocker(link: LabLink): Promise<void> {
   const e = await call(link, 'engine.status')
-  if (e.state !== 'connected') throw new LabError(e.state === 'absent' ? 'ENGINE_ABSENT' : e.state === 'denied' ? 'ENGINE_DENIED' : e.state === 'stopped' ? 'ENGINE_STOPPED' : e.state === 'too-old' ? 'ENGINE_TOO_OLD' : 'ENGINE_ERROR', e.message)
+  if (e.state !== 'connected') throw new LabError(engineErrorCode(e.state), e.message)
 }

@@ -1,6 +1,7 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
+import { engineErrorCode } from '@contract/lab-error'
 import type { ActionInfo, Endpoint, EngineStatus, LabCa, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { EventBus } from '../events/event-bus'
@@ -263,7 +264,7 @@ export class LabEngine {
   }
 
   requireEngine(): void {
-    if (this.engine.state !== 'connected') throw new LabError(engineCode(this.engine), this.engine.message)
+    if (this.engine.state !== 'connected') throw new LabError(engineErrorCode(this.engine.state), this.engine.message)
   }
 
   /** Re-read containers from Docker (and images, once per engine connection) and publish what changed. */
@@ -526,20 +527,5 @@ export class LabEngine {
     if (this.engine.state !== 'connected') for (const x of servers) if (x.imageState !== 'no-image') x.detail = `state unknown: ${this.engine.message}`
     const op = this.ops.active()
     return { labId: this.labId, topology: this.topology.name, engine: this.engine, servers, subnets: this.subnets(), ...(op ? { op } : {}), ...(this.hardware ? { hardware: this.hardware.status() } : {}) }
-  }
-}
-
-function engineCode(s: EngineStatus): 'ENGINE_ABSENT' | 'ENGINE_DENIED' | 'ENGINE_STOPPED' | 'ENGINE_TOO_OLD' | 'ENGINE_ERROR' {
-  switch (s.state) {
-    case 'absent':
-      return 'ENGINE_ABSENT'
-    case 'denied':
-      return 'ENGINE_DENIED'
-    case 'stopped':
-      return 'ENGINE_STOPPED'
-    case 'too-old':
-      return 'ENGINE_TOO_OLD'
-    default:
-      return 'ENGINE_ERROR'
   }
 }
