@@ -1,11 +1,9 @@
 // File storage for real: file1-3 with db1 only. The bundled file-node-loss scenario (200 files over DAV,
 // a lost disk, re-replication, bit rot and the scrub) passes; DAV answers bad input with the right codes;
 // FTP uploads and downloads byte-identical and resumes a download. One lab for the whole file.
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ScenarioReport } from '../../main/engine/scenarios/runner'
-import { racklab, ROOT } from './helpers'
-import { exec, sql } from './lab-driver'
+import { racklab } from './helpers'
+import { exec, runShippedScenario, sql } from './lab-driver'
 
 const sh = async (server: string, script: string): Promise<string> => {
   const r = await exec(server, ['sh', '-c', script], { timeoutMs: 300_000 })
@@ -24,10 +22,8 @@ describe('file storage on the real engine', () => {
   }, 300_000)
 
   it('file-node-loss: every file survives a lost disk, copies come back to N, the scrub repairs bit rot', async () => {
-    const r = await racklab(['scenario', 'run', join(ROOT, 'resources/scenarios/file-node-loss.yaml'), '--json'])
-    const report = JSON.parse(r.stdout) as ScenarioReport
-    console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 160)}` : ''}`).join('\n'))
-    expect(r.code).toBe(0)
+    const { code, report } = await runShippedScenario('file-node-loss')
+    expect(code).toBe(0)
     expect(report).toMatchObject({ name: 'file-node-loss', ok: true })
     // every blob has two copies, in two different racks
     expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b WHERE (SELECT COUNT(*) FROM file_copies c WHERE c.sha1 = b.sha1) < 2')).toBe('0')

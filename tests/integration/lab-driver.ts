@@ -5,7 +5,9 @@ import { createDockerGateway } from '../../main/engine/docker/gateway'
 import type { ExecResult } from '../../main/engine/docker/types'
 import { containerName } from '../../main/engine/lab/naming'
 import { countQueue } from '../../main/engine/probes/mail'
-import { racklab, TEST_LAB, until } from './helpers'
+import { join } from 'node:path'
+import type { ScenarioReport } from '../../main/engine/scenarios/runner'
+import { racklab, ROOT, TEST_LAB, until } from './helpers'
 
 const gw = createDockerGateway()
 
@@ -46,4 +48,12 @@ export async function queue(mx = 'mx1'): Promise<ReturnType<typeof countQueue> &
   const out = await run(mx, ['postqueue', '-j'])
   const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
   return { ...countQueue(out), reasons }
+}
+
+/** `racklab scenario run` of a shipped scenario, its steps printed for the test log; exit code and report */
+export async function runShippedScenario(name: string): Promise<{ code: number | null; report: ScenarioReport }> {
+  const r = await racklab(['scenario', 'run', join(ROOT, `resources/scenarios/${name}.yaml`), '--json'])
+  const report = JSON.parse(r.stdout) as ScenarioReport
+  console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 200)}` : ''}`).join('\n'))
+  return { code: r.code, report }
 }

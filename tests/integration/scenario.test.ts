@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
 import { racklab, ROOT } from './helpers'
-import { sql } from './lab-driver'
+import { runShippedScenario, sql } from './lab-driver'
 
 const file = (name: string, text: string): string => {
   const f = join(tmpdir(), `racklab-${process.pid}-${name}.yaml`)
@@ -24,10 +24,8 @@ describe('racklab scenario on the real engine', () => {
   }, 300_000)
 
   it('db2-cable-pull: brings the DB tier up, pulls the cable, sees db2 fall behind and catch up, passes', async () => {
-    const r = await racklab(['scenario', 'run', join(ROOT, 'resources/scenarios/db2-cable-pull.yaml'), '--json'])
-    const report = JSON.parse(r.stdout) as ScenarioReport
-    console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 160)}` : ''}`).join('\n'))
-    expect(r.code).toBe(0)
+    const { code, report } = await runShippedScenario('db2-cable-pull')
+    expect(code).toBe(0)
     expect(report).toMatchObject({ name: 'db2-cable-pull', ok: true })
     expect(report.steps.filter((s) => s.section === 'steps').every((s) => s.ok)).toBe(true)
     expect(report.steps.find((s) => s.text === 'act cable:db2/int unplug')?.detail).toMatch(/unplug/)
@@ -44,10 +42,8 @@ describe('racklab scenario on the real engine', () => {
   })
 
   it('imap1-outage: power lost on the Cyrus master, mail queues, promote drains it onto imap2, power back and fail back', async () => {
-    const r = await racklab(['scenario', 'run', join(ROOT, 'resources/scenarios/imap1-outage.yaml'), '--json'])
-    const report = JSON.parse(r.stdout) as ScenarioReport
-    console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 200)}` : ''}`).join('\n'))
-    expect(r.code).toBe(0)
+    const { code, report } = await runShippedScenario('imap1-outage')
+    expect(code).toBe(0)
     expect(report.ok).toBe(true)
     expect(report.steps.find((s) => /waits in mx1's queue/.test(s.text))?.detail).toMatch(/mx1: FAILED — mx1: \d+ queued \([1-9]\d* deferred/)
     expect(report.steps.find((s) => s.text === 'both copies agree message by message')?.detail).toMatch(/ok/)
