@@ -32,6 +32,8 @@ export interface MonitorConfig {
   everyMs: Record<Cadence, number>
   /** medium and slow probes run this long after an action (its effects need a moment to show) */
   afterActionMs: number
+  /** a unit whose last run failed runs again this soon, whatever its cadence */
+  retryFailingMs: number
   /** probes running at once, at most */
   concurrency: number
   /** points kept per series */
@@ -48,6 +50,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = {
   tickMs: 1000,
   everyMs: { fast: 5_000, medium: 30_000, slow: 180_000 },
   afterActionMs: 5_000,
+  retryFailingMs: 10_000,
   concurrency: 6,
   historyPoints: 500,
   lagAlertSeconds: 30,

@@ -93,9 +93,13 @@ export class Monitor {
       const units = this.planSafely()
       this.forgetGone(units)
       const room = this.cfg.concurrency - this.busy.size
-      for (const u of dueUnits(units, { lastStart: this.lastStart, busy: this.busy, ...(this.lastActionAt === undefined ? {} : { lastActionAt: this.lastActionAt }) }, now, this.cfg, room)) void this.launch(u)
+      for (const u of dueUnits(units, { lastStart: this.lastStart, busy: this.busy, failing: this.failingKeys(), ...(this.lastActionAt === undefined ? {} : { lastActionAt: this.lastActionAt }) }, now, this.cfg, room)) void this.launch(u)
     }
     this.evaluate(hw)
+  }
+
+  private failingKeys(): Set<string> {
+    return new Set([...this.latest].filter(([, l]) => l.results.some((r) => !r.ok)).map(([k]) => k))
   }
 
   /** an action this process did not journal (another process's, until one engine owns the lab) */

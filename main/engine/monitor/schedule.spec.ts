@@ -36,4 +36,12 @@ describe('dueUnits', () => {
     const after = new Map(costly.map((x) => [x.key, 12_000 + cfg.afterActionMs]))
     expect(keys(dueUnits(costly, { ...s, lastStart: after }, 12_000 + cfg.afterActionMs + 1000, cfg))).toEqual([])
   })
+
+  it('looks again soon at a unit whose last run failed, even a slow one', () => {
+    const lastStart = new Map(units.map((x) => [x.key, 0]))
+    const failing = new Set(['mail.e2e@mx1'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, cfg.retryFailingMs - 1, cfg))).toEqual(['db.replication@db2'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, cfg.retryFailingMs, cfg))).toEqual(['db.replication@db2', 'mail.e2e@mx1'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set(['mail.e2e@mx1']), failing }, cfg.retryFailingMs, cfg))).toEqual(['db.replication@db2'])
+  })
 })

@@ -1,5 +1,5 @@
 // Which planned probe units to start now: each on its cadence, medium and slow ones again soon after an
-// action, never one that is still running (a probe does not overlap itself), fast ones first.
+// action, a failing one again soon, never one that is still running (a probe does not overlap itself), fast ones first.
 import type { ProbeUnit } from '../probes/probe-unit'
 import { cadenceOf, type MonitorConfig } from './config'
 
@@ -10,17 +10,21 @@ export interface ScheduleState {
   busy: ReadonlySet<string>
   /** wall ms of the last action in the lab */
   lastActionAt?: number
+  /** keys whose last run failed: they are looked at again soon (a slow probe that failed while a server was
+   * still booting must not report that failure for its whole cadence) */
+  failing?: ReadonlySet<string>
 }
 
 const ORDER = { fast: 0, medium: 1, slow: 2 }
 
-export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'everyMs' | 'afterActionMs'>, room = Infinity): ProbeUnit[] {
+export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'everyMs' | 'afterActionMs' | 'retryFailingMs'>, room = Infinity): ProbeUnit[] {
   const due = units.filter((u) => {
     if (s.busy.has(u.key)) return false
     const last = s.lastStart.get(u.key)
     if (last === undefined) return true
     const cadence = cadenceOf(u.id)
     if (now - last >= cfg.everyMs[cadence]) return true
+    if (s.failing?.has(u.key) && now - last >= cfg.retryFailingMs) return true
     if (cadence === 'fast' || s.lastActionAt === undefined) return false
     const settle = s.lastActionAt + cfg.afterActionMs
     return now >= settle && last < settle
