@@ -128,12 +128,15 @@ export interface Endpoint {
   url?: string
 }
 
+/** every kind of journal line; the journal's reader accepts exactly these (one list, so a new kind can't be dropped on reopen) */
+export const JOURNAL_KINDS = ['action', 'state', 'probe', 'op', 'engine', 'alert'] as const
+
 export interface JournalEntry {
   seq: number
   /** wall-clock ISO time and lab-clock milliseconds */
   at: string
   labMs: number
-  kind: 'action' | 'state' | 'probe' | 'op' | 'engine' | 'alert'
+  kind: (typeof JOURNAL_KINDS)[number]
   target?: string
   text: string
   data?: unknown
