@@ -96,7 +96,7 @@ describe('web tier on the real engine', () => {
 
   // SKIPPED, known failure to fix (session 3): after the merges of the engine-made CA, pinned backends and the file
   // nodes' nginx config, only fe1 answered across the requests (got ['fe1'], want ['fe1', 'fe2']) on a quiet engine.
-  it.skip('answers gzip-compressed over TLS verified by the lab CA, from both frontends in turn', async () => {
+  it('answers gzip-compressed over TLS verified by the lab CA, from both frontends in turn', async () => {
     const seen = new Set<string>()
     for (let i = 0; i < 6; i++) {
       const r = await web.get('/login')
@@ -108,7 +108,7 @@ describe('web tier on the real engine', () => {
   })
 
   // SKIPPED, known failure to fix (session 3): GET /mail/inbox after a login timed out (40 s) on the merged code.
-  it.skip('a session needs both the URL salt and the cookie', async () => {
+  it('a session needs both the URL salt and the cookie', async () => {
     const s = await login(web, 'alice', 'alice-2007')
     expect((await web.get(`/mail/inbox?s=${s.salt}&f=INBOX`, s.cookie)).status).toBe(200)
     expect((await web.get(`/mail/inbox?s=${s.salt}&f=INBOX`)).status).toBe(403)
@@ -241,7 +241,7 @@ describe('web tier on the real engine', () => {
 
   // SKIPPED, known failure to fix (session 3): after expire-cert the edge still connected through fe1 (exit 0): the
   // engine-issued expired leaf is not what nginx serves, or the edge's check does not see it.
-  it.skip('actions: move a VIP and back, stop and start nginx, expire and renew the certificate', async () => {
+  it('actions: move a VIP and back, stop and start nginx, expire and renew the certificate', async () => {
     const owners = async (): Promise<Record<string, string | number | boolean> | undefined> => vipOwners(VIPS, await frontendStatuses(exec, ['fe1', 'fe2'])).values
     const act = async (a: string): Promise<string> => {
       const r = await racklab(['act', 'server:fe1', a, '--json'])

@@ -15,19 +15,20 @@ async function must(c: HookContext, cmd: string[]): Promise<string> {
 }
 
 /**
- * Who holds a service IP once keepalived has settled the way we expect (up to ~8 s: preemption waits for
- * 3 adverts), as "fe2"; "nobody" or "fe1+fe2" if it did not settle.
+ * Who holds a service IP once keepalived has settled the way we expect, as "fe2"; "nobody" or "fe1+fe2" if it
+ * did not settle within 20 s. Quiet, it takes 2–4 s (the track script fails twice, preemption waits for
+ * 3 adverts); on a loaded host the status execs themselves take seconds, hence the deadline, not a count.
  */
 async function holderOf(c: HookContext, ip: string, settled: (holder: string) => boolean): Promise<string> {
   let last = 'nobody'
-  for (let i = 0; i < 32; i++) {
+  const deadline = Date.now() + 20_000
+  for (;;) {
     const st = await frontendStatuses((s, cmd) => c.exec(s, cmd), c.serversOf('fe'))
     const holders = [...st].filter(([, s]) => typeof s !== 'string' && s.vips.includes(ip)).map(([fe]) => fe)
     last = holders.join('+') || 'nobody'
-    if (holders.length === 1 && settled(holders[0]!)) return last
+    if ((holders.length === 1 && settled(holders[0]!)) || Date.now() > deadline) return last
     await sleep(250)
   }
-  return last
 }
 
 export async function feActions(c: HookContext): Promise<RoleAction[]> {
