@@ -14,6 +14,13 @@ async function must(c: HookContext, cmd: string[]): Promise<string> {
   return r.stdout
 }
 
+/** whether a frontend has the address now: `ip addr` only, not racklab-fe-status, which also asks every
+ *  backend and openssl and took seconds on a loaded host (its failures read as "nobody holds it") */
+async function holds(c: HookContext, fe: string, ip: string): Promise<boolean> {
+  const r = await c.exec(fe, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 10_000 }).catch(() => undefined)
+  return r?.exitCode === 0 && r.stdout.includes(` ${ip}/`)
+}
+
 /**
  * Who holds a service IP once keepalived has settled the way we expect, as "fe2"; "nobody" or "fe1+fe2" if it
  * did not settle within 20 s. Quiet, it takes 2–4 s (the track script fails twice, preemption waits for
@@ -23,8 +30,7 @@ async function holderOf(c: HookContext, ip: string, settled: (holder: string) =>
   let last = 'nobody'
   const deadline = Date.now() + 20_000
   for (;;) {
-    const st = await frontendStatuses((s, cmd) => c.exec(s, cmd), c.serversOf('fe'))
-    const holders = [...st].filter(([, s]) => typeof s !== 'string' && s.vips.includes(ip)).map(([fe]) => fe)
+    const holders = (await Promise.all(c.serversOf('fe').map(async (fe) => ((await holds(c, fe, ip)) ? [fe] : [])))).flat()
     last = holders.join('+') || 'nobody'
     if ((holders.length === 1 && settled(holders[0]!)) || Date.now() > deadline) return last
     await sleep(250)
