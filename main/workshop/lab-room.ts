@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { Cmd, CmdIn, CmdOut } from '@contract/commands'
 import type { JournalEntry } from '@contract/status'
+import type { WorkshopBroadcast, WorkshopLabView } from '@contract/workshop'
 import { grade, maxScore, newScore, progress, revealHint, scoreOf, timeLeftMs, type LabScore } from '../engine/scenarios/grading'
 import type { Scenario } from '../engine/scenarios/schema'
 import type { Workshop } from './workshop-file'
@@ -13,28 +14,8 @@ export interface LabCaller {
   call<C extends Cmd>(cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>>
 }
 
-export interface LabView {
-  lab: string
-  /** reachable: the last refresh answered; otherwise why not (the lab keeps its row and its score) */
-  reachable: boolean
-  problem?: string
-  servers: { total: number; running: number; healthy: number }
-  alerts: { severity: string; text: string }[]
-  lastAction: { at: string; text: string } | null
-  objectives: { id: string; text: string; points: number; done: boolean }[]
-  /** the first objective not yet reached, in words; null when all are, or there is no exercise */
-  step: string | null
-  score: number
-  maxScore: number
-  hintsTaken: number
-  timeLeftMs: number | null
-  updatedAt: string | null
-}
-
-export interface Broadcast {
-  at: string
-  text: string
-}
+export type LabView = WorkshopLabView
+export type Broadcast = WorkshopBroadcast
 
 export class LabRoom {
   readonly views = new Map<string, LabView>()
