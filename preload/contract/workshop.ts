@@ -34,3 +34,13 @@ export interface WorkshopDashboard {
 export interface WorkshopBreakResult {
   results: { lab: string; ok: boolean; text?: string; error?: { code: string; message: string } }[]
 }
+
+/** what a student's token sees: their own lab's row, the trainer's messages, the hints revealed so far */
+export interface WorkshopStudentView {
+  workshop: string
+  role: 'student'
+  lab: WorkshopLabView
+  messages: WorkshopBroadcast[]
+  hints: string[]
+  hintsLeft: number
+}

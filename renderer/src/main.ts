@@ -6,17 +6,17 @@ import { createUplotChart } from './charts/uplot-chart'
 import { createClient } from './client'
 import App from './components/App.vue'
 import { bindStores } from './stores'
-import TrainerDashboard from './workshop/TrainerDashboard.vue'
-import { createWorkshopApi } from './workshop/workshop-api'
+import { mountStudentBar } from './workshop/mount-student-bar'
+import { mountTrainer } from './workshop/mount-trainer'
 import './styles.css'
 
 // a workshop's trainer (and observers) get the dashboard of every lab instead of one lab's window
 const params = new URLSearchParams(location.search)
 if (params.get('view') === 'trainer') mountTrainer(params.get('token') ?? '')
-else mountLab()
-
-function mountTrainer(token: string): void {
-  createApp(TrainerDashboard, { api: createWorkshopApi(token) }).mount('#app')
+else {
+  // a student of a workshop gets the exercise's strip above the lab's window
+  if (params.get('lab')) mountStudentBar(params.get('token') ?? '')
+  mountLab()
 }
 
 function mountLab(): void {

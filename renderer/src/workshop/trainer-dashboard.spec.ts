@@ -44,6 +44,12 @@ function fakeApi(role: 'trainer' | 'observer'): WorkshopApi & { calls: string[] 
     reset: vi.fn(async (l: string) => (calls.push(`reset ${l}`), { lab: l, undone: ['a', 'b'] })),
     broadcast: vi.fn(async (t: string) => (calls.push(`say ${t}`), { at: '', text: t })),
     exportUrl: (k: 'csv' | 'json') => `/api/workshop/scoreboard.${k}?token=T`,
+    student: vi.fn(async () => {
+      throw new Error('not a student')
+    }),
+    hint: vi.fn(async () => {
+      throw new Error('not a student')
+    }),
   }
 }
 

@@ -1,12 +1,15 @@
 // The trainer's side of `racklab serve --workshop`: plain HTTP to /api/workshop with the page's token in a
 // header. The server judges the token; this only carries it.
-import type { WorkshopBreakResult, WorkshopDashboard } from '@contract/workshop'
+import type { WorkshopBreakResult, WorkshopDashboard, WorkshopStudentView } from '@contract/workshop'
 
 export interface WorkshopApi {
   dashboard(): Promise<WorkshopDashboard>
   breakAll(target: string, action: string): Promise<WorkshopBreakResult>
   reset(lab: string): Promise<{ lab: string; undone: string[] }>
   broadcast(text: string): Promise<{ at: string; text: string }>
+  /** a student's own lab, messages and hints */
+  student(): Promise<WorkshopStudentView>
+  hint(lab: string): Promise<{ hint: string; score: number; hints: string[] }>
   /** a download link (the token in the query: an <a href> sends no headers) */
   exportUrl(kind: 'csv' | 'json'): string
 }
@@ -27,6 +30,8 @@ export function createWorkshopApi(token: string, fetcher: typeof fetch = (...a) 
     breakAll: (target, action) => call('/break', { target, action }),
     reset: (lab) => call('/reset', { lab }),
     broadcast: (text) => call('/broadcast', { text }),
+    student: () => call('/'),
+    hint: (lab) => call('/hint', { lab }),
     exportUrl: (kind) => `${base}/api/workshop/scoreboard.${kind}?token=${encodeURIComponent(token)}`,
   }
 }
