@@ -74,13 +74,15 @@ export class LabRoom {
         c.call('alerts.list'),
         c.call('journal.list', { since: this.lastSeq.get(lab) ?? 0, limit: 500 }),
       ])
+      const present = status.servers.filter((s) => s.state !== 'absent')
       const action = [...journal].reverse().find((e: JournalEntry) => e.kind === 'action')
       if (journal.length) this.lastSeq.set(lab, journal[journal.length - 1]!.seq)
       if (this.exercise) this.setScore(lab, grade(this.exercise, this.scores[lab]!, { probes, servers: status.servers, hardware: status.hardware }, this.now()))
       const view: LabView = {
         ...this.blankView(lab),
         reachable: true,
-        servers: { total: status.servers.length, running: status.servers.filter((s) => s.state === 'running').length, healthy: status.servers.filter((s) => s.health === 'healthy').length },
+        // a lab brought up with --only has the topology's other servers absent: they are not its servers
+        servers: { total: present.length, running: present.filter((s) => s.state === 'running').length, healthy: present.filter((s) => s.health === 'healthy').length },
         alerts: monitor.alerts.map((a) => ({ severity: a.severity, text: a.text })),
         lastAction: action ? { at: action.at, text: action.text } : prev.lastAction,
         updatedAt: new Date(this.now()).toISOString(),
