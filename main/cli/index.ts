@@ -29,6 +29,10 @@ usage: racklab <command> [options]
   scenario run|check FILE [--json]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+  workshop create --labs N [--name ws] [--scenario ID] [--only a,b]
+                                 N labs (ws-1…ws-N), each up and, with an exercise, broken; tokens kept in
+                                 ~/.racklab/.workshops/NAME.json. Then: serve --workshop NAME (trainer,
+                                 student and observer links; loopback only: no HTTPS yet)
   labs [--json]                  every lab on this Docker engine: state, servers running, subnets, memory
   export compose                 a docker-compose file of the lab on stdout (racklab export compose > lab.yml)
   engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
@@ -64,6 +68,10 @@ export async function main(argv: string[]): Promise<number> {
         since: { type: 'string' },
         'no-engine': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
+        labs: { type: 'string' },
+        scenario: { type: 'string' },
+        name: { type: 'string' },
+        workshop: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

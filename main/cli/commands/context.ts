@@ -16,6 +16,10 @@ export interface CliArgs {
   port?: string | undefined
   since?: string | undefined
   noEngine?: boolean
+  labs?: string | undefined
+  scenario?: string | undefined
+  name?: string | undefined
+  workshop?: string | undefined
   positionals: string[]
   rest: string[]
 }

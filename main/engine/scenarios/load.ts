@@ -75,4 +75,16 @@ function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
     })
   steps(s.steps, 'steps')
   steps(s.cleanup, 'cleanup')
+  const ids = new Set<string>()
+  s.objectives?.forEach((o, i) => {
+    if (ids.has(o.id)) list.add(['objectives', i, 'id'], `objective id "${o.id}" is used twice`)
+    ids.add(o.id)
+    o.when.forEach((g, j) => {
+      const at: FieldPath = ['objectives', i, 'when', j]
+      if (g.server) server(g.server, [...at, 'server'])
+      if (g.probe && !(PROBE_IDS as readonly string[]).includes(g.probe)) list.add([...at, 'probe'], `no probe "${g.probe}" (probes: ${PROBE_IDS.join(', ')})`)
+    })
+  })
+  if (s.hints.length && !s.objectives) list.add(['hints'], 'hints go with objectives (an exercise)')
+  if (s.timebox !== undefined && !s.objectives) list.add(['timebox'], 'timebox goes with objectives (an exercise)')
 }
