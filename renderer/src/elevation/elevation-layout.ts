@@ -66,6 +66,10 @@ export interface Cable {
   /** the far end: switch id (net) or PDU id (power) */
   to: string
   from: string
+  /** where it leaves the unit (NIC or PSU) */
+  start: Pt
+  /** power: the PSU (1-based) it feeds */
+  psu?: number
 }
 export interface Elevation {
   rackId: string
@@ -177,12 +181,12 @@ export function layoutElevation(rack: Rack, face: Face): Elevation {
         const from = { x: psu.x + psu.w / 2, y: psu.y + psu.h }
         const pdu = pduById.get(pduId)
         if (!pdu) {
-          cables.push({ kind: 'power', from: unit.id, to: pduId, away: pduId, d: `M${from.x},${from.y} v8` })
+          cables.push({ kind: 'power', from: unit.id, to: pduId, psu: i + 1, start: from, away: pduId, d: `M${from.x},${from.y} v8` })
           return
         }
         const tx = pdu.x + (pdu.x > from.x ? 0 : EL.rail)
         const dy = from.y + 3 + i * 2
-        cables.push({ kind: 'power', from: unit.id, to: pduId, d: `M${from.x},${from.y} V${dy} H${tx}` })
+        cables.push({ kind: 'power', from: unit.id, to: pduId, psu: i + 1, start: from, d: `M${from.x},${from.y} V${dy} H${tx}` })
       })
       if (unit.kind !== 'server') continue
       unit.nics.forEach((nic, i) => {
@@ -194,13 +198,13 @@ export function layoutElevation(rack: Rack, face: Face): Elevation {
         if (!sw || swUnit?.kind !== 'switch' || !nic.port) {
           // the far end is elsewhere: a stub up to the top of the rack, labelled with where it goes
           const to = nic.switch ? `${nic.switch}${nic.port ? `/${nic.port}` : ''}` : nic.network
-          cables.push({ kind: 'net', key: cableKey, network: nic.network, from: unit.id, to: nic.switch ?? nic.network, away: to, d: `M${from.x},${from.y} C${from.x},${from.y - 14} ${from.x - 6},${from.y - 14} ${from.x - 6},${from.y - 22}` })
+          cables.push({ kind: 'net', key: cableKey, network: nic.network, from: unit.id, to: nic.switch ?? nic.network, away: to, start: from, d: `M${from.x},${from.y} C${from.x},${from.y - 14} ${from.x - 6},${from.y - 14} ${from.x - 6},${from.y - 22}` })
           return
         }
         const end = switchPortAt(sw, swUnit.ports, nic.port)
         // a loose loop through the cable-management side (the left of the rack seen from the back)
         const bend = X0 + 4 + i * 3
-        cables.push({ kind: 'net', key: cableKey, network: nic.network, from: unit.id, to: sw.id, d: `M${from.x},${from.y} C${from.x},${from.y - 10} ${bend},${from.y - 6} ${bend},${(from.y + end.y) / 2} S${end.x},${end.y + 12} ${end.x},${end.y}` })
+        cables.push({ kind: 'net', key: cableKey, network: nic.network, from: unit.id, to: sw.id, start: from, d: `M${from.x},${from.y} C${from.x},${from.y - 10} ${bend},${from.y - 6} ${bend},${(from.y + end.y) / 2} S${end.x},${end.y + 12} ${end.x},${end.y}` })
       })
     }
     // the back of a switch shows where its cables land
