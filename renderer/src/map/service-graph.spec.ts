@@ -60,5 +60,10 @@ describe('deriveServiceGraph', () => {
     const g = deriveServiceGraph(t, statuses, [])
     expect(g.nodes.find((n) => n.id === VIPS)?.selects).toBe('fe2')
     expect(g.nodes.find((n) => n.id === LMTP)?.selects).toBe('mx1')
+    // no frontend running: the VIPs are down; no frontend brought up at all: nothing measures them
+    const fesDown = running(t).map((s) => (s.role === 'fe' ? { ...s, state: 'stopped' as const } : s))
+    expect(deriveServiceGraph(t, fesDown, []).nodes.find((n) => n.id === VIPS)?.tone).toBe('bad')
+    const dbOnly = running(t).map((s) => (s.role === 'db' ? s : { ...s, state: 'absent' as const }))
+    expect(deriveServiceGraph(t, dbOnly, []).nodes.find((n) => n.id === VIPS)?.tone).toBe('idle')
   })
 })

@@ -103,8 +103,9 @@ export function deriveServiceGraph(t: Topology, statuses: readonly ServerStatus[
   for (const s of edgesR) addServer(s, 0)
   if (fes.length) {
     const hosts = fes.filter((f) => running(f.id)).map((f) => f.id)
+    // no frontend at all in this lab run (brought up with --only) is not measured; frontends that stopped are a failure
     const vips = probes('web.vips')
-    nodes.push({ id: VIPS, label: 'VIPs', role: 'vips', column: 1, selects: hosts[0] ?? fes[0]!.id, tone: vips.length ? worst(vips.map((r) => (r.ok ? 'good' : 'bad'))) : hosts.length ? 'idle' : 'bad', detail: vips.map((r) => `web.vips: ${r.message}`).join('\n') || 'service IPs held by the frontends (web.vips has not reported)' })
+    nodes.push({ id: VIPS, label: 'VIPs', role: 'vips', column: 1, selects: hosts[0] ?? fes[0]!.id, tone: vips.length ? worst(vips.map((r) => (r.ok ? 'good' : 'bad'))) : hosts.length || fes.every((f) => !status.get(f.id) || status.get(f.id)!.state === 'absent') ? 'idle' : 'bad', detail: vips.map((r) => `web.vips: ${r.message}`).join('\n') || 'service IPs held by the frontends (web.vips has not reported)' })
     for (const e of edgesR) link(e.id, VIPS, fromResults(probes('web.https', targetIs(e.id)), 'web.https has not reported'), [e.id])
   }
   for (const f of fes) {
