@@ -25,8 +25,8 @@ async function settle(): Promise<void> {
 }
 
 const topology = nyiTopology()
-function dbTier(): ReturnType<typeof labClient> {
-  const status = labStatus([server('db1', { role: 'db' }), server('db2', { role: 'db', rack: 'nyi-2' }), server('db3', { role: 'db', site: 'offsite', rack: 'offsite-1' })], { topology: 'nyi-2007', hardware: hardwareFor(topology, { unplugged: ['db2/int'] }) })
+function dbTier(hardware = hardwareFor(topology, { unplugged: ['db2/int'] })): ReturnType<typeof labClient> {
+  const status = labStatus([server('db1', { role: 'db' }), server('db2', { role: 'db', rack: 'nyi-2' }), server('db3', { role: 'db', site: 'offsite', rack: 'offsite-1' })], { topology: 'nyi-2007', hardware })
   const c = labClient(status, topology)
   c.answer('alerts.list', () => ({ running: true, alerts: [] }))
   c.answer('lab.check', () => [
@@ -37,7 +37,7 @@ function dbTier(): ReturnType<typeof labClient> {
 }
 
 describe('centre views: 3D, 2D front/back, service map', () => {
-  it('selecting in the service map or the elevation selects everywhere, and each view keeps the selection', async () => {
+  it('selecting in the service map or the elevation selects everywhere, and each view keeps the selection', { timeout: 30_000 }, async () => {
     mounted = mountWith(App, dbTier())
     await settle()
     const m = mounted
@@ -60,11 +60,11 @@ describe('centre views: 3D, 2D front/back, service map', () => {
 
     m.$('[data-view="back"]')!.click()
     await settle()
-    expect(m.$('[data-rack="nyi-2"] [data-unit="db2"]')!.classList.contains('selected')).toBe(true)
+    expect(m.$('svg[data-rack="nyi-2"] [data-unit="db2"]')!.classList.contains('selected')).toBe(true)
     // the pulled cable hangs loose; the WAN link is up
     expect(m.$('[data-cable="cable:db2/int"]')!.dataset.state).toBe('pulled')
     expect(m.$('[data-cable="cable:db2/wan"]')!.dataset.state).toBe('up')
-    m.$('[data-rack="nyi-1"] [data-unit="db1"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }))
+    m.$('svg[data-rack="nyi-1"] [data-unit="db1"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }))
     await settle()
     expect(selection.selected).toEqual({ kind: 'unit', id: 'db1' })
     // a PDU on the back rail selects its circuit
@@ -74,9 +74,23 @@ describe('centre views: 3D, 2D front/back, service map', () => {
 
     m.$('[data-view="front"]')!.click()
     await settle()
-    expect(m.$('[data-rack="nyi-2"] [data-pdu]')).toBeNull()
+    expect(m.$('svg[data-rack="nyi-2"] [data-pdu]')).toBeNull()
     expect(m.$('[data-led="power:db2"]')).not.toBeNull()
     // remembered with the layout
     expect(JSON.parse(localStorage.getItem('racklab.layout.v1')!).view).toBe('front')
+  })
+
+  it('shows a failed switch on the back: shaded with its state, its cables without link', async () => {
+    const hw = hardwareFor(topology)
+    hw.switches = hw.switches.map((sw) => (sw.id === 'sw-int2' ? { ...sw, state: 'failed' as const } : sw))
+    hw.cables = hw.cables.map((c) => (c.switch === 'sw-int2' ? { ...c, up: false } : c))
+    localStorage.setItem('racklab.layout.v1', JSON.stringify({ view: 'back' }))
+    mounted = mountWith(App, dbTier(hw))
+    await settle()
+    const sw = mounted.$('svg[data-rack="nyi-2"] [data-unit="sw-int2"]')!
+    expect(sw.getAttribute('aria-label')).toMatch(/FAILED$/)
+    expect(sw.querySelector('.el-fault')?.textContent).toBe('FAILED')
+    expect(mounted.$('[data-cable="cable:db2/int"]')!.dataset.state).toBe('down')
+    expect(mounted.$('[data-cable="cable:db1/int"]')!.dataset.state).toBe('up')
   })
 })
