@@ -39,7 +39,9 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await t.span('base image', () => lab.gateway.ensureBaseImage((text) => op.progress({ phase: 'base', current: 0, max: 1, text }), op.signal))
   op.checkpoint()
 
-  const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
+  // the network-fault sidecar's image too: faults are offered as soon as the lab runs
+  const helper = lab.images.helper('netfault')
+  const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!)), ...(helper ? [helper] : [])]
   const unique = [...new Map(refs.map((r) => [r.tag, r])).values()]
   const present = await t.span('image check', () => Promise.all(unique.map((r) => lab.gateway.imageExists(r.tag))))
   let built = 0
