@@ -47,7 +47,12 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
 
   const dbs = of('db')
   for (const db of dbs) add('db.ping', db, () => probePing(exec, db))
-  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db))
+  // Master_Host is an address (or a name) of the lab: the replication probe writes its heartbeat there
+  const serverAt = (host: string): string | undefined => {
+    const p = [...lab.servers.values()].find((x) => x.server.id === host.split('.')[0] || x.server.nics.some((n) => n.ip === host))
+    return p && up.has(p.server.id) ? p.server.id : undefined
+  }
+  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
   // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
   for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client]))
