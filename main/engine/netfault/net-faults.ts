@@ -123,7 +123,7 @@ export class NetFaults {
         label: def.unlabel,
         kind: 'restore',
         ...(refused ? { refused } : existing ? {} : { refused: `no ${def.kind} fault on ${target}` }),
-        run: async () => `${def.remove} ${target}: ${await this.removeParts(parts(existing?.args ?? {}), m!)}`,
+        run: async () => `back to normal: ${await this.removeParts(parts(existing?.args ?? {}), m!)}`,
       })
     }
     return out
