@@ -219,8 +219,8 @@ export class LabEngine {
     if (this.engine.state === 'connected') await this.adoptSubnets().catch((e: unknown) => this.journal.append({ kind: 'engine', text: `subnets: ${(e as Error).message}` }))
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
-    await this.resumeInterrupted()
-    this.endNetFaultsAtStart()
+    // network faults are undone after the interrupted actions are finished (one of those may be a fault)
+    await this.resumeInterrupted(() => this.endNetFaultsAtStart())
     this.ticker = setInterval(() => void this.syncHardware(), 500)
     this.netWatch = setInterval(() => void this.watchNetFaults(), 3000)
     this.stopWatching = this.gateway.watchEvents(
@@ -249,13 +249,18 @@ export class LabEngine {
   }
 
   /** actions a killed engine left halfway: finished now, so the lab converges to its ledger */
-  private resumeInterrupted(): Promise<void> {
-    if (this.engine.state !== 'connected' || !this.actionLedger.interrupted().length) return Promise.resolve()
+  private resumeInterrupted(then?: () => void): Promise<void> {
+    if (this.engine.state !== 'connected') return Promise.resolve()
+    if (!this.actionLedger.interrupted().length) {
+      then?.()
+      return Promise.resolve()
+    }
     // in the background, in the action queue: the engine answers clients meanwhile (a role action can take a minute)
     void this.book
       .resumeInterrupted()
       .then(() => this.refresh())
       .catch((e: unknown) => void this.journal.append({ kind: 'engine', text: `finishing interrupted actions failed: ${(e as Error).message}` }))
+      .then(() => then?.())
     return Promise.resolve()
   }
 

@@ -16,7 +16,7 @@ import * as sh from './scripts'
 import type { NetfaultSidecars } from './sidecar'
 
 export interface NetFaultDeps {
-  sidecars: NetfaultSidecars
+  sidecars: Pick<NetfaultSidecars, 'mechanisms' | 'run' | 'current'>
   servers(): Map<string, PlacedServer>
   container(server: string): ContainerInfo | undefined
   ledger(): readonly LedgerRecord[]
