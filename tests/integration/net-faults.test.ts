@@ -111,6 +111,27 @@ describe('network faults without netem', () => {
     expect(await lost('db2', db1Int)).toBe(0)
   })
 
+  it('a bandwidth limit on db1’s int cable caps what db1 sends (tbf), and its undo lifts it', async () => {
+    const db2Int = await ipOf('db2', 'int')
+    /** KB/s from db1 to db2 over int, 512 KB through a plain TCP socket */
+    const rate = async (): Promise<number> => {
+      const recv = exec('db2', ['perl', '-MIO::Socket::INET', '-MTime::HiRes=time', '-e', 'my $l = IO::Socket::INET->new(LocalPort => 39999, Listen => 1, ReuseAddr => 1) or die; my $c = $l->accept; my $t = time; my $n = 0; while (my $r = sysread($c, my $b, 65536)) { $t = time if !$n; $n += $r } printf "%d %.3f\\n", $n, time - $t'], { timeoutMs: 60_000 })
+      // the listener may take a while to start on a busy host: the sender tries for 30 s
+      const sent = await exec('db1', ['perl', '-MIO::Socket::INET', '-e', `my $s; for (1 .. 300) { $s = IO::Socket::INET->new(PeerAddr => '${db2Int}', PeerPort => 39999) and last; select(undef, undef, undef, 0.1) } $s or die "$!"; print $s 'x' x (512 * 1024); close $s`], { timeoutMs: 60_000 })
+      if (sent.exitCode !== 0) throw new Error(`send from db1: ${sent.stderr}`)
+      const [bytes, secs] = (await recv).stdout.trim().split(' ').map(Number)
+      expect(bytes).toBe(512 * 1024)
+      return bytes! / 1024 / Math.max(secs!, 0.001)
+    }
+    ok(await racklab(['act', 'cable:db1/int', 'limit-bandwidth', 'kbit=1024']), 'limit-bandwidth')
+    const limited = await rate()
+    // 1024 kbit/s is 128 KB/s
+    expect(limited).toBeGreaterThan(90)
+    expect(limited).toBeLessThan(160)
+    ok(await racklab(['undo']), 'undo')
+    expect(await rate()).toBeGreaterThan(1000)
+  })
+
   it('partitions nyi-1 from nyi-2 on int; each side works inside, the WAN still carries db3; heal joins them', async () => {
     const r = ok(await racklab(['act', 'rack:nyi-1', 'partition', 'from=nyi-2', 'network=int']), 'partition')
     expect(r.stderr + r.stdout).toMatch(/partitioned nyi-1 from nyi-2 on int/)

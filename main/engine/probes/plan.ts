@@ -28,8 +28,9 @@ export interface ProbeLab {
 }
 
 const S = 1000
-/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery */
-const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 10 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
+/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery, db.replication
+ *  runs four execs (status, heartbeat write, heartbeat wait up to 5 s, ping) on a host that may be busy */
+const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
 const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
 
 /** `only`: plan just these probe ids (a scenario waiting on one probe must not send test mail every second) */
