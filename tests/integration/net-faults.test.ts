@@ -19,6 +19,12 @@ const ok = (r: CliResult, what: string): CliResult => {
 }
 const ledger = (): { seq?: number; end?: number; action?: string; target?: string; undoes?: number; ok?: boolean; text?: string }[] =>
   readFileSync(join(TEST_HOME, TEST_LAB, 'actions.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as never)
+/** the ledger entry that undid action `seq`, once it has finished (its begin line is written before it runs) */
+const undoneBy = (seq: number) => {
+  const lines = ledger()
+  const begin = lines.find((l) => l.undoes === seq)
+  return begin && lines.some((l) => l.end === begin.seq) ? begin : undefined
+}
 const sidecar = (server: string): Docker.Container => docker.getContainer(containerName(TEST_LAB, `${server}-netfault`))
 async function inSidecar(server: string, cmd: string): Promise<string> {
   const ex = await sidecar(server).exec({ Cmd: ['sh', '-c', cmd], AttachStdout: true, AttachStderr: true })
@@ -73,7 +79,7 @@ describe('network faults without netem', () => {
   })
 
   it('latency on the WAN to db3 shows as replication lag, and the undo takes it away', async () => {
-    await until('db3 replicating', async () => (await heartbeatMs('db3')) !== undefined, 60_000, 1000)
+    await until('db3 replicating', async () => (await heartbeatMs('db3')) !== undefined, 180_000, 1000)
     ok(await racklab(['act', 'cable:db3/wan', 'add-latency', 'ms=800']), 'add-latency')
     // the IO thread reconnects through the proxy (several round trips of 1.6 s each), then every event is late
     const lag = await until('db3 lag ≥ 700 ms', async () => {
@@ -93,7 +99,7 @@ describe('network faults without netem', () => {
     ok(await racklab(['act', 'cable:db3/wan', 'add-latency', 'ms=50']), 'add-latency')
     const applied = ledger().filter((l) => l.action === 'add-latency').at(-1)!.seq!
     await inSidecar('db3', 'kill $(cat /tmp/rl-delay-wan.pid)')
-    const undo = await until('the fault undone by the engine', async () => ledger().find((l) => l.undoes === applied), 30_000, 500)
+    const undo = await until('the fault undone by the engine', async () => undoneBy(applied), 60_000, 500)
     expect(undo.action).toBe('remove-latency')
     expect(await inSidecar('db3', 'iptables-legacy -t nat -S; iptables-nft -t nat -S 2>/dev/null')).not.toMatch(/RL-LAT/)
     const journal = ok(await racklab(['journal']), 'journal').stdout
@@ -152,7 +158,7 @@ describe('network faults without netem', () => {
     const applied = ledger().filter((l) => l.action === 'add-loss').at(-1)!.seq!
     ok(await racklab(['engine', 'stop']), 'engine stop')
     ok(await racklab(['status']), 'status (a new engine)')
-    await until('the loss undone', async () => ledger().find((l) => l.undoes === applied), 30_000, 500)
+    await until('the loss undone', async () => undoneBy(applied), 60_000, 500)
     expect(await lost('db2', db1Int, 20)).toBe(0)
   })
 })
