@@ -177,5 +177,5 @@ export interface ActionInfo {
   /** values it takes (`racklab act TARGET ACTION name=value`); none when absent */
   params?: ActionParam[]
   /** which part of the lab it acts on: the hardware model, the server's role, or its container */
-  family?: 'hardware' | 'role' | 'container'
+  family?: 'hardware' | 'role' | 'container' | 'network'
 }

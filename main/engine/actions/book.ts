@@ -77,7 +77,7 @@ export class ActionBook {
       const { spec, family } = found
       checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
       if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
-      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: spec.inverse, ...(undoes ? { undoes } : {}) })
+      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: typeof spec.inverse === 'function' ? spec.inverse(args) : spec.inverse, ...(undoes ? { undoes } : {}) })
       if (this.d.holdAfterBeginMs) await new Promise((r) => setTimeout(r, this.d.holdAfterBeginMs))
       try {
         const text = await spec.run(args)

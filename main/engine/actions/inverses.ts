@@ -19,6 +19,10 @@ const pairs: [string, string][] = [
   ['pause', 'unpause'],
   ['fail-disk', 'replace-disk'],
   ['fill', 'unfill'],
+  // network faults (main/engine/netfault)
+  ['add-latency', 'remove-latency'],
+  ['add-loss', 'remove-loss'],
+  ['limit-bandwidth', 'unlimit-bandwidth'],
 ]
 const oneWay: Record<string, string> = {
   'hold-power': 'power-on',

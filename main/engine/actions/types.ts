@@ -2,7 +2,7 @@
 // (start, stop, kill). Each family is a source; the book lists, checks, ledgers and runs them the same way.
 import type { ActionInfo, ActionParam } from '@contract/status'
 
-export type ActionFamily = 'hardware' | 'role' | 'container'
+export type ActionFamily = 'hardware' | 'role' | 'container' | 'network'
 
 /** how to put an action back: another action (with its args), or why there is none */
 export type Inverse = { action: string; args?: Record<string, string> } | { none: string }
@@ -14,7 +14,8 @@ export interface ActionSpec {
   params?: ActionParam[]
   /** why it can't run now; undefined when it can */
   refused?: string
-  inverse: Inverse
+  /** a function when the way back depends on the args given (a partition heals the same two racks) */
+  inverse: Inverse | ((args: Record<string, string>) => Inverse)
   /** does it; one sentence for the journal */
   run(args: Record<string, string>): Promise<string>
 }

@@ -15,7 +15,7 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     Tmpfs: Object.fromEntries((spec.tmpfs ?? []).map((p) => [p, ''])),
     PortBindings: Object.fromEntries(publish.map(([port, host]) => [port, [{ HostIp: PUBLISH_HOST_IP, HostPort: host > 0 ? String(host) : '' }]])),
     // the first network replaces docker's default bridge; none when the server has no cable
-    NetworkMode: first ? first.name : 'none',
+    NetworkMode: spec.networkMode ?? (first ? first.name : 'none'),
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
   }
   if (spec.capAdd?.length) hostConfig.CapAdd = spec.capAdd
@@ -25,7 +25,8 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   const opts: Docker.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
-    Hostname: spec.hostname,
+    // Docker refuses a hostname of its own in another container's network namespace
+    ...(spec.networkMode ? {} : { Hostname: spec.hostname }),
     Labels: spec.labels,
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     ExposedPorts: Object.fromEntries(publish.map(([port]) => [port, {}])),

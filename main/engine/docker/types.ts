@@ -52,6 +52,9 @@ export interface ContainerSpec {
   stopTimeout?: number
   nanoCpus?: number
   memoryBytes?: number
+  /** join another container's network namespace ("container:<id>"): a sidecar such as the netfault helper;
+   *  networks, hostname and published ports then belong to that container and must be empty here */
+  networkMode?: string
 }
 
 export interface ContainerInfo {

@@ -28,8 +28,9 @@ export interface ProbeLab {
 }
 
 const S = 1000
-/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery */
-const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 10 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
+/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery, db.replication
+ *  runs four execs (status, heartbeat write, heartbeat wait up to 5 s, ping) on a host that may be busy */
+const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
 const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
 
 /** a frontend's own address on the public network (where the edge reaches it), from the relocated topology */
@@ -53,7 +54,12 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
 
   const dbs = of('db')
   for (const db of dbs) add('db.ping', db, () => probePing(exec, db))
-  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db))
+  // Master_Host is an address (or a name) of the lab: the replication probe writes its heartbeat there
+  const serverAt = (host: string): string | undefined => {
+    const p = [...lab.servers.values()].find((x) => x.server.id === host.split('.')[0] || x.server.nics.some((n) => n.ip === host))
+    return p && up.has(p.server.id) ? p.server.id : undefined
+  }
+  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
   // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
   for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client]))
