@@ -54,7 +54,7 @@ describe('web tier roles on nyi-2007', () => {
     expect(web.spec(ctx(t, 'web1')).capabilities).not.toHaveProperty('NET_ADMIN')
   })
 
-  it('least privilege: NET_ADMIN only on fe, every role says why it keeps each capability, and has a PID limit', () => {
+  it('least privilege: every role says why it keeps each capability and has a PID limit; only fe asks NET_ADMIN for its own use (every container gets it for its firewall: lab/plan.ts)', () => {
     const t = nyi()
     // servers whose role runs a container (the backup box is hardware only)
     const specs = allServers(t).flatMap(({ server: s }) => (roles[s.role] ? [{ role: s.role, spec: roles[s.role]!.spec(ctx(t, s.id)) }] : []))
