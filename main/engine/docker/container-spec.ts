@@ -18,7 +18,11 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     NetworkMode: spec.networkMode ?? (first ? first.name : 'none'),
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
   }
+  // least privilege: no capability unless the spec adds it back, and no setuid/setcap binary can gain any
+  hostConfig.CapDrop = ['ALL']
+  hostConfig.SecurityOpt = ['no-new-privileges:true']
   if (spec.capAdd?.length) hostConfig.CapAdd = spec.capAdd
+  if (spec.pidsLimit) hostConfig.PidsLimit = spec.pidsLimit
   if (spec.dns?.length) hostConfig.Dns = spec.dns
   if (spec.nanoCpus) hostConfig.NanoCpus = spec.nanoCpus
   if (spec.memoryBytes) hostConfig.Memory = spec.memoryBytes

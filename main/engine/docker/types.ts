@@ -45,7 +45,10 @@ export interface ContainerSpec {
   tmpfs?: string[]
   /** container port "25/tcp" → host port on 127.0.0.1 (0 = any free port) */
   publish?: Record<string, number>
+  /** capabilities added back: every container drops ALL first and runs with no-new-privileges */
   capAdd?: string[]
+  /** most processes + threads in the container */
+  pidsLimit?: number
   dns?: string[]
   cmd?: string[]
   /** seconds docker waits on stop before SIGKILL */

@@ -40,6 +40,7 @@ import { networkSource } from '../actions/network-source'
 import { NetfaultSidecars } from '../netfault/sidecar'
 import { NetFaults } from '../netfault/net-faults'
 import { ProvisionRecord } from './provisioned'
+import { firewallActions } from '../firewall/actions'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -438,8 +439,10 @@ export class LabEngine {
     const m = /^server:(.+)$/.exec(target)
     const placed = m ? this.servers.get(m[1]!) : undefined
     const def = placed && roles[placed.server.role]
-    if (!placed || !def?.actions || this.engine.state !== 'connected') return []
-    return def.actions(this.hookContext(placed.server.id))
+    if (!placed || !def || this.engine.state !== 'connected') return []
+    const c = this.hookContext(placed.server.id)
+    // every server has a firewall (firewall/): its block/unblock come after the role's own actions
+    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c))]
   }
 
   /** any action on any target, through the book: checked, ledgered with its inverse, journaled */

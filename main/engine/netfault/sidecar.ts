@@ -9,6 +9,11 @@ import { LABEL_LAB } from '../docker/types'
 import { dockerName } from '../topology/queries'
 import { parseDetect, type Mechanisms } from './mechanisms'
 
+/** every container drops ALL capabilities (toCreateOptions); the sidecar takes back what its work needs:
+ *  NET_ADMIN (iptables, tc, ss -K), NET_RAW (iptables-legacy's raw socket), SETUID/SETGID (the delay proxy runs
+ *  as its own uid, which the REDIRECT exempts), KILL (stopping that proxy from root) */
+const SIDECAR_CAPS = ['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID', 'KILL']
+
 export const LABEL_NETFAULT = 'racklab.netfault'
 export const LABEL_NETFAULT_OF = 'racklab.netfault-of'
 
@@ -57,7 +62,7 @@ export class NetfaultSidecars {
     const name = dockerName(this.d.labId, 'container', 'netfault-detect')
     const old = await gw.inspectContainer(name)
     if (old) await gw.removeContainer(old.id)
-    const id = await gw.createContainer({ name, image, hostname: 'netfault-detect', labels: { [LABEL_LAB]: this.d.labId, [LABEL_NETFAULT]: 'detect' }, env: {}, networks: [], volumes: {}, capAdd: ['NET_ADMIN'], networkMode: 'none' })
+    const id = await gw.createContainer({ name, image, hostname: 'netfault-detect', labels: { [LABEL_LAB]: this.d.labId, [LABEL_NETFAULT]: 'detect' }, env: {}, networks: [], volumes: {}, capAdd: SIDECAR_CAPS, networkMode: 'none' })
     try {
       await gw.startContainer(id)
       const r = await gw.exec(id, ['racklab-netfault-detect'], { timeoutMs: 20_000 })
@@ -83,7 +88,7 @@ export class NetfaultSidecars {
       env: {},
       networks: [],
       volumes: {},
-      capAdd: ['NET_ADMIN'],
+      capAdd: SIDECAR_CAPS,
       networkMode: `container:${target.id}`,
       stopTimeout: 2,
     })
