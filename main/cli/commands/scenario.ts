@@ -15,7 +15,7 @@ import { follow } from './lifecycle'
 
 const mark = (r: ScenarioStepResult): string => (r.ok === null ? '–' : r.ok ? '✓' : '✗')
 const line = (r: ScenarioStepResult): string =>
-  `${mark(r)} ${r.section === 'cleanup' ? 'cleanup ' : ''}${r.n}. ${r.text}${r.ok === null ? ' (not run)' : ` — ${(r.ms / 1000).toFixed(1)} s`}${r.detail ? `\n    ${r.detail.replace(/\n/g, '\n    ')}` : ''}`
+  `${mark(r)} ${r.section === 'steps' ? '' : `${r.section} `}${r.n}. ${r.text}${r.ok === null ? ' (not run)' : ` — ${(r.ms / 1000).toFixed(1)} s`}${r.detail ? `\n    ${r.detail.replace(/\n/g, '\n    ')}` : ''}`
 
 export async function scenario(a: CliArgs): Promise<number> {
   const verb = need(a, 0, 'run or check')

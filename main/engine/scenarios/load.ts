@@ -75,4 +75,6 @@ function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
     })
   steps(s.steps, 'steps')
   steps(s.cleanup, 'cleanup')
+  s.workload?.via.forEach((id, i) => server(id, ['workload', 'via', i]))
+  s.workload?.stores.forEach((id, i) => server(id, ['workload', 'stores', i]))
 }
