@@ -9,7 +9,11 @@ import { runShippedScenario } from './lab-driver'
 describe('mail history on the imap1 outage', () => {
   beforeAll(async () => {
     await racklab(['down', '--volumes'])
-  }, 300_000)
+    // up first (the scenario's own `up` then finds them healthy): on a busy 2-core host mx1's clamd can take
+    // longer than up's 180 s to load its signatures, and a second up keeps waiting for the same containers
+    const only = ['--only', 'db1,db2,db3,imap1,imap2,mx1,mx2']
+    if ((await racklab(['up', ...only])).code !== 0) expect((await racklab(['up', ...only])).code).toBe(0)
+  }, 900_000)
   afterAll(async () => {
     await racklab(['down', '--volumes'])
   }, 300_000)
@@ -22,7 +26,7 @@ describe('mail history on the imap1 outage', () => {
     const v = history!.values!
     // the workload ran for the whole incident (minutes at one message every 2 s), and the MXs accepted mail while imap1 was down
     expect(v.accepted).toBeGreaterThanOrEqual(10)
-    expect(v.sent).toBe(v.accepted + v.refused)
+    expect(v.sent).toBe(v.accepted! + v.refused!)
     expect({ lost: v.lost, duplicated: v.duplicated, misrouted: v.misrouted, replicaDiffers: v.replicaDiffers, altered: v.altered, unreadable: v.unreadable }).toEqual({ lost: 0, duplicated: 0, misrouted: 0, replicaDiffers: 0, altered: 0, unreadable: 0 })
     // mail queued during the outage waited at least until the promote: the slowest is far slower than the median
     expect(v.latencyMaxMs).toBeGreaterThan(v.latencyP50Ms!)
