@@ -93,6 +93,9 @@ export const ScenarioSchema = z.strictObject({
   /** run after the steps whether they passed or not (restore what was broken) */
   cleanup: z.array(Step).default([]),
   workload: Workload.optional(),
+  /** written by `racklab journal export`: the servers (id → role) of the lab it was recorded on; a replay onto
+   *  a lab whose topology differs is refused with the differences */
+  recordedOn: z.strictObject({ topology: z.string(), servers: z.record(z.string(), z.string()) }).optional(),
   /** checked at the end of the run; mail needs a workload */
   expect: z.strictObject({ mail: MailExpect }).optional(),
 }).superRefine((s, ctx) => {
