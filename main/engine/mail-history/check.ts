@@ -29,7 +29,7 @@ export interface HistoryReport {
   /** stored, though the sender was not told 250 (e.g. a timeout after DATA) */
   storedNotAccepted: string[]
   unreadable: { server: string; error: string }[]
-  /** accept → first store, ms; null when nothing was stored */
+  /** accept → first store, ms (1 s resolution: the store's time is Cyrus's internaldate); null when nothing was stored */
   latencyMs: { p50: number; p90: number; p99: number; max: number } | null
 }
 
@@ -65,7 +65,9 @@ export function checkHistory(sent: SentMessage[], stores: StoreRead[]): HistoryR
     const perStore = readable.map((s) => copies.filter((c) => c.server === s.server).map((c) => `${c.user} ${c.sha1 ?? '?'}`).sort().join(','))
     if (new Set(perStore).size > 1) r.replicaDiffers.push(m.messageId)
     const stored = copies.map((c) => c.storedAt).filter((t): t is number => t !== undefined)
-    if (stored.length) latencies.push(Math.min(...stored) - m.acceptedAt)
+    // Cyrus stamps the spool file with the message's internaldate, in whole seconds, and acceptedAt is when swaks
+    // returned: a message stored within the same second can look stored "before" it was accepted. Resolution 1 s.
+    if (stored.length) latencies.push(Math.max(0, Math.min(...stored) - m.acceptedAt))
   }
   if (latencies.length) {
     const s = latencies.sort((a, b) => a - b)
