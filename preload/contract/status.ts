@@ -65,7 +65,8 @@ export interface OpProgress {
 
 /** One step of a scenario run (the CLI's --json report has the same rows). */
 export interface ScenarioStepResult {
-  section: 'steps' | 'cleanup'
+  /** history: the end-of-run checks over what a workload sent (mail) */
+  section: 'steps' | 'cleanup' | 'history'
   /** 1-based within its section; 0 for the `up` before the steps */
   n: number
   text: string
@@ -73,6 +74,8 @@ export interface ScenarioStepResult {
   ok: boolean | null
   ms: number
   detail?: string
+  /** measured numbers (a history check's counts and latency percentiles) */
+  values?: Record<string, number>
 }
 
 /** A scenario the app ships (resources/scenarios), as the UI lists it. */

@@ -103,6 +103,29 @@ export const Hint = z.strictObject({
   cost: z.number().int().nonnegative().max(1000),
 })
 
+/** a seeded stream of mail sent while the steps run; checked against every store after cleanup */
+export const Workload = z.strictObject({
+  /** servers whose Postfix takes the messages (swaks on 127.0.0.1:25 inside) */
+  via: z.array(z.string()).min(1),
+  /** recipients, full addresses */
+  to: z.array(z.string().regex(/^[a-z][a-z0-9._-]*@[a-z0-9.-]+$/, 'an address like alice@fastmail.test')).min(1),
+  seed: z.number().int().default(1),
+  /** pause between sends */
+  every: Duration.default(2000),
+  /** Cyrus nodes whose mailboxes are read at the end (master and replica) */
+  stores: z.array(z.string()).min(1),
+  /** after cleanup, how long accepted mail may take to reach the stores before the check reports */
+  settle: Duration.default(120_000),
+})
+
+const MailExpect = z.strictObject({
+  lost: z.number().int().min(0).optional(),
+  duplicated: z.number().int().min(0).optional(),
+  misrouted: z.number().int().min(0).optional(),
+  replicaDiffers: z.number().int().min(0).optional(),
+  altered: z.number().int().min(0).optional(),
+})
+
 export const ScenarioSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and "-", starting with a letter'),
   description: z.string().optional(),
@@ -117,10 +140,20 @@ export const ScenarioSchema = z.strictObject({
   hints: z.array(Hint).default([]),
   /** how long the student has from the end of the steps; goals reached later earn nothing */
   timebox: Duration.optional(),
+  workload: Workload.optional(),
+  /** written by `racklab journal export`: the servers (id → role) of the lab it was recorded on; a replay onto
+   *  a lab whose topology differs is refused with the differences */
+  recordedOn: z.strictObject({ topology: z.string(), servers: z.record(z.string(), z.string()) }).optional(),
+  /** checked at the end of the run; mail needs a workload */
+  expect: z.strictObject({ mail: MailExpect }).optional(),
+}).superRefine((s, ctx) => {
+  if (s.expect?.mail && !s.workload) ctx.addIssue({ code: 'custom', message: 'expect.mail checks the mail a workload sent: add a workload', path: ['expect', 'mail'] })
 })
 
 export type Scenario = z.output<typeof ScenarioSchema>
 export type ScenarioStep = z.output<typeof Step>
+export type ScenarioWorkload = z.output<typeof Workload>
+export type MailExpectation = z.output<typeof MailExpect>
 export type ScenarioCondition = z.output<typeof Condition>
 export type StepKind = (typeof STEP_KINDS)[number]
 export const stepKind = (s: ScenarioStep): StepKind => STEP_KINDS.find((k) => s[k] !== undefined)!
