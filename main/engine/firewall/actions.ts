@@ -12,7 +12,9 @@ interface NftSet {
 
 /** the ports blocked now, or why the firewall can't be read */
 export async function blockedPorts(c: HookContext): Promise<number[] | string> {
-  const r = await c.exec(c.server.id, ['nft', '-j', 'list', 'set', 'inet', 'racklab', BLOCKED_SET], { timeoutMs: 10_000 })
+  // a stopped or paused server can't be asked: its firewall actions are refused with why, never thrown
+  const r = await c.exec(c.server.id, ['nft', '-j', 'list', 'set', 'inet', 'racklab', BLOCKED_SET], { timeoutMs: 10_000 }).catch((e: unknown) => e as Error)
+  if (r instanceof Error) return `${c.server.id}'s firewall can't be read: ${r.message}`
   if (r.exitCode !== 0) return nftFailure(c.server.id, 'reading the firewall', r.stderr || r.stdout).message
   try {
     const set = (JSON.parse(r.stdout) as NftSet).nftables?.find((x) => x.set?.name === BLOCKED_SET)?.set

@@ -442,7 +442,8 @@ export class LabEngine {
     if (!placed || !def || this.engine.state !== 'connected') return []
     const c = this.hookContext(placed.server.id)
     // every server has a firewall (firewall/): its block/unblock come after the role's own actions
-    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c))]
+    // a firewall that can't be read must not hide the role's own actions (a stopped imap1 still has fail-back, refused)
+    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c).catch(() => []))]
   }
 
   /** any action on any target, through the book: checked, ledgered with its inverse, journaled */
