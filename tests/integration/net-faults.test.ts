@@ -119,6 +119,9 @@ describe('network faults without netem', () => {
 
   it('a bandwidth limit on db1’s int cable caps what db1 sends (tbf), and its undo lifts it', async () => {
     const db2Int = await ipOf('db2', 'int')
+    // db2's firewall (firewall/) drops every port it does not serve: let the test's listener in
+    const opened = await exec('db2', ['nft', 'add', 'rule', 'inet', 'racklab', 'input', 'tcp', 'dport', '39999', 'accept', 'comment', '"net-faults test listener"'])
+    expect(opened.exitCode, opened.stderr).toBe(0)
     /** KB/s from db1 to db2 over int, 512 KB through a plain TCP socket */
     const rate = async (): Promise<number> => {
       const recv = exec('db2', ['perl', '-MIO::Socket::INET', '-MTime::HiRes=time', '-e', 'my $l = IO::Socket::INET->new(LocalPort => 39999, Listen => 1, ReuseAddr => 1) or die; my $c = $l->accept; my $t = time; my $n = 0; while (my $r = sysread($c, my $b, 65536)) { $t = time if !$n; $n += $r } printf "%d %.3f\\n", $n, time - $t'], { timeoutMs: 60_000 })
