@@ -30,5 +30,7 @@ export async function serve(a: CliArgs): Promise<number> {
   })
   await web.close()
   link.close()
+  // Ctrl-C means leave: whatever handle is still open (a reconnect in flight) must not keep serve running
+  setTimeout(() => process.exit(EXIT_OK), 3000).unref()
   return EXIT_OK
 }

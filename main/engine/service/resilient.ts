@@ -26,6 +26,11 @@ export function resilient(first: EngineConnection, reconnect: () => Promise<Engi
       for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
         try {
           const c = await reconnect()
+          // closed while this attempt was under way: the new connection must not outlive the client
+          if (closed) {
+            c.close()
+            throw new Error('closed')
+          }
           attach(c)
           if (subscribed) await c.svc('subscribe')
           conn = c

@@ -71,6 +71,11 @@ function wrap(sock: Socket): EngineConnection {
       return () => listeners.delete(fn)
     },
     onClose: (fn) => void closers.push(fn),
-    close: () => sock.end(),
+    // end (what was written still goes), then destroy soon: a half-closed socket the engine never ends must not
+    // keep this process alive
+    close: () => {
+      sock.end()
+      setTimeout(() => sock.destroy(), 500).unref()
+    },
   }
 }
