@@ -20,6 +20,9 @@ describe('the shipped scenarios', () => {
     expect(pull).toMatchObject({ name: 'db2-cable-pull', up: ['db1', 'db2', 'db3'], cleanup: ['act cable:db2/int plug', expect.stringMatching(/^exec on db1: mariadb/)] })
     expect(pull!.steps).toContain('act cable:db2/int unplug')
     expect(list.every((s) => !s.error)).toBe(true)
+    // an exercise says that it leaves the lab broken (it is graded by a workshop, not cleaned up)
+    expect(list.find((s) => s.id === 'db2-replication-exercise')?.description).toMatch(/^Exercise: its steps break the lab and leave it broken for a student to fix \(\d+ objectives, \d+ points/)
+    expect(pull!.description ?? '').not.toMatch(/^Exercise/)
     expect(scenariosDir()).toMatch(/resources\/scenarios$/)
   })
 

@@ -25,7 +25,11 @@ export async function listScenarios(lab: ScenarioContext, dir = scenariosDir()):
       const id = f.slice(0, -'.yaml'.length)
       try {
         const sc = await loadScenario(join(dir, f), lab.topology)
-        return { id, name: sc.name, ...(sc.description ? { description: sc.description.trim() } : {}), ...(sc.up ? { up: sc.up } : {}), steps: sc.steps.map(describeStep), cleanup: sc.cleanup.map(describeStep) }
+        // an exercise (objectives) leaves the lab broken for a student: say so wherever scenarios are listed
+        const points = (sc.objectives ?? []).reduce((n, o) => n + o.points, 0)
+        const exercise = sc.objectives ? `Exercise: its steps break the lab and leave it broken for a student to fix (${sc.objectives.length} objectives, ${points} points; racklab workshop grades them). racklab undo puts each break back.` : undefined
+        const description = [exercise, sc.description?.trim()].filter(Boolean).join(' ')
+        return { id, name: sc.name, ...(description ? { description } : {}), ...(sc.up ? { up: sc.up } : {}), steps: sc.steps.map(describeStep), cleanup: sc.cleanup.map(describeStep) }
       } catch (e) {
         return { id, name: id, steps: [], cleanup: [], error: (e as Error).message }
       }
