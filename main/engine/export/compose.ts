@@ -51,8 +51,6 @@ function service(labId: string, c: ContainerSpec): Service {
 }
 
 export function composeDocument(i: ComposeInput): Record<string, unknown> {
-  // compose starts a container attached to its first network only if that is the one it lists first; it
-  // attaches them all at create, which is what the engine does too (the first at create, the rest before start)
   return {
     version: '2.4',
     services: Object.fromEntries(i.containers.map((c) => [c.hostname, service(i.labId, c)])),
