@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { allServers } from '../topology/queries'
 import { labNets } from './lab-nets'
+import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
 
 /**
@@ -54,4 +55,6 @@ export const mx: RoleDefinition = {
       stopTimeout: 20,
     }
   },
+  // which database is the primary now (after a promote it is not the first of DB_HOSTS)
+  afterHealthy: pointSelf,
 }
