@@ -3,6 +3,7 @@ import type { LabEngine } from '../engine/lab/lab-engine'
 import type { Consoles } from '../engine/lab/consoles'
 import type { Monitor } from '../engine/monitor/monitor'
 import { runChecks } from '../engine/probes/run-checks'
+import { labComposeFile } from '../engine/export/lab-compose'
 import { listScenarios, startScenario } from '../engine/scenarios/library'
 import type { Handlers } from './dispatcher'
 
@@ -38,6 +39,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'monitor.history': async ({ keys }) => monitor?.historySeries(keys) ?? [],
     'lab.endpoints': async () => lab.endpoints(),
     'lab.ca': async () => lab.labCa(),
+    'lab.compose': async () => labComposeFile(lab),
     'scenario.list': async () => listScenarios(lab),
     'scenario.run': async (arg) => ({ opId: (await startScenario(lab, 'id' in arg ? { id: arg.id } : arg)).opId }),
     'actions.list': async ({ target }) => lab.actionsFor(target),

@@ -30,6 +30,7 @@ usage: racklab <command> [options]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
   labs [--json]                  every lab on this Docker engine: state, servers running, subnets, memory
+  export compose                 a docker-compose file of the lab on stdout (racklab export compose > lab.yml)
   engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
                                  hardware, the ledger, the journal and the monitor running between commands
 

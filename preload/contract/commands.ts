@@ -37,6 +37,8 @@ export const commandInputs = {
   'monitor.history': z.strictObject({ keys: z.array(z.string().min(1).max(200)).max(200).optional() }).optional().default({}),
   'lab.endpoints': none,
   'lab.ca': none,
+  /** a docker-compose file of the lab's containers (racklab export compose) */
+  'lab.compose': none,
   'scenario.list': none,
   'scenario.run': z.union([
     z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
@@ -74,6 +76,7 @@ export interface CommandOutputs {
   'monitor.history': HistorySeries[]
   'lab.endpoints': Endpoint[]
   'lab.ca': LabCa
+  'lab.compose': { yaml: string; skipped: string[] }
   'scenario.list': ScenarioInfo[]
   'scenario.run': { opId: string }
   'actions.list': ActionInfo[]

@@ -13,6 +13,7 @@ export const commandNames = [
   'monitor.history',
   'lab.endpoints',
   'lab.ca',
+  'lab.compose',
   'scenario.list',
   'scenario.run',
   'actions.list',

@@ -1,10 +1,13 @@
 // Bench of the whole lab (every server with an image) as a person runs it: the `racklab` CLI in its own process,
 // timed from spawn to exit. (1) `up` after `down`, images and data volumes kept (warm); (2) `up` again on the
 // healthy lab (no-op); (3) `down`. Targets from issue #15: ≤ 15 s, ≤ 2 s, ≤ 4 s. Own lab id and state dir; the
-// lab is taken down (with its volumes) at the end, also on failure. The docker-compose baseline of the same lab
-// is not part of this bench yet: it needs `racklab export compose`.
-import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+// lab is taken down (with its volumes) at the end, also on failure. Baseline, in the same run: the lab's own
+// `racklab export compose` file with docker-compose 1.29 (`up -d` and waiting until every container is
+// healthy; `down`), on the same images and volumes. Ratios ≤ 1.1 (up) and ≤ 1.1 (down) are the targets.
+import { execFile, spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { promisify } from 'node:util'
+import Docker from 'dockerode'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +45,39 @@ function racklab(home: string, args: string[]): Promise<Run> {
 }
 
 const s = (ms: number): number => Math.round(ms) / 1000
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
+
+function exportCompose(home: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), 'export', 'compose'], { cwd: ROOT, env: { ...process.env, RACKLAB_LAB: LAB, RACKLAB_HOME: home } })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`racklab export compose exited ${code}`))))
+  })
+}
+
+/** docker-compose up -d of the export, until every container that has a health check is healthy; then down */
+async function composeBaseline(home: string, yaml: string): Promise<{ upMs: number; downMs: number }> {
+  const file = join(home, 'compose.yml')
+  writeFileSync(file, yaml)
+  const compose = (args: string[]): Promise<unknown> => promisify(execFile)('docker-compose', ['-p', `racklab-${LAB}`, '-f', file, ...args], { timeout: 600_000 })
+  const docker = new Docker()
+  const t0 = performance.now()
+  await compose(['up', '-d'])
+  for (;;) {
+    const list = await docker.listContainers({ all: true, filters: { label: [`racklab.lab=${LAB}`] } })
+    const states = await Promise.all(list.map(async (c) => (await docker.getContainer(c.Id).inspect()).State))
+    if (states.some((x) => !x.Running)) throw new Error('a container of the compose baseline stopped')
+    if (states.every((x) => !x.Health || x.Health.Status === 'healthy')) break
+    if (performance.now() - t0 > 600_000) throw new Error('the compose baseline was not healthy within 10 minutes')
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const upMs = performance.now() - t0
+  const t1 = performance.now()
+  await compose(['down'])
+  return { upMs, downMs: performance.now() - t1 }
+}
 
 export async function benchLab(): Promise<BenchResult> {
   const home = process.env.RACKLAB_HOME ?? mkdtempSync(join(tmpdir(), 'racklab-bench-lab-'))
@@ -51,8 +87,14 @@ export async function benchLab(): Promise<BenchResult> {
     await racklab(home, ['down'])
     const warm = await racklab(home, ['up'])
     const noop = await racklab(home, ['up'])
+    const yaml = await exportCompose(home)
     const down = await racklab(home, ['down'])
+    const base = await composeBaseline(home, yaml)
     return {
+      composeUpHealthyS: s(base.upMs),
+      composeDownS: s(base.downMs),
+      upVsComposeRatio: atMost(ratio(warm.ms, base.upMs), 1.1),
+      downVsComposeRatio: atMost(ratio(down.ms, base.downMs), 1.1),
       upAfterDownS: atMost(s(warm.ms), 15),
       upAfterDownWithoutCliStartS: s(warm.doc.timings?.totalMs ?? 0),
       noOpUpS: atMost(s(noop.ms), 2),

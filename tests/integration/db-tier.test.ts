@@ -72,8 +72,13 @@ describe('DB tier on the real engine', () => {
   })
 
   it('a new process adopts the running lab from its labels', async () => {
-    const r = await racklab(['status', '--json'])
-    const s = json<{ servers: { id: string; state: string; health: string }[] }>(r.stdout)
+    type Servers = { servers: { id: string; state: string; health: string }[] }
+    const healthy = (s: Servers): boolean => ['db1', 'db2', 'db3'].every((id) => s.servers.some((x) => x.id === id && x.state === 'running' && x.health === 'healthy'))
+    // Docker's own health check (every 2 s) may not have passed yet on db2, restarted by the test before
+    const s = await until('db1-3 running and healthy', async () => {
+      const x = json<Servers>((await racklab(['status', '--json'])).stdout)
+      return healthy(x) ? x : undefined
+    }, 60_000, 1000)
     for (const id of ['db1', 'db2', 'db3']) expect(s.servers.find((x) => x.id === id)).toMatchObject({ state: 'running', health: 'healthy' })
     // back-end servers publish nothing (internal networks); endpoints come from the edge once it runs
     const ep = await racklab(['endpoints', '--json'])

@@ -22,4 +22,5 @@ export const commands: Record<string, CliCommand> = {
   serve: lazy(() => import('./serve'), (m) => m.serve),
   engine: lazy(() => import('./engine'), (m) => m.engine),
   labs: lazy(() => import('./labs'), (m) => m.labs),
+  export: lazy(() => import('./export'), (m) => m.exportCommand),
 }

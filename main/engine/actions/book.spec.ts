@@ -56,6 +56,28 @@ describe('ActionBook', () => {
     expect(new ActionLedger(t.file).list()).toHaveLength(1)
   })
 
+  it('exclusive work (provisioning after a boot) and actions never interleave, in the order they came', async () => {
+    const t = setup()
+    const book = t.make()
+    const order: string[] = []
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const work = book.exclusive(async () => {
+      order.push('provision start')
+      await held
+      order.push('provision end')
+    })
+    const act = book.run('server:x', 'power-off').then(() => order.push('power-off'))
+    await new Promise((r) => setTimeout(r, 10))
+    expect(order).toEqual(['provision start'])
+    release()
+    await Promise.all([work, act])
+    expect(order).toEqual(['provision start', 'provision end', 'power-off'])
+    // a failed piece of work does not block the queue
+    await expect(book.exclusive(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+    expect(await book.run('server:x', 'power-on')).toMatchObject({ text: 'turned on' })
+  })
+
   it('unknown targets, actions and args are refused before anything is ledgered', async () => {
     const t = setup()
     const book = t.make()

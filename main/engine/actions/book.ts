@@ -95,6 +95,14 @@ export class ActionBook {
     return turn
   }
 
+  /** Work that must not interleave with actions (a role's provisioning after a boot switches Cyrus roles, as
+   *  promote and resync do): it waits for the action running now, and the next action waits for it. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const turn = this.queue.then(fn)
+    this.queue = turn.catch(() => undefined)
+    return turn
+  }
+
   /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one) */
   async undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
     const recs = this.d.ledger.list()

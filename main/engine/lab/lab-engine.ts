@@ -354,12 +354,14 @@ export class LabEngine {
   }
 
   /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's
-   *  provisioning, as `up` would. In the background, so the tick loop never waits on a slow daemon. */
+   *  provisioning, as `up` would. In the background, so the tick loop never waits on a slow daemon; the
+   *  provisioning itself takes its turn among the lab's actions. */
   afterBoot(server: string, containerId: string): void {
     const role = this.servers.get(server)?.server.role
     const hook = role ? roles[role]?.afterHealthy : undefined
     void waitHealthy(this.gateway, containerId, server, new AbortController().signal)
-      .then(() => hook?.(this.hookContext(server)))
+      // in the action queue: a resync or promote asked for meanwhile runs after it, never in the middle of it
+      .then(() => hook && this.book.exclusive(() => hook(this.hookContext(server))))
       .catch((e: unknown) => this.journal.append({ kind: 'engine', target: `server:${server}`, text: `${server} did not come back healthy after boot: ${(e as Error).message}` }))
   }
 

@@ -313,9 +313,25 @@ describe('probeChecksums', () => {
   })
 
   it('names the differing table and hints at lag when GTID positions differ', async () => {
-    const r = await probeChecksums(fakeExec({ db1: out('123', '0-1-41'), db2: out('999', '0-1-40') }), ['db1', 'db2'], ['users', 'stores'], { now })
+    const exec = fakeExec({ db1: out('123', '0-1-41'), db2: out('999', '0-1-40') })
+    const r = await probeChecksums(exec, ['db1', 'db2'], ['users', 'stores'], { now, retryMs: 0 })
+    expect(exec.calls).toHaveLength(6) // looked three times: the replica might have been one transaction behind
     expect(r.ok).toBe(false)
     expect(r.message).toBe('racklab.users differs: db1=123, db2=999; GTID positions differ (db1 0-1-41, db2 0-1-40): a replica may still be catching up')
+  })
+
+  it('looks again when a replica was only catching up, and passes once it has', async () => {
+    let n = 0
+    const exec: Exec = async (server) => ({ exitCode: 0, stderr: '', stdout: server === 'db2' && n++ === 0 ? out('999', '0-1-40').stdout : out('123', '0-1-41').stdout })
+    const r = await probeChecksums(exec, ['db1', 'db2'], ['users', 'stores'], { now, retryMs: 0 })
+    expect(r).toMatchObject({ ok: true, message: '2 table(s) identical on db1, db2' })
+  })
+
+  it('does not look again when the sums differ at the same GTID position: that is a real difference', async () => {
+    const exec = fakeExec({ db1: out('123', '0-1-41'), db2: out('999', '0-1-41') })
+    const r = await probeChecksums(exec, ['db1', 'db2'], ['users', 'stores'], { now, retryMs: 0 })
+    expect(exec.calls).toHaveLength(2)
+    expect(r.message).toBe('racklab.users differs: db1=123, db2=999')
   })
 
   it('fails on a missing table and on a server it cannot query', async () => {

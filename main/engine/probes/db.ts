@@ -147,7 +147,21 @@ export function parseChecksumOutput(text: string): { sums: Record<string, string
   return { sums, gtid }
 }
 
-export async function probeChecksums(exec: Exec, servers: string[], tables: string[], opts: ProbeOptions = {}): Promise<ChecksumProbe> {
+/**
+ * Checksums of the tables on every server. The lab writes all the time (probes store files, mail, logins), so
+ * a replica one transaction behind differs for an instant: when the sums differ *and* the GTID positions do,
+ * look again (up to `attempts` times, `retryMs` apart) before calling it a difference.
+ */
+export async function probeChecksums(exec: Exec, servers: string[], tables: string[], opts: ProbeOptions & { attempts?: number; retryMs?: number } = {}): Promise<ChecksumProbe> {
+  const attempts = opts.attempts ?? 3
+  for (let i = 1; ; i++) {
+    const r = await checksumOnce(exec, servers, tables, opts)
+    if (r.equal || i >= attempts || !r.catchingUp) return r.probe
+    await new Promise((res) => setTimeout(res, opts.retryMs ?? 1000))
+  }
+}
+
+async function checksumOnce(exec: Exec, servers: string[], tables: string[], opts: ProbeOptions): Promise<{ probe: ChecksumProbe; equal: boolean; catchingUp: boolean }> {
   const names = qualifyTables(tables)
   const sql = `CHECKSUM TABLE ${names.join(', ')}; SELECT @@gtid_current_pos`
   const runs = await Promise.all(servers.map((s) => run(exec, s, ['mariadb', '--batch', '--skip-column-names', '-e', sql])))
@@ -173,6 +187,7 @@ export async function probeChecksums(exec: Exec, servers: string[], tables: stri
       problems.push(`${t} differs: ${present.map((s) => `${s}=${checksums[s]?.[t] ?? ''}`).join(', ')}`)
     }
   }
+  const catchingUp = new Set(gtids.values()).size > 1 && gtids.size === servers.length
   if (new Set(gtids.values()).size > 1 && problems.length > 0) {
     const pos = [...gtids].map(([s, g]) => `${s} ${g || '(none)'}`).join(', ')
     problems.push(`GTID positions differ (${pos}): a replica may still be catching up`)
@@ -182,7 +197,7 @@ export async function probeChecksums(exec: Exec, servers: string[], tables: stri
   values.servers = servers.length
   values.answered = answered.length
   const message = equal ? `${names.length} table(s) identical on ${servers.join(', ')}` : problems.join('; ')
-  return { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }
+  return { probe: { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }, equal, catchingUp }
 }
 
 export async function probePing(exec: Exec, server: string, opts: ProbeOptions = {}): Promise<ProbeResult> {

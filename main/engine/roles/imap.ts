@@ -6,6 +6,7 @@ import { allServers } from '../topology/queries'
 import { fillFromPeer, mailActions } from './mail-actions'
 import { peerOf, readPair } from './mail-pair'
 import type { RoleDefinition } from './types'
+import { flushMailQueues } from './mail-flush'
 
 /** ids of the servers that replicate `id` (replicaOf: id), in topology order */
 export function replicasOf(t: Topology, id: string): string[] {
@@ -54,6 +55,7 @@ export const imap: RoleDefinition = {
     const pair = await readPair(c)
     if (pair?.self.awaitingResync && pair.peer.up && !pair.peer.awaitingResync) {
       await fillFromPeer(c, pair)
+      await flushMailQueues(c)
       return
     }
     const users = storeUsers(topology, server.id, server.replicaOf)
@@ -66,5 +68,7 @@ export const imap: RoleDefinition = {
       const r = await exec(server.id, ['racklab-cyrus-role', '--resynced'], { timeoutMs: 30_000 })
       if (r.exitCode !== 0) throw new Error(`opening LMTP on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
     }
+    // mail deferred while this node was away goes now, not at the MXs' next backoff
+    await flushMailQueues(c)
   },
 }

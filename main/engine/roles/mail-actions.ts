@@ -6,6 +6,7 @@
 import { LabError } from '@contract/errors'
 import { moveStore, mustExec, nodeState, readPair, reportOf, tryExec, type NodeState, type PairState } from './mail-pair'
 import type { HookContext, RoleAction } from './types'
+import { flushMailQueues } from './mail-flush'
 
 interface Verify {
   messages: number
@@ -130,6 +131,7 @@ export async function mailActions(c: HookContext): Promise<RoleAction[]> {
       ...(promoteRefused ? { refused: promoteRefused } : {}),
       run: async () => {
         await switchMaster(c, p, x, p.peer)
+        await flushMailQueues(c)
         const after = p.peer.up ? `${peer} stopped pushing, its unreplicated changes were copied over and it is now the replica` : `${peer} is down: mail it had not replicated stays on it until ${isHome ? 'it is resynced' : `fail-back on ${peer}`}`
         return `${x} is now the master of ${store!.id} (stores.master_slot on ${p.db}; the MX delivers here from its next message); ${after}. Inverse: ${isHome ? `promote on ${peer}` : `fail-back on ${peer}`}`
       },
@@ -151,6 +153,7 @@ export async function mailActions(c: HookContext): Promise<RoleAction[]> {
       run: async () => {
         await push(c, peer, x) // bulk copy while the current master still takes mail
         await switchMaster(c, p, x, p.peer)
+        await flushMailQueues(c)
         const cons = await mustExec<Consistency>(c, x, ['racklab-mail-consistency', '--json'], 120_000).catch((e: unknown) => ({ ok: false, error: (e as Error).message }) as Consistency)
         const state = cons.ok ? `${cons.messages?.master ?? 0} messages identical by GUID on both` : `consistency check: ${cons.error ?? `${cons.differenceCount} differences`}`
         return `${x} is the master of ${store!.id} again after copying back what ${peer} took; ${peer} is its replica; ${state}. Inverse: promote on ${peer}`
@@ -171,6 +174,7 @@ export async function mailActions(c: HookContext): Promise<RoleAction[]> {
     run: async ({ user }) => {
       if (user && p.self.awaitingResync) throw new LabError('REFUSED', `cannot resync only ${user}: ${x}'s copy is empty and needs the whole store first (resync without a user)`)
       const text = p.self.awaitingResync ? await fillFromPeer(c, p) : await repair(c, p, user)
+      await flushMailQueues(c)
       return `${text}. No inverse: a resync only copies (Cyrus keeps records found on one side only), it deletes nothing`
     },
   })
