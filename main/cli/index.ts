@@ -20,15 +20,23 @@ usage: racklab <command> [options]
   watch [--json]                 follow alerts and state changes until Ctrl-C (NDJSON with --json)
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
+  journal export --since SEQ [--until SEQ] --as scenario
+                                 the actions in that stretch as a replayable scenario (YAML on stdout)
   exec SERVER -- CMD [ARGS…]     run a command inside a server
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
   targets [--json]               every target with the actions it has now
   undo [SEQ] [--json]            put an action back with its recorded inverse (default: the newest)
-  scenario run|check FILE [--json]
-                                 a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed)
+  scenario run|check FILE [--json] [--result RUN.json] [--compare RUN.json] [--junit FILE]
+                                 a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed);
+                                 a run always writes its result (default ~/.racklab/<lab>/runs/); --compare
+                                 lists step by step what differs from a stored one; --junit writes JUnit XML
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+  workshop create --labs N [--name ws] [--scenario ID] [--only a,b]
+                                 N labs (ws-1…ws-N), each up and, with an exercise, broken; tokens kept in
+                                 ~/.racklab/.workshops/NAME.json. Then: serve --workshop NAME (trainer,
+                                 student and observer links; loopback only: no HTTPS yet)
   labs [--json]                  every lab on this Docker engine: state, servers running, subnets, memory
   export compose                 a docker-compose file of the lab on stdout (racklab export compose > lab.yml)
   engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
@@ -62,8 +70,17 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         port: { type: 'string' },
         since: { type: 'string' },
+        until: { type: 'string' },
+        as: { type: 'string' },
+        compare: { type: 'string' },
+        junit: { type: 'string' },
+        result: { type: 'string' },
         'no-engine': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
+        labs: { type: 'string' },
+        scenario: { type: 'string' },
+        name: { type: 'string' },
+        workshop: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })

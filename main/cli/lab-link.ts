@@ -30,6 +30,8 @@ export interface LabLink {
 
 export interface LinkOptions {
   topology?: string | undefined
+  /** this lab, whatever RACKLAB_LAB says (a workshop opens several) */
+  lab?: string
   noEngine?: boolean
   /** 'start': start the engine when none runs; 'attach': use it if it runs, else work in this process */
   engine: 'start' | 'attach'
@@ -63,7 +65,7 @@ export function engineTarget(lab: string, topology: string | undefined): EngineT
 const noEngine = (o: LinkOptions): boolean => !!o.noEngine || process.env.RACKLAB_NO_ENGINE === '1'
 
 export async function openLink(o: LinkOptions): Promise<LabLink> {
-  const lab = await labId(o.topology)
+  const lab = o.lab ?? (await labId(o.topology))
   const target = engineTarget(lab, o.topology)
   if (noEngine(o)) {
     const running = await findEngine(target)

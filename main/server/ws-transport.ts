@@ -12,7 +12,12 @@ import type { Refusal } from './request-guard'
 import { parseRequestTarget } from './request-url'
 
 export interface WsTransportOptions {
-  token: string
+  /** the one token of a single-lab serve; a workshop judges each token itself (authorize) */
+  token?: string
+  /** a workshop's check of the upgrade URL (token, lab) instead of the one token */
+  authorize?: (url: URL) => Refusal | undefined
+  /** per connection, from its upgrade URL: why a command is refused to this peer, undefined when allowed */
+  callPolicy?: (url: URL) => (cmd: unknown) => string | undefined
   /** the server's own Host and Origin check, the same one plain HTTP requests pass */
   admit: (req: IncomingMessage) => Refusal | undefined
   dispatch: Dispatch
@@ -49,8 +54,10 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
     for (const ws of wss.clients) if (ws.readyState === ws.OPEN && (to === undefined || clientOf.get(ws) === to)) ws.send(text)
   })
 
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req: IncomingMessage) => {
     const client = `ws:${randomUUID()}`
+    const url = parseRequestTarget(req.url)
+    const refuse = url && o.callPolicy ? o.callPolicy(url) : () => undefined
     clientOf.set(ws, client)
     ws.on('close', () => o.dispatch.clientGone(client))
     alive.set(ws, true)
@@ -67,6 +74,8 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
       }
       if (msg?.t !== 'call' || typeof msg.id !== 'number') return ws.close(1008, 'expected {t:"call", id, cmd, arg}')
       const id = msg.id
+      const forbidden = refuse(msg.cmd)
+      if (forbidden) return send(ws, { t: 'reply', id, ok: false, error: { code: 'FORBIDDEN', message: forbidden } })
       o.dispatch(msg.cmd, msg.arg, client)
         .then((reply) => send(ws, { t: 'reply', id, ...reply }))
         // e.g. a reply JSON.stringify cannot write: the caller learns it failed, the server carries on
@@ -97,7 +106,8 @@ export function createWsTransport(o: WsTransportOptions): WsTransport {
       const url = parseRequestTarget(req.url)
       if (!url) return reject({ status: 400, why: 'bad request: the upgrade URL is not a valid path' })
       if (url.pathname !== WS_PATH) return reject({ status: 404, why: `no WebSocket at ${url.pathname}; it is at ${WS_PATH}` })
-      if (!tokenMatches(o.token, url.searchParams.get('token'))) return reject({ status: 401, why: 'missing or wrong token' })
+      const denied = o.authorize ? o.authorize(url) : o.token !== undefined && tokenMatches(o.token, url.searchParams.get('token')) ? undefined : { status: 401, why: 'missing or wrong token' }
+      if (denied) return reject(denied)
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
     },
     clientCount: () => wss.clients.size,

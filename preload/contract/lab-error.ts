@@ -16,6 +16,7 @@ export const ErrorCodes = [
   'BASE_IMAGE_FAILED',
   'UNHEALTHY',
   'CANCELLED',
+  'FORBIDDEN', // a workshop token whose scope does not cover this (an observer acting, a student in another lab)
   'INTERNAL',
 ] as const
 export type ErrorCode = (typeof ErrorCodes)[number]

@@ -65,7 +65,8 @@ export interface OpProgress {
 
 /** One step of a scenario run (the CLI's --json report has the same rows). */
 export interface ScenarioStepResult {
-  section: 'steps' | 'cleanup'
+  /** history: the end-of-run checks over what a workload sent (mail) */
+  section: 'steps' | 'cleanup' | 'history'
   /** 1-based within its section; 0 for the `up` before the steps */
   n: number
   text: string
@@ -73,6 +74,8 @@ export interface ScenarioStepResult {
   ok: boolean | null
   ms: number
   detail?: string
+  /** measured numbers (a history check's counts and latency percentiles) */
+  values?: Record<string, number>
 }
 
 /** A scenario the app ships (resources/scenarios), as the UI lists it. */
@@ -128,12 +131,15 @@ export interface Endpoint {
   url?: string
 }
 
+/** every kind of journal line; the journal's reader accepts exactly these (one list, so a new kind can't be dropped on reopen) */
+export const JOURNAL_KINDS = ['action', 'state', 'probe', 'op', 'engine', 'alert'] as const
+
 export interface JournalEntry {
   seq: number
   /** wall-clock ISO time and lab-clock milliseconds */
   at: string
   labMs: number
-  kind: 'action' | 'state' | 'probe' | 'op' | 'engine' | 'alert'
+  kind: (typeof JOURNAL_KINDS)[number]
   target?: string
   text: string
   data?: unknown
@@ -174,5 +180,5 @@ export interface ActionInfo {
   /** values it takes (`racklab act TARGET ACTION name=value`); none when absent */
   params?: ActionParam[]
   /** which part of the lab it acts on: the hardware model, the server's role, or its container */
-  family?: 'hardware' | 'role' | 'container'
+  family?: 'hardware' | 'role' | 'container' | 'network'
 }

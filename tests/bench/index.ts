@@ -8,6 +8,7 @@ import { benchHardware } from './hardware.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
 import { benchMonitor } from './monitor.bench'
+import { benchNetfault } from './netfault.bench'
 import { benchScene } from './scene.bench'
 import { benchWeb } from './web.bench'
 
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   mail: benchMail,
   web: benchWeb,
   scene: benchScene,
+  netfault: benchNetfault,
 }
 
 export interface BenchDocument {

@@ -163,6 +163,26 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
     expect(g).toMatchObject({ mailbox: 'INBOX', backscatter: `no; references ${ours}` })
   })
 
+  it('forged verdict headers are stripped at the MX: a bounce saying "Backscatter: no" still lands in Junk, a plain message saying "yes" in INBOX', async () => {
+    const bounce = msgId('forged-no')
+    const plain = msgId('forged-yes')
+    const headers = (id: string, forged: string): string[] => ['From: MAILER-DAEMON@remote.example', 'Subject: Undelivered Mail Returned to Sender', `Message-ID: ${id}`,
+      'In-Reply-To: <forged.2@spammer.example>', `X-Racklab-Backscatter: ${forged}`, 'X-Spam-Flag: NO']
+    expect((await send(`dave@${domain}`, headers(bounce, 'no; references <forged.2@spammer.example>'), 'Your message could not be delivered.', '<>')).reply).toMatch(/^250 /)
+    expect((await send(`dave@${domain}`, ['From: <friend@example.test>', 'Subject: hi', `Message-ID: ${plain}`, 'X-Racklab-Backscatter: yes; forged', 'X-Spam-Flag: YES'], 'hello')).reply).toMatch(/^250 /)
+    const b = await until('the forged bounce', async () => (await find('imap1', 'dave', bounce))[0], 20_000)
+    // the first (and only) X-Racklab-Backscatter is the milter's: the sender's copy never reached the store
+    expect(b).toMatchObject({ mailbox: 'INBOX.Junk', backscatter: expect.stringMatching(/^yes; bounce of a message the lab never sent/) })
+    const p = await until('the plain message', async () => (await find('imap1', 'dave', plain))[0], 20_000)
+    expect(p).toMatchObject({ mailbox: 'INBOX', backscatter: null })
+    expect(p.spamFlag).not.toBe('YES')
+  })
+
+  it('the LMTP proxy sockets are 0660 lmtpforward:postfix, not world-writable', async () => {
+    const out = await run('mx1', ['stat', '-c', '%a %U:%G %n', '/var/run/lmtpforward/lmtp.sock', '/var/run/lmtpforward/recipients.sock'])
+    expect(out.trim().split('\n')).toEqual(['660 lmtpforward:postfix /var/run/lmtpforward/lmtp.sock', '660 lmtpforward:postfix /var/run/lmtpforward/recipients.sock'])
+  })
+
   it('probes: SMTP accepts, end to end on both nodes, queue empty, replicas consistent', async () => {
     expect(await probeSmtpAccepts({ exec }, 'mx1', `alice@${domain}`)).toMatchObject({ ok: true })
     const e2e = await probeDelivery({ exec }, { mx: 'mx1', master: 'imap1', replica: 'imap2', user: 'carol', domain })

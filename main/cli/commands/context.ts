@@ -15,7 +15,16 @@ export interface CliArgs {
   host?: string | undefined
   port?: string | undefined
   since?: string | undefined
+  until?: string | undefined
+  as?: string | undefined
+  compare?: string | undefined
+  junit?: string | undefined
+  result?: string | undefined
   noEngine?: boolean
+  labs?: string | undefined
+  scenario?: string | undefined
+  name?: string | undefined
+  workshop?: string | undefined
   positionals: string[]
   rest: string[]
 }

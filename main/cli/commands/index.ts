@@ -21,6 +21,7 @@ export const commands: Record<string, CliCommand> = {
   scenario: lazy(() => import('./scenario'), (m) => m.scenario),
   serve: lazy(() => import('./serve'), (m) => m.serve),
   engine: lazy(() => import('./engine'), (m) => m.engine),
+  workshop: lazy(() => import('./workshop'), (m) => m.workshop),
   labs: lazy(() => import('./labs'), (m) => m.labs),
   export: lazy(() => import('./export'), (m) => m.exportCommand),
 }

@@ -74,6 +74,8 @@ export async function exec(a: CliArgs): Promise<number> {
 
 /** the lab's journal: every action (with its args), state change and probe result, oldest first */
 export async function journal(a: CliArgs): Promise<number> {
+  if (a.positionals[0] === 'export') return journalExport(a)
+  if (a.positionals.length) throw new LabError('BAD_INPUT', `racklab journal: "${a.positionals[0]}" is not a subcommand (journal [--since SEQ], or journal export --since SEQ --as scenario)`)
   const since = a.since === undefined ? 0 : Number(a.since)
   if (!Number.isInteger(since) || since < 0) throw new LabError('BAD_INPUT', `--since must be a journal sequence number (0 or more), got "${a.since}"`)
   const link = await linkFor(a)
@@ -107,4 +109,44 @@ export async function ca(a: CliArgs): Promise<number> {
 export async function requireDocker(link: LabLink): Promise<void> {
   const e = await call(link, 'engine.status')
   if (e.state !== 'connected') throw new LabError(engineErrorCode(e.state), e.message)
+}
+
+const seqOption = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new LabError('BAD_INPUT', `--${name} must be a journal sequence number (0 or more), got "${v}"`)
+  return n
+}
+
+/** racklab journal export --since SEQ [--until SEQ] --as scenario: a stretch of the journal as a replayable scenario on stdout */
+async function journalExport(a: CliArgs): Promise<number> {
+  if (a.as !== 'scenario') throw new LabError('BAD_INPUT', `racklab journal export needs --as scenario (the only form there is)${a.as ? `, got "${a.as}"` : ''}`)
+  const since = seqOption('since', a.since)
+  if (since === undefined) throw new LabError('BAD_INPUT', 'racklab journal export needs --since SEQ: where the stretch to export starts (racklab journal lists the numbers)')
+  const until = seqOption('until', a.until)
+  if (until !== undefined && until <= since) throw new LabError('BAD_INPUT', `--until ${until} must be after --since ${since}`)
+  const { exportProblems, exportScenario } = await import('../../engine/journal/export-scenario')
+  const { allServers } = await import('../../engine/topology/queries')
+  const link = await linkFor(a)
+  try {
+    const entries = await call(link, 'journal.list', { since: 0, limit: 5000 })
+    const problems = await exportProblems(entries, since, until, async (target, action) => {
+      try {
+        const list = await call(link, 'actions.list', { target })
+        return list.some((x) => x.id === action) ? undefined : `${target} has no action "${action}" in this lab (it has: ${list.map((x) => x.id).join(', ')})`
+      } catch (e) {
+        return `no target ${target} in this lab: ${(e as Error).message}`
+      }
+    })
+    if (problems.length) throw new LabError('BAD_INPUT', `cannot export: ${problems.length === 1 ? 'a recorded action no longer exists' : 'recorded actions no longer exist'} in this lab:\n  ${problems.join('\n  ')}`)
+    const topology = await call(link, 'lab.topology')
+    const status = await call(link, 'lab.status')
+    const up = status.servers.filter((s) => s.state === 'running').map((s) => s.id)
+    const servers = Object.fromEntries(allServers(topology).map((p) => [p.server.id, p.server.role]))
+    const name = `incident-${since}-${until ?? 'end'}`
+    process.stdout.write(exportScenario(entries, { name, since, ...(until !== undefined ? { until } : {}), speed: topology.clock.speed, up, recordedOn: { topology: topology.name, servers } }))
+    return EXIT_OK
+  } finally {
+    link.close()
+  }
 }

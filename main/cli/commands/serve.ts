@@ -7,12 +7,14 @@ import { appVersion, webDir } from '../../engine/paths'
 import { startWebServer } from '../../server/web-server'
 import { EXIT_OK, printJson, say } from '../output'
 import { call, linkFor, type CliArgs } from './context'
+import { serveWorkshop } from './serve-workshop'
 
 export async function serve(a: CliArgs): Promise<number> {
   const dir = webDir()
   if (!existsSync(join(dir, 'index.html'))) throw new LabError('NOT_FOUND', `the UI is not built (${dir}/index.html missing): run npm run build:web, or use npm run serve`)
   const port = a.port ? Number(a.port) : 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LabError('BAD_INPUT', `--port must be 0–65535, got "${a.port}"`)
+  if (a.workshop !== undefined) return serveWorkshop(a, dir, port)
   const link = await linkFor(a, 'start', true)
   const { dispatch, bus } = await link.host()
   const web = await startWebServer({ dispatch, bus, staticDir: dir, host: a.host ?? '127.0.0.1', port, version: appVersion() })

@@ -34,7 +34,7 @@ const BeginSchema = z.object({
   target: z.string(),
   action: z.string(),
   args: z.record(z.string(), z.string()).default({}),
-  family: z.enum(['hardware', 'role', 'container']),
+  family: z.enum(['hardware', 'role', 'container', 'network']),
   inverse: InverseSchema,
   undoes: z.number().optional(),
 })

@@ -106,6 +106,32 @@ describe('ActionBook', () => {
   })
 })
 
+describe('an inverse that takes the same arguments', () => {
+  it('firewall-block port=3306 is ledgered with firewall-unblock port=3306, and undo runs that', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'racklab-book-'))
+    const blocked = new Set<string>()
+    const spec = (id: 'firewall-block' | 'firewall-unblock'): ActionSpec => ({
+      id,
+      label: id,
+      kind: id === 'firewall-block' ? 'break' : 'restore',
+      params: [{ id: 'port', label: 'port', choices: ['25', '3306'], optional: false }],
+      inverse: inverseOf('server:db1', id),
+      run: async ({ port }) => {
+        if (id === 'firewall-block') blocked.add(port!)
+        else blocked.delete(port!)
+        return `${id} ${port}`
+      },
+    })
+    const src: ActionSource = { family: 'role', targets: () => ['server:db1'], actions: async () => [spec('firewall-block'), spec('firewall-unblock')] }
+    const book = new ActionBook({ sources: [src], ledger: new ActionLedger(join(dir, 'a.jsonl')), labMs: () => 0, journal: () => undefined })
+    await book.run('server:db1', 'firewall-block', { port: '3306' })
+    expect(new ActionLedger(join(dir, 'a.jsonl')).get(1)).toMatchObject({ inverse: { action: 'firewall-unblock', args: { port: '3306' } } })
+    expect(blocked).toEqual(new Set(['3306']))
+    expect(await book.undo()).toMatchObject({ undid: 1, text: 'firewall-unblock 3306' })
+    expect(blocked.size).toBe(0)
+  })
+})
+
 describe('inverseOf', () => {
   it('pairs breaks with their way back, and says why when there is none', () => {
     expect(inverseOf('circuit:nyi-1-a', 'trip')).toEqual({ action: 'reset' })

@@ -5,6 +5,7 @@ import { LabError } from '@contract/lab-error'
 import type { ActionInfo } from '@contract/status'
 import { checkActionArgs } from '../lab/action-args'
 import type { ActionLedger, LedgerRecord } from './action-ledger'
+import { resolveInverse } from './inverses'
 import type { ActionSource, ActionSpec } from './types'
 
 export interface BookDeps {
@@ -77,7 +78,7 @@ export class ActionBook {
       const { spec, family } = found
       checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
       if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
-      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: spec.inverse, ...(undoes ? { undoes } : {}) })
+      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: resolveInverse(spec.inverse, args), ...(undoes ? { undoes } : {}) })
       if (this.d.holdAfterBeginMs) await new Promise((r) => setTimeout(r, this.d.holdAfterBeginMs))
       try {
         const text = await spec.run(args)

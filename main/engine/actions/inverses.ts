@@ -1,6 +1,15 @@
 // The way back from each action: trainers' "put it back" (`racklab undo`) and a scenario's recorded cleanup.
 // An action with no inverse says why, in words a person can act on.
-import type { Inverse } from './types'
+import type { Inverse, InverseRule } from './types'
+
+/** pairs whose inverse takes the same arguments (block port 3306 ↔ unblock port 3306) */
+const sameArgPairs: [string, string][] = [['firewall-block', 'firewall-unblock']]
+
+/** the inverse to record for an action run with `args` */
+export function resolveInverse(rule: InverseRule | ((args: Record<string, string>) => Inverse), args: Record<string, string>): Inverse {
+  if (typeof rule === 'function') return rule(args)
+  return 'sameArgs' in rule ? { action: rule.action, args: { ...args } } : rule
+}
 
 const pairs: [string, string][] = [
   ['power-off', 'power-on'],
@@ -19,6 +28,10 @@ const pairs: [string, string][] = [
   ['pause', 'unpause'],
   ['fail-disk', 'replace-disk'],
   ['fill', 'unfill'],
+  // network faults (main/engine/netfault)
+  ['add-latency', 'remove-latency'],
+  ['add-loss', 'remove-loss'],
+  ['limit-bandwidth', 'unlimit-bandwidth'],
 ]
 const oneWay: Record<string, string> = {
   'hold-power': 'power-on',
@@ -42,7 +55,11 @@ const none: Record<string, string> = {
   repair: 'a repaired part works; fail it again to break it',
 }
 
-export function inverseOf(target: string, action: string): Inverse {
+export function inverseOf(target: string, action: string): InverseRule {
+  for (const [a, b] of sameArgPairs) {
+    if (action === a) return { action: b, sameArgs: true }
+    if (action === b) return { action: a, sameArgs: true }
+  }
   // fail on a PDU or a PSU is undone by repair/replace; on a disk or enclosure by replace
   if (action === 'fail' && target.startsWith('pdu:')) return { action: 'repair' }
   if (action === 'fail' && target.startsWith('psu:')) return { action: 'replace' }

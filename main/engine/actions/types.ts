@@ -2,10 +2,12 @@
 // (start, stop, kill). Each family is a source; the book lists, checks, ledgers and runs them the same way.
 import type { ActionInfo, ActionParam } from '@contract/status'
 
-export type ActionFamily = 'hardware' | 'role' | 'container'
+export type ActionFamily = 'hardware' | 'role' | 'container' | 'network'
 
 /** how to put an action back: another action (with its args), or why there is none */
 export type Inverse = { action: string; args?: Record<string, string> } | { none: string }
+/** an inverse as a source states it: sameArgs = run it with the args the action was given (the port it blocked) */
+export type InverseRule = Inverse | { action: string; sameArgs: true }
 
 export interface ActionSpec {
   id: string
@@ -14,7 +16,9 @@ export interface ActionSpec {
   params?: ActionParam[]
   /** why it can't run now; undefined when it can */
   refused?: string
-  inverse: Inverse
+  /** the way back: fixed, the same action's args (firewall-unblock port=N), or computed from the args given
+   *  (a partition heals the same two racks) */
+  inverse: InverseRule | ((args: Record<string, string>) => Inverse)
   /** does it; one sentence for the journal */
   run(args: Record<string, string>): Promise<string>
 }

@@ -15,17 +15,22 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     Tmpfs: Object.fromEntries((spec.tmpfs ?? []).map((p) => [p, ''])),
     PortBindings: Object.fromEntries(publish.map(([port, host]) => [port, [{ HostIp: PUBLISH_HOST_IP, HostPort: host > 0 ? String(host) : '' }]])),
     // the first network replaces docker's default bridge; none when the server has no cable
-    NetworkMode: first ? first.name : 'none',
+    NetworkMode: spec.networkMode ?? (first ? first.name : 'none'),
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
   }
+  // least privilege: no capability unless the spec adds it back, and no setuid/setcap binary can gain any
+  hostConfig.CapDrop = ['ALL']
+  hostConfig.SecurityOpt = ['no-new-privileges:true']
   if (spec.capAdd?.length) hostConfig.CapAdd = spec.capAdd
+  if (spec.pidsLimit) hostConfig.PidsLimit = spec.pidsLimit
   if (spec.dns?.length) hostConfig.Dns = spec.dns
   if (spec.nanoCpus) hostConfig.NanoCpus = spec.nanoCpus
   if (spec.memoryBytes) hostConfig.Memory = spec.memoryBytes
   const opts: Docker.ContainerCreateOptions = {
     name: spec.name,
     Image: spec.image,
-    Hostname: spec.hostname,
+    // Docker refuses a hostname of its own in another container's network namespace
+    ...(spec.networkMode ? {} : { Hostname: spec.hostname }),
     Labels: spec.labels,
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
     ExposedPorts: Object.fromEntries(publish.map(([port]) => [port, {}])),

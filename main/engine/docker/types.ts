@@ -45,13 +45,19 @@ export interface ContainerSpec {
   tmpfs?: string[]
   /** container port "25/tcp" → host port on 127.0.0.1 (0 = any free port) */
   publish?: Record<string, number>
+  /** capabilities added back: every container drops ALL first and runs with no-new-privileges */
   capAdd?: string[]
+  /** most processes + threads in the container */
+  pidsLimit?: number
   dns?: string[]
   cmd?: string[]
   /** seconds docker waits on stop before SIGKILL */
   stopTimeout?: number
   nanoCpus?: number
   memoryBytes?: number
+  /** join another container's network namespace ("container:<id>"): a sidecar such as the netfault helper;
+   *  networks, hostname and published ports then belong to that container and must be empty here */
+  networkMode?: string
 }
 
 export interface ContainerInfo {

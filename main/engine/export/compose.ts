@@ -37,7 +37,11 @@ function service(labId: string, c: ContainerSpec): Service {
     return `${PUBLISH_HOST_IP}:${host > 0 ? String(host) : ''}:${num}${proto && proto !== 'tcp' ? `/${proto}` : ''}`
   })
   if (ports.length) s.ports = ports
+  // as toCreateOptions: every capability dropped, some added back, no-new-privileges, a PID limit
+  s.cap_drop = ['ALL']
   if (c.capAdd?.length) s.cap_add = c.capAdd
+  s.security_opt = ['no-new-privileges:true']
+  if (c.pidsLimit) s.pids_limit = c.pidsLimit
   if (c.dns?.length) s.dns = c.dns
   if (c.cmd) s.command = c.cmd
   if (c.stopTimeout !== undefined) s.stop_grace_period = `${c.stopTimeout}s`

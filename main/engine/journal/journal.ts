@@ -2,7 +2,7 @@
 // Appends are written at once and fsynced per burst (state/jsonl-file.ts); a torn last line left by a crash is
 // cut off on open and the cut is itself journaled.
 import { z } from 'zod'
-import type { JournalEntry } from '@contract/status'
+import { JOURNAL_KINDS, type JournalEntry } from '@contract/status'
 import { appendJsonl, openJsonl } from '../state/jsonl-file'
 
 export type JournalInput = Omit<JournalEntry, 'seq' | 'at' | 'labMs'> & { labMs?: number }
@@ -11,7 +11,7 @@ const JournalEntrySchema: z.ZodType<JournalEntry> = z.object({
   seq: z.number(),
   at: z.string(),
   labMs: z.number(),
-  kind: z.enum(['action', 'state', 'probe', 'op', 'engine']),
+  kind: z.enum(JOURNAL_KINDS),
   target: z.string().optional(),
   text: z.string(),
   data: z.unknown().optional(),

@@ -1,5 +1,6 @@
 // Create (if needed) and start one server's container: used by `up` and by the hardware binding when a
 // server powers back on or gets a new, empty array.
+import { applyFirewall } from '../firewall/apply'
 import { containerSpec, volumeSpecs } from './plan'
 import type { LifecycleContext } from './lab-context'
 import { networkName } from './naming'
@@ -27,7 +28,9 @@ export async function ensureServerCreated(lab: LifecycleContext, id: string, o: 
 export async function startServer(lab: LifecycleContext, id: string, cid: string): Promise<void> {
   lab.setIntent(id, undefined)
   const c = lab.container(id)
-  if (!(c?.id === cid && c.running)) await lab.gateway.startContainer(cid)
+  if (c?.id === cid && c.running) return
+  await lab.gateway.startContainer(cid)
+  await applyFirewall(lab.hookContext(id))
 }
 
 /** Returns the container id; the container is running when this resolves. */

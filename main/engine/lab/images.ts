@@ -59,6 +59,16 @@ export class ImageCatalog {
     })
   }
 
+  /** an image the engine itself uses beside the roles (lab-images/netfault: the network-fault sidecar) */
+  helper(name: string): ImageRef | undefined {
+    return this.memo(`helper:${name}`, () => {
+      const dir = join(this.imagesDir, name)
+      if (!existsSync(join(dir, 'Dockerfile'))) return undefined
+      const baseHash = this.base().tag.split(':')[1]
+      return { role: name, dir, tag: `racklab/${name}:${createHash('sha256').update(`${baseHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}` }
+    })
+  }
+
   private memo(key: string, make: () => ImageRef | undefined): ImageRef | undefined {
     if (!this.cache.has(key)) this.cache.set(key, make())
     return this.cache.get(key)

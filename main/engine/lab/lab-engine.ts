@@ -37,7 +37,11 @@ import { ActionBook, type TargetActions } from '../actions/book'
 import { containerSource } from '../actions/container-source'
 import { hardwareSource } from '../actions/hardware-source'
 import { roleSource } from '../actions/role-source'
+import { networkSource } from '../actions/network-source'
+import { NetfaultSidecars } from '../netfault/sidecar'
+import { NetFaults } from '../netfault/net-faults'
 import { ProvisionRecord } from './provisioned'
+import { firewallActions } from '../firewall/actions'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -84,6 +88,10 @@ export class LabEngine {
   private ticker: NodeJS.Timeout | undefined
   private readonly nightly: NightlyLedger
   private nightlyRunning = false
+  private netWatch: NodeJS.Timeout | undefined
+  private netChecking = false
+  private netCheckError = ''
+  readonly netFaults: NetFaults
   private reconciling: Promise<void> = Promise.resolve()
   readonly actionLedger: ActionLedger
   readonly book: ActionBook
@@ -115,6 +123,12 @@ export class LabEngine {
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
     for (const p of this.actionLedger.problems) report(p)
+    this.netFaults = new NetFaults({
+      sidecars: new NetfaultSidecars({ gateway: o.gateway, labId: this.labId, image: () => this.images.helper('netfault')?.tag }),
+      servers: () => this.servers,
+      container: (id) => this.container(id),
+      ledger: () => this.actionLedger.list(),
+    })
     this.book = this.makeBook()
     this.intentsFromLedger()
     // the CA's name constraints cover the lab's real (possibly relocated) subnets
@@ -175,6 +189,7 @@ export class LabEngine {
           control: async (id, op) => void (await controlServer(this, id, op)),
         }),
         roleSource({ servers: ids, actionsOf: (id) => this.roleActions(`server:${id}`) }),
+        networkSource(this.netFaults),
       ],
     })
   }
@@ -231,11 +246,13 @@ export class LabEngine {
     if (this.engine.state === 'connected') await this.adoptSubnets().catch((e: unknown) => this.journal.append({ kind: 'engine', text: `subnets: ${(e as Error).message}` }))
     if (this.engine.state === 'connected') await this.refresh()
     await this.syncHardware()
-    await this.resumeInterrupted()
+    // network faults are undone after the interrupted actions are finished (one of those may be a fault)
+    await this.resumeInterrupted(() => this.endNetFaultsAtStart())
     this.ticker = setInterval(() => {
       void this.syncHardware()
       this.nightlyBackup()
     }, 500)
+    this.netWatch = setInterval(() => void this.watchNetFaults(), 3000)
     this.stopWatching = this.gateway.watchEvents(
       this.labId,
       () => this.scheduleRefresh(),
@@ -262,18 +279,59 @@ export class LabEngine {
   }
 
   /** actions a killed engine left halfway: finished now, so the lab converges to its ledger */
-  private resumeInterrupted(): Promise<void> {
-    if (this.engine.state !== 'connected' || !this.actionLedger.interrupted().length) return Promise.resolve()
+  private resumeInterrupted(then?: () => void): Promise<void> {
+    if (this.engine.state !== 'connected') return Promise.resolve()
+    if (!this.actionLedger.interrupted().length) {
+      then?.()
+      return Promise.resolve()
+    }
     // in the background, in the action queue: the engine answers clients meanwhile (a role action can take a minute)
     void this.book
       .resumeInterrupted()
       .then(() => this.refresh())
       .catch((e: unknown) => void this.journal.append({ kind: 'engine', text: `finishing interrupted actions failed: ${(e as Error).message}` }))
+      .then(() => then?.())
     return Promise.resolve()
+  }
+
+  /** Network faults don't outlive the engine that watches them (a delay proxy nobody checks could die
+   *  unnoticed): whatever a previous engine left in place is undone now, each through its ledgered inverse. */
+  private endNetFaultsAtStart(): void {
+    if (this.engine.state !== 'connected') return
+    for (const rec of this.netFaults.active().values()) {
+      this.journal.append({ kind: 'engine', target: rec.target, text: `the engine restarted with ${rec.action} ${rec.target} (action ${rec.seq}) in place: undoing it` })
+      void this.book.undo(rec.seq).catch((e: unknown) => void this.journal.append({ kind: 'engine', target: rec.target, text: `could not undo ${rec.action} ${rec.target} (action ${rec.seq}): ${(e as Error).message}` }))
+    }
+  }
+
+  /** every 3 s while faults are in place: a server that restarted gets its part again; a dead delay proxy
+   *  ends its fault through the book (the link is restored, the ledger says why) */
+  private async watchNetFaults(): Promise<void> {
+    if (this.netChecking || this.engine.state !== 'connected') return
+    this.netChecking = true
+    try {
+      await this.netFaults.check(
+        async (rec, why) => {
+          this.journal.append({ kind: 'engine', target: rec.target, text: `${why}: ending ${rec.action} ${rec.target} (action ${rec.seq}); the link goes back to normal` })
+          await this.book.undo(rec.seq)
+        },
+        (text) => void this.journal.append({ kind: 'engine', text }),
+      )
+      this.netCheckError = ''
+    } catch (e) {
+      // said once per distinct failure, not every 3 s
+      const text = `checking network faults failed: ${(e as Error).message}`
+      if (text !== this.netCheckError) this.journal.append({ kind: 'engine', text })
+      this.netCheckError = text
+      return
+    } finally {
+      this.netChecking = false
+    }
   }
 
   close(): void {
     clearInterval(this.ticker)
+    clearInterval(this.netWatch)
     this.stopWatching?.()
     clearTimeout(this.refreshTimer)
   }
@@ -410,8 +468,11 @@ export class LabEngine {
     const m = /^server:(.+)$/.exec(target)
     const placed = m ? this.servers.get(m[1]!) : undefined
     const def = placed && roles[placed.server.role]
-    if (!placed || !def?.actions || this.engine.state !== 'connected') return []
-    return def.actions(this.hookContext(placed.server.id))
+    if (!placed || !def || this.engine.state !== 'connected') return []
+    const c = this.hookContext(placed.server.id)
+    // every server has a firewall (firewall/): its block/unblock come after the role's own actions
+    // a firewall that can't be read must not hide the role's own actions (a stopped imap1 still has fail-back, refused)
+    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c).catch(() => []))]
   }
 
   /** any action on any target, through the book: checked, ledgered with its inverse, journaled */

@@ -4,6 +4,7 @@ import { allServers, type PlacedServer } from '../topology/queries'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
 import { roles, type RoleContext, type RoleSpec } from '../roles/index'
+import { capabilityNames, FIREWALL } from '../roles/capabilities'
 import type { LabSecrets } from './secrets'
 
 export type { PlacedServer }
@@ -62,7 +63,8 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
     volumes,
     ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),
     publish,
-    ...(spec.capAdd ? { capAdd: spec.capAdd } : {}),
+    capAdd: capabilityNames({ ...spec.capabilities, ...FIREWALL }),
+    pidsLimit: spec.pidsLimit,
     ...(spec.dns ? { dns: spec.dns } : {}),
     stopTimeout: spec.stopTimeout ?? 10,
   }

@@ -2,6 +2,7 @@
 // ledger and journal them); refused here too, so no caller can bypass the checks.
 import { LabError } from '@contract/errors'
 import type { ServerStatus } from '@contract/status'
+import { applyFirewall } from '../firewall/apply'
 import type { LifecycleContext } from './lab-context'
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
@@ -21,6 +22,7 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
       if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
       lab.setIntent(server, undefined)
       await lab.gateway.startContainer(c.id)
+      await applyFirewall(lab.hookContext(server))
       break
     }
     case 'stop':
@@ -44,6 +46,7 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
     case 'restart':
       lab.setIntent(server, undefined)
       await lab.gateway.restartContainer(c.id)
+      await applyFirewall(lab.hookContext(server))
       break
   }
   await lab.refresh()

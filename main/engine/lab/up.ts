@@ -57,6 +57,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
     lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
     built++
   }
+  await t.span('image build', () => buildHelper(lab, op))
   // RACKLAB_PRUNE_IMAGES=0: an engine shared by several checkouts keeps each one's images
   if (built && process.env.RACKLAB_PRUNE_IMAGES !== '0') {
     const removed = await pruneStaleImages(lab.gateway, lab.images, Object.keys(roles))
@@ -110,6 +111,20 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await t.span('refresh', () => lab.refresh())
   op.progress({ phase: 'done', current: ids.length, max: ids.length, text: `${ids.length} servers healthy` })
   lab.journal.append({ kind: 'op', text: `up: ${ids.length} servers healthy` })
+}
+
+/** The network-fault sidecar's image (lab-images/netfault). A lab runs without it: a failed build is said in the
+ *  journal, and the network faults stay refused with the reason (the image is missing) until a later `up` builds it. */
+async function buildHelper(lab: LifecycleContext, op: Op): Promise<void> {
+  const ref = lab.images.helper('netfault')
+  if (!ref || (await lab.gateway.imageExists(ref.tag))) return
+  try {
+    await buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: 0, max: 1, text: `${ref.tag}: ${p.text}` }), op.signal)
+    lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
+  } catch (e) {
+    op.checkpoint()
+    lab.journal.append({ kind: 'op', text: `could not build ${ref.tag}, so network faults are unavailable: ${(e as Error).message}` })
+  }
 }
 
 type Span = Op['timings']['span']

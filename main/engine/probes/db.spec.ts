@@ -244,7 +244,35 @@ describe('probeReplication', () => {
     ])
     expect(r).toMatchObject({ id: 'db.replication', target: 'db2', ok: true, at: '2026-11-28T18:00:00.000Z' })
     expect(r.message).toBe('db2 replicates from 10.231.201.11, 0 s behind')
-    expect(r.values).toEqual({ ioRunning: true, sqlRunning: true, ioState: 'Yes', lagSeconds: 0, gtidIoPos: '0-1-26' })
+    expect(r.values).toEqual({ ioRunning: true, sqlRunning: true, ioState: 'Yes', lagSeconds: 0, secondsBehindMaster: 0, gtidIoPos: '0-1-26' })
+  })
+
+  it('measures the real delay with a heartbeat on the primary when it knows which server that is', async () => {
+    const calls: [string, string][] = []
+    const exec: Exec = async (server, cmd) => {
+      const sql = cmd.at(-1) ?? ''
+      calls.push([server, sql])
+      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
+      if (sql.startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      // first write: the table is not there yet, so it is made and the write done again
+      if (server === 'db1' && !sql.includes('CREATE')) return { exitCode: 1, stdout: '', stderr: "ERROR 1146 (42S02): Table 'racklab_monitor.heartbeat' doesn't exist" }
+      if (server === 'db1') return { exitCode: 0, stdout: '0-1-27\n', stderr: '' }
+      return { exitCode: 0, stdout: '0\t823412\t850000\n', stderr: '' }
+    }
+    const r = await probeReplication(exec, 'db2', { now, serverAt: (h) => (h === '10.231.201.11' ? 'db1' : undefined) })
+    expect(r.values).toMatchObject({ lagSeconds: 0.823, heartbeatMs: 823.412, secondsBehindMaster: 0 })
+    expect(r.message).toBe('db2 replicates from 10.231.201.11, 0.823 s behind (heartbeat 823 ms)')
+    expect(calls.find(([s, sql]) => s === 'db2' && sql.includes('MASTER_GTID_WAIT'))?.[1]).toContain("MASTER_GTID_WAIT('0-1-27', 5)")
+  })
+
+  it('reports a heartbeat that did not arrive within its wait as at least that far behind', async () => {
+    const exec: Exec = async (server, cmd) => {
+      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
+      if ((cmd.at(-1) ?? '').startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      return { exitCode: 0, stdout: server === 'db1' ? '0-1-27\n' : '-1\t1000\t7250000\n', stderr: '' }
+    }
+    const r = await probeReplication(exec, 'db2', { now, serverAt: () => 'db1' })
+    expect(r.values).toMatchObject({ lagSeconds: 7.25, heartbeatMs: 7250 })
   })
 
   it('fails at once when the replica can no longer reach its primary, before its IO thread notices', async () => {

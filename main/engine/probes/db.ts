@@ -12,6 +12,9 @@ export interface ExecOutput {
 export type Exec = (server: string, cmd: string[]) => Promise<ExecOutput>
 export interface ProbeOptions {
   now?: () => Date
+  /** the lab server a replica's Master_Host names (an address or a name), if it is one that runs: the
+   *  replication probe then measures the real delay with a heartbeat written there */
+  serverAt?: (host: string) => string | undefined
 }
 
 export interface ReplicationStatus {
@@ -109,6 +112,15 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   if (s.lagSeconds !== null) values.lagSeconds = s.lagSeconds
   if (s.lastError !== null) values.lastError = s.lastError
   if (s.gtidIoPos !== undefined) values.gtidIoPos = s.gtidIoPos
+  // Seconds_Behind_Master is 0 whenever the SQL thread has caught up, however late each event arrived (a slow
+  // WAN shows nothing there): a heartbeat measures commit on the primary → applied on this replica, in ms
+  const primary = s.configured && s.ioRunning && s.sqlRunning && s.masterHost ? opts.serverAt?.(s.masterHost) : undefined
+  const beat = primary ? await heartbeat(exec, primary, replica) : undefined
+  if (s.lagSeconds !== null) values.secondsBehindMaster = s.lagSeconds
+  if (beat?.lagMs !== undefined) {
+    values.heartbeatMs = beat.lagMs
+    values.lagSeconds = Math.max(s.lagSeconds ?? 0, Math.round(beat.lagMs) / 1000)
+  } else if (beat?.error) values.heartbeatError = beat.error
   const from = s.masterHost ?? 'its primary'
   // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once
   // when it can no longer open a connection to its primary's port
@@ -119,8 +131,36 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   else if (!s.sqlRunning) message = `${replica}: SQL thread stopped${s.lastError ? `: ${s.lastError}` : ''}`
   else if (!s.ioRunning) message = `${replica} is not receiving from ${from} (IO thread ${s.ioState})${s.lastError ? `: ${s.lastError}` : ''}`
   else if (cutOff) message = `${replica} cannot reach its primary ${from} (${cutOff}); its IO thread has not noticed yet`
-  else message = `${replica} replicates from ${from}, ${s.lagSeconds ?? '?'} s behind`
+  else message = `${replica} replicates from ${from}, ${values.lagSeconds ?? '?'} s behind${beat?.lagMs !== undefined ? ` (heartbeat ${Math.round(beat.lagMs)} ms)` : ''}`
   return { ...base, ok: s.configured && s.ioRunning && s.sqlRunning && !cutOff, message, values, replication: s, at: stamp(opts) }
+}
+
+const HB_WAIT_S = 5
+const SQL_NAME = /^[A-Za-z0-9_-]+$/
+
+/**
+ * Replication delay as it is now: a heartbeat row written on the primary in statement format, carrying NOW(6)
+ * (replicated as the primary's time) and SYSDATE(6) (evaluated again where the statement is applied, so on the
+ * replica it is the time of applying). The replica waits for that transaction (MASTER_GTID_WAIT, 5 s) and reads
+ * the difference. Containers share the host's clock. A wait that times out means at least 5 s behind.
+ */
+export async function heartbeat(exec: Exec, primary: string, replica: string): Promise<{ lagMs?: number; error?: string }> {
+  if (!SQL_NAME.test(replica)) return { error: `not a server name: ${replica}` }
+  const table = 'racklab_monitor.heartbeat'
+  const write = `SET SESSION binlog_format='STATEMENT'; REPLACE INTO ${table} (replica, sent, applied) VALUES ('${replica}', NOW(6), SYSDATE(6)); SELECT @@last_gtid`
+  const create = `CREATE DATABASE IF NOT EXISTS racklab_monitor; CREATE TABLE IF NOT EXISTS ${table} (replica VARCHAR(64) PRIMARY KEY, sent DATETIME(6) NOT NULL, applied DATETIME(6) NOT NULL)`
+  let w = await run(exec, primary, ['mariadb', '--batch', '--skip-column-names', '-e', write])
+  if (w.error && /doesn't exist|Unknown database/i.test(w.error)) w = await run(exec, primary, ['mariadb', '--batch', '--skip-column-names', '-e', `${create}; ${write}`])
+  const gtid = w.out?.trim().split('\n').pop() ?? ''
+  if (w.out === undefined || !/^\d+-\d+-\d+$/.test(gtid)) return { error: `no heartbeat written on ${primary}: ${w.error ?? `no GTID (${w.out?.trim() ?? ''})`}` }
+  const read = `SELECT MASTER_GTID_WAIT('${gtid}', ${HB_WAIT_S}), TIMESTAMPDIFF(MICROSECOND, sent, applied), TIMESTAMPDIFF(MICROSECOND, sent, NOW(6)) FROM ${table} WHERE replica = '${replica}'`
+  const r = await run(exec, replica, ['mariadb', '--batch', '--skip-column-names', '-e', read])
+  const cols = r.out?.trim().split('\t') ?? []
+  if (r.out === undefined) return { error: `heartbeat not read on ${replica}: ${r.error}` }
+  // timed out (-1): the newest heartbeat it has is old; it is at least the wait behind
+  if (cols[0] === '-1') return { lagMs: Math.max(HB_WAIT_S * 1000, Number(cols[2]) / 1000 || 0) }
+  if (cols[0] !== '0' || !/^-?\d+$/.test(cols[1] ?? '')) return { error: `heartbeat on ${replica}: unexpected answer ${JSON.stringify(r.out.trim())}` }
+  return { lagMs: Math.max(0, Number(cols[1]) / 1000) }
 }
 
 const TABLE = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$/

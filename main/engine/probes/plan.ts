@@ -3,7 +3,7 @@
 import type { LabStatus, ProbeResult } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { PlacedServer } from '../topology/queries'
-import { frontendVips } from '../roles/fe-vips'
+import { frontendVips, publicNetwork } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite } from './backup'
@@ -34,9 +34,16 @@ export interface ProbeLab {
 }
 
 const S = 1000
-/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery */
-const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 10 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
+/** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery, db.replication
+ *  runs four execs (status, heartbeat write, heartbeat wait up to 5 s, ping) on a host that may be busy */
+const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
 const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
+
+/** a frontend's own address on the public network (where the edge reaches it), from the relocated topology */
+function publicAddressOf(lab: ProbeLab, fe: string): string | undefined {
+  const net = publicNetwork(lab.relocated).id
+  return lab.servers.get(fe)?.server.nics.find((n) => n.network === net)?.ip
+}
 
 /** `only`: plan just these probe ids (a scenario waiting on one probe must not send test mail every second) */
 export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[] {
@@ -56,8 +63,13 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   for (const db of dbs) add('db.ping', db, async () => (await Promise.all([probePing(exec, db), lab.dbRoles.readOne(exec, db)]))[0])
   const home = [...lab.servers.values()].find((p) => p.server.role === 'db' && !replicaOf(p.server.id))?.server.id
   const primary = lab.dbRoles.primary(dbs, home)
+  // Master_Host is an address (or a name) of the lab: the replication probe writes its heartbeat there
+  const serverAt = (host: string): string | undefined => {
+    const p = [...lab.servers.values()].find((x) => x.server.id === host.split('.')[0] || x.server.nics.some((n) => n.ip === host))
+    return p && up.has(p.server.id) ? p.server.id : undefined
+  }
   // every running db but the current primary should replicate (a fenced former primary too: fail-back fixes it)
-  for (const db of dbs.filter((id) => id !== primary)) add('db.replication', db, () => probeReplication(exec, db))
+  for (const db of dbs.filter((id) => id !== primary)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
   // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
   for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client], {}, primary ?? null))
@@ -85,7 +97,12 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   if (fes.length) add('web.vips', fes.join(','), async () => vipOwners(frontendVips(lab.relocated), await frontendStatuses(exec, fes)))
   for (const fe of fes) add('web.upstreams', fe, async () => upstreamHealth(fe, (await frontendStatuses(exec, [fe])).get(fe) ?? 'no status'))
   for (const edge of of('edge')) {
+    // as the Internet sees it (DNS → a VIP → whichever frontend holds it), then each frontend on its own address
     add('web.https', edge, () => probeHttpsEdge(exec, edge))
+    for (const fe of fes) {
+      const ip = publicAddressOf(lab, fe)
+      if (ip) add('web.https', fe, () => probeHttpsEdge(exec, edge, { id: fe, ip }), `web.https@${edge}>${fe}`)
+    }
     // a login pinned to each web backend, not "a" backend by round robin
     if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)
   }

@@ -52,13 +52,24 @@ describe('web probes', () => {
 
   it('web.https: needs success and gzip; reports the path and the failure text', async () => {
     const good = '{"backend":"web1","frontend":"fe2","gzip":true,"ms":54,"ok":true,"status":200}\n'
-    const r = await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: good } }), 'edge', { now })
+    const r = await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: good } }), 'edge', undefined, { now })
     expect(r).toMatchObject({ id: 'web.https', ok: true, message: 'HTTPS from edge answers 200 gzip via fe2 → web1 in 54 ms', values: { gzip: true, frontend: 'fe2' } })
     const plain = await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: good.replace('"gzip":true', '"gzip":false') } }), 'edge')
     expect(plain).toMatchObject({ ok: false, message: 'HTTPS from edge answers but not gzip-compressed via fe2 → web1' })
     const tls = '{"error":"SSL connection failed for www.fastmail.test: certificate verify failed","ms":12,"ok":false}'
     expect((await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: tls, exitCode: 1 } }), 'edge')).message).toBe('HTTPS from edge failed: SSL connection failed for www.fastmail.test: certificate verify failed')
     expect((await probeHttpsEdge(execOf({ 'edge racklab-web-check': { stdout: '', stderr: 'exec failed: no such container', exitCode: 126 } }), 'edge')).message).toBe('HTTPS from edge failed: racklab-web-check exited 126: exec failed: no such container')
+  })
+
+  it('web.https for one frontend: asks that frontend at its own address and reports under its name', async () => {
+    const seen: string[][] = []
+    const exec: Exec = async (_s, cmd) => (seen.push(cmd), { stdout: '{"backend":"web2","frontend":"fe2","gzip":true,"ms":31,"ok":true,"status":200}', stderr: '', exitCode: 0 })
+    const r = await probeHttpsEdge(exec, 'edge', { id: 'fe2', ip: '10.239.1.22' })
+    expect(seen[0]).toEqual(['racklab-web-check', 'https', 'fe2=10.239.1.22'])
+    expect(r).toMatchObject({ target: 'fe2', ok: true, message: 'HTTPS to fe2 (10.239.1.22) from edge answers 200 gzip via fe2 → web2 in 31 ms' })
+    const other = '{"error":"asked frontend fe2 (10.239.1.22), answered by fe1","frontend":"fe1","ms":9,"ok":false}'
+    const wrong = await probeHttpsEdge(async () => ({ stdout: other, stderr: '', exitCode: 1 }), 'edge', { id: 'fe2', ip: '10.239.1.22' })
+    expect(wrong).toMatchObject({ target: 'fe2', ok: false, message: 'HTTPS to fe2 (10.239.1.22) from edge failed: asked frontend fe2 (10.239.1.22), answered by fe1' })
   })
 
   it('web.login: passes the user and the pinned backend, reports the inbox size or the refusal per backend', async () => {

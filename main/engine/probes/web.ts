@@ -69,14 +69,20 @@ function checkValues(c: WebCheck): Record<string, number | string | boolean> {
   return v
 }
 
-/** web.https: GET https://www.<domain>/login from inside the edge; needs 200, verified TLS and gzip */
-export async function probeHttpsEdge(exec: Exec, edge: string, o: WebProbeOptions = {}): Promise<ProbeResult> {
-  const r = await tryExec(exec, edge, ['racklab-web-check', 'https'])
+/**
+ * web.https: GET https://www.<domain>/login from inside the edge; needs 200, verified TLS and gzip. Without
+ * `frontend` the name resolves through the lab DNS to whichever frontend holds the VIP it gives (what the
+ * Internet sees); with it, the request goes to that frontend's own address and must be answered by it, so
+ * each frontend is checked, not "a" frontend.
+ */
+export async function probeHttpsEdge(exec: Exec, edge: string, frontend?: { id: string; ip: string }, o: WebProbeOptions = {}): Promise<ProbeResult> {
+  const r = await tryExec(exec, edge, ['racklab-web-check', 'https', ...(frontend ? [`${frontend.id}=${frontend.ip}`] : [])])
   const c = parseWebCheck(r.stdout, r.stderr, r.exitCode)
   const ok = c.ok && c.gzip === true
   const via = c.frontend ? ` via ${c.frontend}${c.backend ? ` → ${c.backend}` : ''}` : ''
-  const message = ok ? `HTTPS from ${edge} answers ${c.status ?? '?'} gzip${via} in ${c.ms} ms` : c.ok ? `HTTPS from ${edge} answers but not gzip-compressed${via}` : `HTTPS from ${edge} failed: ${c.error ?? 'unknown'}`
-  return { id: 'web.https', target: edge, ok, message, values: checkValues(c), at: stamp(o) }
+  const what = frontend ? `HTTPS to ${frontend.id} (${frontend.ip}) from ${edge}` : `HTTPS from ${edge}`
+  const message = ok ? `${what} answers ${c.status ?? '?'} gzip${via} in ${c.ms} ms` : c.ok ? `${what} answers but not gzip-compressed${via}` : `${what} failed: ${c.error ?? 'unknown'}`
+  return { id: 'web.https', target: frontend?.id ?? edge, ok, message, values: checkValues(c), at: stamp(o) }
 }
 
 /**

@@ -1,4 +1,5 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
+import { SERVICE_USER } from './capabilities'
 import { failoverActions, followPrimary } from './db-failover'
 import { labNets } from './lab-nets'
 import type { RoleContext, RoleDefinition } from './types'
@@ -18,6 +19,10 @@ export const db: RoleDefinition = {
         LAB_NETS: labNets(topology),
       },
       tmpfs: ['/run'],
+      // mariadbd runs as mysql on 3306: no low port
+      capabilities: SERVICE_USER,
+      // one thread per connection plus ~20 of its own
+      pidsLimit: 512,
       // no publish: db servers sit only on --internal networks, where Docker silently publishes nothing.
       // Host access goes through the edge (web tier); `racklab exec db1 -- mariadb` works meanwhile.
       stopTimeout: 20,

@@ -3,6 +3,7 @@
 // record per frontend VIP, handed out in rotation, and an MX record per mail exchanger.
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
+import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { frontendVips } from './fe-vips'
 import type { RoleDefinition } from './types'
 
@@ -38,6 +39,9 @@ export const dns: RoleDefinition = {
     volumes: {},
     env: { ZONE: zoneRecords(topology).join('\n') },
     tmpfs: ['/run'],
+    // named starts as root, binds 53 and runs as bind
+    capabilities: { ...SERVICE_USER, ...LOW_PORTS },
+    pidsLimit: 128,
     stopTimeout: 5,
   }),
 }

@@ -1,5 +1,6 @@
 // edge: the Internet (lab-images/edge). Publishes the lab's public services on 127.0.0.1 and forwards each
 // connection to the service's name as the lab DNS answers at that moment (round robin, VIP moves).
+import { LOW_PORTS } from './capabilities'
 import { pasvRange } from './file'
 import type { RoleContext, RoleDefinition } from './types'
 
@@ -41,6 +42,10 @@ export const edge: RoleDefinition = {
         DNS_SERVERS: ns.join(','),
       },
       tmpfs: ['/run'],
+      // one root process forwarding the public ports (25, 80, 443…): it switches no user and owns its files
+      capabilities: LOW_PORTS,
+      // a child per open connection
+      pidsLimit: 256,
       publish: Object.fromEntries(entries.map(([port, [, , service]]) => [`${port}/tcp`, service])),
       fixedPorts: pasv,
       dns: ns,

@@ -14,20 +14,27 @@ async function must(c: HookContext, cmd: string[]): Promise<string> {
   return r.stdout
 }
 
+/** whether a frontend has the address now: `ip addr` only, not racklab-fe-status, which also asks every
+ *  backend and openssl and took seconds on a loaded host (its failures read as "nobody holds it") */
+async function holds(c: HookContext, fe: string, ip: string): Promise<boolean> {
+  const r = await c.exec(fe, ['ip', '-o', '-4', 'addr', 'show'], { timeoutMs: 10_000 }).catch(() => undefined)
+  return r?.exitCode === 0 && r.stdout.includes(` ${ip}/`)
+}
+
 /**
- * Who holds a service IP once keepalived has settled the way we expect (up to ~8 s: preemption waits for
- * 3 adverts), as "fe2"; "nobody" or "fe1+fe2" if it did not settle.
+ * Who holds a service IP once keepalived has settled the way we expect, as "fe2"; "nobody" or "fe1+fe2" if it
+ * did not settle within 20 s. Quiet, it takes 2–4 s (the track script fails twice, preemption waits for
+ * 3 adverts); on a loaded host the status execs themselves take seconds, hence the deadline, not a count.
  */
 async function holderOf(c: HookContext, ip: string, settled: (holder: string) => boolean): Promise<string> {
   let last = 'nobody'
-  for (let i = 0; i < 32; i++) {
-    const st = await frontendStatuses((s, cmd) => c.exec(s, cmd), c.serversOf('fe'))
-    const holders = [...st].filter(([, s]) => typeof s !== 'string' && s.vips.includes(ip)).map(([fe]) => fe)
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const holders = (await Promise.all(c.serversOf('fe').map(async (fe) => ((await holds(c, fe, ip)) ? [fe] : [])))).flat()
     last = holders.join('+') || 'nobody'
-    if (holders.length === 1 && settled(holders[0]!)) return last
+    if ((holders.length === 1 && settled(holders[0]!)) || Date.now() > deadline) return last
     await sleep(250)
   }
-  return last
 }
 
 export async function feActions(c: HookContext): Promise<RoleAction[]> {

@@ -1,5 +1,5 @@
 // provisionFrontendTls against a frontend that keeps what racklab-ca install is given (a test double of the
-// fe image's racklab-ca: status, leaf, install): what the engine decides to replace, and what it leaves alone.
+// fe image's racklab-ca: held, install): what the engine decides to replace, and what it leaves alone.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,7 +12,7 @@ import { placeServers, roleContext } from '../lab/plan'
 import { LabAuthority } from '../tls/authority'
 import { caScope } from '../tls/ca-scope'
 import { LabCaKeeper } from '../tls/ca-store'
-import { installFrontendLeaf, provisionFrontendTls } from './fe-tls'
+import { installFrontendLeaf, parseHeldTls, provisionFrontendTls } from './fe-tls'
 import type { HookContext } from './types'
 
 const nyi = (): Topology => TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
@@ -34,12 +34,11 @@ function frontend(t: Topology, keeper: LabCaKeeper): { c: HookContext; held: Hel
   const exec = async (_s: string, cmd: string[], opts?: { stdin?: string }): Promise<ExecResult> => {
     const blocks = (opts?.stdin ?? '').match(/-----BEGIN ([A-Z ]+)-----[\s\S]*?-----END \1-----\n/g) ?? []
     switch (cmd[1]) {
-      case 'status': {
-        const cert = held.leaf ? { expired: new Date(new X509Certificate(held.leaf).validTo) <= new Date(), onPurpose: held.onPurpose } : null
-        return ok(JSON.stringify({ ca: held.ca ? { sha256: new X509Certificate(held.ca).fingerprint256 } : null, cert }))
+      case 'held': {
+        // as the image's script prints it: the certificate file (leaf, then the CA), the CA file, the flag
+        const server = held.leaf ? `# server.crt\n${held.leaf}${held.ca ?? ''}` : ''
+        return ok(`${server}${held.ca ? `# ca.crt\n${held.ca}` : ''}${held.onPurpose ? '# expired-on-purpose\n' : ''}`)
       }
-      case 'leaf':
-        return held.leaf ? ok(held.leaf) : { exitCode: 3, stdout: '', stderr: '' }
       case 'install':
         installs.push(cmd.slice(2).join(' ') || 'fresh')
         ;[held.leaf, held.key, held.ca] = blocks
@@ -51,6 +50,16 @@ function frontend(t: Topology, keeper: LabCaKeeper): { c: HookContext; held: Hel
   }
   return { c: { ...base, exec, labCa: () => keeper.get() }, held, installs }
 }
+
+describe('parseHeldTls', () => {
+  it('takes the first certificate of each file and the flag; a placeholder has no CA', () => {
+    const a = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
+    const b = '-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----'
+    expect(parseHeldTls(`# server.crt\n${a}\n${b}\n# ca.crt\n${b}\n# expired-on-purpose\n`)).toEqual({ leafPem: `${a}\n`, caPem: `${b}\n`, onPurpose: true })
+    expect(parseHeldTls(`# server.crt\n${a}\n`)).toEqual({ leafPem: `${a}\n`, onPurpose: false })
+    expect(parseHeldTls('')).toEqual({ onPurpose: false })
+  })
+})
 
 describe('provisionFrontendTls', () => {
   it('installs a leaf from the lab CA, then leaves it alone on the next up', async () => {

@@ -23,26 +23,46 @@ const sanText = (r: LeafRequest): string => [...r.dns.map((d) => `DNS:${d}`), ..
 /** Issue this frontend a certificate from the lab CA (one that ended yesterday with `expired`) and install it. */
 export async function installFrontendLeaf(c: HookContext, ca: LabAuthority, expired = false): Promise<void> {
   const leaf = await ca.issueLeaf({ ...frontendLeafRequest(c), expired })
-  const r = await c.exec(c.server.id, ['racklab-ca', 'install', ...(expired ? ['--expired'] : [])], { stdin: leaf.certPem + leaf.keyPem + ca.certPem, timeoutMs: 30_000 })
+  const r = await c.exec(c.server.id, ['racklab-ca', 'install', ...(expired ? ['--expired'] : [])], { stdin: leaf.certPem + leaf.keyPem + ca.certPem, timeoutMs: 60_000 })
   if (r.exitCode !== 0) throw new Error(`${c.server.id}: could not install its certificate: ${(r.stderr || r.stdout).trim()}`)
 }
 
-interface HeldTls {
-  ca: { sha256: string } | null
-  cert: { onPurpose: boolean } | null
+/** what a frontend holds, from `racklab-ca held`: its certificate file (leaf first), the CA file, the flag */
+export interface HeldTls {
+  leafPem?: string
+  caPem?: string
+  onPurpose: boolean
 }
 
-/** why the frontend's certificate must be replaced, or undefined when what it holds is right */
+const PEM = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g
+
+/** `racklab-ca held` output → HeldTls: "# server.crt", "# ca.crt" sections and the "# expired-on-purpose" line */
+export function parseHeldTls(text: string): HeldTls {
+  const sections = new Map<string, string>()
+  let name = ''
+  for (const line of text.split('\n')) {
+    const head = /^# (\S+)$/.exec(line)
+    if (head) sections.set((name = head[1]!), '')
+    else if (name) sections.set(name, `${sections.get(name)}${line}\n`)
+  }
+  const first = (f: string): string | undefined => sections.get(f)?.match(PEM)?.[0]
+  const leafPem = first('server.crt')
+  const caPem = first('ca.crt')
+  return { ...(leafPem ? { leafPem: `${leafPem}\n` } : {}), ...(caPem ? { caPem: `${caPem}\n` } : {}), onPurpose: sections.has('expired-on-purpose') }
+}
+
+/** why the frontend's certificate must be replaced, or undefined when what it holds is right. One exec and no
+ *  openssl in the container: checked here (each openssl run there took ~1 s on a loaded host, and the up failed
+ *  when `racklab-ca status` + `leaf` ran past their 20 s) */
 async function staleBecause(c: HookContext, ca: LabAuthority): Promise<string | undefined> {
-  const st = await c.exec(c.server.id, ['racklab-ca', 'status'], { timeoutMs: 20_000 })
-  if (st.exitCode !== 0) throw new Error(`${c.server.id}: racklab-ca status failed: ${(st.stderr || st.stdout).trim()}`)
-  const held = JSON.parse(st.stdout) as HeldTls
-  if (held.ca?.sha256 !== ca.cert.fingerprint256) return 'it does not hold the current lab CA'
-  const leaf = await c.exec(c.server.id, ['racklab-ca', 'leaf'], { timeoutMs: 20_000 })
-  if (leaf.exitCode !== 0 || !ca.signed(leaf.stdout)) return 'its certificate is not from the lab CA'
-  const cert = new X509Certificate(leaf.stdout)
+  const r = await c.exec(c.server.id, ['racklab-ca', 'held'], { timeoutMs: 60_000 })
+  if (r.exitCode !== 0) throw new Error(`${c.server.id}: racklab-ca held failed: ${(r.stderr || r.stdout).trim()}`)
+  const held = parseHeldTls(r.stdout)
+  if (!held.caPem || new X509Certificate(held.caPem).fingerprint256 !== ca.cert.fingerprint256) return 'it does not hold the current lab CA'
+  if (!held.leafPem || !ca.signed(held.leafPem)) return 'its certificate is not from the lab CA'
+  const cert = new X509Certificate(held.leafPem)
   if (cert.subjectAltName !== sanText(frontendLeafRequest(c))) return `its certificate names ${cert.subjectAltName ?? 'nothing'}`
-  if (new Date(cert.validTo) <= new Date() && !held.cert?.onPurpose) return 'its certificate has expired'
+  if (new Date(cert.validTo) <= new Date() && !held.onPurpose) return 'its certificate has expired'
   return undefined
 }
 

@@ -1,6 +1,7 @@
 // fe: nginx (TLS + gzip proxy to the web pool, IMAP/POP/submission mail proxy) + keepalived (lab-images/fe).
 // Each frontend homes one service IP (fe-vips.ts) and backs up the others'; each presents its own certificate
 // from the engine's lab CA (fe-tls.ts).
+import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { feActions } from './fe-actions'
 import { provisionFrontendTls } from './fe-tls'
 import { pasvRange } from './file'
@@ -40,8 +41,14 @@ export const fe: RoleDefinition = {
         VRRP_PEERS: peers.join(','),
       },
       tmpfs: ['/run'],
-      // keepalived adds and removes the service IPs (NET_ADMIN) and sends gratuitous ARP (NET_RAW)
-      capAdd: ['NET_ADMIN', 'NET_RAW'],
+      capabilities: {
+        ...SERVICE_USER,
+        ...LOW_PORTS,
+        NET_ADMIN: 'keepalived adds and removes the service IPs',
+        NET_RAW: 'keepalived sends VRRP and gratuitous ARP',
+      },
+      // nginx workers, keepalived, s6
+      pidsLimit: 256,
       stopTimeout: 10,
     }
   },

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { allServers } from '../topology/queries'
+import { LOW_PORTS } from './capabilities'
 import { fileActions } from './file-actions'
 import { dbHosts } from './mx'
 import type { RoleContext, RoleDefinition } from './types'
@@ -59,6 +60,9 @@ export const file: RoleDefinition = {
         FTP_PUBLIC_IP: '127.0.0.1',
       },
       tmpfs: ['/run'],
+      // root serves HTTP (80) and FTP (21) from root-owned storage: no user switch
+      capabilities: LOW_PORTS,
+      pidsLimit: 256,
       stopTimeout: 10,
     }
   },

@@ -3,6 +3,7 @@
 // and resync are in mail-actions.ts.
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
+import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { fillFromPeer, mailActions } from './mail-actions'
 import { peerOf, readPair } from './mail-pair'
 import type { RoleDefinition } from './types'
@@ -35,6 +36,10 @@ export const imap: RoleDefinition = {
         ...(peer ? { SYNC_PEER: ipOf(peer), SYNC_PEER_NAME: peer } : {}),
       },
       tmpfs: ['/run'],
+      // Cyrus's master runs as cyrus (runuser) and serves 143, 110 and 24
+      capabilities: { ...SERVICE_USER, ...LOW_PORTS },
+      // a process per IMAP/POP/LMTP connection
+      pidsLimit: 512,
       stopTimeout: 20,
     }
   },

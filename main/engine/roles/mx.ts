@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { allServers } from '../topology/queries'
+import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { labNets } from './lab-nets'
 import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
@@ -51,6 +52,11 @@ export const mx: RoleDefinition = {
         LAB_NETS: labNets(c.topology),
       },
       tmpfs: ['/run'],
+      // Postfix's master is root on 25 and runs its daemons as postfix; clamd, spamd and the milters run as
+      // their own users. FSETID: `postfix set-permissions` keeps postdrop's setgid bit on postqueue/postdrop.
+      capabilities: { ...SERVICE_USER, ...LOW_PORTS, FSETID: "postfix set-permissions keeps the setgid bit of postdrop's tools" },
+      // seven daemons; clamd's and spamd's threads and children count
+      pidsLimit: 1024,
       // no publish of its own: the edge is the lab's one way in from the host (DNS MX → mx1/mx2)
       stopTimeout: 20,
     }

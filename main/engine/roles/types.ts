@@ -5,6 +5,7 @@ import type { ServerUnit, Topology } from '@contract/topology'
 import type { ExecResult } from '../docker/types'
 import type { LabSecrets } from '../lab/secrets'
 import type { LabAuthority } from '../tls/authority'
+import type { Capabilities } from './capabilities'
 
 export interface RoleContext {
   topology: Topology
@@ -26,7 +27,10 @@ export interface RoleSpec {
   publish?: Record<string, string>
   /** container ports published on the SAME host port of 127.0.0.1 (FTP passive ports: the reply names them) */
   fixedPorts?: number[]
-  capAdd?: string[]
+  /** the Linux capabilities it keeps after CapDrop ALL, each with why (roles/capabilities.ts) */
+  capabilities: Capabilities
+  /** most processes + threads the container may run (a fork bomb or a leak stops there, not at the host) */
+  pidsLimit: number
   /** DNS servers (IPs) for the container, e.g. the lab's ns1/ns2 */
   dns?: string[]
   stopTimeout?: number

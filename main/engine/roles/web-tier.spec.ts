@@ -11,6 +11,9 @@ import { caScope } from '../tls/ca-scope'
 import { LabAuthority } from '../tls/authority'
 import { frontendVips, vrrpInstances } from './fe-vips'
 import { mailAuthKey, web } from './web'
+import { capabilityNames } from './capabilities'
+import { roles } from './index'
+import { allServers } from '../topology/queries'
 
 const nyi = (): Topology => TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
 const secrets = { repl: 'r', app: 'app-secret', backup: 'b', cyrus: 'cyrus-secret' }
@@ -45,10 +48,23 @@ describe('web tier roles on nyi-2007', () => {
     const t = nyi()
     const s = fe.spec(ctx(t, 'fe1'))
     expect(s.env).toMatchObject({ UPSTREAMS: 'web1=10.231.0.31,web2=10.231.0.32', EXT_IP: '10.231.1.21', VRRP_PEERS: '10.231.1.22', AUTH_KEY: mailAuthKey(secrets) })
-    expect(s.capAdd).toEqual(['NET_ADMIN', 'NET_RAW'])
+    expect(capabilityNames(s.capabilities)).toEqual(expect.arrayContaining(['NET_ADMIN', 'NET_RAW']))
     expect(s.tmpfs).toContain('/run')
     expect(s.volumes).toEqual({ tls: '/etc/racklab/tls' })
-    expect(web.spec(ctx(t, 'web1')).capAdd).toBeUndefined()
+    expect(web.spec(ctx(t, 'web1')).capabilities).not.toHaveProperty('NET_ADMIN')
+  })
+
+  it('least privilege: every role says why it keeps each capability and has a PID limit; only fe asks NET_ADMIN for its own use (every container gets it for its firewall: lab/plan.ts)', () => {
+    const t = nyi()
+    // servers whose role runs a container
+    const specs = allServers(t).flatMap(({ server: s }) => (roles[s.role] ? [{ role: s.role, spec: roles[s.role]!.spec(ctx(t, s.id)) }] : []))
+    expect(new Set(specs.map((s) => s.role))).toEqual(new Set(['backup', 'db', 'dns', 'edge', 'fe', 'file', 'imap', 'mx', 'web']))
+    for (const { role, spec } of specs) {
+      expect(spec.pidsLimit, role).toBeGreaterThanOrEqual(64)
+      for (const [cap, why] of Object.entries(spec.capabilities)) expect(why, `${role} ${cap}`).toMatch(/\w{3,}/)
+      if (role !== 'fe') expect(spec.capabilities, role).not.toHaveProperty('NET_ADMIN')
+      expect(spec.capabilities, role).not.toHaveProperty('SYS_ADMIN')
+    }
   })
 
   it('fe certificate: the public names, its own name, the VIPs and its addresses, all inside what the lab CA may sign', async () => {

@@ -2,6 +2,7 @@
 // web server serves any session. It also answers nginx's mail-auth questions (see fe.ts).
 import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
+import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { dbHosts, messageIdKey } from './mx'
 import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
@@ -43,6 +44,10 @@ export const web: RoleDefinition = {
         AUTH_KEY: mailAuthKey(c.secrets),
       },
       tmpfs: ['/run'],
+      // Apache's parent is root on 80, its children run as www-data
+      capabilities: { ...SERVICE_USER, ...LOW_PORTS },
+      // a child per busy connection (prefork)
+      pidsLimit: 512,
       stopTimeout: 10,
     }
   },

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { LineCounter, parseDocument } from 'yaml'
+import { topologyDifferences } from '../journal/export-scenario'
 import { PROBE_IDS } from '../probes/run-checks'
 import { DocumentTooLarge, readCappedText } from '../topology/read-capped'
 import { ProblemList, topologyError, type FieldPath } from '../topology/problems'
@@ -48,6 +49,11 @@ export async function loadScenario(file: string, topology: Topology): Promise<Sc
 /** names the topology must know; targets other than server:… are the hardware model's to judge when run */
 function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
   const servers = new Set(allServers(t).map((p) => p.server.id))
+  if (s.recordedOn) {
+    const lab = Object.fromEntries(allServers(t).map((p) => [p.server.id, p.server.role]))
+    const diffs = topologyDifferences(s.recordedOn.servers, lab)
+    if (diffs.length) list.add(['recordedOn'], `recorded on topology ${s.recordedOn.topology}, which differs from this lab's (${t.name}): ${diffs.join('; ')}`)
+  }
   const known = [...servers].join(', ')
   const server = (id: string, path: FieldPath): void => {
     if (!servers.has(id)) list.add(path, `no server "${id}" in topology ${t.name} (servers: ${known})`)
@@ -75,4 +81,18 @@ function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
     })
   steps(s.steps, 'steps')
   steps(s.cleanup, 'cleanup')
+  const ids = new Set<string>()
+  s.objectives?.forEach((o, i) => {
+    if (ids.has(o.id)) list.add(['objectives', i, 'id'], `objective id "${o.id}" is used twice`)
+    ids.add(o.id)
+    o.when.forEach((g, j) => {
+      const at: FieldPath = ['objectives', i, 'when', j]
+      if (g.server) server(g.server, [...at, 'server'])
+      if (g.probe && !(PROBE_IDS as readonly string[]).includes(g.probe)) list.add([...at, 'probe'], `no probe "${g.probe}" (probes: ${PROBE_IDS.join(', ')})`)
+    })
+  })
+  if (s.hints.length && !s.objectives) list.add(['hints'], 'hints go with objectives (an exercise)')
+  if (s.timebox !== undefined && !s.objectives) list.add(['timebox'], 'timebox goes with objectives (an exercise)')
+  s.workload?.via.forEach((id, i) => server(id, ['workload', 'via', i]))
+  s.workload?.stores.forEach((id, i) => server(id, ['workload', 'stores', i]))
 }

@@ -4,6 +4,8 @@
 import type { ProbeResult, ScenarioStepResult, ServerStatus } from '@contract/status'
 import type { ExecResult } from '../docker/types'
 import { parseArgWords } from '../lab/action-args'
+import { describeHistory, historyValues, runWorkload, settleAndCheck, unmetExpectations } from '../mail-history/history-run'
+import type { SentMessage } from '../mail-history/workload'
 import { boundedRegexTest } from './bounded-regex'
 import { stepKind, type Scenario, type ScenarioCondition, type ScenarioStep } from './schema'
 
@@ -122,7 +124,7 @@ export async function runScenario(sc: Scenario, d: ScenarioDeps, onStep: (r: Ste
   const reports: StepReport[] = []
   const record = (r: StepReport): void => {
     reports.push(r)
-    d.note(`scenario ${sc.name}: ${r.section === 'cleanup' ? 'cleanup ' : ''}${r.n}. ${r.text} — ${outcomeWord(r)}${r.detail ? `: ${r.detail}` : ''}`)
+    d.note(`scenario ${sc.name}: ${r.section === 'steps' ? '' : `${r.section} `}${r.n}. ${r.text} — ${outcomeWord(r)}${r.detail ? `: ${r.detail}` : ''}`)
     onStep(r)
   }
   const section = async (name: StepReport['section'], steps: ScenarioStep[], stopAtFailure: boolean): Promise<boolean> => {
@@ -142,16 +144,35 @@ export async function runScenario(sc: Scenario, d: ScenarioDeps, onStep: (r: Ste
   }
   d.note(`scenario ${sc.name}: started${sc.description ? ` — ${sc.description.trim()}` : ''}`)
   let ok: boolean
+  const hd = { exec: d.exec, now: () => d.now(), sleep: (ms: number) => d.sleep(ms, signal) }
+  let workload: ReturnType<typeof runWorkload> | undefined
   try {
     if (sc.up) await d.up(sc.up)
+    // the workload sends while the steps run (the incident happens under load), and stops before cleanup
+    if (sc.workload) workload = runWorkload(sc.workload, hd)
     ok = await section('steps', sc.steps, true)
   } catch (e) {
     record({ section: 'steps', n: 0, text: `up ${sc.up!.join(', ')}`, ok: false, ms: d.now() - t0, detail: e instanceof Error ? e.message : String(e) })
     ok = false
   }
+  const sent: SentMessage[] | undefined = await workload?.stop()
   // cleanup restores what the steps broke: every cleanup step runs even when one fails
   const cleaned = await section('cleanup', sc.cleanup, false)
-  const report = { name: sc.name, ok: ok && cleaned && !signal?.aborted, ms: d.now() - t0, steps: reports }
+  let checked = true
+  if (sc.workload && workload && sent) {
+    const start = d.now()
+    const text = `mail history: every message the workload sent, on ${sc.workload.stores.join(' and ')}`
+    try {
+      const h = await settleAndCheck(sc.workload, workload.runTag, sent, hd)
+      const unmet = unmetExpectations(h, sc.expect?.mail)
+      checked = !unmet.length
+      record({ section: 'history', n: 1, text, ok: checked, ms: d.now() - start, detail: `${unmet.length ? `${unmet.join('; ')} — ` : ''}${describeHistory(h)}`, values: historyValues(h) })
+    } catch (e) {
+      checked = false
+      record({ section: 'history', n: 1, text, ok: false, ms: d.now() - start, detail: e instanceof Error ? e.message : String(e) })
+    }
+  }
+  const report = { name: sc.name, ok: ok && cleaned && checked && !signal?.aborted, ms: d.now() - t0, steps: reports }
   d.note(`scenario ${sc.name}: ${report.ok ? 'passed' : signal?.aborted ? 'interrupted' : 'FAILED'} in ${(report.ms / 1000).toFixed(1)} s`)
   return report
 }

@@ -53,6 +53,8 @@ describe('ws client', () => {
     expect(tokenFrom({ search: '', hash: '#token=h1' })).toBe('h1')
     expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:7070', search: '?token=a b', hash: '' })).toBe('ws://127.0.0.1:7070/ws?token=a%20b')
     expect(wsUrlFor({ protocol: 'https:', host: 'lab.local', search: '', hash: '#token=t' })).toBe('wss://lab.local/ws?token=t')
+    // a workshop page names its lab: the socket goes to that lab (the server judges whether the token may)
+    expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:7070', search: '?lab=ws-2&token=t', hash: '' })).toBe('ws://127.0.0.1:7070/ws?token=t&lab=ws-2')
   })
 
   it('queues calls made while connecting, sends them on open and resolves by reply id', async () => {

@@ -38,7 +38,10 @@ export function tokenFrom(loc: Pick<Location, 'search' | 'hash'>): string | null
 export function wsUrlFor(loc: Pick<Location, 'protocol' | 'host' | 'search' | 'hash'>): string {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws'
   const token = tokenFrom(loc)
-  return `${scheme}://${loc.host}${WS_PATH}${token === null ? '' : `?token=${encodeURIComponent(token)}`}`
+  // a workshop serves several labs: the page's ?lab= picks which one this socket is for
+  const lab = new URLSearchParams(loc.search).get('lab')
+  const query = [...(token === null ? [] : [`token=${encodeURIComponent(token)}`]), ...(lab === null ? [] : [`lab=${encodeURIComponent(lab)}`])]
+  return `${scheme}://${loc.host}${WS_PATH}${query.length ? `?${query.join('&')}` : ''}`
 }
 
 interface Pending {

@@ -1,0 +1,92 @@
+// Record → scenario on made-up journals: actions with args and lab-time waits, the probes that held at the end,
+// the inverses newest first; an empty range, a vanished action and another topology are refused by name.
+import type { JournalEntry } from '@contract/status'
+import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { parseScenario } from '../scenarios/load'
+import { loadTopology } from '../topology/loader'
+import { exportProblems, exportScenario, probesAtEnd, recordedActions, topologyDifferences } from './export-scenario'
+
+let seq = 0
+const e = (kind: JournalEntry['kind'], labMs: number, text: string, target?: string, data?: unknown): JournalEntry => ({ seq: ++seq, at: '', labMs, kind, text, ...(target ? { target } : {}), ...(data ? { data } : {}) })
+const act = (labMs: number, target: string, action: string, inverse: object, extra: object = {}): JournalEntry => e('action', labMs, `${action} ${target}: done`, target, { action, args: {}, seq: seq + 1, family: 'hardware', inverse, ok: true, ...extra })
+
+seq = 0
+const journal: JournalEntry[] = [
+  e('probe', 0, 'db.replication ok: in sync', 'db2', { probe: 'db.replication', key: 'db.replication@db2', ok: true }),
+  act(1000, 'server:imap1', 'power-on', { action: 'power-off' }), // 2: before the stretch
+  act(60_000, 'cable:db2/int', 'unplug', { action: 'plug' }), // 3
+  e('action', 61_000, 'console opened on db1', 'server:db1'),
+  e('probe', 70_000, 'db.replication FAILED: behind', 'db2', { probe: 'db.replication', key: 'db.replication@db2', ok: false }),
+  act(180_000, 'server:imap2', 'resync', { none: 'a resync copies mail' }, { args: { user: 'bob' } }), // 6
+  act(190_000, 'circuit:nyi-1-a', 'trip', { action: 'reset' }), // 7
+  act(200_000, 'circuit:nyi-1-a', 'reset', { action: 'trip' }, { undoes: 7 }), // 8
+  e('action', 210_000, 'fail disk:raid1/3 FAILED: no', 'disk:raid1/3', { action: 'fail', args: {}, inverse: { action: 'replace' }, ok: false }),
+  e('probe', 220_000, 'mx.queue ok: empty', 'mx1', { probe: 'mx.queue', key: 'mx.queue@mx1', ok: true }),
+  e('probe', 230_000, 'imap.replication ok', 'imap1', { probe: 'imap.replication', key: 'x', ok: true }),
+]
+
+describe('recordedActions', () => {
+  it('takes the successful actions with data in (since, until]', () => {
+    expect(recordedActions(journal, 2).map((a) => [a.step, a.journalSeq, a.action, a.target])).toEqual([[1, 3, 'unplug', 'cable:db2/int'], [2, 6, 'resync', 'server:imap2'], [3, 7, 'trip', 'circuit:nyi-1-a'], [4, 8, 'reset', 'circuit:nyi-1-a']])
+    expect(recordedActions(journal, 2, 6).length).toBe(2)
+  })
+
+  it('an empty range is refused with what to look at', () => {
+    expect(() => recordedActions(journal, 8)).toThrow(/nothing to export: no action succeeded after journal entry 8 \(racklab journal --since 8/)
+    expect(() => recordedActions(journal, 3, 5)).toThrow(/after journal entry 3 up to 5/)
+  })
+})
+
+describe('exportScenario', () => {
+  const opts = { name: 'incident-2-end', since: 2, speed: 60, up: ['db1', 'db2', 'db3', 'mx1'], recordedOn: { topology: 'nyi-2007', servers: { db1: 'db' } } }
+
+  it('writes acts with args, lab-time waits as wall sleeps, end probes of running servers, inverses newest first', () => {
+    const doc = parse(exportScenario(journal, opts)) as { steps: Record<string, unknown>[]; cleanup: Record<string, unknown>[]; up: string[] }
+    expect(doc.up).toEqual(opts.up)
+    expect(doc.steps).toEqual([
+      { name: 'recorded step 1 (journal 3): unplug cable:db2/int', act: 'cable:db2/int unplug' },
+      { name: 'wait 2m 0s of lab time, as recorded', sleep: '2000ms' },
+      { name: 'recorded step 2 (journal 6): resync server:imap2', act: 'server:imap2 resync user=bob' },
+      // 10 s of lab time is 167 ms of wall time at 60×
+      { name: 'wait 10s of lab time, as recorded', sleep: '167ms' },
+      { name: 'recorded step 3 (journal 7): trip circuit:nyi-1-a', act: 'circuit:nyi-1-a trip' },
+      { name: 'wait 10s of lab time, as recorded', sleep: '167ms' },
+      { name: 'recorded step 4 (journal 8): reset circuit:nyi-1-a', act: 'circuit:nyi-1-a reset' },
+      // imap1 was not running when recorded: its probe is not expected
+      { expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' },
+      { expect: { probe: 'mx.queue', target: 'mx1', ok: true }, within: '120s' },
+    ])
+    // the trip was undone inside the stretch; the resync has no way back
+    expect(doc.cleanup).toEqual([{ say: 'no way back from resync server:imap2: a resync copies mail' }, { act: 'cable:db2/int plug', optional: true }])
+  })
+
+  it('the file loads as a scenario on the same topology and is refused on another, with the differences', async () => {
+    const { topology } = await loadTopology(undefined)
+    const { allServers } = await import('../topology/queries')
+    const servers = Object.fromEntries(allServers(topology).map((p) => [p.server.id, p.server.role]))
+    const text = exportScenario(journal, { ...opts, recordedOn: { topology: 'nyi-2007', servers } })
+    expect(parseScenario(text, 'incident.yaml', topology).steps.length).toBe(9)
+    const other = { ...servers, db9: 'db', web1: 'db' } as Record<string, string>
+    delete other.db3
+    const moved = exportScenario(journal, { ...opts, recordedOn: { topology: 'nyi-2009', servers: other } })
+    expect(() => parseScenario(moved, 'incident.yaml', topology)).toThrow(/recorded on topology nyi-2009, which differs from this lab's \(nyi-2007\): web1 was db when recorded and is web here; db9 \(db\) was in the recorded lab and is not in this one; db3 \(db\) is in this lab and was not in the recorded one/)
+  })
+
+  it('an arg with a space cannot be a step, and says which', () => {
+    const j = [act(0, 'server:imap2', 'resync', { none: 'x' }, { args: { user: 'bob smith' } })]
+    expect(() => exportScenario(j, { ...opts, since: 0 })).toThrow(/step 1 \(journal \d+, resync server:imap2\): user="bob smith" cannot be written/)
+  })
+})
+
+describe('checks against the lab', () => {
+  it('names each step whose action no longer exists', async () => {
+    const problems = await exportProblems(journal, 2, undefined, async (target, action) => (target === 'cable:db2/int' ? 'no target cable:db2/int in this lab' : action === 'resync' ? 'server:imap2 has no action "resync"' : undefined))
+    expect(problems).toEqual(['step 1 (journal 3, unplug cable:db2/int): no target cable:db2/int in this lab', 'step 2 (journal 6, resync server:imap2): server:imap2 has no action "resync"'])
+  })
+
+  it('probesAtEnd: the newest result of each probe on each target, up to until', () => {
+    expect(probesAtEnd(journal, 5)).toEqual([{ probe: 'db.replication', target: 'db2', ok: false }])
+    expect(topologyDifferences({ a: 'db' }, { a: 'db' })).toEqual([])
+  })
+})

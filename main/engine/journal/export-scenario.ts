@@ -1,0 +1,156 @@
+// Record → scenario: the actions in a stretch of the journal, with their args and the lab-time waits between
+// them, become a scenario file. Its expectations are the probe results that held at the end of the stretch
+// and its cleanup the recorded inverses, newest first. Pure: the CLI fetches the journal and checks that each
+// action still exists in the lab (exportProblems) before it writes anything.
+import { LabError } from '@contract/lab-error'
+import type { JournalEntry } from '@contract/status'
+import { stringify } from 'yaml'
+import type { Inverse } from '../actions/types'
+
+export interface RecordedAction {
+  /** journal sequence of the entry, and its position among the exported steps (1-based) */
+  journalSeq: number
+  step: number
+  labMs: number
+  target: string
+  action: string
+  args: Record<string, string>
+  inverse: Inverse
+  /** the ledger's number, and the one this action undid */
+  ledgerSeq?: number
+  undoes?: number
+}
+
+interface ActionData {
+  action?: unknown
+  args?: unknown
+  inverse?: unknown
+  ok?: unknown
+  seq?: unknown
+  undoes?: unknown
+}
+
+/** the successful actions journaled in (since, until]; EMPTY_RANGE-style BAD_INPUT when there are none */
+export function recordedActions(entries: readonly JournalEntry[], since: number, until = Infinity): RecordedAction[] {
+  const out: RecordedAction[] = []
+  for (const e of entries) {
+    if (e.kind !== 'action' || e.seq <= since || e.seq > until) continue
+    const d = e.data as ActionData | undefined
+    // consoles opened and closed are journaled as actions without data: they change nothing to replay
+    if (typeof d?.action !== 'string' || !e.target || d.ok !== true) continue
+    out.push({
+      journalSeq: e.seq,
+      step: out.length + 1,
+      labMs: e.labMs,
+      target: e.target,
+      action: d.action,
+      args: (d.args && typeof d.args === 'object' ? d.args : {}) as Record<string, string>,
+      inverse: (d.inverse && typeof d.inverse === 'object' ? d.inverse : { none: 'not recorded' }) as Inverse,
+      ...(typeof d.seq === 'number' ? { ledgerSeq: d.seq } : {}),
+      ...(typeof d.undoes === 'number' ? { undoes: d.undoes } : {}),
+    })
+  }
+  if (!out.length) {
+    const range = `after journal entry ${since}${until === Infinity ? '' : ` up to ${until}`}`
+    throw new LabError('BAD_INPUT', `nothing to export: no action succeeded ${range} (racklab journal --since ${since} lists what is there)`)
+  }
+  return out
+}
+
+const actWords = (target: string, action: string, args: Record<string, string>, where: string): string => {
+  for (const [k, v] of Object.entries(args)) if (/\s/.test(v) || !/^[a-z][a-z0-9-]*$/.test(k)) throw new LabError('BAD_INPUT', `${where}: ${k}=${JSON.stringify(v)} cannot be written as a scenario step (a name=value without spaces)`)
+  return [target, action, ...Object.entries(args).map(([k, v]) => `${k}=${v}`)].join(' ')
+}
+
+const fmtLab = (ms: number): string => {
+  const s = Math.round(ms / 1000)
+  return s >= 60 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${s}s`
+}
+
+export interface ExportOptions {
+  name: string
+  since: number
+  until?: number
+  /** lab minutes per wall minute (topology clock.speed): a recorded lab-time wait is replayed as wall time / speed */
+  speed: number
+  /** the servers brought up before the steps (those running when it was recorded) */
+  up: string[]
+  /** what the recording was made on: a replay onto another topology is refused with the differences */
+  recordedOn: { topology: string; servers: Record<string, string> }
+  /** how long each expectation may take to hold on the replay */
+  expectWithinMs?: number
+}
+
+interface ProbeEnd {
+  probe: string
+  target: string
+  ok: boolean
+}
+
+/** the probe results standing at `until`: the newest journaled result of each probe on each target */
+export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity): ProbeEnd[] {
+  const last = new Map<string, ProbeEnd | undefined>()
+  for (const e of entries) {
+    if (e.kind !== 'probe' || e.seq > until) continue
+    const d = e.data as { probe?: unknown; ok?: unknown } | undefined
+    if (typeof d?.probe !== 'string' || typeof d.ok !== 'boolean' || !e.target) continue
+    // "gone": the probe no longer ran there, so nothing held
+    last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok })
+  }
+  return [...last.values()].filter((p): p is ProbeEnd => !!p).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
+}
+
+export function exportScenario(entries: readonly JournalEntry[], o: ExportOptions): string {
+  const actions = recordedActions(entries, o.since, o.until)
+  const within = `${Math.round((o.expectWithinMs ?? 120_000) / 1000)}s`
+  const steps: Record<string, unknown>[] = []
+  for (const [i, a] of actions.entries()) {
+    const gap = i ? a.labMs - actions[i - 1]!.labMs : 0
+    const wallMs = Math.round(gap / o.speed)
+    if (wallMs >= 100) steps.push({ name: `wait ${fmtLab(gap)} of lab time, as recorded`, sleep: `${wallMs}ms` })
+    steps.push({ name: `recorded step ${a.step} (journal ${a.journalSeq}): ${a.action} ${a.target}`, act: actWords(a.target, a.action, a.args, `step ${a.step} (journal ${a.journalSeq}, ${a.action} ${a.target})`) })
+  }
+  const upSet = new Set(o.up)
+  for (const p of probesAtEnd(entries, o.until)) if (upSet.has(p.target)) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
+  // the recorded inverses, newest first, of what the stretch did and did not itself undo
+  const undone = new Set(actions.map((a) => a.undoes).filter((n): n is number => n !== undefined))
+  const cleanup: Record<string, unknown>[] = []
+  for (const a of [...actions].reverse()) {
+    if (a.undoes !== undefined || (a.ledgerSeq !== undefined && undone.has(a.ledgerSeq))) continue
+    if ('action' in a.inverse) cleanup.push({ act: actWords(a.target, a.inverse.action, a.inverse.args ?? {}, `the inverse of step ${a.step}`), optional: true })
+    else cleanup.push({ say: `no way back from ${a.action} ${a.target}: ${a.inverse.none}` })
+  }
+  const doc = {
+    name: o.name,
+    description: `Recorded from the journal, entries ${o.since + 1}–${o.until ?? actions.at(-1)!.journalSeq}: ${actions.length} action${actions.length === 1 ? '' : 's'}. Expectations are the probe results that held at the end; cleanup is the recorded inverses.`,
+    recordedOn: o.recordedOn,
+    ...(o.up.length ? { up: o.up } : {}),
+    steps,
+    cleanup,
+  }
+  return `# racklab journal export --since ${o.since}${o.until !== undefined ? ` --until ${o.until}` : ''} --as scenario\n${stringify(doc, { lineWidth: 0 })}`
+}
+
+/** what the lab says of each recorded action: undefined when it exists, or why not */
+export type ActionLookup = (target: string, action: string) => Promise<string | undefined>
+
+/** every recorded action that no longer exists in the lab, naming its step */
+export async function exportProblems(entries: readonly JournalEntry[], since: number, until: number | undefined, lookup: ActionLookup): Promise<string[]> {
+  const out: string[] = []
+  for (const a of recordedActions(entries, since, until)) {
+    const why = await lookup(a.target, a.action)
+    if (why) out.push(`step ${a.step} (journal ${a.journalSeq}, ${a.action} ${a.target}): ${why}`)
+  }
+  return out
+}
+
+/** servers (id → role) of the recording against the lab's: each difference in words, none when they match */
+export function topologyDifferences(recorded: Record<string, string>, lab: Record<string, string>): string[] {
+  const out: string[] = []
+  for (const [id, role] of Object.entries(recorded)) {
+    if (!(id in lab)) out.push(`${id} (${role}) was in the recorded lab and is not in this one`)
+    else if (lab[id] !== role) out.push(`${id} was ${role} when recorded and is ${lab[id]} here`)
+  }
+  for (const [id, role] of Object.entries(lab)) if (!(id in recorded)) out.push(`${id} (${role}) is in this lab and was not in the recorded one`)
+  return out
+}

@@ -1,0 +1,66 @@
+// Record → scenario on the real engine, on the DB tier alone: two actions are done by hand (db2's cable pulled,
+// db1 run hot), the journal stretch is exported as a scenario, the lab is put back, and the exported file
+// replays to the same probe outcomes; its result, compared with itself, shows no differences; an empty range is
+// refused. Run alone: RACKLAB_TEST_LAB=it-je npx vitest run …
+import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { racklab, until } from './helpers'
+
+interface Entry {
+  seq: number
+  kind: string
+  target?: string
+  text: string
+  data?: { probe?: string; ok?: boolean }
+}
+const journal = async (since = 0): Promise<Entry[]> => JSON.parse((await racklab(['journal', '--since', String(since), '--json'])).stdout) as Entry[]
+
+describe('journal export --as scenario', () => {
+  beforeAll(async () => {
+    await racklab(['down', '--volumes'])
+    expect((await racklab(['up', '--only', 'db1,db2,db3'])).code).toBe(0)
+  }, 900_000)
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  }, 300_000)
+
+  it('records two actions, exports them, and the replay holds the same probe results', async () => {
+    const before = (await journal()).at(-1)!.seq
+    expect((await racklab(['act', 'cable:db2/int', 'unplug'])).code).toBe(0)
+    // the monitor journals db2's replication failing: that is the outcome the export will expect
+    await until('db.replication on db2 failing in the journal', async () => (await journal(before)).some((e) => e.kind === 'probe' && e.target === 'db2' && e.data?.probe === 'db.replication' && e.data.ok === false), 120_000, 2000)
+    expect((await racklab(['act', 'server:db1', 'run-hot'])).code).toBe(0)
+    const end = (await journal()).at(-1)!.seq
+    const exported = await racklab(['journal', 'export', '--since', String(before), '--until', String(end), '--as', 'scenario'])
+    expect(exported.code, exported.stderr).toBe(0)
+    const file = join(tmpdir(), `racklab-${process.pid}-incident.yaml`)
+    writeFileSync(file, exported.stdout)
+    console.log(exported.stdout)
+    expect(exported.stdout).toMatch(/act: cable:db2\/int unplug/)
+    expect(exported.stdout).toMatch(/act: server:db1 run-hot/)
+    expect(exported.stdout).toMatch(/probe: db\.replication\n\s+target: db2\n\s+ok: false/)
+    // cleanup: the inverses, newest first
+    expect(exported.stdout).toMatch(/cleanup:\n\s+- act: server:db1 run-idle\n\s+optional: true\n\s+- act: cable:db2\/int plug/)
+
+    // an empty range is refused, naming it
+    const empty = await racklab(['journal', 'export', '--since', String(end + 1000), '--as', 'scenario'])
+    expect(empty.code).toBe(2)
+    expect(empty.stderr).toMatch(/nothing to export/)
+
+    // put the lab back, then replay onto it
+    expect((await racklab(['undo'])).code).toBe(0)
+    expect((await racklab(['undo'])).code).toBe(0)
+    const result = join(tmpdir(), `racklab-${process.pid}-run.json`)
+    const junit = join(tmpdir(), `racklab-${process.pid}-run.xml`)
+    const replay = await racklab(['scenario', 'run', file, '--json', '--result', result, '--junit', junit])
+    const report = JSON.parse(replay.stdout) as { ok: boolean; steps: { section: string; text: string; ok: boolean | null; detail?: string }[] }
+    console.log(report.steps.map((s) => `${s.ok} ${s.section} ${s.text} — ${s.detail?.slice(0, 160)}`).join('\n'))
+    expect(replay.code).toBe(0)
+    expect(report.ok).toBe(true)
+    expect(report.steps.some((s) => s.text.startsWith('expect db.replication on db2 fails'))).toBe(true)
+    expect(JSON.parse(readFileSync(result, 'utf8'))).toMatchObject({ ok: true })
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite name="incident-\d+-\d+" tests="\d+" failures="0"/)
+  }, 1_200_000)
+})
