@@ -14,7 +14,9 @@ package Racklab::DbClient;
 #     pointed-to server is held as the primary (a stale old primary that still takes writes is never used for
 #     them), it is tried first, and a held handle is dropped as soon as the pointer moves. Without a pointer
 #     the first writable server in DB_HOSTS order is the primary (the topology's starting point).
-# Each process writes what it holds to STATE_DIR/<pid>.json; `racklab-db-status` reads them (db.clients probe).
+# Each process writes what it holds to STATE_DIR/<pid>.json, with the pointer it connected under; it rewrites
+# that only when it handles a request. `racklab-db-status` reads them (db.clients probe): a handle taken under
+# another pointer than the current one is reported as held by no one, because dbh() drops it unused.
 use strict;
 use warnings;
 use DBI;
@@ -158,7 +160,8 @@ sub _state {
     my $c = $self->{held} // $self->{replica};
     my $doc = {
         pid => $$ + 0, client => $self->{client} // 'db-client', at => int(time),
-        holds => $c ? { host => $c->{host}, server => $c->{name}, writable => ($c->{writable} ? JSON::PP::true : JSON::PP::false), since => int($c->{since}) } : undef,
+        holds => $c ? { host => $c->{host}, server => $c->{name}, writable => ($c->{writable} ? JSON::PP::true : JSON::PP::false), since => int($c->{since}),
+            pointer => $c->{stamp} // '' } : undef,
         ($c && !$c->{writable} ? (why => $c->{why}) : ()),
     };
     my ($pid) = "$$" =~ /^(\d+)$/;
@@ -175,12 +178,13 @@ sub _state {
 sub status {
     my (%o) = @_;
     my @inst;
+    my $pointer = primary_stamp();
     for my $f (sort glob "$STATE_DIR/*.json") {
         my ($pid) = $f =~ m{/(\d+)\.json$} or next;
         unless (-d "/proc/$pid") { unlink $f; next }
         open my $fh, '<', $f or next;
         my $doc = eval { JSON::PP::decode_json(do { local $/; <$fh> }) } or next;
-        push @inst, $doc;
+        push @inst, moved_on($doc, $pointer);
     }
     my $probe = Racklab::DbClient->new(%o, client => 'racklab-db-status');
     local $STATE_DIR = '/nonexistent';
@@ -189,6 +193,18 @@ sub status {
     $probe->done;
     $probe->_drop('held');
     return { instances => \@inst, fresh => $fresh };
+}
+
+# An idle process's file still names the handle it took under an older pointer; dbh() never uses such a
+# handle again (it drops it first, on the next request), so the process holds nothing that will be used.
+sub moved_on {
+    my ($doc, $pointer) = @_;
+    my $h = $doc->{holds} or return $doc;
+    my $was = $h->{pointer} // '';
+    return $doc if $was eq $pointer;
+    return { %$doc, holds => undef, left => $h->{server},
+        why => "the primary moved from " . ($was || 'the first writable server') . " to " . ($pointer || 'the first writable server')
+            . "; it drops its handle to $h->{server} on its next request" };
 }
 
 package Racklab::DbClient::ReadOnly;
