@@ -119,6 +119,8 @@ export const TopologySchema = z.strictObject({
   files: z
     .strictObject({ copies: z.number().int().min(1).max(9).default(2), capacityMB: z.number().int().positive().default(2048) })
     .default({ copies: 2, capacityMB: 2048 }),
+  /** backup1's nightly backups: how many nights are kept */
+  backup: z.strictObject({ retentionNights: z.number().int().min(1).max(365).default(7) }).default({ retentionNights: 7 }),
   sites: z.array(SiteSchema).min(1),
   networks: z.array(NetworkSchema).min(1),
   users: z.array(UserSchema).default([]),

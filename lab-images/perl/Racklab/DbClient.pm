@@ -9,12 +9,20 @@ package Racklab::DbClient;
 #   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
 #     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
 #     failing the write on the replica.
-# Each process writes what it holds to STATE_DIR/<pid>.json; `racklab-db-status` reads them (db.clients probe).
+#   * Which server is "the primary" comes from Racklab::DbPrimary: after a promote or fail-back the engine
+#     writes the primary's address to /run/racklab/db-primary in every client. With that pointer, only the
+#     pointed-to server is held as the primary (a stale old primary that still takes writes is never used for
+#     them), it is tried first, and a held handle is dropped as soon as the pointer moves. Without a pointer
+#     the first writable server in DB_HOSTS order is the primary (the topology's starting point).
+# Each process writes what it holds to STATE_DIR/<pid>.json, with the pointer it connected under; it rewrites
+# that only when it handles a request. `racklab-db-status` reads them (db.clients probe): a handle taken under
+# another pointer than the current one is reported as held by no one, because dbh() drops it unused.
 use strict;
 use warnings;
 use DBI;
 use JSON::PP ();
 use Time::HiRes qw(time);
+use Racklab::DbPrimary qw(ordered_hosts primary_stamp);
 
 our $STATE_DIR = '/run/racklab/db-clients';
 my $BACKOFF = 5;
@@ -42,6 +50,12 @@ sub _err { my ($e) = @_; $e = DBI->errstr // $e // 'no answer'; $e =~ s/\s+$//; 
 sub dbh {
     my ($self) = @_;
     if (my $c = $self->{held}) {
+        # a promote or fail-back moved the primary: leave this one, even if it still answers writable
+        if (primary_stamp() ne $c->{stamp}) {
+            $self->{why}{ $c->{host} } = "the primary moved from $c->{name} to " . (primary_stamp() || 'the first writable server');
+            $self->_drop('held');
+            return $self->_search;
+        }
         return $c->{dbh} if time - $c->{checked} < $RECHECK;
         my ($ro) = eval { $c->{dbh}->selectrow_array('SELECT @@global.read_only') };
         if (defined $ro && !$ro) { $c->{checked} = time; return $c->{dbh} }
@@ -52,12 +66,14 @@ sub dbh {
     return $self->_search;
 }
 
-# connect to the first writable server in host order, else keep the first read-only one for this request.
+# connect to the primary (the pointer's server, else the first writable one in host order), else keep the
+# first server that answers for this request, read-only for us.
 # $now: also try the hosts in back-off (a write is about to be refused otherwise)
 sub _search {
     my ($self, $now) = @_;
     my (@why, $fallback);
-    for my $h (@{ $self->{hosts} }) {
+    my $stamp = primary_stamp();
+    for my $h (ordered_hosts(@{ $self->{hosts} })) {
         if (!$now && ($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
         my $c = eval { $self->_connect($h) };
         unless ($c) {
@@ -67,6 +83,15 @@ sub _search {
             next;
         }
         delete $self->{down_until}{$h};
+        $c->{stamp} = $stamp;
+        # with a pointer, a writable server that is not the pointed-to primary (an old primary come back,
+        # not fenced yet) is no primary: never written to, and read only while nothing else answers
+        if ($c->{writable} && $stamp ne '' && $h ne $stamp) {
+            $c->{writable} = 0;
+            push @why, "$c->{name} takes writes but is not the primary ($stamp is)";
+            if ($fallback) { $c->{dbh}->disconnect } else { $fallback = $c }
+            next;
+        }
         if ($c->{writable}) {
             $fallback->{dbh}->disconnect if $fallback;
             $self->{held} = $c;
@@ -135,7 +160,8 @@ sub _state {
     my $c = $self->{held} // $self->{replica};
     my $doc = {
         pid => $$ + 0, client => $self->{client} // 'db-client', at => int(time),
-        holds => $c ? { host => $c->{host}, server => $c->{name}, writable => ($c->{writable} ? JSON::PP::true : JSON::PP::false), since => int($c->{since}) } : undef,
+        holds => $c ? { host => $c->{host}, server => $c->{name}, writable => ($c->{writable} ? JSON::PP::true : JSON::PP::false), since => int($c->{since}),
+            pointer => $c->{stamp} // '' } : undef,
         ($c && !$c->{writable} ? (why => $c->{why}) : ()),
     };
     my ($pid) = "$$" =~ /^(\d+)$/;
@@ -152,12 +178,13 @@ sub _state {
 sub status {
     my (%o) = @_;
     my @inst;
+    my $pointer = primary_stamp();
     for my $f (sort glob "$STATE_DIR/*.json") {
         my ($pid) = $f =~ m{/(\d+)\.json$} or next;
         unless (-d "/proc/$pid") { unlink $f; next }
         open my $fh, '<', $f or next;
         my $doc = eval { JSON::PP::decode_json(do { local $/; <$fh> }) } or next;
-        push @inst, $doc;
+        push @inst, moved_on($doc, $pointer);
     }
     my $probe = Racklab::DbClient->new(%o, client => 'racklab-db-status');
     local $STATE_DIR = '/nonexistent';
@@ -166,6 +193,18 @@ sub status {
     $probe->done;
     $probe->_drop('held');
     return { instances => \@inst, fresh => $fresh };
+}
+
+# An idle process's file still names the handle it took under an older pointer; dbh() never uses such a
+# handle again (it drops it first, on the next request), so the process holds nothing that will be used.
+sub moved_on {
+    my ($doc, $pointer) = @_;
+    my $h = $doc->{holds} or return $doc;
+    my $was = $h->{pointer} // '';
+    return $doc if $was eq $pointer;
+    return { %$doc, holds => undef, left => $h->{server},
+        why => "the primary moved from " . ($was || 'the first writable server') . " to " . ($pointer || 'the first writable server')
+            . "; it drops its handle to $h->{server} on its next request" };
 }
 
 package Racklab::DbClient::ReadOnly;

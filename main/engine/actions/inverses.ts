@@ -48,6 +48,8 @@ const none: Record<string, string> = {
   resync: 'a resync copies mail; there is nothing to put back',
   scrub: 'a scrub only checks and repairs copies; there is nothing to put back',
   replicate: 'replication only adds missing copies; there is nothing to put back',
+  'backup-now': 'a backup only adds a snapshot; retention removes old ones',
+  'restore-db': 'a restore replaces the database with an earlier point: take a backup first if you may want the present back',
   restart: 'a restarted server is running again',
   replace: 'a replaced part is new; fail it again to break it',
   repair: 'a repaired part works; fail it again to break it',

@@ -33,6 +33,8 @@ describe('server firewalls', () => {
     expect(rulesetFor(ctx(t, 'file1'))).toMatch(/tcp dport 30000-30009 accept/)
     expect(rulesetFor(ctx(t, 'ns1'))).toMatch(/udp dport 53 accept/)
     expect(blockablePorts(servedBy('imap', ctx(t, 'imap1')))).toEqual([24, 110, 143, 2005, 4190])
-    expect(blockablePorts(servedBy('db', ctx(t, 'db1')))).toEqual([3306])
+    // a lab with backup1: every db may be its offsite store, backup1 takes the hot backup streams
+    expect(blockablePorts(servedBy('db', ctx(t, 'db1')))).toEqual([3306, 9101])
+    expect(blockablePorts(servedBy('backup', ctx(t, 'backup1')))).toEqual([9100])
   })
 })

@@ -21,7 +21,10 @@ const span = (what: string, [lo, hi]: [number, number]): Served => ({ proto: 'tc
 export function servedBy(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server'>): Served[] {
   switch (role) {
     case 'db':
-      return [tcp('MariaDB (clients and replicas)', 3306)]
+      // any db may be backup1's offsite store (one on another site): it receives the copies on 9101 (roles/backup-db.ts)
+      return [tcp('MariaDB (clients and replicas)', 3306), ...(c.serversOf('backup').length ? [tcp('offsite copies from backup1', 9101)] : [])]
+    case 'backup':
+      return [tcp('hot backup streams from a database replica', 9100)]
     case 'dns':
       return [tcp('DNS', 53), { proto: 'udp', ports: [53], from: 'lab', what: 'DNS' }]
     case 'edge': {

@@ -36,6 +36,8 @@ export interface LabView extends LabBasics {
   engineStatus(): EngineStatus
   requireEngine(): void
   refresh(): Promise<void>
+  /** lab milliseconds since the lab started (0 without a hardware model) */
+  labMs(): number
 }
 
 /** bringing servers up and down */

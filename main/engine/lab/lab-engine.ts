@@ -1,4 +1,5 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
+import { nightDue, NightlyLedger } from './nightly'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import { engineErrorCode } from '@contract/lab-error'
@@ -85,6 +86,8 @@ export class LabEngine {
   private readonly membersFile: string
   private members: Set<string>
   private ticker: NodeJS.Timeout | undefined
+  private readonly nightly: NightlyLedger
+  private nightlyRunning = false
   private netWatch: NodeJS.Timeout | undefined
   private netChecking = false
   private netCheckError = ''
@@ -116,6 +119,7 @@ export class LabEngine {
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'), report)
     this.provisioned = new ProvisionRecord(join(o.stateDir, 'provisioned.json'))
     this.membersFile = join(o.stateDir, 'members.json')
+    this.nightly = new NightlyLedger(join(o.stateDir, 'nightly.json'))
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
     for (const p of this.actionLedger.problems) report(p)
@@ -200,6 +204,28 @@ export class LabEngine {
     }
   }
 
+  /** at 02:00 lab time: the backup server's backup-now, once per lab night (nightly.ts) */
+  private nightlyBackup(): void {
+    const night = nightDue(this.labMs(), this.nightly.last())
+    if (night === undefined || this.nightlyRunning) return
+    this.nightly.mark(night)
+    const b = [...this.servers.values()].find((p) => p.server.role === 'backup')?.server.id
+    if (!b || !this.isMember(b)) return
+    if (this.snapshot?.servers.find((s) => s.id === b)?.state !== 'running') {
+      this.journal.append({ kind: 'engine', target: `server:${b}`, text: `night ${night + 1}: ${b} is not running, so the nightly backup is missed (the next night catches up)` })
+      return
+    }
+    this.nightlyRunning = true
+    this.book
+      .run(`server:${b}`, 'backup-now', {})
+      .catch((e: unknown) => void this.journal.append({ kind: 'engine', target: `server:${b}`, text: `night ${night + 1}: the nightly backup failed: ${(e as Error).message}` }))
+      .finally(() => (this.nightlyRunning = false))
+  }
+
+  labMs(): number {
+    return this.hardware?.labMs() ?? 0
+  }
+
   get stateDir(): string {
     return this.o.stateDir
   }
@@ -222,7 +248,10 @@ export class LabEngine {
     await this.syncHardware()
     // network faults are undone after the interrupted actions are finished (one of those may be a fault)
     await this.resumeInterrupted(() => this.endNetFaultsAtStart())
-    this.ticker = setInterval(() => void this.syncHardware(), 500)
+    this.ticker = setInterval(() => {
+      void this.syncHardware()
+      this.nightlyBackup()
+    }, 500)
     this.netWatch = setInterval(() => void this.watchNetFaults(), 3000)
     this.stopWatching = this.gateway.watchEvents(
       this.labId,
@@ -379,7 +408,7 @@ export class LabEngine {
 
   hookContext(server: string): HookContext {
     const c = roleContext(this.located, this.placed, server, this.secrets, this.labId)
-    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get() }
+    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get(), labMs: () => this.hardware?.labMs() ?? 0 }
   }
 
   /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's

@@ -31,7 +31,7 @@ describe('the plan of a relocated lab', () => {
   const reloc = plan(moved, 'lab-b')
 
   it('covers every role that carries addresses in its env', () => {
-    expect(new Set(Object.values(reloc).map((c) => c.env.ROLE))).toEqual(new Set(['db', 'imap', 'mx', 'dns', 'fe', 'web', 'edge', 'file']))
+    expect(new Set(Object.values(reloc).map((c) => c.env.ROLE))).toEqual(new Set(['db', 'imap', 'mx', 'dns', 'fe', 'web', 'edge', 'file', 'backup']))
   })
 
   it('puts every NIC in the new subnets at the same last octet', () => {
@@ -67,7 +67,7 @@ describe('the plan of a relocated lab', () => {
 
   it('keeps names, volumes and labels per lab', () => {
     expect(reloc.db1!.name).toBe('racklab-lab-b-db1')
-    expect(Object.keys(reloc.db1!.volumes)).toEqual(['racklab-lab-b-db1-data'])
+    expect(Object.keys(reloc.db1!.volumes)).toEqual(['racklab-lab-b-db1-data', 'racklab-lab-b-db1-offsite'])
     expect(reloc.db1!.labels['racklab.lab']).toBe('lab-b')
     // host ports are chosen by Docker, except FTP's passive range, which clients are told in advance (as itself)
     expect(Object.entries(reloc.edge!.publish ?? {}).every(([port, p]) => p === 0 || Number(port.split('/')[0]) === p)).toBe(true)

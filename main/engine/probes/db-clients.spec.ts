@@ -38,6 +38,17 @@ describe('db.clients', () => {
     expect(none.message).toBe('a new connection from mx1 gets no database, not the primary db1: no database answers')
   })
 
+  it('after a promote the primary of the role markers counts, not the topology one: db2 passes, a process still on db1 fails', () => {
+    const promoted: DbLayout = { ...LAYOUT, primary: 'db2' }
+    const onDb2w = { ...onDb2, writable: true }
+    const ok = judgeDbClient('web1', parseDbStatus(status({ instances: [{ pid: 7, client: 'webmail', at: 1795867200, holds: onDb2w }], fresh: { server: 'db2', writable: true } })), promoted)
+    expect(ok).toMatchObject({ ok: true, values: { primary: 'db2', onPrimary: 1 } })
+    const stale = judgeDbClient('web1', parseDbStatus(status({ fresh: { server: 'db2', writable: true } })), promoted)
+    expect(stale).toMatchObject({ ok: false, message: 'webmail process 101 on web1 holds db1 since 12:00:00' })
+    const none = judgeDbClient('web1', parseDbStatus(status()), { ...LAYOUT, primary: null })
+    expect(none).toMatchObject({ ok: false, message: 'no running database server is the primary (promote a replica); webmail process 101 on web1 holds db1 since 12:00:00' })
+  })
+
   it('rejects a malformed status by name', () => {
     expect(() => parseDbStatus('Can\'t locate Racklab/DbClient.pm')).toThrow("racklab-db-status printed no JSON: Can't locate Racklab/DbClient.pm")
     expect(() => parseDbStatus('{"server":"web1","hosts":[],"instances":[]}')).toThrow('racklab-db-status gave an unexpected document: fresh: ')

@@ -35,16 +35,17 @@ export function parseDbStatus(text: string): DbStatus {
 }
 
 export interface DbLayout {
-  /** the writable primary's server id (the db server that is no one's replica) */
-  primary: string
+  /** the writable primary's server id: the topology's (the db server that is no one's replica) unless the role
+   *  markers say otherwise (probes/db-roles.ts); null when no running server is the primary */
+  primary: string | null
   /** every database address → its server id, to name the hosts in a client's reasons */
   names: Map<string, string>
 }
 
-export function dbLayout(t: Topology): DbLayout | undefined {
+export function dbLayout(t: Topology, current?: string | null): DbLayout | undefined {
   const dbs = allServers(t).filter((p) => p.server.role === 'db')
-  const primary = dbs.find((p) => !p.server.replicaOf)?.server.id
-  if (!primary) return undefined
+  const primary = current === undefined ? dbs.find((p) => !p.server.replicaOf)?.server.id : current
+  if (primary === undefined) return undefined
   return { primary, names: new Map(dbs.flatMap((p) => p.server.nics.map((n) => [n.ip, p.server.id] as [string, string]))) }
 }
 
@@ -56,7 +57,8 @@ export function judgeDbClient(client: string, s: DbStatus, layout: DbLayout, o: 
   const at = (o.now ?? ((): Date => new Date()))().toISOString()
   const { primary, names } = layout
   const problems: string[] = []
-  if (!s.fresh.writable || s.fresh.server !== primary) {
+  if (primary === null) problems.push('no running database server is the primary (promote a replica)')
+  else if (!s.fresh.writable || s.fresh.server !== primary) {
     const where = s.fresh.server ? `${s.fresh.server}${s.fresh.writable ? '' : ' (read-only)'}` : 'no database'
     problems.push(`a new connection from ${client} gets ${where}, not the primary ${primary}${s.fresh.why ? `: ${named(s.fresh.why, names)}` : ''}`)
   }
@@ -66,16 +68,16 @@ export function judgeDbClient(client: string, s: DbStatus, layout: DbLayout, o: 
     if (h.writable && h.server === primary) continue
     problems.push(`${i.client} process ${i.pid} on ${client} holds ${h.server}${h.writable ? '' : ' (read-only)'} since ${clock(h.since)}${i.why ? `: ${named(i.why, names)}` : ''}`)
   }
-  const values = { server: s.fresh.server ?? 'none', processes: s.instances.length, onPrimary: held.filter((i) => i.holds!.writable && i.holds!.server === primary).length }
+  const values = { primary: primary ?? 'none', server: s.fresh.server ?? 'none', processes: s.instances.length, onPrimary: held.filter((i) => i.holds!.writable && i.holds!.server === primary).length }
   const message = problems.length
     ? problems.join('; ')
-    : `${client} is on ${primary} (writable primary); ${values.processes ? `${values.onPrimary} of ${values.processes} client processes hold a connection to it, the others none` : 'no client process has connected since it started'}`
+    : `${client} is on ${primary ?? 'no database'} (writable primary); ${values.processes ? `${values.onPrimary} of ${values.processes} client processes hold a connection to it, the others none` : 'no client process has connected since it started'}`
   return { id: 'db.clients', target: client, ok: problems.length === 0, message, values, at }
 }
 
 /** db.clients for every running DB client; a client that can't answer is a failed result, not skipped */
-export async function probeDbClients(exec: Exec, topology: Topology, running: readonly string[], o: ProbeOptions = {}): Promise<ProbeResult[]> {
-  const layout = dbLayout(topology)
+export async function probeDbClients(exec: Exec, topology: Topology, running: readonly string[], o: ProbeOptions = {}, primary?: string | null): Promise<ProbeResult[]> {
+  const layout = dbLayout(topology, primary)
   const up = new Set(running)
   const clients = allServers(topology).filter((p) => DB_CLIENT_ROLES.includes(p.server.role) && up.has(p.server.id)).map((p) => p.server.id)
   if (!layout) return []

@@ -4,6 +4,7 @@ import type { Topology } from '@contract/topology'
 import { placeServers } from '../lab/plan'
 import { loadTopology } from '../topology/loader'
 import type { ExecOutput } from './db'
+import { DbRoleBook } from './db-roles'
 import { planProbes, type ProbeLab } from './plan'
 import { runUnits } from './run-checks'
 
@@ -16,13 +17,25 @@ function probeLab(states: Record<string, ServerState>, exec: ProbeLab['exec'] = 
   const servers = placeServers(topology)
   const list: ServerStatus[] = [...servers.values()].map((p) => ({ id: p.server.id, role: p.server.role, site: '', rack: '', model: '', image: '', imageState: p.server.role === 'file' ? 'no-image' : 'built', state: states[p.server.id] ?? 'absent', health: 'unknown', ips: {} }))
   const status = { labId: 't', topology: topology.name, engine: { state: 'connected', message: '', host: '' }, servers: list } as LabStatus
-  return { topology, relocated: topology, servers, status: () => status, exec }
+  return { topology, relocated: topology, servers, status: () => status, exec, dbRoles: new DbRoleBook(), labMs: () => 0 }
 }
 const keys = (lab: ProbeLab, only?: string[]): string[] => planProbes(lab, only).map((u) => u.key)
 
 describe('planProbes', () => {
   it('plans only what applies to what runs: the DB tier alone gets DB probes', () => {
     expect(keys(probeLab({ db1: 'running', db2: 'running', db3: 'running' }))).toEqual(['db.ping@db1', 'db.ping@db2', 'db.ping@db3', 'db.replication@db2', 'db.replication@db3', 'db.checksum@db1,db2,db3'])
+  })
+
+  it('after a promote the role markers decide: the promoted db2 is not probed as a replica, db1 and db3 are', async () => {
+    const markers: Record<string, string> = { db1: 'role=primary\nprimary=\n', db2: 'role=primary\nprimary=\nepoch=1\nset_by=engine\n', db3: 'role=replica\nprimary=10.0.0.2\nepoch=1\n' }
+    const lab = probeLab({ db1: 'running', db2: 'running', db3: 'running' }, (server) => Promise.resolve({ exitCode: 0, stdout: markers[server] ?? '', stderr: '' }))
+    await lab.dbRoles.read(lab.exec, ['db1', 'db2', 'db3'])
+    expect(keys(lab, ['db.replication'])).toEqual(['db.replication@db1', 'db.replication@db3'])
+    // fail-back: db1 leads again with a higher epoch, db2 is a replica again
+    markers.db1 = 'role=primary\nepoch=2\nset_by=engine\n'
+    markers.db2 = 'role=replica\nepoch=2\nset_by=engine\n'
+    await lab.dbRoles.read(lab.exec, ['db1', 'db2', 'db3'])
+    expect(keys(lab, ['db.replication'])).toEqual(['db.replication@db2', 'db.replication@db3'])
   })
 
   it('a server stopped or powered off is a failed server.running unit; one never created is not', () => {

@@ -6,7 +6,9 @@ import type { PlacedServer } from '../topology/queries'
 import { frontendVips, publicNetwork } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
+import { probeFresh, probeOffsite } from './backup'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
+import type { DbRoleBook } from './db-roles'
 import * as mail from './mail'
 import { unit, type ProbeUnit } from './probe-unit'
 import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
@@ -15,7 +17,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -25,6 +27,10 @@ export interface ProbeLab {
   readonly servers: ReadonlyMap<string, PlacedServer>
   status(): LabStatus
   exec: Exec
+  /** which db server is the primary now (role markers), read by db.ping and before `racklab check` plans */
+  readonly dbRoles: DbRoleBook
+  /** lab milliseconds since the lab started (the lab clock), for backup freshness */
+  labMs(): number
 }
 
 const S = 1000
@@ -53,16 +59,20 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   }
 
   const dbs = of('db')
-  for (const db of dbs) add('db.ping', db, () => probePing(exec, db))
+  // each ping also reads the server's role marker: after a promote or fail-back the primary is not the topology's
+  for (const db of dbs) add('db.ping', db, async () => (await Promise.all([probePing(exec, db), lab.dbRoles.readOne(exec, db)]))[0])
+  const home = [...lab.servers.values()].find((p) => p.server.role === 'db' && !replicaOf(p.server.id))?.server.id
+  const primary = lab.dbRoles.primary(dbs, home)
   // Master_Host is an address (or a name) of the lab: the replication probe writes its heartbeat there
   const serverAt = (host: string): string | undefined => {
     const p = [...lab.servers.values()].find((x) => x.server.id === host.split('.')[0] || x.server.nics.some((n) => n.ip === host))
     return p && up.has(p.server.id) ? p.server.id : undefined
   }
-  for (const db of dbs.filter(replicaOf)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
+  // every running db but the current primary should replicate (a fenced former primary too: fail-back fixes it)
+  for (const db of dbs.filter((id) => id !== primary)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
   // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
-  for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client]))
+  for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client], {}, primary ?? null))
 
   const deps: mail.MailProbeDeps = { exec }
   const user = topology.users[0]
@@ -107,6 +117,17 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     for (const n of nodes) add('storage.scrub', n, () => probeScrub(exec, n, maxAge))
     if (user) add('storage.dav', firstNode, () => probeProtocol(exec, firstNode, 'dav', user))
     if (user) add('storage.ftp', firstNode, () => probeProtocol(exec, firstNode, 'ftp', user))
+  }
+
+  // backups: the newest one's age on the lab clock, and whether it is complete on the offsite store (a db server
+  // on another site that shares a network with the backup server)
+  const placed = [...lab.servers.values()]
+  for (const b of placed.filter((p) => p.server.role === 'backup' && up.has(p.server.id))) {
+    const id = b.server.id
+    add('backup.fresh', id, () => probeFresh(exec, id, lab.labMs()))
+    const nets = new Set(b.server.nics.map((n) => n.network))
+    const offsite = placed.find((p) => p.server.role === 'db' && p.siteId !== b.siteId && p.server.nics.some((n) => nets.has(n.network)))
+    if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id))
   }
 
   // a server the topology expects but that is not running is itself a failed probe

@@ -4,6 +4,7 @@ import type { ProbeResult } from '@contract/status'
 import type { LabView } from '../lab/lab-context'
 import { containerName } from '../lab/naming'
 import { ResultChanges } from '../monitor/result-changes'
+import { DbRoleBook } from './db-roles'
 import { planProbes, type ProbeLab } from './plan'
 import { runIsolated, type ProbeUnit } from './probe-unit'
 
@@ -19,6 +20,8 @@ export function probeLabOf(lab: LabView): ProbeLab {
     servers: lab.servers,
     status: () => lab.status(),
     exec: (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 }),
+    dbRoles: new DbRoleBook(),
+    labMs: () => lab.labMs(),
   }
 }
 
@@ -37,7 +40,11 @@ export async function runUnits(units: readonly ProbeUnit[], limit = PROBE_CONCUR
 export async function runChecks(lab: LabView, only?: readonly string[]): Promise<ProbeResult[]> {
   lab.requireEngine()
   await lab.refresh()
-  const units = planProbes(probeLabOf(lab), only)
+  const probes = probeLabOf(lab)
+  // the current primary from the role markers before planning (db.replication and db.clients depend on it)
+  const runningDbs = lab.status().servers.filter((s) => s.role === 'db' && s.state === 'running').map((s) => s.id)
+  await probes.dbRoles.read(probes.exec, runningDbs)
+  const units = planProbes(probes, only)
   const results = await runUnits(units)
   const changes = new ResultChanges((e) => lab.journal.append(e), lab.journal.list(0, 5000))
   units.forEach((u, i) => results[i]!.forEach((r) => changes.record(u.key, r)))

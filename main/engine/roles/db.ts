@@ -1,12 +1,14 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
 import { SERVICE_USER } from './capabilities'
+import { failoverActions, followPrimary } from './db-failover'
 import { labNets } from './lab-nets'
 import type { RoleContext, RoleDefinition } from './types'
 
 export const db: RoleDefinition = {
   spec: ({ topology, server, secrets, ipOf, serversOf }) => {
     return {
-      volumes: { data: '/var/lib/mysql' },
+      // offsite: where an offsite server (db3) keeps the copies of backup1's hot backups
+      volumes: { data: '/var/lib/mysql', offsite: '/var/backups/racklab' },
       env: {
         SERVER_ID: String(serversOf('db').indexOf(server.id) + 1),
         DB_ROLE: server.replicaOf ? 'replica' : 'primary',
@@ -26,10 +28,13 @@ export const db: RoleDefinition = {
       stopTimeout: 20,
     }
   },
-  // replicas receive the users by replication; provisioning is an idempotent upsert, kept in the data volume
+  actions: failoverActions,
+  // replicas receive the users by replication; provisioning is an idempotent upsert on the current primary,
+  // kept in the data volume. A server that boots after a promote first follows the new primary (or is fenced
+  // read-only, if it was the old one).
   afterHealthy: async (c) => {
     const { server, topology, exec } = c
-    if (server.replicaOf) return
+    if (!(await followPrimary(c)).isPrimary) return
     const r = await exec(server.id, ['racklab-provision-users', '--domain', topology.domain], { stdin: provisionLines(c).join('\n') + '\n', timeoutMs: 60_000 })
     if (r.exitCode !== 0) throw new Error(`provisioning users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
   },

@@ -3,7 +3,10 @@
 // with the rolling sync_client). Read fresh from the running containers for every listing and action.
 import type { ServerUnit, Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
+import { tryExec, writablePrimary } from './db-state'
 import type { HookContext } from './types'
+
+export { tryExec }
 
 export interface NodeState {
   id: string
@@ -41,15 +44,6 @@ export function peerOf(t: Topology, server: ServerUnit): string | undefined {
   return allServers(t).find((p) => p.server.replicaOf === server.id)?.server.id
 }
 
-/** run a command in a server; a server that is down or missing gives exit 125 with Docker's reason */
-export async function tryExec(c: HookContext, server: string, cmd: string[], timeoutMs = 30_000, stdin?: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  try {
-    return await c.exec(server, cmd, { timeoutMs, ...(stdin === undefined ? {} : { stdin }) })
-  } catch (e) {
-    return { exitCode: 125, stdout: '', stderr: (e as Error).message }
-  }
-}
-
 /** the JSON report a racklab-* command prints as its last line, whatever its exit code (verify exits 1 on problems) */
 export function reportOf<T>(server: string, cmd: string[], r: { stdout: string }): T {
   const last = r.stdout.trim().split('\n').at(-1) ?? ''
@@ -78,11 +72,6 @@ export async function nodeState(c: HookContext, id: string): Promise<NodeState> 
   }
 }
 
-/** the database primary (a db server that replicates nothing) */
-export function dbPrimary(t: Topology): string | undefined {
-  return allServers(t).find((p) => p.server.role === 'db' && !p.server.replicaOf)?.server.id
-}
-
 export async function sql(c: HookContext, db: string, query: string): Promise<string> {
   const r = await tryExec(c, db, ['mariadb', '-N', '-B', 'racklab', '-e', query], 15_000)
   if (r.exitCode !== 0) throw new Error(`${db}: ${clip(r.stderr || r.stdout)}`)
@@ -108,11 +97,13 @@ export async function readPair(c: HookContext): Promise<PairState | undefined> {
   const peerId = peerOf(c.topology, c.server)
   if (!peerId) return undefined
   const home = c.server.replicaOf ?? c.server.id
-  const db = dbPrimary(c.topology)
+  // the store record is written on the current primary (after a promote, not the topology's db1)
+  const w = await writablePrimary(c)
+  const db = 'id' in w ? w.id : undefined
   const [self, peer, store] = await Promise.all([
     nodeState(c, c.server.id),
     nodeState(c, peerId),
-    db ? readStore(c, db, c.server.id, peerId).then((s) => s ?? `no store record names ${home} or ${peerId}`, (e: unknown) => (e as Error).message) : Promise.resolve('the lab has no database server'),
+    db ? readStore(c, db, c.server.id, peerId).then((s) => s ?? `no store record names ${home} or ${peerId}`, (e: unknown) => (e as Error).message) : Promise.resolve('error' in w ? w.error : 'no database'),
   ])
   return { home, self, peer, ...(typeof store === 'string' ? { dbError: store } : { store }), ...(db ? { db } : {}) }
 }

@@ -5,6 +5,7 @@ import type { LabSecrets } from '../lab/secrets'
 import { allServers } from '../topology/queries'
 import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { labNets } from './lab-nets'
+import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
 
 /**
@@ -60,4 +61,6 @@ export const mx: RoleDefinition = {
       stopTimeout: 20,
     }
   },
+  // which database is the primary now (after a promote it is not the first of DB_HOSTS)
+  afterHealthy: pointSelf,
 }

@@ -47,6 +47,8 @@ export interface HookContext extends RoleContext {
   exec(server: string, cmd: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<ExecResult>
   /** the lab CA, kept by the engine in the lab's state dir (made on first use); its key never enters a container */
   labCa(): Promise<LabAuthority>
+  /** lab milliseconds since the lab started (the lab clock; 0 without a hardware model) */
+  labMs?(): number
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */

@@ -56,9 +56,9 @@ describe('web tier roles on nyi-2007', () => {
 
   it('least privilege: every role says why it keeps each capability and has a PID limit; only fe asks NET_ADMIN for its own use (every container gets it for its firewall: lab/plan.ts)', () => {
     const t = nyi()
-    // servers whose role runs a container (the backup box is hardware only)
+    // servers whose role runs a container
     const specs = allServers(t).flatMap(({ server: s }) => (roles[s.role] ? [{ role: s.role, spec: roles[s.role]!.spec(ctx(t, s.id)) }] : []))
-    expect(new Set(specs.map((s) => s.role))).toEqual(new Set(['db', 'dns', 'edge', 'fe', 'file', 'imap', 'mx', 'web']))
+    expect(new Set(specs.map((s) => s.role))).toEqual(new Set(['backup', 'db', 'dns', 'edge', 'fe', 'file', 'imap', 'mx', 'web']))
     for (const { role, spec } of specs) {
       expect(spec.pidsLimit, role).toBeGreaterThanOrEqual(64)
       for (const [cap, why] of Object.entries(spec.capabilities)) expect(why, `${role} ${cap}`).toMatch(/\w{3,}/)

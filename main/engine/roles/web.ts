@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { dbHosts, messageIdKey } from './mx'
+import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
 
 /** Key the frontends' nginx sends with mail-auth requests; derived from the app secret like messageIdKey. */
@@ -50,4 +51,6 @@ export const web: RoleDefinition = {
       stopTimeout: 10,
     }
   },
+  // which database is the primary now (after a promote it is not the first of DB_HOSTS)
+  afterHealthy: pointSelf,
 }

@@ -29,6 +29,9 @@ sub handler {
     return read_only($r, $err) if ref($err) eq 'Racklab::DbClient::ReadOnly';
     $err ||= "unknown error\n";
     print STDERR "webmail: $uri: $err";
+    # connected to a replica while no primary is writable (db1 dead, db2 not promoted yet): say so plainly
+    return respond($r, 503, notice_page('Read-only for now', 'The database is read-only right now: no primary database is writable (an operator has to promote a replica). Nothing was changed; reading mail still works.', cfg('server'), 'back'))
+      if $err =~ /--read-only option|read.only/i;
     return respond($r, 503, notice_page('Temporarily unavailable', "Something behind this page is not working: $err", cfg('server')));
 }
 

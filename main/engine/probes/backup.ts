@@ -1,0 +1,38 @@
+// Backup probes: backup.fresh (the newest complete hot backup on backup1 is at most 26 lab hours old) and
+// backup.offsite (that backup is also complete at the offsite store). Ages are in lab time: backups are
+// named by the lab clock (roles/backup-db.ts stampOf).
+import type { ProbeResult } from '@contract/status'
+import { stampMs } from '../roles/backup-db'
+import type { Exec } from './db'
+
+export const FRESH_LAB_HOURS = 26
+const HOUR = 3_600_000
+
+/** complete backups on the backup server, oldest first (racklab-db-backup list) */
+export async function localStamps(exec: Exec, server: string): Promise<string[] | string> {
+  const r = await exec(server, ['racklab-db-backup', 'list'])
+  if (r.exitCode !== 0) return `${server} can't list its backups: ${(r.stderr || r.stdout).trim().slice(0, 200)}`
+  return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { stamp: string }).stamp).sort()
+}
+
+export async function probeFresh(exec: Exec, server: string, labMs: number): Promise<ProbeResult> {
+  const base = { id: 'backup.fresh', target: server, at: new Date().toISOString() }
+  const stamps = await localStamps(exec, server)
+  if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
+  const newest = stamps.at(-1)
+  if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup`, values: { backups: 0 } }
+  const hours = Math.max(0, (labMs - stampMs(newest)) / HOUR)
+  const ok = hours <= FRESH_LAB_HOURS
+  return { ...base, ok, message: `newest backup ${newest} is ${hours.toFixed(1)} lab hours old${ok ? '' : ` (more than ${FRESH_LAB_HOURS}: a night was missed)`}; ${stamps.length} kept`, values: { ageLabHours: Number(hours.toFixed(2)), backups: stamps.length, newest } }
+}
+
+export async function probeOffsite(exec: Exec, server: string, offsite: string): Promise<ProbeResult> {
+  const base = { id: 'backup.offsite', target: server, at: new Date().toISOString() }
+  const stamps = await localStamps(exec, server)
+  if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
+  const newest = stamps.at(-1)
+  if (!newest) return { ...base, ok: false, message: `${server} holds no backup to have offsite` }
+  const r = await exec(offsite, ['test', '-f', `/var/backups/racklab/${newest}/COMPLETE`])
+  const ok = r.exitCode === 0
+  return { ...base, ok, message: ok ? `backup ${newest} is complete on ${offsite} (sha256 checked when copied)` : `backup ${newest} is not complete on ${offsite}${r.exitCode === 1 ? '' : ` (${(r.stderr || 'unreachable').trim().slice(0, 120)})`}`, values: { newest, offsite } }
+}

@@ -1,0 +1,81 @@
+// backup1's actions: take a backup now (the nightly run does the same), restore the database to a point
+// in time. Each reports what it did, what it could not do, and how it was verified.
+import { LabError } from '@contract/errors'
+import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
+import type { HookContext, RoleAction } from './types'
+
+// the statements a point-in-time restore can stop before, as choices without spaces (a CLI word, a scenario step)
+const TABLES = ['domains', 'stores', 'users', 'web_sessions', 'address_book', 'files', 'file_copies']
+const STOP_KINDS: Record<string, string> = { delete: 'DELETE FROM', update: 'UPDATE', drop: 'DROP TABLE', truncate: 'TRUNCATE' }
+export const stopChoices = (): string[] => Object.keys(STOP_KINDS).flatMap((k) => TABLES.map((t) => `${k}:${t}`))
+/** `delete:address_book` → the statement fragment racklab-db-pitr looks for */
+export const stopPattern = (choice: string): string => {
+  const [kind = '', table = ''] = choice.split(':')
+  return `${STOP_KINDS[kind] ?? kind} ${table}`
+}
+
+const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`
+
+/** backup servers with a backup or restore under way in this engine: they share one stream port and scratch dir */
+const busy = new Set<string>()
+
+async function exclusive<T>(server: string, what: string, fn: () => Promise<T>): Promise<T> {
+  if (busy.has(server)) throw new LabError('BUSY', `${server} is already taking a backup or restoring; ${what} waits for it to finish`)
+  busy.add(server)
+  try {
+    return await fn()
+  } finally {
+    busy.delete(server)
+  }
+}
+
+/** a backup run: the hot DB backup, its binlogs and its offsite copy; one sentence with the numbers */
+export function backupRun(c: HookContext): Promise<string> {
+  return exclusive(c.server.id, 'this backup', () => backupOnce(c))
+}
+
+async function backupOnce(c: HookContext): Promise<string> {
+  const stamp = stampOf(c.labMs?.() ?? 0)
+  const t0 = Date.now()
+  const db = await takeDbBackup(c, stamp)
+  let offsite: string
+  try {
+    offsite = `copied offsite to ${await copyOffsite(c, stamp)} (sha256 checked)`
+  } catch (e) {
+    offsite = `NOT offsite: ${(e as Error).message}`
+  }
+  const keep = c.topology.backup.retentionNights
+  const pruned = await c.exec(c.server.id, ['racklab-db-backup', 'prune', String(keep)], { timeoutMs: 60_000 })
+  const removed = pruned.exitCode === 0 ? (JSON.parse(pruned.stdout.trim().split('\n').at(-1) ?? '{}') as { removed?: string[] }).removed ?? [] : []
+  const retention = pruned.exitCode === 0 ? `retention ${keep} nights${removed.length ? `: removed ${removed.join(', ')}` : ''}` : `retention failed: ${pruned.stderr.trim().slice(0, 120)}`
+  const from = db.fromReplica ? `${db.source} (a replica, sparing the primary)` : `${db.source} (the primary: no replica was healthy)`
+  return `backup ${stamp}: hot DB backup of ${from}, ${mb(db.backup.bytes)}, prepared, ends at GTID ${db.backup.gtid}; ${db.binlogs.files} binlog file(s) kept (${mb(db.binlogs.bytes)}) for point-in-time recovery; ${offsite}; ${retention}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
+}
+
+export async function backupActions(c: HookContext): Promise<RoleAction[]> {
+  const me = c.server.id
+  const up = await c.exec(me, ['true'], { timeoutMs: 5_000 }).then((r) => r.exitCode === 0, () => false)
+  const down = !up ? `${me} is not running: start it first` : busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined
+  const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
+  const stamps = have.local.map((b) => b.stamp)
+  return [
+    {
+      id: 'backup-now',
+      label: `Back up now (hot DB backup from a replica, binlogs, offsite copy)`,
+      kind: 'operate',
+      ...(down ? { refused: down } : {}),
+      run: () => backupRun(c),
+    },
+    {
+      id: 'restore-db',
+      label: 'Restore the database to a point in time (a hot backup plus binlogs up to just before a statement)',
+      kind: 'restore',
+      ...(down ? { refused: down } : !stamps.length ? { refused: `${me} holds no complete database backup yet: run backup-now first` } : {}),
+      params: [
+        { id: 'before', label: 'Stop just before the first such statement after the backup (delete:address_book = a DELETE FROM address_book); replay every binlog when left out', choices: stopChoices(), optional: true },
+        { id: 'backup', label: 'Backup to start from (the newest when left out)', choices: stamps, optional: true },
+      ],
+      run: ({ before, backup }) => exclusive(me, 'the restore', () => restoreDb(c, before === undefined ? undefined : stopPattern(before), backup)),
+    },
+  ]
+}

@@ -1,0 +1,184 @@
+// The database half of backup1: a hot backup (mariadb-backup on a healthy replica, streamed over TCP to
+// backup1 and prepared there), the binlogs since, the copy to the offsite site, and point-in-time restore
+// (racklab-db-pitr replays the binlogs in a scratch server up to just before a chosen statement; the dump of
+// that point is loaded on the primary and reaches the replicas by replication; checksums verify it).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { LabError } from '@contract/errors'
+import { imagesDir } from '../paths'
+import { allServers } from '../topology/queries'
+import { tableChecksums } from './db-failover'
+import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, writablePrimary, type DbNode } from './db-state'
+import type { HookContext } from './types'
+
+const STREAM_PORT = 9100
+const OFFSITE_PORT = 9101
+const OFFSITE_DIR = '/var/backups/racklab'
+const clip = (s: string): string => s.trim().split('\n').slice(-3).join(' | ').slice(0, 300)
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export interface DbBackup {
+  stamp: string
+  binlogFile: string
+  binlogPos: number
+  gtid: string
+  bytes: number
+  ms: number
+}
+
+export interface OffsiteState {
+  server: string
+  stamps: string[]
+}
+
+async function must(c: HookContext, server: string, cmd: string[], timeoutMs = 60_000, stdin?: string): Promise<string> {
+  const r = await tryExec(c, server, cmd, timeoutMs, stdin)
+  if (r.exitCode !== 0) throw new Error(`${server}: ${cmd[0] === 'bash' ? cmd.at(-1)?.slice(0, 60) : cmd[0]} failed (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`)
+  return r.stdout.trim()
+}
+
+const lastJson = <T>(out: string): T => JSON.parse(out.split('\n').at(-1) ?? '{}') as T
+
+/** the lab calendar: lab time 0 is midnight on the day the lab is set in (FastMail, mid-2007) */
+export const LAB_EPOCH = Date.UTC(2007, 5, 14)
+/** a backup's name: the lab date and time it was taken (20070614T020000 = day 1, 02:00 lab time) */
+export const stampOf = (labMs: number): string => new Date(LAB_EPOCH + labMs).toISOString().replace(/[-:]/g, '').slice(0, 15)
+/** lab ms of a stamp, for ages */
+export const stampMs = (stamp: string): number => Date.parse(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`) - LAB_EPOCH
+
+/** the replica to back up: replicating, reachable from backup1; the primary only when no replica is healthy */
+export function backupSource(c: HookContext, nodes: DbNode[]): { id: string; fromReplica: boolean } | undefined {
+  const reach = (id: string): boolean => { try { ipBetween(c.topology, c.server.id, id); return true } catch { return false } }
+  const replica = nodes.find((n) => n.up && n.role === 'replica' && n.ioRunning && n.sqlRunning && reach(n.id))
+  if (replica) return { id: replica.id, fromReplica: true }
+  const p = currentPrimary(nodes)
+  return p && reach(p.id) ? { id: p.id, fromReplica: false } : undefined
+}
+
+/** the offsite store: a db server on another site than backup1, reachable from it (db3 over the WAN) */
+export function offsiteServer(c: HookContext): string | undefined {
+  const placed = allServers(c.topology)
+  const mySite = placed.find((p) => p.server.id === c.server.id)?.siteId
+  return placed.find((p) => p.server.role === 'db' && p.siteId !== mySite && (() => { try { ipBetween(c.topology, c.server.id, p.server.id); return true } catch { return false } })())?.server.id
+}
+
+async function waitFile(c: HookContext, server: string, file: string, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(500)) {
+    const r = await tryExec(c, server, ['sh', '-c', `if [ -f ${file}.done ]; then echo done; elif [ -f ${file}.failed ]; then cat ${file}.failed; fi`], 10_000)
+    if (r.stdout.trim() === 'done') return
+    if (r.stdout.trim()) throw new Error(`${server}: receiving ${file}: ${r.stdout.trim()}`)
+  }
+  throw new Error(`${server}: ${file} did not arrive within ${ms / 1000} s`)
+}
+
+/** stream a hot backup from the source to backup1, prepare it there and copy the binlogs */
+export async function takeDbBackup(c: HookContext, stamp: string): Promise<{ backup: DbBackup; source: string; fromReplica: boolean; binlogs: { files: number; bytes: number } }> {
+  const b = c.server.id
+  const src = backupSource(c, await readDbNodes(c))
+  if (!src) throw new LabError('REFUSED', `no database server answers that ${b} can reach: nothing to back up`)
+  const file = `/backup/db/${stamp}/backup.xbstream`
+  await must(c, b, ['racklab-backup-receive', String(STREAM_PORT), file])
+  const to = ipBetween(c.topology, src.id, b)
+  // root over the socket; the stream goes straight to backup1 (nothing is kept on the database server)
+  const send = await tryExec(c, src.id, ['bash', '-o', 'pipefail', '-c', `mariadb-backup --backup --stream=xbstream --user=root --target-dir=/tmp 2>/tmp/racklab-backup.log | socat -u - TCP:${to}:${STREAM_PORT},connect-timeout=5`], 300_000)
+  if (send.exitCode !== 0) {
+    const log = await tryExec(c, src.id, ['tail', '-3', '/tmp/racklab-backup.log'])
+    throw new Error(`${src.id}: the hot backup stream failed (exit ${send.exitCode}): ${clip(log.stdout || send.stderr)}`)
+  }
+  await waitFile(c, b, file, 60_000)
+  const backup = lastJson<DbBackup>(await must(c, b, ['racklab-db-backup', 'prepare', stamp], 300_000))
+  const binlogs = lastJson<{ files: number; bytes: number }>(await must(c, b, ['racklab-db-backup', 'binlogs', ipBetween(c.topology, b, src.id)], 120_000))
+  return { backup, source: src.id, fromReplica: src.fromReplica, binlogs }
+}
+
+/** copy one backup's stream to the offsite server; complete there only when its sha256 matches */
+export async function copyOffsite(c: HookContext, stamp: string): Promise<string> {
+  const b = c.server.id
+  const off = offsiteServer(c)
+  if (!off) throw new LabError('REFUSED', `no database server on another site is reachable from ${b}: there is nowhere offsite to copy to`)
+  const file = `${OFFSITE_DIR}/${stamp}/backup.xbstream`
+  const receive = readFileSync(join(imagesDir(), 'backup', 'racklab-backup-receive'), 'utf8')
+  await must(c, off, ['bash', '-s', '--', String(OFFSITE_PORT), file], 15_000, receive)
+  await must(c, b, ['racklab-backup-send', ipBetween(c.topology, b, off), String(OFFSITE_PORT), `/backup/db/${stamp}/backup.xbstream`], 600_000)
+  await waitFile(c, off, file, 60_000)
+  const here = (await must(c, b, ['sh', '-c', `cut -d' ' -f1 /backup/db/${stamp}/backup.xbstream.sha256`])).trim()
+  const there = (await must(c, off, ['sh', '-c', `sha256sum ${file} | cut -d' ' -f1`])).trim()
+  if (here !== there) {
+    await tryExec(c, off, ['rm', '-f', file])
+    throw new Error(`the offsite copy on ${off} differs from backup1's (sha256 ${there.slice(0, 12)} ≠ ${here.slice(0, 12)}): removed, not kept as if complete`)
+  }
+  await must(c, off, ['sh', '-c', `echo ${here} > ${OFFSITE_DIR}/${stamp}/COMPLETE`])
+  return off
+}
+
+/** the backups complete on backup1 and those complete offsite */
+export async function dbBackups(c: HookContext): Promise<{ local: DbBackup[]; offsite?: OffsiteState }> {
+  const out = await tryExec(c, c.server.id, ['racklab-db-backup', 'list'], 15_000)
+  const local = out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as DbBackup)
+  const off = offsiteServer(c)
+  if (!off) return { local }
+  const r = await tryExec(c, off, ['sh', '-c', `ls ${OFFSITE_DIR}/*/COMPLETE 2>/dev/null | awk -F/ '{print $(NF-1)}'`], 10_000)
+  return { local, ...(r.exitCode === 0 ? { offsite: { server: off, stamps: r.stdout.split('\n').filter(Boolean) } } : {}) }
+}
+
+interface Pitr {
+  backup: string
+  backupGtid: string
+  binlogs: number
+  stopFile: string
+  stopAt: string
+  stopGtid: string
+  statement: string
+  dumpBytes: number
+  checksums: Record<string, string>
+}
+
+/**
+ * Restore the racklab database to just before the first transaction matching `before` (or to the newest
+ * binlog event), from backup `stamp` (the newest complete one by default).
+ */
+export async function restoreDb(c: HookContext, before: string | undefined, stamp: string | undefined): Promise<string> {
+  const b = c.server.id
+  const w = await writablePrimary(c)
+  if ('error' in w) throw new LabError('REFUSED', `cannot restore: ${w.error}`)
+  const { local } = await dbBackups(c)
+  const chosen = stamp ? local.find((x) => x.stamp === stamp) : local.at(-1)
+  if (!chosen) throw new LabError('NOT_FOUND', stamp ? `there is no complete backup ${stamp} on ${b} (backups: ${local.map((x) => x.stamp).join(', ') || 'none'})` : `${b} holds no complete database backup: run backup-now first`)
+  // the newest binlogs, from the server the backup was taken on (its positions are the backup's)
+  const nodes = await readDbNodes(c)
+  const src = backupSource(c, nodes)
+  if (src) await must(c, b, ['racklab-db-backup', 'binlogs', ipBetween(c.topology, b, src.id)], 120_000)
+  const pitr = lastJson<Pitr>(await must(c, b, ['racklab-db-pitr', chosen.stamp, ...(before ? [before] : [])], 600_000))
+  const dump = await must(c, b, ['cat', '/backup/restore/racklab.sql'], 120_000)
+  const primary = w.id
+  const lastBefore = await rootSql(c, primary, 'SELECT @@gtid_binlog_pos')
+  // binlogged on purpose: the replicas are rebuilt from the same statements by replication
+  await rootSql(c, primary, `DROP DATABASE IF EXISTS racklab;\n${dump}`, 300_000)
+  const pos = await rootSql(c, primary, 'SELECT @@gtid_binlog_pos')
+  const replicas = nodes.filter((n) => n.id !== primary && n.up)
+  const waits = await Promise.all(replicas.map(async (n) => ({ id: n.id, ok: (await rootSql(c, n.id, `SELECT MASTER_GTID_WAIT(${sqlq(pos)}, 60)`, 70_000).catch(() => '-1')) === '0' })))
+  const want = pitr.checksums
+  const verify = await Promise.all([primary, ...waits.filter((x) => x.ok).map((x) => x.id)].map(async (id) => {
+    const got = await tableChecksums(c, id)
+    const bad = Object.keys(want).filter((t) => got.get(t) !== want[t])
+    return { id, bad }
+  }))
+  const okServers = verify.filter((v) => !v.bad.length).map((v) => v.id)
+  const badServers = verify.filter((v) => v.bad.length).map((v) => `${v.id} (${v.bad.join(', ')})`)
+  const lagging = waits.filter((x) => !x.ok).map((x) => x.id)
+  const down = nodes.filter((n) => !n.up).map((n) => n.id)
+  const lost = pitr.stopGtid ? lostCount(pitr.stopGtid, lastBefore) : 0
+  const point = pitr.stopGtid ? `just before GTID ${pitr.stopGtid} (${pitr.statement.slice(0, 80)}) in ${pitr.stopFile}` : 'the newest binlog event'
+  const notRestored = pitr.stopGtid ? `not restored: the ${lost} transaction${lost === 1 ? '' : 's'} from GTID ${pitr.stopGtid} on (the matched one included)` : 'nothing left out'
+  const verified = `verification: checksums of ${Object.keys(want).length} tables equal those at that point on ${okServers.join(', ') || 'no server'}${badServers.length ? `; DIFFERENT on ${badServers.join(', ')}` : ''}${lagging.length ? `; ${lagging.join(', ')} did not catch up within 60 s` : ''}${down.length ? `; ${down.join(', ')} down (rebuild when back)` : ''}`
+  if (badServers.length) throw new Error(`restore loaded on ${primary} but ${verified}`)
+  return `racklab database restored on ${primary} from hot backup ${pitr.backup} (GTID ${pitr.backupGtid || '?'}) plus ${pitr.binlogs} binlog file(s) up to ${point}; the replicas received it by replication; ${notRestored}; ${verified}`
+}
+
+/** transactions in one GTID domain from `stop` (included) to `last`: what a point-in-time restore leaves out */
+export function lostCount(stop: string, last: string): number {
+  const seq = (g: string, domain: string): number => Number(g.split(',').map((x) => x.trim().split('-')).find((p) => p[0] === domain)?.[2] ?? NaN)
+  const domain = stop.split('-')[0]!
+  const n = seq(last, domain) - seq(stop, domain) + 1
+  return Number.isFinite(n) && n > 0 ? n : 0
+}

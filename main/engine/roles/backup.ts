@@ -1,0 +1,20 @@
+// backup: backup1, the Sun X4500 (lab-images/backup). Hot DB backups streamed from a healthy replica, the
+// binlogs for point-in-time recovery, the offsite copy, and restores (backup-actions.ts).
+import { backupActions } from './backup-actions'
+import { SERVICE_USER } from './capabilities'
+import type { RoleDefinition } from './types'
+
+export const backup: RoleDefinition = {
+  spec: ({ secrets }) => ({
+    volumes: { data: '/backup' },
+    // the replication account reads binlogs from a database server (mariadb-binlog --read-from-remote-server)
+    env: { REPL_PASSWORD: secrets.repl },
+    tmpfs: ['/run'],
+    // a point-in-time restore starts a scratch mariadbd as mysql on a copy root hands over, and stops it
+    capabilities: SERVICE_USER,
+    // the scratch mariadbd's threads, socat listeners, mariadb-backup --prepare
+    pidsLimit: 512,
+    stopTimeout: 10,
+  }),
+  actions: backupActions,
+}
