@@ -1,6 +1,7 @@
 // Backups, restores and database failover on the real engine, through the bundled scenarios, in one lab:
 // bad-delete-2003 (hot backup from db2, offsite copy, DELETE without WHERE replicated everywhere, point-in-time
-// restore to just before it, checksums equal those before the DELETE) and db1-dies (promote db2, webmail and
+// restore to just before it, checksums equal those before the DELETE), mail snapshots and a user's restore,
+// lost-both-stores (both arrays of a store lost, restored from backup1) and db1-dies (promote db2, webmail and
 // mail keep working, fail back). Only the servers they need are brought up. Run alone:
 // RACKLAB_TEST_LAB=it-backup npx vitest run --project integration tests/integration/backup.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -105,6 +106,16 @@ describe('backups, restores and failover on the real engine', () => {
     const list = JSON.parse((await exec('backup1', ['racklab-mail-store', 'list'])).stdout) as { snapshots: { stamp: string }[]; stored: { files: number } }
     expect(list.snapshots.length).toBeGreaterThanOrEqual(2)
   }, 600_000)
+
+  it('lost-both-stores: both arrays of store 1 lost, the store restored from backup1, the mail since the snapshot counted as lost', async () => {
+    const report = await scenario('lost-both-stores')
+    expect(report.ok).toBe(true)
+    const restore = detail(report, /^act server:backup1 restore-mail store=imap1$/)
+    expect(restore).toMatch(/bob into imap1 from snapshot \d{8}T\d{6}: 3 message\(s\) restored/)
+    expect(restore).toMatch(/verified by SHA1 GUID: every message of the snapshot is present/)
+    // the one message delivered after the backup is in no backup: the MXs' logs count it
+    expect(restore).toMatch(/bob [^;]*; [^;]*; 1 message\(s\) delivered after the snapshot \(the MXs' delivery logs\) are in no backup/)
+  }, 900_000)
 
   it('db1-dies: writes refused plainly while no primary is writable; promote db2; mail and webmail work; fail back', async () => {
     const report = await scenario('db1-dies')

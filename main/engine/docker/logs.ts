@@ -9,10 +9,10 @@ async function isTty(docker: Docker, container: string): Promise<boolean> {
   return i.Config.Tty === true
 }
 
-/** The last `tail` lines of stdout+stderr, interleaved as docker stored them. */
-export async function readLogs(docker: Docker, container: string, tail: number): Promise<string> {
+/** The last `tail` lines of stdout+stderr, interleaved as docker stored them; only those since `sinceSec` (unix seconds) when given. */
+export async function readLogs(docker: Docker, container: string, tail: number, sinceSec?: number): Promise<string> {
   const tty = await isTty(docker, container)
-  const buf = await docker.getContainer(container).logs({ stdout: true, stderr: true, follow: false, tail })
+  const buf = await docker.getContainer(container).logs({ stdout: true, stderr: true, follow: false, tail, ...(sinceSec === undefined ? {} : { since: sinceSec }) })
   return tty ? buf.toString('utf8') : demuxBuffer(buf).combined
 }
 

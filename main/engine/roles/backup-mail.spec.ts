@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { TopologySchema, type Topology } from '@contract/topology'
-import { mailStores, readSource, restorePlan, type MailboxRecord, type UserRecord } from './backup-mail'
+import { deliveriesIn, mailStores, readSource, restorePlan, type MailboxRecord, type UserRecord } from './backup-mail'
 
 const msg = (uid: number, guid: string): MailboxRecord['messages'][number] => ({ uid, guid: guid.repeat(40).slice(0, 40), size: 10, flags: ['\\Seen'], internaldate: '14-Jun-2007 02:00:00 +0000' })
 const user = (boxes: MailboxRecord[]): UserRecord => ({ name: 'alice', mailboxes: boxes })
@@ -52,5 +52,18 @@ describe('which node a backup reads', () => {
     expect(stores.length).toBeGreaterThan(0)
     expect(stores.map((s) => s.home)).toEqual(imaps.filter((u) => !u.replicaOf).map((u) => u.id))
     for (const s of stores) expect(s.replica).toBe(imaps.find((u) => u.replicaOf === s.home)?.id)
+  })
+})
+
+describe('deliveriesIn', () => {
+  it('counts the LMTP deliveries Postfix logged as sent to that user, nothing else', () => {
+    const log = [
+      'Dec 01 00:24:50 mx1 postfix/lmtp[6694]: 0F3B: to=<bob@fastmail.test>, relay=mx1.fastmail.test[/var/run/lmtpforward/lmtp.sock], delay=3.1, dsn=2.1.5, status=sent (250 2.1.5 Success)',
+      'Dec 01 00:24:51 mx1 postfix/lmtp[6694]: 0F3C: to=<bob@fastmail.test>, relay=mx1.fastmail.test[/var/run/lmtpforward/lmtp.sock], delay=3.1, dsn=4.4.1, status=deferred (connect failed)',
+      'Dec 01 00:24:52 mx1 postfix/lmtp[6694]: 0F3D: to=<bobby@fastmail.test>, relay=x, dsn=2.1.5, status=sent (250 2.1.5 Success)',
+      'Dec 01 00:24:53 mx1 postfix/smtpd[1]: 0F3E: client=localhost, to=<bob@fastmail.test>, status=sent (no)',
+      'Dec 01 00:24:54 mx1 postfix/lmtp[6694]: 0F3F: to=<bob@fastmail.test>, relay=x, dsn=2.1.5, status=sent (250 2.1.5 Success)',
+    ].join('\n')
+    expect(deliveriesIn(log, 'bob', 'fastmail.test')).toBe(2)
   })
 })

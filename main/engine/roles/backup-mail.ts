@@ -18,7 +18,7 @@ export interface MessageRecord { uid: number; guid: string; size: number; flags:
 export interface MailboxRecord { name: string; uidvalidity: number; uidnext: number; messages: MessageRecord[] }
 export interface UserRecord { name: string; mailboxes: MailboxRecord[] }
 export interface StoreManifest { server: string; users: UserRecord[] }
-export interface SnapshotSummary { store: string; stamp: string; source: string; accounts: number; mailboxes: number; messages: number; bytes: number; newFiles?: number; newBytes?: number; ms?: number }
+export interface SnapshotSummary { store: string; stamp: string; source: string; accounts: number; mailboxes: number; messages: number; bytes: number; newFiles?: number; newBytes?: number; ms?: number; takenAt?: number }
 export interface MailSnapshots { snapshots: { stamp: string; stores: SnapshotSummary[] }[]; stored: { files: number; bytes: number } }
 
 /** the mail stores: each topology master (a Cyrus server that replicates nothing) and its replica */
@@ -68,7 +68,8 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
     if (got.corrupt.length) throw new Error(`${got.corrupt.length} file(s) from ${src.id} do not match their GUID (first: ${got.corrupt[0]}): not stored, snapshot not taken`)
     added = { files: got.files, bytes: got.bytes }
   }
-  const doc = { ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica' } }
+  // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
+  const doc = { ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } }
   return await mustExec<SnapshotSummary>(c, b, ['racklab-mail-store', 'snapshot', stamp, store.home], 120_000, JSON.stringify(doc))
 }
 
@@ -120,6 +121,29 @@ export function restorePlan(snap: UserRecord, now: UserRecord | undefined): { re
   return { restore, present, lostSince }
 }
 
+/** deliveries to `user` that Postfix's LMTP client logged as sent (to the store) in `log` */
+export function deliveriesIn(log: string, user: string, domain: string): number {
+  const to = `to=<${user}@${domain}>`
+  return log.split('\n').filter((l) => l.includes(' postfix/lmtp[') && l.includes(to) && l.includes(' status=sent ')).length
+}
+
+/** mail delivered to `user` since `sinceMs` by every MX (their logs), or why it can't be told */
+async function deliveredSince(c: HookContext, user: string, sinceMs: number | undefined): Promise<number | string> {
+  if (sinceMs === undefined || !c.logsSince) return 'the snapshot does not say when it was taken'
+  const mxs = allServers(c.topology).filter((p) => p.server.role === 'mx').map((p) => p.server.id)
+  let n = 0
+  for (const mx of mxs) {
+    try {
+      n += deliveriesIn(await c.logsSince(mx, sinceMs), user, c.topology.domain)
+    } catch (e) {
+      // an MX never created in this lab (up --only) delivered nothing; a stopped one still has its log
+      if (/no such container/i.test((e as Error).message)) continue
+      return `${mx}'s log could not be read (${(e as Error).message})`
+    }
+  }
+  return n
+}
+
 /** the store a user lives in, and the node that is its master now (the one receiving mail) */
 async function masterOf(c: HookContext, user: string): Promise<{ store: string; master: string }> {
   const u = c.topology.users.find((x) => x.name === user)
@@ -165,7 +189,13 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time)
     const after = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
     const still = restorePlan(snap, after).restore.length
-    const lost = plan.lostSince === undefined ? 'mail that arrived after the snapshot and is gone: not countable (the mailboxes were made anew since)' : `${plan.lostSince} message(s) that arrived after the snapshot are gone (lost since that night)`
+    // the mailboxes were made anew (the store was lost): their UIDs say nothing; the MXs' logs say what came since
+    const since = plan.lostSince === undefined ? await deliveredSince(c, user, chosen.stores.find((x) => x.store === store)?.takenAt) : plan.lostSince
+    const lost = plan.lostSince !== undefined
+      ? `${plan.lostSince} message(s) that arrived after the snapshot are gone (lost since that night)`
+      : typeof since === 'number'
+        ? `${since} message(s) delivered after the snapshot (the MXs' delivery logs) are in no backup: lost since that night (the mailboxes were made anew)`
+        : `mail that arrived after the snapshot and is gone: not countable (${since})`
     parts.push(`${user} into ${master} from snapshot ${chosen.stamp}: ${restored} message(s) restored, ${plan.present} already there; verified by SHA1 GUID: ${still === 0 ? 'every message of the snapshot is present' : `${still} STILL MISSING`}; ${lost}`)
     if (still) problems.push(`${user}: ${still} message(s) of the snapshot still missing`)
   }

@@ -49,6 +49,8 @@ export interface HookContext extends RoleContext {
   labCa(): Promise<LabAuthority>
   /** lab milliseconds since the lab started (the lab clock; 0 without a hardware model) */
   labMs?(): number
+  /** a server's container log lines since a wall-clock time (what its daemons logged: Postfix's deliveries) */
+  logsSince?(server: string, sinceMs: number): Promise<string>
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */
