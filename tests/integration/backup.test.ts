@@ -111,10 +111,10 @@ describe('backups, restores and failover on the real engine', () => {
     const report = await scenario('lost-both-stores')
     expect(report.ok).toBe(true)
     const restore = detail(report, /^act server:backup1 restore-mail store=imap1$/)
-    expect(restore).toMatch(/bob into imap1 from snapshot \d{8}T\d{6}: 3 message\(s\) restored/)
+    expect(restore).toMatch(/carol into imap1 from snapshot \d{8}T\d{6}: 3 message\(s\) restored/)
     expect(restore).toMatch(/verified by SHA1 GUID: every message of the snapshot is present/)
     // the one message delivered after the backup is in no backup: the MXs' logs count it
-    expect(restore).toMatch(/bob [^;]*; [^;]*; 1 message\(s\) delivered after the snapshot \(the MXs' delivery logs\) are in no backup/)
+    expect(restore).toMatch(/carol [^;]*; [^;]*; 1 message\(s\) delivered after the snapshot \(the MXs' delivery logs\) are in no backup/)
   }, 900_000)
 
   it('db1-dies: writes refused plainly while no primary is writable; promote db2; mail and webmail work; fail back', async () => {

@@ -249,13 +249,16 @@ describe('probeReplication', () => {
 
   it('measures the real delay with a heartbeat on the primary when it knows which server that is', async () => {
     const calls: [string, string][] = []
+    let setUp = false
     const exec: Exec = async (server, cmd) => {
       const sql = cmd.at(-1) ?? ''
       calls.push([server, sql])
       if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
       if (sql.startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
-      // first write: the table is not there yet, so it is made and the write done again
-      if (server === 'db1' && !sql.includes('CREATE')) return { exitCode: 1, stdout: '', stderr: "ERROR 1146 (42S02): Table 'racklab_monitor.heartbeat' doesn't exist" }
+      if (server === 'db1' && sql === 'SELECT @@global.read_only') return { exitCode: 0, stdout: '0\n', stderr: '' }
+      if (server === 'db1' && sql.includes('CREATE USER')) return (setUp = true), { exitCode: 0, stdout: '', stderr: '' }
+      // first write: the monitor's account is not there yet, so it is made (as root) and the write done again
+      if (server === 'db1' && !setUp) return { exitCode: 1, stdout: '', stderr: "ERROR 1045 (28000): Access denied for user 'racklab_hb'@'localhost' (using password: YES)" }
       if (server === 'db1') return { exitCode: 0, stdout: '0-1-27\n', stderr: '' }
       return { exitCode: 0, stdout: '0\t823412\t850000\n', stderr: '' }
     }
@@ -263,6 +266,22 @@ describe('probeReplication', () => {
     expect(r.values).toMatchObject({ lagSeconds: 0.823, heartbeatMs: 823.412, secondsBehindMaster: 0 })
     expect(r.message).toBe('db2 replicates from 10.231.201.11, 0.823 s behind (heartbeat 823 ms)')
     expect(calls.find(([s, sql]) => s === 'db2' && sql.includes('MASTER_GTID_WAIT'))?.[1]).toContain("MASTER_GTID_WAIT('0-1-27', 5)")
+  })
+
+  it('writes no heartbeat on a primary frozen read-only (a switch under way): never as root', async () => {
+    const cmds: string[][] = []
+    const exec: Exec = async (server, cmd) => {
+      cmds.push(cmd)
+      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
+      if ((cmd.at(-1) ?? '').startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      if (server === 'db1' && cmd.includes('--user=racklab_hb')) return { exitCode: 1, stdout: '', stderr: 'ERROR 1290 (HY000): The MariaDB server is running with the --read-only option so it cannot execute this statement' }
+      return { exitCode: 0, stdout: '', stderr: '' }
+    }
+    const r = await probeReplication(exec, 'db2', { now, serverAt: () => 'db1' })
+    expect(r.ok).toBe(true)
+    expect(r.values?.heartbeatError).toMatch(/db1 is read-only/)
+    // the write went only through the monitor's account, which read_only stops
+    expect(cmds.filter((c) => (c.at(-1) ?? '').includes('REPLACE INTO')).every((c) => c.includes('--user=racklab_hb'))).toBe(true)
   })
 
   it('reports a heartbeat that did not arrive within its wait as at least that far behind', async () => {

@@ -136,6 +136,18 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
 }
 
 const HB_WAIT_S = 5
+// the monitor's own account: local, its database only, and BINLOG ADMIN for the session's statement format.
+// Its password guards nothing outside a lab container's own socket.
+const HB_USER = 'racklab_hb'
+const HB_PASSWORD = 'heartbeat-only'
+const HB_CLIENT = ['mariadb', '--batch', '--skip-column-names', `--user=${HB_USER}`, `--password=${HB_PASSWORD}`]
+const HB_SETUP = [
+  'CREATE DATABASE IF NOT EXISTS racklab_monitor',
+  'CREATE TABLE IF NOT EXISTS racklab_monitor.heartbeat (replica VARCHAR(64) PRIMARY KEY, sent DATETIME(6) NOT NULL, applied DATETIME(6) NOT NULL)',
+  `CREATE USER IF NOT EXISTS '${HB_USER}'@'localhost' IDENTIFIED BY '${HB_PASSWORD}'`,
+  `GRANT SELECT, INSERT, DELETE ON racklab_monitor.* TO '${HB_USER}'@'localhost'`,
+  `GRANT BINLOG ADMIN ON *.* TO '${HB_USER}'@'localhost'`,
+].join('; ')
 const SQL_NAME = /^[A-Za-z0-9_-]+$/
 
 /**
@@ -148,9 +160,17 @@ export async function heartbeat(exec: Exec, primary: string, replica: string): P
   if (!SQL_NAME.test(replica)) return { error: `not a server name: ${replica}` }
   const table = 'racklab_monitor.heartbeat'
   const write = `SET SESSION binlog_format='STATEMENT'; REPLACE INTO ${table} (replica, sent, applied) VALUES ('${replica}', NOW(6), SYSDATE(6)); SELECT @@last_gtid`
-  const create = `CREATE DATABASE IF NOT EXISTS racklab_monitor; CREATE TABLE IF NOT EXISTS ${table} (replica VARCHAR(64) PRIMARY KEY, sent DATETIME(6) NOT NULL, applied DATETIME(6) NOT NULL)`
-  let w = await run(exec, primary, ['mariadb', '--batch', '--skip-column-names', '-e', write])
-  if (w.error && /doesn't exist|Unknown database/i.test(w.error)) w = await run(exec, primary, ['mariadb', '--batch', '--skip-column-names', '-e', `${create}; ${write}`])
+  // not as root: read_only does not stop root, and a heartbeat written on a primary frozen for a switch
+  // (fail-back) is a transaction the new primary never gets, which breaks the old one's replication after it
+  let w = await run(exec, primary, [...HB_CLIENT, '-e', write])
+  if (w.error && /Access denied|doesn't exist|Unknown database/i.test(w.error)) {
+    const ro = await run(exec, primary, ['mariadb', '--batch', '--skip-column-names', '-e', 'SELECT @@global.read_only'])
+    if (ro.out?.trim() !== '0') return { error: `${primary} is read-only: no heartbeat written` }
+    const setup = await run(exec, primary, ['mariadb', '--batch', '-e', HB_SETUP])
+    if (setup.error) return { error: `heartbeat account not set up on ${primary}: ${setup.error}` }
+    w = await run(exec, primary, [...HB_CLIENT, '-e', write])
+  }
+  if (w.error && /read-only/i.test(w.error)) return { error: `${primary} is read-only (a switch under way?): no heartbeat written` }
   const gtid = w.out?.trim().split('\n').pop() ?? ''
   if (w.out === undefined || !/^\d+-\d+-\d+$/.test(gtid)) return { error: `no heartbeat written on ${primary}: ${w.error ?? `no GTID (${w.out?.trim() ?? ''})`}` }
   const read = `SELECT MASTER_GTID_WAIT('${gtid}', ${HB_WAIT_S}), TIMESTAMPDIFF(MICROSECOND, sent, applied), TIMESTAMPDIFF(MICROSECOND, sent, NOW(6)) FROM ${table} WHERE replica = '${replica}'`

@@ -152,9 +152,17 @@ export async function failoverActions(c: HookContext): Promise<RoleAction[]> {
         // a short write freeze on the old primary so nothing is lost in the swap
         await rootSql(c, p, 'SET GLOBAL read_only=1')
         try {
-          const last = await rootSql(c, p, 'SELECT @@gtid_binlog_pos')
-          const w = await rootSql(c, home, `SELECT MASTER_GTID_WAIT(${sqlq(last)}, 30)`, 40_000)
-          if (w !== '0') throw new Error(`${home} did not catch up with ${p} (${last}) within 30 s`)
+          // read_only does not stop a root session: wait until the frozen primary's position holds still and
+          // the rebuilt one has all of it (a transaction it never got would break the old primary's replication)
+          let last = await rootSql(c, p, 'SELECT @@gtid_binlog_pos')
+          for (let round = 1; ; round++) {
+            const w = await rootSql(c, home, `SELECT MASTER_GTID_WAIT(${sqlq(last)}, 30)`, 40_000)
+            if (w !== '0') throw new Error(`${home} did not catch up with ${p} (${last}) within 30 s`)
+            const now = await rootSql(c, p, 'SELECT @@gtid_binlog_pos')
+            if (now === last) break
+            if (round >= 5) throw new Error(`${p} kept writing while frozen read-only (${last} → ${now}): a root session writes there; fail-back stopped before the swap`)
+            last = now
+          }
           await becomePrimary(c, home, epoch)
         } catch (e) {
           await rootSql(c, p, 'SET GLOBAL read_only=0').catch(() => undefined)
