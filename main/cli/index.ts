@@ -81,6 +81,9 @@ export async function main(argv: string[]): Promise<number> {
         scenario: { type: 'string' },
         name: { type: 'string' },
         workshop: { type: 'string' },
+        engine: { type: 'string' },
+        'cert-path': { type: 'string' },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -99,13 +102,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    const { 'no-engine': noEngine, lab, ...values } = parsed.values
+    const { 'no-engine': noEngine, 'cert-path': certPath, lab, ...values } = parsed.values
     if (lab !== undefined) {
       if (!LAB_NAME.test(lab)) throw new (await import('@contract/errors')).LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
       // every path to the lab (the engine service, --no-engine, labs) reads it from here, as from the shell
       process.env.RACKLAB_LAB = lab
     }
-    return await run({ ...values, noEngine, positionals, rest })
+    return await run({ ...values, noEngine, certPath, positionals, rest })
   } catch (e) {
     const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)
