@@ -12,6 +12,7 @@ import { bundledTopologyName } from '../engine/topology/bundled-name'
 import { engineEntry, labStateDir } from '../engine/paths'
 import { BUILD_ID } from '../engine/service/build-id'
 import type { LabEngineChoice } from '../engine/engines/lab-engine'
+import type { DockerGateway } from '../engine/docker/types'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
 import type { EngineConnection } from '../engine/service/socket-client'
 import { resilient } from '../engine/service/resilient'
@@ -21,6 +22,8 @@ export interface LabLink {
   labId: string
   /** the Docker engine the lab is on (racklab engines ls) */
   engineName?: string
+  /** a gateway to that engine, for what a command does in Docker itself (exec, logs --follow) */
+  gateway?: () => Promise<DockerGateway>
   /** 'engine' when calls go to the lab's engine service */
   via: 'engine' | 'local'
   call<C extends Cmd>(cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>>
@@ -93,6 +96,7 @@ export async function openLink(o: LinkOptions): Promise<LabLink> {
   const docker = await labDocker(lab, o)
   const link = await linkOn(o, lab, docker)
   link.engineName = docker.entry.name
+  link.gateway = async () => (await import('../engine/engines/survey')).connectEngine(docker.entry).gw
   return link
 }
 
