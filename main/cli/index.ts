@@ -33,17 +33,21 @@ usage: racklab <command> [options]
                                  a run always writes its result (default ~/.racklab/<lab>/runs/); --compare
                                  lists step by step what differs from a stored one; --junit writes JUnit XML
   serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
-  workshop create --labs N [--name ws] [--scenario ID] [--only a,b]
+  workshop create --labs N [--name ws] [--scenario ID] [--only a,b] [--engine a,b|all]
                                  N labs (ws-1…ws-N), each up and, with an exercise, broken; tokens kept in
                                  ~/.racklab/.workshops/NAME.json. Then: serve --workshop NAME (trainer,
                                  student and observer links; loopback only: no HTTPS yet)
-  labs [--json]                  every lab on this Docker engine: state, servers running, subnets, memory
+  workshop down NAME             every lab of the workshop removed (on whatever engine), then its tokens
+  labs [--json]                  every lab on every engine: engine, state, servers running, subnets, memory
+  engines add NAME --host unix:///…|tcp://… [--cert-path DIR] | ls [--json] | rm NAME [--force]
+                                 the Docker engines labs may go to (~/.racklab/engines.json; default: DOCKER_HOST)
   export compose                 a docker-compose file of the lab on stdout (racklab export compose > lab.yml)
   engine status|stop|logs        the lab's engine service: one process per lab that keeps the clock, the
                                  hardware, the ledger, the journal and the monitor running between commands
 
 common options: --topology FILE (default: the embedded nyi-2007), --json,
   --lab NAME (default: RACKLAB_LAB, else the topology's name; several labs share one engine, each on its own subnets),
+  --engine NAME (up: put the lab on that registered engine, recorded for later commands; default RACKLAB_ENGINE),
   --no-engine (run in this process instead of the lab's engine service; refused while one runs)
 exit codes: 0 ok, 1 not healthy / failed, 2 could not run (no engine, bad topology, bad arguments)`
 
@@ -81,6 +85,9 @@ export async function main(argv: string[]): Promise<number> {
         scenario: { type: 'string' },
         name: { type: 'string' },
         workshop: { type: 'string' },
+        engine: { type: 'string' },
+        'cert-path': { type: 'string' },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -99,13 +106,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    const { 'no-engine': noEngine, lab, ...values } = parsed.values
+    const { 'no-engine': noEngine, 'cert-path': certPath, lab, ...values } = parsed.values
     if (lab !== undefined) {
       if (!LAB_NAME.test(lab)) throw new (await import('@contract/errors')).LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
       // every path to the lab (the engine service, --no-engine, labs) reads it from here, as from the shell
       process.env.RACKLAB_LAB = lab
     }
-    return await run({ ...values, noEngine, positionals, rest })
+    return await run({ ...values, noEngine, certPath, positionals, rest })
   } catch (e) {
     const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)

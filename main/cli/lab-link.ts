@@ -11,7 +11,8 @@ import type { Runtime } from '../api/runtime'
 import { bundledTopologyName } from '../engine/topology/bundled-name'
 import { engineEntry, labStateDir } from '../engine/paths'
 import { BUILD_ID } from '../engine/service/build-id'
-import { dockerTarget } from '../engine/service/files'
+import type { LabEngineChoice } from '../engine/engines/lab-engine'
+import type { DockerGateway } from '../engine/docker/types'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
 import type { EngineConnection } from '../engine/service/socket-client'
 import { resilient } from '../engine/service/resilient'
@@ -19,6 +20,10 @@ import { say } from './output'
 
 export interface LabLink {
   labId: string
+  /** the Docker engine the lab is on (racklab engines ls) */
+  engineName?: string
+  /** a gateway to that engine, for what a command does in Docker itself (exec, logs --follow) */
+  gateway?: () => Promise<DockerGateway>
   /** 'engine' when calls go to the lab's engine service */
   via: 'engine' | 'local'
   call<C extends Cmd>(cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>>
@@ -37,6 +42,11 @@ export interface LinkOptions {
   engine: 'start' | 'attach'
   /** a local runtime that follows Docker events and ticks the clock (long-running commands) */
   watch?: boolean
+  /** the registered Docker engine asked for (--engine), else RACKLAB_ENGINE, else where the lab is recorded;
+   *  null: where the lab is recorded, whatever RACKLAB_ENGINE says (a workshop's labs keep their engines) */
+  dockerEngine?: string | null | undefined
+  /** this command places the lab (up): check the engine, and record it in the lab's state */
+  place?: boolean
 }
 
 const unwrap = <T>(reply: Reply<unknown>): T => {
@@ -53,32 +63,57 @@ export async function labId(topology: string | undefined): Promise<string> {
   return process.env.RACKLAB_LAB ?? loaded.topology.name
 }
 
-async function localRuntime(o: LinkOptions, lab: string): Promise<LabLink> {
+async function localRuntime(o: LinkOptions, lab: string, docker: LabEngineChoice): Promise<LabLink> {
   const { createRuntime } = await import('../api/runtime') // Docker, YAML, zod: only when this process runs the lab
+  // this process becomes the lab's engine: it drives the lab's Docker engine as a spawned service would
+  Object.assign(process.env, docker.env)
   return localLink(await createRuntime({ ...(o.topology ? { topologyFile: o.topology } : {}), labId: lab, watch: !!o.watch }))
 }
 
-export function engineTarget(lab: string, topology: string | undefined): EngineTarget {
-  return { labId: lab, stateDir: labStateDir(lab), topology: topology ? resolve(topology) : 'embedded', docker: dockerTarget(), build: BUILD_ID, entry: engineEntry() }
+/** the Docker engine the lab lives on (its record), or, placing it (up), the one asked for — checked and recorded */
+export async function labDocker(lab: string, o: { dockerEngine?: string | null | undefined; place?: boolean } = {}): Promise<LabEngineChoice> {
+  const m = await import('../engine/engines/lab-engine')
+  return o.place ? m.placeLab(lab, labStateDir(lab), o.dockerEngine) : m.engineForLab(lab, labStateDir(lab), o.dockerEngine)
+}
+
+/** the lab's engine service as a client looks for it (and would start it): on the lab's Docker engine */
+export function engineTarget(lab: string, topology: string | undefined, docker: LabEngineChoice): EngineTarget {
+  return {
+    labId: lab,
+    stateDir: labStateDir(lab),
+    topology: topology ? resolve(topology) : 'embedded',
+    docker: docker.docker,
+    build: BUILD_ID,
+    entry: engineEntry(),
+    ...(Object.keys(docker.env).length ? { env: { ...process.env, ...docker.env } } : {}),
+  }
 }
 
 const noEngine = (o: LinkOptions): boolean => !!o.noEngine || process.env.RACKLAB_NO_ENGINE === '1'
 
 export async function openLink(o: LinkOptions): Promise<LabLink> {
   const lab = o.lab ?? (await labId(o.topology))
-  const target = engineTarget(lab, o.topology)
+  const docker = await labDocker(lab, o)
+  const link = await linkOn(o, lab, docker)
+  link.engineName = docker.entry.name
+  link.gateway = async () => (await import('../engine/engines/survey')).connectEngine(docker.entry).gw
+  return link
+}
+
+async function linkOn(o: LinkOptions, lab: string, docker: LabEngineChoice): Promise<LabLink> {
+  const target = engineTarget(lab, o.topology, docker)
   if (noEngine(o)) {
     const running = await findEngine(target)
     if (running) {
       running.conn.close()
       throw new LabError('REFUSED', `lab ${lab} has an engine service (pid ${running.lock.pid}); --no-engine would make a second writer. Drop --no-engine, or racklab engine stop first`)
     }
-    return localRuntime(o, lab)
+    return localRuntime(o, lab, docker)
   }
   if (o.engine === 'attach') {
     const found = await findEngine(target)
     if (found) return engineLink(lab, found.conn)
-    return localRuntime(o, lab)
+    return localRuntime(o, lab, docker)
   }
   const conn = await ensureEngine(target, say)
   // a long-lived client (serve, the window) outlives an engine crash: the engine is started again

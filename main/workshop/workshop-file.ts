@@ -19,7 +19,18 @@ export const WorkshopSchema = z.strictObject({
   only: z.array(z.string()).optional(),
   trainerToken: TOKEN,
   observerTokens: z.array(TOKEN).min(1),
-  labs: z.array(z.strictObject({ lab: LAB, studentToken: TOKEN, /** epoch ms when its exercise's steps ended */ startedAt: z.number().int().nonnegative().optional() })).min(1),
+  labs: z
+    .array(
+      z.strictObject({
+        lab: LAB,
+        studentToken: TOKEN,
+        /** epoch ms when its exercise's steps ended */
+        startedAt: z.number().int().nonnegative().optional(),
+        /** the Docker engine it was placed on (racklab engines ls); the lab's own state records it too */
+        engine: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'an engine name (racklab engines ls)').optional(),
+      }),
+    )
+    .min(1),
 })
 export type Workshop = z.output<typeof WorkshopSchema>
 

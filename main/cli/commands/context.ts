@@ -25,15 +25,22 @@ export interface CliArgs {
   scenario?: string | undefined
   name?: string | undefined
   workshop?: string | undefined
+  /** a registered Docker engine (racklab engines ls), else RACKLAB_ENGINE */
+  engine?: string | undefined
+  certPath?: string | undefined
+  force?: boolean
   positionals: string[]
   rest: string[]
 }
 
 export type CliCommand = (a: CliArgs) => Promise<number>
 
-/** the lab this command acts on: through its engine service ('start' starts one), or in-process with --no-engine */
-export function linkFor(a: CliArgs, engine: 'start' | 'attach' = 'start', watch = false): Promise<LabLink> {
-  return openLink({ topology: a.topology, noEngine: !!a.noEngine, engine, watch })
+/**
+ * the lab this command acts on: through its engine service ('start' starts one), or in-process with --no-engine;
+ * on the Docker engine the lab is recorded on (place: up puts it on --engine and records that)
+ */
+export function linkFor(a: CliArgs, engine: 'start' | 'attach' = 'start', watch = false, place = false): Promise<LabLink> {
+  return openLink({ topology: a.topology, noEngine: !!a.noEngine, engine, watch, dockerEngine: a.engine, place })
 }
 
 export function call<C extends Cmd>(link: LabLink, cmd: C, arg?: CmdIn<C>): Promise<CmdOut<C>> {

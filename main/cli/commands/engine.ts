@@ -3,14 +3,14 @@
 import { LabError } from '@contract/lab-error'
 import { serviceFiles } from '../../engine/service/files'
 import { findEngine, logTail, stopEngine } from '../../engine/service/ensure'
-import { engineTarget, labId } from '../lab-link'
+import { engineTarget, labDocker, labId } from '../lab-link'
 import { EXIT_FAIL, EXIT_OK, printJson, say } from '../output'
 import { need, type CliArgs } from './context'
 
 export async function engine(a: CliArgs): Promise<number> {
   const verb = need(a, 0, 'status, stop or logs')
   const lab = await labId(a.topology)
-  const t = engineTarget(lab, a.topology)
+  const t = engineTarget(lab, a.topology, await labDocker(lab, { dockerEngine: a.engine }))
   const files = serviceFiles(t.stateDir, lab)
   if (verb === 'logs') {
     const n = a.tail ? Number(a.tail) : 50

@@ -23,5 +23,6 @@ export const commands: Record<string, CliCommand> = {
   engine: lazy(() => import('./engine'), (m) => m.engine),
   workshop: lazy(() => import('./workshop'), (m) => m.workshop),
   labs: lazy(() => import('./labs'), (m) => m.labs),
+  engines: lazy(() => import('./engines'), (m) => m.engines),
   export: lazy(() => import('./export'), (m) => m.exportCommand),
 }

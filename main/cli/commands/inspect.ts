@@ -3,6 +3,7 @@ import { engineErrorCode, LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, linkFor, type CliArgs } from './context'
 import type { LabLink } from '../lab-link'
+import type { DockerGateway } from '../../engine/docker/types'
 import { containerName } from '../../engine/lab/naming'
 
 export async function status(a: CliArgs): Promise<number> {
@@ -45,13 +46,18 @@ export async function logs(a: CliArgs): Promise<number> {
     const { text } = await call(link, 'server.logs', { server, tail })
     process.stdout.write(text.endsWith('\n') || !text ? text : text + '\n')
     if (!a.follow) return EXIT_OK
-    const stop = await (await import('../../engine/docker/gateway')).createDockerGateway().followLogs(containerName(link.labId, server), (line) => process.stdout.write(line + '\n'))
+    const stop = await (await labGateway(link)).followLogs(containerName(link.labId, server), (line) => process.stdout.write(line + '\n'))
     await new Promise<void>((r) => process.once('SIGINT', () => r()))
     stop()
     return EXIT_OK
   } finally {
     link.close()
   }
+}
+
+/** the Docker engine the lab lives on (a registered one, or this environment's) */
+async function labGateway(link: LabLink): Promise<DockerGateway> {
+  return link.gateway ? link.gateway() : (await import('../../engine/docker/gateway')).createDockerGateway()
 }
 
 export async function exec(a: CliArgs): Promise<number> {
@@ -63,7 +69,7 @@ export async function exec(a: CliArgs): Promise<number> {
     const s = (await call(link, 'lab.status')).servers.find((x) => x.id === server)
     if (!s) throw new LabError('NOT_FOUND', `no server "${server}" in lab ${link.labId}`)
     if (s.state !== 'running') throw new LabError('REFUSED', `${server} is ${s.state}: exec needs a running server`)
-    const r = await (await import('../../engine/docker/gateway')).createDockerGateway().exec(containerName(link.labId, server), a.rest)
+    const r = await (await labGateway(link)).exec(containerName(link.labId, server), a.rest)
     process.stdout.write(r.stdout)
     process.stderr.write(r.stderr)
     return r.exitCode === 0 ? EXIT_OK : r.exitCode > 0 ? r.exitCode : EXIT_FAIL

@@ -3,7 +3,7 @@ import type { OpDone, OpProgress, PhaseTiming } from '@contract/status'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, exitCodeFor, printJson, say } from '../output'
 import { call, linkFor, type CliArgs } from './context'
 import type { LabLink } from '../lab-link'
-import { engineTarget } from '../lab-link'
+import { engineTarget, labDocker } from '../lab-link'
 import { findEngine, stopEngine } from '../../engine/service/ensure'
 import { shifted, summarize, Timings, timingsTable } from '../../engine/lab/timings'
 
@@ -59,7 +59,7 @@ const opOnly = ({ timings: _, ...op }: OpDone): Omit<OpDone, 'timings'> => op
 
 export async function up(a: CliArgs): Promise<number> {
   const cli = new Timings()
-  const link = await cli.span('engine connect', () => linkFor(a, 'start', true))
+  const link = await cli.span('engine connect', () => linkFor(a, 'start', true, true))
   try {
     const only = a.only?.split(',').map((s) => s.trim()).filter(Boolean)
     let opStart = 0
@@ -101,8 +101,9 @@ export async function down(a: CliArgs): Promise<number> {
   }
 }
 
-async function stopLabEngine(lab: string, a: CliArgs): Promise<void> {
-  const t = engineTarget(lab, a.topology)
+/** stop the lab's engine service (dockerEngine null: on the engine the lab records, whatever RACKLAB_ENGINE says) */
+export async function stopLabEngine(lab: string, a: { topology?: string | undefined; engine?: string | null | undefined }): Promise<void> {
+  const t = engineTarget(lab, a.topology, await labDocker(lab, { dockerEngine: a.engine }))
   const found = await findEngine(t)
   if (found) await stopEngine(t, found.conn, found.lock.pid)
 }

@@ -20,7 +20,7 @@ export async function serveWorkshop(a: CliArgs, staticDir: string, port: number)
   const links = new Map<string, LabLink>()
   const hosts = new Map<string, Awaited<ReturnType<LabLink['host']>>>()
   for (const l of w.labs) {
-    const link = await openLink({ lab: l.lab, topology: a.topology, engine: 'start', watch: true })
+    const link = await openLink({ lab: l.lab, topology: a.topology, engine: 'start', watch: true, dockerEngine: null }) // each on its own engine
     links.set(l.lab, link)
     hosts.set(l.lab, await link.host())
   }

@@ -8,8 +8,11 @@ import { peekSubnetRecord, type SubnetRecord } from './subnet-record'
 
 export interface LabSummary {
   lab: string
-  /** running: every container runs; partial: some do; stopped: containers but none runs; down: none */
-  state: 'running' | 'partial' | 'stopped' | 'down'
+  /** the Docker engine it is on (racklab engines ls) */
+  engine?: string
+  /** running: every container runs; partial: some do; stopped: containers but none runs; down: none;
+   *  unreachable: placed on an engine that does not answer now (never taken for gone) */
+  state: 'running' | 'partial' | 'stopped' | 'down' | 'unreachable'
   servers: { running: number; total: number }
   /** network id → subnet: the live networks', or (down) the subnets the lab had last */
   subnets: Record<string, string>
@@ -64,7 +67,8 @@ export function labStateDirs(home: string): Map<string, { dir: string; record: S
   return out
 }
 
-export async function listLabs(gw: DockerGateway, home: string, withMemory = true): Promise<LabSummary[]> {
+/** the labs on one engine; `mine` says which labs with only a state dir (down) belong to this engine's list */
+export async function listLabs(gw: DockerGateway, home: string, withMemory = true, mine: (lab: string) => boolean = () => true): Promise<LabSummary[]> {
   const [containers, networks] = await Promise.all([gw.listContainers(), gw.listNetworkSubnets()])
   const memory = new Map<string, number>()
   if (withMemory) {
@@ -72,5 +76,6 @@ export async function listLabs(gw: DockerGateway, home: string, withMemory = tru
     const samples = await Promise.all(containers.filter((c) => c.running).map(async (c) => ({ lab: c.labels[LABEL_LAB]!, mem: await gw.stats(c.id).then((s) => s.memoryBytes, () => 0) })))
     for (const s of samples) memory.set(s.lab, (memory.get(s.lab) ?? 0) + s.mem)
   }
-  return summarizeLabs({ containers, networks: networks.filter((n) => n.labels[LABEL_LAB]), records: labStateDirs(home), memory })
+  const records = new Map([...labStateDirs(home)].filter(([lab]) => mine(lab) || containers.some((c) => c.labels[LABEL_LAB] === lab) || networks.some((n) => n.labels[LABEL_LAB] === lab)))
+  return summarizeLabs({ containers, networks: networks.filter((n) => n.labels[LABEL_LAB]), records, memory })
 }
