@@ -47,13 +47,13 @@ describe('file storage on the real engine', () => {
     await racklab(['down', '--volumes'])
   }, 300_000)
 
-  it('litmus through the edge: basic, copymove, props and http all pass', async () => {
+  it('litmus through the edge: basic, copymove, props, locks and http all pass', async () => {
     expect(ports.https, 'https published').toBeGreaterThan(0)
     // the client a user would point at https://127.0.0.1:PORT/dav/ (litmus does not check the certificate)
-    const r = await host('litmus', ['-k', `https://127.0.0.1:${ports.https}/dav/`, 'alice', 'alice-2007'], { TESTS: 'basic copymove props http' })
+    const r = await host('litmus', ['-k', `https://127.0.0.1:${ports.https}/dav/`, 'alice', 'alice-2007'], { TESTS: 'basic copymove props locks http' })
     console.log(r.out.split('\n').filter((l) => /summary|FAIL|WARNING|fail/i.test(l)).join('\n'))
     const sum = litmusSummary(r.out)
-    for (const g of ['basic', 'copymove', 'props', 'http']) {
+    for (const g of ['basic', 'copymove', 'props', 'locks', 'http']) {
       expect(sum[g], `litmus group ${g} ran`).toBeDefined()
       expect(sum[g], `litmus group ${g}`).toMatchObject({ failed: 0, passed: sum[g]!.run })
     }
@@ -109,7 +109,7 @@ describe('file storage on the real engine', () => {
     expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b WHERE (SELECT COUNT(*) FROM file_copies c WHERE c.sha1 = b.sha1) < 2')).toBe('0')
   }, 1_500_000)
 
-  it('DAV: bad paths, PUT without a length, Overwrite F, a non-empty folder with Depth 0, quota', async () => {
+  it('DAV: bad paths, PUT without a length, Overwrite F, a non-empty folder with Depth 0, a write lock, quota', async () => {
     const code = (args: string): Promise<string> => sh('file1', `curl -s -o /dev/null -w '%{http_code}' ${A} ${args}`)
     await sh('file1', `curl -s ${A} -X DELETE ${DAV}/bad/ >/dev/null; curl -sf ${A} -X MKCOL ${DAV}/bad/ && printf x | curl -sf ${A} -T - ${DAV}/bad/x`)
     expect(await code(`--path-as-is ${DAV}/bad/../x`)).toBe('400')
@@ -121,6 +121,15 @@ describe('file storage on the real engine', () => {
     await sh('file1', `printf y | curl -sf ${A} -T - ${DAV}/bad/y`)
     expect(await code(`-X COPY -H 'Overwrite: F' -H 'Destination: ${DAV}/bad/y' ${DAV}/bad/x`)).toBe('412')
     expect(await code(`-X DELETE -H 'Depth: 0' ${DAV}/bad/`)).toBe('400')
+    // a write lock (class 2): without its token a PUT is 423, FTP STOR 450; with it in an If header, 204; UNLOCK 204
+    const lockinfo = `<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>it</D:owner></D:lockinfo>`
+    const token = await sh('file1', `curl -sf ${A} -X LOCK -H 'Depth: 0' -H 'Timeout: Second-60' --data '${lockinfo}' -D - -o /dev/null ${DAV}/bad/x | tr -d '\\r' | sed -n 's/^lock-token: <\\(.*\\)>$/\\1/ip'`)
+    expect(token).toMatch(/^opaquelocktoken:[0-9a-f-]{36}$/)
+    expect(await code(`-T /etc/hostname ${DAV}/bad/x`)).toBe('423')
+    expect((await exec('file1', ['sh', '-c', `curl -s ${A} -T /etc/hostname ftp://127.0.0.1/bad/x`])).exitCode).toBe(25)
+    expect(await code(`-T /etc/hostname -H 'If: (<${token}>)' ${DAV}/bad/x`)).toBe('204')
+    expect(await code(`-X UNLOCK -H 'Lock-Token: <${token}>' ${DAV}/bad/x`)).toBe('204')
+    expect(await code(`-T /etc/hostname ${DAV}/bad/x`)).toBe('204')
     await sql('db1', "UPDATE users SET file_quota = 1000000 WHERE login = 'alice'")
     try {
       expect(await code(`-T /usr/bin/perl ${DAV}/bad/big`)).toBe('507')

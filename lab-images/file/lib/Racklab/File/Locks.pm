@@ -13,10 +13,10 @@ use warnings;
 use URI;
 use URI::Escape qw(uri_unescape);
 use Racklab::File::DB qw(dbh_read dbh_write);
-use Racklab::File::Path qw(clean_path fail parent_of);
+use Racklab::File::Path qw(clean_path fail);
 use Exporter qw(import);
 our @EXPORT_OK = qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
-  create_lock refresh_locks remove_lock drop_locks_under MAX_TIMEOUT);
+  conflicting_lock assert_unlocked create_lock refresh_locks remove_lock drop_locks_under MAX_TIMEOUT);
 
 use constant MAX_TIMEOUT => 7 * 86400;
 
@@ -131,6 +131,29 @@ sub require_tokens {
     }
 }
 
+# for FTP and the storage API, which have no way to submit a lock token: what a DAV client locked is
+# read-only to them until it is unlocked (or times out). Targets as for require_tokens; dies 423.
+sub assert_unlocked {
+    my ($uid, @targets) = @_;
+    my @locks = active_locks($uid);
+    return unless @locks;
+    eval { require_tokens(\@locks, {}, \@targets); 1 } and return;
+    my $e = $@;
+    $e->{message} = "$e->{lock_root} is locked by a WebDAV client until it unlocks it or the lock times out" if ref $e eq 'HASH' && $e->{lock_root};
+    die $e;
+}
+
+# the first live lock a new lock {path, depth, scope} would conflict with (two locks on overlapping
+# resources conflict unless both are shared), or undef
+sub conflicting_lock {
+    my ($locks, $l) = @_;
+    for my $o (@$locks) {
+        my $overlap = covers($o, $l->{path}) || ($l->{depth} eq 'infinity' && _under($o->{path}, $l->{path}));
+        return $o if $overlap && ($o->{scope} eq 'exclusive' || $l->{scope} eq 'exclusive');
+    }
+    return undef;
+}
+
 # a new lock after checking conflicts, in one transaction serialised per user (the user row is the mutex)
 sub create_lock {
     my ($uid, $l) = @_;
@@ -138,9 +161,7 @@ sub create_lock {
     $db->begin_work;
     my $ok = eval {
         $db->selectrow_array('SELECT id FROM users WHERE id = ? FOR UPDATE', undef, $uid);
-        for my $o (active_locks($uid, $db)) {
-            my $overlap = covers($o, $l->{path}) || ($l->{depth} eq 'infinity' && _under($o->{path}, $l->{path}));
-            next unless $overlap && ($o->{scope} eq 'exclusive' || $l->{scope} eq 'exclusive');
+        if (my $o = conflicting_lock([ active_locks($uid, $db) ], $l)) {
             die { status => 423, message => "$o->{path} holds a conflicting $o->{scope} lock", conflict => 1, lock_root => $o->{path} };
         }
         $db->do('DELETE FROM file_locks WHERE user_id = ? AND expires <= UTC_TIMESTAMP()', undef, $uid);

@@ -14,6 +14,7 @@ use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete
 use Racklab::File::Blobs qw(spool store_local remove_local list_local);
 use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
+use Racklab::File::Locks qw(assert_unlocked drop_locks_under);
 use Racklab::File::DB qw(dbh_read);
 
 my $JSON = JSON::PP->new->canonical->utf8;
@@ -92,9 +93,11 @@ sub user_api {
         return Racklab::File::DAV::do_GET($req, $user, $path) if $e->{kind} eq 'file';
         return json($req, 200, { path => $path, entries => [ map { { name => (split m{/}, $_->{path})[-1], kind => $_->{kind}, size => $_->{size} + 0, mtime => $_->{mtime} + 0, sha1 => $_->{sha1} } } list_dir($uid, $path) ] });
     }
-    if ($m eq 'PUT') { return Racklab::File::DAV::do_PUT($req, $user, $path) }
-    if ($m eq 'DELETE') { delete_tree($uid, $path); return respond($req, 204, [], '') }
-    if ($m eq 'POST' && ($req->{uri}->query // '') eq 'mkdir') { make_dir($uid, $path); return json($req, 201, { path => $path }) }
+    # the API cannot submit DAV lock tokens: a locked resource is read-only here (423)
+    my $member = [ Racklab::File::Path::parent_of($path) // '/', 'member' ];
+    if ($m eq 'PUT') { assert_unlocked($uid, [ $path, 'self' ], get_entry($uid, $path) ? () : $member); return Racklab::File::DAV::do_PUT($req, $user, $path) }
+    if ($m eq 'DELETE') { assert_unlocked($uid, [ $path, 'tree' ], $member); delete_tree($uid, $path); drop_locks_under($uid, $path); return respond($req, 204, [], '') }
+    if ($m eq 'POST' && ($req->{uri}->query // '') eq 'mkdir') { assert_unlocked($uid, [ $path, 'self' ], $member); make_dir($uid, $path); return json($req, 201, { path => $path }) }
     fail(405, "$m is not allowed on /api/files");
 }
 
