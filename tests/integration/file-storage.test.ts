@@ -1,7 +1,8 @@
 // File storage for real: file1-3 and db1, with the edge's stack in front (fe1/fe2, web, mail, DNS: what the
 // edge needs). From the host, as any client would: the litmus WebDAV suite against the published DAV
 // endpoint through the edge (groups basic, copymove, props, locks, http), curl and lftp against the
-// published FTP endpoint (byte-identical up and down, a resumed download). Then the bundled
+// published FTP endpoint (byte-identical up and down, a resumed download), and the webmail's Files page
+// (upload, list, download, with the session's salt, cookie and CSRF token). Then the bundled
 // file-node-loss scenario (200 files over DAV, a lost disk, re-replication, bit rot and the scrub) and DAV's
 // answers to bad input. One lab for the whole file.
 import { execFile } from 'node:child_process'
@@ -9,9 +10,11 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { LabCa } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab } from './helpers'
 import { exec, runShippedScenario, sql } from './lab-driver'
+import { login, webClient } from './web-client'
 
 const sh = async (server: string, script: string): Promise<string> => {
   const r = await exec(server, ['sh', '-c', script], { timeoutMs: 300_000 })
@@ -26,7 +29,7 @@ const host = (cmd: string, args: string[], env: Record<string, string> = {}, tim
       resolve({ code, out: `${stdout}${stderr}` })
     })
   })
-const sha1 = (f: string): string => createHash('sha1').update(readFileSync(f)).digest('hex')
+const sha1 = (f: string | Buffer): string => createHash('sha1').update(typeof f === 'string' ? readFileSync(f) : f).digest('hex')
 /** litmus's per-group summaries: "<- summary for `basic': of 16 tests run: 16 passed, 0 failed. 100.0%" */
 const litmusSummary = (out: string): Record<string, { run: number; passed: number; failed: number }> =>
   Object.fromEntries([...out.matchAll(/summary for `(\w+)': of (\d+) tests run: (\d+) passed, (\d+) failed/g)].map((m) => [m[1], { run: +m[2]!, passed: +m[3]!, failed: +m[4]! }]))
@@ -100,6 +103,39 @@ describe('file storage on the real engine', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it('webmail Files through the edge: upload, list, download byte-identical (the same file over DAV), a folder; salt, cookie and CSRF all needed', async () => {
+    const ca = JSON.parse((await racklab(['ca', '--json'])).stdout) as LabCa
+    const web = webClient({ port: ports.https!, ca: ca.pem })
+    const s = await login(web, 'alice', 'alice-2007')
+    const q = `s=${s.salt}`
+    // under nginx's 1 MB client_max_body_size on the webmail's location
+    const bytes = randomBytes(300_000)
+    const file = { field: 'file', filename: 'webmail-upload.bin', bytes }
+    const up = await web.upload(`/mail/files/upload?${q}`, { s: s.salt, csrf: s.csrf, d: '/' }, file, s.cookie)
+    expect(up.status, up.body).toBe(200)
+    expect(up.body).toContain('Uploaded webmail-upload.bin (300000 bytes)')
+    const list = await web.get(`/mail/files?${q}&d=%2F`, s.cookie)
+    expect(list.status).toBe(200)
+    expect(list.body).toMatch(/webmail-upload\.bin<\/a><\/td><td>293\.0 KB/)
+    const dl = await web.get(`/mail/files/get?${q}&p=%2Fwebmail-upload.bin`, s.cookie)
+    expect(dl.status).toBe(200)
+    expect(String(dl.headers['content-disposition'])).toMatch(/^attachment; filename="webmail-upload.bin"/)
+    expect(sha1(dl.raw)).toBe(sha1(bytes))
+    const dav = await host('sh', ['-c', `curl -sfk -u alice:alice-2007 https://127.0.0.1:${ports.https}/dav/webmail-upload.bin | sha1sum`])
+    expect(dav.out.slice(0, 40)).toBe(sha1(bytes))
+    const mk = await web.post('/mail/files/mkdir', { s: s.salt, csrf: s.csrf, d: '/', name: 'From webmail' }, s.cookie)
+    expect(mk.body).toContain('Created From webmail.')
+    expect((await web.get(`/mail/files?${q}&d=%2FFrom%20webmail`, s.cookie)).body).toContain('This folder is empty.')
+    // a forged form (no CSRF token), the cookie without the salt, the salt without the cookie: refused, nothing stored
+    const forged = await web.upload(`/mail/files/upload?${q}`, { s: s.salt, d: '/' }, { ...file, filename: 'forged.bin' }, s.cookie)
+    expect(forged.status).toBe(403)
+    expect((await web.get('/mail/files?d=%2F', s.cookie)).status).toBe(403)
+    expect((await web.get(`/mail/files?${q}&d=%2F`)).status).toBe(403)
+    expect((await web.get(`/mail/files/get?${q}&p=%2Fwebmail-upload.bin`)).status).toBe(403)
+    expect((await web.get(`/mail/files?${q}&d=%2F`, s.cookie)).body).not.toContain('forged.bin')
+    expect((await web.get(`/mail/files?${q}&d=%2F..%2Fx`, s.cookie)).status).toBe(400)
+  }, 120_000)
 
   it('file-node-loss: every file survives a lost disk, copies come back to N, the scrub repairs bit rot', async () => {
     const { code, report } = await runShippedScenario('file-node-loss')

@@ -10,7 +10,7 @@ use URI::Escape qw(uri_unescape);
 use Racklab::File::Config qw(cfg);
 use Racklab::File::HTTP qw(respond);
 use Racklab::File::Path qw(clean_path fail);
-use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete_tree usage);
+use Racklab::File::Meta qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree usage);
 use Racklab::File::Blobs qw(spool store_local remove_local list_local);
 use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
@@ -36,6 +36,12 @@ sub handle {
 
 sub authenticate {
     my ($req) = @_;
+    # the webmail acts for its logged-in user on /api/ with the lab's web key (it never keeps passwords)
+    if (defined(my $key = $req->{headers}->header('X-Racklab-Web-Key'))) {
+        my $login = $req->{headers}->header('X-Racklab-User') // '';
+        fail(403, 'the web key is wrong, or used outside /api/') unless defined cfg('web_key') && $key eq cfg('web_key') && $req->{uri}->path =~ m{^/api/};
+        return user_by_login($login) // fail(403, "no user '$login'");
+    }
     my ($b64) = ($req->{headers}->header('Authorization') // '') =~ /^Basic\s+(\S+)$/i;
     my ($login, $pw) = defined $b64 ? split(/:/, decode_base64($b64), 2) : ();
     my $user = defined $pw ? auth_user($login, $pw) : undef;
