@@ -5,8 +5,8 @@
 // RACKLAB_TEST_LAB=it-backup npx vitest run --project integration tests/integration/backup.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
-import { racklab } from './helpers'
-import { runShippedScenario, sql } from './lab-driver'
+import { racklab, until } from './helpers'
+import { check, exec, run, runShippedScenario, sql } from './lab-driver'
 
 const scenario = async (name: string): Promise<ScenarioReport> => {
   const { code, report } = await runShippedScenario(name)
@@ -54,6 +54,57 @@ describe('backups, restores and failover on the real engine', () => {
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/backup "20010101T000000" is not one of: \d{8}T\d{6}/)
   }, 60_000)
+
+  it('mail: a snapshot of every store from the replica, the next one copies no file; a user\'s deleted mail (bob: the probes write to alice) restored and verified, what came after the snapshot counted as lost', async () => {
+    const send = async (subject: string): Promise<void> => {
+      await run('mx1', ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'backup-test@example.test', '--header', `Subject: ${subject}`, '--timeout', '60'])
+    }
+    const inbox = async (server: string): Promise<{ uid: number; guid: string }[]> =>
+      (JSON.parse(await run(server, ['racklab-mail-find', '--user', 'bob', '--mailbox', 'INBOX'])) as { messages: { uid: number; guid: string }[] }).messages
+    const act = async (...args: string[]): Promise<string> => {
+      const r = await racklab(['act', 'server:backup1', ...args])
+      if (r.code !== 0) throw new Error(`act ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+      return r.stdout + r.stderr
+    }
+    for (const n of [1, 2, 3]) await send(`before the snapshot ${n}`)
+    const before = await until('three messages on imap1 and on imap2', async () => {
+      const [a, b] = [await inbox('imap1'), await inbox('imap2')]
+      return a.length >= 3 && b.length === a.length ? a : undefined
+    }, 120_000, 2000)
+
+    const first = await act('backup-now')
+    expect(first).toMatch(/mail snapshot \d{8}T\d{6}: imap1 from imap2: \d+ accounts, \d+ messages, \d+ new files/)
+    const second = await act('backup-now')
+    // incremental: the unchanged store sends backup1 nothing
+    expect(second).toMatch(/imap1 from imap2: \d+ accounts, \d+ messages, 0 new files \(0 bytes\)/)
+
+    await send('after the snapshot')
+    await until('the fourth message on imap1', async () => ((await inbox('imap1')).length > before.length ? true : undefined), 60_000, 1000)
+    // bob deletes his whole INBOX, the one that came after the snapshot included
+    await run('imap1', ['perl', '-I/usr/local/lib/racklab', '-MRacklab::CyrusSession=connect_as', '-e', 'my $i = connect_as("127.0.0.1", "bob"); $i->select("INBOX") or die; $i->delete_message("1:*"); $i->expunge or die $i->LastError; $i->logout'])
+    expect(await inbox('imap1')).toEqual([])
+
+    const restored = await act('restore-mail', 'user=bob')
+    expect(restored).toMatch(new RegExp(`bob into imap1 from snapshot \\d{8}T\\d{6}: ${before.length} message\\(s\\) restored, 0 already there`))
+    expect(restored).toMatch(/verified by SHA1 GUID: every message of the snapshot is present/)
+    expect(restored).toMatch(/1 message\(s\) that arrived after the snapshot are gone \(lost since that night\)/)
+    const back = await inbox('imap1')
+    expect(back.map((m) => m.guid).sort()).toEqual(before.map((m) => m.guid).sort())
+    // the replica receives the restored messages by replication, and the whole store agrees
+    await until('imap2 has the restored messages', async () => ((await inbox('imap2')).map((m) => m.guid).sort().join() === back.map((m) => m.guid).sort().join() || undefined), 60_000, 2000)
+    await until('imap.replication passes', async () => ((await check()).filter((r) => r.id === 'imap.replication').every((r) => r.ok) || undefined), 60_000, 3000)
+
+    // bad input: a snapshot that does not exist, neither a user nor a store
+    const none = await racklab(['act', 'server:backup1', 'restore-mail', 'user=bob', 'snapshot=20010101T000000'])
+    expect(none.code).not.toBe(0)
+    expect(none.stderr).toMatch(/snapshot "20010101T000000" is not one of/)
+    const neither = await racklab(['act', 'server:backup1', 'restore-mail'])
+    expect(neither.code).not.toBe(0)
+    expect(neither.stderr).toMatch(/a user or a store, exactly one/)
+    // what backup1 holds: each snapshot's files stored once
+    const list = JSON.parse((await exec('backup1', ['racklab-mail-store', 'list'])).stdout) as { snapshots: { stamp: string }[]; stored: { files: number } }
+    expect(list.snapshots.length).toBeGreaterThanOrEqual(2)
+  }, 600_000)
 
   it('db1-dies: writes refused plainly while no primary is writable; promote db2; mail and webmail work; fail back', async () => {
     const report = await scenario('db1-dies')

@@ -19,6 +19,9 @@ import { racklab, ROOT, until, type CliResult } from './helpers'
 const LABS = ['reloc-a', 'reloc-b'] as const
 /** a network of this test's own that takes reloc-b's subnets while it is down, so its next up must move */
 const BLOCKER = 'racklab-reloc-blocker'
+/** takes the topology's own int subnet, so both labs must relocate and race for the same first free block
+ * (as in a full test run, where the shared test lab holds the topology's subnets) */
+const RACE = 'racklab-reloc-race'
 type Lab = (typeof LABS)[number]
 const home = (lab: Lab): string => join(tmpdir(), `racklab-test-${lab}`)
 // RACKLAB_PRUNE_IMAGES=0: this test builds images of this checkout and must not remove other checkouts' images
@@ -49,15 +52,17 @@ describe('two labs on one engine', () => {
   })
 
   afterAll(async () => {
-    await docker.getNetwork(BLOCKER).remove().catch(() => undefined)
+    for (const n of [BLOCKER, RACE]) await docker.getNetwork(n).remove().catch(() => undefined)
     for (const lab of LABS) await cli(lab, ['down', '--volumes'])
     for (const lab of LABS) expect(await networksOf(lab)).toEqual([])
     for (const lab of LABS) rmSync(home(lab), { recursive: true, force: true })
   })
 
   it('both come up at once, each on its own subnets, every address keeping its last octet', async () => {
+    // if something already holds 10.231.0.0/24 the labs race for the pool anyway
+    await docker.createNetwork({ Name: RACE, Internal: true, Labels: { 'racklab.lab': 'reloc-race' }, IPAM: { Driver: 'default', Config: [{ Subnet: '10.231.0.0/24' }] } }).catch(() => undefined)
     const ups = await Promise.all(LABS.map((lab) => cli(lab, ['up', '--only', 'db1,db2', '--json'])))
-    for (const [i, r] of ups.entries()) expect(r.code, `${LABS[i]}: ${r.stderr.slice(-2000)}`).toBe(0)
+    for (const [i, r] of ups.entries()) expect(r.code, `${LABS[i]}: ${r.stderr.slice(-2000)} ${r.stdout.slice(-2000)}`).toBe(0)
     const [a, b] = await Promise.all(LABS.map(status))
     const subnets = [a!.subnets!, b!.subnets!]
     for (const s of subnets) expect(Object.keys(s).sort()).toEqual(['ext', 'int', 'wan'])

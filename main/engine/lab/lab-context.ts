@@ -14,6 +14,7 @@ import type { PlacedServer, roleSpec } from './plan'
 import type { ProvisionRecord } from './provisioned'
 import type { DownIntent } from './server-status'
 import type { SubnetRecord } from './subnet-record'
+import type { TakenSubnet } from './subnet-pool'
 
 /** what every part may read: which lab, its plan, Docker, and the journal */
 export interface LabBasics {
@@ -51,8 +52,9 @@ export interface LifecycleContext extends LabView {
   roleSpecOf(server: string): ReturnType<typeof roleSpec>
   syncHardware(): Promise<void>
   readonly hardware: { effects(): Effects } | undefined
-  /** adopt or choose the lab's subnets on its engine and record them (before its networks are made) */
-  ensureSubnets(): Promise<SubnetRecord>
+  /** adopt or choose the lab's subnets on its engine and record them (before its networks are made);
+   * `alsoTaken`: subnets Docker just refused that the engine's listing may not show yet */
+  ensureSubnets(alsoTaken?: TakenSubnet[]): Promise<SubnetRecord>
   /** provisioning runs and their input hashes: `up` skips what is unchanged */
   readonly provisioned: ProvisionRecord
 }

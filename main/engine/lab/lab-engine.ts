@@ -32,6 +32,7 @@ import type { HardwareEvent } from '../hardware/index'
 import { fitsTopology, ownSubnets, relocateTopology, type Relocation } from '../topology/relocate'
 import { adoptedSubnets, chooseSubnets, engineSubnets, releaseSubnets } from './lab-subnets'
 import { readSubnetRecord, type SubnetRecord } from './subnet-record'
+import type { TakenSubnet } from './subnet-pool'
 import { ActionLedger } from '../actions/action-ledger'
 import { ActionBook, type TargetActions } from '../actions/book'
 import { containerSource } from '../actions/container-source'
@@ -157,8 +158,8 @@ export class LabEngine {
     this.publish()
   }
   /** `up`: adopt or choose the lab's subnets on this engine and record them */
-  async ensureSubnets(): Promise<SubnetRecord> {
-    const r = await chooseSubnets(this.topology, this.gateway, this.labId, this.o.stateDir)
+  async ensureSubnets(alsoTaken: TakenSubnet[] = []): Promise<SubnetRecord> {
+    const r = await chooseSubnets(this.topology, this.gateway, this.labId, this.o.stateDir, alsoTaken)
     this.setSubnets(r.networks)
     return r
   }

@@ -45,8 +45,9 @@ export function adoptedSubnets(t: Topology, own: Record<string, string>): Reloca
 }
 
 /** Subnets for `up`: adopt the lab's networks, else reuse the record, else the topology's, else the pool. */
-export async function chooseSubnets(t: Topology, gw: DockerGateway, labId: string, stateDir: string): Promise<SubnetRecord> {
-  const { own, taken } = await engineSubnets(gw, labId)
+export async function chooseSubnets(t: Topology, gw: DockerGateway, labId: string, stateDir: string, alsoTaken: TakenSubnet[] = []): Promise<SubnetRecord> {
+  const { own, taken: listed } = await engineSubnets(gw, labId)
+  const taken = [...listed, ...alsoTaken]
   const adopted = adoptedSubnets(t, own)
   const previous = readSubnetRecord(stateDir)
   let record: SubnetRecord

@@ -15,6 +15,7 @@ import type { SubnetRecord } from './subnet-record'
 import { createNetworks } from './up-networks'
 
 const nyi = (): Topology => TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
+process.env.RACKLAB_NET_RETRY_MS = '0'
 const op: Op = { progress: () => {}, checkpoint: () => {} } as unknown as Op
 const overlap = (): LabError => new LabError('ENGINE_ERROR', 'Docker (/var/run/docker.sock) said: Pool overlaps with other one on this address space')
 
@@ -37,7 +38,9 @@ function fakeLab(t: Topology, choices: Relocation[], fail: (spec: NetworkSpec, a
     journal: new Journal(undefined),
     get servers() { return placeServers(located) },
     get relocated() { return located },
-    ensureSubnets: async (): Promise<SubnetRecord> => {
+    refusedSeen: [] as string[][],
+    ensureSubnets: async (alsoTaken: { subnet: string }[] = []): Promise<SubnetRecord> => {
+      lab.refusedSeen.push(alsoTaken.map((t) => t.subnet))
       const networks = choices[Math.min(attempt++, choices.length - 1)]!
       located = relocateTopology(t, networks)
       return { networks, from: attempt === 1 ? 'topology' : 'pool', allocatedAt: 'now' }
@@ -61,6 +64,8 @@ describe('up\'s networks', () => {
       'create racklab-b-int 10.200.0.0/24',
       'create racklab-b-ext 10.200.1.0/24',
     ])
+    // the second choice was told what Docker refused, though the engine's listing may not show the winner yet
+    expect((lab as unknown as { refusedSeen: string[][] }).refusedSeen).toEqual([[], ['10.231.0.0/24', '10.231.1.0/24']])
     expect(lab.relocated.networks.map((n) => n.subnet)).toEqual(['10.200.0.0/24', '10.200.1.0/24', '10.200.2.0/24'])
   })
 

@@ -44,4 +44,12 @@ describe('dueUnits', () => {
     expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, cfg.retryFailingMs, cfg))).toEqual(['db.replication@db2', 'mail.e2e@mx1'])
     expect(keys(dueUnits(units, { lastStart, busy: new Set(['mail.e2e@mx1']), failing }, cfg.retryFailingMs, cfg))).toEqual(['db.replication@db2'])
   })
+
+  it('with less room than due units, the one that waited longest goes first: fast probes cannot starve a failing slow one', () => {
+    // db.replication ran at 20 s and is due again at 25 s; mail.e2e failed at 0 and has waited since
+    const lastStart = new Map([['db.replication@db2', 20_000], ['mail.e2e@mx1', 0], ['smtp.accept@mx1', 24_000]])
+    const failing = new Set(['mail.e2e@mx1'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, 25_000, cfg, 1))).toEqual(['mail.e2e@mx1'])
+    expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, 25_000, cfg, 2))).toEqual(['mail.e2e@mx1', 'db.replication@db2'])
+  })
 })

@@ -1,5 +1,8 @@
 // Which planned probe units to start now: each on its cadence, medium and slow ones again soon after an
-// action, a failing one again soon, never one that is still running (a probe does not overlap itself), fast ones first.
+// action, a failing one again soon, never one that is still running (a probe does not overlap itself). When
+// there is less room than due units, the one that has waited longest goes first (never run: first of all; cheap
+// ones first among equals): ordering by cheapness alone let the always-due fast probes take every free slot on
+// a busy host, and failing slow probes (mail.e2e, spam.tagged) kept a boot-time failure for minutes.
 import type { ProbeUnit } from '../probes/probe-unit'
 import { cadenceOf, type MonitorConfig } from './config'
 
@@ -29,5 +32,6 @@ export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: num
     const settle = s.lastActionAt + cfg.afterActionMs
     return now >= settle && last < settle
   })
-  return due.sort((a, b) => ORDER[cadenceOf(a.id)] - ORDER[cadenceOf(b.id)]).slice(0, Math.max(0, room))
+  const waited = (u: ProbeUnit): number => now - (s.lastStart.get(u.key) ?? -Infinity)
+  return due.sort((a, b) => waited(b) - waited(a) || ORDER[cadenceOf(a.id)] - ORDER[cadenceOf(b.id)]).slice(0, Math.max(0, room))
 }

@@ -1,4 +1,5 @@
-// Backup probes: backup.fresh (the newest complete hot backup on backup1 is at most 26 lab hours old) and
+// Backup probes: backup.fresh (the newest complete hot backup on backup1 is at most 26 lab hours old, and so
+// is the newest mail snapshot of every store) and
 // backup.offsite (that backup is also complete at the offsite store). Ages are in lab time: backups are
 // named by the lab clock (roles/backup-db.ts stampOf).
 import type { ProbeResult } from '@contract/status'
@@ -15,15 +16,30 @@ export async function localStamps(exec: Exec, server: string): Promise<string[] 
   return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { stamp: string }).stamp).sort()
 }
 
-export async function probeFresh(exec: Exec, server: string, labMs: number): Promise<ProbeResult> {
+/** per mail store, its newest snapshot's stamp (racklab-mail-store list) */
+async function mailStamps(exec: Exec, server: string): Promise<Map<string, string> | string> {
+  const r = await exec(server, ['racklab-mail-store', 'list'])
+  if (r.exitCode !== 0) return `${server} can't list its mail snapshots: ${(r.stderr || r.stdout).trim().slice(0, 200)}`
+  const doc = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { snapshots?: { stamp: string; stores: { store: string }[] }[] }
+  const newest = new Map<string, string>()
+  for (const s of doc.snapshots ?? []) for (const x of s.stores) if ((newest.get(x.store) ?? '') < s.stamp) newest.set(x.store, s.stamp)
+  return newest
+}
+
+const ageHours = (labMs: number, stamp: string): number => Math.max(0, (labMs - stampMs(stamp)) / HOUR)
+
+export async function probeFresh(exec: Exec, server: string, labMs: number, stores: readonly string[] = []): Promise<ProbeResult> {
   const base = { id: 'backup.fresh', target: server, at: new Date().toISOString() }
-  const stamps = await localStamps(exec, server)
+  const [stamps, mail] = await Promise.all([localStamps(exec, server), stores.length ? mailStamps(exec, server) : Promise.resolve(new Map<string, string>())])
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
+  if (typeof mail === 'string') return { ...base, ok: false, message: mail }
   const newest = stamps.at(-1)
   if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup`, values: { backups: 0 } }
-  const hours = Math.max(0, (labMs - stampMs(newest)) / HOUR)
-  const ok = hours <= FRESH_LAB_HOURS
-  return { ...base, ok, message: `newest backup ${newest} is ${hours.toFixed(1)} lab hours old${ok ? '' : ` (more than ${FRESH_LAB_HOURS}: a night was missed)`}; ${stamps.length} kept`, values: { ageLabHours: Number(hours.toFixed(2)), backups: stamps.length, newest } }
+  const hours = ageHours(labMs, newest)
+  const stale = stores.filter((s) => !mail.get(s) || ageHours(labMs, mail.get(s)!) > FRESH_LAB_HOURS)
+  const ok = hours <= FRESH_LAB_HOURS && stale.length === 0
+  const mailText = stores.length ? `; mail: ${stores.map((s) => (mail.get(s) ? `${s} ${mail.get(s)} (${ageHours(labMs, mail.get(s)!).toFixed(1)} h)` : `${s} never backed up`)).join(', ')}${stale.length ? ` — STALE: ${stale.join(', ')}` : ''}` : ''
+  return { ...base, ok, message: `newest database backup ${newest} is ${hours.toFixed(1)} lab hours old${hours <= FRESH_LAB_HOURS ? '' : ` (more than ${FRESH_LAB_HOURS}: a night was missed)`}; ${stamps.length} kept${mailText}`, values: { ageLabHours: Number(hours.toFixed(2)), backups: stamps.length, newest, staleMailStores: stale.length } }
 }
 
 export async function probeOffsite(exec: Exec, server: string, offsite: string): Promise<ProbeResult> {

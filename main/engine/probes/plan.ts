@@ -7,6 +7,7 @@ import { frontendVips, publicNetwork } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite } from './backup'
+import { mailStores } from '../roles/backup-mail'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import type { DbRoleBook } from './db-roles'
 import * as mail from './mail'
@@ -124,7 +125,7 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   const placed = [...lab.servers.values()]
   for (const b of placed.filter((p) => p.server.role === 'backup' && up.has(p.server.id))) {
     const id = b.server.id
-    add('backup.fresh', id, () => probeFresh(exec, id, lab.labMs()))
+    add('backup.fresh', id, () => probeFresh(exec, id, lab.labMs(), mailStores(lab.relocated).map((s) => s.home)))
     const nets = new Set(b.server.nics.map((n) => n.network))
     const offsite = placed.find((p) => p.server.role === 'db' && p.siteId !== b.siteId && p.server.nics.some((n) => nets.has(n.network)))
     if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id))

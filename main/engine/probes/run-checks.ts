@@ -13,11 +13,13 @@ export { CHECKSUM_TABLES, PROBE_IDS } from './plan'
 /** how many probes run at once: enough that one slow one doesn't hold the rest up, few enough for a laptop */
 export const PROBE_CONCURRENCY = 6
 
+/** read through to the lab on every plan: the monitor keeps this for the lab's life, and `up` may relocate the
+ *  lab (new subnets, so new addresses for every server, VIP and frontend) after the monitor was made */
 export function probeLabOf(lab: LabView): ProbeLab {
   return {
-    topology: lab.topology,
-    relocated: lab.relocated,
-    servers: lab.servers,
+    get topology() { return lab.topology },
+    get relocated() { return lab.relocated },
+    get servers() { return lab.servers },
     status: () => lab.status(),
     exec: (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 }),
     dbRoles: new DbRoleBook(),

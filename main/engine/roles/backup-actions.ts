@@ -2,6 +2,7 @@
 // in time. Each reports what it did, what it could not do, and how it was verified.
 import { LabError } from '@contract/errors'
 import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
+import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
 import type { HookContext, RoleAction } from './types'
 
 // the statements a point-in-time restore can stop before, as choices without spaces (a CLI word, a scenario step)
@@ -37,6 +38,15 @@ export function backupRun(c: HookContext): Promise<string> {
 async function backupOnce(c: HookContext): Promise<string> {
   const stamp = stampOf(c.labMs?.() ?? 0)
   const t0 = Date.now()
+  // the database and the mail are backed up independently: one failing does not cost the other its night
+  const [db, mail] = await Promise.allSettled([dbPart(c, stamp), backupMail(c, stamp)])
+  const said = (r: PromiseSettledResult<string>, what: string): string => (r.status === 'fulfilled' ? r.value : `${what} NOT backed up: ${(r.reason as Error).message}`)
+  const text = `backup ${stamp}: ${said(db, 'database')}; ${said(mail, 'mail')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
+  if (db.status === 'rejected' && mail.status === 'rejected') throw new Error(text)
+  return text
+}
+
+async function dbPart(c: HookContext, stamp: string): Promise<string> {
   const db = await takeDbBackup(c, stamp)
   let offsite: string
   try {
@@ -49,7 +59,7 @@ async function backupOnce(c: HookContext): Promise<string> {
   const removed = pruned.exitCode === 0 ? (JSON.parse(pruned.stdout.trim().split('\n').at(-1) ?? '{}') as { removed?: string[] }).removed ?? [] : []
   const retention = pruned.exitCode === 0 ? `retention ${keep} nights${removed.length ? `: removed ${removed.join(', ')}` : ''}` : `retention failed: ${pruned.stderr.trim().slice(0, 120)}`
   const from = db.fromReplica ? `${db.source} (a replica, sparing the primary)` : `${db.source} (the primary: no replica was healthy)`
-  return `backup ${stamp}: hot DB backup of ${from}, ${mb(db.backup.bytes)}, prepared, ends at GTID ${db.backup.gtid}; ${db.binlogs.files} binlog file(s) kept (${mb(db.binlogs.bytes)}) for point-in-time recovery; ${offsite}; ${retention}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
+  return `hot DB backup of ${from}, ${mb(db.backup.bytes)}, prepared, ends at GTID ${db.backup.gtid}; ${db.binlogs.files} binlog file(s) kept (${mb(db.binlogs.bytes)}) for point-in-time recovery; ${offsite}; ${retention}`
 }
 
 export async function backupActions(c: HookContext): Promise<RoleAction[]> {
@@ -58,10 +68,14 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const down = !up ? `${me} is not running: start it first` : busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined
   const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
   const stamps = have.local.map((b) => b.stamp)
+  const mail = up ? await mailSnapshots(c).catch(() => undefined) : undefined
+  const mailStamps = mail?.snapshots.map((x) => x.stamp) ?? []
+  const users = c.topology.users.map((u) => u.name)
+  const stores = mailStores(c.topology).map((s) => s.home)
   return [
     {
       id: 'backup-now',
-      label: `Back up now (hot DB backup from a replica, binlogs, offsite copy)`,
+      label: `Back up now (hot DB backup from a replica, binlogs, offsite copy; a mail snapshot of every store)`,
       kind: 'operate',
       ...(down ? { refused: down } : {}),
       run: () => backupRun(c),
@@ -76,6 +90,21 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
         { id: 'backup', label: 'Backup to start from (the newest when left out)', choices: stamps, optional: true },
       ],
       run: ({ before, backup }) => exclusive(me, 'the restore', () => restoreDb(c, before === undefined ? undefined : stopPattern(before), backup)),
+    },
+    {
+      id: 'restore-mail',
+      label: 'Restore mail from a snapshot: one user, or every user of a store (messages missing now are put back, each checked against its SHA1 GUID)',
+      kind: 'restore',
+      ...(down ? { refused: down } : !mailStamps.length ? { refused: `${me} holds no mail snapshot yet: run backup-now first` } : {}),
+      params: [
+        { id: 'user', label: 'User to restore (or give a store)', choices: users, optional: true },
+        { id: 'store', label: 'Store whose every user is restored (its topology master)', choices: stores, optional: true },
+        { id: 'snapshot', label: 'Snapshot (the newest when left out)', choices: mailStamps, optional: true },
+      ],
+      run: ({ user, store, snapshot }) => {
+        if ((user === undefined) === (store === undefined)) throw new LabError('BAD_INPUT', 'restore-mail takes a user or a store, exactly one of them')
+        return exclusive(me, 'the restore', () => restoreMail(c, { ...(user ? { user } : {}), ...(store ? { store } : {}), ...(snapshot ? { snapshot } : {}) }))
+      },
     },
   ]
 }

@@ -1,0 +1,56 @@
+// What a mail restore puts back and what it reports lost, from a snapshot's record and the mailbox now.
+import { describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { TopologySchema, type Topology } from '@contract/topology'
+import { mailStores, readSource, restorePlan, type MailboxRecord, type UserRecord } from './backup-mail'
+
+const msg = (uid: number, guid: string): MailboxRecord['messages'][number] => ({ uid, guid: guid.repeat(40).slice(0, 40), size: 10, flags: ['\\Seen'], internaldate: '14-Jun-2007 02:00:00 +0000' })
+const user = (boxes: MailboxRecord[]): UserRecord => ({ name: 'alice', mailboxes: boxes })
+const box = (name: string, uidvalidity: number, uidnext: number, messages: MailboxRecord['messages']): MailboxRecord => ({ name, uidvalidity, uidnext, messages })
+
+describe('restorePlan', () => {
+  const snap = user([box('INBOX', 7, 4, [msg(1, 'a'), msg(2, 'b'), msg(3, 'c')]), box('INBOX.Sent', 8, 2, [msg(1, 'd')])])
+
+  it('puts back what is missing by GUID, with its mailbox, flags and date; counts what is there', () => {
+    const now = user([box('INBOX', 7, 4, [msg(2, 'b')]), box('INBOX.Sent', 8, 2, [msg(1, 'd')])])
+    const p = restorePlan(snap, now)
+    expect(p.restore.map((m) => [m.mailbox, m.guid[0]])).toEqual([['INBOX', 'a'], ['INBOX', 'c']])
+    expect(p.restore[0]).toMatchObject({ flags: ['\\Seen'], internaldate: '14-Jun-2007 02:00:00 +0000' })
+    expect(p.present).toBe(2)
+    expect(p.lostSince).toBe(0)
+  })
+
+  it('counts mail that arrived after the snapshot and is gone: UIDs handed out since, not present now', () => {
+    // UIDs 4, 5, 6 arrived after the snapshot (UIDNEXT 4 then, 7 now); only 6 is still there
+    const now = user([box('INBOX', 7, 7, [msg(6, 'f')]), box('INBOX.Sent', 8, 2, [msg(1, 'd')])])
+    const p = restorePlan(snap, now)
+    expect(p.restore).toHaveLength(3)
+    expect(p.lostSince).toBe(2)
+  })
+
+  it('cannot count what was lost when a mailbox was made anew (another UIDVALIDITY) or is gone', () => {
+    expect(restorePlan(snap, user([box('INBOX', 99, 1, [])])).lostSince).toBeUndefined()
+    expect(restorePlan(snap, undefined)).toMatchObject({ present: 0, lostSince: undefined })
+    expect(restorePlan(snap, undefined).restore).toHaveLength(4)
+  })
+})
+
+describe('which node a backup reads', () => {
+  it('a healthy replica first, the master when the replica is down or resyncing', () => {
+    const master = { id: 'imap1', up: true, role: 'master' as const }
+    expect(readSource([master, { id: 'imap2', up: true, role: 'replica' }])?.id).toBe('imap2')
+    expect(readSource([master, { id: 'imap2', up: false }])?.id).toBe('imap1')
+    expect(readSource([master, { id: 'imap2', up: true, role: 'replica', awaitingResync: true }])?.id).toBe('imap1')
+    expect(readSource([{ id: 'imap1', up: false }, { id: 'imap2', up: false }])).toBeUndefined()
+  })
+
+  it('the stores are the topology\'s Cyrus masters with their replicas', () => {
+    const t = TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8'))) as Topology
+    const imaps = t.sites.flatMap((s) => s.racks.flatMap((r) => r.units)).filter((u) => 'role' in u && u.role === 'imap') as { id: string; replicaOf?: string }[]
+    const stores = mailStores(t)
+    expect(stores.length).toBeGreaterThan(0)
+    expect(stores.map((s) => s.home)).toEqual(imaps.filter((u) => !u.replicaOf).map((u) => u.id))
+    for (const s of stores) expect(s.replica).toBe(imaps.find((u) => u.replicaOf === s.home)?.id)
+  })
+})

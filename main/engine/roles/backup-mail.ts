@@ -1,0 +1,175 @@
+// The mail half of backup1: nightly incremental snapshots of every store, and restores of a user or a whole
+// store. Content-addressed like the file store (lab-images/backup/racklab-mail-store): a message file is sent
+// to backup1 only when no earlier night has it, so a run over an unchanged store copies no file. Files travel
+// over the lab's network (the Cyrus node streams to backup1's port 9100; a restoring node reads from it), so a
+// pulled cable or a stopped backup1 fails a run for real. The store's record (racklab-mail-export manifest)
+// is taken from the replica when one is healthy, to spare the master.
+import { LabError } from '@contract/errors'
+import type { Topology } from '@contract/topology'
+import { allServers } from '../topology/queries'
+import { ipBetween } from './db-state'
+import { mustExec, nodeState, type NodeState } from './mail-pair'
+import type { HookContext } from './types'
+
+const STREAM_PORT = 9100
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export interface MessageRecord { uid: number; guid: string; size: number; flags: string[]; internaldate: string }
+export interface MailboxRecord { name: string; uidvalidity: number; uidnext: number; messages: MessageRecord[] }
+export interface UserRecord { name: string; mailboxes: MailboxRecord[] }
+export interface StoreManifest { server: string; users: UserRecord[] }
+export interface SnapshotSummary { store: string; stamp: string; source: string; accounts: number; mailboxes: number; messages: number; bytes: number; newFiles?: number; newBytes?: number; ms?: number }
+export interface MailSnapshots { snapshots: { stamp: string; stores: SnapshotSummary[] }[]; stored: { files: number; bytes: number } }
+
+/** the mail stores: each topology master (a Cyrus server that replicates nothing) and its replica */
+export function mailStores(t: Topology): { home: string; replica?: string }[] {
+  const imaps = allServers(t).map((p) => p.server).filter((s) => s.role === 'imap')
+  return imaps.filter((s) => !s.replicaOf).map((s) => ({ home: s.id, ...(imaps.find((r) => r.replicaOf === s.id) ? { replica: imaps.find((r) => r.replicaOf === s.id)!.id } : {}) }))
+}
+
+/** the node to read a store from: a healthy replica first (spares the master), else the master */
+export function readSource(nodes: NodeState[]): NodeState | undefined {
+  const usable = nodes.filter((n) => n.up && !n.awaitingResync && !n.error)
+  return usable.find((n) => n.role === 'replica') ?? usable.find((n) => n.role === 'master')
+}
+
+const guidsOf = (m: StoreManifest): string[] => m.users.flatMap((u) => u.mailboxes.flatMap((b) => b.messages.map((x) => x.guid)))
+
+async function waitDone(c: HookContext, file: string, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(300)) {
+    const r = await c.exec(c.server.id, ['sh', '-c', `if [ -f ${file}.done ]; then echo done; elif [ -f ${file}.failed ]; then cat ${file}.failed; fi`], { timeoutMs: 10_000 })
+    if (r.stdout.trim() === 'done') return
+    if (r.stdout.trim()) throw new Error(`${c.server.id}: receiving ${file}: ${r.stdout.trim()}`)
+  }
+  throw new Error(`${c.server.id}: ${file} did not arrive within ${ms / 1000} s`)
+}
+
+/** one store's snapshot at `stamp`: the record from the source, only the files backup1 lacks sent, then the snapshot */
+async function backupStore(c: HookContext, stamp: string, store: { home: string; replica?: string }): Promise<SnapshotSummary> {
+  const b = c.server.id
+  const t0 = Date.now()
+  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
+  const src = readSource(nodes)
+  if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
+  const manifest = await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000)
+  const { missing } = await mustExec<{ missing: string[] }>(c, b, ['racklab-mail-store', 'missing'], 60_000, [...new Set(guidsOf(manifest))].join('\n') + '\n')
+  let added = { files: 0, bytes: 0 }
+  if (missing.length) {
+    const want = new Set(missing)
+    const lines: string[] = []
+    for (const u of manifest.users) for (const box of u.mailboxes) for (const m of box.messages) if (want.delete(m.guid)) lines.push([u.name, box.name, m.uid, m.guid].join('\t'))
+    const file = `/backup/mail/incoming/${stamp}-${store.home}.stream`
+    const rx = await c.exec(b, ['racklab-backup-receive', String(STREAM_PORT), file], { timeoutMs: 15_000 })
+    if (rx.exitCode !== 0) throw new Error(`${b}: could not listen for ${store.home}'s files: ${(rx.stderr || rx.stdout).trim()}`)
+    const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(STREAM_PORT)], 600_000, lines.join('\n') + '\n')
+    if (sent.missing.length) throw new Error(`${src.id} lists ${sent.missing.length} message(s) it has no file for (first: ${sent.missing[0]}): its store is damaged; back up from its peer after a resync`)
+    await waitDone(c, file, 60_000)
+    const got = await mustExec<{ files: number; bytes: number; corrupt: string[] }>(c, b, ['racklab-mail-store', 'ingest', file], 600_000)
+    if (got.corrupt.length) throw new Error(`${got.corrupt.length} file(s) from ${src.id} do not match their GUID (first: ${got.corrupt[0]}): not stored, snapshot not taken`)
+    added = { files: got.files, bytes: got.bytes }
+  }
+  const doc = { ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica' } }
+  return await mustExec<SnapshotSummary>(c, b, ['racklab-mail-store', 'snapshot', stamp, store.home], 120_000, JSON.stringify(doc))
+}
+
+/** every store's snapshot at `stamp`, then retention; one sentence per store and what could not be backed up */
+export async function backupMail(c: HookContext, stamp: string): Promise<string> {
+  const stores = mailStores(c.topology)
+  if (!stores.length) return 'mail: the topology has no mail store'
+  const parts: string[] = []
+  const failed: string[] = []
+  for (const s of stores) {
+    try {
+      const r = await backupStore(c, stamp, s)
+      parts.push(`${s.home} from ${r.source}${r.source === s.home ? ' (the master: no healthy replica)' : ''}: ${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(1)} s`)
+    } catch (e) {
+      failed.push(`${s.home}: ${(e as Error).message}`)
+    }
+  }
+  const keep = c.topology.backup.retentionNights
+  const pruned = await mustExec<{ removed: string[]; filesRemoved: number }>(c, c.server.id, ['racklab-mail-store', 'prune', String(keep)], 120_000).catch((e: Error) => ({ removed: [], filesRemoved: 0, error: e.message }))
+  const retention = 'error' in pruned ? `retention failed: ${pruned.error}` : `${pruned.removed.length ? `removed snapshot(s) ${pruned.removed.join(', ')} and ${pruned.filesRemoved} file(s) no snapshot names` : 'nothing past retention'}`
+  const text = `mail snapshot ${stamp}: ${parts.join('; ') || 'none taken'}${failed.length ? `; NOT backed up: ${failed.join('; ')}` : ''}; ${retention}`
+  if (!parts.length) throw new Error(text)
+  return text
+}
+
+export async function mailSnapshots(c: HookContext): Promise<MailSnapshots> {
+  return mustExec<MailSnapshots>(c, c.server.id, ['racklab-mail-store', 'list'], 60_000)
+}
+
+/** messages of `snap` not in `now`, per mailbox by GUID; and how many arrived after the snapshot and are gone */
+export function restorePlan(snap: UserRecord, now: UserRecord | undefined): { restore: { mailbox: string; guid: string; flags: string[]; internaldate: string }[]; present: number; lostSince: number | undefined } {
+  const nowBoxes = new Map((now?.mailboxes ?? []).map((b) => [b.name, b]))
+  const restore: { mailbox: string; guid: string; flags: string[]; internaldate: string }[] = []
+  let present = 0
+  let lostSince: number | undefined = 0
+  for (const box of snap.mailboxes) {
+    const cur = nowBoxes.get(box.name)
+    const have = new Set(cur?.messages.map((m) => m.guid) ?? [])
+    for (const m of box.messages) {
+      if (have.has(m.guid)) present++
+      else restore.push({ mailbox: box.name, guid: m.guid, flags: m.flags, internaldate: m.internaldate })
+    }
+    // UIDs from the snapshot's UIDNEXT to today's were given to mail that arrived since; those not here now are
+    // lost since that night. Only countable while the mailbox is the same one (same UIDVALIDITY).
+    if (lostSince === undefined) continue
+    if (!cur || cur.uidvalidity !== box.uidvalidity) lostSince = undefined
+    else lostSince += Math.max(0, cur.uidnext - box.uidnext - cur.messages.filter((m) => m.uid >= box.uidnext).length)
+  }
+  return { restore, present, lostSince }
+}
+
+/** the store a user lives in, and the node that is its master now (the one receiving mail) */
+async function masterOf(c: HookContext, user: string): Promise<{ store: string; master: string }> {
+  const u = c.topology.users.find((x) => x.name === user)
+  if (!u) throw new LabError('NOT_FOUND', `no user ${user} in the topology (users: ${c.topology.users.map((x) => x.name).join(', ')})`)
+  const store = mailStores(c.topology).find((s) => s.home === u.store)
+  if (!store) throw new LabError('NOT_FOUND', `${user}'s store ${u.store} is not a mail store of this topology`)
+  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
+  const master = nodes.find((n) => n.up && n.role === 'master' && !n.awaitingResync)
+  if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map((n) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
+  return { store: store.home, master: master.id }
+}
+
+/** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
+export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }): Promise<string> {
+  const b = c.server.id
+  const list = await mailSnapshots(c)
+  const users = o.user ? [o.user] : c.topology.users.filter((u) => u.store === o.store).map((u) => u.name)
+  if (!users.length) throw new LabError('BAD_INPUT', o.store ? `store ${o.store} has no users in the topology` : 'give a user or a store to restore')
+  const parts: string[] = []
+  const problems: string[] = []
+  for (const user of users) {
+    const { store, master } = await masterOf(c, user)
+    const snaps = list.snapshots.filter((s) => s.stores.some((x) => x.store === store))
+    const chosen = o.snapshot ? snaps.find((s) => s.stamp === o.snapshot) : snaps.at(-1)
+    if (!chosen) throw new LabError('NOT_FOUND', o.snapshot ? `no snapshot ${o.snapshot} of ${store} on ${b} (snapshots: ${snaps.map((s) => s.stamp).join(', ') || 'none'})` : `${b} holds no snapshot of ${store}: run backup-now first`)
+    const snap = (await mustExec<StoreManifest>(c, b, ['racklab-mail-store', 'show', chosen.stamp, store], 60_000)).users.find((u) => u.name === user)
+    if (!snap) { parts.push(`${user}: not in snapshot ${chosen.stamp} of ${store} (nothing to restore)`); continue }
+    const before = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
+    const plan = restorePlan(snap, before)
+    let restored = 0
+    if (plan.restore.length) {
+      const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
+        throw new Error(`${b} could not serve ${user}'s files: ${e.message}`)
+      })
+      if (served.missing.length) problems.push(`${user}: ${served.missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
+      const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
+      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[] }
+      if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+      restored = rep.restored
+      if (rep.corrupt?.length) problems.push(`${user}: ${rep.corrupt.length} file(s) failed their SHA1 on arrival (not restored)`)
+      if (rep.failed?.length) problems.push(`${user}: ${rep.failed.slice(0, 3).join('; ')}`)
+    }
+    // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time)
+    const after = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
+    const still = restorePlan(snap, after).restore.length
+    const lost = plan.lostSince === undefined ? 'mail that arrived after the snapshot and is gone: not countable (the mailboxes were made anew since)' : `${plan.lostSince} message(s) that arrived after the snapshot are gone (lost since that night)`
+    parts.push(`${user} into ${master} from snapshot ${chosen.stamp}: ${restored} message(s) restored, ${plan.present} already there; verified by SHA1 GUID: ${still === 0 ? 'every message of the snapshot is present' : `${still} STILL MISSING`}; ${lost}`)
+    if (still) problems.push(`${user}: ${still} message(s) of the snapshot still missing`)
+  }
+  const text = `mail restore: ${parts.join('; ')}`
+  if (problems.length) throw new Error(`${text}; PROBLEMS: ${problems.join('; ')}`)
+  return text
+}
