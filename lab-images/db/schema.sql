@@ -102,6 +102,22 @@ CREATE TABLE IF NOT EXISTS file_props (
   CONSTRAINT file_props_file_fk FOREIGN KEY (file_id) REFERENCES files (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- WebDAV write locks (RFC 4918 class 2), shared by every file node: the token, the locked root in the
+-- user's tree, depth 0 or infinity, exclusive or shared, the client's DAV:owner content (XML), the
+-- timeout granted and when it runs out (rows past `expires` are dead and swept by the next LOCK).
+CREATE TABLE IF NOT EXISTS file_locks (
+  token     VARCHAR(80) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+  user_id   INT UNSIGNED NOT NULL,
+  path      VARCHAR(512) COLLATE utf8mb4_bin NOT NULL,
+  depth     ENUM('0', 'infinity') NOT NULL,
+  scope     ENUM('exclusive', 'shared') NOT NULL,
+  owner     MEDIUMTEXT NULL,
+  timeout_s INT UNSIGNED NOT NULL,
+  expires   DATETIME NOT NULL,
+  KEY file_locks_user (user_id, expires),
+  CONSTRAINT file_locks_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- Where mail for an address goes: the master slot of the user's store. The LMTP proxy asks
 -- `SELECT backend FROM mailroute WHERE address = ?`. Every user has an address in every domain.
 CREATE OR REPLACE SQL SECURITY INVOKER VIEW mailroute AS

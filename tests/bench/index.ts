@@ -4,6 +4,7 @@ import { cpus } from 'node:os'
 import { benchCli } from './cli.bench'
 import { benchDbTier } from './db-tier.bench'
 import type { BenchResult } from './figure'
+import { benchFiles } from './files.bench'
 import { benchHardware } from './hardware.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   dbTier: benchDbTier,
   mail: benchMail,
   web: benchWeb,
+  files: benchFiles,
   scene: benchScene,
   netfault: benchNetfault,
 }

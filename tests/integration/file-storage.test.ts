@@ -1,25 +1,141 @@
-// File storage for real: file1-3 with db1 only. The bundled file-node-loss scenario (200 files over DAV,
-// a lost disk, re-replication, bit rot and the scrub) passes; DAV answers bad input with the right codes;
-// FTP uploads and downloads byte-identical and resumes a download. One lab for the whole file.
+// File storage for real: file1-3 and db1, with the edge's stack in front (fe1/fe2, web, mail, DNS: what the
+// edge needs). From the host, as any client would: the litmus WebDAV suite against the published DAV
+// endpoint through the edge (groups basic, copymove, props, locks, http), curl and lftp against the
+// published FTP endpoint (byte-identical up and down, a resumed download), and the webmail's Files page
+// (upload, list, download, with the session's salt, cookie and CSRF token). Then the bundled
+// file-node-loss scenario (200 files over DAV, a lost disk, re-replication, bit rot and the scrub) and DAV's
+// answers to bad input. One lab for the whole file.
+import { execFile } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { LabCa } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab } from './helpers'
 import { exec, runShippedScenario, sql } from './lab-driver'
+import { login, webClient } from './web-client'
 
 const sh = async (server: string, script: string): Promise<string> => {
   const r = await exec(server, ['sh', '-c', script], { timeoutMs: 300_000 })
   if (r.exitCode !== 0) throw new Error(`${server}: ${script.slice(0, 80)}… exited ${r.exitCode}: ${r.stderr || r.stdout}`)
   return r.stdout.trim()
 }
+/** a program on the host (the test runner's network namespace, where the edge's ports are published) */
+const host = (cmd: string, args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<{ code: number; out: string }> =>
+  new Promise((resolve) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0
+      resolve({ code, out: `${stdout}${stderr}` })
+    })
+  })
+const sha1 = (f: string | Buffer): string => createHash('sha1').update(typeof f === 'string' ? readFileSync(f) : f).digest('hex')
+/** litmus's per-group summaries: "<- summary for `basic': of 16 tests run: 16 passed, 0 failed. 100.0%" */
+const litmusSummary = (out: string): Record<string, { run: number; passed: number; failed: number }> =>
+  Object.fromEntries([...out.matchAll(/summary for `(\w+)': of (\d+) tests run: (\d+) passed, (\d+) failed/g)].map((m) => [m[1], { run: +m[2]!, passed: +m[3]!, failed: +m[4]! }]))
+
 const A = '-u alice:alice-2007'
 const DAV = 'http://127.0.0.1/dav'
+let ports: Record<string, number> = {}
 
 describe('file storage on the real engine', () => {
   beforeAll(async () => {
     await racklab(['down', '--volumes'])
-  }, 300_000)
+    const up = await racklab(['up', '--only', 'edge,file1,file2,file3', '--json'])
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(-1500)}`)
+    const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
+    ports = Object.fromEntries(eps.filter((e) => e.server === 'edge').map((e) => [e.service, e.port]))
+  }, 900_000)
   afterAll(async () => {
     await racklab(['down', '--volumes'])
   }, 300_000)
+
+  it('litmus through the edge: basic, copymove, props, locks and http all pass', async () => {
+    expect(ports.https, 'https published').toBeGreaterThan(0)
+    // the client a user would point at https://127.0.0.1:PORT/dav/ (litmus does not check the certificate)
+    const r = await host('litmus', ['-k', `https://127.0.0.1:${ports.https}/dav/`, 'alice', 'alice-2007'], { TESTS: 'basic copymove props locks http' })
+    console.log(r.out.split('\n').filter((l) => /summary|FAIL|WARNING/.test(l)).join('\n'))
+    const sum = litmusSummary(r.out)
+    for (const g of ['basic', 'copymove', 'props', 'locks', 'http']) {
+      expect(sum[g], `litmus group ${g} ran`).toBeDefined()
+      expect(sum[g], `litmus group ${g}`).toMatchObject({ failed: 0, passed: sum[g]!.run })
+    }
+    expect(r.code).toBe(0)
+  }, 300_000)
+
+  it('FTP through the edge: curl and lftp upload and download byte-identical, resume a download, MKD/RNFR/RNTO/SIZE', async () => {
+    expect(ports.ftp, 'ftp published').toBeGreaterThan(0)
+    const dir = mkdtempSync(join(tmpdir(), 'rl-ftp-'))
+    try {
+      const url = `ftp://127.0.0.1:${ports.ftp}`
+      const a = join(dir, 'a')
+      writeFileSync(a, randomBytes(3_000_000))
+      const curl = async (...args: string[]): Promise<string> => {
+        const r = await host('curl', ['-sS', '-f', '-u', 'alice:alice-2007', ...args])
+        if (r.code !== 0) throw new Error(`curl ${args.join(' ')}: exit ${r.code}: ${r.out}`)
+        return r.out
+      }
+      await curl('--ftp-create-dirs', '-T', a, `${url}/edge-ftp/a`)
+      await curl(`${url}/edge-ftp/a`, '-o', join(dir, 'b'))
+      expect(sha1(join(dir, 'b'))).toBe(sha1(a))
+      // a resumed download: a third of the file is here, REST fetches the rest
+      writeFileSync(join(dir, 'c'), readFileSync(a).subarray(0, 1_000_000))
+      await curl('-C', '-', `${url}/edge-ftp/a`, '-o', join(dir, 'c'))
+      expect(sha1(join(dir, 'c'))).toBe(sha1(a))
+      expect(await curl('-I', `${url}/edge-ftp/a`)).toMatch(/Content-Length: 3000000/i)
+
+      // lftp, unchanged: FEAT, EPSV, MLSD, STOR, RETR, a resumed get -c, mkdir, mv, rm
+      const lftp = async (script: string): Promise<string> => {
+        const r = await host('lftp', ['-c', `set ftp:ssl-allow no; set net:max-retries 1; set net:timeout 20; open -u alice,alice-2007 -p ${ports.ftp} 127.0.0.1; ${script}`])
+        if (r.code !== 0) throw new Error(`lftp ${script}: exit ${r.code}: ${r.out}`)
+        return r.out
+      }
+      await lftp(`cd edge-ftp; lcd ${dir}; put a -o b; mkdir sub; mv b sub/b; get sub/b -o ${join(dir, 'd')}`)
+      expect(sha1(join(dir, 'd'))).toBe(sha1(a))
+      truncateSync(join(dir, 'd'), 1_234_567)
+      await lftp(`cd edge-ftp/sub; get -c b -o ${join(dir, 'd')}`)
+      expect(sha1(join(dir, 'd'))).toBe(sha1(a))
+      const listing = await lftp('cls -l edge-ftp/sub')
+      expect(listing).toMatch(/3000000.*\bb\b/)
+      await lftp('rm edge-ftp/sub/b edge-ftp/a; rmdir edge-ftp/sub edge-ftp')
+      expect(await lftp('cls -1')).not.toMatch(/edge-ftp/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it('webmail Files through the edge: upload, list, download byte-identical (the same file over DAV), a folder; salt, cookie and CSRF all needed', async () => {
+    const ca = JSON.parse((await racklab(['ca', '--json'])).stdout) as LabCa
+    const web = webClient({ port: ports.https!, ca: ca.pem })
+    const s = await login(web, 'alice', 'alice-2007')
+    const q = `s=${s.salt}`
+    // under nginx's 1 MB client_max_body_size on the webmail's location
+    const bytes = randomBytes(300_000)
+    const file = { field: 'file', filename: 'webmail-upload.bin', bytes }
+    const up = await web.upload(`/mail/files/upload?${q}`, { s: s.salt, csrf: s.csrf, d: '/' }, file, s.cookie)
+    expect(up.status, up.body).toBe(200)
+    expect(up.body).toContain('Uploaded webmail-upload.bin (300000 bytes)')
+    const list = await web.get(`/mail/files?${q}&d=%2F`, s.cookie)
+    expect(list.status).toBe(200)
+    expect(list.body).toMatch(/webmail-upload\.bin<\/a><\/td><td>293\.0 KB/)
+    const dl = await web.get(`/mail/files/get?${q}&p=%2Fwebmail-upload.bin`, s.cookie)
+    expect(dl.status).toBe(200)
+    expect(String(dl.headers['content-disposition'])).toMatch(/^attachment; filename="webmail-upload.bin"/)
+    expect(sha1(dl.raw)).toBe(sha1(bytes))
+    const dav = await host('sh', ['-c', `curl -sfk -u alice:alice-2007 https://127.0.0.1:${ports.https}/dav/webmail-upload.bin | sha1sum`])
+    expect(dav.out.slice(0, 40)).toBe(sha1(bytes))
+    const mk = await web.post('/mail/files/mkdir', { s: s.salt, csrf: s.csrf, d: '/', name: 'From webmail' }, s.cookie)
+    expect(mk.body).toContain('Created From webmail.')
+    expect((await web.get(`/mail/files?${q}&d=%2FFrom%20webmail`, s.cookie)).body).toContain('This folder is empty.')
+    // a forged form (no CSRF token), the cookie without the salt, the salt without the cookie: refused, nothing stored
+    const forged = await web.upload(`/mail/files/upload?${q}`, { s: s.salt, d: '/' }, { ...file, filename: 'forged.bin' }, s.cookie)
+    expect(forged.status).toBe(403)
+    expect((await web.get('/mail/files?d=%2F', s.cookie)).status).toBe(403)
+    expect((await web.get(`/mail/files?${q}&d=%2F`)).status).toBe(403)
+    expect((await web.get(`/mail/files/get?${q}&p=%2Fwebmail-upload.bin`)).status).toBe(403)
+    expect((await web.get(`/mail/files?${q}&d=%2F`, s.cookie)).body).not.toContain('forged.bin')
+    expect((await web.get(`/mail/files?${q}&d=%2F..%2Fx`, s.cookie)).status).toBe(400)
+  }, 120_000)
 
   it('file-node-loss: every file survives a lost disk, copies come back to N, the scrub repairs bit rot', async () => {
     const { code, report } = await runShippedScenario('file-node-loss')
@@ -29,7 +145,7 @@ describe('file storage on the real engine', () => {
     expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b WHERE (SELECT COUNT(*) FROM file_copies c WHERE c.sha1 = b.sha1) < 2')).toBe('0')
   }, 1_500_000)
 
-  it('DAV: bad paths, PUT without a length, Overwrite F, a non-empty folder with Depth 0, quota', async () => {
+  it('DAV: bad paths, PUT without a length, Overwrite F, a non-empty folder with Depth 0, a write lock, quota', async () => {
     const code = (args: string): Promise<string> => sh('file1', `curl -s -o /dev/null -w '%{http_code}' ${A} ${args}`)
     await sh('file1', `curl -s ${A} -X DELETE ${DAV}/bad/ >/dev/null; curl -sf ${A} -X MKCOL ${DAV}/bad/ && printf x | curl -sf ${A} -T - ${DAV}/bad/x`)
     expect(await code(`--path-as-is ${DAV}/bad/../x`)).toBe('400')
@@ -41,28 +157,20 @@ describe('file storage on the real engine', () => {
     await sh('file1', `printf y | curl -sf ${A} -T - ${DAV}/bad/y`)
     expect(await code(`-X COPY -H 'Overwrite: F' -H 'Destination: ${DAV}/bad/y' ${DAV}/bad/x`)).toBe('412')
     expect(await code(`-X DELETE -H 'Depth: 0' ${DAV}/bad/`)).toBe('400')
+    // a write lock (class 2): without its token a PUT is 423, FTP STOR 450; with it in an If header, 204; UNLOCK 204
+    const lockinfo = `<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>it</D:owner></D:lockinfo>`
+    const token = await sh('file1', `curl -sf ${A} -X LOCK -H 'Depth: 0' -H 'Timeout: Second-60' --data '${lockinfo}' -D - -o /dev/null ${DAV}/bad/x | tr -d '\\r' | sed -n 's/^lock-token: <\\(.*\\)>$/\\1/ip'`)
+    expect(token).toMatch(/^opaquelocktoken:[0-9a-f-]{36}$/)
+    expect(await code(`-T /etc/hostname ${DAV}/bad/x`)).toBe('423')
+    expect((await exec('file1', ['sh', '-c', `curl -s ${A} -T /etc/hostname ftp://127.0.0.1/bad/x`])).exitCode).toBe(25)
+    expect(await code(`-T /etc/hostname -H 'If: (<${token}>)' ${DAV}/bad/x`)).toBe('204')
+    expect(await code(`-X UNLOCK -H 'Lock-Token: <${token}>' ${DAV}/bad/x`)).toBe('204')
+    expect(await code(`-T /etc/hostname ${DAV}/bad/x`)).toBe('204')
     await sql('db1', "UPDATE users SET file_quota = 1000000 WHERE login = 'alice'")
     try {
       expect(await code(`-T /usr/bin/perl ${DAV}/bad/big`)).toBe('507')
     } finally {
       await sql('db1', "UPDATE users SET file_quota = 1073741824 WHERE login = 'alice'")
     }
-  }, 300_000)
-
-  it('FTP: STOR and RETR byte-identical, a resumed RETR, MKD/RNFR/RNTO/SIZE', async () => {
-    const out = await sh(
-      'file1',
-      [
-        'set -e; d=$(mktemp -d); cd $d; head -c 3000000 /dev/urandom >a',
-        `curl -sf ${A} -T a ftp://127.0.0.1/ftp-a`,
-        `curl -sf ${A} ftp://127.0.0.1/ftp-a -o b && cmp a b && echo identical`,
-        `head -c 1000000 a >c; curl -sf ${A} -C - ftp://127.0.0.1/ftp-a -o c && cmp a c && echo resumed`,
-        `curl -sf ${A} -Q 'MKD ftp-dir' -Q 'RNFR ftp-a' -Q 'RNTO ftp-dir/a' ftp://127.0.0.1/ >/dev/null`,
-        `curl -sfI ${A} ftp://127.0.0.1/ftp-dir/a | grep -i content-length`,
-      ].join('\n'),
-    )
-    expect(out).toContain('identical')
-    expect(out).toContain('resumed')
-    expect(out).toMatch(/Content-Length: 3000000/i)
   }, 300_000)
 })

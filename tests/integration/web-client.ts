@@ -9,6 +9,8 @@ export interface WebResponse {
   headers: Record<string, string | string[] | undefined>
   /** decompressed body */
   body: string
+  /** decompressed body, as bytes (a download) */
+  raw: Buffer
   encoding: string | undefined
   /** TLS peer certificate verified against the lab CA */
   authorized: boolean
@@ -23,17 +25,35 @@ export interface WebClientOptions {
   servername?: string
 }
 
+/** one file field of a multipart/form-data POST */
+export interface UploadFile {
+  field: string
+  filename: string
+  bytes: Buffer
+}
+
+/** a multipart/form-data body (RFC 7578): the text fields, then the file */
+function multipart(form: Record<string, string>, file: UploadFile): { type: string; body: Buffer } {
+  const boundary = `----racklab${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`
+  const parts: Buffer[] = []
+  for (const [k, v] of Object.entries(form)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`))
+  parts.push(file.bytes, Buffer.from(`\r\n--${boundary}--\r\n`))
+  return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) }
+}
+
 export function webClient(o: WebClientOptions): {
   get(path: string, cookie?: string): Promise<WebResponse>
   post(path: string, form: Record<string, string>, cookie?: string): Promise<WebResponse>
+  upload(path: string, form: Record<string, string>, file: UploadFile, cookie?: string): Promise<WebResponse>
 } {
-  const send = (method: string, path: string, body?: string, cookie?: string): Promise<WebResponse> =>
+  const send = (method: string, path: string, body?: string | { type: string; body: Buffer }, cookie?: string): Promise<WebResponse> =>
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', Host: o.servername ?? 'www.fastmail.test' }
       if (cookie) headers.Cookie = cookie
       if (body !== undefined) {
-        headers['Content-Type'] = 'application/x-www-form-urlencoded'
-        headers['Content-Length'] = String(Buffer.byteLength(body))
+        headers['Content-Type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : body.type
+        headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.body.length)
       }
       const req = request(
         { host: o.host ?? '127.0.0.1', port: o.port, method, path, headers, ca: o.ca, servername: o.servername ?? 'www.fastmail.test', agent: false, timeout: 20_000 },
@@ -41,13 +61,15 @@ export function webClient(o: WebClientOptions): {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
           res.on('end', () => {
-            const raw = Buffer.concat(chunks)
+            const wire = Buffer.concat(chunks)
             const encoding = res.headers['content-encoding']
             const sock = res.socket as TLSSocket
+            const raw = encoding === 'gzip' ? gunzipSync(wire) : wire
             resolve({
               status: res.statusCode ?? 0,
               headers: res.headers,
-              body: (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8'),
+              body: raw.toString('utf8'),
+              raw,
               encoding,
               authorized: sock.authorized,
               setCookies: res.headers['set-cookie'] ?? [],
@@ -57,11 +79,12 @@ export function webClient(o: WebClientOptions): {
       )
       req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)))
       req.on('error', reject)
-      req.end(body)
+      req.end(typeof body === 'string' || body === undefined ? body : body.body)
     })
   return {
     get: (path, cookie) => send('GET', path, undefined, cookie),
     post: (path, form, cookie) => send('POST', path, new URLSearchParams(form).toString(), cookie),
+    upload: (path, form, file, cookie) => send('POST', path, multipart(form, file), cookie),
   }
 }
 

@@ -15,6 +15,14 @@ export function fileNodeKey(secrets: Pick<LabSecrets, 'app'>): string {
   return createHash('sha256').update(`racklab-file-node\0${secrets.app}`).digest('hex').slice(0, 40)
 }
 
+/**
+ * Key the webmail presents to the storage API to act for a logged-in user (whose password it never keeps),
+ * as it acts for users at IMAP as the Cyrus admin; derived from the app secret.
+ */
+export function fileWebKey(secrets: Pick<LabSecrets, 'app'>): string {
+  return createHash('sha256').update(`racklab-file-web\0${secrets.app}`).digest('hex').slice(0, 40)
+}
+
 /** The first passive FTP port; node i (in topology order) uses FTP_PASV_BASE + 10·i … + 9. */
 export const FTP_PASV_BASE = 30000
 export const FTP_PASV_PER_NODE = 10
@@ -52,6 +60,7 @@ export const file: RoleDefinition = {
         DB_HOSTS: db.join(','),
         DB_PASSWORD: c.secrets.app,
         NODE_KEY: fileNodeKey(c.secrets),
+        WEB_KEY: fileWebKey(c.secrets),
         FILE_NODES: fileNodes(c),
         FILE_COPIES: String(c.topology.files.copies),
         FILE_CAPACITY_MB: String(c.topology.files.capacityMB),

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import type { LabSecrets } from '../lab/secrets'
 import { LOW_PORTS, SERVICE_USER } from './capabilities'
+import { fileWebKey } from './file'
 import { dbHosts, messageIdKey } from './mx'
 import { pointSelf } from './db-clients'
 import type { RoleContext, RoleDefinition } from './types'
@@ -13,7 +14,7 @@ export function mailAuthKey(secrets: Pick<LabSecrets, 'app'>): string {
 }
 
 /** "id=ip" for the servers of a role this one shares a network with */
-export function reachableHosts(c: RoleContext, role: 'imap' | 'mx' | 'web'): { id: string; ip: string }[] {
+export function reachableHosts(c: RoleContext, role: 'imap' | 'mx' | 'web' | 'file'): { id: string; ip: string }[] {
   const out: { id: string; ip: string }[] = []
   for (const id of c.serversOf(role)) {
     try {
@@ -42,6 +43,9 @@ export const web: RoleDefinition = {
         MX_HOSTS: mx.map((h) => h.ip).join(','),
         MESSAGE_ID_KEY: messageIdKey(c.secrets),
         AUTH_KEY: mailAuthKey(c.secrets),
+        // the Files page: the storage API on the file nodes (none in a lab without them: the page says so)
+        FILE_HOSTS: reachableHosts(c, 'file').map((h) => h.ip).join(','),
+        FILE_KEY: fileWebKey(c.secrets),
       },
       tmpfs: ['/run'],
       // Apache's parent is root on 80, its children run as www-data

@@ -23,6 +23,8 @@ sub load {
     $cfg{db_hosts}    = [ split /,/, _need('DB_HOSTS', qr/$ip(?:,$ip)*/) ];
     $cfg{db_password} = _need('DB_PASSWORD', qr/[\x21-\x7e]+/);
     $cfg{node_key}    = _need('NODE_KEY', qr/[0-9a-f]{16,}/);
+    # the webmail's key for /api/ on behalf of a logged-in user (optional: without it only passwords work)
+    $cfg{web_key}     = length($ENV{WEB_KEY} // '') ? _need('WEB_KEY', qr/[0-9a-f]{16,}/) : undef;
     $cfg{copies}      = _need('FILE_COPIES', qr/[1-9]/) + 0;
     $cfg{capacity}    = _need('FILE_CAPACITY_MB', qr/\d+/) * 1024 * 1024;
     $cfg{clock_speed} = _need('CLOCK_SPEED', qr/\d+(?:\.\d+)?/);

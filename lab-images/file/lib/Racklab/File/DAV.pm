@@ -1,7 +1,8 @@
 package Racklab::File::DAV;
-# WebDAV class 1 over a user's tree (RFC 4918): OPTIONS, PROPFIND depth 0/1, PROPPATCH (dead properties
-# stored as XML), MKCOL, GET/HEAD (with a single byte range), PUT, DELETE, COPY/MOVE with Overwrite and
-# Depth. ETags are the content's SHA1. URLs are /dav/<path>; a collection's href ends in "/".
+# WebDAV classes 1 and 2 over a user's tree (RFC 4918): OPTIONS, PROPFIND depth 0/1, PROPPATCH (dead
+# properties stored as XML), MKCOL, GET/HEAD (with a single byte range), PUT, DELETE, COPY/MOVE with
+# Overwrite and Depth, LOCK/UNLOCK (exclusive and shared write locks, see Locks.pm) with the If header.
+# ETags are the content's SHA1. URLs are /dav/<path>; a collection's href ends in "/".
 use strict;
 use warnings;
 use Encode qw(encode decode);
@@ -13,6 +14,8 @@ use Racklab::File::Path qw(clean_path parent_of fail);
 use Racklab::File::Meta qw(get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
 use Racklab::File::Blobs qw(spool);
 use Racklab::File::Store qw(put_blob open_blob);
+use Racklab::File::Locks qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
+  conflicting_lock create_lock refresh_locks remove_lock drop_locks_under MAX_TIMEOUT);
 use POSIX qw(strftime);
 
 my $PREFIX = '/dav';
@@ -69,14 +72,74 @@ sub handle {
     my $code = __PACKAGE__->can("do_$m") or do {
         respond($req, 405, [ Allow => _allow() ], ''); return;
     };
-    $code->($req, $user, $path);
+    my $ok = eval { lock_gate($req, $user, $path); $code->($req, $user, $path); 1 };
+    return if $ok;
+    my $e = $@;
+    die $e unless ref $e eq 'HASH' && ($e->{status} // 0) == 423 && !$req->{responded};
+    _locked($req, $e);
 }
 
-sub _allow { return 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE' }
+sub _allow { return 'OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, COPY, MOVE, LOCK, UNLOCK' }
 
 sub do_OPTIONS {
     my ($req) = @_;
-    respond($req, 200, [ DAV => '1', Allow => _allow(), 'MS-Author-Via' => 'DAV' ], '');
+    respond($req, 200, [ DAV => '1, 2', Allow => _allow(), 'MS-Author-Via' => 'DAV' ], '');
+}
+
+# 423 with the precondition RFC 4918 names: the lock whose token was not submitted, or the conflicting lock
+sub _locked {
+    my ($req, $e) = @_;
+    my $cond = $e->{conflict} ? 'no-conflicting-lock' : 'lock-token-submitted';
+    my $href = defined $e->{lock_root} ? '<D:href>' . _xml_escape(href($e->{lock_root}, 'file')) . '</D:href>' : '';
+    respond($req, 423, [ 'Content-Type' => 'application/xml; charset=utf-8' ],
+        encode('UTF-8', qq{<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:$cond>$href</D:$cond></D:error>\n}));
+}
+
+# What each method changes, for the lock check: [path, how] (see Locks::require_tokens)
+sub _lock_targets {
+    my ($req, $user, $path) = @_;
+    my $m = $req->{method};
+    my $exists = sub { defined get_entry($user->{id}, $_[0]) };
+    my $member = sub { my ($p) = @_; my $par = parent_of($p); return defined $par ? ([ $par, 'member' ]) : () };
+    return ([ $path, 'self' ], $exists->($path) ? () : $member->($path)) if $m eq 'PUT';
+    return ([ $path, 'tree' ], $member->($path)) if $m eq 'DELETE';
+    return ([ $path, 'self' ]) if $m eq 'PROPPATCH';
+    return ([ $path, 'self' ], $member->($path)) if $m eq 'MKCOL';
+    return ($exists->($path) ? () : $member->($path)) if $m eq 'LOCK';
+    if ($m eq 'COPY' || $m eq 'MOVE') {
+        my $dest = _dest_path($req);
+        my @t = ([ $dest, 'tree' ], $member->($dest));
+        push @t, [ $path, 'tree' ], $member->($path) if $m eq 'MOVE';
+        return @t;
+    }
+    return ();
+}
+
+# Every request's If header must hold (412); a request that changes something must submit the token of
+# each lock protecting what it changes (423). The locks and submitted tokens stay on $req for LOCK/UNLOCK.
+sub lock_gate {
+    my ($req, $user, $path) = @_;
+    my @if = $req->{headers}->header('If');
+    my $ifh = join ' ', grep { defined } @if;
+    my @targets = _lock_targets($req, $user, $path);
+    return unless $ifh =~ /\S/ || @targets || $req->{method} =~ /^(?:LOCK|UNLOCK)$/;
+    my @locks = active_locks($user->{id});
+    my $lists = $ifh =~ /\S/ ? parse_if($ifh, $path) : undef;
+    if ($lists) {
+        my $etag_of = sub { my $e = get_entry($user->{id}, $_[0]); return $e ? _etag($e) // '"dir"' : undef };
+        fail(412, 'the If header does not hold: no list of its conditions is true') unless if_holds($lists, \@locks, $etag_of);
+    }
+    $req->{locks} = \@locks;
+    $req->{submitted} = submitted_tokens($lists);
+    require_tokens(\@locks, $req->{submitted}, \@targets);
+}
+
+sub _dest_path {
+    my ($req) = @_;
+    my $dest = $req->{headers}->header('Destination') // fail(400, 'Destination header is missing');
+    my $dpath = eval { path_of_url(URI->new($dest)->path) };
+    fail(502, "Destination $dest is not on this server's $PREFIX/") unless defined $dpath;
+    return $dpath;
 }
 
 sub _entry_or_404 { my ($user, $path) = @_; return get_entry($user->{id}, $path) // fail(404, "$path does not exist") }
@@ -157,6 +220,7 @@ sub do_DELETE {
     fail(400, "DELETE of a collection takes Depth: infinity (got '$depth')") if $e->{kind} eq 'dir' && defined $depth && lc $depth ne 'infinity';
     _check_conditions($req, $e);
     delete_tree($user->{id}, $path);
+    drop_locks_under($user->{id}, $path);
     respond($req, 204, [], '');
 }
 
@@ -170,21 +234,23 @@ sub do_MKCOL {
 sub _copy_move {
     my ($req, $user, $path, $move) = @_;
     my $h = $req->{headers};
-    my $dest = $h->header('Destination') // fail(400, 'Destination header is missing');
-    my $u = URI->new($dest);
-    my $dpath = eval { path_of_url($u->path) };
-    fail(502, "Destination $dest is not on this server's $PREFIX/") unless defined $dpath;
+    my $dpath = _dest_path($req);
     my $ow = uc($h->header('Overwrite') // 'T');
     fail(400, "Overwrite must be T or F (got '$ow')") unless $ow eq 'T' || $ow eq 'F';
     my $depth = lc($h->header('Depth') // 'infinity');
     fail(400, "Depth must be 0 or infinity (got '$depth')") unless $depth eq '0' || $depth eq 'infinity';
     fail(400, 'MOVE of a collection takes Depth: infinity') if $move && $depth ne 'infinity';
     my $r = copy_tree($user->{id}, $path, $dpath, { deep => $depth eq 'infinity', overwrite => $ow eq 'T', move => $move, quota => $user->{quota} });
+    # locks stay where they were taken: a moved resource leaves its locks behind (they end), a copy gets none
+    drop_locks_under($user->{id}, $path) if $move;
     respond($req, $r eq 'created' ? 201 : 204, [], '');
 }
 
 sub do_COPY { my ($req, $user, $path) = @_; _copy_move($req, $user, $path, 0) }
 sub do_MOVE { my ($req, $user, $path) = @_; _copy_move($req, $user, $path, 1) }
+
+# the locks of the user whose tree a PROPFIND walks (lockdiscovery reads them for every entry)
+our $PROPFIND_LOCKS = [];
 
 # live properties: name → sub(entry) returning inner XML, or undef when it does not apply
 my %LIVE = (
@@ -194,7 +260,88 @@ my %LIVE = (
     creationdate     => sub { strftime('%Y-%m-%dT%H:%M:%SZ', gmtime($_[0]{created})) },
     getetag          => sub { $_[0]{kind} eq 'file' ? _xml_escape(qq{"$_[0]{sha1}"}) : undef },
     getcontenttype   => sub { $_[0]{kind} eq 'file' ? _type($_[0]{path}) : undef },
+    supportedlock    => sub { join '', map { "<D:lockentry><D:lockscope><D:$_/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockentry>" } qw(exclusive shared) },
+    lockdiscovery    => sub { my ($e) = @_; join '', map { _activelock($_) } grep { covers($_, $e->{path}) } @$PROPFIND_LOCKS },
 );
+
+sub _activelock {
+    my ($l) = @_;
+    my $left = $l->{left_s} > 0 ? int $l->{left_s} : 0;
+    return "<D:activelock><D:locktype><D:write/></D:locktype><D:lockscope><D:$l->{scope}/></D:lockscope><D:depth>"
+      . ($l->{depth} eq 'infinity' ? 'infinity' : '0') . '</D:depth>'
+      . (defined $l->{owner} ? "<D:owner>$l->{owner}</D:owner>" : '')
+      . "<D:timeout>Second-$left</D:timeout><D:locktoken><D:href>" . _xml_escape($l->{token}) . '</D:href></D:locktoken>'
+      . '<D:lockroot><D:href>' . _xml_escape(href($l->{path}, 'file')) . '</D:href></D:lockroot></D:activelock>';
+}
+
+sub _lockdiscovery_body {
+    my (@locks) = @_;
+    return encode('UTF-8', qq{<?xml version="1.0" encoding="utf-8"?>\n<D:prop xmlns:D="DAV:"><D:lockdiscovery>} . join('', map { _activelock($_) } @locks) . "</D:lockdiscovery></D:prop>\n");
+}
+
+# Timeout: "Second-N" or "Infinite", a list in order of preference; granted at most MAX_TIMEOUT
+sub _timeout {
+    my ($h) = @_;
+    return 3600 unless defined $h && $h =~ /\S/;
+    for my $t (split /\s*,\s*/, $h) {
+        return MAX_TIMEOUT if $t =~ /^Infinite$/i;
+        return $1 > MAX_TIMEOUT ? MAX_TIMEOUT : $1 < 1 ? 1 : $1 + 0 if $t =~ /^Second-(\d{1,12})$/i;
+    }
+    fail(400, "Timeout '$h' is neither Second-N nor Infinite");
+}
+
+sub do_LOCK {
+    my ($req, $user, $path) = @_;
+    my $timeout = _timeout($req->{headers}->header('Timeout'));
+    my $text = _body_text($req, 1 << 16);
+    if ($text !~ /\S/) {
+        # a refresh: the If header names the lock(s) by token
+        my @l = refresh_locks($user->{id}, $path, $req->{submitted}, $timeout);
+        fail(412, 'a LOCK without a body refreshes a lock: submit the token of a lock on this resource in an If header') unless @l;
+        respond($req, 200, [ 'Content-Type' => 'application/xml; charset=utf-8' ], _lockdiscovery_body(@l));
+        return;
+    }
+    my $info = _parse_xml($text, 'lockinfo');
+    my ($scope_el) = _dav_children($info, 'lockscope');
+    my ($type_el) = _dav_children($info, 'locktype');
+    my ($owner_el) = _dav_children($info, 'owner');
+    my ($scope) = map { $_->localname } _dav_children($scope_el // fail(400, 'lockinfo has no lockscope'));
+    fail(400, 'lockscope must be exclusive or shared') unless defined $scope && $scope =~ /^(?:exclusive|shared)$/;
+    my ($type) = map { $_->localname } _dav_children($type_el // fail(400, 'lockinfo has no locktype'));
+    fail(422, 'only write locks exist (locktype write)') unless defined $type && $type eq 'write';
+    my $owner = $owner_el ? join('', map { $_->nodeType == 1 ? _standalone($_) : _xml_escape($_->textContent) } $owner_el->childNodes) : undef;
+    fail(400, 'owner longer than 4096 characters') if defined $owner && length $owner > 4096;
+    my $depth = lc($req->{headers}->header('Depth') // 'infinity');
+    fail(400, "LOCK takes Depth 0 or infinity (got '$depth')") unless $depth eq '0' || $depth eq 'infinity';
+    my $want = { token => new_token(), path => $path, depth => $depth, scope => $scope, owner => $owner, timeout => $timeout };
+    fail(403, 'the root folder cannot be locked') if $path eq '/';
+    if (my $o = conflicting_lock($req->{locks}, $want)) {
+        die { status => 423, message => "$o->{path} holds a conflicting $o->{scope} lock", conflict => 1, lock_root => $o->{path} };
+    }
+    my $created = 0;
+    if (!get_entry($user->{id}, $path)) {
+        # RFC 4918 7.3: a LOCK on an unmapped URL makes an empty resource, which stays after UNLOCK
+        my $parent = get_entry($user->{id}, parent_of($path));
+        fail(409, 'the parent collection does not exist') unless $parent && $parent->{kind} eq 'dir';
+        my $up = spool(sub { '' }, 0);
+        put_file($user->{id}, $path, put_blob($up), 0, $user->{quota});
+        $created = 1;
+    }
+    my $l = create_lock($user->{id}, $want);
+    respond($req, $created ? 201 : 200, [ 'Lock-Token' => "<$l->{token}>", 'Content-Type' => 'application/xml; charset=utf-8' ], _lockdiscovery_body($l));
+}
+
+sub do_UNLOCK {
+    my ($req, $user, $path) = @_;
+    my $h = $req->{headers}->header('Lock-Token') // fail(400, 'UNLOCK needs a Lock-Token header');
+    my ($token) = $h =~ /^\s*<([^>]+)>\s*$/ or fail(400, "Lock-Token '$h' is not <token>");
+    if (!remove_lock($user->{id}, $path, $token)) {
+        respond($req, 409, [ 'Content-Type' => 'application/xml; charset=utf-8' ],
+            qq{<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:lock-token-matches-request-uri/></D:error>\n});
+        return;
+    }
+    respond($req, 204, [], '');
+}
 
 sub _empty_el {
     my ($ns, $name) = @_;
@@ -259,6 +406,7 @@ sub do_PROPFIND {
           : [ map { [ $_->namespaceURI // '', $_->localname ] } grep { $_->nodeType == 1 } $kind->childNodes ];
     }
     my $e = _entry_or_404($user, $path);
+    local $PROPFIND_LOCKS = [ active_locks($user->{id}) ];
     my @r = (_response($e, $want));
     push @r, map { _response($_, $want) } list_dir($user->{id}, $path) if $depth eq '1' && $e->{kind} eq 'dir';
     _multistatus($req, @r);

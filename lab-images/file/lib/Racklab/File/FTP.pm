@@ -14,8 +14,9 @@ use Racklab::File::Path qw(clean_path parent_of name_of fail);
 use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete_tree copy_tree usage);
 use Racklab::File::Blobs qw(spool);
 use Racklab::File::Store qw(put_blob open_blob);
+use Racklab::File::Locks qw(assert_unlocked);
 
-my %CODE = (400 => 553, 403 => 550, 404 => 550, 405 => 550, 409 => 550, 412 => 550, 414 => 553, 411 => 501, 503 => 451, 507 => 552);
+my %CODE = (400 => 553, 403 => 550, 404 => 550, 405 => 550, 409 => 550, 412 => 550, 414 => 553, 411 => 501, 423 => 450, 503 => 451, 507 => 552);
 
 sub serve {
     my ($port) = @_;
@@ -220,6 +221,7 @@ sub _store {
     fail(405, "$p is a directory") if $e && $e->{kind} eq 'dir';
     my $parent = get_entry($uid, parent_of($p));
     fail(409, "the directory " . parent_of($p) . " does not exist") unless $parent && $parent->{kind} eq 'dir';
+    assert_unlocked($uid, [ $p, 'self' ], $e ? () : [ parent_of($p), 'member' ]);
     my $rest = $s->{rest};
     if ($rest) {
         fail(412, "REST $rest for STOR must equal the file's size (" . ($e ? $e->{size} : 0) . ')') unless $e && $rest == $e->{size};
@@ -250,10 +252,17 @@ sub _store {
 sub cmd_STOR { _store($_[0], $_[1], 0) }
 sub cmd_APPE { _store($_[0], $_[1], 1) }
 
-sub cmd_DELE { my ($s, $a) = @_; my ($p) = _file($s, $a); delete_tree($s->{user}{id}, $p); reply($s, 250, "$p deleted") }
+sub cmd_DELE {
+    my ($s, $a) = @_;
+    my ($p) = _file($s, $a);
+    assert_unlocked($s->{user}{id}, [ $p, 'tree' ], [ parent_of($p), 'member' ]);
+    delete_tree($s->{user}{id}, $p);
+    reply($s, 250, "$p deleted");
+}
 sub cmd_MKD {
     my ($s, $a) = @_;
     my $p = resolve($s, need_arg($a, 'MKD'));
+    assert_unlocked($s->{user}{id}, [ $p, 'self' ], [ parent_of($p) // '/', 'member' ]);
     make_dir($s->{user}{id}, $p);
     (my $q = $p) =~ s/"/""/g;
     reply($s, 257, qq{"$q" created});
@@ -265,6 +274,7 @@ sub cmd_RMD {
     my $e = get_entry($s->{user}{id}, $p);
     fail(404, "$p: no such directory") unless $e && $e->{kind} eq 'dir';
     fail(409, "$p is not empty") if list_dir($s->{user}{id}, $p);
+    assert_unlocked($s->{user}{id}, [ $p, 'tree' ], [ parent_of($p) // '/', 'member' ]);
     delete_tree($s->{user}{id}, $p);
     reply($s, 250, "$p removed");
 }
@@ -280,6 +290,7 @@ sub cmd_RNTO {
     my ($s, $a) = @_;
     my $from = $s->{rnfr} // return reply($s, 503, 'RNFR first');
     my $to = resolve($s, need_arg($a, 'RNTO'));
+    assert_unlocked($s->{user}{id}, map { ([ $_, 'tree' ], [ parent_of($_) // '/', 'member' ]) } $from, $to);
     copy_tree($s->{user}{id}, $from, $to, { move => 1, overwrite => 1, deep => 1, quota => $s->{user}{quota} });
     reply($s, 250, "Renamed $from to $to");
 }

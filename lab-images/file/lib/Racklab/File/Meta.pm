@@ -7,7 +7,7 @@ use warnings;
 use Racklab::File::DB qw(dbh_read dbh_write);
 use Racklab::File::Path qw(fail parent_of);
 use Exporter qw(import);
-our @EXPORT_OK = qw(auth_user get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
+our @EXPORT_OK = qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
 
 my $COLS = 'id, path, parent, kind, sha1, size, UNIX_TIMESTAMP(mtime) AS mtime, UNIX_TIMESTAMP(created) AS created';
 
@@ -23,6 +23,12 @@ sub auth_user {
           SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, '$', 2), '$', -1), '$',
           SHA2(CONCAT(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, '$', 2), '$', -1), ?), 256))}, undef, $login, $password);
     return $row;
+}
+
+# user_by_login(login) → {id, login, quota} or undef: for the webmail, which vouches for its session's user
+sub user_by_login {
+    my ($login) = @_;
+    return dbh_read()->selectrow_hashref('SELECT id, login, file_quota AS quota FROM users WHERE login = ?', undef, $login);
 }
 
 sub _root { return { id => undef, path => '/', parent => '', kind => 'dir', sha1 => undef, size => 0, mtime => 0, created => 0 } }

@@ -10,10 +10,11 @@ use URI::Escape qw(uri_unescape);
 use Racklab::File::Config qw(cfg);
 use Racklab::File::HTTP qw(respond);
 use Racklab::File::Path qw(clean_path fail);
-use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete_tree usage);
+use Racklab::File::Meta qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree usage);
 use Racklab::File::Blobs qw(spool store_local remove_local list_local);
 use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
+use Racklab::File::Locks qw(assert_unlocked drop_locks_under);
 use Racklab::File::DB qw(dbh_read);
 
 my $JSON = JSON::PP->new->canonical->utf8;
@@ -35,6 +36,12 @@ sub handle {
 
 sub authenticate {
     my ($req) = @_;
+    # the webmail acts for its logged-in user on /api/ with the lab's web key (it never keeps passwords)
+    if (defined(my $key = $req->{headers}->header('X-Racklab-Web-Key'))) {
+        my $login = $req->{headers}->header('X-Racklab-User') // '';
+        fail(403, 'the web key is wrong, or used outside /api/') unless defined cfg('web_key') && $key eq cfg('web_key') && $req->{uri}->path =~ m{^/api/};
+        return user_by_login($login) // fail(403, "no user '$login'");
+    }
     my ($b64) = ($req->{headers}->header('Authorization') // '') =~ /^Basic\s+(\S+)$/i;
     my ($login, $pw) = defined $b64 ? split(/:/, decode_base64($b64), 2) : ();
     my $user = defined $pw ? auth_user($login, $pw) : undef;
@@ -92,9 +99,11 @@ sub user_api {
         return Racklab::File::DAV::do_GET($req, $user, $path) if $e->{kind} eq 'file';
         return json($req, 200, { path => $path, entries => [ map { { name => (split m{/}, $_->{path})[-1], kind => $_->{kind}, size => $_->{size} + 0, mtime => $_->{mtime} + 0, sha1 => $_->{sha1} } } list_dir($uid, $path) ] });
     }
-    if ($m eq 'PUT') { return Racklab::File::DAV::do_PUT($req, $user, $path) }
-    if ($m eq 'DELETE') { delete_tree($uid, $path); return respond($req, 204, [], '') }
-    if ($m eq 'POST' && ($req->{uri}->query // '') eq 'mkdir') { make_dir($uid, $path); return json($req, 201, { path => $path }) }
+    # the API cannot submit DAV lock tokens: a locked resource is read-only here (423)
+    my $member = [ Racklab::File::Path::parent_of($path) // '/', 'member' ];
+    if ($m eq 'PUT') { assert_unlocked($uid, [ $path, 'self' ], get_entry($uid, $path) ? () : $member); return Racklab::File::DAV::do_PUT($req, $user, $path) }
+    if ($m eq 'DELETE') { assert_unlocked($uid, [ $path, 'tree' ], $member); delete_tree($uid, $path); drop_locks_under($uid, $path); return respond($req, 204, [], '') }
+    if ($m eq 'POST' && ($req->{uri}->query // '') eq 'mkdir') { assert_unlocked($uid, [ $path, 'self' ], $member); make_dir($uid, $path); return json($req, 201, { path => $path }) }
     fail(405, "$m is not allowed on /api/files");
 }
 

@@ -27,6 +27,9 @@ sub load {
     $c{cyrus_password} = _need('CYRUS_PASSWORD', qr/[^\s]{1,200}/);
     $c{auth_key}       = _need('AUTH_KEY', qr/[A-Za-z0-9]{16,}/);
     $c{mx_hosts}       = [ split /,/, _need('MX_HOSTS', qr/$IP(?:,$IP)*/) ];
+    # the Files page's storage API (a lab without file nodes has none: the page says so)
+    $c{file_hosts}     = [ length($ENV{FILE_HOSTS} // '') ? split(/,/, _need('FILE_HOSTS', qr/$IP(?:,$IP)*/)) : () ];
+    $c{file_key}       = _need('FILE_KEY', qr/[0-9a-f]{16,}/);
     $c{imap_hosts}     = { map { split /=/, $_, 2 } split /,/, _need('IMAP_HOSTS', qr/[a-z][a-z0-9-]*=$IP(?:,[a-z][a-z0-9-]*=$IP)*/) };
     %C = %c;
     return \%C;

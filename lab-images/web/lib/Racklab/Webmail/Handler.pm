@@ -4,6 +4,7 @@ package Racklab::Webmail::Handler;
 use strict;
 use warnings;
 use Apache2::RequestRec ();
+use Apache2::Response ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
 use Racklab::Webmail::DB qw(dbh writable_dbh);
@@ -11,13 +12,14 @@ use Racklab::Webmail::Request qw(params body_refused cookie client_ip respond re
 use Racklab::Webmail::Session qw(check_password create_session find_session destroy_session csrf_ok);
 use Racklab::Webmail::Mail qw(imap_for folder_box list_messages read_message search_messages send_message valid_addresses);
 use Racklab::Webmail::MailAuth qw(mail_auth);
-use Racklab::Webmail::Pages qw(login_page message_list_page read_page compose_page contacts_page notice_page);
+use Racklab::Webmail::Pages qw(login_page message_list_page read_page compose_page contacts_page notice_page files_page);
+use Racklab::Webmail::Files qw(files_available clean_dir list_folder upload_file fetch_file);
 
 my $COOKIE = 'fm_session';
 my %GET = ('/mail/inbox' => \&inbox, '/mail/read' => \&show_message, '/mail/compose' => \&compose, '/mail/search' => \&search,
-           '/mail/contacts' => \&contacts);
+           '/mail/contacts' => \&contacts, '/mail/files' => \&files, '/mail/files/get' => \&file_get);
 my %POST = ('/mail/send' => \&send_mail, '/mail/contacts/add' => \&contact_add, '/mail/contacts/delete' => \&contact_delete,
-            '/mail/logout' => \&logout);
+            '/mail/logout' => \&logout, '/mail/files/upload' => \&file_upload, '/mail/files/mkdir' => \&file_mkdir);
 
 sub handler {
     my ($r) = @_;
@@ -211,6 +213,69 @@ sub contact_delete {
     my ($id) = ($p->{id} // '') =~ /^([1-9]\d{0,9})$/;
     my $n = defined $id ? writable_dbh()->do('DELETE FROM address_book WHERE id = ? AND user_id = ?', undef, $id, $s->{user_id}) : 0;
     return respond($r, 200, contacts_page($s, _contacts($s), $n > 0 ? 'Deleted.' : undef, $n > 0 ? undef : 'No such contact.', cfg('server')));
+}
+
+# The Files page: the user's tree in the file storage (list, upload, download), through the storage API
+sub _files_page {
+    my ($r, $s, $dir, $notice, $error, $status) = @_;
+    return respond($r, 503, notice_page('Files', 'This lab has no file storage (no file servers).', cfg('server'), 'back')) unless files_available();
+    my $list = list_folder($s->{login}, $dir);
+    return respond($r, $status // ($list->{error} ? 404 : 200), files_page($s, $dir, $list->{entries} // [], $notice, $error // $list->{error}, cfg('server')));
+}
+
+sub files {
+    my ($r, $s, $p) = @_;
+    my $dir = clean_dir($p->{d}) // return respond($r, 400, notice_page('Files', 'That is not a folder name.', cfg('server'), 'back'));
+    return _files_page($r, $s, $dir);
+}
+
+sub file_get {
+    my ($r, $s, $p) = @_;
+    my $path = clean_dir($p->{p});
+    return respond($r, 400, notice_page('Files', 'That is not a file name.', cfg('server'), 'back')) unless defined $path && $path ne '/';
+    return respond($r, 503, notice_page('Files', 'This lab has no file storage (no file servers).', cfg('server'), 'back')) unless files_available();
+    my ($name) = $path =~ m{([^/]+)$};
+    (my $ascii = $name) =~ s/[^\x20-\x7e]|["\\]/_/g;
+    my $err = fetch_file($s->{login}, $path, sub {
+        my ($chunk, $head) = @_;
+        if ($head) {
+            $r->err_headers_out->set('X-Racklab-Backend' => cfg('server'));
+            $r->err_headers_out->set('Cache-Control' => 'no-store');
+            $r->err_headers_out->set('X-Content-Type-Options' => 'nosniff');
+            # always a download, never rendered in the webmail's origin
+            $r->err_headers_out->set('Content-Disposition' => qq{attachment; filename="$ascii"; filename*=UTF-8''} . Racklab::Webmail::Html::url_esc($name));
+            $r->set_content_length($head->{length}) if defined $head->{length} && $head->{length} =~ /^\d+$/;
+            $r->content_type('application/octet-stream');
+        }
+        $r->print($chunk) if length $chunk;
+    });
+    return Apache2::Const::OK unless defined $err;
+    my ($dir) = $path =~ m{^(.*)/[^/]+$};
+    return _files_page($r, $s, length $dir ? $dir : '/', undef, "Could not download $name: $err", $err =~ /^404/ ? 404 : 502);
+}
+
+sub file_upload {
+    my ($r, $s, $p) = @_;
+    my $dir = clean_dir($p->{d}) // return respond($r, 400, notice_page('Files', 'That is not a folder name.', cfg('server'), 'back'));
+    my $f = $p->{file};
+    return _files_page($r, $s, $dir, undef, 'Choose a file to upload.', 400) unless ref $f eq 'HASH' && length $f->{filename};
+    (my $name = $f->{filename}) =~ s{^.*[\\/]}{};
+    my $path = clean_dir("$dir/$name");
+    return _files_page($r, $s, $dir, undef, 'That file name is not allowed.', 400) unless defined $path && length $name && length $name <= 255;
+    my $err = upload_file($s->{login}, $path, $f->{bytes});
+    return _files_page($r, $s, $dir, undef, "Not uploaded: $err", 200) if defined $err;
+    print STDERR "webmail: $s->{login} uploaded ", length($f->{bytes}), " bytes to $path\n";
+    return _files_page($r, $s, $dir, "Uploaded $name (" . length($f->{bytes}) . ' bytes).');
+}
+
+sub file_mkdir {
+    my ($r, $s, $p) = @_;
+    my $dir = clean_dir($p->{d}) // return respond($r, 400, notice_page('Files', 'That is not a folder name.', cfg('server'), 'back'));
+    my ($name) = ($p->{name} // '') =~ m{^([^/\x00-\x1f]{1,255})$};
+    my $path = defined $name ? clean_dir("$dir/$name") : undef;
+    return _files_page($r, $s, $dir, undef, 'A folder name is one to 255 characters without "/".', 400) unless defined $path && $path ne $dir;
+    my $err = Racklab::Webmail::Files::make_folder($s->{login}, $path);
+    return _files_page($r, $s, $dir, defined $err ? undef : "Created $name.", defined $err ? "Not created: $err" : undef);
 }
 
 1;

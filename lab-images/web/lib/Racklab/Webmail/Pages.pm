@@ -5,7 +5,7 @@ use warnings;
 use Racklab::Webmail::Html qw(esc url_esc sanitize_html page);
 use Racklab::Webmail::Session qw(csrf_token);
 use Exporter qw(import);
-our @EXPORT_OK = qw(login_page message_list_page read_page compose_page contacts_page notice_page);
+our @EXPORT_OK = qw(login_page message_list_page read_page compose_page contacts_page notice_page files_page);
 
 sub _u { my ($s, $path, %q) = @_; return esc("$path?" . join '&', "s=$s->{salt}", map { "$_=" . url_esc($q{$_}) } sort keys %q) }
 sub _csrf { my ($s) = @_; return '<input type="hidden" name="s" value="' . esc($s->{salt}) . '"><input type="hidden" name="csrf" value="' . csrf_token($s) . '">' }
@@ -17,6 +17,7 @@ sub _frame {
       '<a href="' . _u($s, '/mail/inbox', f => 'Junk') . '">Junk</a>',
       '<a href="' . _u($s, '/mail/compose') . '">Compose</a>',
       '<a href="' . _u($s, '/mail/contacts') . '">Address book</a>',
+      '<a href="' . _u($s, '/mail/files', d => '/') . '">Files</a>',
       '<form class="inline" method="get" action="/mail/search"><input type="hidden" name="s" value="' . esc($s->{salt}) . '">',
       '<input type="text" name="q" size="18" placeholder="search mail"> <input type="submit" value="Search"></form> &nbsp; ',
       '<form class="inline" method="post" action="/mail/logout">' . _csrf($s) . '<input type="submit" value="Log out"></form>';
@@ -108,6 +109,36 @@ $rows
 <form method="post" action="/mail/contacts/add">@{[ _csrf($s) ]}
 <label>Name <input type="text" name="name" size="24"></label> <label>Address <input type="text" name="email" size="30"></label>
 <input type="submit" value="Add"></form>
+HTML
+}
+
+sub _size { my ($n) = @_; return $n < 1024 ? "$n B" : $n < 1048576 ? sprintf('%.1f KB', $n / 1024) : sprintf('%.1f MB', $n / 1048576) }
+
+# files_page(session, dir, [{name, kind, size, mtime}…], notice, error, backend)
+sub files_page {
+    my ($s, $dir, $entries, $notice, $error, $backend) = @_;
+    my $msg = ($notice ? '<div class="ok">' . esc($notice) . '</div>' : '') . ($error ? '<div class="err">' . esc($error) . '</div>' : '');
+    my $sub = sub { my ($n) = @_; return $dir eq '/' ? "/$n" : "$dir/$n" };
+    my $up = $dir eq '/' ? '' : '<p><a href="' . _u($s, '/mail/files', d => ($dir =~ m{^(.*)/[^/]+$})[0] || '/') . '">&uarr; Up</a></p>';
+    my $rows = join "\n", map {
+        my $e = $_;
+        my $link = $e->{kind} eq 'dir'
+          ? '<a href="' . _u($s, '/mail/files', d => $sub->($e->{name})) . '">' . esc($e->{name}) . '/</a>'
+          : '<a href="' . _u($s, '/mail/files/get', p => $sub->($e->{name})) . '">' . esc($e->{name}) . '</a>';
+        "<tr><td>$link</td><td>" . ($e->{kind} eq 'dir' ? '' : _size($e->{size})) . '</td><td>' . esc(scalar gmtime($e->{mtime})) . '</td></tr>'
+    } @$entries;
+    my $table = @$entries ? qq{<table class="list"><tr><th>Name</th><th>Size</th><th>Modified (UTC)</th></tr>\n$rows\n</table>} : '<p>This folder is empty.</p>';
+    my $d = esc($dir);
+    return _frame($s, "Files $dir", <<"HTML", $backend);
+<h2>Files <small>$d</small></h2>$msg$up
+$table
+<h3>Upload a file here</h3>
+<form method="post" action="/mail/files/upload" enctype="multipart/form-data">@{[ _csrf($s) ]}<input type="hidden" name="d" value="$d">
+<input type="file" name="file"> <input type="submit" value="Upload"></form>
+<h3>New folder</h3>
+<form method="post" action="/mail/files/mkdir">@{[ _csrf($s) ]}<input type="hidden" name="d" value="$d">
+<input type="text" name="name" size="24"> <input type="submit" value="Create"></form>
+<p>The same files are reachable over WebDAV (https://&hellip;/dav/) and FTP with your login.</p>
 HTML
 }
 

@@ -29,6 +29,25 @@ sub _decode_form {
     }
 }
 
+# multipart/form-data (RFC 7578), for the Files page's upload: text fields decode as UTF-8 into $into like a
+# form's; a file field becomes {filename, bytes} (raw bytes, the name decoded). Malformed parts are skipped.
+sub _decode_multipart {
+    my ($body, $boundary, $into) = @_;
+    my @parts = split /(?:^|\r\n)--\Q$boundary\E(?:--)?[ \t]*(?:\r\n|$)/, $body;
+    for my $part (@parts) {
+        my ($head, $data) = split /\r\n\r\n/, $part, 2;
+        next unless defined $data && $head =~ /^Content-Disposition:\s*form-data\s*;(.*)$/mi;
+        my $disp = $1;
+        my ($name) = $disp =~ /\bname="([^"]*)"/ or next;
+        next if exists $into->{$name};
+        if ($disp =~ /\bfilename="([^"]*)"/) {
+            $into->{$name} = { filename => decode('UTF-8', $1), bytes => $data };
+        } else {
+            $into->{$name} = decode('UTF-8', $data);
+        }
+    }
+}
+
 # body_refused(r) → () when the body may be read, else (411) for a body without a length or (413) for one
 # over $MAX_BODY
 sub body_refused {
@@ -49,7 +68,9 @@ sub params {
         die "request body refused\n" if body_refused($r);    # route() answers 411/413 before this
         my $body = '';
         while (length $body < $len) { my $n = $r->read(my $buf, $len - length $body); last unless $n; $body .= $buf }
-        _decode_form($body, \%b) if ($r->headers_in->{'Content-Type'} // '') =~ m{^application/x-www-form-urlencoded}i;
+        my $type = $r->headers_in->{'Content-Type'} // '';
+        _decode_form($body, \%b) if $type =~ m{^application/x-www-form-urlencoded}i;
+        _decode_multipart($body, $1 // $2, \%b) if $type =~ m{^multipart/form-data;.*\bboundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))}i;
     }
     return { %q, %b };
 }
