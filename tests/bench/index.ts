@@ -5,6 +5,7 @@ import { benchCli } from './cli.bench'
 import { benchDbTier } from './db-tier.bench'
 import type { BenchResult } from './figure'
 import { benchHardware } from './hardware.bench'
+import { benchHistory } from './history.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
 import { benchMonitor } from './monitor.bench'
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   web: benchWeb,
   scene: benchScene,
   netfault: benchNetfault,
+  history: benchHistory,
 }
 
 export interface BenchDocument {
