@@ -4,6 +4,7 @@ import type { Consoles } from '../engine/lab/consoles'
 import type { Monitor } from '../engine/monitor/monitor'
 import { runChecks } from '../engine/probes/run-checks'
 import { labComposeFile } from '../engine/export/lab-compose'
+import { exportJournalStretch } from '../engine/journal/export-lab'
 import { listScenarios, startScenario } from '../engine/scenarios/library'
 import type { Handlers } from './dispatcher'
 
@@ -47,6 +48,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'actions.targets': async () => lab.targets(),
     'actions.undo': async ({ seq }) => lab.undo(seq),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
+    'journal.export': async (r) => exportJournalStretch(lab, r),
     'console.open': async ({ server, cols, rows }, { client }) => ({ sessionId: await consoles.open(server, cols, rows, client) }),
     'console.input': async ({ sessionId, data }, { client }) => (consoles.input(sessionId, data, client), null),
     'console.resize': async ({ sessionId, cols, rows }, { client }) => (await consoles.resize(sessionId, cols, rows, client), null),

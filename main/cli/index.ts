@@ -20,7 +20,7 @@ usage: racklab <command> [options]
   watch [--json]                 follow alerts and state changes until Ctrl-C (NDJSON with --json)
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
-  journal export --since SEQ [--until SEQ] --as scenario
+  journal export --since SEQ [--until SEQ] [--name NAME] --as scenario
                                  the actions in that stretch as a replayable scenario (YAML on stdout)
   exec SERVER -- CMD [ARGS…]     run a command inside a server
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)

@@ -56,6 +56,13 @@ export const commandInputs = {
   /** put back action `seq` of the ledger with its recorded inverse (default: the newest one that has one) */
   'actions.undo': z.strictObject({ seq: z.number().int().positive().optional() }).optional().default({}),
   'journal.list': z.strictObject({ since: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) }).optional().default({ since: 0, limit: 500 }),
+  /** a stretch of the journal, (since, until], as a replayable scenario file (racklab journal export --as scenario,
+   *  the journal dock's Record / Stop recording); until defaults to the newest entry */
+  'journal.export': z.strictObject({
+    since: z.number().int().nonnegative(),
+    until: z.number().int().positive().optional(),
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a scenario name: lowercase letters, digits and "-", starting with a letter').optional(),
+  }),
   'console.open': z.strictObject({ server, cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
   'console.input': z.strictObject({ sessionId: z.string().min(1), data: z.string().max(65_536) }),
   'console.resize': z.strictObject({ sessionId: z.string().min(1), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
@@ -84,6 +91,7 @@ export interface CommandOutputs {
   'actions.targets': { target: string; actions: ActionInfo[] }[]
   'actions.undo': { seq: number; undid: number; text: string }
   'journal.list': JournalEntry[]
+  'journal.export': { yaml: string; name: string; actions: number; until: number }
   'console.open': { sessionId: string }
   'console.input': null
   'console.resize': null

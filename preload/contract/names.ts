@@ -21,6 +21,7 @@ export const commandNames = [
   'actions.targets',
   'actions.undo',
   'journal.list',
+  'journal.export',
   'console.open',
   'console.input',
   'console.resize',

@@ -6,6 +6,7 @@ import { benchDbTier } from './db-tier.bench'
 import type { BenchResult } from './figure'
 import { benchFiles } from './files.bench'
 import { benchHardware } from './hardware.bench'
+import { benchHistory } from './history.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
 import { benchMonitor } from './monitor.bench'
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   files: benchFiles,
   scene: benchScene,
   netfault: benchNetfault,
+  history: benchHistory,
 }
 
 export interface BenchDocument {

@@ -131,26 +131,11 @@ async function journalExport(a: CliArgs): Promise<number> {
   if (since === undefined) throw new LabError('BAD_INPUT', 'racklab journal export needs --since SEQ: where the stretch to export starts (racklab journal lists the numbers)')
   const until = seqOption('until', a.until)
   if (until !== undefined && until <= since) throw new LabError('BAD_INPUT', `--until ${until} must be after --since ${since}`)
-  const { exportProblems, exportScenario } = await import('../../engine/journal/export-scenario')
-  const { allServers } = await import('../../engine/topology/queries')
   const link = await linkFor(a)
   try {
-    const entries = await call(link, 'journal.list', { since: 0, limit: 5000 })
-    const problems = await exportProblems(entries, since, until, async (target, action) => {
-      try {
-        const list = await call(link, 'actions.list', { target })
-        return list.some((x) => x.id === action) ? undefined : `${target} has no action "${action}" in this lab (it has: ${list.map((x) => x.id).join(', ')})`
-      } catch (e) {
-        return `no target ${target} in this lab: ${(e as Error).message}`
-      }
-    })
-    if (problems.length) throw new LabError('BAD_INPUT', `cannot export: ${problems.length === 1 ? 'a recorded action no longer exists' : 'recorded actions no longer exist'} in this lab:\n  ${problems.join('\n  ')}`)
-    const topology = await call(link, 'lab.topology')
-    const status = await call(link, 'lab.status')
-    const up = status.servers.filter((s) => s.state === 'running').map((s) => s.id)
-    const servers = Object.fromEntries(allServers(topology).map((p) => [p.server.id, p.server.role]))
-    const name = `incident-${since}-${until ?? 'end'}`
-    process.stdout.write(exportScenario(entries, { name, since, ...(until !== undefined ? { until } : {}), speed: topology.clock.speed, up, recordedOn: { topology: topology.name, servers } }))
+    // the engine does the export (journal.export), the same path as the window's Record / Stop recording
+    const out = await call(link, 'journal.export', { since, ...(until !== undefined ? { until } : {}), ...(a.name !== undefined ? { name: a.name } : {}) })
+    process.stdout.write(out.yaml)
     return EXIT_OK
   } finally {
     link.close()

@@ -24,6 +24,8 @@ const journal: JournalEntry[] = [
   e('action', 210_000, 'fail disk:raid1/3 FAILED: no', 'disk:raid1/3', { action: 'fail', args: {}, inverse: { action: 'replace' }, ok: false }),
   e('probe', 220_000, 'mx.queue ok: empty', 'mx1', { probe: 'mx.queue', key: 'mx.queue@mx1', ok: true }),
   e('probe', 230_000, 'imap.replication ok', 'imap1', { probe: 'imap.replication', key: 'x', ok: true }),
+  e('probe', 231_000, 'db.ping ok', 'db3', { probe: 'db.ping', key: 'db.ping@db3', ok: true }),
+  e('probe', 232_000, 'server.running FAILED: db3 is powered-off', 'db3', { probe: 'server.running', key: 'server.running@db3', ok: false }),
 ]
 
 describe('recordedActions', () => {
@@ -35,6 +37,20 @@ describe('recordedActions', () => {
   it('an empty range is refused with what to look at', () => {
     expect(() => recordedActions(journal, 8)).toThrow(/nothing to export: no action succeeded after journal entry 8 \(racklab journal --since 8/)
     expect(() => recordedActions(journal, 3, 5)).toThrow(/after journal entry 3 up to 5/)
+  })
+})
+
+describe('probesAtEnd', () => {
+  it('forgets results from before the lab was taken down', () => {
+    seq = 100
+    const j = [
+      e('probe', 0, 'db.replication FAILED: not a replica', 'db1', { probe: 'db.replication', key: 'k', ok: false }),
+      e('op', 1, 'down: removed 3 containers'),
+      e('op', 2, 'up: db1, db2'),
+      e('probe', 3, 'db.ping ok', 'db1', { probe: 'db.ping', key: 'k2', ok: true }),
+    ]
+    expect(probesAtEnd(j)).toEqual([{ probe: 'db.ping', target: 'db1', ok: true }])
+    expect(probesAtEnd(j, 101)).toEqual([{ probe: 'db.replication', target: 'db1', ok: false }])
   })
 })
 
@@ -53,9 +69,11 @@ describe('exportScenario', () => {
       { name: 'recorded step 3 (journal 7): trip circuit:nyi-1-a', act: 'circuit:nyi-1-a trip' },
       { name: 'wait 10s of lab time, as recorded', sleep: '167ms' },
       { name: 'recorded step 4 (journal 8): reset circuit:nyi-1-a', act: 'circuit:nyi-1-a reset' },
-      // imap1 was not running when recorded: its probe is not expected
+      // imap1 was not in the lab: its probe is not expected; db3 was, powered off at the end (server.running
+      // fails): its last db.ping is stale, and only server.running (which says it is down) is expected
       { expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' },
       { expect: { probe: 'mx.queue', target: 'mx1', ok: true }, within: '120s' },
+      { expect: { probe: 'server.running', target: 'db3', ok: false }, within: '120s' },
     ])
     // the trip was undone inside the stretch; the resync has no way back
     expect(doc.cleanup).toEqual([{ say: 'no way back from resync server:imap2: a resync copies mail' }, { act: 'cable:db2/int plug', optional: true }])
@@ -66,7 +84,7 @@ describe('exportScenario', () => {
     const { allServers } = await import('../topology/queries')
     const servers = Object.fromEntries(allServers(topology).map((p) => [p.server.id, p.server.role]))
     const text = exportScenario(journal, { ...opts, recordedOn: { topology: 'nyi-2007', servers } })
-    expect(parseScenario(text, 'incident.yaml', topology).steps.length).toBe(9)
+    expect(parseScenario(text, 'incident.yaml', topology).steps.length).toBe(10)
     const other = { ...servers, db9: 'db', web1: 'db' } as Record<string, string>
     delete other.db3
     const moved = exportScenario(journal, { ...opts, recordedOn: { topology: 'nyi-2009', servers: other } })

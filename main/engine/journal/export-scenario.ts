@@ -73,7 +73,8 @@ export interface ExportOptions {
   until?: number
   /** lab minutes per wall minute (topology clock.speed): a recorded lab-time wait is replayed as wall time / speed */
   speed: number
-  /** the servers brought up before the steps (those running when it was recorded) */
+  /** the servers brought up before the steps (the lab's servers when it was recorded, running or not): their
+   *  probe results at the end are expected */
   up: string[]
   /** what the recording was made on: a replay onto another topology is refused with the differences */
   recordedOn: { topology: string; servers: Record<string, string> }
@@ -87,17 +88,23 @@ interface ProbeEnd {
   ok: boolean
 }
 
-/** the probe results standing at `until`: the newest journaled result of each probe on each target */
+/** the probe results standing at `until`: the newest journaled result of each probe on each target. A server
+ *  whose server.running fails there is down: its other results are from before it went (stale), so only that one
+ *  is kept. Results from before the lab was last taken down (a `down:` op) stand no more. */
 export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity): ProbeEnd[] {
   const last = new Map<string, ProbeEnd | undefined>()
   for (const e of entries) {
-    if (e.kind !== 'probe' || e.seq > until) continue
+    if (e.seq > until) continue
+    // a lab taken down takes its results with it: what stands is what the lab brought up since measured
+    if (e.kind === 'op' && /^down: /.test(e.text)) last.clear()
+    if (e.kind !== 'probe') continue
     const d = e.data as { probe?: unknown; ok?: unknown } | undefined
     if (typeof d?.probe !== 'string' || typeof d.ok !== 'boolean' || !e.target) continue
     // "gone": the probe no longer ran there, so nothing held
     last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok })
   }
-  return [...last.values()].filter((p): p is ProbeEnd => !!p).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
+  const down = new Set([...last.values()].filter((p) => p?.probe === 'server.running' && !p.ok).map((p) => p!.target))
+  return [...last.values()].filter((p): p is ProbeEnd => !!p && (!down.has(p.target) || p.probe === 'server.running')).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
 }
 
 export function exportScenario(entries: readonly JournalEntry[], o: ExportOptions): string {

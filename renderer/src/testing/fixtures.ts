@@ -30,6 +30,7 @@ export const miniTopology: Topology = {
   seed: 1,
   clock: { speed: 1 },
   files: { copies: 2, capacityMB: 1024 },
+  backup: { retentionNights: 7 },
   networks: [{ id: 'int', subnet: '10.231.1.0/24', internal: true }],
   users: [],
   sites: [
