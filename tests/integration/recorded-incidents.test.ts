@@ -34,12 +34,16 @@ async function replay(name: string): Promise<{ code: number | null; report: Repl
 /** differences in what passed and failed (a step missing, extra, or with another outcome); the rest is noise of a loaded host */
 const verdicts = (r: Replay): Replay['differences'] => r.differences.filter((d) => ['outcome', 'missing', 'extra'].includes(d.what))
 
+/** `npm test` replays one incident (racks-partitioned, about 2.5 min): the CI budget holds one slow story per kind.
+ *  RACKLAB_TEST_ALL_INCIDENTS=1 replays the other two as well (each about 2.5 min on a quiet host). */
+const ALL = process.env.RACKLAB_TEST_ALL_INCIDENTS === '1'
+
 describe('recorded incidents replay on a fresh lab as stored', () => {
   afterAll(async () => {
     await racklab(['down', '--volumes'])
   }, 300_000)
 
-  it('wan-slow-failover: db3 follows the promoted db2 over an 800 ms, 5 % lossy WAN', async () => {
+  it.runIf(ALL)('wan-slow-failover: db3 follows the promoted db2 over an 800 ms, 5 % lossy WAN', async () => {
     const { code, report } = await replay('wan-slow-failover')
     expect(verdicts(report)).toEqual([])
     expect(report.steps.find((s) => s.text.startsWith('expect db.replication on db3'))?.detail).toMatch(/replicates from \S+\.12/)
@@ -54,7 +58,7 @@ describe('recorded incidents replay on a fresh lab as stored', () => {
     expect(code).toBe(0)
   }, 1_200_000)
 
-  it('imap1-slow-disk-flood: a RAID rebuild under a mail flood loses and duplicates nothing', async () => {
+  it.runIf(ALL)('imap1-slow-disk-flood: a RAID rebuild under a mail flood loses and duplicates nothing', async () => {
     const { code, report } = await replay('imap1-slow-disk-flood')
     expect(verdicts(report)).toEqual([])
     const v = report.steps.find((s) => s.section === 'history')?.values ?? {}
