@@ -228,7 +228,7 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
 
     exec: (container, cmd, opts) => call(() => runExec(docker, container, cmd, opts)),
     execTty: (container, cmd, cols, rows) => call(() => openTtyExec(docker, container, cmd, cols, rows)),
-    logs: (container, tail, sinceSec) => call(() => readLogs(docker, container, tail, sinceSec)),
+    logs: (container, tail, sinceMs) => call(() => readLogs(docker, container, tail, sinceMs)),
     followLogs: (container, onLine) => call(() => followLogLines(docker, container, onLine)),
     stats: (container) => call(() => readStats(docker, container)),
 

@@ -9,11 +9,24 @@ async function isTty(docker: Docker, container: string): Promise<boolean> {
   return i.Config.Tty === true
 }
 
-/** The last `tail` lines of stdout+stderr, interleaved as docker stored them; only those since `sinceSec` (unix seconds) when given. */
-export async function readLogs(docker: Docker, container: string, tail: number, sinceSec?: number): Promise<string> {
+/** The last `tail` lines of stdout+stderr, interleaved as docker stored them; only those since `sinceMs` (wall
+ *  clock, to the millisecond: Docker's own filter is whole seconds, so its timestamps are read and cut here). */
+export async function readLogs(docker: Docker, container: string, tail: number, sinceMs?: number): Promise<string> {
   const tty = await isTty(docker, container)
-  const buf = await docker.getContainer(container).logs({ stdout: true, stderr: true, follow: false, tail, ...(sinceSec === undefined ? {} : { since: sinceSec }) })
-  return tty ? buf.toString('utf8') : demuxBuffer(buf).combined
+  const buf = await docker.getContainer(container).logs({ stdout: true, stderr: true, follow: false, tail, ...(sinceMs === undefined ? {} : { since: Math.floor(sinceMs / 1000), timestamps: true }) })
+  const text = tty ? buf.toString('utf8') : demuxBuffer(buf).combined
+  return sinceMs === undefined ? text : linesSince(text, sinceMs)
+}
+
+/** lines Docker stamped (RFC 3339, "2026-12-01T00:56:52.123456789Z text") at or after `sinceMs`, without the stamp */
+export function linesSince(text: string, sinceMs: number): string {
+  const out: string[] = []
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ')
+    const at = Date.parse(sp > 0 ? line.slice(0, sp) : '')
+    if (Number.isFinite(at) && at >= sinceMs) out.push(line.slice(sp + 1))
+  }
+  return out.join('\n')
 }
 
 /** Follow new log lines until the returned stop is called or the container goes away. */

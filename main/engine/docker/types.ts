@@ -165,8 +165,8 @@ export interface DockerGateway {
 
   exec(container: string, cmd: string[], opts?: { stdin?: string; user?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecResult>
   execTty(container: string, cmd: string[], cols: number, rows: number): Promise<ExecSession>
-  /** the last `tail` lines; only those since `sinceSec` (unix seconds) when given */
-  logs(container: string, tail: number, sinceSec?: number): Promise<string>
+  /** the last `tail` lines; only those logged at or after `sinceMs` (wall clock) when given */
+  logs(container: string, tail: number, sinceMs?: number): Promise<string>
   followLogs(container: string, onLine: (line: string) => void): Promise<() => void>
   stats(container: string): Promise<{ cpuPercent: number; memoryBytes: number }>
 
