@@ -9,6 +9,9 @@
 // level 1 20.4 s (mx1/mx2 healthy after 17 s: clamd and spamd load their rules; everything else in ~4 s) +
 // level 2 (fe1, fe2) 7.1 s (3.5 s of it CA adoption) + level 3 (edge) 7.5 s (3.9 s of it trusting the CA).
 // The frontends waited for the MXs only because they shared a level.
+// Later (18 servers, firewalls, sidecars): mx, web, fe and edge booted only after db1/imap1 were healthy, and the
+// edge after the MXs; they now boot at once (roles' bootsAlone), which leaves the MXs' own boot as the path, as in
+// docker-compose. Speed notes: docs/design.md.
 import { LabError } from '@contract/errors'
 import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
