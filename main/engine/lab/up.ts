@@ -1,6 +1,7 @@
 // `up`: build what is missing, create networks and volumes (in parallel), create every container, then start each
 // server as soon as the servers it depends on are healthy and provisioned — not wave by wave, so a slow server
-// holds up only what depends on it. `up` returns when every server is healthy. Idempotent: running servers are
+// holds up only what depends on it; a server whose role boots alone starts at once and waits only to be
+// provisioned (start-graph.ts). `up` returns when every server is healthy and provisioned. Idempotent: running servers are
 // left alone, and provisioning whose inputs are unchanged is skipped (provisioned.ts).
 //
 // Where the time of a warm `up` after `down` went (14 servers, 2 cores, `racklab up --timings`, before this
@@ -8,6 +9,9 @@
 // level 1 20.4 s (mx1/mx2 healthy after 17 s: clamd and spamd load their rules; everything else in ~4 s) +
 // level 2 (fe1, fe2) 7.1 s (3.5 s of it CA adoption) + level 3 (edge) 7.5 s (3.9 s of it trusting the CA).
 // The frontends waited for the MXs only because they shared a level.
+// Later (18 servers, firewalls, sidecars): mx, web, fe and edge booted only after db1/imap1 were healthy, and the
+// edge after the MXs; they now boot at once (roles' bootsAlone), which leaves the MXs' own boot as the path, as in
+// docker-compose. Speed notes: docs/design.md.
 import { LabError } from '@contract/errors'
 import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
@@ -93,18 +97,24 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await Promise.all(startable.map(async (id) => cids.set(id, await t.span('create', () => ensureServerCreated(lab, id, { volumesReady: true }), { server: id, level: levelOf.get(id)! }))))
 
   let started = 0
-  const nodes = startable.map((id) => ({ id, dependsOn: lab.servers.get(id)!.server.dependsOn }))
-  await runByDependencies(nodes, async (id) => {
-    op.checkpoint()
-    const at = { server: id, level: levelOf.get(id)! }
-    const cid = cids.get(id)!
-    op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
-    await t.span('start', () => startServer(lab, id, cid), at)
-    op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-    await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal), at)
-    await provision(lab, id, cid, kept, t.span.bind(t), at)
-    started++
-    op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
+  const nodes = startable.map((id) => ({ id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: roles[lab.servers.get(id)!.server.role]?.bootsAlone === true }))
+  await runByDependencies(nodes, {
+    boot: async (id) => {
+      op.checkpoint()
+      const at = { server: id, level: levelOf.get(id)! }
+      const cid = cids.get(id)!
+      op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
+      await t.span('start', () => startServer(lab, id, cid), at)
+      op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
+      await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal), at)
+    },
+    // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot)
+    ready: async (id) => {
+      op.checkpoint()
+      await provision(lab, id, cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! })
+      started++
+      op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
+    },
   })
   await t.span('hardware sync', () => lab.syncHardware())
   if (held.length) throw new LabError('UNHEALTHY', `${started} of ${ids.length} servers healthy; held down by the hardware: ${held.join('; ')}`)

@@ -53,5 +53,7 @@ export const fe: RoleDefinition = {
     }
   },
   afterHealthy: provisionFrontendTls,
+  // nginx's upstreams are addresses (env), and its health is its own status page, not the web pool's
+  bootsAlone: true,
   actions: feActions,
 }

@@ -63,4 +63,7 @@ export const mx: RoleDefinition = {
   },
   // which database is the primary now (after a promote it is not the first of DB_HOSTS)
   afterHealthy: pointSelf,
+  // Postfix, the milters and the LMTP proxy start without the stores or the database (the proxy reaches them per
+  // message); its health is its own daemons: it boots beside db1/imap1, the slowest boot of the lab (clamd, spamd)
+  bootsAlone: true,
 }

@@ -77,4 +77,9 @@ export interface RoleDefinition {
    *  result lives — the server's data 'volumes' (survives down) or its 'container' (a new one runs it again).
    *  The server's image tag and env are part of the inputs already. */
   provision?: { keptIn: 'volumes' | 'container'; inputs(c: ProvisionContext): unknown }
+  /** its boot and its health check need no other server (it reaches them per request and says when they are
+   *  down), so `up` boots it at once, in parallel with what it dependsOn, and only its afterHealthy waits for
+   *  them (lab/start-graph.ts). Leave it unset when the first boot reads another server (a replica clones its
+   *  primary). */
+  bootsAlone?: boolean
 }

@@ -57,4 +57,6 @@ export const web: RoleDefinition = {
   },
   // which database is the primary now (after a promote it is not the first of DB_HOSTS)
   afterHealthy: pointSelf,
+  // Apache needs neither the database nor the stores to start (addresses come in env; /health says when they are down)
+  bootsAlone: true,
 }
