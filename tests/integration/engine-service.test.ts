@@ -73,8 +73,10 @@ describe('the lab engine service', () => {
       ok(await racklab(['status'], { env: { RACKLAB_FAULT_HOLD_ACTION_MS: '60000' } }), 'status (starts the held engine)')
       const pid = enginePid()
       const acting = racklab(['act', c.target, c.action])
-      await until(`${c.action} ${c.target} in the ledger`, async () => ledgerLines().some((l) => l.action === c.action && l.target === c.target && !ledgerLines().some((e) => e.end === l.seq)), 30_000, 100)
+      const begun = await until(`${c.action} ${c.target} in the ledger`, async () => ledgerLines().find((l) => l.action === c.action && l.target === c.target && !ledgerLines().some((e) => e.end === l.seq)), 30_000, 100)
       expect(await c.done()).toBe(false) // ledgered, not yet done
+      // the journal outlives the lab (an earlier run's "resumed" line must not count): only what follows
+      const before = Math.max(0, ...(JSON.parse(ok(await racklab(['journal', '--json']), 'journal').stdout) as { seq: number }[]).map((e) => e.seq))
       process.kill(pid, 'SIGKILL')
       await until('the engine gone', async () => pidGone(pid), 10_000, 100)
       const dead = await acting
@@ -86,11 +88,12 @@ describe('the lab engine service', () => {
       await until(`${c.action} ${c.target} done after the restart`, c.done, 60_000, 500)
       // the effect can show before the action has returned and been journaled (stop-nginx waits for nginx to go)
       await until('the journal to say it was resumed', async () => {
-        const journal = JSON.parse(ok(await racklab(['journal', '--json']), 'journal').stdout) as { text: string }[]
-        return journal.some((e) => e.text.startsWith(`${c.action} ${c.target}: resumed after an engine restart`)) || undefined
+        const journal = JSON.parse(ok(await racklab(['journal', '--json', '--since', String(before)]), 'journal').stdout) as { seq: number; text: string }[]
+        return journal.some((e) => e.seq > before && e.text.startsWith(`${c.action} ${c.target}: resumed after an engine restart`)) || undefined
       }, 60_000, 500)
-      // and its recorded inverse puts it back
-      ok(await racklab(['undo']), 'undo')
+      // and its recorded inverse puts it back (this action's: a bare undo would take the newest undoable one)
+      const undo = JSON.parse(ok(await racklab(['undo', String(begun.seq), '--json']), 'undo').stdout) as { undid: number; text: string }
+      expect(undo.undid, undo.text).toBe(begun.seq)
       await until(`${c.action} ${c.target} undone`, async () => !(await c.done()), 90_000, 500)
     })
 })

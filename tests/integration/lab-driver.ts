@@ -46,7 +46,14 @@ export const healthy = (server: string): Promise<true> =>
 /** an MX's queue with each deferred recipient's reason */
 export async function queue(mx = 'mx1'): Promise<ReturnType<typeof countQueue> & { reasons: string[] }> {
   const out = await run(mx, ['postqueue', '-j'])
-  const reasons = out.split('\n').filter(Boolean).flatMap((l) => (JSON.parse(l) as { recipients: { delay_reason?: string }[] }).recipients.map((r) => r.delay_reason ?? ''))
+  // deferred entries only: a message in the active or incoming queue (the monitor's own test mail, say) has no
+  // reason yet
+  const reasons = out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { queue_name?: string; recipients: { delay_reason?: string }[] })
+    .filter((e) => e.queue_name === 'deferred')
+    .flatMap((e) => e.recipients.map((r) => r.delay_reason ?? ''))
   return { ...countQueue(out), reasons }
 }
 

@@ -95,9 +95,10 @@ describe('mail tier on the real lab', () => {
       const c = await queue()
       return c.deferred >= 20 ? c : undefined
     }, 120_000, 1000)
-    expect(q.reasons.every((r) => /\b4\.\d\.\d\b/.test(r))).toBe(true)
+    // imap1 comes back before anything is asserted, so one failure here doesn't take the later tests with it
     await control('imap1', 'start')
     await healthy('imap1')
+    expect(q.reasons.filter((r) => !/\b4\.\d\.\d\b/.test(r))).toEqual([])
     await run('mx1', ['postqueue', '-f'])
     const got = await until('all 20 on imap1', async () => {
       const f = await find('imap1', 'alice', t)

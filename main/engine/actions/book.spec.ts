@@ -47,6 +47,20 @@ describe('ActionBook', () => {
     await expect(book.undo(99)).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('a bare undo asked while an action still runs undoes that action once it ends, not an older one', async () => {
+    const t = setup()
+    await t.make().run('server:x', 'power-off') // the older action, done
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const book = new ActionBook({ sources: [lamp(t.state, held)], ledger: new ActionLedger(t.file), labMs: () => 0, journal: () => undefined })
+    const running = book.run('server:x', 'power-on') // still running when the undo comes
+    const undo = book.undo()
+    release()
+    await running
+    expect(await undo).toMatchObject({ undid: 2, text: 'turned off' })
+    expect(t.state.runs).toEqual(['off', 'on', 'off'])
+  })
+
   it('two clients racing: one wins, the other is refused with the reason, and the ledger holds one action', async () => {
     const t = setup()
     const book = t.make()

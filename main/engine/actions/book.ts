@@ -71,62 +71,68 @@ export class ActionBook {
 
   /** check, ledger, run, close the ledger entry; serialised with every other action of the lab */
   run(target: string, action: string, args: Record<string, string> = {}, undoes?: number): Promise<{ seq: number; text: string }> {
-    const turn = this.queue.then(async () => {
-      const all = await this.specs(target)
-      const found = all.find((x) => x.spec.id === action)
-      if (!found) throw new LabError('NOT_FOUND', `${target} has no action "${action}"; it has: ${all.map((x) => x.spec.id).join(', ')}`)
-      const { spec, family } = found
-      checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
-      if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
-      const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: resolveInverse(spec.inverse, args), ...(undoes ? { undoes } : {}) })
-      if (this.d.holdAfterBeginMs) await new Promise((r) => setTimeout(r, this.d.holdAfterBeginMs))
-      try {
-        const text = await spec.run(args)
-        this.d.ledger.end(rec, true, text)
-        this.d.journal(rec, text, true)
-        return { seq: rec.seq, text }
-      } catch (e) {
-        const text = (e as Error).message
-        this.d.ledger.end(rec, false, text)
-        this.d.journal(rec, text, false)
-        throw e
-      }
-    })
-    this.queue = turn.catch(() => undefined)
-    return turn
+    return this.inTurn(() => this.runNow(target, action, args, undoes))
   }
 
-  /** Work that must not interleave with actions (a role's provisioning after a boot switches Cyrus roles, as
-   *  promote and resync do): it waits for the action running now, and the next action waits for it. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
     const turn = this.queue.then(fn)
     this.queue = turn.catch(() => undefined)
     return turn
   }
 
-  /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one) */
-  async undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
-    const recs = this.d.ledger.list()
-    const undone = new Set(recs.map((r) => r.undoes).filter((n): n is number => n !== undefined))
-    const rec =
-      seq !== undefined
-        ? recs.find((r) => r.seq === seq)
-        : [...recs].reverse().find((r) => r.result?.ok && r.undoes === undefined && !undone.has(r.seq) && 'action' in r.inverse)
-    if (!rec) throw new LabError('NOT_FOUND', seq !== undefined ? `no action ${seq} in the ledger (racklab journal lists actions)` : 'nothing to undo: no action with a way back since the lab came up')
-    if (!rec.result?.ok) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) did not succeed; there is nothing to undo`)
-    if (undone.has(rec.seq)) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) was already undone`)
-    if ('none' in rec.inverse) throw new LabError('REFUSED', `${rec.action} ${rec.target} has no inverse: ${rec.inverse.none}`)
-    const r = await this.run(rec.target, rec.inverse.action, rec.inverse.args ?? {}, rec.seq)
-    return { seq: r.seq, undid: rec.seq, text: r.text }
+  private async runNow(target: string, action: string, args: Record<string, string>, undoes?: number): Promise<{ seq: number; text: string }> {
+    const all = await this.specs(target)
+    const found = all.find((x) => x.spec.id === action)
+    if (!found) throw new LabError('NOT_FOUND', `${target} has no action "${action}"; it has: ${all.map((x) => x.spec.id).join(', ')}`)
+    const { spec, family } = found
+    checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
+    if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
+    const rec = this.d.ledger.begin({ labMs: this.d.labMs(), target, action, args, family, inverse: resolveInverse(spec.inverse, args), ...(undoes ? { undoes } : {}) })
+    if (this.d.holdAfterBeginMs) await new Promise((r) => setTimeout(r, this.d.holdAfterBeginMs))
+    try {
+      const text = await spec.run(args)
+      this.d.ledger.end(rec, true, text)
+      this.d.journal(rec, text, true)
+      return { seq: rec.seq, text }
+    } catch (e) {
+      const text = (e as Error).message
+      this.d.ledger.end(rec, false, text)
+      this.d.journal(rec, text, false)
+      throw e
+    }
+  }
+
+  /** Work that must not interleave with actions (a role's provisioning after a boot switches Cyrus roles, as
+   *  promote and resync do): it waits for the action running now, and the next action waits for it. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inTurn(fn)
+  }
+
+  /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one). It
+   *  is chosen in its turn, once the actions before it have ended: an action still running (or being finished
+   *  after an engine restart) is the one a bare undo means, not an older one. */
+  undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
+    return this.inTurn(async () => {
+      const recs = this.d.ledger.list()
+      const undone = new Set(recs.map((r) => r.undoes).filter((n): n is number => n !== undefined))
+      const rec =
+        seq !== undefined
+          ? recs.find((r) => r.seq === seq)
+          : [...recs].reverse().find((r) => r.result?.ok && r.undoes === undefined && !undone.has(r.seq) && 'action' in r.inverse)
+      if (!rec) throw new LabError('NOT_FOUND', seq !== undefined ? `no action ${seq} in the ledger (racklab journal lists actions)` : 'nothing to undo: no action with a way back since the lab came up')
+      if (!rec.result?.ok) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) did not succeed; there is nothing to undo`)
+      if (undone.has(rec.seq)) throw new LabError('REFUSED', `action ${rec.seq} (${rec.action} ${rec.target}) was already undone`)
+      if ('none' in rec.inverse) throw new LabError('REFUSED', `${rec.action} ${rec.target} has no inverse: ${rec.inverse.none}`)
+      const r = await this.runNow(rec.target, rec.inverse.action, rec.inverse.args ?? {}, rec.seq)
+      return { seq: r.seq, undid: rec.seq, text: r.text }
+    })
   }
 
   /** Actions the engine was running when it died: run each again (they are idempotent or refuse when already
    *  done), and close their entries, so the lab converges to what the ledger says was asked. */
   resumeInterrupted(): Promise<string[]> {
     // in the queue like any action: one a client asks for meanwhile waits until these are finished
-    const turn = this.queue.then(() => this.finishInterrupted())
-    this.queue = turn.catch(() => undefined)
-    return turn
+    return this.inTurn(() => this.finishInterrupted())
   }
 
   private async finishInterrupted(): Promise<string[]> {

@@ -37,6 +37,22 @@ async function holderOf(c: HookContext, ip: string, settled: (holder: string) =>
   }
 }
 
+/** s6's "up" means the run script was spawned, not that nginx kept running: see it hold its pid for a moment,
+ *  or say what s6 saw (an nginx that exits at once is restarted every second and never serves) */
+async function nginxRunning(c: HookContext): Promise<void> {
+  const alive = 'pid=$(cat /run/nginx.pid 2>/dev/null) && kill -0 "$pid" && sleep 1 && kill -0 "$pid"'
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const r = await c.exec(c.server.id, ['sh', '-c', alive], { timeoutMs: 10_000 }).catch(() => undefined)
+    if (r?.exitCode === 0) return
+    if (Date.now() > deadline) {
+      const st = await c.exec(c.server.id, ['s6-svstat', '/etc/s6/nginx'], { timeoutMs: 10_000 }).catch((e: unknown) => ({ stdout: (e as Error).message }))
+      throw new Error(`${c.server.id}: nginx did not stay up after s6 started it (s6-svstat: ${st.stdout.trim()})`)
+    }
+    await sleep(500)
+  }
+}
+
 export async function feActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
   const st = (await frontendStatuses((s, cmd) => c.exec(s, cmd), [me])).get(me)
@@ -63,6 +79,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
       ...(down ? { refused: down } : s.nginx ? { refused: 'nginx is running' } : {}),
       run: async () => {
         await must(c, ['s6-svc', '-wu', '-T', '10000', '-u', '/etc/s6/nginx'])
+        await nginxRunning(c)
         const back = await Promise.all(homed.map(async (v) => `${v.ip} → ${await holderOf(c, v.ip, (h) => h === me)}`))
         return `nginx started on ${me}${back.length ? `; ${back.join(', ')}` : ''} (inverse of stop-nginx)`
       },
