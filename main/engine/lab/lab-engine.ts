@@ -118,9 +118,9 @@ export class LabEngine {
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
     for (const p of this.hardware?.ledger.problems ?? []) report(p)
     this.applied = new AppliedEffects(join(o.stateDir, 'applied-effects.json'), report)
-    this.provisioned = new ProvisionRecord(join(o.stateDir, 'provisioned.json'))
+    this.provisioned = new ProvisionRecord(join(o.stateDir, 'provisioned.json'), report)
     this.membersFile = join(o.stateDir, 'members.json')
-    this.nightly = new NightlyLedger(join(o.stateDir, 'nightly.json'))
+    this.nightly = new NightlyLedger(join(o.stateDir, 'nightly.json'), report)
     this.members = loadMembers(this.membersFile, report)
     this.actionLedger = new ActionLedger(join(o.stateDir, 'actions.jsonl'))
     for (const p of this.actionLedger.problems) report(p)

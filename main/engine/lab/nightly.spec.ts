@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -21,5 +21,35 @@ describe('nightly backups on the lab clock', () => {
     expect(new NightlyLedger(f).last()).toBe(-1)
     new NightlyLedger(f).mark(3)
     expect(new NightlyLedger(f).last()).toBe(3)
+  })
+  it('writes nightly.json atomically (owner-only, no temp left) and reads it once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nightly-'))
+    const f = join(dir, 'nightly.json')
+    const ledger = new NightlyLedger(f)
+    ledger.mark(4)
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toEqual({ night: 4 })
+    expect(statSync(f).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir)).toEqual(['nightly.json'])
+    expect(ledger.last()).toBe(4)
+  })
+  it('a torn nightly.json is named and kept aside instead of throwing from the engine tick (was: SyntaxError every 500 ms)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nightly-'))
+    const f = join(dir, 'nightly.json')
+    writeFileSync(f, '{"nig')
+    const said: string[] = []
+    const ledger = new NightlyLedger(f, (t) => said.push(t))
+    expect(ledger.last()).toBe(-1)
+    expect(said).toEqual([expect.stringMatching(/nightly\.json is unreadable: not valid JSON .*kept it as nightly\.json\.corrupt-.*; the newest night due is backed up again$/)])
+    expect(readdirSync(dir).filter((n) => n.startsWith('nightly.json.corrupt-'))).toHaveLength(1)
+    ledger.mark(2)
+    expect(new NightlyLedger(f, (t) => said.push(t)).last()).toBe(2)
+    expect(said).toHaveLength(1)
+  })
+  it('valid JSON of the wrong shape is refused with the field named', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'nightly-')), 'nightly.json')
+    writeFileSync(f, '{"night":"3"}')
+    const said: string[] = []
+    expect(new NightlyLedger(f, (t) => said.push(t)).last()).toBe(-1)
+    expect(said[0]).toMatch(/nightly\.json is unreadable: night: .*expected number/)
   })
 })

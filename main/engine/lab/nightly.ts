@@ -1,13 +1,16 @@
 // The nightly backup on the lab clock: at 02:00 lab time each lab day the backup server runs what its
 // `backup-now` action runs, through the action book (ledgered, journaled like any action). A night is
 // tried once: when backup1 is down then, the night is missed (journaled; backup.fresh fails after 26 lab
-// hours) and the next night catches up. The last night tried is kept in the lab's state dir.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+// hours) and the next night catches up. The last night tried is kept in the lab's state dir (nightly.json),
+// written atomically and read once: a damaged file is set aside and named, never thrown from the engine's tick.
+import { z } from 'zod'
+import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
 const HOUR = 3_600_000
 export const NIGHT_AT_MS = 2 * HOUR
 const DAY = 24 * HOUR
+
+const NightlySchema = z.object({ night: z.number().int().min(-1) })
 
 /** the index of the newest night whose 02:00 has passed, when it is newer than `last` */
 export function nightDue(labMs: number, last: number): number | undefined {
@@ -17,14 +20,24 @@ export function nightDue(labMs: number, last: number): number | undefined {
 }
 
 export class NightlyLedger {
-  constructor(private readonly file: string) {}
-  last(): number {
-    if (!existsSync(this.file)) return -1
-    const n = (JSON.parse(readFileSync(this.file, 'utf8')) as { night?: number }).night
-    return typeof n === 'number' ? n : -1
+  private night: number
+
+  constructor(
+    private readonly file: string,
+    report?: (text: string) => void,
+  ) {
+    const r = loadJsonState(file, NightlySchema)
+    // forgetting the last night costs at most one backup run early: the newest night due is tried again
+    if (r.state === 'corrupt') report?.(`${r.problem}; the newest night due is backed up again`)
+    this.night = r.state === 'ok' ? r.value.night : -1
   }
+
+  last(): number {
+    return this.night
+  }
+
   mark(night: number): void {
-    mkdirSync(dirname(this.file), { recursive: true })
-    writeFileSync(this.file, JSON.stringify({ night }))
+    writeJsonAtomic(this.file, { night })
+    this.night = night
   }
 }

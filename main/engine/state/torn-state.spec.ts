@@ -49,6 +49,14 @@ describe('torn JSON state files', () => {
     expect(texts(third.journal).filter((t) => t.includes('unreadable'))).toHaveLength(1)
   })
 
+  it.each(['nightly.json', 'provisioned.json'])('a torn %s is named in the journal at start and kept aside (was: written in place, read unchecked)', (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'racklab-torn-'))
+    writeFileSync(join(dir, name), '{"db1": "ab')
+    const { journal } = openLab(dir)
+    expect(texts(journal).find((t) => t.includes(join(dir, name)))).toMatch(/is unreadable: not valid JSON/)
+    expect(kept(dir, name)).toHaveLength(1)
+  })
+
   it('valid JSON of the wrong shape is refused by the schema, with the field named', () => {
     const dir = mkdtempSync(join(tmpdir(), 'racklab-torn-'))
     writeFileSync(join(dir, 'members.json'), '["db1", 7]')
