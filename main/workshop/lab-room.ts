@@ -2,12 +2,12 @@
 // alerts, last action, and the exercise's grade. Grading happens here, on the server, from the monitor's probe
 // results and the lab's state: nothing a browser sends counts. Scores are saved beside the workshop file, so a
 // restart (or a lab killed mid-exercise) keeps what was earned.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import type { Cmd, CmdIn, CmdOut } from '@contract/commands'
 import type { JournalEntry } from '@contract/status'
 import type { WorkshopBroadcast, WorkshopLabView } from '@contract/workshop'
 import { grade, maxScore, newScore, progress, revealHint, scoreOf, timeLeftMs, type LabScore } from '../engine/scenarios/grading'
 import type { Scenario } from '../engine/scenarios/schema'
+import { loadScores, saveScores } from './scores-file'
 import type { Workshop } from './workshop-file'
 
 export interface LabCaller {
@@ -29,8 +29,9 @@ export class LabRoom {
     private readonly labs: Map<string, LabCaller>,
     private readonly scoresFile: string,
     private readonly now: () => number = Date.now,
+    report: (text: string) => void = () => undefined,
   ) {
-    this.scores = existsSync(scoresFile) ? (JSON.parse(readFileSync(scoresFile, 'utf8')) as Record<string, LabScore>) : {}
+    this.scores = loadScores(scoresFile, report)
     for (const l of workshop.labs) {
       this.scores[l.lab] ??= newScore(l.startedAt ?? now())
       this.views.set(l.lab, this.blankView(l.lab))
@@ -110,8 +111,7 @@ export class LabRoom {
   private setScore(lab: string, s: LabScore): void {
     if (this.scores[lab] === s) return
     this.scores[lab] = s
-    writeFileSync(`${this.scoresFile}.tmp`, JSON.stringify(this.scores), { mode: 0o600 })
-    renameSync(`${this.scoresFile}.tmp`, this.scoresFile)
+    saveScores(this.scoresFile, this.scores)
     this.views.set(lab, { ...this.views.get(lab)!, ...this.scoreFields(lab) })
   }
 

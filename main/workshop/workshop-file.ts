@@ -2,11 +2,12 @@
 // token, so that `racklab serve --workshop NAME` after a restart honours the links already handed out.
 // A file edited by hand into nonsense is refused with the line and the field that are wrong.
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { LabError } from '@contract/errors'
 import { stateHome } from '../engine/paths'
+import { writeFileAtomic } from '../engine/state/atomic-file'
 
 const TOKEN = z.string().regex(/^[A-Za-z0-9_-]{20,}$/, 'a token is at least 20 letters, digits, "-" or "_"')
 const LAB = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a lab name (lowercase letters, digits, "-")')
@@ -89,12 +90,10 @@ export function loadWorkshop(name: string, home = stateHome()): Workshop {
   return parseWorkshop(readFileSync(file, 'utf8'), file)
 }
 
-/** written whole, then renamed over: a crash never leaves half a file; readable by its owner only (tokens) */
+/** written whole (fsynced temp, then renamed over): a crash never leaves half a file; owner-only (tokens) */
 export function saveWorkshop(w: Workshop, home = stateHome()): string {
   mkdirSync(workshopsDir(home), { recursive: true, mode: 0o700 })
   const file = workshopFile(w.name, home)
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(w, null, 2)}\n`, { mode: 0o600 })
-  chmodSync(`${file}.tmp`, 0o600)
-  renameSync(`${file}.tmp`, file)
+  writeFileAtomic(file, `${JSON.stringify(w, null, 2)}\n`, 0o600)
   return file
 }

@@ -25,7 +25,7 @@ export async function serveWorkshop(a: CliArgs, staticDir: string, port: number)
     hosts.set(l.lab, await link.host())
   }
   const scoresFile = join(workshopFile(w.name).replace(/\.json$/, '.scores.json'))
-  const room = new LabRoom(w, exercise, links, scoresFile)
+  const room = new LabRoom(w, exercise, links, scoresFile, Date.now, (text) => say(`racklab: ${text}`))
   await room.refreshAll()
   let busy = false
   const timer = setInterval(() => {

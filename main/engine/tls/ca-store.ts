@@ -1,23 +1,16 @@
 // Where the lab CA lives: <lab state>/ca/ (0700) with ca.crt and ca.key (0600). Kept across `up`s so the CA a
 // person trusted stays the lab's CA; replaced only when it has expired, its files are unusable, or the lab's
 // domain or subnets changed (its name constraints would no longer cover the lab).
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createPrivateKey } from 'node:crypto'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../state/atomic-file'
 import { LabAuthority } from './authority'
 import { sameScope, type CaScope } from './ca-scope'
 
 export const caDir = (stateDir: string): string => join(stateDir, 'ca')
 /** why a CA was made when the lab had none before */
 export const NO_CA_YET = 'there was none'
-
-/** write-then-rename, so a crash leaves the old file or the new one, never half of one */
-function writeAtomically(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, text, { mode })
-  chmodSync(tmp, mode) // the umask may have narrowed or kept a wider mode on an existing temp file
-  renameSync(tmp, file)
-}
 
 /** the stored CA, or why it can't be used as the lab's CA now */
 function loadStored(dir: string, scope: CaScope, now: Date): LabAuthority | string {
@@ -44,9 +37,10 @@ export async function loadOrMakeLabCa(stateDir: string, labId: string, scope: Ca
   const stored = loadStored(dir, scope, now)
   if (typeof stored !== 'string') return { ca: stored }
   const { authority, keyPem } = await LabAuthority.create(labId, scope, now)
-  // key first: a crash between the two leaves a certificate that does not match its key, which reads as unusable
-  writeAtomically(join(dir, 'ca.key'), keyPem, 0o600)
-  writeAtomically(join(dir, 'ca.crt'), authority.certPem, 0o644)
+  // each an fsynced temp renamed over (state/atomic-file.ts); key first: a crash between the two leaves a
+  // certificate that does not match its key, which reads as unusable
+  writeFileAtomic(join(dir, 'ca.key'), keyPem, 0o600)
+  writeFileAtomic(join(dir, 'ca.crt'), authority.certPem, 0o644)
   return { ca: authority, made: stored }
 }
 
