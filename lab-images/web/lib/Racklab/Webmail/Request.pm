@@ -11,6 +11,7 @@ use Apache2::Connection ();
 use APR::Table ();
 use Apache2::Const -compile => qw(OK);
 use Racklab::Webmail::Config qw(cfg);
+use Racklab::Webmail::ClientIp qw(client_ip_from);
 use Exporter qw(import);
 our @EXPORT_OK = qw(params body_refused cookie client_ip respond redirect);
 
@@ -81,11 +82,10 @@ sub cookie {
     return undef;
 }
 
+# the address the frontend saw, never one the client wrote into X-Forwarded-For (ClientIp.pm)
 sub client_ip {
     my ($r) = @_;
-    my $xff = $r->headers_in->{'X-Forwarded-For'} // '';
-    my ($first) = $xff =~ /^\s*(\d{1,3}(?:\.\d{1,3}){3})/;
-    return $first // $r->connection->client_ip;
+    return client_ip_from($r->headers_in->{'X-Forwarded-For'}, $r->connection->client_ip);
 }
 
 sub _common {
