@@ -25,6 +25,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'op.cancel': async ({ opId }) => ({ cancelled: lab.ops.cancel(opId) }),
     'server.control': async ({ server, op }) => lab.control(server, op),
     'server.logs': async ({ server, tail }) => ({ text: await lab.logs(server, tail) }),
+    'server.firewall': ({ server }) => lab.firewall(server),
     'lab.check': async ({ fresh }) => {
       if (monitor) {
         lab.requireEngine()

@@ -7,6 +7,7 @@ import type {
   ActionInfo,
   Endpoint,
   EngineStatus,
+  FirewallView,
   JournalEntry,
   LabCa,
   LabStatus,
@@ -29,6 +30,7 @@ export const commandInputs = {
   'op.cancel': z.strictObject({ opId: z.string().min(1) }),
   'server.control': z.strictObject({ server, op: z.enum(['start', 'stop', 'kill', 'pause', 'unpause', 'restart']) }),
   'server.logs': z.strictObject({ server, tail: z.number().int().positive().max(10_000).default(200) }),
+  'server.firewall': z.strictObject({ server }),
   /** the monitor's latest results at once (each with ageMs); fresh: run every probe now. Without a monitor
    *  (one-shot runtimes, RACKLAB_MONITOR=0) the probes always run now. */
   'lab.check': z.strictObject({ fresh: z.boolean().default(false) }).optional().default({ fresh: false }),
@@ -78,6 +80,7 @@ export interface CommandOutputs {
   'op.cancel': { cancelled: boolean }
   'server.control': ServerStatus
   'server.logs': { text: string }
+  'server.firewall': FirewallView
   'lab.check': ProbeResult[]
   'alerts.list': MonitorInfo
   'monitor.history': HistorySeries[]

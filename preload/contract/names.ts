@@ -8,6 +8,7 @@ export const commandNames = [
   'op.cancel',
   'server.control',
   'server.logs',
+  'server.firewall',
   'lab.check',
   'alerts.list',
   'monitor.history',

@@ -169,6 +169,19 @@ export interface ActionParam {
   optional: boolean
 }
 
+/** A server's kernel firewall (nftables, loaded by the engine at each start): what gets in, and what is blocked now. */
+export interface FirewallView {
+  server: string
+  /** everything not listed here is dropped */
+  policy: 'drop'
+  /** always let in: loopback, replies to its own connections, ICMP (and VRRP between frontends) */
+  always: string[]
+  /** what the role serves, each with who may reach it: the lab's subnets, or anyone (the edge's public side) */
+  allowed: { proto: 'tcp' | 'udp'; ports: string; from: 'lab' | 'any'; what: string }[]
+  /** TCP ports a firewall-block action closes now; or why the running firewall can't be read */
+  blocked: number[] | { error: string }
+}
+
 export interface ActionInfo {
   id: string
   label: string

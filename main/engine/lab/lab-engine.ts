@@ -3,7 +3,7 @@ import { nightDue, NightlyLedger } from './nightly'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import { engineErrorCode } from '@contract/lab-error'
-import type { ActionInfo, Endpoint, EngineStatus, LabCa, LabStatus, ServerStatus } from '@contract/status'
+import type { ActionInfo, Endpoint, EngineStatus, FirewallView, LabCa, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import type { EventBus } from '../events/event-bus'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
@@ -43,6 +43,7 @@ import { NetfaultSidecars } from '../netfault/sidecar'
 import { NetFaults } from '../netfault/net-faults'
 import { ProvisionRecord } from './provisioned'
 import { firewallActions } from '../firewall/actions'
+import { firewallView } from '../firewall/view'
 
 export interface LabEngineOptions {
   gateway: DockerGateway
@@ -555,6 +556,12 @@ export class LabEngine {
     this.serverStatus(server)
     await this.act(`server:${server}`, op)
     return this.serverStatus(server)
+  }
+
+  /** the server's firewall: what its role lets in, and the ports blocked now (read live while it runs) */
+  async firewall(server: string): Promise<FirewallView> {
+    const s = this.serverStatus(server)
+    return firewallView(this.hookContext(server), this.engine.state === 'connected' && s.state === 'running')
   }
 
   async logs(server: string, tail: number): Promise<string> {

@@ -166,4 +166,49 @@ describe('selection panels', () => {
     expect(amps.querySelector('strong')?.getAttribute('style') ?? '').not.toContain('color')
     expect(m.$('[data-panel-circuit="nyi-2-a"] [data-trip-cause]')?.textContent).toBe('Breaker tripped by hand.')
   })
+
+  it("shows the server's firewall: default drop, what gets in from where, and a blocked port; read again when the lab changes", async () => {
+    const c = client()
+    c.answer('actions.list', () => [])
+    let blocked: number[] = []
+    c.answer('server.firewall', (arg) => ({
+      server: arg?.server ?? '',
+      policy: 'drop',
+      always: ['loopback', 'replies to its own connections', 'ICMP'],
+      allowed: [
+        { proto: 'tcp', ports: '3306', from: 'lab', what: 'MariaDB (clients and replicas)' },
+        { proto: 'tcp', ports: '9101', from: 'lab', what: 'offsite copies from backup1' },
+      ],
+      blocked,
+    }))
+    const m = await mountSelecting(c, 'db1')
+    expect(c.callsOf('server.firewall')).toContainEqual({ server: 'db1' })
+    const fw = m.$('[data-firewall="db1"]')!
+    expect(fw.textContent).toContain('Input policy drop: only loopback, replies to its own connections, ICMP and these get in.')
+    expect(fw.querySelector('[data-allowed="tcp/3306"]')?.textContent).toMatch(/tcp 3306\s+from the lab's subnets — MariaDB/)
+    expect(fw.querySelector('[data-blocked]')?.textContent).toBe('Nothing blocked.')
+
+    blocked = [3306]
+    c.emit('lab.changed', labStatus([server('db1', { role: 'db' })], { topology: 'nyi-2007' }))
+    await new Promise((r) => setTimeout(r, 300))
+    await settle()
+    expect(fw.querySelector('[data-blocked]')?.textContent).toContain('Blocked now: 3306/tcp')
+    expect(fw.querySelector('[data-allowed="tcp/3306"] .badge')?.textContent).toBe('3306 blocked')
+    expect(fw.querySelector('[data-allowed="tcp/9101"] .badge')).toBeNull()
+  })
+
+  it("says why a stopped server's firewall can't be read, and what the engine refused", async () => {
+    const c = client()
+    c.answer('actions.list', () => [])
+    c.answer('server.firewall', (arg) =>
+      arg?.server === 'db2'
+        ? { server: 'db2', policy: 'drop', always: ['loopback'], allowed: [{ proto: 'tcp', ports: '3306', from: 'lab', what: 'MariaDB' }], blocked: { error: 'db2 is not running: its firewall is loaded, with nothing blocked, when it starts' } }
+        : Promise.reject(new ClientError('ENGINE_ABSENT', 'no Docker engine')),
+    )
+    const m = await mountSelecting(c, 'db2')
+    expect(m.$('[data-firewall="db2"] [data-blocked]')?.textContent).toBe('db2 is not running: its firewall is loaded, with nothing blocked, when it starts')
+    useSelectionStore().select('db1')
+    await settle()
+    expect(m.$('[data-firewall="db1"]')?.textContent).toContain('ENGINE_ABSENT: no Docker engine')
+  })
 })
