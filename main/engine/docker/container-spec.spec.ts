@@ -1,6 +1,6 @@
 import type Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
-import { toContainerInfo, toCreateOptions } from './container-spec'
+import { DEFAULT_PIDS_LIMIT, toContainerInfo, toCreateOptions } from './container-spec'
 import type { ContainerSpec } from './types'
 
 const spec: ContainerSpec = {
@@ -49,6 +49,16 @@ describe('toCreateOptions', () => {
     })
     // only the first network at create time; the gateway connects the rest before start
     expect(o.NetworkingConfig).toEqual({ EndpointsConfig: { 'racklab-lab1-int': { IPAMConfig: { IPv4Address: '10.1.0.5' }, Aliases: ['mx'] } } })
+  })
+
+  it('every container is created least-privileged: a spec with no capabilities or PID limit still gets CapDrop ALL, no-new-privileges and the default limit', () => {
+    const { capAdd: _c, pidsLimit: _p, ...bare } = spec
+    const h = toCreateOptions(bare).HostConfig!
+    expect(h.CapDrop).toEqual(['ALL'])
+    expect(h.CapAdd).toBeUndefined()
+    expect(h.SecurityOpt).toEqual(['no-new-privileges:true'])
+    expect(h.PidsLimit).toBe(DEFAULT_PIDS_LIMIT)
+    expect(DEFAULT_PIDS_LIMIT).toBeGreaterThan(0)
   })
 
   it('a server without networks gets none, not docker’s default bridge', () => {

@@ -2,6 +2,9 @@
 import type Docker from 'dockerode'
 import type { ContainerInfo, ContainerSpec } from './types'
 
+/** The PID limit of a container whose spec names none (roles name their own: roles/capabilities.ts). */
+export const DEFAULT_PIDS_LIMIT = 128
+
 /** Ports are only ever published on loopback (network rule: nothing listens on outside addresses). */
 export const PUBLISH_HOST_IP = '127.0.0.1'
 
@@ -18,11 +21,12 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
     NetworkMode: spec.networkMode ?? (first ? first.name : 'none'),
     RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
   }
-  // least privilege: no capability unless the spec adds it back, and no setuid/setcap binary can gain any
+  // least privilege: no capability unless the spec adds it back, no setuid/setcap binary can gain any, and no
+  // container without a PID limit (a fork bomb in one server must not take the engine's host down)
   hostConfig.CapDrop = ['ALL']
   hostConfig.SecurityOpt = ['no-new-privileges:true']
   if (spec.capAdd?.length) hostConfig.CapAdd = spec.capAdd
-  if (spec.pidsLimit) hostConfig.PidsLimit = spec.pidsLimit
+  hostConfig.PidsLimit = spec.pidsLimit ?? DEFAULT_PIDS_LIMIT
   if (spec.dns?.length) hostConfig.Dns = spec.dns
   if (spec.nanoCpus) hostConfig.NanoCpus = spec.nanoCpus
   if (spec.memoryBytes) hostConfig.Memory = spec.memoryBytes

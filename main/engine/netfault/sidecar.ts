@@ -13,6 +13,8 @@ import { parseDetect, type Mechanisms } from './mechanisms'
  *  NET_ADMIN (iptables, tc, ss -K), NET_RAW (iptables-legacy's raw socket), SETUID/SETGID (the delay proxy runs
  *  as its own uid, which the REDIRECT exempts), KILL (stopping that proxy from root) */
 const SIDECAR_CAPS = ['NET_ADMIN', 'NET_RAW', 'SETUID', 'SETGID', 'KILL']
+/** sleep, a delay proxy per fault (one process, select loop) and the engine's execs of iptables/tc/ss */
+const SIDECAR_PIDS = 64
 
 export const LABEL_NETFAULT = 'racklab.netfault'
 export const LABEL_NETFAULT_OF = 'racklab.netfault-of'
@@ -62,7 +64,7 @@ export class NetfaultSidecars {
     const name = dockerName(this.d.labId, 'container', 'netfault-detect')
     const old = await gw.inspectContainer(name)
     if (old) await gw.removeContainer(old.id)
-    const id = await gw.createContainer({ name, image, hostname: 'netfault-detect', labels: { [LABEL_LAB]: this.d.labId, [LABEL_NETFAULT]: 'detect' }, env: {}, networks: [], volumes: {}, capAdd: SIDECAR_CAPS, networkMode: 'none' })
+    const id = await gw.createContainer({ name, image, hostname: 'netfault-detect', labels: { [LABEL_LAB]: this.d.labId, [LABEL_NETFAULT]: 'detect' }, env: {}, networks: [], volumes: {}, capAdd: SIDECAR_CAPS, pidsLimit: SIDECAR_PIDS, networkMode: 'none' })
     try {
       await gw.startContainer(id)
       const r = await gw.exec(id, ['racklab-netfault-detect'], { timeoutMs: 20_000 })
@@ -89,6 +91,7 @@ export class NetfaultSidecars {
       networks: [],
       volumes: {},
       capAdd: SIDECAR_CAPS,
+      pidsLimit: SIDECAR_PIDS,
       networkMode: `container:${target.id}`,
       stopTimeout: 2,
     })
