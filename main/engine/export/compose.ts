@@ -3,7 +3,7 @@
 // stop_grace_period), in YAML 1.1 as docker-compose's PyYAML reads it (so "no" stays a string). Pure: the caller gives the specs, this only writes them down.
 import { stringify } from 'yaml'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
-import { PUBLISH_HOST_IP } from '../docker/container-spec'
+import { DEFAULT_PIDS_LIMIT, PUBLISH_HOST_IP } from '../docker/container-spec'
 
 export interface ComposeInput {
   labId: string
@@ -41,7 +41,7 @@ function service(labId: string, c: ContainerSpec): Service {
   s.cap_drop = ['ALL']
   if (c.capAdd?.length) s.cap_add = c.capAdd
   s.security_opt = ['no-new-privileges:true']
-  if (c.pidsLimit) s.pids_limit = c.pidsLimit
+  s.pids_limit = c.pidsLimit ?? DEFAULT_PIDS_LIMIT
   if (c.dns?.length) s.dns = c.dns
   if (c.cmd) s.command = c.cmd
   if (c.stopTimeout !== undefined) s.stop_grace_period = `${c.stopTimeout}s`
