@@ -47,7 +47,7 @@ describe('backups, restores and failover on the real engine', () => {
     expect(detail(report, /^every database agrees$/)).toMatch(/identical on db1, db2, db3/)
     // run now (--fresh): the monitor's latest may predate the night's backup
     const results = await check()
-    for (const id of ['backup.fresh', 'backup.offsite']) {
+    for (const id of ['backup.fresh', 'backup.offsite', 'backup.verify']) {
       const r = results.find((x) => x.id === id)
       expect(r?.ok, `${id}: ${r?.message}`).toBe(true)
     }
@@ -115,6 +115,19 @@ describe('backups, restores and failover on the real engine', () => {
     // what backup1 holds: each snapshot's files stored once
     const list = JSON.parse((await exec('backup1', ['racklab-mail-store', 'list'])).stdout) as { snapshots: { stamp: string }[]; stored: { files: number } }
     expect(list.snapshots.length).toBeGreaterThanOrEqual(2)
+
+    // the restore drill (backup.verify) sees a file gone from backup1 that the newest snapshot names, and passes
+    // once it is back
+    const named = [...g2][0]!
+    const object = `/backup/mail/objects/${named.slice(0, 2)}/${named}`
+    await run('backup1', ['mv', object, `${object}.aside`])
+    const drill = (await check()).find((r) => r.id === 'backup.verify')
+    expect(drill?.ok).toBe(false)
+    expect(drill?.message).toMatch(/restore drill FAILED: \d+ message file\(s\) named by a snapshot are gone from backup1 \(first: [0-9a-f]{40}\)/)
+    await run('backup1', ['mv', `${object}.aside`, object])
+    const again = (await check()).find((r) => r.id === 'backup.verify')
+    expect(again?.ok, again?.message).toBe(true)
+    expect(again?.message).toMatch(/restore drill ok — mail: imap1 \d{8}T\d{6}(, [a-z][a-z0-9-]* \d{8}T\d{6})*, \d+ files named, \d+ sampled and restored to scratch; database backup \d{8}T\d{6} sha256 as when taken/)
   }, 600_000)
 
   it('lost-both-stores: both arrays of store 1 lost, the store restored from backup1, the mail since the snapshot counted as lost', async () => {

@@ -23,6 +23,8 @@ export const PROBE_CADENCE: Record<string, Cadence> = {
   'storage.scrub': 'medium',
   'storage.dav': 'medium',
   'storage.ftp': 'medium',
+  // the restore drill copies a sample of backup1's files out and hashes them
+  'backup.verify': 'slow',
 }
 export const cadenceOf = (probe: string): Cadence => PROBE_CADENCE[probe] ?? 'medium'
 

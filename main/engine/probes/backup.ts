@@ -52,3 +52,44 @@ export async function probeOffsite(exec: Exec, server: string, offsite: string):
   const ok = r.exitCode === 0
   return { ...base, ok, message: ok ? `backup ${newest} is complete on ${offsite} (sha256 checked when copied)` : `backup ${newest} is not complete on ${offsite}${r.exitCode === 1 ? '' : ` (${(r.stderr || 'unreachable').trim().slice(0, 120)})`}`, values: { newest, offsite } }
 }
+
+/** how many stored message files the restore drill copies out and checks on each run */
+export const VERIFY_SAMPLE = 20
+
+interface MailVerify {
+  stores: { store: string; stamp: string; messages: number }[]
+  referenced: number
+  missing: string[]
+  missingCount: number
+  sampled: number
+  bad: string[]
+}
+
+const lastJson = <T>(out: string): T | undefined => {
+  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)
+  return line ? (JSON.parse(line) as T) : undefined
+}
+
+/** The restore drill: the newest snapshot of every store names only files backup1 holds, a random sample of
+ *  them copied to a scratch place hash to their GUIDs, and the newest DB backup still has its sha256. Nothing
+ *  to verify yet is not a failure here (backup.fresh says a backup is missing). */
+export async function probeVerify(exec: Exec, server: string, sample = VERIFY_SAMPLE): Promise<ProbeResult> {
+  const base = { id: 'backup.verify', target: server, at: new Date().toISOString() }
+  const [m, d] = await Promise.all([exec(server, ['racklab-mail-store', 'verify', String(sample)]), exec(server, ['racklab-db-backup', 'verify'])])
+  const mail = lastJson<MailVerify>(m.stdout)
+  const db = lastJson<{ stamp: string | null; problems?: string[] }>(d.stdout)
+  if (!mail || m.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its mail snapshots: ${(m.stderr || m.stdout).trim().slice(0, 200)}` }
+  if (!db || d.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its database backup: ${(d.stderr || d.stdout).trim().slice(0, 200)}` }
+  const problems: string[] = []
+  if (mail.missingCount) problems.push(`${mail.missingCount} message file(s) named by a snapshot are gone from ${server} (first: ${mail.missing[0]})`)
+  if (mail.bad.length) problems.push(`${mail.bad.length} of ${mail.sampled} sampled file(s) restored to scratch do not hash to their GUID (first: ${mail.bad[0]})`)
+  for (const p of db.problems ?? []) problems.push(`database backup ${db.stamp}: ${p}`)
+  const mailText = mail.stores.length ? `mail: ${mail.stores.map((s) => `${s.store} ${s.stamp}`).join(', ')}, ${mail.referenced} files named, ${mail.sampled} sampled and restored to scratch` : 'mail: no snapshot yet'
+  const dbText = db.stamp ? `database backup ${db.stamp} sha256 as when taken` : 'database: no backup yet'
+  return {
+    ...base,
+    ok: problems.length === 0,
+    message: problems.length ? `restore drill FAILED: ${problems.join('; ')}` : `restore drill ok — ${mailText}; ${dbText}`,
+    values: { referenced: mail.referenced, sampled: mail.sampled, missing: mail.missingCount, bad: mail.bad.length, dbProblems: db.problems?.length ?? 0 },
+  }
+}

@@ -6,7 +6,7 @@ import type { PlacedServer } from '../topology/queries'
 import { frontendVips, publicNetwork } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
-import { probeFresh, probeOffsite } from './backup'
+import { probeFresh, probeOffsite, probeVerify } from './backup'
 import { mailStores } from '../roles/backup-mail'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import type { DbRoleBook } from './db-roles'
@@ -18,7 +18,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'backup.verify', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -129,6 +129,7 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     const nets = new Set(b.server.nics.map((n) => n.network))
     const offsite = placed.find((p) => p.server.role === 'db' && p.siteId !== b.siteId && p.server.nics.some((n) => nets.has(n.network)))
     if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id))
+    add('backup.verify', id, () => probeVerify(exec, id))
   }
 
   // a server the topology expects but that is not running is itself a failed probe

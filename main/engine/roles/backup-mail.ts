@@ -37,7 +37,8 @@ const guidsOf = (m: StoreManifest): string[] => m.users.flatMap((u) => u.mailbox
 
 async function waitDone(c: HookContext, file: string, ms: number): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(300)) {
-    const r = await c.exec(c.server.id, ['sh', '-c', `if [ -f ${file}.done ]; then echo done; elif [ -f ${file}.failed ]; then cat ${file}.failed; fi`], { timeoutMs: 10_000 })
+    // one slow exec on a loaded host is not a failed transfer: look again until the deadline
+    const r = await c.exec(c.server.id, ['sh', '-c', `if [ -f ${file}.done ]; then echo done; elif [ -f ${file}.failed ]; then cat ${file}.failed; fi`], { timeoutMs: 10_000 }).catch(() => ({ stdout: '' }))
     if (r.stdout.trim() === 'done') return
     if (r.stdout.trim()) throw new Error(`${c.server.id}: receiving ${file}: ${r.stdout.trim()}`)
   }
@@ -59,7 +60,8 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
     const lines: string[] = []
     for (const u of manifest.users) for (const box of u.mailboxes) for (const m of box.messages) if (want.delete(m.guid)) lines.push([u.name, box.name, m.uid, m.guid].join('\t'))
     const file = `/backup/mail/incoming/${stamp}-${store.home}.stream`
-    const rx = await c.exec(b, ['racklab-backup-receive', String(STREAM_PORT), file], { timeoutMs: 15_000 })
+    // the listener is up within 5 s in the container, but docker exec itself took over 10 s to start on a host at load 40
+    const rx = await c.exec(b, ['racklab-backup-receive', String(STREAM_PORT), file], { timeoutMs: 60_000 })
     if (rx.exitCode !== 0) throw new Error(`${b}: could not listen for ${store.home}'s files: ${(rx.stderr || rx.stdout).trim()}`)
     const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(STREAM_PORT)], 600_000, lines.join('\n') + '\n')
     if (sent.missing.length) throw new Error(`${src.id} lists ${sent.missing.length} message(s) it has no file for (first: ${sent.missing[0]}): its store is damaged; back up from its peer after a resync`)

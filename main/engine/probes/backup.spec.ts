@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { probeFresh, probeVerify } from './backup'
+import type { Exec, ExecOutput } from './db'
+
+const out = (stdout: string, exitCode = 0, stderr = ''): ExecOutput => ({ stdout, stderr, exitCode })
+/** a backup server answering each command by its first two words */
+const answering = (answers: Record<string, ExecOutput>): Exec & { calls: string[][] } => {
+  const calls: string[][] = []
+  const exec = async (_server: string, cmd: string[]): Promise<ExecOutput> => {
+    calls.push(cmd)
+    const a = answers[cmd.slice(0, 2).join(' ')]
+    if (!a) throw new Error(`unexpected ${cmd.join(' ')}`)
+    return a
+  }
+  return Object.assign(exec, { calls })
+}
+const mailOk = JSON.stringify({ stores: [{ store: 'imap1-store', stamp: '20070614T020000', messages: 40 }, { store: 'imap3-store', stamp: '20070614T020000', messages: 12 }], referenced: 52, missing: [], missingCount: 0, sampled: 20, bad: [] })
+const dbOk = JSON.stringify({ stamp: '20070614T020000', problems: [] })
+
+describe('backup.verify', () => {
+  it('passes when every named file is there, the sample hashes to its GUIDs and the DB stream has its sha256', async () => {
+    const exec = answering({ 'racklab-mail-store verify': out(mailOk), 'racklab-db-backup verify': out(dbOk) })
+    const r = await probeVerify(exec, 'backup1', 20)
+    expect(r).toMatchObject({ id: 'backup.verify', target: 'backup1', ok: true, values: { referenced: 52, sampled: 20, missing: 0, bad: 0, dbProblems: 0 } })
+    expect(r.message).toBe('restore drill ok — mail: imap1-store 20070614T020000, imap3-store 20070614T020000, 52 files named, 20 sampled and restored to scratch; database backup 20070614T020000 sha256 as when taken')
+    expect(exec.calls).toContainEqual(['racklab-mail-store', 'verify', '20'])
+  })
+
+  it('names every kind of damage: files gone, a rotten sample, a DB stream that changed', async () => {
+    const g = (c: string): string => c.repeat(40)
+    const mail = JSON.stringify({ stores: [{ store: 'imap1-store', stamp: '20070614T020000', messages: 40 }], referenced: 40, missing: [g('a')], missingCount: 3, sampled: 20, bad: [g('b')] })
+    const db = JSON.stringify({ stamp: '20070614T020000', problems: ["the stream's sha256 differs from the one taken when it was prepared"] })
+    const r = await probeVerify(answering({ 'racklab-mail-store verify': out(mail, 1), 'racklab-db-backup verify': out(db, 1) }), 'backup1')
+    expect(r.ok).toBe(false)
+    expect(r.message).toContain(`3 message file(s) named by a snapshot are gone from backup1 (first: ${g('a')})`)
+    expect(r.message).toContain(`1 of 20 sampled file(s) restored to scratch do not hash to their GUID (first: ${g('b')})`)
+    expect(r.message).toContain("database backup 20070614T020000: the stream's sha256 differs")
+  })
+
+  it('nothing backed up yet is not a failed drill (backup.fresh reports that)', async () => {
+    const mail = JSON.stringify({ stores: [], referenced: 0, missing: [], missingCount: 0, sampled: 0, bad: [] })
+    const r = await probeVerify(answering({ 'racklab-mail-store verify': out(mail), 'racklab-db-backup verify': out('{"stamp":null}') }), 'backup1')
+    expect(r).toMatchObject({ ok: true, message: 'restore drill ok — mail: no snapshot yet; database: no backup yet' })
+    const fresh = await probeFresh(answering({ 'racklab-db-backup list': out('') }), 'backup1', 0)
+    expect(fresh).toMatchObject({ ok: false, message: 'backup1 holds no complete database backup' })
+  })
+
+  it('a tool that could not run fails the drill with what it said', async () => {
+    const r = await probeVerify(answering({ 'racklab-mail-store verify': out('', 2, 'racklab-mail-store: cannot read /backup/mail/snapshots/x.json'), 'racklab-db-backup verify': out(dbOk) }), 'backup1')
+    expect(r).toMatchObject({ ok: false, message: "backup1 can't verify its mail snapshots: racklab-mail-store: cannot read /backup/mail/snapshots/x.json" })
+  })
+})
