@@ -54,5 +54,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'console.input': async ({ sessionId, data }, { client }) => (consoles.input(sessionId, data, client), null),
     'console.resize': async ({ sessionId, cols, rows }, { client }) => (await consoles.resize(sessionId, cols, rows, client), null),
     'console.close': async ({ sessionId }, { client }) => (consoles.close(sessionId, client), null),
+    'console.share': async ({ sessionId }, { client }) => ({ shareCode: consoles.share(sessionId, client) }),
+    'console.watch': async ({ shareCode }, { client }) => consoles.watch(shareCode, client),
   }
 }

@@ -26,7 +26,9 @@ describe('workshop tokens', () => {
   it('lets observers read but not act, open consoles or take the lab down', () => {
     const o = roleOf(w, w.observerTokens[0])!
     expect(mayCall(o, 'lab.status').status).toBe(200)
-    for (const cmd of ['actions.run', 'console.open', 'server.control', 'lab.down', 'scenario.run']) expect(mayCall(o, cmd).status).toBe(403)
+    for (const cmd of ['actions.run', 'console.open', 'console.input', 'console.share', 'server.control', 'lab.down', 'scenario.run']) expect(mayCall(o, cmd).status).toBe(403)
+    // a console a student shared: output only
+    expect(mayCall(o, 'console.watch').status).toBe(200)
     expect(mayCall(roleOf(w, student1)!, 'actions.run').status).toBe(200)
     expect(mayCall(roleOf(w, student1)!, 'lab.down').status).toBe(403)
     expect(mayCall({ kind: 'trainer' }, 'lab.down').status).toBe(200)

@@ -21,8 +21,8 @@ export function roleOf(w: Workshop, token: string | null | undefined): Role | un
   return undefined
 }
 
-/** commands that only read: all an observer may call */
-export const READ_ONLY = new Set(['engine.status', 'lab.status', 'lab.topology', 'server.logs', 'server.firewall', 'lab.check', 'alerts.list', 'monitor.history', 'lab.endpoints', 'lab.ca', 'scenario.list', 'actions.list', 'actions.targets', 'journal.list', 'journal.export'])
+/** commands that only read: all an observer may call (console.watch: a console its owner shared, output only) */
+export const READ_ONLY = new Set(['engine.status', 'lab.status', 'lab.topology', 'server.logs', 'server.firewall', 'console.watch', 'lab.check', 'alerts.list', 'monitor.history', 'lab.endpoints', 'lab.ca', 'scenario.list', 'actions.list', 'actions.targets', 'journal.list', 'journal.export'])
 
 export interface Verdict {
   status: 200 | 401 | 403

@@ -69,6 +69,10 @@ export const commandInputs = {
   'console.input': z.strictObject({ sessionId: z.string().min(1), data: z.string().max(65_536) }),
   'console.resize': z.strictObject({ sessionId: z.string().min(1), cols: z.number().int().min(10).max(500), rows: z.number().int().min(5).max(300) }),
   'console.close': z.strictObject({ sessionId: z.string().min(1) }),
+  /** the owner lets others watch its console: a code to hand to them */
+  'console.share': z.strictObject({ sessionId: z.string().min(1) }),
+  /** watch a console shared with this code: its output and exit come here too; typing stays with its owner */
+  'console.watch': z.strictObject({ shareCode: z.string().min(16).max(64) }),
 } as const
 
 export interface CommandOutputs {
@@ -99,6 +103,8 @@ export interface CommandOutputs {
   'console.input': null
   'console.resize': null
   'console.close': null
+  'console.share': { shareCode: string }
+  'console.watch': { sessionId: string; server: string }
 }
 
 export type Cmd = keyof typeof commandInputs

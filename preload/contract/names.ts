@@ -27,6 +27,8 @@ export const commandNames = [
   'console.input',
   'console.resize',
   'console.close',
+  'console.share',
+  'console.watch',
 ] as const
 
 export const eventNames = [

@@ -1,6 +1,6 @@
 // Consoles belong to the client that opened them, through the same dispatcher every transport calls:
-// another client cannot type into, resize or close them, output is addressed to the owner alone, a client's
-// disconnect hangs up its consoles, and a client gets at most MAX_CONSOLES_PER_CLIENT.
+// another client cannot type into, resize or close them, output is addressed to the owner and the observers it
+// let in (a share code), a client's disconnect hangs up its consoles, and a client gets at most MAX_CONSOLES_PER_CLIENT.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,7 @@ import type { ContainerInfo, DockerGateway, ExecSession } from '../docker/types'
 import { Journal } from '../journal/journal'
 import { imagesDir } from '../paths'
 import { loadTopology } from '../topology/loader'
-import { Consoles, MAX_CONSOLES_PER_CLIENT } from './consoles'
+import { Consoles, MAX_CONSOLES_PER_CLIENT, MAX_WATCHERS_PER_CONSOLE } from './consoles'
 import { LabEngine } from './lab-engine'
 
 /** A TTY exec that records what it was sent and whether it was hung up; `out` plays the shell printing. */
@@ -115,5 +115,66 @@ describe('console ownership', () => {
     expect(await reply).toMatchObject({ ok: false, error: { code: 'REFUSED', message: expect.stringMatching(/its client disconnected/) } })
     expect(ttys.map((t) => t.closed)).toEqual([true])
     await open('alice') // a later client with the same id (none in practice) is not haunted by it
+  })
+
+  const share = async (sessionId: string, client: string): Promise<string> => {
+    const r = await dispatch('console.share', { sessionId }, client)
+    if (!r.ok) throw new Error(r.error.message)
+    return (r.value as { shareCode: string }).shareCode
+  }
+
+  it('output goes to the observers the owner let in (a share code), who can neither type, resize nor hang up', async () => {
+    const sessionId = await open('alice')
+    ttys[0]!.out('before\r\n')
+    // without the code nobody else sees anything; only the owner can make one
+    expect(await dispatch('console.share', { sessionId }, 'mallory')).toMatchObject({ ok: false, error: { code: 'REFUSED' } })
+    expect(await dispatch('console.watch', { shareCode: 'x'.repeat(24) }, 'mallory')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    const code = await share(sessionId, 'alice')
+    expect(await share(sessionId, 'alice')).toBe(code)
+    expect(await dispatch('console.watch', { shareCode: code }, 'alice')).toMatchObject({ ok: false, error: { code: 'REFUSED', message: expect.stringMatching(/own/) } })
+    expect(await dispatch('console.watch', { shareCode: code }, 'trainer')).toEqual({ ok: true, value: { sessionId, server: 'db1' } })
+    events.length = 0
+    ttys[0]!.out('db1\r\n')
+    expect(events).toEqual([
+      { ev: 'console.output', payload: { sessionId, data: 'db1\r\n' }, to: 'alice' },
+      { ev: 'console.output', payload: { sessionId, data: 'db1\r\n' }, to: 'trainer' },
+    ])
+    for (const [cmd, arg] of [
+      ['console.input', { sessionId, data: 'reboot\r' }],
+      ['console.resize', { sessionId, cols: 100, rows: 30 }],
+      ['console.share', { sessionId }],
+    ] as const)
+      expect(await dispatch(cmd, arg, 'trainer')).toMatchObject({ ok: false, error: { code: 'REFUSED', message: expect.stringMatching(/opened by another client/) } })
+    expect(ttys[0]!.written).toEqual([])
+    // an observer's close only stops its watching
+    expect(await dispatch('console.close', { sessionId }, 'trainer')).toEqual({ ok: true, value: null })
+    expect(ttys[0]!.closed).toBe(false)
+    events.length = 0
+    ttys[0]!.out('x')
+    expect(events.map((e) => e.to)).toEqual(['alice'])
+  })
+
+  it("the owner's disconnect hangs up the console and its observers are told it ended; an observer's disconnect only ends its watching", async () => {
+    const sessionId = await open('alice')
+    const code = await share(sessionId, 'alice')
+    await dispatch('console.watch', { shareCode: code }, 'trainer')
+    await dispatch('console.watch', { shareCode: code }, 'observer')
+    dispatch.clientGone('observer')
+    events.length = 0
+    ttys[0]!.out('x')
+    expect(events.map((e) => e.to)).toEqual(['alice', 'trainer'])
+    events.length = 0
+    dispatch.clientGone('alice')
+    expect(ttys[0]!.closed).toBe(true)
+    expect(events).toEqual([{ ev: 'console.exit', payload: { sessionId, code: null }, to: 'trainer' }])
+    expect(await dispatch('console.watch', { shareCode: code }, 'late')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+  })
+
+  it(`a console has at most ${MAX_WATCHERS_PER_CONSOLE} observers`, async () => {
+    const sessionId = await open('alice')
+    const code = await share(sessionId, 'alice')
+    for (let i = 0; i < MAX_WATCHERS_PER_CONSOLE; i++) expect((await dispatch('console.watch', { shareCode: code }, `o${i}`)).ok).toBe(true)
+    expect(await dispatch('console.watch', { shareCode: code }, 'o0')).toMatchObject({ ok: true }) // watching again is fine
+    expect(await dispatch('console.watch', { shareCode: code }, 'one-too-many')).toMatchObject({ ok: false, error: { code: 'REFUSED', message: expect.stringMatching(/already has 8 observers/) } })
   })
 })
