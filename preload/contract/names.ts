@@ -14,6 +14,7 @@ export const commandNames = [
   'lab.endpoints',
   'lab.ca',
   'lab.compose',
+  'backup.list',
   'scenario.list',
   'scenario.run',
   'actions.list',

@@ -1,0 +1,29 @@
+// How the backup panel words what backup.list returns: nights by lab date, sizes in KB/MB/GB, one row per store.
+import type { BackupNight, MailSnapshotInfo } from '@contract/backup'
+
+/** 20070615T020000 → 2007-06-15 02:00 (the lab calendar) */
+export const nightLabel = (stamp: string): string => `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)} ${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`
+  return `${(n / 1024 ** 3).toFixed(2)} GB`
+}
+
+export interface NightRow {
+  stamp: string
+  /** the first row of its night carries the night's cells (rowspan) */
+  first: boolean
+  span: number
+  night: BackupNight
+  store: MailSnapshotInfo | null
+}
+
+/** newest night first; a night with no mail snapshot still gets its row (its database backup) */
+export function nightRows(nights: readonly BackupNight[]): NightRow[] {
+  return [...nights].reverse().flatMap((night) => {
+    const stores = night.mail.length ? night.mail : [null]
+    return stores.map((store, i) => ({ stamp: night.stamp, first: i === 0, span: stores.length, night, store }))
+  })
+}
