@@ -46,7 +46,8 @@ const entry = (seq: number, text: string, data: unknown): JournalEntry => ({ seq
 
 function client(nights: BackupNight[]): FakeClient {
   const c = labClient(labStatus([server('backup1', { role: 'backup' })]))
-  c.answer('backup.list', () => info(nights, { lastRun: { seq: 4, at: '2026-12-01T02:00:00.000Z', labMs: 93_600_000, ok: true, text: 'backup-now server:backup1: backup 20070615T020000: hot DB backup of db2 …' } }))
+  // the newest night's run is the last one journaled
+  c.answer('backup.list', () => info(nights, nights.length ? { lastRun: { seq: 4, at: '2026-12-01T02:00:00.000Z', labMs: 0, ok: true, text: `backup-now server:backup1: backup ${nights.at(-1)!.stamp}: hot DB backup of db2 …; mail snapshot …; 5.6 s` } } : {}))
   c.answer('actions.list', () => actions())
   return c
 }
@@ -59,15 +60,18 @@ describe('BackupPanel', () => {
     await flush()
     const rows = mounted.$$('[data-testid="backup-nights"] tbody tr')
     expect(rows.map((r) => r.dataset.night)).toEqual(['20070615T020000', '20070615T020000', '20070614T020000', '20070614T020000'])
-    expect(cells(rows[0]!)).toEqual(['2007-06-15 02:00', '3.5 MB · GTID 0-1-190', 'no', 'imap1', '3', '12', '24.0 KB', '2'])
+    expect(cells(rows[0]!)).toEqual(['Jun 15 02:00', '3.5 MBGTID 0-1-190', 'no', 'imap1', '3', '12', '24.0 KB', '2'])
+    expect(rows[0]!.querySelector('td')?.getAttribute('title')).toBe('ends at GTID 0-1-190 (db2-bin.000003:880)')
     expect(cells(rows[1]!)).toEqual(['imap3', '3', '4', '8.0 KB', '0'])
-    expect(cells(rows[2]!)).toEqual(['2007-06-14 02:00', '3.0 MB · GTID 0-1-120', 'yes', 'imap1', '3', '10', '20.0 KB', '10'])
+    expect(cells(rows[2]!)).toEqual(['Jun 14 02:00', '3.0 MBGTID 0-1-120', 'yes', 'imap1', '3', '10', '20.0 KB', '10'])
     const summary = mounted.$('.backup-summary')?.textContent ?? ''
-    expect(summary).toContain('2 nights kept (retention 7)')
+    expect(summary).toContain('2 nights (keeps 7)')
     expect(summary).toContain('mail 16 files, 32.0 KB; database 6.5 MB')
-    expect(summary).toContain('offsite copy on db3')
-    expect(mounted.$('[data-testid="backup-last-run"]')?.textContent).toContain('last run ok')
-    expect(mounted.$('[data-testid="backup-last-run"]')?.textContent).toContain('backup 20070615T020000')
+    expect(summary).toContain('offsite on db3')
+    const last = mounted.$('[data-testid="backup-last-run"] summary')?.textContent ?? ''
+    expect(last).toContain('last run ok')
+    expect(last).toContain('night 2007-06-15 02:00 in 5.6 s')
+    expect(mounted.$('[data-testid="backup-last-run"] .backup-last-text')?.textContent).toContain('backup 20070615T020000: hot DB backup of db2')
     // read again when backup1's state arrives; always asking for this server
     expect(new Set(c.callsOf('backup.list').map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ server: 'backup1' })]))
   })
@@ -99,7 +103,7 @@ describe('BackupPanel', () => {
     await flush()
     expect(c.callsOf('actions.run')).toEqual([{ target: 'server:backup1', action: 'backup-now' }])
     expect(mounted.$('[data-testid="backup-now"]')?.textContent?.trim()).toBe('Backing up…')
-    expect(mounted.$<HTMLButtonElement>('[data-testid="backup-now"]' as string)?.hasAttribute('disabled')).toBe(true)
+    expect(mounted.$('[data-testid="backup-now"]')?.hasAttribute('disabled')).toBe(true)
     expect(mounted.$('[data-testid="backup-running"]')?.textContent).toContain('Backing up backup1…')
     // the engine takes the night and journals the run; the panel reads backup1 again
     nights.push(night2)
@@ -107,8 +111,11 @@ describe('BackupPanel', () => {
     c.emit('journal.appended', entry(5, 'backup-now server:backup1: backup 20070615T020000: …', { action: 'backup-now', ok: true }))
     await flush()
     await flush()
-    expect(mounted.$('[data-testid="backup-outcome"]')?.textContent).toContain('backup 20070615T020000')
+    // its report is the last run's (no second copy under the button)
+    expect(mounted.$('[data-testid="backup-outcome"]')).toBeNull()
+    expect(mounted.$('[data-testid="backup-last-run"] summary')?.textContent).toContain('night 2007-06-15 02:00')
     expect(mounted.$$('[data-testid="backup-nights"] tbody tr')[0]?.dataset.night).toBe('20070615T020000')
+    expect(mounted.$('[data-testid="backup-now"]')?.textContent?.trim()).toBe('Back up now')
   })
 
   it('restores the chosen user from the chosen snapshot with restore-mail', async () => {
@@ -116,7 +123,7 @@ describe('BackupPanel', () => {
     c.answer('actions.run', (a) => ({ target: a!.target, action: a!.action, text: 'bob into imap1 from snapshot 20070614T020000: 3 message(s) restored' }))
     mounted = mountWith(BackupPanel, c, { server: 'backup1' })
     await flush()
-    const snaps = [...mounted.$<HTMLSelectElement>('[data-testid="restore-snapshot"]' as string)!.querySelectorAll('option')].map((o) => o.value)
+    const snaps = [...mounted.$('[data-testid="restore-snapshot"]')!.querySelectorAll('option')].map((o) => o.value)
     expect(snaps).toEqual(['', '20070615T020000', '20070614T020000'])
     const user = mounted.$('[data-testid="restore-user"]') as HTMLSelectElement
     user.value = 'bob'
@@ -142,5 +149,20 @@ describe('BackupPanel', () => {
     expect(mounted.$('[data-testid="backup-now"]')?.getAttribute('title')).toBe('backup1 is not running: start it first')
     expect(mounted.$('[data-testid="restore-mail"]')?.hasAttribute('disabled')).toBe(true)
     expect(mounted.$('[data-testid="backup-nights"]')).toBeNull()
+  })
+
+  it('a refused backup says why under the button; a last run whose night is gone says so', async () => {
+    const c = client([night1])
+    c.answer('backup.list', () => info([night1], { lastRun: { seq: 9, at: '2026-12-01T02:00:00.000Z', labMs: 0, ok: true, text: 'backup-now server:backup1: backup 20070613T020000: …; 4.0 s' } }))
+    c.answer('actions.run', () => Promise.reject(new ClientError('BUSY', 'backup1 is already taking a backup or restoring; this backup waits for it to finish')))
+    mounted = mountWith(BackupPanel, c, { server: 'backup1' })
+    await flush()
+    expect(mounted.$('[data-testid="backup-last-run"] summary')?.textContent).toContain('that night is no longer on backup1')
+    mounted.$('[data-testid="backup-now"]')!.click()
+    await flush()
+    await flush()
+    const out = mounted.$('[data-testid="backup-outcome"]')
+    expect(out?.textContent).toContain('already taking a backup')
+    expect(out?.classList.contains('tone-bad')).toBe(true)
   })
 })

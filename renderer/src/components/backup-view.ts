@@ -4,6 +4,18 @@ import type { BackupNight, MailSnapshotInfo } from '@contract/backup'
 /** 20070615T020000 → 2007-06-15 02:00 (the lab calendar) */
 export const nightLabel = (stamp: string): string => `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)} ${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+/** 20070615T020000 → Jun 15 02:00: the table's narrow column (the year is the lab's, 2007) */
+export const nightShort = (stamp: string): string => `${MONTHS[Number(stamp.slice(4, 6)) - 1] ?? '?'} ${Number(stamp.slice(6, 8))} ${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
+
+/** a run's journal line in a few words: which night it took and how long it ran */
+export function runHeadline(text: string): string {
+  const stamp = /\bbackup (\d{8}T\d{6})/.exec(text)?.[1]
+  const took = /; ([\d.]+ s)$/.exec(text)?.[1]
+  if (!stamp) return text.length > 120 ? `${text.slice(0, 117)}…` : text
+  return `night ${nightLabel(stamp)}${took ? ` in ${took}` : ''}${/NOT backed up|FAILED/.test(text) ? ' — with failures' : ''}`
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`
