@@ -83,7 +83,7 @@ describe('the backup panel on backup1', () => {
     expect(before).not.toContain(stamp)
     expect(after[0]).toBe(stamp)
     const cells = await panel.locator(`tr[data-night="${stamp}"]`).first().locator('th, td').allTextContents()
-    expect(cells[0]).toBe(`Jun ${Number(stamp!.slice(6, 8))} ${stamp!.slice(9, 11)}:${stamp!.slice(11, 13)}`)
+    expect(cells[0]).toBe(`Jun ${Number(stamp!.slice(6, 8))}${stamp!.slice(9, 11)}:${stamp!.slice(11, 13)}`)
     // copied offsite to db3
     expect(cells[1]!.replace(/\s+/g, ' ').trim()).toMatch(/^\d+(\.\d)? (KB|MB) offsite ?GTID \d+-\d+-\d+$/)
 
@@ -99,8 +99,10 @@ describe('the backup panel on backup1', () => {
     await panel.locator('.backup-probes [data-probe="backup.fresh"]').waitFor({ timeout: 60_000 })
     await expect(panel.locator('.backup-probes [data-probe="backup.fresh"]').textContent()).resolves.toContain('pass')
 
-    // nothing left holding backup1: the button is back
+    // nothing left holding backup1: the button is back, and a user's mail can be restored from the new night
     await panel.locator('[data-testid="backup-now"]:enabled').waitFor({ timeout: 120_000 })
+    await panel.locator('[data-testid="restore-mail"]:enabled').waitFor({ timeout: 60_000 })
+    await expect(panel.locator('[data-testid="restore-snapshot"] option').allTextContents()).resolves.toContain(`${stamp!.slice(0, 4)}-${stamp!.slice(4, 6)}-${stamp!.slice(6, 8)} ${stamp!.slice(9, 11)}:${stamp!.slice(11, 13)}`)
     await panel.locator('h3').evaluate((h) => h.scrollIntoView({ block: 'start' }))
     await shot(page, 'backup-panel')
     expect(pageErrors).toEqual([])

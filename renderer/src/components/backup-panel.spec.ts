@@ -60,10 +60,10 @@ describe('BackupPanel', () => {
     await flush()
     const rows = mounted.$$('[data-testid="backup-nights"] tbody tr')
     expect(rows.map((r) => r.dataset.night)).toEqual(['20070615T020000', '20070615T020000', '20070614T020000', '20070614T020000'])
-    expect(cells(rows[0]!)).toEqual(['Jun 15 02:00', '3.5 MB not offsiteGTID 0-1-190', 'imap13 accounts', '12', '24.0 KB', '2'])
+    expect(cells(rows[0]!)).toEqual(['Jun 1502:00', '3.5 MB not offsiteGTID 0-1-190', 'imap13 accounts', '12', '24.0 KB', '2'])
     expect(rows[0]!.querySelector('td')?.getAttribute('title')).toBe('ends at GTID 0-1-190 (db2-bin.000003:880)')
     expect(cells(rows[1]!)).toEqual(['imap33 accounts', '4', '8.0 KB', '0'])
-    expect(cells(rows[2]!)).toEqual(['Jun 14 02:00', '3.0 MB offsiteGTID 0-1-120', 'imap13 accounts', '10', '20.0 KB', '10'])
+    expect(cells(rows[2]!)).toEqual(['Jun 1402:00', '3.0 MB offsiteGTID 0-1-120', 'imap13 accounts', '10', '20.0 KB', '10'])
     const summary = mounted.$('.backup-summary')?.textContent ?? ''
     expect(summary).toContain('2 nights (keeps 7)')
     expect(summary).toContain('mail 16 files, 32.0 KB; database 6.5 MB')

@@ -5,8 +5,9 @@ import type { BackupNight, MailSnapshotInfo } from '@contract/backup'
 export const nightLabel = (stamp: string): string => `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)} ${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-/** 20070615T020000 → Jun 15 02:00: the table's narrow column (the year is the lab's, 2007) */
-export const nightShort = (stamp: string): string => `${MONTHS[Number(stamp.slice(4, 6)) - 1] ?? '?'} ${Number(stamp.slice(6, 8))} ${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
+/** 20070615T020000 → Jun 15 and 02:00: the table's narrow column, on two lines (the year is the lab's, 2007) */
+export const nightDate = (stamp: string): string => `${MONTHS[Number(stamp.slice(4, 6)) - 1] ?? '?'} ${Number(stamp.slice(6, 8))}`
+export const nightTime = (stamp: string): string => `${stamp.slice(9, 11)}:${stamp.slice(11, 13)}`
 
 /** a run's journal line in a few words: which night it took and how long it ran */
 export function runHeadline(text: string): string {
