@@ -107,6 +107,7 @@ describe('BackupPanel', () => {
     expect(mounted.$('[data-testid="backup-running"]')?.textContent).toContain('Backing up backup1…')
     // the engine takes the night and journals the run; the panel reads backup1 again
     nights.push(night2)
+    const listed = c.callsOf('actions.list').length
     finish({ target: 'server:backup1', action: 'backup-now', text: 'backup 20070615T020000: …' })
     c.emit('journal.appended', entry(5, 'backup-now server:backup1: backup 20070615T020000: …', { action: 'backup-now', ok: true }))
     await flush()
@@ -116,6 +117,8 @@ describe('BackupPanel', () => {
     expect(mounted.$('[data-testid="backup-last-run"] summary')?.textContent).toContain('night 2007-06-15 02:00')
     expect(mounted.$$('[data-testid="backup-nights"] tbody tr')[0]?.dataset.night).toBe('20070615T020000')
     expect(mounted.$('[data-testid="backup-now"]')?.textContent?.trim()).toBe('Back up now')
+    // the restore's snapshot choices are read again with the new night
+    expect(c.callsOf('actions.list').length).toBeGreaterThan(listed)
   })
 
   it('restores the chosen user from the chosen snapshot with restore-mail', async () => {
