@@ -94,6 +94,13 @@ describe('the backup panel on backup1', () => {
     expect(cells[2]!.trim()).toBe(`imap1${imap1!.accounts} account${imap1!.accounts === 1 ? '' : 's'}`)
     expect(cells[3]).toBe(String(imap1!.messages))
 
+    // the CLI reads the same contract command: the same nights
+    const cli = await racklab(['backups', '--json'])
+    expect(cli.code, cli.stderr).toBe(0)
+    const listed = JSON.parse(cli.stdout) as { server: string; nights: { stamp: string }[] }
+    expect(listed.server).toBe('backup1')
+    expect(listed.nights.map((n) => n.stamp).reverse()).toEqual(after)
+
     // the backup probes, run now, show in the panel
     await racklab(['check', '--fresh'])
     await panel.locator('.backup-probes [data-probe="backup.fresh"]').waitFor({ timeout: 60_000 })
