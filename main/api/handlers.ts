@@ -5,6 +5,7 @@ import type { Monitor } from '../engine/monitor/monitor'
 import { runChecks } from '../engine/probes/run-checks'
 import { labComposeFile } from '../engine/export/lab-compose'
 import { exportJournalStretch } from '../engine/journal/export-lab'
+import { labBackups } from '../engine/lab/lab-backups'
 import { listScenarios, startScenario } from '../engine/scenarios/library'
 import type { Handlers } from './dispatcher'
 
@@ -42,6 +43,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'lab.endpoints': async () => lab.endpoints(),
     'lab.ca': async () => lab.labCa(),
     'lab.compose': async () => labComposeFile(lab),
+    'backup.list': async ({ server }) => labBackups(lab, server),
     'scenario.list': async () => listScenarios(lab),
     'scenario.run': async (arg) => ({ opId: (await startScenario(lab, 'id' in arg ? { id: arg.id } : arg)).opId }),
     'actions.list': async ({ target }) => lab.actionsFor(target),

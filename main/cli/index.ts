@@ -15,6 +15,8 @@ usage: racklab <command> [options]
   status [--json]                servers, states and health
   endpoints [--json]             host ports (127.0.0.1) of the lab's public services
   ca [--json]                    the lab CA's certificate (racklab ca > racklab-ca.crt, then trust it)
+  backups [SERVER] [--json]      the backup server's nights: hot DB backup (size, GTID, offsite), each store's
+                                 mail snapshot, what is stored, the last run's report
   check [--fresh] [--json]       every probe's latest result and the alerts (exit 0 pass, 1 fail, 2 none ran);
                                  --fresh runs them now (so does --no-engine: no monitor runs there)
   watch [--json]                 follow alerts and state changes until Ctrl-C (NDJSON with --json)

@@ -1,6 +1,7 @@
 // Every command and event, declared once. Transports (IPC, WebSocket) and the CLI route through this map.
 import { z } from 'zod'
 import { commandNames, eventNames, isCmd, isEvt } from './names'
+import type { BackupsInfo } from './backup'
 import type { AlertsChanged, HistorySeries, MonitorInfo } from './monitor'
 import type { Topology } from './topology'
 import type {
@@ -41,6 +42,8 @@ export const commandInputs = {
   'lab.ca': none,
   /** a docker-compose file of the lab's containers (racklab export compose) */
   'lab.compose': none,
+  /** what the backup server holds, night by night (the backup panel, racklab backups); the lab's only one when absent */
+  'backup.list': z.strictObject({ server: server.optional() }).optional().default({}),
   'scenario.list': none,
   'scenario.run': z.union([
     z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario id from scenario.list') }),
@@ -91,6 +94,7 @@ export interface CommandOutputs {
   'lab.endpoints': Endpoint[]
   'lab.ca': LabCa
   'lab.compose': { yaml: string; skipped: string[] }
+  'backup.list': BackupsInfo
   'scenario.list': ScenarioInfo[]
   'scenario.run': { opId: string }
   'actions.list': ActionInfo[]

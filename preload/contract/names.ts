@@ -15,6 +15,7 @@ export const commandNames = [
   'lab.endpoints',
   'lab.ca',
   'lab.compose',
+  'backup.list',
   'scenario.list',
   'scenario.run',
   'actions.list',

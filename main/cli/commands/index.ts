@@ -9,6 +9,7 @@ export const commands: Record<string, CliCommand> = {
   status: lazy(() => import('./inspect'), (m) => m.status),
   endpoints: lazy(() => import('./inspect'), (m) => m.endpoints),
   ca: lazy(() => import('./inspect'), (m) => m.ca),
+  backups: lazy(() => import('./backups'), (m) => m.backups),
   check: lazy(() => import('./watch'), (m) => m.check),
   watch: lazy(() => import('./watch'), (m) => m.watch),
   logs: lazy(() => import('./inspect'), (m) => m.logs),

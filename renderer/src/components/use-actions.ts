@@ -28,11 +28,14 @@ export function useActions(target: () => string | null): UseActions {
   const busy = ref<string | null>(null)
   const outcome = ref<ActionOutcome | null>(null)
   let seq = 0
+  let inFlight: Promise<void> | null = null
+  let again = false
   let timer: ReturnType<typeof setTimeout> | null = null
 
-  async function load(): Promise<void> {
+  /** one actions.list for the target of now; its answer is dropped when the target changed or the view went */
+  async function loadOnce(): Promise<void> {
     const t = target()
-    const mine = ++seq
+    const mine = seq
     if (!t) {
       actions.value = []
       return
@@ -47,6 +50,29 @@ export function useActions(target: () => string | null): UseActions {
       actions.value = []
       loadError.value = describeError(e)
     }
+  }
+
+  /**
+   * Never two lists in flight for one view: a request while one runs asks for one more after it. (Dropping the
+   * older answer instead starves the view when listing takes longer than the lab publishes changes: a backup
+   * server's actions read its backups, seconds, while the hardware publishes every 2 s.)
+   */
+  function load(): Promise<void> {
+    if (inFlight) {
+      again = true
+      return inFlight
+    }
+    inFlight = (async () => {
+      try {
+        do {
+          again = false
+          await loadOnce()
+        } while (again)
+      } finally {
+        inFlight = null
+      }
+    })()
+    return inFlight
   }
 
   async function run(a: ActionInfo, args: Record<string, string> = {}): Promise<void> {
@@ -68,6 +94,7 @@ export function useActions(target: () => string | null): UseActions {
     [target, () => calls.client],
     () => {
       outcome.value = null
+      seq++ // an answer for the previous target is not this one's
       void load()
     },
     { immediate: true },
@@ -83,6 +110,7 @@ export function useActions(target: () => string | null): UseActions {
   onBeforeUnmount(() => {
     if (timer) clearTimeout(timer)
     seq++
+    again = false
   })
 
   return { actions, loadError, busy, outcome, run, load }
