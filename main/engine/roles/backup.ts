@@ -14,6 +14,8 @@ export const backup: RoleDefinition = {
     capabilities: SERVICE_USER,
     // the scratch mariadbd's threads, socat listeners, mariadb-backup --prepare
     pidsLimit: 512,
+    // a ceiling: between jobs the container only sleeps (tini forwards SIGTERM to sleep) and holds nothing
+    // in memory; its data is the /backup volume
     stopTimeout: 10,
   }),
   actions: backupActions,

@@ -25,6 +25,8 @@ export const db: RoleDefinition = {
       pidsLimit: 512,
       // no publish: db servers sit only on --internal networks, where Docker silently publishes nothing.
       // Host access goes through the edge (web tier); `racklab exec db1 -- mariadb` works meanwhile.
+      // a ceiling, not a wait: mariadbd stops on SIGTERM in about a second (InnoDB's fast shutdown writes the log,
+      // not the whole buffer pool). 20 s leaves a busy server room to finish: a database is never SIGKILLed mid-write.
       stopTimeout: 20,
     }
   },

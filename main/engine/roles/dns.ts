@@ -42,6 +42,7 @@ export const dns: RoleDefinition = {
     // named starts as root, binds 53 and runs as bind
     capabilities: { ...SERVICE_USER, ...LOW_PORTS },
     pidsLimit: 128,
+    // named stops on SIGTERM at once; the zone is written at each start, nothing to save
     stopTimeout: 5,
   }),
 }

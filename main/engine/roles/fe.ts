@@ -49,6 +49,8 @@ export const fe: RoleDefinition = {
       },
       // nginx workers, keepalived, s6
       pidsLimit: 256,
+      // a ceiling: nginx and keepalived stop on SIGTERM at once (keepalived sends its priority-0 advert first);
+      // neither keeps data
       stopTimeout: 10,
     }
   },

@@ -72,6 +72,8 @@ export const file: RoleDefinition = {
       // root serves HTTP (80) and FTP (21) from root-owned storage: no user switch
       capabilities: LOW_PORTS,
       pidsLimit: 256,
+      // a ceiling: the Perl daemons stop on SIGTERM at once; a blob is written to tmp/ and renamed, so even a
+      // kill leaves no half blob (the entrypoint clears tmp/ at start)
       stopTimeout: 10,
     }
   },

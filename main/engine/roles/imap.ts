@@ -40,6 +40,8 @@ export const imap: RoleDefinition = {
       capabilities: { ...SERVICE_USER, ...LOW_PORTS },
       // a process per IMAP/POP/LMTP connection
       pidsLimit: 512,
+      // a ceiling, not a wait: cyrmaster stops its children and exits in about a second once it alone gets
+      // SIGTERM (the image's tini has no -g). 20 s for a busy store: a mailbox write is never SIGKILLed.
       stopTimeout: 20,
     }
   },

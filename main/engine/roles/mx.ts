@@ -58,6 +58,9 @@ export const mx: RoleDefinition = {
       // seven daemons; clamd's and spamd's threads and children count
       pidsLimit: 1024,
       // no publish of its own: the edge is the lab's one way in from the host (DNS MX → mx1/mx2)
+      // a ceiling, not a wait: s6 stops the seven daemons in about a second (the Postfix master is supervised
+      // itself; the milters and spamd, which keep no state, get SIGKILL 1 s after SIGTERM: s6 timeout-kill).
+      // Even a SIGKILL here would lose no mail: Postfix answers 250 only once the queue file is fsynced.
       stopTimeout: 20,
     }
   },

@@ -52,6 +52,8 @@ export const web: RoleDefinition = {
       capabilities: { ...SERVICE_USER, ...LOW_PORTS },
       // a child per busy connection (prefork)
       pidsLimit: 512,
+      // a ceiling: Apache's graceful stop (SIGWINCH) ends after GracefulShutdownTimeout 1 s; the webmail keeps
+      // its sessions in MySQL, nothing in the process
       stopTimeout: 10,
     }
   },

@@ -21,12 +21,24 @@ function asLock(v: unknown): LockInfo | undefined {
   return o as unknown as LockInfo
 }
 
+/** A zombie (exited, not yet reaped by its parent or init) counts as gone: it holds no socket and no lock, and
+ *  where init reaps slowly (a container's or a sandbox's PID 1) `racklab down` waited ~1.5 s for the reaping. */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+  return !isZombie(pid)
+}
+
+/** Linux only (/proc/PID/stat: "pid (comm) S …", comm may hold spaces or parentheses); elsewhere false */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z'
+  } catch {
+    return false
   }
 }
 
