@@ -27,6 +27,13 @@ describe('journal export --as scenario', () => {
   }, 300_000)
 
   it('records two actions, exports them, and the replay holds the same probe results', async () => {
+    // record from a measured lab: the export expects every probe's newest result, and db.checksum over
+    // db1,db2,db3 (which failed while they booted) runs less often than the others
+    await until('db.checksum ok in the journal since the lab came up', async () => {
+      const j = await journal()
+      const down = [...j].reverse().find((e) => e.kind === 'op' && /^down: /.test(e.text))?.seq ?? 0
+      return [...j].reverse().find((e) => e.seq > down && e.kind === 'probe' && e.data?.probe === 'db.checksum')?.data?.ok === true
+    }, 120_000, 2000)
     const before = (await journal()).at(-1)!.seq
     expect((await racklab(['act', 'cable:db2/int', 'unplug'])).code).toBe(0)
     // the monitor journals db2's replication failing: that is the outcome the export will expect
@@ -41,6 +48,8 @@ describe('journal export --as scenario', () => {
     expect(exported.stdout).toMatch(/act: cable:db2\/int unplug/)
     expect(exported.stdout).toMatch(/act: server:db1 run-hot/)
     expect(exported.stdout).toMatch(/probe: db\.replication\n\s+target: db2\n\s+ok: false/)
+    // a probe over several servers is expected too
+    expect(exported.stdout).toMatch(/probe: db\.checksum\n\s+target: db1,db2,db3\n\s+ok: true/)
     // cleanup: the inverses, newest first
     expect(exported.stdout).toMatch(/cleanup:\n\s+- act: server:db1 run-idle\n\s+optional: true\n\s+- act: cable:db2\/int plug/)
 

@@ -52,6 +52,18 @@ describe('probesAtEnd', () => {
     expect(probesAtEnd(j)).toEqual([{ probe: 'db.ping', target: 'db1', ok: true }])
     expect(probesAtEnd(j, 101)).toEqual([{ probe: 'db.replication', target: 'db1', ok: false }])
   })
+
+  it('a probe over a set of servers stands on its newest set, and not while one of them is down', () => {
+    seq = 200
+    const sum = (target: string, ok: boolean, text = 'identical'): JournalEntry => e('probe', 0, `db.checksum ${ok ? 'ok' : 'FAILED'}: ${text}`, target, { probe: 'db.checksum', key: `db.checksum@${target}`, ok })
+    const running = (id: string, ok: boolean): JournalEntry => e('probe', 0, `server.running ${ok ? 'ok' : 'FAILED'}`, id, { probe: 'server.running', key: `server.running@${id}`, ok })
+    // db1 goes and comes back: the checksum ran over db2,db3 meanwhile (ok, so its end was never journaled)
+    const j = [sum('db1,db2,db3', true), running('db1', false), sum('db2,db3', true), running('db1', true), sum('db1,db2,db3', false, 'differs'), sum('db1,db2,db3', true)]
+    expect(probesAtEnd(j)).toEqual([{ probe: 'db.checksum', target: 'db1,db2,db3', ok: true }, { probe: 'server.running', target: 'db1', ok: true }])
+    // while db1 is down the set without it stands; a set naming a server that is down does not
+    expect(probesAtEnd(j, 203)).toEqual([{ probe: 'db.checksum', target: 'db2,db3', ok: true }, { probe: 'server.running', target: 'db1', ok: false }])
+    expect(probesAtEnd([sum('db1,db2,db3', false), running('db1', false)])).toEqual([{ probe: 'server.running', target: 'db1', ok: false }])
+  })
 })
 
 describe('exportScenario', () => {
@@ -75,6 +87,12 @@ describe('exportScenario', () => {
       { expect: { probe: 'mx.queue', target: 'mx1', ok: true }, within: '120s' },
       { expect: { probe: 'server.running', target: 'db3', ok: false }, within: '120s' },
     ])
+    // a probe over servers that were all up is expected; one over a server the lab did not have is not
+    seq = 300
+    const sums = [...journal, e('probe', 240_000, 'db.checksum ok', 'db1,db2', { probe: 'db.checksum', key: 'c', ok: true }), e('probe', 241_000, 'storage.replicas ok', 'file1,file2', { probe: 'storage.replicas', key: 'f', ok: true })]
+    const withSums = (parse(exportScenario(sums, opts)) as { steps: { expect?: { probe: string } }[] }).steps.filter((s) => s.expect).map((s) => s.expect)
+    expect(withSums).toContainEqual({ probe: 'db.checksum', target: 'db1,db2', ok: true })
+    expect(withSums.map((x) => x!.probe)).not.toContain('storage.replicas')
     // the trip was undone inside the stretch; the resync has no way back
     expect(doc.cleanup).toEqual([{ say: 'no way back from resync server:imap2: a resync copies mail' }, { act: 'cable:db2/int plug', optional: true }])
   })

@@ -88,23 +88,38 @@ interface ProbeEnd {
   ok: boolean
 }
 
+/** the servers a probe target names: one, or several for a probe over a set ("db1,db2,db3" for db.checksum) */
+export const targetServers = (target: string): string[] => target.split(',')
+
 /** the probe results standing at `until`: the newest journaled result of each probe on each target. A server
  *  whose server.running fails there is down: its other results are from before it went (stale), so only that one
- *  is kept. Results from before the lab was last taken down (a `down:` op) stand no more. */
+ *  is kept. A probe over a set of servers (db.checksum on "db1,db2,db3") runs over those running, so its target
+ *  changes while one is down: only its newest set stands (the "db2,db3" of db1's outage is over once db1 is back).
+ *  Results from before the lab was last taken down (a `down:` op) stand no more. */
 export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity): ProbeEnd[] {
   const last = new Map<string, ProbeEnd | undefined>()
+  const newestSet = new Map<string, string>()
   for (const e of entries) {
     if (e.seq > until) continue
     // a lab taken down takes its results with it: what stands is what the lab brought up since measured
-    if (e.kind === 'op' && /^down: /.test(e.text)) last.clear()
+    if (e.kind === 'op' && /^down: /.test(e.text)) {
+      last.clear()
+      newestSet.clear()
+    }
     if (e.kind !== 'probe') continue
     const d = e.data as { probe?: unknown; ok?: unknown } | undefined
     if (typeof d?.probe !== 'string' || typeof d.ok !== 'boolean' || !e.target) continue
+    if (targetServers(e.target).length > 1) newestSet.set(d.probe, e.target)
     // "gone": the probe no longer ran there, so nothing held
     last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok })
   }
   const down = new Set([...last.values()].filter((p) => p?.probe === 'server.running' && !p.ok).map((p) => p!.target))
-  return [...last.values()].filter((p): p is ProbeEnd => !!p && (!down.has(p.target) || p.probe === 'server.running')).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
+  const stands = (p: ProbeEnd): boolean => {
+    if (p.probe === 'server.running') return true
+    const servers = targetServers(p.target)
+    return servers.every((s) => !down.has(s)) && (servers.length === 1 || newestSet.get(p.probe) === p.target)
+  }
+  return [...last.values()].filter((p): p is ProbeEnd => !!p && stands(p)).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
 }
 
 export function exportScenario(entries: readonly JournalEntry[], o: ExportOptions): string {
@@ -118,7 +133,7 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
     steps.push({ name: `recorded step ${a.step} (journal ${a.journalSeq}): ${a.action} ${a.target}`, act: actWords(a.target, a.action, a.args, `step ${a.step} (journal ${a.journalSeq}, ${a.action} ${a.target})`) })
   }
   const upSet = new Set(o.up)
-  for (const p of probesAtEnd(entries, o.until)) if (upSet.has(p.target)) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
+  for (const p of probesAtEnd(entries, o.until)) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
   // the recorded inverses, newest first, of what the stretch did and did not itself undo
   const undone = new Set(actions.map((a) => a.undoes).filter((n): n is number => n !== undefined))
   const cleanup: Record<string, unknown>[] = []
