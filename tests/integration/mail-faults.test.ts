@@ -95,7 +95,8 @@ describe('mail faults on the real lab', () => {
     expect(lastSmtpReply(r.stdout)).toMatch(/^552 5\.3\.4 /)
     await new Promise((res) => setTimeout(res, 2000))
     expect(await find('imap1', 'alice', t)).toHaveLength(0)
-    expect((await queue()).total).toBe(0)
+    // drained (the monitor's own test mail may be passing through mx1 at any moment)
+    await until('mx1 queue empty', async () => ((await queue()).total === 0 ? true : undefined), 60_000, 1000)
   })
 
   it('db1 stopped: the proxy reads from a replica and mail is delivered', async () => {
@@ -140,7 +141,8 @@ describe('mail faults on the real lab', () => {
     expect(await find('imap1', 'alice', queued)).toHaveLength(1)
     expect(await find('imap1', 'alice', early)).toHaveLength(1)
     expect((await delivered('imap2', queued))[0]!.guid).toBe(got[0]!.guid)
-    expect((await queue()).total).toBe(0)
+    // drained (the monitor's own test mail may be passing through mx1 at any moment)
+    await until('mx1 queue empty', async () => ((await queue()).total === 0 ? true : undefined), 60_000, 1000)
   })
 
   it('imap2 stopped: mail is still delivered on imap1; imap2 started: replication catches up with the same GUIDs', async () => {

@@ -28,8 +28,9 @@ describe('mail history on the imap1 outage', () => {
     expect(v.accepted).toBeGreaterThanOrEqual(3)
     expect(v.sent).toBe(v.accepted! + v.refused!)
     expect({ lost: v.lost, duplicated: v.duplicated, misrouted: v.misrouted, replicaDiffers: v.replicaDiffers, altered: v.altered, unreadable: v.unreadable }).toEqual({ lost: 0, duplicated: 0, misrouted: 0, replicaDiffers: 0, altered: 0, unreadable: 0 })
-    // mail accepted while imap1 was down waited in a queue until the promote (measured: 51 s, against a p50 of 0)
-    expect(v.latencyMaxMs).toBeGreaterThanOrEqual(5000)
+    // mail accepted while imap1 was down waited in mx1's queue until the promote, and still arrived (lost 0 above).
+    // How long it waited is the scenario's pace on this host (51 s once, 1.7 s on a quiet one): not asserted.
+    expect(report.steps.find((s) => /waits in mx1's queue/.test(s.text))?.detail).toMatch(/mx1: FAILED — mx1: [1-9]\d* queued/)
     expect(history!.ok).toBe(true)
     expect(code).toBe(0)
   }, 1_500_000)

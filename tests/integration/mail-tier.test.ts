@@ -112,7 +112,8 @@ describe('mail tier on the real lab', () => {
       return f.length >= 20 ? f : undefined
     }, 60_000, 1000)
     expect(guids(replica)).toEqual(guids(got))
-    expect((await queue()).total).toBe(0)
+    // the queue drains (the monitor's own test mail may be passing through mx1 at any moment)
+    await until('mx1 queue empty', async () => ((await queue()).total === 0 ? true : undefined), 60_000, 1000)
   })
 
   it('promote imap2 while imap1 is down → new mail lands on imap2; start imap1, fail back → nothing lost', async () => {
