@@ -12,6 +12,7 @@ import { benchMail } from './mail.bench'
 import { benchMonitor } from './monitor.bench'
 import { benchNetfault } from './netfault.bench'
 import { benchScene } from './scene.bench'
+import { benchSceneOnDemand } from './scene-on-demand.bench'
 import { benchWeb } from './web.bench'
 
 const benches: Record<string, () => Promise<BenchResult>> = {
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   web: benchWeb,
   files: benchFiles,
   scene: benchScene,
+  sceneOnDemand: benchSceneOnDemand,
   netfault: benchNetfault,
   history: benchHistory,
 }

@@ -19,6 +19,8 @@ export interface BenchInput {
   churn?: HardwareView[]
   select?: string
   side?: 'front' | 'back'
+  /** frames from requestAnimationFrame as in the app (render on demand); the default drives frames by hand */
+  animate?: boolean
 }
 
 export interface BenchSite {

@@ -16,6 +16,8 @@ interface BenchInput {
   churn?: HardwareStatus[]
   select?: string
   side?: 'front' | 'back'
+  /** true: frames come from requestAnimationFrame as in the app (render on demand), for changeMs and idleFrames */
+  animate?: boolean
 }
 
 declare global {
@@ -31,7 +33,7 @@ if (!input || !host) throw new Error('scene bench: window.__benchInput and #host
 
 let gl: WebGLRenderingContext | WebGL2RenderingContext | null = null
 const scene = new RackScene(host, {
-  animate: false,
+  animate: input.animate === true,
   createRenderer: (): RendererLike => {
     const r = createWebglRenderer()
     gl = (r as unknown as { getContext(): WebGL2RenderingContext }).getContext()
@@ -41,6 +43,7 @@ const scene = new RackScene(host, {
 scene.setTopology(input.topology)
 const apply = (hw: HardwareStatus | null): void => scene.setState(sceneState(input.topology, input.servers, hw ? indexHardware(hw) : null))
 apply(input.hardware)
+const churnSnaps = input.churn?.length ? input.churn : [input.hardware]
 if (input.side === 'back') scene.view('back')
 if (input.select) scene.select(input.select, true)
 scene.rig.finish()
@@ -58,6 +61,38 @@ function frameMs(frames: number): number {
   return (performance.now() - t0) / frames
 }
 
+const nextFrame = (): Promise<void> => new Promise((resolve) => requestAnimationFrame(() => resolve()))
+
+/**
+ * Render on demand (animate: true): the time from a state change to its frame being drawn and finished, averaged
+ * over `changes` flips between the churn snapshots. The scene asks for its frame inside apply(), so a check queued
+ * after it runs once that frame is drawn.
+ */
+async function changeMs(changes: number): Promise<number> {
+  let total = 0
+  for (let i = 0; i < changes; i++) {
+    await nextFrame() // start between frames
+    const before = scene.framesDrawn
+    const t0 = performance.now()
+    apply(churnSnaps[(i + 1) % churnSnaps.length] ?? null)
+    while (scene.framesDrawn === before) {
+      if (performance.now() - t0 > 10_000) throw new Error(`scene bench: a state change drew no frame within 10 s (change ${i + 1})`)
+      await nextFrame()
+    }
+    gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
+    total += performance.now() - t0
+  }
+  return total / changes
+}
+
+/** Render on demand: frames drawn during `ms` with nothing changing (the target is none). */
+async function idleFrames(ms: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 500)) // a frame asked for by the last change may still be due
+  const before = scene.framesDrawn
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  return scene.framesDrawn - before
+}
+
 function memory(): { geometries: number; textures: number } {
   return { ...scene.renderer.info.memory }
 }
@@ -66,6 +101,8 @@ window.__bench = {
   drawCalls: (): number => scene.drawCalls(),
   software: (): number => (scene.renderer.software ? 1 : 0),
   frameMs,
+  changeMs,
+  idleFrames,
   memory,
   churn(changes: number): { geometries: number; textures: number } {
     const snaps = input.churn?.length ? input.churn : [input.hardware]
