@@ -167,6 +167,19 @@ describe('selection panels', () => {
     expect(m.$('[data-panel-circuit="nyi-2-a"] [data-trip-cause]')?.textContent).toBe('Breaker tripped by hand.')
   })
 
+  it("shows a server's whole power path, PSU ← PDU ← circuit, and a tripped circuit on it", async () => {
+    const db1 = topology.sites.flatMap((s) => s.racks).flatMap((r) => r.units).find((u) => u.id === 'db1')!
+    const rack = topology.sites.flatMap((s) => s.racks).find((r) => r.units.includes(db1))!
+    const [pduA, pduB] = db1.power.map((id) => rack.pdus.find((p) => p.id === id)!)
+    const c = client(hardwareFor(topology, { tripped: [pduA!.circuit] }))
+    c.answer('actions.list', () => [])
+    const m = await mountSelecting(c, 'db1')
+    const first = m.$('[data-panel-server="db1"] [data-psu="1"]')!.textContent ?? ''
+    expect(first).toContain(`← ${pduA!.id} ← circuit ${pduA!.circuit} tripped`)
+    expect(first).toContain('no input')
+    expect(m.$('[data-panel-server="db1"] [data-psu-circuit="2"]')?.textContent).toContain(`circuit ${pduB!.circuit} live`)
+  })
+
   it("shows the server's firewall: default drop, what gets in from where, and a blocked port; read again when the lab changes", async () => {
     const c = client()
     c.answer('actions.list', () => [])
