@@ -3,7 +3,7 @@ import { nextTick } from 'vue'
 import type { Alert, HistorySeries } from '@contract/monitor'
 import { useSelectionStore } from '../stores/selection'
 import { labStatus, server } from '../testing/fixtures'
-import { flush } from '../testing/flush'
+import { settle } from '../testing/flush'
 import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
 import { stubCharts } from '../testing/stub-chart'
@@ -21,13 +21,6 @@ const history: HistorySeries[] = [
   { key: 'db.replication@db2', source: 'db.replication', target: 'db2', points: [{ at: 1_000, labMs: 0, ok: true, values: { lagSeconds: 2 } }] },
   { key: 'circuit:nyi-1-a', source: 'circuit', target: 'circuit:nyi-1-a', points: [{ at: 1_000, labMs: 0, ok: true, values: { amps: 12, ratedAmps: 20 } }] },
 ]
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await flush()
-    await nextTick()
-  }
-}
 
 describe('alert strip and live health board', () => {
   it('counts the alerts, shows the newest, and a click selects its target everywhere', async () => {

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { nextTick } from 'vue'
 import { useLayoutStore } from '../stores/layout'
 import { useSelectionStore } from '../stores/selection'
 import { labStatus, server } from '../testing/fixtures'
-import { flush } from '../testing/flush'
+import { settle } from '../testing/flush'
 import { hardwareFor } from '../testing/hardware-fixture'
 import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
@@ -16,13 +15,6 @@ afterEach(() => {
   mounted?.unmount()
   mounted = null
 })
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await flush()
-    await nextTick()
-  }
-}
 
 const topology = nyiTopology()
 function dbTier(hardware = hardwareFor(topology, { unplugged: ['db2/int'] })): ReturnType<typeof labClient> {

@@ -3,7 +3,7 @@ import { nextTick } from 'vue'
 import type { ActionInfo } from '@contract/status'
 import { useSelectionStore } from '../stores/selection'
 import { labStatus, server } from '../testing/fixtures'
-import { flush } from '../testing/flush'
+import { settle } from '../testing/flush'
 import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
 import App from './App.vue'
@@ -21,13 +21,6 @@ const targets = [
   { target: 'server:imap2', actions: [act('promote', 'Promote to master', 'operate')] },
   { target: 'cable:db2/int', actions: [act('plug', 'Plug in', 'restore', false, 'it is plugged in'), act('unplug', 'Unplug', 'break')] },
 ]
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await flush()
-    await nextTick()
-  }
-}
 
 describe('palette entries', () => {
   it('matches every word in any order, runnable first, plain text only', () => {

@@ -1,10 +1,9 @@
 // Issue 14 item 8: the rack tree is an ARIA tree (sites → racks → units, levels, expanded, selected) and walks
 // by keyboard: ↑/↓, Home/End, ← to the parent row; a folded site hides its rows from the walk.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { nextTick } from 'vue'
 import { useSelectionStore } from '../stores/selection'
 import { labStatus, server } from '../testing/fixtures'
-import { flush } from '../testing/flush'
+import { settle } from '../testing/flush'
 import { hardwareFor } from '../testing/hardware-fixture'
 import { labClient } from '../testing/lab-client'
 import { mountWith, type Mounted } from '../testing/mount'
@@ -17,13 +16,6 @@ afterEach(() => {
   mounted?.unmount()
   mounted = null
 })
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await flush()
-    await nextTick()
-  }
-}
 
 const topology = nyiTopology()
 const key = (el: Element, k: string): void => void el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }))
