@@ -30,6 +30,7 @@ import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
 import { fitsTopology, ownSubnets, relocateTopology, type Relocation } from '../topology/relocate'
+import { withFtpBase } from './ftp-ports'
 import { adoptedSubnets, chooseSubnets, engineSubnets, releaseSubnets } from './lab-subnets'
 import { readSubnetRecord, type SubnetRecord } from './subnet-record'
 import type { TakenSubnet } from './subnet-pool'
@@ -66,6 +67,8 @@ export class LabEngine {
   /** the topology as written: what the UI and the hardware model show */
   readonly topology: Topology
   private located: Topology
+  /** the lab's passive FTP block (ftp-ports.ts), from its subnet record */
+  private ftpBase: number | undefined
   private placed: Map<string, PlacedServer>
   readonly images: ImageCatalog
   readonly ops: Operations
@@ -110,11 +113,11 @@ export class LabEngine {
     // damaged state files never stop the lab from starting: each is set aside, replaced and journaled
     const report = (text: string): void => void o.journal.append({ kind: 'engine', text })
     // the subnets the lab had last (relocated when the topology's were taken); adopted from Docker in init()
-    const recorded = readSubnetRecord(o.stateDir, report)?.networks
-    if (recorded && fitsTopology(o.topology, recorded)) {
-      this.located = relocateTopology(o.topology, recorded)
-      this.placed = placeServers(this.located)
-    }
+    const record = readSubnetRecord(o.stateDir, report)
+    this.ftpBase = record?.ftpPassiveBase
+    const recorded = record?.networks
+    if (recorded && fitsTopology(o.topology, recorded)) this.locate(recorded)
+    else if (this.ftpBase !== undefined) this.locate(undefined)
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'), report)
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
     for (const p of this.hardware?.ledger.problems ?? []) report(p)
@@ -154,13 +157,18 @@ export class LabEngine {
     return ownSubnets(this.located)
   }
   setSubnets(rel: Relocation): void {
-    this.located = relocateTopology(this.topology, rel)
-    this.placed = placeServers(this.located)
+    this.locate(rel)
     this.publish()
+  }
+  /** the lab's topology as it is on this engine: its subnets (relocate.ts) and its passive FTP ports (ftp-ports.ts) */
+  private locate(rel: Relocation | undefined): void {
+    this.located = withFtpBase(rel ? relocateTopology(this.topology, rel) : this.topology, this.ftpBase)
+    this.placed = placeServers(this.located)
   }
   /** `up`: adopt or choose the lab's subnets on this engine and record them */
   async ensureSubnets(alsoTaken: TakenSubnet[] = []): Promise<SubnetRecord> {
     const r = await chooseSubnets(this.topology, this.gateway, this.labId, this.o.stateDir, alsoTaken)
+    this.ftpBase = r.ftpPassiveBase
     this.setSubnets(r.networks)
     return r
   }
