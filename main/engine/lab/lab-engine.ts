@@ -30,6 +30,7 @@ import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
 import { fitsTopology, ownSubnets, relocateTopology, type Relocation } from '../topology/relocate'
+import { BootHealth } from './boot-health'
 import { withFtpBase } from './ftp-ports'
 import { adoptedSubnets, chooseSubnets, engineSubnets, releaseSubnets } from './lab-subnets'
 import { readSubnetRecord, type SubnetRecord } from './subnet-record'
@@ -81,6 +82,8 @@ export class LabEngine {
   private snapshot: LabStatus
   private stopWatching: (() => void) | undefined
   private refreshTimer: NodeJS.Timeout | undefined
+  /** health right after a start, before Docker's first check: a pass re-reads and publishes */
+  readonly bootHealth: BootHealth
   private refreshing: Promise<void> | undefined
   private adopted = false
   private imagesChecked = false
@@ -107,6 +110,7 @@ export class LabEngine {
     this.labId = o.labId ?? o.topology.name
     this.located = o.topology
     this.placed = placeServers(o.topology)
+    this.bootHealth = new BootHealth(o.gateway, () => this.scheduleRefresh())
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
     ensureStateDir(o.stateDir)
@@ -340,6 +344,7 @@ export class LabEngine {
   }
 
   close(): void {
+    this.bootHealth.stop()
     clearInterval(this.ticker)
     clearInterval(this.netWatch)
     this.stopWatching?.()
@@ -369,8 +374,9 @@ export class LabEngine {
     if (this.refreshing) return this.refreshing
     this.refreshing = (async () => {
       try {
-        const list = await this.gateway.listContainers(this.labId)
-        this.containers = new Map(list.filter((c) => c.labels[LABEL_SERVER]).map((c) => [c.labels[LABEL_SERVER]!, c]))
+        const list = (await this.gateway.listContainers(this.labId)).filter((c) => c.labels[LABEL_SERVER])
+        this.bootHealth.watch(list)
+        this.containers = new Map(list.map((c) => [c.labels[LABEL_SERVER]!, this.bootHealth.view(c)]))
         // refresh runs on every container event; images change only through our builds (markBuilding)
         if (!this.imagesChecked) {
           await this.refreshImages()
@@ -427,7 +433,7 @@ export class LabEngine {
   afterBoot(server: string, containerId: string): void {
     const role = this.servers.get(server)?.server.role
     const hook = role ? roles[role]?.afterHealthy : undefined
-    void waitHealthy(this.gateway, containerId, server, new AbortController().signal)
+    void waitHealthy(this.gateway, containerId, server, new AbortController().signal, undefined, this.bootHealth)
       // in the action queue: a resync or promote asked for meanwhile runs after it, never in the middle of it
       .then(() => hook && this.book.exclusive(() => hook(this.hookContext(server))))
       .catch((e: unknown) => this.journal.append({ kind: 'engine', target: `server:${server}`, text: `${server} did not come back healthy after boot: ${(e as Error).message}` }))
