@@ -29,6 +29,8 @@ interface Box {
 interface Measured {
   boxes: Record<string, Box | null>
   page: { scrollW: number; scrollH: number; innerW: number; innerH: number }
+  /** the console's size as its status line reports it: `cols×rows` */
+  consoleSize: string
   /** panes whose content is wider than the pane (a sideways scroll bar or clipped text) */
   sideways: string[]
 }
@@ -52,11 +54,14 @@ function measure(page: Page): Promise<Measured> {
       boxes[name] = r && r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, w: r.width, h: r.height } : null
     }
     const d = document.documentElement
-    const sideways = ['.pane-left', '.pane-centre', '.pane-right', '.bottom-dock', '.shell > header'].filter((sel) => {
+    const sideways: string[] = ['.pane-left', '.pane-centre', '.pane-right', '.bottom-dock', '.shell > header'].filter((sel) => {
       const el = document.querySelector(sel)
       return !!el && el.scrollWidth > el.clientWidth + 1
     })
-    return { boxes, page: { scrollW: d.scrollWidth, scrollH: d.scrollHeight, innerW: innerWidth, innerH: innerHeight }, sideways }
+    // a tree row's id, role and state badge: wrapped if need be, never cut off
+    for (const el of document.querySelectorAll('.nav-tree .unit-title')) if (el.scrollWidth > el.clientWidth + 1) sideways.push(`tree row "${el.textContent}"`)
+    const consoleSize = /(\d+×\d+)/.exec(document.querySelector('[data-console="db1"] [data-testid="console-status"]')?.textContent ?? '')?.[1] ?? ''
+    return { consoleSize, boxes, page: { scrollW: d.scrollWidth, scrollH: d.scrollHeight, innerW: innerWidth, innerH: innerHeight }, sideways }
   }, REGIONS)
 }
 
@@ -107,6 +112,7 @@ describe('the console layout from 1280×720 to 4K', () => {
     await served?.stop()
   })
 
+  const consoleCols: number[] = []
   for (const [w, h] of [
     [1280, 720],
     [1440, 900],
@@ -114,7 +120,9 @@ describe('the console layout from 1280×720 to 4K', () => {
   ] as const) {
     it(`${w}×${h}: the tree, the 3D view, the inspector and the console are all there, side by side, no scroll`, async () => {
       await page.setViewportSize({ width: w, height: h })
-      await page.waitForTimeout(1000) // panes re-fit and the 3D view draws a frame at the new size
+      await page.waitForTimeout(1500) // panes re-fit, the console re-fits, the 3D view draws a frame at the new size
+      // the inspector from its top (opening the console scrolled it down to the button)
+      await page.locator('.pane-right').evaluate((el) => el.scrollTo(0, 0))
       const name = await shot(page, `layout-${w}x${h}`)
       if (w === 1440) {
         mkdirSync(join(ROOT, 'docs/screenshots'), { recursive: true })
@@ -123,6 +131,11 @@ describe('the console layout from 1280×720 to 4K', () => {
       const m = await measure(page)
       console.log(`${w}×${h}: ${JSON.stringify(m.boxes)}`)
       checkLayout(m, `${w}×${h}`)
+      // the shell follows the dock's width: wider windows, more columns
+      const cols = Number(m.consoleSize.split('×')[0])
+      console.log(`${w}×${h}: console ${m.consoleSize}`)
+      expect(cols, `${w}×${h}: console columns after ${consoleCols.join(', ')}`).toBeGreaterThan(consoleCols.at(-1) ?? 0)
+      consoleCols.push(cols)
       expect(pageErrors).toEqual([])
     })
   }
