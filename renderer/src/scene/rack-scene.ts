@@ -145,7 +145,7 @@ export class RackScene {
     this.signature = sig
     const first = !this.site
     this.site?.dispose()
-    this.site = new SiteModel(t, this.canvas)
+    this.site = new SiteModel(t, this.canvas, this.still)
     this.site.still = this.still
     this.scene.add(this.site.group)
     if (this.state) this.site.apply(this.state, this.now())
