@@ -7,6 +7,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab, TEST_HOME, TEST_LAB } from './helpers'
 import { run } from './lab-driver'
+import { LabSshKeys } from '../../main/engine/ssh/lab-keys'
+import { newEd25519Key, privateKeyFile } from '../../main/engine/ssh/openssh-key'
+import { openSshShell } from '../../main/engine/ssh/shell-session'
 
 const keys = join(TEST_HOME, TEST_LAB, 'ssh')
 const work = mkdtempSync(join(tmpdir(), 'racklab-ssh-it-'))
@@ -60,6 +63,22 @@ describe('SSH on every server: racklab ssh, per-lab keys', () => {
     expect(r.status).toBe(255)
     expect(r.stderr).toMatch(/Permission denied \(publickey\)/)
     expect(sshWith('-i', join(keys, 'operator')).stdout).toBe('db1\n')
+  })
+
+  it('the console over SSH (RACKLAB_CONSOLE=ssh): a login shell on a PTY; a server with another host key is refused', async () => {
+    const lab = new LabSshKeys(join(TEST_HOME, TEST_LAB))
+    const hostKey = lab.hostKeys(['db1']).get('db1')!
+    const privateKey = privateKeyFile(lab.operator())
+    const shell = await openSshShell({ server: 'db1', host: ip, hostKey, privateKey }, 100, 30)
+    let out = ''
+    shell.onData((d) => (out += d))
+    const code = new Promise<number | null>((r) => shell.onExit(r))
+    await shell.resize(120, 40)
+    shell.write('echo "on $(hostname), $(stty size) $TERM"; exit 3\n')
+    const exited = await code
+    expect(out).toContain('on db1, 40 120 xterm-256color')
+    expect(exited, out).toBe(3)
+    await expect(openSshShell({ server: 'db1', host: ip, hostKey: newEd25519Key(), privateKey }, 80, 24)).rejects.toThrow(/host key that is not the lab's/)
   })
 
   it('clear errors: an unknown server, no ssh client on the host, a powered-off server', async () => {

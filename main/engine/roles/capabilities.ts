@@ -15,6 +15,7 @@ export type Capability =
   | 'NET_ADMIN'
   | 'NET_RAW'
   | 'SYS_CHROOT'
+  | 'AUDIT_WRITE'
 
 /** capability → why the role needs it (shown nowhere but here: the reason is the review) */
 export type Capabilities = Partial<Record<Capability, string>>
@@ -42,6 +43,7 @@ export const SSHD: Capabilities = {
   SETUID: "sshd's pre-auth child drops to the sshd user (privilege separation)",
   SETGID: "sshd's pre-auth child drops to the sshd group; the session sets root's groups",
   SYS_CHROOT: "sshd's pre-auth child is chrooted to /run/sshd",
+  AUDIT_WRITE: "Debian's sshd writes a kernel audit record for each login on a PTY and ends the session when it can't",
 }
 
 /** Docker create-option view: the names to add back after dropping all, in a stable order. */

@@ -43,7 +43,7 @@ function publicOf(seed: Buffer): Buffer {
 }
 
 /** the public key blob (string type, string key) that both line formats carry in base64 */
-const publicBlob = (k: Pick<Ed25519Key, 'pub'>): Buffer => Buffer.concat([sshString(KEY_TYPE), sshString(k.pub)])
+export const publicBlob = (k: Pick<Ed25519Key, 'pub'>): Buffer => Buffer.concat([sshString(KEY_TYPE), sshString(k.pub)])
 
 /** "ssh-ed25519 AAAA… comment" */
 export function publicKeyLine(k: Pick<Ed25519Key, 'pub'>, comment = ''): string {
