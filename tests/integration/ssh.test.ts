@@ -81,6 +81,15 @@ describe('SSH on every server: racklab ssh, per-lab keys', () => {
     await expect(openSshShell({ server: 'db1', host: ip, hostKey: newEd25519Key(), privateKey }, 80, 24)).rejects.toThrow(/host key that is not the lab's/)
   })
 
+  it('a restarted server starts sshd again with the same host key', async () => {
+    const before = readFileSync(join(keys, 'known_hosts'), 'utf8')
+    const restart = await racklab(['act', 'server:db1', 'restart'])
+    expect(restart.code, restart.stdout + restart.stderr).toBe(0)
+    const r = await racklab(['ssh', 'db1', '--', 'hostname'])
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'db1\n', ''])
+    expect(readFileSync(join(keys, 'known_hosts'), 'utf8')).toBe(before)
+  })
+
   it('clear errors: an unknown server, no ssh client on the host, a powered-off server', async () => {
     const unknown = await racklab(['ssh', 'db9'])
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no server "db9"')])
