@@ -62,38 +62,43 @@ export function privateKeyFile(k: Ed25519Key, comment = ''): string {
   return ['-----BEGIN OPENSSH PRIVATE KEY-----', ...lines, '-----END OPENSSH PRIVATE KEY-----', ''].join('\n')
 }
 
-/** Read back a file privateKeyFile wrote (unencrypted ed25519 only). Throws naming what is wrong. */
+/** reads SSH wire values from a buffer; running past its end means the key file was cut short */
+class WireReader {
+  constructor(
+    private readonly b: Buffer,
+    private at = 0,
+  ) {}
+  uint32(): number {
+    if (this.at + 4 > this.b.length) throw new Error('the key is truncated')
+    const n = this.b.readUInt32BE(this.at)
+    this.at += 4
+    return n
+  }
+  string(): Buffer {
+    const n = this.uint32()
+    if (this.at + n > this.b.length) throw new Error('the key is truncated')
+    const v = this.b.subarray(this.at, this.at + n)
+    this.at += n
+    return v
+  }
+}
+
+/** Read back a file privateKeyFile (or ssh-keygen) wrote: unencrypted ed25519 only. Throws naming what is wrong. */
 export function parsePrivateKeyFile(text: string): Ed25519Key {
   const m = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(text)
   if (!m) throw new Error('not an OpenSSH private key (no BEGIN/END OPENSSH PRIVATE KEY block)')
   const b = Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')
   if (!b.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not an openssh-key-v1 key')
-  let at = MAGIC.length
-  const str = (): Buffer => {
-    if (at + 4 > b.length) throw new Error('the key is truncated')
-    const n = b.readUInt32BE(at)
-    if (at + 4 + n > b.length) throw new Error('the key is truncated')
-    const s = b.subarray(at + 4, at + 4 + n)
-    at += 4 + n
-    return s
-  }
-  if (str().toString() !== 'none' || str().toString() !== 'none') throw new Error('the key is encrypted (racklab only keeps unencrypted lab keys)')
-  str()
-  if (b.readUInt32BE(at) !== 1) throw new Error('the file holds more than one key')
-  at += 4
-  str()
-  const secret = str()
-  const s = { b: secret, at: 8 }
-  const sstr = (): Buffer => {
-    const n = s.b.readUInt32BE(s.at)
-    const v = s.b.subarray(s.at + 4, s.at + 4 + n)
-    s.at += 4 + n
-    return v
-  }
-  if (!secret.subarray(0, 4).equals(secret.subarray(4, 8))) throw new Error('the key is damaged (check bytes differ)')
-  if (sstr().toString() !== KEY_TYPE) throw new Error(`not an ${KEY_TYPE} key`)
-  const pub = sstr()
-  const both = sstr()
+  const r = new WireReader(b, MAGIC.length)
+  if (r.string().toString() !== 'none' || r.string().toString() !== 'none') throw new Error('the key is encrypted (racklab only keeps unencrypted lab keys)')
+  r.string() // kdf options
+  if (r.uint32() !== 1) throw new Error('the file holds more than one key')
+  r.string() // the public key again; the secret section has it too
+  const secret = new WireReader(r.string())
+  if (secret.uint32() !== secret.uint32()) throw new Error('the key is damaged (check bytes differ)')
+  if (secret.string().toString() !== KEY_TYPE) throw new Error(`not an ${KEY_TYPE} key`)
+  const pub = secret.string()
+  const both = secret.string()
   if (pub.length !== 32 || both.length !== 64 || !both.subarray(32).equals(pub)) throw new Error('the key is damaged (public and private halves differ)')
   const key = { pub: Buffer.from(pub), seed: Buffer.from(both.subarray(0, 32)) }
   if (!publicOf(key.seed).equals(key.pub)) throw new Error('the key is damaged (its seed does not give its public key)')
