@@ -3,6 +3,7 @@
 // them all; tests can hand each part a small fake.
 import type { EngineStatus, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
+import type { BootHealth } from './boot-health'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 import type { EventBus } from '../events/event-bus'
 import type { Effects } from '../hardware/index'
@@ -60,6 +61,8 @@ export interface LifecycleContext extends LabView {
   ensureSubnets(alsoTaken?: TakenSubnet[]): Promise<SubnetRecord>
   /** provisioning runs and their input hashes: `up` skips what is unchanged */
   readonly provisioned: ProvisionRecord
+  /** health right after a start, before Docker's first check (boot-health.ts) */
+  readonly bootHealth: Pick<BootHealth, 'watch' | 'view'>
 }
 
 /** the binding: Docker brought in line with the hardware model */
