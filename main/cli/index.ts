@@ -25,6 +25,8 @@ usage: racklab <command> [options]
   journal export --since SEQ [--until SEQ] [--name NAME] --as scenario
                                  the actions in that stretch as a replayable scenario (YAML on stdout)
   exec SERVER -- CMD [ARGS…]     run a command inside a server
+  ssh SERVER [-- CMD [ARGS…]]    log in to a server over SSH (the host's ssh, the lab's operator key and
+                                 known_hosts in ~/.racklab/<lab>/ssh/; to its address on the lab network)
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)

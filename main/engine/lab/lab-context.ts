@@ -9,6 +9,7 @@ import type { EventBus } from '../events/event-bus'
 import type { Effects } from '../hardware/index'
 import type { Journal } from '../journal/journal'
 import type { HookContext } from '../roles/types'
+import type { LabSshKeys } from '../ssh/lab-keys'
 import type { ImageCatalog } from './images'
 import type { Operations, StartedOp } from './operations'
 import type { PlacedServer, roleSpec } from './plan'
@@ -50,6 +51,8 @@ export interface LifecycleContext extends LabView {
   setMembers(ids: Iterable<string>, on: boolean): void
   hardwareAllows(server: string): { ok: boolean; why?: string }
   hookContext(server: string): HookContext
+  /** the lab's SSH host keys and operator key, kept in its state dir (ssh/lab-keys.ts) */
+  readonly sshKeys: LabSshKeys
   roleSpecOf(server: string): ReturnType<typeof roleSpec>
   syncHardware(): Promise<void>
   readonly hardware: { effects(): Effects } | undefined

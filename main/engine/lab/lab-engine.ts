@@ -14,6 +14,7 @@ import { ImageCatalog } from './images'
 import { labCaInfo } from './lab-ca'
 import { caScope } from '../tls/ca-scope'
 import { LabCaKeeper, NO_CA_YET } from '../tls/ca-store'
+import { LabSshKeys } from '../ssh/lab-keys'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -104,6 +105,7 @@ export class LabEngine {
   readonly actionLedger: ActionLedger
   readonly book: ActionBook
   private readonly caKeeper: LabCaKeeper
+  readonly sshKeys: LabSshKeys
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
@@ -145,6 +147,7 @@ export class LabEngine {
       const replaced = why === NO_CA_YET ? '' : '; trust it where you trusted the previous one'
       this.journal.append({ kind: 'op', text: `made a lab CA (${why}), valid until ${ca.notAfter.toISOString()}, SHA-256 ${ca.cert.fingerprint256}${replaced}` })
     })
+    this.sshKeys = new LabSshKeys(o.stateDir, (problem) => this.journal.append({ kind: 'op', text: `ssh: ${problem}` }))
     this.snapshot = this.compose()
   }
 

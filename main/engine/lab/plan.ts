@@ -4,7 +4,7 @@ import { allServers, type PlacedServer } from '../topology/queries'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
 import { roles, type RoleContext, type RoleSpec } from '../roles/index'
-import { capabilityNames, FIREWALL } from '../roles/capabilities'
+import { capabilityNames, FIREWALL, SSHD } from '../roles/capabilities'
 import type { LabSecrets } from './secrets'
 
 export type { PlacedServer }
@@ -68,7 +68,7 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
     volumes,
     ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),
     publish,
-    capAdd: capabilityNames({ ...spec.capabilities, ...FIREWALL }),
+    capAdd: capabilityNames({ ...spec.capabilities, ...FIREWALL, ...SSHD }),
     pidsLimit: spec.pidsLimit,
     ...(spec.dns ? { dns: spec.dns } : {}),
     stopTimeout: spec.stopTimeout ?? 10,
