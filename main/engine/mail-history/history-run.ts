@@ -3,7 +3,7 @@
 import type { MailExpectation, ScenarioWorkload } from '../scenarios/schema'
 import { checkHistory, describeHistory, historyCounts, type HistoryReport, type StoreRead } from './check'
 import { readStore } from './stores'
-import { startWorkload, workloadSubjectPrefix, type SentMessage, type WorkloadExec } from './workload'
+import { startWorkload, type SentMessage, type WorkloadExec } from './workload'
 
 export interface HistoryDeps {
   exec: WorkloadExec
@@ -27,7 +27,7 @@ export async function readStores(w: ScenarioWorkload, runTag: string, d: History
   const out: StoreRead[] = []
   for (const server of w.stores) {
     try {
-      out.push({ server, messages: await readStore(d.exec, server, users, workloadSubjectPrefix(runTag)) })
+      out.push({ server, messages: await readStore(d.exec, server, users, runTag) })
     } catch (e) {
       out.push({ server, error: e instanceof Error ? e.message : String(e) })
     }

@@ -1,7 +1,7 @@
 // Reads what one Cyrus node holds of a workload run: the messages each user sees over IMAP
 // (racklab-mail-find, as the user, every mailbox) joined by GUID with the spool files (Cyrus's GUID is the SHA1
 // of the message file), which give the body's SHA1 and the time the file was written.
-import type { WorkloadExec } from './workload'
+import { workloadSubjectPrefix, type WorkloadExec } from './workload'
 
 export interface StoredMessage {
   server: string
@@ -50,15 +50,18 @@ interface FoundJson {
   messages: { mailbox: string; guid: string; messageId: string | null; subject?: string | null }[]
 }
 
-/** every message of the run (its Subject starts with subjectPrefix) on `server` for these users; throws with the
- *  reason when the node can't be read */
-export async function readStore(exec: WorkloadExec, server: string, users: string[], subjectPrefix: string): Promise<StoredMessage[]> {
+/** every message of the run (its Subject starts with workloadSubjectPrefix(runTag)) on `server` for these users;
+ *  throws with the reason when the node can't be read */
+export async function readStore(exec: WorkloadExec, server: string, users: string[], runTag: string): Promise<StoredMessage[]> {
+  const subjectPrefix = workloadSubjectPrefix(runTag)
   const idx = await exec(server, ['perl', '-e', SPOOL_INDEX, subjectPrefix], 120_000)
   if (idx.exitCode !== 0) throw new Error(`${server}: reading the spool failed (exit ${idx.exitCode}): ${(idx.stderr || idx.stdout).trim().slice(-300)}`)
   const spool = parseSpoolIndex(idx.stdout)
   const out: StoredMessage[] = []
   for (const user of users) {
-    const r = await exec(server, ['racklab-mail-find', '--user', user, '--header', 'Subject', '--value', subjectPrefix], 120_000)
+    // Cyrus's SEARCH HEADER Subject finds a single word (the run tag) but not the phrase "workload TAG #" (measured:
+    // nothing found): search by the tag, then keep the run's own subjects
+    const r = await exec(server, ['racklab-mail-find', '--user', user, '--header', 'Subject', '--value', runTag], 120_000)
     if (r.exitCode !== 0) throw new Error(`${server}: listing ${user}'s mail failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(-300)}`)
     let found: FoundJson
     try {

@@ -54,10 +54,11 @@ function mailLab(drop: (n: number, path: 'smtp' | 'webmail') => boolean, webmail
       if (cmd[0] === 'perl') return ok(delivered.map((m) => `${sha1(`file ${m.id}`)}\t${sha1(m.body)}\t${(1000 + m.n) / 1}.000\n`).join(''))
       if (cmd[0] === 'racklab-mail-find') {
         const user = cmd[cmd.indexOf('--user') + 1]!
-        // searched by the run's Subject prefix (the webmail's Message-IDs are its own)
+        // searched by the run's tag in the Subject (the webmail's Message-IDs are its own), as Cyrus does: a word
         expect(cmd.slice(cmd.indexOf('--header'), cmd.indexOf('--header') + 2)).toEqual(['--header', 'Subject'])
-        const prefix = cmd[cmd.indexOf('--value') + 1]!
-        return ok(JSON.stringify({ messages: delivered.filter((m) => m.user === user && m.subject.startsWith(prefix)).map((m) => ({ mailbox: 'INBOX', uid: m.n, guid: sha1(`file ${m.id}`), messageId: m.id, subject: m.subject })) }))
+        const word = cmd[cmd.indexOf('--value') + 1]!
+        expect(word).not.toMatch(/\s/)
+        return ok(JSON.stringify({ messages: delivered.filter((m) => m.user === user && m.subject.includes(word)).map((m) => ({ mailbox: 'INBOX', uid: m.n, guid: sha1(`file ${m.id}`), messageId: m.id, subject: m.subject })) }))
       }
       throw new Error(`unexpected exec on ${server}: ${cmd.join(' ')}`)
     },
