@@ -193,9 +193,11 @@ export class LabEngine {
       labMs: () => this.hardware?.labMs() ?? 0,
       // the kill-mid-action tests hold an action open between its ledger entry and its effect
       holdAfterBeginMs: Number(process.env.RACKLAB_FAULT_HOLD_ACTION_MS ?? 0),
+      // the entry is written when the action ends (its labMs); startLabMs is when it began (the ledger's), so a
+      // recording can tell the idle gap between two actions from the time the first one took
       journal: (rec, text, ok) => {
         const given = Object.entries(rec.args).map(([k, v]) => ` ${k}=${v}`).join('')
-        this.journal.append({ kind: 'action', target: rec.target, text: `${rec.action}${given} ${rec.target}${ok ? '' : ' FAILED'}: ${text}`, data: { action: rec.action, args: rec.args, seq: rec.seq, family: rec.family, inverse: rec.inverse, ok, ...(rec.undoes ? { undoes: rec.undoes } : {}) } })
+        this.journal.append({ kind: 'action', target: rec.target, text: `${rec.action}${given} ${rec.target}${ok ? '' : ' FAILED'}: ${text}`, data: { action: rec.action, args: rec.args, seq: rec.seq, family: rec.family, inverse: rec.inverse, ok, startLabMs: rec.labMs, ...(rec.undoes ? { undoes: rec.undoes } : {}) } })
       },
       sources: [
         hardwareSource(hw && { targets: () => hw.model.targets(), actionsFor: (t) => hw.actionsFor(t), apply: (t, a) => this.applyHardware(t, a) }),
