@@ -36,6 +36,11 @@ export interface MonitorConfig {
   afterActionMs: number
   /** a unit whose last run failed runs again this soon, whatever its cadence */
   retryFailingMs: number
+  /** a lab where nothing happened for this long (no action, no state change, nothing failing) is idle… */
+  idleAfterMs: number
+  /** …and its probes run this many times less often, until anything happens (an idle whole site's probes were
+   *  two thirds of its CPU: ~27 % of a core of execs into its containers) */
+  idleFactor: number
   /** probes running at once, at most */
   concurrency: number
   /** points kept per series */
@@ -53,6 +58,8 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = {
   everyMs: { fast: 5_000, medium: 30_000, slow: 180_000 },
   afterActionMs: 5_000,
   retryFailingMs: 10_000,
+  idleAfterMs: 5 * 60_000,
+  idleFactor: 4,
   concurrency: 6,
   historyPoints: 500,
   lagAlertSeconds: 30,

@@ -48,6 +48,8 @@ export class Monitor {
   private readonly inFlight = new Map<string, Promise<ProbeResult[]>>()
   private readonly busy = new Set<string>()
   private lastActionAt: number | undefined
+  /** the monitor's start, then the last action or state change: the lab is idle a while after it */
+  private quietSince: number
   /** hardware samples' ok last tick: a change (a trip, a failed disk) counts as an action, whoever made it */
   private hardwareOk = new Map<string, boolean>()
   private interval: unknown
@@ -60,9 +62,12 @@ export class Monitor {
     this.timers = d.timers ?? realMonitorTimers
     this.history = new History(this.cfg.historyPoints)
     this.changes = new ResultChanges((e) => d.journal.append(e), d.journal.list(0, 5000))
+    this.quietSince = this.timers.now()
     this.offJournal = d.journal.onAppend((e) => {
       // an action on the lab carries data.action (opening a console is journaled as an action too, and changes nothing)
       if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.lastActionAt = this.timers.now()
+      // a server that changed state (crashed, stopped from outside) ends an idle spell too
+      if (e.kind === 'action' || e.kind === 'state') this.quietSince = this.timers.now()
     })
   }
 
@@ -87,13 +92,13 @@ export class Monitor {
     const samples = hw ? hardwareSamples(hw) : []
     for (const s of samples) this.history.add(s.key, s.source, s.target, { at: now, labMs, ok: s.ok, values: s.values })
     const ok = new Map(samples.map((s) => [s.key, s.ok]))
-    if (this.hardwareOk.size && [...ok].some(([k, v]) => this.hardwareOk.get(k) !== v)) this.lastActionAt = now
+    if (this.hardwareOk.size && [...ok].some(([k, v]) => this.hardwareOk.get(k) !== v)) this.lastActionAt = this.quietSince = now
     this.hardwareOk = ok
     if (this.d.canProbe()) {
       const units = this.planSafely()
       this.forgetGone(units)
       const room = this.cfg.concurrency - this.busy.size
-      for (const u of dueUnits(units, { lastStart: this.lastStart, busy: this.busy, failing: this.failingKeys(), ...(this.lastActionAt === undefined ? {} : { lastActionAt: this.lastActionAt }) }, now, this.cfg, room)) void this.launch(u)
+      for (const u of dueUnits(units, { lastStart: this.lastStart, busy: this.busy, failing: this.failingKeys(), quietSince: this.quietSince, ...(this.lastActionAt === undefined ? {} : { lastActionAt: this.lastActionAt }) }, now, this.cfg, room)) void this.launch(u)
     }
     this.evaluate(hw)
   }
@@ -104,7 +109,7 @@ export class Monitor {
 
   /** an action this process did not journal (another process's, until one engine owns the lab) */
   noteAction(): void {
-    this.lastActionAt = this.timers.now()
+    this.lastActionAt = this.quietSince = this.timers.now()
   }
 
   /** the latest result of every unit that applies now, with its age */

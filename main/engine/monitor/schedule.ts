@@ -16,17 +16,24 @@ export interface ScheduleState {
   /** keys whose last run failed: they are looked at again soon (a slow probe that failed while a server was
    * still booting must not report that failure for its whole cadence) */
   failing?: ReadonlySet<string>
+  /** wall ms since nothing happened in the lab (its start, its last action or state change); undefined: never idle */
+  quietSince?: number
 }
+
+/** whether the lab is idle: quiet for cfg.idleAfterMs with nothing failing */
+export const isIdle = (s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'idleAfterMs'>): boolean =>
+  s.quietSince !== undefined && now - s.quietSince >= cfg.idleAfterMs && !s.failing?.size
 
 const ORDER = { fast: 0, medium: 1, slow: 2 }
 
-export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'everyMs' | 'afterActionMs' | 'retryFailingMs'>, room = Infinity): ProbeUnit[] {
+export function dueUnits(units: readonly ProbeUnit[], s: ScheduleState, now: number, cfg: Pick<MonitorConfig, 'everyMs' | 'afterActionMs' | 'retryFailingMs' | 'idleAfterMs' | 'idleFactor'>, room = Infinity): ProbeUnit[] {
+  const stretch = isIdle(s, now, cfg) ? cfg.idleFactor : 1
   const due = units.filter((u) => {
     if (s.busy.has(u.key)) return false
     const last = s.lastStart.get(u.key)
     if (last === undefined) return true
     const cadence = cadenceOf(u.id)
-    if (now - last >= cfg.everyMs[cadence]) return true
+    if (now - last >= cfg.everyMs[cadence] * stretch) return true
     if (s.failing?.has(u.key) && now - last >= cfg.retryFailingMs) return true
     if (cadence === 'fast' || s.lastActionAt === undefined) return false
     const settle = s.lastActionAt + cfg.afterActionMs
