@@ -9,7 +9,7 @@ import { DEFAULT_MONITOR_CONFIG } from './config'
 const res = (id: string, target: string, ok: boolean, message: string, values: ProbeResult['values'] = {}): ProbeResult => ({ id, target, ok, message, values, at: '2026-11-30T00:00:00Z' })
 const circuit = (id: string, loadPct: number, state: CircuitStatus['state'] = 'ok'): CircuitStatus => ({ id, site: 'nyi', rack: 'nyi-1', side: 'A', volts: 120, ratedAmps: 20, amps: (20 * loadPct) / 100, watts: 0, loadPct, state, energized: true, timeToTripMs: null, tripCause: state === 'tripped' ? 'reset by hand' : null })
 const hardware = (circuits: CircuitStatus[], arrays: HardwareStatus['enclosures'][number]['arrays'] = []): HardwareStatus =>
-  ({ labMs: 0, sites: [], circuits, pdus: [], units: [], enclosures: [{ id: 'raid1', arrays } as unknown as HardwareStatus['enclosures'][number]], switches: [], cables: [], shelves: [] }) as HardwareStatus
+  ({ labMs: 0, sites: [], circuits, pdus: [], units: [], enclosures: [{ id: 'raid1', arrays } as unknown as HardwareStatus['enclosures'][number]], pools: [], switches: [], cables: [], shelves: [] }) as HardwareStatus
 const ctx = (results: ProbeResult[], hw?: HardwareStatus, history: Record<string, HistoryPoint[]> = {}): RuleContext => ({ results, hardware: hw, history: (k) => history[k] ?? [], cfg: DEFAULT_MONITOR_CONFIG })
 const fired = (c: RuleContext): string[] => evaluateRules(c).flatMap((e) => e.firings.map((f) => `${e.rule.id} ${f.target}`))
 

@@ -3,6 +3,7 @@
 import { LabError } from '@contract/errors'
 import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
 import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
+import { poolRefusal } from './backup-pool'
 import type { HookContext, RoleAction } from './types'
 
 // the statements a point-in-time restore can stop before, as choices without spaces (a CLI word, a scenario step)
@@ -36,6 +37,8 @@ export function backupRun(c: HookContext): Promise<string> {
 }
 
 async function backupOnce(c: HookContext): Promise<string> {
+  const lost = poolRefusal(c)
+  if (lost !== undefined) throw new LabError('REFUSED', lost)
   const stamp = stampOf(c.labMs?.() ?? 0)
   const t0 = Date.now()
   // the database and the mail are backed up independently: one failing does not cost the other its night
@@ -65,7 +68,7 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
 export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
   const up = await c.exec(me, ['true'], { timeoutMs: 5_000 }).then((r) => r.exitCode === 0, () => false)
-  const down = !up ? `${me} is not running: start it first` : busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined
+  const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
   const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
   const stamps = have.local.map((b) => b.stamp)
   const mail = up ? await mailSnapshots(c).catch(() => undefined) : undefined
