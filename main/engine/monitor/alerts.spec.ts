@@ -55,6 +55,17 @@ describe('alert rules', () => {
     expect(fired(ctx([], hw))).toEqual(['circuit.tripped circuit:nyi-1-a', 'circuit.overload circuit:nyi-1-b', 'array.degraded array:raid1/meta', 'array.rebuilding array:raid1/raid1-spool'])
   })
 
+  it('backup1\'s pool: DEGRADED is a warning (backups go on), FAULTED is critical', () => {
+    const vdev = (id: string, state: 'optimal' | 'rebuilding' | 'failed', rebuildPct: number | null = null) => ({ id, level: 'raidz2', state, rebuildPct, etaMs: null, members: [], epoch: 1 })
+    const pool = (state: 'ONLINE' | 'DEGRADED' | 'FAULTED', vdevs: ReturnType<typeof vdev>[]) => ({ server: 'backup1', state, diskModel: 'sata-500gb', online: true, resilverMBps: 50, boot: [1, 2], spares: [], bays: [], vdevs, epoch: 6 })
+    const hw = (p: ReturnType<typeof pool>): HardwareStatus => ({ ...hardware([]), pools: [p] })
+    expect(fired(ctx([], hw(pool('ONLINE', [vdev('raidz2-0', 'optimal')]))))).toEqual([])
+    const degraded = evaluateRules(ctx([], hw(pool('DEGRADED', [vdev('raidz2-0', 'optimal'), vdev('raidz2-2', 'rebuilding', 40)])))).filter((e) => e.firings.length > 0)
+    expect(degraded.map((e) => [e.rule.id, e.rule.severity])).toEqual([['pool.degraded', 'warning']])
+    expect(degraded[0]?.firings[0]?.text).toBe("backup1's ZFS pool is DEGRADED (raidz2-2 resilvering 40 %): backups go on with less redundancy")
+    expect(fired(ctx([], hw(pool('FAULTED', [vdev('raidz2-0', 'failed')]))))).toEqual(['pool.faulted pool:backup1'])
+  })
+
   it('a queue that grows on three samples in a row', () => {
     const p = (total: number): HistoryPoint => ({ at: 0, labMs: 0, ok: true, values: { total } })
     const q = res('mx.queue', 'mx1', true, 'mx1: 5 queued', { total: 5 })
