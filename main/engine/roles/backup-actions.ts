@@ -3,6 +3,7 @@
 import { LabError } from '@contract/errors'
 import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
 import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
+import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
 import type { HookContext, RoleAction } from './types'
 
@@ -54,6 +55,9 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
   let offsite: string
   try {
     offsite = `copied offsite to ${await copyOffsite(c, stamp)} (sha256 checked)`
+    // db3 is reachable again: the nights a cut WAN kept from it are copied now
+    const caught = await catchUpOffsite(c, stamp).catch((e: unknown) => `offsite catch-up failed: ${(e as Error).message.slice(0, 120)}`)
+    if (caught) offsite += `; ${caught}`
   } catch (e) {
     offsite = `NOT offsite: ${(e as Error).message}`
   }
