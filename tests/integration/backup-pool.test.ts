@@ -53,7 +53,7 @@ describe('backup1 on its X4500 pool', () => {
       const r = await exec('backup1', ['racklab-db-backup', 'list']).catch(() => undefined)
       return r && r.exitCode === 3 ? r : undefined
     }, 180_000, 1000)
-    expect(refused.stderr).toMatch(/ZFS pool is not imported \(FAULTED/)
+    expect(refused.stderr).toMatch(/ZFS pool is not imported: it is FAULTED/)
     expect((await exec('backup1', ['test', '-e', '/backup/db/canary'])).exitCode).not.toBe(0)
     const now = await racklab(['act', 'server:backup1', 'backup-now'])
     expect(now.code).not.toBe(0)
@@ -63,7 +63,7 @@ describe('backup1 on its X4500 pool', () => {
     expect(lost.pool?.state).toBe('FAULTED')
     const fresh = (await check()).find((r) => r.id === 'backup.fresh')
     expect(fresh?.ok).toBe(false)
-    expect(fresh?.message).toMatch(/not imported \(FAULTED/)
+    expect(fresh?.message).toMatch(/not imported: it is FAULTED/)
     expect((await racklab(['status'])).stdout).toMatch(/pool backup1: FAULTED/)
 
     // no resilver into a lost pool: bay 5 is still a member with its dead disk, so create waits for it

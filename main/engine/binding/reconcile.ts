@@ -128,6 +128,8 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
   // a pool server whose volume was just lost or created anew keeps running: its container comes back at once
   const restart = !shouldRun(b) || ((lostNow || newArray) && c !== undefined)
   if (restart && shouldRun(a) && lab.isMember(id) && lab.images.role(lab.servers.get(id)!.server.role)) {
+    // the container list still names the one just removed: ensureServerRunning would start that, not create one
+    if (lostNow || newArray) await lab.refresh()
     lab.afterBoot(id, await ensureServerRunning(lab, id))
     note(`${id}: booted — container started`)
   }

@@ -71,7 +71,9 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
 
 export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
-  const up = await c.exec(me, ['true'], { timeoutMs: 5_000 }).then((r) => r.exitCode === 0, () => false)
+  // a slow answer is not a stopped server: an exec takes seconds on a loaded host, more with the CPU cut while
+  // the pool resilvers, so only an exec that fails (no such container, not running) counts as down
+  const up = await c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message))
   const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
   const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
   const stamps = have.local.map((b) => b.stamp)
