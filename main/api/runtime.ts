@@ -4,6 +4,7 @@ import { createDockerGateway } from '../engine/docker/gateway'
 import type { DockerGateway } from '../engine/docker/types'
 import { Journal } from '../engine/journal/journal'
 import { Consoles } from '../engine/lab/consoles'
+import { consoleShells } from '../engine/lab/console-shells'
 import { LabEngine } from '../engine/lab/lab-engine'
 import { appRoot, imagesDir, labStateDir } from '../engine/paths'
 import { catalogPath } from '../engine/binding/hardware-runtime'
@@ -54,7 +55,7 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   const lab = new LabEngine({ gateway: o.gateway ?? createDockerGateway(), topology, bus, journal, labId, stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
   clock.labMs = () => lab.hardware?.labMs() ?? 0
   await startup.span('engine connect', () => (o.watch === false ? lab.initOnce() : lab.init()))
-  const consoles = new Consoles(lab)
+  const consoles = new Consoles(lab, consoleShells(lab))
   const monitor = o.watch !== false && (o.monitor ?? monitorEnabled()) ? createLabMonitor(lab, bus) : undefined
   monitor?.start()
   const dispatch = createDispatcher(createHandlers({ lab, consoles, monitor }), (client) => consoles.closeClient(client))

@@ -25,6 +25,8 @@ usage: racklab <command> [options]
   journal export --since SEQ [--until SEQ] [--name NAME] --as scenario
                                  the actions in that stretch as a replayable scenario (YAML on stdout)
   exec SERVER -- CMD [ARGS…]     run a command inside a server
+  ssh SERVER [-- CMD [ARGS…]]    log in to a server over SSH (the host's ssh, the lab's operator key and
+                                 known_hosts in ~/.racklab/<lab>/ssh/; to its address on the lab network)
   actions TARGET [--json]        what can be done to a target (server:db1, circuit:nyi-1-a, disk:raid1/3…)
   act TARGET ACTION [NAME=VALUE…] [--json]
                                  do it (resync server:imap2 user=alice: what an action takes is in actions)
@@ -34,11 +36,13 @@ usage: racklab <command> [options]
                                  a scripted incident: steps, expectations, cleanup (exit 0 passed, 1 failed);
                                  a run always writes its result (default ~/.racklab/<lab>/runs/); --compare
                                  lists step by step what differs from a stored one; --junit writes JUnit XML
-  serve [--host H] [--port P]    the UI in a browser (prints a 127.0.0.1 URL with its token)
+  serve [--host H] [--port P] [--no-qr]
+                                 the UI in a browser (prints a 127.0.0.1 URL with its token); --host a LAN
+                                 address: HTTPS with a self-signed certificate for it (its SHA-256 printed)
   workshop create --labs N [--name ws] [--scenario ID] [--only a,b] [--engine a,b|all]
                                  N labs (ws-1…ws-N), each up and, with an exercise, broken; tokens kept in
                                  ~/.racklab/.workshops/NAME.json. Then: serve --workshop NAME (trainer,
-                                 student and observer links; loopback only: no HTTPS yet)
+                                 student and observer links, each with a QR code; HTTPS off loopback)
   workshop down NAME             every lab of the workshop removed (on whatever engine), then its tokens
   labs [--json]                  every lab on every engine: engine, state, servers running, subnets, memory
   engines add NAME --host unix:///…|tcp://… [--cert-path DIR] | ls [--json] | rm NAME [--force]
@@ -82,6 +86,7 @@ export async function main(argv: string[]): Promise<number> {
         junit: { type: 'string' },
         result: { type: 'string' },
         'no-engine': { type: 'boolean', default: false },
+        'no-qr': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
         labs: { type: 'string' },
         scenario: { type: 'string' },
@@ -108,13 +113,13 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT_CANNOT_RUN
   }
   try {
-    const { 'no-engine': noEngine, 'cert-path': certPath, lab, ...values } = parsed.values
+    const { 'no-engine': noEngine, 'no-qr': noQr, 'cert-path': certPath, lab, ...values } = parsed.values
     if (lab !== undefined) {
       if (!LAB_NAME.test(lab)) throw new (await import('@contract/errors')).LabError('BAD_INPUT', `--lab "${lab}": a lab name is lowercase letters, digits and "-", starting with a letter or digit (it names Docker objects and ~/.racklab/<lab>)`)
       // every path to the lab (the engine service, --no-engine, labs) reads it from here, as from the shell
       process.env.RACKLAB_LAB = lab
     }
-    return await run({ ...values, noEngine, certPath, positionals, rest })
+    return await run({ ...values, noEngine, noQr, certPath, positionals, rest })
   } catch (e) {
     const { toWireError } = await import('@contract/errors')
     const err = toWireError(e)

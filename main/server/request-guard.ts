@@ -16,11 +16,11 @@ export function allowedHosts(host: string, port: number): string[] {
 }
 
 /** undefined when the request may proceed; otherwise the status and reason to answer with */
-export function refuseForeign(req: IncomingMessage, hosts: string[]): Refusal | undefined {
+export function refuseForeign(req: IncomingMessage, hosts: string[], scheme: 'http' | 'https' = 'http'): Refusal | undefined {
   const host = req.headers.host ?? ''
   if (!hosts.includes(host)) return { status: 421, why: `misdirected request for host ${JSON.stringify(host)}` }
   // browsers send Origin on WebSocket upgrades and cross-origin requests; a missing one is a non-browser client
   const origin = req.headers.origin
-  if (origin !== undefined && !hosts.some((h) => origin === `http://${h}`)) return { status: 403, why: `forbidden origin ${JSON.stringify(origin)}` }
+  if (origin !== undefined && !hosts.some((h) => origin === `${scheme}://${h}`)) return { status: 403, why: `forbidden origin ${JSON.stringify(origin)}` }
   return undefined
 }

@@ -1,9 +1,10 @@
 // `racklab serve`: the renderer and the contract over HTTP + WebSocket, on 127.0.0.1 unless the user opts in.
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { EventBus } from '../engine/events/event-bus'
 import type { Dispatch } from '../api/dispatcher'
+import { createHttpOrHttps, schemeOf, type TlsPair } from './http-or-https'
 import { allowedHosts, refuseForeign, type Refusal } from './request-guard'
 import { staticHandler } from './static-files'
 import { createWsTransport } from './ws-transport'
@@ -17,6 +18,8 @@ export interface WebServerOptions {
   port?: number
   token?: string
   version: string
+  /** HTTPS with this certificate (serve-tls.ts): required off loopback */
+  tls?: TlsPair
 }
 
 export interface WebServer {
@@ -31,8 +34,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const token = o.token ?? randomBytes(18).toString('base64url')
   const serveFile = staticHandler(o.staticDir)
   let port = 0
-  const admit = (req: IncomingMessage): Refusal | undefined => refuseForeign(req, allowedHosts(host, port))
-  const server: Server = createServer((req, res) => {
+  const scheme = schemeOf(o.tls)
+  const admit = (req: IncomingMessage): Refusal | undefined => refuseForeign(req, allowedHosts(host, port), scheme)
+  const server: Server = createHttpOrHttps((req, res) => {
     const refused = admit(req)
     if (refused) return answer(res, refused.status, refused.why)
     // whatever escapes one request ends that request, never the process
@@ -40,7 +44,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       if (!res.headersSent) answer(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`)
       else res.destroy()
     })
-  })
+  }, o.tls)
   const ws = createWsTransport({ token, dispatch: o.dispatch, bus: o.bus, version: o.version, admit })
   server.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head))
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +54,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   port = (server.address() as AddressInfo).port
   const shown = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${shown}:${port}/?token=${token}`,
+    url: `${scheme}://${shown}:${port}/?token=${token}`,
     port,
     token,
     close: async () => {

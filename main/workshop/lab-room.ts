@@ -43,6 +43,7 @@ export class LabRoom {
     const objectives = this.exercise ? progress(this.exercise, s) : []
     return {
       lab,
+      engine: this.workshop.labs.find((l) => l.lab === lab)?.engine ?? 'local',
       reachable: false,
       problem: 'not refreshed yet',
       servers: { total: 0, running: 0, healthy: 0 },

@@ -1,12 +1,14 @@
 // `racklab serve --workshop NAME`: one web server for every lab of a workshop. The same UI as a single lab's,
 // one WebSocket transport per lab (each bound to that lab's engine), and the workshop API. Each upgrade and
 // each call is judged from its token on the server (scopes.ts): a student's token opens only its own lab.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { LabError } from '@contract/errors'
 import type { Dispatch } from '../api/dispatcher'
 import type { EventBus } from '../engine/events/event-bus'
+import { createHttpOrHttps, schemeOf, type TlsPair } from '../server/http-or-https'
 import { allowedHosts, refuseForeign, type Refusal } from '../server/request-guard'
+import { isLoopback } from '../server/serve-tls'
 import { parseRequestTarget } from '../server/request-url'
 import { staticHandler } from '../server/static-files'
 import { createWsTransport, type WsTransport } from '../server/ws-transport'
@@ -22,6 +24,8 @@ export interface WorkshopServerOptions {
   host?: string
   port?: number
   version: string
+  /** HTTPS with this certificate (serve-tls.ts): required off loopback */
+  tls?: TlsPair
 }
 
 export interface WorkshopLinks {
@@ -37,22 +41,20 @@ export interface WorkshopServer {
   close(): Promise<void>
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
-
-/** Plain HTTP carries the tokens in the clear: a workshop is served on loopback only until serve speaks HTTPS
- *  with a certificate of its own (a LAN workshop today: an SSH tunnel, or a TLS proxy in front). */
-export function checkWorkshopHost(host: string): void {
-  if (!LOOPBACK.test(host)) throw new LabError('REFUSED', `--host ${host}: a workshop on a non-loopback address needs HTTPS, and racklab serve speaks plain HTTP only; serve on 127.0.0.1 and reach it through an SSH tunnel or a TLS proxy`)
+/** The links carry tokens that open consoles: off loopback only over HTTPS (serve-tls.ts makes the certificate) */
+export function checkWorkshopHost(host: string, tls: boolean): void {
+  if (!isLoopback(host) && !tls) throw new LabError('REFUSED', `--host ${host}: a workshop on a non-loopback address is served over HTTPS only (plain HTTP would carry the tokens in the clear)`)
 }
 
 export async function startWorkshopServer(o: WorkshopServerOptions): Promise<WorkshopServer> {
   const host = o.host ?? '127.0.0.1'
-  checkWorkshopHost(host)
+  checkWorkshopHost(host, Boolean(o.tls))
   const w = o.room.workshop
   const serveFile = staticHandler(o.staticDir)
   const api = workshopApi(o.room)
   let port = 0
-  const admit = (req: IncomingMessage): Refusal | undefined => refuseForeign(req, allowedHosts(host, port))
+  const scheme = schemeOf(o.tls)
+  const admit = (req: IncomingMessage): Refusal | undefined => refuseForeign(req, allowedHosts(host, port), scheme)
   const transports = new Map<string, WsTransport>()
   for (const [lab, h] of o.hosts) {
     transports.set(
@@ -77,7 +79,7 @@ export async function startWorkshopServer(o: WorkshopServerOptions): Promise<Wor
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
     res.end(`${text}\n`)
   }
-  const server = createServer((req, res) => {
+  const server = createHttpOrHttps((req, res) => {
     const refused = admit(req)
     if (refused) return answer(res, refused.status, refused.why)
     const url = parseRequestTarget(req.url)
@@ -86,7 +88,7 @@ export async function startWorkshopServer(o: WorkshopServerOptions): Promise<Wor
       if (!res.headersSent) answer(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`)
       else res.destroy()
     })
-  })
+  }, o.tls)
   server.on('upgrade', (req, socket, head) => {
     const url = parseRequestTarget(req.url)
     const lab = url?.searchParams.get('lab') ?? ''
@@ -101,7 +103,7 @@ export async function startWorkshopServer(o: WorkshopServerOptions): Promise<Wor
     server.listen(o.port ?? 0, host, () => resolve())
   })
   port = (server.address() as AddressInfo).port
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const base = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`
   return {
     base,
     port,

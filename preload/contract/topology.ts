@@ -129,9 +129,15 @@ export const TopologySchema = z.strictObject({
   domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]+$/, 'a DNS domain like example.test'),
   seed: z.number().int().default(1),
   clock: z.strictObject({ speed: z.number().positive().default(1) }).default({ speed: 1 }),
-  /** file storage: every blob is kept on `copies` file nodes (different racks when it can); each node's disk holds `capacityMB` */
+  /** file storage: every blob is kept on `copies` file nodes (different racks when it can); each node's disk holds
+   *  `capacityMB`. `ftpPassiveBase`: the first host port of the passive FTP ranges (10 per file node); when unset,
+   *  each lab gets a free block of 30000–39999 of its own (lab/ftp-ports.ts), so labs side by side never collide. */
   files: z
-    .strictObject({ copies: z.number().int().min(1).max(9).default(2), capacityMB: z.number().int().positive().default(2048) })
+    .strictObject({
+      copies: z.number().int().min(1).max(9).default(2),
+      capacityMB: z.number().int().positive().default(2048),
+      ftpPassiveBase: z.number().int().min(1024).max(65_000).optional(),
+    })
     .default({ copies: 2, capacityMB: 2048 }),
   /** backup1's nightly backups: how many nights are kept */
   backup: z.strictObject({ retentionNights: z.number().int().min(1).max(365).default(7) }).default({ retentionNights: 7 }),

@@ -2,6 +2,8 @@
 
 export interface WorkshopLabView {
   lab: string
+  /** the Docker engine it lives on (racklab engines ls); "local" when it was not placed on a named one */
+  engine: string
   /** the last refresh answered; otherwise `problem` says why (the lab keeps its row and its score) */
   reachable: boolean
   problem?: string

@@ -7,6 +7,7 @@ import type { BenchResult } from './figure'
 import { benchFiles } from './files.bench'
 import { benchHardware } from './hardware.bench'
 import { benchHistory } from './history.bench'
+import { benchIdleLab } from './idle-lab.bench'
 import { benchLab } from './lab.bench'
 import { benchMail } from './mail.bench'
 import { benchMonitor } from './monitor.bench'
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   cli: benchCli,
   lab: benchLab,
   monitor: benchMonitor,
+  idleLab: benchIdleLab,
   dbTier: benchDbTier,
   mail: benchMail,
   web: benchWeb,

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
 import { racklab, until } from './helpers'
-import { check, exec, run, runShippedScenario, sql } from './lab-driver'
+import { check, exec, failedSteps, run, runShippedScenario, sql } from './lab-driver'
 
 const scenario = async (name: string): Promise<ScenarioReport> => {
   const { code, report } = await runShippedScenario(name)
-  expect(code).toBe(0)
+  expect(code, failedSteps(report)).toBe(0)
   return report
 }
 const detail = (r: ScenarioReport, text: RegExp): string => r.steps.find((s) => text.test(s.text))?.detail ?? ''

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import type { LabCa } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab } from './helpers'
-import { exec, runShippedScenario, sql } from './lab-driver'
+import { exec, failedSteps, runShippedScenario, sql } from './lab-driver'
 import { login, webClient } from './web-client'
 
 const sh = async (server: string, script: string): Promise<string> => {
@@ -139,7 +139,7 @@ describe('file storage on the real engine', () => {
 
   it('file-node-loss: every file survives a lost disk, copies come back to N, the scrub repairs bit rot', async () => {
     const { code, report } = await runShippedScenario('file-node-loss')
-    expect(code).toBe(0)
+    expect(code, failedSteps(report)).toBe(0)
     expect(report).toMatchObject({ name: 'file-node-loss', ok: true })
     // every blob has two copies, in two different racks
     expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b WHERE (SELECT COUNT(*) FROM file_copies c WHERE c.sha1 = b.sha1) < 2')).toBe('0')

@@ -64,3 +64,7 @@ export async function runShippedScenario(name: string): Promise<{ code: number |
   console.log(report.steps.map((s) => `${s.ok === null ? '–' : s.ok ? '✓' : '✗'} ${s.section} ${s.n}. ${s.text} (${s.ms} ms)${s.detail ? ` — ${s.detail.slice(0, 200)}` : ''}`).join('\n'))
   return { code: r.code, report }
 }
+
+/** the failed steps of a run, for an assertion's message: CI shows the failure, not the scenario's stdout */
+export const failedSteps = (r: ScenarioReport): string =>
+  r.steps.filter((s) => s.ok === false).map((s) => `${s.section} ${s.n}. ${s.text} — ${s.detail ?? 'no detail'}`).join('\n') || 'no step failed'

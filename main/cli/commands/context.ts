@@ -21,6 +21,8 @@ export interface CliArgs {
   junit?: string | undefined
   result?: string | undefined
   noEngine?: boolean
+  /** serve: no QR codes after the links (they are printed only on a terminal anyway) */
+  noQr?: boolean
   labs?: string | undefined
   scenario?: string | undefined
   name?: string | undefined

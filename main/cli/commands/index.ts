@@ -14,6 +14,7 @@ export const commands: Record<string, CliCommand> = {
   watch: lazy(() => import('./watch'), (m) => m.watch),
   logs: lazy(() => import('./inspect'), (m) => m.logs),
   exec: lazy(() => import('./inspect'), (m) => m.exec),
+  ssh: lazy(() => import('./ssh'), (m) => m.ssh),
   journal: lazy(() => import('./inspect'), (m) => m.journal),
   actions: lazy(() => import('./actions'), (m) => m.actions),
   act: lazy(() => import('./actions'), (m) => m.act),

@@ -1,12 +1,14 @@
 // serve --workshop NAME: every lab of a workshop behind one server, each through its own engine service, with
 // the trainer's dashboard, the students' and observers' links, and grading every few seconds.
 import { join } from 'node:path'
-import { appVersion } from '../../engine/paths'
+import { appVersion, stateHome } from '../../engine/paths'
+import { isLoopback, loadOrMakeServeTls } from '../../server/serve-tls'
 import { LabRoom } from '../../workshop/lab-room'
 import { loadWorkshop, workshopFile } from '../../workshop/workshop-file'
 import { checkWorkshopHost, startWorkshopServer } from '../../workshop/workshop-server'
 import { openLink, type LabLink } from '../lab-link'
 import { EXIT_OK, printJson, say } from '../output'
+import { printLink, tlsNotice } from '../serve-links'
 import type { CliArgs } from './context'
 import { loadExercise } from './workshop'
 
@@ -14,7 +16,9 @@ const REFRESH_MS = Number(process.env.RACKLAB_WORKSHOP_REFRESH_MS ?? 3000)
 
 export async function serveWorkshop(a: CliArgs, staticDir: string, port: number): Promise<number> {
   const host = a.host ?? '127.0.0.1'
-  checkWorkshopHost(host) // before any engine starts
+  // before any engine starts: off loopback, HTTPS with a certificate made for this address
+  const tls = isLoopback(host) ? undefined : await loadOrMakeServeTls(stateHome(), host)
+  checkWorkshopHost(host, Boolean(tls))
   const w = loadWorkshop(a.workshop || 'ws')
   const exercise = w.scenario ? await loadExercise(w.scenario, a.topology) : undefined
   const links = new Map<string, LabLink>()
@@ -33,13 +37,15 @@ export async function serveWorkshop(a: CliArgs, staticDir: string, port: number)
     busy = true
     void room.refreshAll().finally(() => (busy = false))
   }, REFRESH_MS)
-  const web = await startWorkshopServer({ room, hosts, staticDir, host, port, version: appVersion() })
-  if (a.json) printJson({ base: web.base, port: web.port, ...web.links })
+  const web = await startWorkshopServer({ room, hosts, staticDir, host, port, version: appVersion(), ...(tls ? { tls } : {}) })
+  if (a.json) printJson({ base: web.base, port: web.port, ...web.links, ...(tls ? { certificateSha256: tls.fingerprint } : {}) })
   else {
     say(`Racklab ${appVersion()} — workshop ${w.name}: ${w.labs.length} labs${exercise ? `, exercise ${exercise.name}` : ''}`)
-    process.stdout.write(`trainer:  ${web.links.trainer}\n`)
-    for (const o of web.links.observers) process.stdout.write(`observer: ${o}\n`)
-    for (const s of web.links.students) process.stdout.write(`${s.lab}: ${s.url}\n`)
+    if (tls) say(tlsNotice(host, tls))
+    const qr = !a.noQr && process.stdout.isTTY === true
+    printLink('trainer:  ', web.links.trainer, qr)
+    for (const o of web.links.observers) printLink('observer: ', o, qr)
+    for (const s of web.links.students) printLink(`${s.lab}: `, s.url, qr)
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)

@@ -42,6 +42,8 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   }
   if (spec.cmd) opts.Cmd = spec.cmd
   if (spec.stopTimeout !== undefined) opts.StopTimeout = spec.stopTimeout
+  // only the cadence: Docker keeps the image's test (and timeout, start period) for fields left at zero
+  if (spec.healthcheck) opts.Healthcheck = { Interval: spec.healthcheck.intervalSeconds * 1e9, Retries: spec.healthcheck.retries }
   if (first) opts.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointConfig(first.ip, first.aliases) } }
   return opts
 }
@@ -79,6 +81,8 @@ export function toContainerInfo(i: Docker.ContainerInspectInfo): ContainerInfo {
   }
   const health = state.Health?.Status
   if (health && HEALTH.has(health)) info.health = health as ContainerInfo['health']
+  const test = i.Config.Healthcheck?.Test
+  if (test?.length && test[0] !== 'NONE') info.healthTest = test
   if (state.StartedAt && state.StartedAt !== ZERO_TIME) info.startedAt = state.StartedAt
   if (state.FinishedAt && state.FinishedAt !== ZERO_TIME) info.finishedAt = state.FinishedAt
   for (const [net, ep] of Object.entries(i.NetworkSettings.Networks ?? {})) {

@@ -55,6 +55,8 @@ export interface ContainerSpec {
   stopTimeout?: number
   nanoCpus?: number
   memoryBytes?: number
+  /** Docker's health check cadence, overriding the image's (its test stays the image's) */
+  healthcheck?: { intervalSeconds: number; retries: number }
   /** join another container's network namespace ("container:<id>"): a sidecar such as the netfault helper;
    *  networks, hostname and published ports then belong to that container and must be empty here */
   networkMode?: string
@@ -72,6 +74,8 @@ export interface ContainerInfo {
   /** true when the container was stopped by OOM */
   oomKilled: boolean
   health?: 'starting' | 'healthy' | 'unhealthy'
+  /** the image's health check command (Docker's Config.Healthcheck.Test: ["CMD", …] or ["CMD-SHELL", "…"]) */
+  healthTest?: string[]
   startedAt?: string
   finishedAt?: string
   /** network name → IP */

@@ -45,6 +45,7 @@ function service(labId: string, c: ContainerSpec): Service {
   if (c.dns?.length) s.dns = c.dns
   if (c.cmd) s.command = c.cmd
   if (c.stopTimeout !== undefined) s.stop_grace_period = `${c.stopTimeout}s`
+  if (c.healthcheck) s.healthcheck = { interval: `${c.healthcheck.intervalSeconds}s`, retries: c.healthcheck.retries }
   if (c.nanoCpus) s.cpus = c.nanoCpus / 1e9
   if (c.memoryBytes) s.mem_limit = c.memoryBytes
   return s

@@ -32,7 +32,8 @@ export function labComposeFile(lab: ComposeSource): { yaml: string; skipped: str
     `  docker-compose -p racklab-${lab.labId} -f FILE up -d`,
     'What it does not do: build the images (run `racklab up` once, or build lab-images/ yourself), and the',
     "engine's work after a server is healthy: mail and web users in the database and in Cyrus, the frontends'",
-    "TLS certificates from the lab CA, the hardware model, the monitor. Don't run it while racklab runs this lab:",
+    "TLS certificates from the lab CA, each server's firewall and sshd (loaded by the engine at each start, with",
+    "the lab's SSH keys), the hardware model, the monitor. Don't run it while racklab runs this lab:",
     'the names are the same.',
     ...(skipped.length ? [`Left out: ${skipped.join(', ')}.`] : []),
   ]

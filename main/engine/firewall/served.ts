@@ -18,7 +18,14 @@ export interface Served {
 const tcp = (what: string, ...ports: number[]): Served => ({ proto: 'tcp', ports, from: 'lab', what })
 const span = (what: string, [lo, hi]: [number, number]): Served => ({ proto: 'tcp', ports: [lo, hi], range: true, from: 'lab', what })
 
-export function servedBy(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server'>): Served[] {
+/** every server: its sshd (ssh/start.ts), for the lab's operator key only */
+export const SSH: Served = tcp('SSH (the lab operator key only)', 22)
+
+export function servedBy(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server' | 'topology'>): Served[] {
+  return [...roleServes(role, c), SSH]
+}
+
+function roleServes(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server' | 'topology'>): Served[] {
   switch (role) {
     case 'db':
       // any db may be backup1's offsite store (one on another site): it receives the copies on 9101 (roles/backup-db.ts)

@@ -27,6 +27,7 @@ describe('firewall view', () => {
       allowed: [
         { proto: 'tcp', ports: '3306', from: 'lab', what: 'MariaDB (clients and replicas)' },
         { proto: 'tcp', ports: '9101', from: 'lab', what: 'offsite copies from backup1' },
+        { proto: 'tcp', ports: '22', from: 'lab', what: 'SSH (the lab operator key only)' },
       ],
       blocked: [3306],
     })
@@ -47,6 +48,6 @@ describe('firewall view', () => {
     expect((await firewallView(ctx('db2', never), false)).blocked).toEqual({ error: 'db2 is not running: its firewall is loaded, with nothing blocked, when it starts' })
     const v = await firewallView(ctx('db2', async () => ({ exitCode: 1, stdout: '', stderr: 'Error: Operation not permitted' })), true)
     expect(v.blocked).toEqual({ error: expect.stringContaining('db2: reading the firewall failed: the container may not change its firewall (it lacks NET_ADMIN)') })
-    expect(v.allowed.map((a) => a.ports)).toEqual(['3306', '9101'])
+    expect(v.allowed.map((a) => a.ports)).toEqual(['3306', '9101', '22'])
   })
 })

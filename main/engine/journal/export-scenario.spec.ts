@@ -109,6 +109,67 @@ describe('exportScenario', () => {
     expect(() => parseScenario(moved, 'incident.yaml', topology)).toThrow(/recorded on topology nyi-2009, which differs from this lab's \(nyi-2007\): web1 was db when recorded and is web here; db9 \(db\) was in the recorded lab and is not in this one; db3 \(db\) is in this lab and was not in the recorded one/)
   })
 
+  it('a wait is the idle gap from the end of one action to the start of the next, not the time between their entries', () => {
+    seq = 400
+    // a backup that took 10 min of lab time (its entry is written when it ends), a minute of nothing, then a
+    // pull that took 4 min: the user waited 1 min, so the replay waits 1 s of wall time at 60×, not 5 s
+    const j = [
+      act(600_000, 'server:backup1', 'backup-now', { none: 'a backup only adds a snapshot' }, { startLabMs: 0 }),
+      act(900_000, 'disk:raid1/3', 'pull', { action: 'insert' }, { startLabMs: 660_000 }),
+      // an entry from before actions carried their start counts from its end (as if it took no time)
+      act(960_000, 'server:db1', 'run-hot', { action: 'run-idle' }),
+    ]
+    const steps = (parse(exportScenario(j, { ...opts, since: 400 })) as { steps: Record<string, unknown>[] }).steps.filter((s) => s.sleep)
+    expect(steps).toEqual([
+      { name: 'wait 1m 0s of lab time, as recorded', sleep: '1000ms' },
+      { name: 'wait 1m 0s of lab time, as recorded', sleep: '1000ms' },
+    ])
+  })
+
+  it('an inverse done by hand cancels the action it puts back: both stay steps, neither is cleaned up', () => {
+    seq = 500
+    const j = [
+      act(1000, 'cable:db2/int', 'unplug', { action: 'plug' }),
+      act(2000, 'server:db1', 'run-hot', { action: 'run-idle' }),
+      act(3000, 'cable:db2/int', 'plug', { action: 'unplug' }), // by hand, not `racklab undo`
+      act(4000, 'server:db1', 'firewall-block', { action: 'firewall-unblock', args: { port: '3306' } }, { args: { port: '3306' } }),
+      act(5000, 'server:db1', 'firewall-unblock', { action: 'firewall-block', args: { port: '3306' } }, { args: { port: '3306' } }),
+      // unblocking another port than the one blocked puts nothing back
+      act(6000, 'server:db1', 'firewall-block', { action: 'firewall-unblock', args: { port: '25' } }, { args: { port: '25' } }),
+      act(7000, 'server:db1', 'firewall-unblock', { action: 'firewall-block', args: { port: '110' } }, { args: { port: '110' } }),
+      // pulled, put back, pulled again: one pull is in effect
+      act(8000, 'cable:db3/wan', 'unplug', { action: 'plug' }),
+      act(9000, 'cable:db3/wan', 'plug', { action: 'unplug' }),
+      act(10_000, 'cable:db3/wan', 'unplug', { action: 'plug' }),
+    ]
+    const doc = parse(exportScenario(j, { ...opts, since: 500 })) as { steps: { act?: string }[]; cleanup: Record<string, unknown>[] }
+    expect(doc.steps.map((s) => s.act).filter(Boolean)).toEqual([
+      'cable:db2/int unplug',
+      'server:db1 run-hot',
+      'cable:db2/int plug',
+      'server:db1 firewall-block port=3306',
+      'server:db1 firewall-unblock port=3306',
+      'server:db1 firewall-block port=25',
+      'server:db1 firewall-unblock port=110',
+      'cable:db3/wan unplug',
+      'cable:db3/wan plug',
+      'cable:db3/wan unplug',
+    ])
+    expect(doc.cleanup).toEqual([
+      { act: 'cable:db3/wan plug', optional: true },
+      { act: 'server:db1 firewall-block port=110', optional: true },
+      { act: 'server:db1 firewall-unblock port=25', optional: true },
+      { act: 'server:db1 run-idle', optional: true },
+    ])
+  })
+
+  it('an undo of an action from before the stretch is in effect: its own inverse is the way back', () => {
+    seq = 600
+    const j = [act(1000, 'cable:db2/int', 'unplug', { action: 'plug' }), act(2000, 'cable:db2/int', 'plug', { action: 'unplug' }, { undoes: 601 })]
+    const doc = parse(exportScenario(j, { ...opts, since: 601 })) as { cleanup: Record<string, unknown>[] }
+    expect(doc.cleanup).toEqual([{ act: 'cable:db2/int unplug', optional: true }])
+  })
+
   it('an arg with a space cannot be a step, and says which', () => {
     const j = [act(0, 'server:imap2', 'resync', { none: 'x' }, { args: { user: 'bob smith' } })]
     expect(() => exportScenario(j, { ...opts, since: 0 })).toThrow(/step 1 \(journal \d+, resync server:imap2\): user="bob smith" cannot be written/)

@@ -1,17 +1,22 @@
 // Record → scenario: the actions in a stretch of the journal, with their args and the lab-time waits between
-// them, become a scenario file. Its expectations are the probe results that held at the end of the stretch
-// and its cleanup the recorded inverses, newest first. Pure: the CLI fetches the journal and checks that each
+// them, become a scenario file. A wait is the idle gap between two actions (from the end of one to the start of
+// the next: a replay's step takes its own time again). Its expectations are the probe results that held at the
+// end of the stretch and its cleanup the recorded inverses, newest first, of the actions still in effect there
+// (in-effect.ts: one undone, or put back by hand, is not undone twice). Pure: the CLI fetches the journal and checks that each
 // action still exists in the lab (exportProblems) before it writes anything.
 import { LabError } from '@contract/lab-error'
 import type { JournalEntry } from '@contract/status'
 import { stringify } from 'yaml'
 import type { Inverse } from '../actions/types'
+import { stillInEffect } from './in-effect'
 
 export interface RecordedAction {
   /** journal sequence of the entry, and its position among the exported steps (1-based) */
   journalSeq: number
   step: number
-  labMs: number
+  /** lab time it began and ended (the entry is written when it ends) */
+  startLabMs: number
+  endLabMs: number
   target: string
   action: string
   args: Record<string, string>
@@ -27,6 +32,7 @@ interface ActionData {
   inverse?: unknown
   ok?: unknown
   seq?: unknown
+  startLabMs?: unknown
   undoes?: unknown
 }
 
@@ -41,7 +47,9 @@ export function recordedActions(entries: readonly JournalEntry[], since: number,
     out.push({
       journalSeq: e.seq,
       step: out.length + 1,
-      labMs: e.labMs,
+      // entries written before actions carried their start count from their end, as if they took no time
+      startLabMs: typeof d.startLabMs === 'number' ? d.startLabMs : e.labMs,
+      endLabMs: e.labMs,
       target: e.target,
       action: d.action,
       args: (d.args && typeof d.args === 'object' ? d.args : {}) as Record<string, string>,
@@ -127,24 +135,22 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
   const within = `${Math.round((o.expectWithinMs ?? 120_000) / 1000)}s`
   const steps: Record<string, unknown>[] = []
   for (const [i, a] of actions.entries()) {
-    const gap = i ? a.labMs - actions[i - 1]!.labMs : 0
+    const gap = i ? Math.max(0, a.startLabMs - actions[i - 1]!.endLabMs) : 0
     const wallMs = Math.round(gap / o.speed)
     if (wallMs >= 100) steps.push({ name: `wait ${fmtLab(gap)} of lab time, as recorded`, sleep: `${wallMs}ms` })
     steps.push({ name: `recorded step ${a.step} (journal ${a.journalSeq}): ${a.action} ${a.target}`, act: actWords(a.target, a.action, a.args, `step ${a.step} (journal ${a.journalSeq}, ${a.action} ${a.target})`) })
   }
   const upSet = new Set(o.up)
   for (const p of probesAtEnd(entries, o.until)) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
-  // the recorded inverses, newest first, of what the stretch did and did not itself undo
-  const undone = new Set(actions.map((a) => a.undoes).filter((n): n is number => n !== undefined))
+  // the recorded inverses, newest first, of what the stretch did and did not itself put back
   const cleanup: Record<string, unknown>[] = []
-  for (const a of [...actions].reverse()) {
-    if (a.undoes !== undefined || (a.ledgerSeq !== undefined && undone.has(a.ledgerSeq))) continue
+  for (const a of stillInEffect(actions).reverse()) {
     if ('action' in a.inverse) cleanup.push({ act: actWords(a.target, a.inverse.action, a.inverse.args ?? {}, `the inverse of step ${a.step}`), optional: true })
     else cleanup.push({ say: `no way back from ${a.action} ${a.target}: ${a.inverse.none}` })
   }
   const doc = {
     name: o.name,
-    description: `Recorded from the journal, entries ${o.since + 1}–${o.until ?? actions.at(-1)!.journalSeq}: ${actions.length} action${actions.length === 1 ? '' : 's'}. Expectations are the probe results that held at the end; cleanup is the recorded inverses.`,
+    description: `Recorded from the journal, entries ${o.since + 1}–${o.until ?? actions.at(-1)!.journalSeq}: ${actions.length} action${actions.length === 1 ? '' : 's'}. Expectations are the probe results that held at the end; cleanup is the recorded inverses of what was still in effect there.`,
     recordedOn: o.recordedOn,
     ...(o.up.length ? { up: o.up } : {}),
     steps,

@@ -1,4 +1,4 @@
-// Interactive shells into running servers (exec with a TTY), streamed as contract events.
+// Interactive shells into running servers (exec with a TTY, or SSH: console-shells.ts), streamed as contract events.
 // A console belongs to the client that opened it: only that client can type into, resize or close it, its
 // output goes to that client and to the observers it allowed (a share code it hands out: console.share, then
 // console.watch), and it is hung up (SIGHUP to the shell) when the client goes away; its observers see it end.
@@ -22,6 +22,9 @@ interface Session {
   shareCode?: string
 }
 
+/** opens a login shell on a running server's PTY: docker exec by default, SSH with RACKLAB_CONSOLE=ssh (console-shells.ts) */
+export type ShellOpener = (server: string, containerId: string, cols: number, rows: number) => Promise<ExecSession>
+
 export class Consoles {
   private readonly sessions = new Map<string, Session>()
   /** opens in flight, per client: they count against the cap before Docker answers */
@@ -29,7 +32,14 @@ export class Consoles {
   /** clients that went away while one of their opens was in flight: that console is hung up as it arrives */
   private readonly goneWhileOpening = new Set<string>()
 
-  constructor(private readonly lab: ConsoleContext) {}
+  private readonly openShell: ShellOpener
+
+  constructor(
+    private readonly lab: ConsoleContext,
+    openShell?: ShellOpener,
+  ) {
+    this.openShell = openShell ?? ((_server, id, cols, rows) => lab.gateway.execTty(id, ['/bin/bash', '-l'], cols, rows))
+  }
 
   async open(server: string, cols: number, rows: number, owner: string): Promise<string> {
     this.lab.requireEngine()
@@ -42,7 +52,7 @@ export class Consoles {
     this.opening.set(owner, pending + 1)
     let exec: ExecSession
     try {
-      exec = await this.lab.gateway.execTty(c.id, ['/bin/bash', '-l'], cols, rows)
+      exec = await this.openShell(server, c.id, cols, rows)
     } finally {
       const left = (this.opening.get(owner) ?? 1) - 1
       if (left) this.opening.set(owner, left)

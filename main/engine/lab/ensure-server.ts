@@ -1,6 +1,6 @@
 // Create (if needed) and start one server's container: used by `up` and by the hardware binding when a
 // server powers back on or gets a new, empty array.
-import { applyFirewall } from '../firewall/apply'
+import { afterStart } from './after-start'
 import { containerSpec, volumeSpecs } from './plan'
 import type { LifecycleContext } from './lab-context'
 import { networkName } from './naming'
@@ -30,7 +30,7 @@ export async function startServer(lab: LifecycleContext, id: string, cid: string
   const c = lab.container(id)
   if (c?.id === cid && c.running) return
   await lab.gateway.startContainer(cid)
-  await applyFirewall(lab.hookContext(id))
+  await afterStart(lab, id)
 }
 
 /** Returns the container id; the container is running when this resolves. */

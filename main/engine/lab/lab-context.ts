@@ -3,11 +3,13 @@
 // them all; tests can hand each part a small fake.
 import type { EngineStatus, LabStatus, ServerStatus } from '@contract/status'
 import type { Topology } from '@contract/topology'
+import type { BootHealth } from './boot-health'
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 import type { EventBus } from '../events/event-bus'
 import type { Effects } from '../hardware/index'
 import type { Journal } from '../journal/journal'
 import type { HookContext } from '../roles/types'
+import type { LabSshKeys } from '../ssh/lab-keys'
 import type { ImageCatalog } from './images'
 import type { Operations, StartedOp } from './operations'
 import type { PlacedServer, roleSpec } from './plan'
@@ -49,6 +51,8 @@ export interface LifecycleContext extends LabView {
   setMembers(ids: Iterable<string>, on: boolean): void
   hardwareAllows(server: string): { ok: boolean; why?: string }
   hookContext(server: string): HookContext
+  /** the lab's SSH host keys and operator key, kept in its state dir (ssh/lab-keys.ts) */
+  readonly sshKeys: LabSshKeys
   roleSpecOf(server: string): ReturnType<typeof roleSpec>
   syncHardware(): Promise<void>
   readonly hardware: { effects(): Effects } | undefined
@@ -57,6 +61,8 @@ export interface LifecycleContext extends LabView {
   ensureSubnets(alsoTaken?: TakenSubnet[]): Promise<SubnetRecord>
   /** provisioning runs and their input hashes: `up` skips what is unchanged */
   readonly provisioned: ProvisionRecord
+  /** health right after a start, before Docker's first check (boot-health.ts) */
+  readonly bootHealth: Pick<BootHealth, 'watch' | 'view'>
 }
 
 /** the binding: Docker brought in line with the hardware model */

@@ -14,6 +14,7 @@ import { ImageCatalog } from './images'
 import { labCaInfo } from './lab-ca'
 import { caScope } from '../tls/ca-scope'
 import { LabCaKeeper, NO_CA_YET } from '../tls/ca-store'
+import { LabSshKeys } from '../ssh/lab-keys'
 import { Operations, type StartedOp } from './operations'
 import { placeServers, roleContext, roleSpec, type PlacedServer } from './plan'
 import { roles, type HookContext, type RoleAction } from '../roles/index'
@@ -30,6 +31,8 @@ import { HardwareRuntime } from '../binding/hardware-runtime'
 import { AppliedEffects, reconcile, shouldRun } from '../binding/reconcile'
 import type { HardwareEvent } from '../hardware/index'
 import { fitsTopology, ownSubnets, relocateTopology, type Relocation } from '../topology/relocate'
+import { BootHealth } from './boot-health'
+import { withFtpBase } from './ftp-ports'
 import { adoptedSubnets, chooseSubnets, engineSubnets, releaseSubnets } from './lab-subnets'
 import { readSubnetRecord, type SubnetRecord } from './subnet-record'
 import type { TakenSubnet } from './subnet-pool'
@@ -66,6 +69,8 @@ export class LabEngine {
   /** the topology as written: what the UI and the hardware model show */
   readonly topology: Topology
   private located: Topology
+  /** the lab's passive FTP block (ftp-ports.ts), from its subnet record */
+  private ftpBase: number | undefined
   private placed: Map<string, PlacedServer>
   readonly images: ImageCatalog
   readonly ops: Operations
@@ -78,6 +83,8 @@ export class LabEngine {
   private snapshot: LabStatus
   private stopWatching: (() => void) | undefined
   private refreshTimer: NodeJS.Timeout | undefined
+  /** health right after a start, before Docker's first check: a pass re-reads and publishes */
+  readonly bootHealth: BootHealth
   private refreshing: Promise<void> | undefined
   private adopted = false
   private imagesChecked = false
@@ -98,23 +105,25 @@ export class LabEngine {
   readonly actionLedger: ActionLedger
   readonly book: ActionBook
   private readonly caKeeper: LabCaKeeper
+  readonly sshKeys: LabSshKeys
 
   constructor(private readonly o: LabEngineOptions) {
     this.topology = o.topology
     this.labId = o.labId ?? o.topology.name
     this.located = o.topology
     this.placed = placeServers(o.topology)
+    this.bootHealth = new BootHealth(o.gateway, () => this.scheduleRefresh())
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
     ensureStateDir(o.stateDir)
     // damaged state files never stop the lab from starting: each is set aside, replaced and journaled
     const report = (text: string): void => void o.journal.append({ kind: 'engine', text })
     // the subnets the lab had last (relocated when the topology's were taken); adopted from Docker in init()
-    const recorded = readSubnetRecord(o.stateDir, report)?.networks
-    if (recorded && fitsTopology(o.topology, recorded)) {
-      this.located = relocateTopology(o.topology, recorded)
-      this.placed = placeServers(this.located)
-    }
+    const record = readSubnetRecord(o.stateDir, report)
+    this.ftpBase = record?.ftpPassiveBase
+    const recorded = record?.networks
+    if (recorded && fitsTopology(o.topology, recorded)) this.locate(recorded)
+    else if (this.ftpBase !== undefined) this.locate(undefined)
     this.secrets = loadSecrets(join(o.stateDir, 'secrets.json'), report)
     this.hardware = o.catalogFile ? new HardwareRuntime(o.topology, o.stateDir, o.catalogFile) : undefined
     for (const p of this.hardware?.ledger.problems ?? []) report(p)
@@ -138,6 +147,7 @@ export class LabEngine {
       const replaced = why === NO_CA_YET ? '' : '; trust it where you trusted the previous one'
       this.journal.append({ kind: 'op', text: `made a lab CA (${why}), valid until ${ca.notAfter.toISOString()}, SHA-256 ${ca.cert.fingerprint256}${replaced}` })
     })
+    this.sshKeys = new LabSshKeys(o.stateDir, (problem) => this.journal.append({ kind: 'op', text: `ssh: ${problem}` }))
     this.snapshot = this.compose()
   }
 
@@ -154,13 +164,18 @@ export class LabEngine {
     return ownSubnets(this.located)
   }
   setSubnets(rel: Relocation): void {
-    this.located = relocateTopology(this.topology, rel)
-    this.placed = placeServers(this.located)
+    this.locate(rel)
     this.publish()
+  }
+  /** the lab's topology as it is on this engine: its subnets (relocate.ts) and its passive FTP ports (ftp-ports.ts) */
+  private locate(rel: Relocation | undefined): void {
+    this.located = withFtpBase(rel ? relocateTopology(this.topology, rel) : this.topology, this.ftpBase)
+    this.placed = placeServers(this.located)
   }
   /** `up`: adopt or choose the lab's subnets on this engine and record them */
   async ensureSubnets(alsoTaken: TakenSubnet[] = []): Promise<SubnetRecord> {
     const r = await chooseSubnets(this.topology, this.gateway, this.labId, this.o.stateDir, alsoTaken)
+    this.ftpBase = r.ftpPassiveBase
     this.setSubnets(r.networks)
     return r
   }
@@ -178,9 +193,11 @@ export class LabEngine {
       labMs: () => this.hardware?.labMs() ?? 0,
       // the kill-mid-action tests hold an action open between its ledger entry and its effect
       holdAfterBeginMs: Number(process.env.RACKLAB_FAULT_HOLD_ACTION_MS ?? 0),
+      // the entry is written when the action ends (its labMs); startLabMs is when it began (the ledger's), so a
+      // recording can tell the idle gap between two actions from the time the first one took
       journal: (rec, text, ok) => {
         const given = Object.entries(rec.args).map(([k, v]) => ` ${k}=${v}`).join('')
-        this.journal.append({ kind: 'action', target: rec.target, text: `${rec.action}${given} ${rec.target}${ok ? '' : ' FAILED'}: ${text}`, data: { action: rec.action, args: rec.args, seq: rec.seq, family: rec.family, inverse: rec.inverse, ok, ...(rec.undoes ? { undoes: rec.undoes } : {}) } })
+        this.journal.append({ kind: 'action', target: rec.target, text: `${rec.action}${given} ${rec.target}${ok ? '' : ' FAILED'}: ${text}`, data: { action: rec.action, args: rec.args, seq: rec.seq, family: rec.family, inverse: rec.inverse, ok, startLabMs: rec.labMs, ...(rec.undoes ? { undoes: rec.undoes } : {}) } })
       },
       sources: [
         hardwareSource(hw && { targets: () => hw.model.targets(), actionsFor: (t) => hw.actionsFor(t), apply: (t, a) => this.applyHardware(t, a) }),
@@ -332,6 +349,7 @@ export class LabEngine {
   }
 
   close(): void {
+    this.bootHealth.stop()
     clearInterval(this.ticker)
     clearInterval(this.netWatch)
     this.stopWatching?.()
@@ -361,8 +379,9 @@ export class LabEngine {
     if (this.refreshing) return this.refreshing
     this.refreshing = (async () => {
       try {
-        const list = await this.gateway.listContainers(this.labId)
-        this.containers = new Map(list.filter((c) => c.labels[LABEL_SERVER]).map((c) => [c.labels[LABEL_SERVER]!, c]))
+        const list = (await this.gateway.listContainers(this.labId)).filter((c) => c.labels[LABEL_SERVER])
+        this.bootHealth.watch(list)
+        this.containers = new Map(list.map((c) => [c.labels[LABEL_SERVER]!, this.bootHealth.view(c)]))
         // refresh runs on every container event; images change only through our builds (markBuilding)
         if (!this.imagesChecked) {
           await this.refreshImages()
@@ -419,7 +438,7 @@ export class LabEngine {
   afterBoot(server: string, containerId: string): void {
     const role = this.servers.get(server)?.server.role
     const hook = role ? roles[role]?.afterHealthy : undefined
-    void waitHealthy(this.gateway, containerId, server, new AbortController().signal)
+    void waitHealthy(this.gateway, containerId, server, new AbortController().signal, undefined, this.bootHealth)
       // in the action queue: a resync or promote asked for meanwhile runs after it, never in the middle of it
       .then(() => hook && this.book.exclusive(() => hook(this.hookContext(server))))
       .catch((e: unknown) => this.journal.append({ kind: 'engine', target: `server:${server}`, text: `${server} did not come back healthy after boot: ${(e as Error).message}` }))

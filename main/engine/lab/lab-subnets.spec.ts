@@ -11,7 +11,10 @@ import { readSubnetRecord } from './subnet-record'
 
 const nyi = (): Topology => TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
 type Net = { name: string; subnets: string[]; labels: Record<string, string> }
-const engine = (nets: Net[]): DockerGateway => ({ listNetworkSubnets: async () => nets }) as unknown as DockerGateway
+type Published = { labels: Record<string, string>; ports: Record<string, number> }
+const engine = (nets: Net[], containers: Published[] = []): DockerGateway => ({ listNetworkSubnets: async () => nets, listContainers: async () => containers }) as unknown as DockerGateway
+/** another lab's edge, publishing its passive FTP block */
+const edgeOf = (lab: string, base: number): Published => ({ labels: { 'racklab.lab': lab }, ports: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`${base + i}/tcp`, base + i])) })
 const labNets = (lab: string, prefix: string, ids = ['int', 'ext', 'wan']): Net[] =>
   ids.map((id) => ({ name: `racklab-${lab}-${id}`, subnets: [`${prefix}.${['int', 'ext', 'wan'].indexOf(id)}.0/24`], labels: { 'racklab.lab': lab, 'racklab.network': id } }))
 
@@ -33,6 +36,19 @@ describe('a lab\'s subnets over its life', () => {
     const again = await chooseSubnets(t, engine([]), 'b', dir)
     expect(again).toMatchObject({ from: 'previous', networks: first.networks })
     expect(readSubnetRecord(dir)?.releasedAt).toBeUndefined()
+  })
+
+  it("takes a passive FTP block no other lab's container publishes, and keeps it while free", async () => {
+    const t = nyi()
+    const dir = mkdtempSync(join(tmpdir(), 'racklab-subnets-'))
+    expect((await chooseSubnets(t, engine([]), 'b', dir)).ftpPassiveBase).toBe(30000)
+    // its own edge publishing 30000… does not push it away
+    expect((await chooseSubnets(t, engine([], [edgeOf('b', 30000)]), 'b', dir)).ftpPassiveBase).toBe(30000)
+    // after a down, lab a came up on 30000: b moves to the next block, recorded
+    releaseSubnets(dir)
+    const moved = await chooseSubnets(t, engine(labNets('a', '10.231'), [edgeOf('a', 30000)]), 'b', dir)
+    expect(moved.ftpPassiveBase).toBe(30100)
+    expect(readSubnetRecord(dir)?.ftpPassiveBase).toBe(30100)
   })
 
   it('a lab that has networks adopts their subnets, even without a record', async () => {

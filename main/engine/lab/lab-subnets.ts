@@ -3,6 +3,7 @@
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { LABEL_LAB, LABEL_NETWORK, type DockerGateway } from '../docker/types'
+import { chooseFtpBase, ftpPortsNeeded } from './ftp-ports'
 import { fitsTopology, moveGroup, ownSubnets, relocationFromExisting, subnetGroups, type Relocation } from '../topology/relocate'
 import { hostRoutes } from './host-routes'
 import { readSubnetRecord, writeSubnetRecord, type SubnetRecord } from './subnet-record'
@@ -62,6 +63,12 @@ export async function chooseSubnets(t: Topology, gw: DockerGateway, labId: strin
       move: (g, to) => moveGroup(t, g, to),
     })
     record = { networks: a.networks, from: a.from, allocatedAt: new Date().toISOString() }
+  }
+  const need = ftpPortsNeeded(t)
+  if (need > 0 && t.files.ftpPassiveBase === undefined) {
+    // host ports other labs' containers publish (their edges' passive blocks): this lab's own are free to reuse
+    const others = (await gw.listContainers()).filter((c) => c.labels[LABEL_LAB] !== labId)
+    record.ftpPassiveBase = chooseFtpBase({ need, previous: previous?.ftpPassiveBase, taken: others.flatMap((c) => Object.values(c.ports)) })
   }
   writeSubnetRecord(stateDir, record)
   return record

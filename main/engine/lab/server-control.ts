@@ -2,7 +2,7 @@
 // ledger and journal them); refused here too, so no caller can bypass the checks.
 import { LabError } from '@contract/errors'
 import type { ServerStatus } from '@contract/status'
-import { applyFirewall } from '../firewall/apply'
+import { afterStart } from './after-start'
 import type { LifecycleContext } from './lab-context'
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
@@ -22,7 +22,7 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
       if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
       lab.setIntent(server, undefined)
       await lab.gateway.startContainer(c.id)
-      await applyFirewall(lab.hookContext(server))
+      await afterStart(lab, server)
       break
     }
     case 'stop':
@@ -46,7 +46,7 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
     case 'restart':
       lab.setIntent(server, undefined)
       await lab.gateway.restartContainer(c.id)
-      await applyFirewall(lab.hookContext(server))
+      await afterStart(lab, server)
       break
   }
   await lab.refresh()

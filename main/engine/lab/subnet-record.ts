@@ -15,6 +15,8 @@ const SubnetRecordSchema = z.object({
   allocatedAt: z.string(),
   /** set by `down`: the networks are gone, the subnets free for others */
   releasedAt: z.string().optional(),
+  /** the first of the lab's passive FTP host ports (ftp-ports.ts); absent in records older than it */
+  ftpPassiveBase: z.number().int().optional(),
 })
 export type SubnetRecord = z.infer<typeof SubnetRecordSchema>
 

@@ -106,7 +106,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
       await t.span('start', () => startServer(lab, id, cid), at)
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-      await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal), at)
+      await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at)
     },
     // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot)
     ready: async (id) => {

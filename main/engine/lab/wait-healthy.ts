@@ -1,12 +1,16 @@
-// Poll a container until Docker calls it healthy (or running, for images without a health check).
+// Poll a container until it is healthy (or running, for images without a health check): Docker's word, or the
+// engine's own check of this start (boot-health.ts), whichever comes first.
 import { LabError } from '@contract/errors'
 import type { DockerGateway } from '../docker/types'
+import type { BootHealth } from './boot-health'
 
-export async function waitHealthy(gw: DockerGateway, id: string, server: string, signal: AbortSignal, timeoutMs = 180_000): Promise<void> {
+export async function waitHealthy(gw: DockerGateway, id: string, server: string, signal: AbortSignal, timeoutMs = 180_000, boot?: Pick<BootHealth, 'watch' | 'view'>): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (signal.aborted) throw new LabError('CANCELLED', 'cancelled while waiting for health')
-    const c = await gw.inspectContainer(id)
+    const seen = await gw.inspectContainer(id)
+    if (seen) boot?.watch([seen])
+    const c = seen && (boot ? boot.view(seen) : seen)
     if (!c) throw new LabError('UNHEALTHY', `${server}: its container disappeared while starting`)
     if (!c.running && c.status !== 'created' && c.status !== 'restarting') {
       const tail = (await gw.logs(id, 15).catch(() => '')).trim()

@@ -29,9 +29,24 @@ export interface HistoryReport {
   /** stored, though the sender was not told 250 (e.g. a timeout after DATA) */
   storedNotAccepted: string[]
   unreadable: { server: string; error: string }[]
+  /** per path the mail took in (an MX, the edge, the webmail through a frontend and a web server), so a report
+   *  says which one broke; the last refusal's reply on each */
+  byPath: PathCounts[]
   /** accept → first store, ms (1 s resolution: the store's time is Cyrus's internaldate); null when nothing was stored */
   latencyMs: { p50: number; p90: number; p99: number; max: number } | null
 }
+
+export interface PathCounts {
+  path: string
+  sent: number
+  accepted: number
+  refused: number
+  lost: number
+  lastRefusal?: string
+}
+
+/** the path a message took: its via, and for the webmail the frontend and web server that answered */
+export const pathOf = (m: SentMessage): string => (m.route ? `${m.via} (${m.route})` : m.via)
 
 const userOf = (address: string): string => address.split('@')[0]!
 
@@ -44,18 +59,31 @@ export function checkHistory(sent: SentMessage[], stores: StoreRead[]): HistoryR
   const readable = stores.filter((s) => s.messages)
   const byId = new Map<string, StoredMessage[]>()
   for (const s of readable) for (const m of s.messages!) byId.set(m.messageId, [...(byId.get(m.messageId) ?? []), m])
-  const r: HistoryReport = { sent: sent.length, accepted: 0, refused: 0, lost: [], duplicated: [], misrouted: [], replicaDiffers: [], altered: [], storedNotAccepted: [], unreadable: stores.filter((s) => !s.messages).map((s) => ({ server: s.server, error: s.error ?? 'not read' })), latencyMs: null }
+  const r: HistoryReport = { sent: sent.length, accepted: 0, refused: 0, lost: [], duplicated: [], misrouted: [], replicaDiffers: [], altered: [], storedNotAccepted: [], unreadable: stores.filter((s) => !s.messages).map((s) => ({ server: s.server, error: s.error ?? 'not read' })), latencyMs: null, byPath: [] }
+  const paths = new Map<string, PathCounts>()
+  const countOn = (m: SentMessage): PathCounts => {
+    const key = pathOf(m)
+    const c = paths.get(key) ?? { path: key, sent: 0, accepted: 0, refused: 0, lost: 0 }
+    paths.set(key, c)
+    return c
+  }
   const latencies: number[] = []
   for (const m of sent) {
     const copies = byId.get(m.messageId) ?? []
+    const onPath = countOn(m)
+    onPath.sent++
     if (m.acceptedAt === undefined) {
       r.refused++
+      onPath.refused++
+      onPath.lastRefusal = m.reply
       if (copies.length) r.storedNotAccepted.push(m.messageId)
       continue
     }
     r.accepted++
+    onPath.accepted++
     if (!copies.length) {
       r.lost.push(m.messageId)
+      onPath.lost++
       continue
     }
     if (readable.some((s) => copies.filter((c) => c.server === s.server).length > 1)) r.duplicated.push(m.messageId)
@@ -69,6 +97,7 @@ export function checkHistory(sent: SentMessage[], stores: StoreRead[]): HistoryR
     // returned: a message stored within the same second can look stored "before" it was accepted. Resolution 1 s.
     if (stored.length) latencies.push(Math.max(0, Math.min(...stored) - m.acceptedAt))
   }
+  r.byPath = [...paths.values()].sort((x, y) => x.path.localeCompare(y.path))
   if (latencies.length) {
     const s = latencies.sort((a, b) => a - b)
     r.latencyMs = { p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s.at(-1)! }
@@ -93,6 +122,7 @@ export function describeHistory(r: HistoryReport): string {
     few('misrouted', r.misrouted) +
     few('replica differs', r.replicaDiffers) +
     few('altered', r.altered) +
-    r.unreadable.map((u) => `\nunreadable ${u.server}: ${u.error}`).join('')
+    r.unreadable.map((u) => `\nunreadable ${u.server}: ${u.error}`).join('') +
+    r.byPath.map((p) => `\nvia ${p.path}: ${p.sent} sent, ${p.accepted} accepted, ${p.refused} refused, ${p.lost} lost${p.lastRefusal ? ` (last refusal: ${p.lastRefusal.slice(0, 160)})` : ''}`).join('')
   )
 }

@@ -3,10 +3,12 @@
 import type { MailExpectation, ScenarioWorkload } from '../scenarios/schema'
 import { checkHistory, describeHistory, historyCounts, type HistoryReport, type StoreRead } from './check'
 import { readStore } from './stores'
-import { startWorkload, workloadIdPrefix, type SentMessage, type WorkloadExec } from './workload'
+import { startWorkload, type SentMessage, type WorkloadExec } from './workload'
 
 export interface HistoryDeps {
   exec: WorkloadExec
+  /** a test user's password, for the webmail path */
+  password?(user: string): string | undefined
   now(): number
   sleep(ms: number): Promise<void>
 }
@@ -16,7 +18,7 @@ const POLL_MS = 5000
 export function runWorkload(w: ScenarioWorkload, d: HistoryDeps): { runTag: string; stop(): Promise<SentMessage[]> } {
   // unique per run (earlier runs' mail stays in the mailboxes); the seed alone decides the stream's content
   const runTag = `${w.seed}-${d.now().toString(36)}`
-  const spec = { via: w.via, to: w.to, seed: w.seed, everyMs: w.every }
+  const spec = { via: w.via, to: w.to, seed: w.seed, everyMs: w.every, ...(d.password ? { password: (u: string) => d.password!(u) } : {}) }
   return { runTag, ...startWorkload(spec, runTag, d.exec, () => d.now(), (ms) => d.sleep(ms)) }
 }
 
@@ -25,7 +27,7 @@ export async function readStores(w: ScenarioWorkload, runTag: string, d: History
   const out: StoreRead[] = []
   for (const server of w.stores) {
     try {
-      out.push({ server, messages: await readStore(d.exec, server, users, workloadIdPrefix(runTag)) })
+      out.push({ server, messages: await readStore(d.exec, server, users, runTag) })
     } catch (e) {
       out.push({ server, error: e instanceof Error ? e.message : String(e) })
     }

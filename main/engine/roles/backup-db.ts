@@ -151,6 +151,35 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
   const pitr = lastJson<Pitr>(await must(c, b, ['racklab-db-pitr', chosen.stamp, ...(before ? [before] : [])], 600_000))
   const dump = await must(c, b, ['cat', '/backup/restore/racklab.sql'], 120_000)
   const primary = w.id
+  const { value: v, closedMs } = await withWritesRefused(c, primary, () => loadAndVerify(c, primary, nodes, pitr, dump))
+  if (v.badServers.length) throw new Error(`restore loaded on ${primary} but ${v.verified}`)
+  const closed = `${primary} refused other writes for ${(closedMs / 1000).toFixed(1)} s while it loaded and verified`
+  return `racklab database restored on ${primary} from hot backup ${pitr.backup} (GTID ${pitr.backupGtid || '?'}) plus ${pitr.binlogs} binlog file(s) up to ${v.point}; the replicas received it by replication; ${v.notRestored}; ${v.verified}; ${closed}`
+}
+
+/**
+ * The site keeps running during a restore: a login's session row or an address-book change landing between the
+ * load and the checksums would make them differ, and is lost anyway (it comes after the restore point). So the
+ * primary refuses other writes (read_only: root and replication are exempt) until the replicas are checked;
+ * webmail says "read-only for now" for those seconds instead of losing what people typed.
+ */
+async function withWritesRefused<T>(c: HookContext, primary: string, fn: () => Promise<T>): Promise<{ value: T; closedMs: number }> {
+  const wasReadOnly = (await rootSql(c, primary, 'SELECT @@global.read_only')) === '1'
+  await rootSql(c, primary, 'SET GLOBAL read_only = 1')
+  const t0 = Date.now()
+  let value: T
+  try {
+    value = await fn()
+  } finally {
+    if (!wasReadOnly) await rootSql(c, primary, 'SET GLOBAL read_only = 0')
+  }
+  return { value, closedMs: Date.now() - t0 }
+}
+
+interface Verified { verified: string; badServers: string[]; point: string; notRestored: string }
+
+/** load the point-in-time dump on the primary, wait for the replicas to apply it, and compare every copy's checksums */
+async function loadAndVerify(c: HookContext, primary: string, nodes: DbNode[], pitr: Pitr, dump: string): Promise<Verified> {
   const lastBefore = await rootSql(c, primary, 'SELECT @@gtid_binlog_pos')
   // binlogged on purpose: the replicas are rebuilt from the same statements by replication
   await rootSql(c, primary, `DROP DATABASE IF EXISTS racklab;\n${dump}`, 300_000)
@@ -160,8 +189,7 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
   const want = pitr.checksums
   const verify = await Promise.all([primary, ...waits.filter((x) => x.ok).map((x) => x.id)].map(async (id) => {
     const got = await tableChecksums(c, id)
-    const bad = Object.keys(want).filter((t) => got.get(t) !== want[t])
-    return { id, bad }
+    return { id, bad: Object.keys(want).filter((t) => got.get(t) !== want[t]) }
   }))
   const okServers = verify.filter((v) => !v.bad.length).map((v) => v.id)
   const badServers = verify.filter((v) => v.bad.length).map((v) => `${v.id} (${v.bad.join(', ')})`)
@@ -171,8 +199,7 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
   const point = pitr.stopGtid ? `just before GTID ${pitr.stopGtid} (${pitr.statement.slice(0, 80)}) in ${pitr.stopFile}` : 'the newest binlog event'
   const notRestored = pitr.stopGtid ? `not restored: the ${lost} transaction${lost === 1 ? '' : 's'} from GTID ${pitr.stopGtid} on (the matched one included)` : 'nothing left out'
   const verified = `verification: checksums of ${Object.keys(want).length} tables equal those at that point on ${okServers.join(', ') || 'no server'}${badServers.length ? `; DIFFERENT on ${badServers.join(', ')}` : ''}${lagging.length ? `; ${lagging.join(', ')} did not catch up within 60 s` : ''}${down.length ? `; ${down.join(', ')} down (rebuild when back)` : ''}`
-  if (badServers.length) throw new Error(`restore loaded on ${primary} but ${verified}`)
-  return `racklab database restored on ${primary} from hot backup ${pitr.backup} (GTID ${pitr.backupGtid || '?'}) plus ${pitr.binlogs} binlog file(s) up to ${point}; the replicas received it by replication; ${notRestored}; ${verified}`
+  return { verified, badServers, point, notRestored }
 }
 
 /** transactions in one GTID domain from `stop` (included) to `last`: what a point-in-time restore leaves out */

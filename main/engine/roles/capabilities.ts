@@ -14,6 +14,8 @@ export type Capability =
   | 'NET_BIND_SERVICE'
   | 'NET_ADMIN'
   | 'NET_RAW'
+  | 'SYS_CHROOT'
+  | 'AUDIT_WRITE'
 
 /** capability → why the role needs it (shown nowhere but here: the reason is the review) */
 export type Capabilities = Partial<Record<Capability, string>>
@@ -34,6 +36,15 @@ export const LOW_PORTS: Capabilities = { NET_BIND_SERVICE: 'it listens on ports 
 /** Every server: the engine loads its nftables firewall (firewall/apply.ts). NET_ADMIN is scoped to the
  *  container's own network namespace: it can change that server's addresses, routes and rules, no one else's. */
 export const FIREWALL: Capabilities = { NET_ADMIN: "the engine loads the server's own nftables firewall" }
+
+/** Every server: its sshd (ssh/start.ts); no PAM (it would need AUDIT_CONTROL). */
+export const SSHD: Capabilities = {
+  KILL: "sshd (root) ends its pre-auth child, which runs as the sshd user, when a login fails or times out",
+  SETUID: "sshd's pre-auth child drops to the sshd user (privilege separation)",
+  SETGID: "sshd's pre-auth child drops to the sshd group; the session sets root's groups",
+  SYS_CHROOT: "sshd's pre-auth child is chrooted to /run/sshd",
+  AUDIT_WRITE: "Debian's sshd writes a kernel audit record for each login on a PTY and ends the session when it can't",
+}
 
 /** Docker create-option view: the names to add back after dropping all, in a stable order. */
 export function capabilityNames(c: Capabilities): string[] {

@@ -16,7 +16,7 @@ export const EDGE_FORWARDS: Record<number, [string, number, string]> = {
 }
 
 /** every file node's passive FTP ports: forwarded to the frontends and published on the same host port */
-export function ftpPassivePorts(c: Pick<RoleContext, 'serversOf'>): number[] {
+export function ftpPassivePorts(c: Pick<RoleContext, 'serversOf' | 'topology'>): number[] {
   return c.serversOf('file').flatMap((id) => {
     const [lo, hi] = pasvRange(c, id)
     return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i)

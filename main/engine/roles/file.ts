@@ -23,15 +23,16 @@ export function fileWebKey(secrets: Pick<LabSecrets, 'app'>): string {
   return createHash('sha256').update(`racklab-file-web\0${secrets.app}`).digest('hex').slice(0, 40)
 }
 
-/** The first passive FTP port; node i (in topology order) uses FTP_PASV_BASE + 10·i … + 9. */
+/** The first passive FTP port when the lab has none of its own (lab/ftp-ports.ts); node i (in topology order)
+ *  uses base + 10·i … + 9. */
 export const FTP_PASV_BASE = 30000
 export const FTP_PASV_PER_NODE = 10
 
 /** this node's fixed passive port range, e.g. "30010-30019" */
-export function pasvRange(c: Pick<RoleContext, 'serversOf'>, id: string): [number, number] {
+export function pasvRange(c: Pick<RoleContext, 'serversOf' | 'topology'>, id: string): [number, number] {
   const i = c.serversOf('file').indexOf(id)
   if (i < 0) throw new Error(`${id} is not a file server`)
-  const lo = FTP_PASV_BASE + FTP_PASV_PER_NODE * i
+  const lo = (c.topology.files.ftpPassiveBase ?? FTP_PASV_BASE) + FTP_PASV_PER_NODE * i
   return [lo, lo + FTP_PASV_PER_NODE - 1]
 }
 

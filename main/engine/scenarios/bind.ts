@@ -31,5 +31,6 @@ export function labDeps(lab: ScenarioContext, onProgress: (line: string) => void
         signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
       }),
     now: () => Date.now(),
+    password: (user) => lab.topology.users.find((u) => u.name === user)?.password,
   }
 }

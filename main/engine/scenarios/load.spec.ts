@@ -79,6 +79,14 @@ describe('scenario files', () => {
     ])
   })
 
+  it('a workload path is a server or webmail:SERVER, and the webmail logs in only as the topology\'s users', () => {
+    const w = (via: string, to = 'alice@fastmail.test'): string => `name: w\nsteps:\n  - sleep: 1s\nworkload: { via: [mx1, ${via}], to: [${to}], stores: [imap1] }\n`
+    expect(parseScenario(w('webmail:edge'), 'ok.yaml', nyi).workload?.via).toEqual(['mx1', 'webmail:edge'])
+    expect(problems(w('webmail:edge9'))).toEqual([expect.stringMatching(/workload\.via\[1\]: no server "edge9" in topology nyi-2007/)])
+    expect(problems(w('webmail:edge', 'zed@fastmail.test'))).toEqual([expect.stringMatching(/workload\.via\[1\]: webmail:edge logs in as each recipient, and zed@fastmail\.test is not a user of topology nyi-2007 \(users: alice, bob/)])
+    expect(problems(w('web mail'))).toEqual([expect.stringMatching(/workload\.via\[1\]: expected a server id \(mx1, edge\) or webmail:SERVER \(webmail:edge\), got "web mail"/)])
+  })
+
   it('a missing file says so', async () => {
     await expect(loadScenario('/nonexistent/x.yaml', nyi)).rejects.toMatchObject({ code: 'SCENARIO_INVALID', message: 'cannot read scenario /nonexistent/x.yaml: no such file' })
   })

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { LineCounter, parseDocument } from 'yaml'
+import { webmailFrom } from '../mail-history/workload'
 import { topologyDifferences } from '../journal/export-scenario'
 import { PROBE_IDS } from '../probes/run-checks'
 import { DocumentTooLarge, readCappedText } from '../topology/read-capped'
@@ -93,6 +94,14 @@ function checkRefs(s: Scenario, t: Topology, list: ProblemList): void {
   })
   if (s.hints.length && !s.objectives) list.add(['hints'], 'hints go with objectives (an exercise)')
   if (s.timebox !== undefined && !s.objectives) list.add(['timebox'], 'timebox goes with objectives (an exercise)')
-  s.workload?.via.forEach((id, i) => server(id, ['workload', 'via', i]))
+  s.workload?.via.forEach((via, i) => {
+    const from = webmailFrom(via)
+    server(from ?? via, ['workload', 'via', i])
+    // the webmail path logs in as each recipient: they must be the topology's users, whose passwords it has
+    if (from) {
+      const users = new Set(t.users.map((u) => u.name))
+      for (const to of s.workload!.to) if (!users.has(to.split('@')[0]!)) list.add(['workload', 'via', i], `${via} logs in as each recipient, and ${to} is not a user of topology ${t.name} (users: ${[...users].join(', ')})`)
+    }
+  })
   s.workload?.stores.forEach((id, i) => server(id, ['workload', 'stores', i]))
 }

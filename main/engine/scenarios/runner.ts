@@ -22,6 +22,8 @@ export interface ScenarioDeps {
   note(text: string): void
   sleep(ms: number, signal?: AbortSignal): Promise<void>
   now(): number
+  /** a test user's password (the topology's), for a workload's webmail path */
+  password?(user: string): string | undefined
 }
 
 /** one row of the report: the contract's type, so the CLI's --json and the UI's progress carry the same */
@@ -144,7 +146,7 @@ export async function runScenario(sc: Scenario, d: ScenarioDeps, onStep: (r: Ste
   }
   d.note(`scenario ${sc.name}: started${sc.description ? ` — ${sc.description.trim()}` : ''}`)
   let ok: boolean
-  const hd = { exec: d.exec, now: () => d.now(), sleep: (ms: number) => d.sleep(ms, signal) }
+  const hd = { exec: d.exec, now: () => d.now(), sleep: (ms: number) => d.sleep(ms, signal), ...(d.password ? { password: (u: string) => d.password!(u) } : {}) }
   let workload: ReturnType<typeof runWorkload> | undefined
   try {
     if (sc.up) await d.up(sc.up)

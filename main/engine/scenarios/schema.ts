@@ -105,8 +105,10 @@ export const Hint = z.strictObject({
 
 /** a seeded stream of mail sent while the steps run; checked against every store after cleanup */
 export const Workload = z.strictObject({
-  /** servers whose Postfix takes the messages (swaks on 127.0.0.1:25 inside) */
-  via: z.array(z.string()).min(1),
+  /** the paths mail is sent by, drawn in turn: a server whose port 25 takes it (swaks on 127.0.0.1:25 inside:
+   *  an MX's Postfix, or the edge, which forwards to the domain's MX as the Internet would), or webmail:SERVER
+   *  (log in to the webmail from that server, the edge, through a frontend and a web server, and send) */
+  via: z.array(z.string().regex(/^(webmail:)?[a-z][a-z0-9-]*$/, 'a server id (mx1, edge) or webmail:SERVER (webmail:edge)')).min(1),
   /** recipients, full addresses */
   to: z.array(z.string().regex(/^[a-z][a-z0-9._-]*@[a-z0-9.-]+$/, 'an address like alice@fastmail.test')).min(1),
   seed: z.number().int().default(1),

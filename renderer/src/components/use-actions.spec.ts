@@ -43,4 +43,18 @@ describe('useActions (through ActionList)', () => {
     await flush()
     expect(mounted.$$('[data-act]').map((b) => b.dataset.act)).toEqual(['backup-now', 'restore-mail'])
   })
+
+  it('says it is listing until the first answer, and only then that a target has no actions', async () => {
+    const c = labClient(labStatus([server('db1', { role: 'db' })]))
+    const pending: Array<(list: ActionInfo[]) => void> = []
+    c.answer('actions.list', () => new Promise<ActionInfo[]>((r) => pending.push(r)))
+    mounted = mountWith(ActionList, c, { target: 'server:db1' })
+    await flush()
+    expect(mounted.el.textContent).toContain('Listing the actions of server:db1…')
+    expect(mounted.el.textContent).not.toContain('No actions')
+    pending.shift()!([])
+    await flush()
+    await flush()
+    expect(mounted.el.textContent).toContain('No actions for server:db1.')
+  })
 })

@@ -13,6 +13,8 @@ export interface ActionOutcome {
 
 export interface UseActions {
   actions: Ref<ActionInfo[]>
+  /** false until the engine first answered for this target: an empty list before that is not "no actions" */
+  loaded: Ref<boolean>
   loadError: Ref<string | null>
   busy: Ref<string | null>
   outcome: Ref<ActionOutcome | null>
@@ -24,6 +26,7 @@ export function useActions(target: () => string | null): UseActions {
   const calls = useCallsStore()
   const lab = useLabStore()
   const actions = ref<ActionInfo[]>([])
+  const loaded = ref(false)
   const loadError = ref<string | null>(null)
   const busy = ref<string | null>(null)
   const outcome = ref<ActionOutcome | null>(null)
@@ -50,6 +53,7 @@ export function useActions(target: () => string | null): UseActions {
       actions.value = []
       loadError.value = describeError(e)
     }
+    loaded.value = true
   }
 
   /**
@@ -94,6 +98,7 @@ export function useActions(target: () => string | null): UseActions {
     [target, () => calls.client],
     () => {
       outcome.value = null
+      loaded.value = false
       seq++ // an answer for the previous target is not this one's
       void load()
     },
@@ -113,5 +118,5 @@ export function useActions(target: () => string | null): UseActions {
     again = false
   })
 
-  return { actions, loadError, busy, outcome, run, load }
+  return { actions, loaded, loadError, busy, outcome, run, load }
 }

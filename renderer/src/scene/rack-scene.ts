@@ -35,13 +35,19 @@ export interface RackSceneOptions {
 const BLINK_MS = 120
 /** drawing-buffer pixels at most: a 4K window draws at 1× instead of 2× (about 8 M pixels, not 33 M) */
 export const MAX_BUFFER_PIXELS = 3840 * 2160
+/**
+ * the same on a software rasterizer, where a frame costs about in proportion to its pixels (swiftshader in the
+ * scene bench: 720×450 about 1/3 of 1440×900's time): a large pane draws below 1× and the browser scales it up
+ */
+export const SOFTWARE_BUFFER_PIXELS = 500_000
 
 /**
- * The pixel ratio to draw at: the screen's, capped at 2 and at MAX_BUFFER_PIXELS for the canvas; exactly 1 on
- * a software rasterizer, which pays per pixel (no supersampling there).
+ * The pixel ratio to draw at: the screen's, capped at 2 and at MAX_BUFFER_PIXELS for the canvas; on a software
+ * rasterizer, which pays per pixel, 1 at most (no supersampling) and less where the canvas exceeds
+ * SOFTWARE_BUFFER_PIXELS.
  */
 export function pixelRatio(w: number, h: number, dpr: number, software: boolean): number {
-  if (software) return 1
+  if (software) return Math.min(1, Math.sqrt(SOFTWARE_BUFFER_PIXELS / Math.max(1, w * h)))
   return Math.max(1, Math.min(2, dpr, Math.sqrt(MAX_BUFFER_PIXELS / Math.max(1, w * h))))
 }
 
@@ -139,7 +145,7 @@ export class RackScene {
     this.signature = sig
     const first = !this.site
     this.site?.dispose()
-    this.site = new SiteModel(t, this.canvas)
+    this.site = new SiteModel(t, this.canvas, this.still)
     this.site.still = this.still
     this.scene.add(this.site.group)
     if (this.state) this.site.apply(this.state, this.now())

@@ -4,7 +4,7 @@ import { hardwareFor } from '../testing/hardware-fixture'
 import { nyiTopology } from '../testing/nyi-topology'
 import { createStubRenderer } from '../testing/stub-renderer'
 import { sceneState } from './led-states'
-import { MAX_BUFFER_PIXELS, pixelRatio, RackScene } from './rack-scene'
+import { MAX_BUFFER_PIXELS, pixelRatio, RackScene, SOFTWARE_BUFFER_PIXELS } from './rack-scene'
 
 const t = nyiTopology()
 let host: HTMLElement
@@ -84,12 +84,15 @@ describe('rendering on demand', () => {
     expect(frames).toHaveLength(0)
   })
 
-  it('caps the pixel ratio at 2, at the pixel budget, and at 1 in software', () => {
+  it('caps the pixel ratio at 2, at the pixel budget, and in software at 1 and at the software budget', () => {
     expect(pixelRatio(1280, 720, 3, false)).toBe(2)
     expect(pixelRatio(1280, 720, 1, false)).toBe(1)
     expect(pixelRatio(3840, 2160, 2, false)).toBe(1)
     const r = pixelRatio(2560, 1440, 2, false)
     expect(2560 * 1440 * r * r).toBeLessThanOrEqual(MAX_BUFFER_PIXELS + 1)
-    expect(pixelRatio(1280, 720, 2, true)).toBe(1)
+    expect(pixelRatio(800, 600, 2, true)).toBe(1)
+    const soft = pixelRatio(1440, 900, 1, true)
+    expect(soft).toBeLessThan(1)
+    expect(1440 * 900 * soft * soft).toBeCloseTo(SOFTWARE_BUFFER_PIXELS, -1)
   })
 })

@@ -53,7 +53,8 @@ export class SiteModel {
   /** LEDs hold still (a blinking one shows lit): for software renderers, where each frame costs a CPU core */
   still = false
 
-  constructor(topology: Topology, canvas: CanvasFactory) {
+  /** software: a software rasterizer draws it (a lighter floor texture, parts/floor.ts) */
+  constructor(topology: Topology, canvas: CanvasFactory, software = false) {
     this.group.name = 'site'
     this.layout = layoutTopology(topology)
     // meter cells are 160 × 80 px, six to a 1024-px row
@@ -85,7 +86,7 @@ export class SiteModel {
       m.renderOrder = order
       this.group.add(m)
     }
-    add(buildFloor(o, this.layout, canvas()))
+    add(buildFloor(o, this.layout, canvas(), software))
     const shadowTex = o.own(radialTexture(canvas(), shadowStops))
     add(new Mesh(o.own(sink.shadows.build()), o.own(new MeshBasicMaterial({ map: shadowTex, transparent: true, depthWrite: false }))), 1)
     add(sink.matte.build(box, o.own(new MeshLambertMaterial()), 'matte'))

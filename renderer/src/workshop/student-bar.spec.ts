@@ -7,6 +7,7 @@ import type { WorkshopApi } from './workshop-api'
 
 const lab = (over: Partial<WorkshopLabView> = {}): WorkshopLabView => ({
   lab: 'ws-1',
+  engine: 'local',
   reachable: true,
   servers: { total: 2, running: 2, healthy: 2 },
   alerts: [],

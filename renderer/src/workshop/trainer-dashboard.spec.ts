@@ -7,6 +7,7 @@ import { createWorkshopApi, type WorkshopApi } from './workshop-api'
 
 const lab = (name: string, over: Partial<WorkshopLabView> = {}): WorkshopLabView => ({
   lab: name,
+  engine: 'local',
   reachable: true,
   servers: { total: 2, running: 2, healthy: 2 },
   alerts: [],
@@ -30,7 +31,7 @@ const dashboard = (role: 'trainer' | 'observer'): WorkshopDashboard => ({
   exercise: { name: 'db2-replication-exercise', description: '', hints: 2, timeboxMs: 900_000, objectives: [] },
   labs: [
     lab('ws-1', { score: 10, step: 'every table agrees', objectives: [{ id: 'replicating', text: 'db2 replicates from db1 again', points: 10, done: true }, { id: 'tables-agree', text: 'every table agrees', points: 5, done: false }], lastAction: { at: '2026-11-30T18:01:00.000Z', text: 'cable:db2/int plug' } }),
-    lab('ws-2', { reachable: false, problem: 'the engine service of ws-2 is gone', alerts: [{ severity: 'critical', text: 'db2 stopped replicating' }] }),
+    lab('ws-2', { engine: 'two', reachable: false, problem: 'the engine service of ws-2 is gone', alerts: [{ severity: 'critical', text: 'db2 stopped replicating' }] }),
   ],
   messages: [{ at: '2026-11-30T18:02:00.000Z', text: 'ten minutes left' }],
 })
@@ -80,6 +81,9 @@ describe('TrainerDashboard', () => {
     const ws2 = $('[data-lab="ws-2"]')
     expect(ws2.className).toContain('bad')
     expect(ws2.querySelector('[data-testid="problem"]')!.textContent).toBe('unreachable: the engine service of ws-2 is gone')
+    // which Docker engine each lab lives on (workshop create --engine spreads them)
+    expect(ws1.querySelector('[data-testid="engine"]')!.textContent).toBe('on local')
+    expect(ws2.querySelector('[data-testid="engine"]')!.textContent).toBe('on two')
     expect([...el.querySelectorAll('[data-testid="scoreboard"] li')].map((li) => li.textContent)).toEqual(['ws-1 — 10', 'ws-2 — 0'])
     expect($('[data-testid="export-csv"]').getAttribute('href')).toBe('/api/workshop/scoreboard.csv?token=T')
     expect(el.textContent).toContain('ten minutes left')

@@ -189,7 +189,8 @@ sub send_mail {
     my $id = eval { send_message($s, \@to, $subject, $body) };
     return respond($r, 200, compose_page($s, \%f, "Not sent: $@", _contacts($s), cfg('server'))) unless $id;
     print STDERR "webmail: $s->{login} sent $id to ", scalar(@to), " recipient(s)\n";
-    return redirect($r, "/mail/inbox?s=$s->{salt}&f=INBOX&sent=1");
+    # the sender's own Message-ID, so a script (the engine's mail workload) can find what it sent in the stores
+    return redirect($r, "/mail/inbox?s=$s->{salt}&f=INBOX&sent=1", { headers => { 'X-Racklab-Message-Id' => $id } });
 }
 
 sub contacts {

@@ -114,6 +114,7 @@ sub redirect {
     my ($r, $to, $o) = @_;
     _common($r);
     $r->err_headers_out->add('Set-Cookie' => $_) for @{ $o->{cookies} // [] };
+    $r->err_headers_out->set($_ => $o->{headers}{$_}) for sort keys %{ $o->{headers} // {} };
     $r->err_headers_out->set(Location => $to);
     $r->status(303);
     $r->content_type('text/html; charset=utf-8');

@@ -1,0 +1,66 @@
+import { describe, expect, it, vi } from 'vitest'
+import type { ContainerInfo, ExecResult } from '../docker/types'
+import { BootHealth, healthCommand } from './boot-health'
+
+const started = '2026-12-01T06:00:00Z'
+const box = (over: Partial<ContainerInfo> = {}): ContainerInfo => ({
+  id: 'c1', name: 'racklab-x-db1', image: 'racklab/db', labels: {}, status: 'running', running: true, exitCode: 0, oomKilled: false,
+  ips: {}, ports: {}, health: 'starting', healthTest: ['CMD', '/usr/local/bin/racklab-db-health'], startedAt: started, ...over,
+})
+
+function fakeDocker(state: { c: ContainerInfo; passAfter: number }): { exec: ReturnType<typeof vi.fn>; inspectContainer: ReturnType<typeof vi.fn> } {
+  let runs = 0
+  return {
+    inspectContainer: vi.fn(async () => state.c),
+    exec: vi.fn(async (): Promise<ExecResult> => ({ exitCode: ++runs >= state.passAfter ? 0 : 1, stdout: '', stderr: '' })),
+  }
+}
+
+describe("the engine's own health check of a start", () => {
+  it('reads the exec form of either kind of Docker health test', () => {
+    expect(healthCommand(['CMD', '/bin/check', '-q'])).toEqual(['/bin/check', '-q'])
+    expect(healthCommand(['CMD-SHELL', 'test -f /run/ready'])).toEqual(['/bin/sh', '-c', 'test -f /run/ready'])
+    expect(healthCommand(['NONE'])).toBeUndefined()
+    expect(healthCommand(undefined)).toBeUndefined()
+  })
+
+  it('runs the image’s check until it passes; from then on this start reads healthy, before Docker says so', async () => {
+    vi.useFakeTimers()
+    const state = { c: box(), passAfter: 3 }
+    const gw = fakeDocker(state)
+    const passed = vi.fn()
+    const b = new BootHealth(gw as never, passed)
+    b.watch([state.c])
+    b.watch([state.c]) // a second event while checking starts no second loop
+    await vi.advanceTimersByTimeAsync(2500)
+    expect(gw.exec).toHaveBeenCalledTimes(3)
+    expect(gw.exec.mock.calls[0]![1]).toEqual(['/usr/local/bin/racklab-db-health'])
+    expect(passed).toHaveBeenCalledOnce()
+    expect(b.view(state.c).health).toBe('healthy')
+    // Docker's own verdicts stand: unhealthy is unhealthy
+    expect(b.view({ ...state.c, health: 'unhealthy' }).health).toBe('unhealthy')
+    // a restart is a new start: starting again until checked again
+    expect(b.view({ ...state.c, startedAt: '2026-12-01T06:05:00Z' }).health).toBe('starting')
+    b.stop()
+    vi.useRealTimers()
+  })
+
+  it('stops checking when Docker has judged, the container stopped, or it restarted', async () => {
+    vi.useFakeTimers()
+    const state = { c: box(), passAfter: 99 }
+    const gw = fakeDocker(state)
+    const b = new BootHealth(gw as never, () => undefined)
+    b.watch([state.c])
+    await vi.advanceTimersByTimeAsync(1500)
+    const before = gw.exec.mock.calls.length
+    state.c = box({ health: 'healthy' })
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(gw.exec.mock.calls.length).toBe(before)
+    // not running, or no health check: nothing to do
+    b.watch([box({ id: 'c2', running: false }), box({ id: 'c3', healthTest: undefined })])
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(gw.exec.mock.calls.every((c) => c[0] === 'c1')).toBe(true)
+    b.stop()
+    vi.useRealTimers()
+  })
+})

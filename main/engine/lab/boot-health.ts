@@ -1,0 +1,66 @@
+// Health right after a start, without waiting for Docker. Docker checks a server's health every 15 s once it is up
+// (plan.ts STEADY_HEALTHCHECK), so its first check comes up to 15 s after a start. While Docker still says
+// "starting", the engine runs the image's own health check itself, once a second; the first pass counts as
+// healthy for that start (the container's StartedAt). Later failures are Docker's to report, as before.
+import type { ContainerInfo, DockerGateway } from '../docker/types'
+
+const EVERY_MS = 1000
+const CHECK_TIMEOUT_MS = 10_000
+
+/** the exec form of a Docker health test, or undefined when the image has none we can run */
+export function healthCommand(test: string[] | undefined): string[] | undefined {
+  if (!test?.length) return undefined
+  if (test[0] === 'CMD' && test.length > 1) return test.slice(1)
+  if (test[0] === 'CMD-SHELL' && test[1]) return ['/bin/sh', '-c', test[1]]
+  return undefined
+}
+
+export class BootHealth {
+  /** container id → the start (StartedAt) the check passed for */
+  private readonly passed = new Map<string, string>()
+  private readonly checking = new Set<string>()
+  private stopped = false
+
+  constructor(
+    private readonly gw: Pick<DockerGateway, 'exec' | 'inspectContainer'>,
+    /** told when a start passed: re-read and publish */
+    private readonly onPassed: () => void,
+  ) {}
+
+  /** the container as people should see it: "starting" is "healthy" once this start passed the check */
+  view(c: ContainerInfo): ContainerInfo {
+    return c.running && c.health === 'starting' && c.startedAt && this.passed.get(c.id) === c.startedAt ? { ...c, health: 'healthy' } : c
+  }
+
+  /** check, in the background, every container that is starting and has not passed for this start */
+  watch(list: ContainerInfo[]): void {
+    const live = new Set(list.map((c) => c.id))
+    for (const id of this.passed.keys()) if (!live.has(id)) this.passed.delete(id)
+    for (const c of list) {
+      const cmd = healthCommand(c.healthTest)
+      if (this.stopped || !cmd || !c.running || c.health !== 'starting' || !c.startedAt) continue
+      if (this.passed.get(c.id) === c.startedAt || this.checking.has(c.id)) continue
+      this.checking.add(c.id)
+      void this.check(c.id, c.startedAt, cmd).finally(() => this.checking.delete(c.id))
+    }
+  }
+
+  stop(): void {
+    this.stopped = true
+  }
+
+  private async check(id: string, startedAt: string, cmd: string[]): Promise<void> {
+    while (!this.stopped) {
+      const c = await this.gw.inspectContainer(id).catch(() => undefined)
+      // restarted, stopped or judged by Docker meanwhile: this start is no longer ours to vouch for
+      if (!c || !c.running || c.startedAt !== startedAt || c.health !== 'starting') return
+      const r = await this.gw.exec(id, cmd, { timeoutMs: CHECK_TIMEOUT_MS }).catch(() => undefined)
+      if (r?.exitCode === 0) {
+        this.passed.set(id, startedAt)
+        this.onPassed()
+        return
+      }
+      await new Promise((res) => setTimeout(res, EVERY_MS))
+    }
+  }
+}

@@ -1,0 +1,60 @@
+// What a running lab costs the host, for the benches: CPU of its engine process plus every container of the lab
+// (in % of one core, over a window), and the containers' memory as `docker stats` counts it (page cache excluded).
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type Docker from 'dockerode'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface BenchLab {
+  lab: string
+  home: string
+}
+
+/** racklab with the lab's name and state home; stderr kept for the error */
+export function racklabFor(l: BenchLab, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), ...args], { env: { ...process.env, RACKLAB_LAB: l.lab, RACKLAB_HOME: l.home, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+    let err = ''
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    c.on('close', (code) => resolve({ code, err }))
+  })
+}
+
+const enginePid = (l: BenchLab): number => (JSON.parse(readFileSync(join(l.home, l.lab, 'engine.lock'), 'utf8')) as { pid: number }).pid
+/** user+system CPU of a process, ns (Linux /proc; clock ticks of 10 ms) */
+const procCpuNs = (pid: number): number => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10_000_000
+}
+
+interface Stats {
+  cpu_stats: { cpu_usage: { total_usage: number } }
+  memory_stats: { usage?: number; stats?: { cache?: number; inactive_file?: number; total_inactive_file?: number } }
+}
+async function labStats(docker: Docker, lab: string): Promise<Stats[]> {
+  const list = await docker.listContainers({ filters: { label: [`racklab.lab=${lab}`] } })
+  return Promise.all(list.map((c) => docker.getContainer(c.Id).stats({ stream: false }) as Promise<Stats>))
+}
+
+/** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache) */
+export async function labMemoryMiB(docker: Docker, lab: string): Promise<number> {
+  const bytes = (await labStats(docker, lab)).reduce((a, s) => {
+    const m = s.memory_stats
+    const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? m.stats?.cache ?? 0
+    return a + Math.max(0, (m.usage ?? 0) - cache)
+  }, 0)
+  return Math.round(bytes / 1048576)
+}
+
+/** % of one core used by the lab's engine and containers over `windowMs`, after `settleMs` */
+export async function labCpuPct(docker: Docker, l: BenchLab, windowMs: number, settleMs: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, settleMs))
+  const cpu = async (): Promise<number> => procCpuNs(enginePid(l)) + (await labStats(docker, l.lab)).reduce((a, s) => a + s.cpu_stats.cpu_usage.total_usage, 0)
+  const [c0, t0] = [await cpu(), performance.now()]
+  await new Promise((r) => setTimeout(r, windowMs))
+  const [c1, t1] = [await cpu(), performance.now()]
+  return Math.round(((c1 - c0) / 1e6 / (t1 - t0)) * 1000) / 10
+}
