@@ -48,6 +48,9 @@ export interface BackupsInfo {
   /** what backup1 stores: the mail objects (each message file once) and the database backups */
   stored: { mailFiles: number; mailBytes: number; dbBytes: number }
   retentionNights: number
+  /** the server's ZFS pool (the X4500's 48 disks) as the hardware model has it; absent without a hardware model.
+   *  FAULTED: the pool and every backup in it are gone, so `nights` is empty until the pool is created anew */
+  pool?: { state: 'ONLINE' | 'DEGRADED' | 'FAULTED'; text: string }
   /** the newest backup run's journal entry (nightly or backup-now): its report, or why it failed */
   lastRun?: { seq: number; at: string; labMs: number; ok: boolean; text: string }
 }

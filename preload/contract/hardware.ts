@@ -60,6 +60,26 @@ export interface EnclosureStatus {
   bays: BayStatus[]
   arrays: ArrayStatus[]
 }
+/** ZFS's words: ONLINE, DEGRADED (a vdev lost disks or resilvers), FAULTED (a vdev lost more than raidz2's 2
+ *  disks: the pool and every byte in it are gone until it is created anew, empty). */
+export type PoolHealth = 'ONLINE' | 'DEGRADED' | 'FAULTED'
+/** A server's internal disk pool (backup1, the X4500): ZFS vdevs over its own bays, the OS on a boot mirror. */
+export interface PoolStatus {
+  /** the server that holds the disks */
+  server: string
+  state: PoolHealth
+  diskModel: string
+  /** the server runs, so the pool can resilver */
+  online: boolean
+  resilverMBps: number
+  /** bays of the mirrored OS disks, outside the pool */
+  boot: number[]
+  spares: number[]
+  bays: BayStatus[]
+  vdevs: ArrayStatus[]
+  /** bumped when the pool is created anew (empty) */
+  epoch: number
+}
 export interface SwitchStatus { id: string; network: string; state: 'up' | 'down' | 'failed'; ports: number; portsUsed: number }
 export interface CableStatus { id: string; server: string; network: string; switch: string | null; port: number | null; plugged: boolean; up: boolean }
 export interface HardwareStatus {
@@ -69,6 +89,7 @@ export interface HardwareStatus {
   pdus: PduStatus[]
   units: UnitStatus[]
   enclosures: EnclosureStatus[]
+  pools: PoolStatus[]
   switches: SwitchStatus[]
   cables: CableStatus[]
   shelves: { id: string; site: string; stock: Record<string, number> }[]

@@ -34,6 +34,18 @@ export const ArraySchema = z.strictObject({
   spares: z.array(z.number().int().positive()).default([]),
 })
 
+/** A server's own disks as a ZFS pool (the X4500): raidz2 vdevs over its bays, the OS on a boot mirror. */
+export const PoolSchema = z.strictObject({
+  diskModel: id,
+  /** the two bays of the mirrored OS disks: not part of the pool, so losing the pool leaves the OS up */
+  boot: z.array(z.number().int().positive()).default([]),
+  vdevs: z
+    .array(z.strictObject({ id, level: z.enum(['raidz2']), members: z.array(z.number().int().positive()).min(4) }))
+    .min(1),
+  /** bays of hot spares shared by every vdev */
+  spares: z.array(z.number().int().positive()).default([]),
+})
+
 const unitBase = {
   id,
   model: id,
@@ -53,6 +65,8 @@ export const ServerUnitSchema = z.strictObject({
   replicaOf: id.optional(),
   /** servers that must be healthy before this one starts */
   dependsOn: z.array(id).default([]),
+  /** internal disks as a ZFS pool that holds the server's data volume */
+  pool: PoolSchema.optional(),
 })
 
 export const EnclosureUnitSchema = z.strictObject({
@@ -137,6 +151,7 @@ export type Site = Topology['sites'][number]
 export type Rack = Site['racks'][number]
 export type Unit = z.infer<typeof UnitSchema>
 export type ServerUnit = z.infer<typeof ServerUnitSchema>
+export type PoolSpec = z.infer<typeof PoolSchema>
 export type EnclosureUnit = z.infer<typeof EnclosureUnitSchema>
 export type SwitchUnit = z.infer<typeof SwitchUnitSchema>
 export type ShelfUnit = z.infer<typeof ShelfUnitSchema>

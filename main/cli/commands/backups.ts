@@ -14,6 +14,7 @@ export async function backups(a: CliArgs): Promise<number> {
       printJson(b)
       return EXIT_OK
     }
+    if (b.pool) say(b.pool.state === 'FAULTED' ? b.pool.text : `${b.server}'s pool ${b.pool.text}`)
     say(`${b.server}: ${b.nights.length} night(s), retention ${b.retentionNights}; stored: mail ${b.stored.mailFiles} files (${mb(b.stored.mailBytes)}), database ${mb(b.stored.dbBytes)}; offsite ${b.offsite ?? 'none reachable'}`)
     const rows = b.nights.flatMap((n) => {
       const db = n.db ? [`${mb(n.db.bytes)} GTID ${n.db.gtid || '?'}`, n.db.offsite ? 'yes' : 'no'] : ['none', '-']

@@ -2,6 +2,7 @@
 import { engineErrorCode, LabError } from '@contract/lab-error'
 import { EXIT_CANNOT_RUN, EXIT_FAIL, EXIT_OK, printJson, say, table } from '../output'
 import { call, need, linkFor, type CliArgs } from './context'
+import { poolLine } from './pool-lines'
 import type { LabLink } from '../lab-link'
 import type { DockerGateway } from '../../engine/docker/types'
 import { containerName } from '../../engine/lab/naming'
@@ -16,6 +17,7 @@ export async function status(a: CliArgs): Promise<number> {
       const rows = [['SERVER', 'ROLE', 'RACK', 'STATE', 'HEALTH', 'DETAIL']]
       for (const x of s.servers) rows.push([x.id, x.role, x.rack, x.state, x.health, x.detail ?? ''])
       process.stdout.write(table(rows) + '\n')
+      for (const p of s.hardware?.pools ?? []) process.stdout.write(poolLine(p) + '\n')
     }
     return s.engine.state === 'connected' ? EXIT_OK : EXIT_CANNOT_RUN
   } finally {

@@ -18,7 +18,7 @@ export function hardwareSource(hw: HardwareActions | undefined): ActionSource {
     targets: () => hw?.targets() ?? [],
     async actions(target) {
       if (!hw) return undefined
-      return [...own(hw, target), ...arrayShortcuts(hw, target)]
+      return [...own(hw, target), ...arrayShortcuts(hw, target), ...poolShortcut(hw, target)]
     },
   }
 }
@@ -58,5 +58,25 @@ function arrayShortcuts(hw: HardwareActions, target: string): ActionSpec[] {
             run: () => hw.apply(arr, 'recreate'),
           }),
         ),
+    )
+}
+
+/** Likewise a server's lost pool: `create-pool` on the server and on its disks runs pool:SERVER create. */
+function poolShortcut(hw: HardwareActions, target: string): ActionSpec[] {
+  const m = /^(?:server|disk):([^/]+)/.exec(target)
+  const pool = m ? `pool:${m[1]}` : undefined
+  if (pool === undefined || !hw.targets().includes(pool)) return []
+  return hw
+    .actionsFor(pool)
+    .filter((a) => a.id === 'create')
+    .map(
+      (a): ActionSpec => ({
+        id: 'create-pool',
+        label: a.label,
+        kind: a.kind,
+        ...(a.enabled ? {} : { refused: a.reason ?? 'not possible now' }),
+        inverse: inverseOf(pool, 'create'),
+        run: () => hw.apply(pool, 'create'),
+      }),
     )
 }

@@ -41,6 +41,7 @@ const oneWay: Record<string, string> = {
   'rot-blob': 'scrub',
 }
 const none: Record<string, string> = {
+  create: 'a pool created anew starts empty: the backups that were on the lost pool are gone (take a backup: a new full)',
   recreate: 'a recreated array starts empty: the data that was on it is gone (restore it from a replica or backup)',
   'fail-random-disk': 'which disk failed is in the journal: replace that disk (disk:ENCLOSURE/BAY replace)',
   restock: 'spares put on the shelf stay there',

@@ -15,12 +15,13 @@ import { networkName, volumeName } from '../lab/naming'
 import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
 export const shouldRun = (fx: ServerEffects | undefined): boolean =>
-  !!fx && fx.powered && !fx.booting && fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline'
+  !!fx && fx.powered && !fx.booting && ((fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline') || fx.bootMirror === true)
 
 const ServerEffectsSchema = z.object({
   powered: z.boolean(),
   booting: z.boolean(),
   offCause: z.enum(['shutdown', 'hard-off', 'power-loss']).optional(),
+  bootMirror: z.boolean().optional(),
   dataVolume: z.enum(['ok', 'degraded', 'rebuilding', 'offline', 'lost']),
   dataEpoch: z.number(),
   slowdown: z.number(),
@@ -67,6 +68,7 @@ export function assumedNormal(now: Effects): Effects {
       booting: false,
       dataVolume: fx.dataVolume === 'lost' ? 'lost' : 'ok',
       dataEpoch: fx.dataEpoch,
+      ...(fx.bootMirror ? { bootMirror: true } : {}),
       slowdown: 1,
       networks: Object.fromEntries(Object.keys(fx.networks).map((n) => [n, true])),
     }
@@ -106,7 +108,8 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
     await gw.removeContainer(c.id)
     const spec = lab.roleSpecOf(id)
     for (const purpose of Object.keys(spec?.volumes ?? {})) await gw.removeVolume(volumeName(lab.labId, id, purpose), lab.labId).catch(() => undefined)
-    note(lostNow ? `${id}: array failed — its data volume is gone` : `${id}: new empty array — data volume recreated empty`)
+    const pool = a.bootMirror === true
+    note(lostNow ? `${id}: ${pool ? 'pool FAULTED' : 'array failed'} — its data volume is gone${pool ? ' (the OS on its boot mirror runs on, with an empty volume and no pool)' : ''}` : `${id}: new empty ${pool ? 'pool' : 'array'} — data volume recreated empty`)
   }
   const fresh = lostNow || newArray ? undefined : lab.container(id)
   if (fresh) {
@@ -122,7 +125,11 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
     }
   }
   // only servers that `up` brought into the lab come back; the hardware never creates a lab by itself
-  if (!shouldRun(b) && shouldRun(a) && lab.isMember(id) && lab.images.role(lab.servers.get(id)!.server.role)) {
+  // a pool server whose volume was just lost or created anew keeps running: its container comes back at once
+  const restart = !shouldRun(b) || ((lostNow || newArray) && c !== undefined)
+  if (restart && shouldRun(a) && lab.isMember(id) && lab.images.role(lab.servers.get(id)!.server.role)) {
+    // the container list still names the one just removed: ensureServerRunning would start that, not create one
+    if (lostNow || newArray) await lab.refresh()
     lab.afterBoot(id, await ensureServerRunning(lab, id))
     note(`${id}: booted — container started`)
   }

@@ -1,20 +1,21 @@
-// Storage actions: disks in bays, arrays, the RAID unit's battery, controller and chassis, the spares shelf.
+// Storage actions: disks in bays (an enclosure's or a server's pool's), arrays, the RAID unit's battery,
+// controller and chassis, a server's ZFS pool, the spares shelf.
 import { defineTarget, mapRef, splitPair, type ActionDef, type TargetKind } from './actions.ts'
 import { unitPowerActions } from './actions-power.ts'
 import { pickIndex } from './random.ts'
 import { noSpareReason, shelfWith, takeSpare } from './shelf.ts'
-import { must, newSerial, type ArrayState, type BayState, type EnclosureState, type HwState, type ShelfState } from './state.ts'
-import { enclosureOnline } from './storage.ts'
+import { must, newSerial, type ArrayState, type BayState, type DiskSet, type EnclosureState, type HwState, type PoolState, type ShelfState } from './state.ts'
+import { enclosureOnline, poolHealth, storageOnline } from './storage.ts'
 
-const siteOf = (s: HwState, e: EnclosureState): string => must(s.units.get(e.id), `unit ${e.id}`).site
+const siteOf = (s: HwState, e: DiskSet): string => must(s.units.get(e.id), `unit ${e.id}`).site
 
-/** A disk put into a bay no array uses becomes a global hot spare. */
-function adoptAsSpare(e: EnclosureState, bay: number): void {
+/** A disk put into a bay no array uses becomes a global hot spare (a boot-mirror bay stays the OS's). */
+function adoptAsSpare(e: DiskSet, bay: number): void {
   const member = e.arrays.some((a) => a.slots.some((sl) => sl.bay === bay))
-  if (!member && !e.spares.includes(bay)) e.spares.push(bay)
+  if (!member && !e.spares.includes(bay) && !e.reserved.includes(bay)) e.spares.push(bay)
 }
 
-type DiskRef = { enc: EnclosureState; bay: BayState }
+type DiskRef = { enc: DiskSet; bay: BayState }
 const diskActions: ActionDef<DiskRef>[] = [
   {
     id: 'pull',
@@ -206,7 +207,42 @@ const enclosureActions: ActionDef<EnclosureState>[] = [
   },
 ]
 
-function healthyMembers(e: EnclosureState): number[] {
+const poolActions: ActionDef<PoolState>[] = [
+  {
+    id: 'create',
+    label: 'Create the pool anew (zpool create: a new, EMPTY pool)',
+    kind: 'restore',
+    refuse: ({ s }, p) => {
+      if (poolHealth(p) !== 'FAULTED') return `${p.id}'s pool is ${poolHealth(p)}: it still holds its data`
+      if (!storageOnline(s, p)) return `${p.id} is not running`
+      const bad = p.arrays.flatMap((a) => a.slots.map((sl) => sl.bay)).filter((bay) => p.bays[bay - 1]?.disk?.healthy !== true)
+      return bad.length > 0 ? `bay ${bad.join(', ')} has no working disk: replace it first` : undefined
+    },
+    run: (_, p) => {
+      for (const a of p.arrays) {
+        for (const sl of a.slots) Object.assign(sl, { sync: 'ok', progress: 1, milestone: 10 })
+        a.failed = false
+        a.epoch += 1
+      }
+      return `created ${p.id}'s pool anew over ${p.arrays.length} raidz2 vdevs: a new EMPTY pool (every earlier backup is gone; the next backup is a new full)`
+    },
+  },
+  {
+    id: 'fail-random-disk',
+    label: 'A random pool disk fails',
+    kind: 'break',
+    refuse: (_, p) => (healthyMembers(p).length === 0 ? 'no working pool disk' : undefined),
+    run: ({ s }, p) => {
+      const bays = healthyMembers(p)
+      const bay = must(bays[pickIndex(s.rng, bays.length)], 'picked bay')
+      const disk = p.bays[bay - 1]?.disk
+      if (disk != null) disk.healthy = false
+      return `the disk in bay ${bay} of ${p.id} failed`
+    },
+  },
+]
+
+function healthyMembers(e: DiskSet): number[] {
   return e.arrays.flatMap((a) => (a.failed ? [] : a.slots.map((sl) => sl.bay))).filter((bay) => e.bays[bay - 1]?.disk?.healthy === true)
 }
 
@@ -225,7 +261,7 @@ const shelfActions: ActionDef<ShelfState>[] = [
 
 const diskRef = (s: HwState, rest: string): DiskRef | undefined => {
   const pair = splitPair(rest)
-  const enc = pair === undefined ? undefined : s.enclosures.get(pair[0])
+  const enc = pair === undefined ? undefined : (s.enclosures.get(pair[0]) ?? s.pools.get(pair[0]))
   const bay = enc?.bays.find((b) => String(b.bay) === pair?.[1])
   return enc === undefined || bay === undefined ? undefined : { enc, bay }
 }
@@ -241,7 +277,8 @@ const encIds = (s: HwState): string[] => [...s.enclosures.keys()]
 
 export const storageTargets: TargetKind[] = [
   defineTarget('enclosure', (s, id) => s.enclosures.get(id), encIds, enclosureActions),
-  defineTarget('disk', diskRef, (s) => [...s.enclosures.values()].flatMap((e) => e.bays.map((b) => `${e.id}/${b.bay}`)), diskActions),
+  defineTarget('disk', diskRef, (s) => [...s.enclosures.values(), ...s.pools.values()].flatMap((e) => e.bays.map((b) => `${e.id}/${b.bay}`)), diskActions),
+  defineTarget('pool', (s, id) => s.pools.get(id), (s) => [...s.pools.keys()], poolActions),
   defineTarget('array', arrayRef, (s) => [...s.enclosures.values()].flatMap((e) => e.arrays.map((a) => `${e.id}/${a.id}`)), arrayActions),
   defineTarget('battery', (s, id) => s.enclosures.get(id), encIds, batteryActions),
   defineTarget('controller', (s, id) => s.enclosures.get(id), encIds, controllerActions),

@@ -1,10 +1,10 @@
 // Builds the initial physical state from a topology and the catalogue, checking every reference between the
 // two (models, PDUs, bays, ports). All problems are reported together.
 import { LabError } from '@contract/errors'
-import type { Topology, Unit } from '@contract/topology'
-import type { Catalog, DiskModel } from './catalog-schema.ts'
+import type { PoolSpec, Topology, Unit } from '@contract/topology'
+import type { Catalog, DiskModel, ServerModel } from './catalog-schema.ts'
 import { between, rngFor } from './random.ts'
-import { newSerial, type ArrayState, type BayState, type EnclosureState, type HwState, type UnitState } from './state.ts'
+import { newSerial, type ArrayState, type BayState, type EnclosureState, type HwState, type PoolState, type UnitState } from './state.ts'
 
 const minMembers = { raid1: 2, raid5: 3, raid6: 4, raid10: 4 } as const
 
@@ -32,6 +32,7 @@ export function buildState(topo: Topology, catalog: Catalog, opts: BuildOptions)
     switches: new Map(),
     cables: new Map(),
     enclosures: new Map(),
+    pools: new Map(),
     shelves: new Map(),
     pendingOn: [],
   }
@@ -95,6 +96,11 @@ export function buildState(topo: Topology, catalog: Catalog, opts: BuildOptions)
           if (model.kind === 'switch' && u.ports > model.network.ports) bad(where, `${u.ports} ports listed but a ${model.id} has ${model.network.ports}`)
           s.switches.set(u.id, { id: u.id, network: u.network, ports: u.ports, failed: false })
         }
+        if (u.kind === 'server' && u.pool !== undefined && model.kind === 'server') {
+          const disk = catalog.models[u.pool.diskModel]
+          if (disk?.kind !== 'disk') bad(where, `pool diskModel "${u.pool.diskModel}" is not a disk model of the hardware catalogue`)
+          else s.pools.set(u.id, buildPool(u.id, u.pool, model, disk, opts.seed, s, bad))
+        }
         if (u.kind === 'enclosure') {
           const disk = catalog.models[u.diskModel]
           if (disk?.kind !== 'disk') bad(where, `diskModel "${u.diskModel}" is not a disk model of the hardware catalogue`)
@@ -150,6 +156,7 @@ function buildEnclosure(u: Extract<Unit, { kind: 'enclosure' }>, model: Enclosur
     diskModel: disk,
     bays,
     spares,
+    reserved: [],
     arrays,
     controller: 'ok',
     battery: 'ok',
@@ -157,6 +164,38 @@ function buildEnclosure(u: Extract<Unit, { kind: 'enclosure' }>, model: Enclosur
     chassisFailed: false,
     rebuildIdleMBps: between(rng, r.idle[0], r.idle[1]),
     rebuildLoadMBps: between(rng, r.load[0], r.load[1]),
+  }
+}
+
+/** A server's own bays as a ZFS pool: every bay it names holds a disk, the boot mirror's too. */
+function buildPool(id: string, p: PoolSpec, model: ServerModel, disk: DiskModel, seed: number, s: HwState, bad: Bad): PoolState {
+  const where = `server ${id} pool`
+  const baysN = model.storage.bays
+  const rates = model.storage.resilverMBps
+  if (rates === undefined) bad(where, `a ${model.id} has no software RAID (no storage.resilverMBps in the catalogue)`)
+  const used = new Set<number>()
+  const claim = (bay: number, what: string): void => {
+    if (bay > baysN) bad(where, `${what} uses bay ${bay}, beyond a ${model.id}'s ${baysN} bays`)
+    if (used.has(bay)) bad(where, `bay ${bay} is used twice`)
+    used.add(bay)
+  }
+  for (const b of p.boot) claim(b, 'the boot mirror')
+  for (const v of p.vdevs) for (const b of v.members) claim(b, `vdev ${v.id}`)
+  for (const b of p.spares) claim(b, 'a hot spare')
+  const bays: BayState[] = []
+  for (let bay = 1; bay <= baysN; bay++) bays.push({ bay, disk: used.has(bay) ? { serial: newSerial(s), healthy: true } : null, pulled: null })
+  const rng = rngFor(seed, `resilver:${id}`)
+  return {
+    kind: 'pool',
+    id,
+    attachedTo: id,
+    diskModel: disk,
+    bays,
+    spares: [...p.spares],
+    reserved: [...p.boot],
+    arrays: p.vdevs.map((v) => ({ id: v.id, level: v.level, slots: v.members.map((bay) => ({ bay, sync: 'ok', progress: 1, milestone: 10 })), failed: false, epoch: 1 })),
+    rebuildIdleMBps: rates ? between(rng, rates.idle[0], rates.idle[1]) : 1,
+    rebuildLoadMBps: rates ? between(rng, rates.load[0], rates.load[1]) : 1,
   }
 }
 

@@ -10,7 +10,7 @@ const watts = z.number().nonnegative()
 const seconds = z.number().nonnegative()
 const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([lo, hi]) => lo <= hi, 'a [low, high] pair with low ≤ high')
 
-export const RaidLevels = ['raid0', 'raid1', 'raid3', 'raid5', 'raid6', 'raid10', 'raidz', 'jbod'] as const
+export const RaidLevels = ['raid0', 'raid1', 'raid3', 'raid5', 'raid6', 'raid10', 'raidz', 'raidz2', 'jbod'] as const
 
 const size = z.strictObject({ u: z.number().int().nonnegative(), source })
 
@@ -38,7 +38,13 @@ const power = z.strictObject({
   source,
 })
 
-const storage = z.strictObject({ bays: z.number().int().nonnegative(), raidLevels: z.array(z.enum(RaidLevels)), source })
+const storage = z.strictObject({
+  bays: z.number().int().nonnegative(),
+  raidLevels: z.array(z.enum(RaidLevels)),
+  /** software RAID (ZFS) over the server's own bays: resilver rate with the server idle and loaded, seeded per server */
+  resilverMBps: z.strictObject({ idle: range, load: range }).optional(),
+  source,
+})
 const network = z.strictObject({ ports: z.number().int().nonnegative(), source })
 
 const controller = z.strictObject({

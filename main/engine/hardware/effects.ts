@@ -2,7 +2,7 @@
 // (no power → kill, volume lost → gone, cable out → network detached, rebuild → throttled).
 import { serverNetworks } from './network.ts'
 import type { HwState, OffCause } from './state.ts'
-import { arrayHealth, enclosureOnline, writeThrough } from './storage.ts'
+import { arrayHealth, enclosureOnline, poolHealth, writeThrough } from './storage.ts'
 
 /**
  * ok | degraded | rebuilding: the volume works (slower). offline: the data is intact but unreachable
@@ -19,6 +19,9 @@ export interface ServerEffects {
   dataVolume: DataVolumeState
   /** sum of the epochs of the arrays behind the volume: it changes when an array is recreated (new, empty data) */
   dataEpoch: number
+  /** the OS is on a boot mirror outside the data volume (a pool server): a lost volume leaves the server up,
+   *  running on a new, empty volume, instead of taking its container down */
+  bootMirror?: boolean
   /** 1 = normal speed; rebuild, degraded parity and a write-through cache multiply it down */
   slowdown: number
   networks: Record<string, boolean>
@@ -58,6 +61,19 @@ export function computeEffects(s: HwState): Effects {
         }
       }
     }
+    const pool = s.pools.get(u.id)
+    if (pool !== undefined) {
+      const h = poolHealth(pool)
+      for (const a of pool.arrays) epoch += a.epoch
+      if (h === 'FAULTED') worse('lost')
+      else if (pool.arrays.some((a) => arrayHealth(a) === 'rebuilding')) {
+        worse('rebuilding')
+        rebuilding = true
+      } else if (h === 'DEGRADED') {
+        worse('degraded')
+        degraded = true
+      }
+    }
     let slowdown = 1
     if (rebuilding) slowdown *= s.slowdown.rebuilding
     else if (degraded) slowdown *= s.slowdown.degraded
@@ -71,6 +87,7 @@ export function computeEffects(s: HwState): Effects {
       networks: serverNetworks(s, u.id),
     }
     if (u.offCause !== undefined && u.power === 'off') fx.offCause = u.offCause
+    if (pool !== undefined && pool.reserved.length > 0) fx.bootMirror = true
     out[u.id] = fx
   }
   return out

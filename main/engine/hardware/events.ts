@@ -23,6 +23,9 @@ export const HardwareEventKinds = [
   'array.failed',
   'array.rebuild-progress',
   'array.spare-takeover',
+  'pool.online', // a server's ZFS pool (target pool:SERVER)
+  'pool.degraded',
+  'pool.faulted',
   'enclosure.online',
   'enclosure.offline',
   'battery.ok',

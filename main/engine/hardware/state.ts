@@ -112,7 +112,7 @@ export interface SlotState {
 
 export interface ArrayState {
   id: string
-  level: Extract<RaidLevel, 'raid1' | 'raid5' | 'raid6' | 'raid10'>
+  level: Extract<RaidLevel, 'raid1' | 'raid5' | 'raid6' | 'raid10' | 'raidz2'>
   slots: SlotState[]
   /** lost: too many members gone; stays lost until recreated */
   failed: boolean
@@ -122,22 +122,37 @@ export interface ArrayState {
 
 export type BatteryState = 'ok' | 'failed' | 'learning'
 
-export interface EnclosureState {
+/** Disks in bays grouped into redundant arrays: a RAID enclosure's, or a server's own ZFS pool. */
+export interface DiskSet {
+  /** the enclosure, or for a pool the server that holds it */
   id: string
-  model: EnclosureModel
+  /** the server whose data volume it backs */
   attachedTo: string
   diskModel: DiskModel
   bays: BayState[]
   /** global hot-spare bays */
   spares: number[]
+  /** bays outside every array and never adopted as spares (a pool server's boot mirror) */
+  reserved: number[]
+  /** RAID arrays, or a pool's vdevs */
   arrays: ArrayState[]
+  /** seeded rebuild (resilver) rates in MB/s with the attached server idle and fully loaded */
+  rebuildIdleMBps: number
+  rebuildLoadMBps: number
+}
+
+export interface EnclosureState extends DiskSet {
+  model: EnclosureModel
   controller: 'ok' | 'failed'
   battery: BatteryState
   learnEndMs: number
   chassisFailed: boolean
-  /** seeded rebuild rates in MB/s with the attached server idle and fully loaded */
-  rebuildIdleMBps: number
-  rebuildLoadMBps: number
+}
+
+/** A server's internal ZFS pool (id = attachedTo = the server). Any lost vdev loses the whole pool: every vdev is
+ *  then marked failed, and only creating the pool anew (empty) brings it back. */
+export interface PoolState extends DiskSet {
+  kind: 'pool'
 }
 
 export interface ShelfState {
@@ -169,6 +184,8 @@ export interface HwState {
   switches: Map<string, SwitchState>
   cables: Map<string, CableState>
   enclosures: Map<string, EnclosureState>
+  /** internal ZFS pools by server id */
+  pools: Map<string, PoolState>
   shelves: Map<string, ShelfState>
   pendingOn: PendingPowerOn[]
 }

@@ -3,9 +3,9 @@
 import { portsUsed, linkUp, switchUp } from './network.ts'
 import { circuitAmps, circuitLevel, circuitLive, pduLive, psuLive, type PowerFlow } from './power.ts'
 import { breakerTimeLeftMs } from './power-rules.ts'
-import type { HwState } from './state.ts'
-import type { ArrayStatus, CableStatus, CircuitStatus, EnclosureStatus, HardwareStatus, PduStatus, SwitchStatus, UnitStatus } from '@contract/hardware'
-import { arrayHealth, arrayRebuildProgress, bayView, enclosureOnline, rebuildRateMBps, writeThrough } from './storage.ts'
+import type { ArrayState, DiskSet, HwState } from './state.ts'
+import type { ArrayStatus, CableStatus, CircuitStatus, EnclosureStatus, HardwareStatus, PduStatus, PoolStatus, SwitchStatus, UnitStatus } from '@contract/hardware'
+import { arrayHealth, arrayRebuildProgress, bayView, enclosureOnline, poolHealth, rebuildRateMBps, storageOnline, writeThrough } from './storage.ts'
 
 const r1 = (n: number): number => Math.round(n * 10) / 10
 
@@ -83,20 +83,23 @@ export function buildStatus(s: HwState, flow: PowerFlow): HardwareStatus {
       rebuildMBps: r1(rate),
       spares: [...e.spares],
       bays: e.bays.map((b) => ({ bay: b.bay, state: bayView(e, b.bay), serial: b.disk?.serial ?? null })),
-      arrays: e.arrays.map((a): ArrayStatus => {
-        const state = arrayHealth(a)
-        const progress = arrayRebuildProgress(a)
-        const eta = state === 'rebuilding' && online ? ((1 - progress) * e.diskModel.capacityGB * 1000 * 1000) / rate : null
-        return {
-          id: a.id,
-          level: a.level,
-          state,
-          rebuildPct: state === 'rebuilding' ? r1(progress * 100) : null,
-          etaMs: eta === null ? null : Math.round(eta),
-          members: a.slots.map((sl) => ({ bay: sl.bay, state: sl.sync, rebuildPct: r1(sl.progress * 100) })),
-          epoch: a.epoch,
-        }
-      }),
+      arrays: e.arrays.map((a) => arrayStatus(e, a, online, rate)),
+    }
+  })
+  const pools = [...s.pools.values()].map((p): PoolStatus => {
+    const rate = rebuildRateMBps(s, p)
+    const online = storageOnline(s, p)
+    return {
+      server: p.id,
+      state: poolHealth(p),
+      diskModel: p.diskModel.id,
+      online,
+      resilverMBps: r1(rate),
+      boot: [...p.reserved],
+      spares: [...p.spares],
+      bays: p.bays.map((b) => ({ bay: b.bay, state: bayView(p, b.bay), serial: b.disk?.serial ?? null })),
+      vdevs: p.arrays.map((a) => arrayStatus(p, a, online, rate)),
+      epoch: p.arrays.reduce((n, a) => n + a.epoch, 0),
     }
   })
   const switches = [...s.switches.values()].map((sw): SwitchStatus => ({
@@ -114,8 +117,24 @@ export function buildStatus(s: HwState, flow: PowerFlow): HardwareStatus {
     pdus,
     units,
     enclosures,
+    pools,
     switches,
     cables,
     shelves: [...s.shelves.values()].map((x) => ({ id: x.id, site: x.site, stock: { ...x.stock } })),
+  }
+}
+
+function arrayStatus(e: DiskSet, a: ArrayState, online: boolean, rate: number): ArrayStatus {
+  const state = arrayHealth(a)
+  const progress = arrayRebuildProgress(a)
+  const eta = state === 'rebuilding' && online ? ((1 - progress) * e.diskModel.capacityGB * 1000 * 1000) / rate : null
+  return {
+    id: a.id,
+    level: a.level,
+    state,
+    rebuildPct: state === 'rebuilding' ? r1(progress * 100) : null,
+    etaMs: eta === null ? null : Math.round(eta),
+    members: a.slots.map((sl) => ({ bay: sl.bay, state: sl.sync, rebuildPct: r1(sl.progress * 100) })),
+    epoch: a.epoch,
   }
 }

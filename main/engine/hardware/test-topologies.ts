@@ -12,6 +12,8 @@ export interface ServerSpec {
   model: string
   /** which circuits feed its PSUs, in PSU order */
   feeds: 'AB' | 'A' | 'B' | 'AA'
+  /** its own disks as a ZFS pool (topology `pool:`) */
+  pool?: Record<string, unknown>
 }
 
 export interface ArraySpec {
@@ -46,7 +48,7 @@ function rack(id: string, spec: LabSpec, servers: ServerSpec[], o: RackOpts): Re
   servers.forEach((s, i) => {
     const nics: Record<string, unknown>[] = [{ network: `int${o.net}`, ip: o.ip('int', i), switch: o.sw, port: i + 1 }]
     if (i === 0) nics.push({ network: `wan${o.net}`, ip: o.ip('wan', i) })
-    units.push({ id: s.id, kind: 'server', role: 'web', model: s.model, u: 40 - i * 4, power: feedPdus(id, s.feeds), nics })
+    units.push({ id: s.id, kind: 'server', role: 'web', model: s.model, u: 40 - i * 4, power: feedPdus(id, s.feeds), nics, ...(s.pool ? { pool: s.pool } : {}) })
   })
   const arrays = spec.arrays ?? []
   if (arrays.length > 0 && servers[0] !== undefined) {

@@ -5,8 +5,9 @@ import { formatDuration, type Emit } from './events.ts'
 import { circuitAmps, circuitLevel, circuitRatio, livePsus, type CircuitLevel, type PowerFlow } from './power.ts'
 import { breakerTimeLeftMs, unitTarget } from './power-rules.ts'
 import { linkUp, switchUp } from './network.ts'
-import type { BatteryState, HwState, PowerState } from './state.ts'
-import { arrayHealth, enclosureOnline, rebuildRateMBps, type ArrayHealth } from './storage.ts'
+import type { PoolHealth } from '@contract/hardware'
+import type { BatteryState, DiskSet, HwState, PowerState } from './state.ts'
+import { arrayHealth, arrayTarget, diskSets, enclosureOnline, isPool, poolHealth, rebuildRateMBps, type ArrayHealth } from './storage.ts'
 
 export interface Watch {
   circuits: Map<string, CircuitLevel>
@@ -18,6 +19,7 @@ export interface Watch {
   enclosures: Map<string, boolean>
   arrays: Map<string, ArrayHealth>
   batteries: Map<string, BatteryState>
+  pools: Map<string, PoolHealth>
 }
 
 export function takeWatch(s: HwState, flow: PowerFlow): Watch {
@@ -31,6 +33,7 @@ export function takeWatch(s: HwState, flow: PowerFlow): Watch {
     enclosures: new Map(),
     arrays: new Map(),
     batteries: new Map(),
+    pools: new Map(),
   }
   for (const c of s.circuits.values()) w.circuits.set(c.id, circuitLevel(s, flow, c))
   for (const p of s.pdus.values()) w.pdus.set(p.id, p.failed)
@@ -43,8 +46,9 @@ export function takeWatch(s: HwState, flow: PowerFlow): Watch {
   for (const e of s.enclosures.values()) {
     w.enclosures.set(e.id, enclosureOnline(s, e))
     w.batteries.set(e.id, e.battery)
-    for (const a of e.arrays) w.arrays.set(`${e.id}/${a.id}`, arrayHealth(a))
   }
+  for (const d of diskSets(s)) for (const a of d.arrays) w.arrays.set(`${d.id}/${a.id}`, arrayHealth(a))
+  for (const p of s.pools.values()) w.pools.set(p.id, poolHealth(p))
   return w
 }
 
@@ -119,19 +123,32 @@ function diffStorage(s: HwState, prev: Watch, next: Watch, emit: Emit): void {
       else if (bat === 'failed') emit('battery.failed', `battery:${e.id}`, `${e.id} battery failed: cache write-through`)
       else emit('battery.ok', `battery:${e.id}`, `${e.id} battery ok: write-back cache on`)
     }
-    for (const a of e.arrays) {
-      const key = `${e.id}/${a.id}`
-      const h = next.arrays.get(key)
-      if (prev.arrays.get(key) === h) continue
-      const out = a.slots.filter((sl) => sl.sync === 'down').map((sl) => sl.bay)
-      const rebuilding = a.slots.filter((sl) => sl.sync === 'rebuilding').map((sl) => sl.bay)
-      const t = `array:${key}`
-      if (h === 'failed') emit('array.failed', t, `${key} (${a.level}) FAILED: too many members lost, the data is gone`)
-      else if (h === 'degraded') emit('array.degraded', t, `${key} (${a.level}) degraded: bay ${out.join(', ')} out${e.spares.length === 0 ? ', no hot spare' : ''}`, { out: out.join(',') })
-      else if (h === 'rebuilding') {
-        const eta = (e.diskModel.capacityGB * 1000) / rebuildRateMBps(s, e) * 1000
-        emit('array.rebuilding', t, `${key} (${a.level}) rebuilding onto bay ${rebuilding.join(', ')} (about ${formatDuration(eta)} at the current load)`, { bays: rebuilding.join(',') })
-      } else emit('array.optimal', t, `${key} (${a.level}) optimal`)
-    }
+  }
+  for (const p of s.pools.values()) {
+    const h = next.pools.get(p.id)
+    if (prev.pools.get(p.id) === h || h === undefined) continue
+    const t = `pool:${p.id}`
+    if (h === 'FAULTED') emit('pool.faulted', t, `${p.id}'s pool FAULTED: a raidz2 vdev lost a third disk, the pool and every backup in it are gone (replace the disks, then create the pool anew)`)
+    else if (h === 'DEGRADED') emit('pool.degraded', t, `${p.id}'s pool DEGRADED: it still serves every byte, with less redundancy`)
+    else emit('pool.online', t, `${p.id}'s pool ONLINE`)
+  }
+  for (const e of diskSets(s)) diffArrays(s, e, prev, next, emit)
+}
+
+function diffArrays(s: HwState, e: DiskSet, prev: Watch, next: Watch, emit: Emit): void {
+  for (const a of e.arrays) {
+    const key = `${e.id}/${a.id}`
+    const h = next.arrays.get(key)
+    if (prev.arrays.get(key) === h) continue
+    if (h === 'failed' && isPool(e)) continue // pool.faulted says it once for the whole pool
+    const out = a.slots.filter((sl) => sl.sync === 'down').map((sl) => sl.bay)
+    const rebuilding = a.slots.filter((sl) => sl.sync === 'rebuilding').map((sl) => sl.bay)
+    const t = arrayTarget(e, a)
+    if (h === 'failed') emit('array.failed', t, `${key} (${a.level}) FAILED: too many members lost, the data is gone`)
+    else if (h === 'degraded') emit('array.degraded', t, `${key} (${a.level}) degraded: bay ${out.join(', ')} out${e.spares.length === 0 ? ', no hot spare' : ''}`, { out: out.join(',') })
+    else if (h === 'rebuilding') {
+      const eta = (e.diskModel.capacityGB * 1000) / rebuildRateMBps(s, e) * 1000
+      emit('array.rebuilding', t, `${key} (${a.level}) ${isPool(e) ? 'resilvering' : 'rebuilding'} onto bay ${rebuilding.join(', ')} (about ${formatDuration(eta)} at the current load)`, { bays: rebuilding.join(',') })
+    } else emit('array.optimal', t, `${key} (${a.level}) optimal`)
   }
 }

@@ -3,10 +3,12 @@
 // list) and the offsite store, plus the newest run's report from the journal. Nothing is cached: the panel
 // shows what is on the disk now (a lost pool shows no nights).
 import type { BackupNight, BackupsInfo } from '@contract/backup'
+import type { PoolStatus } from '@contract/hardware'
 import { LabError } from '@contract/lab-error'
 import type { JournalEntry } from '@contract/status'
 import { dbBackups, stampMs } from '../roles/backup-db'
 import { mailSnapshots } from '../roles/backup-mail'
+import { poolRefusal } from '../roles/backup-pool'
 import type { HookContext } from '../roles/types'
 import type { LabView } from './lab-context'
 
@@ -42,6 +44,15 @@ export async function labBackups(lab: BackupLab, server?: string): Promise<Backu
   const st = lab.serverStatus(id)
   if (st.state !== 'running') throw new LabError('REFUSED', `${id} is ${st.state === 'absent' ? 'not created (run up with it)' : `${st.state}, not running`}: its backups can't be read until it runs`)
   const c = lab.hookContext(id)
+  const lastRun = lastRunOf(lab.journal.list(0, Number.MAX_SAFE_INTEGER), id)
+  const hw = c.pool?.(id)
+  const lost = poolRefusal(c)
+  const pool = hw ? { pool: { state: hw.state, text: lost ?? poolText(hw) } } : {}
+  // a lost pool lost the backups with it: there is nothing on backup1 to list (its commands refuse), and saying so
+  // is the answer rather than an error
+  if (lost !== undefined) {
+    return { server: id, nights: [], stored: { mailFiles: 0, mailBytes: 0, dbBytes: 0 }, retentionNights: c.topology.backup.retentionNights, ...pool, ...(lastRun ? { lastRun } : {}) }
+  }
   const [db, mail] = await Promise.all([dbBackups(c), mailSnapshots(c)])
   const offsite = new Set(db.offsite?.stamps ?? [])
   const nights = new Map<string, BackupNight>()
@@ -60,13 +71,19 @@ export async function labBackups(lab: BackupLab, server?: string): Promise<Backu
       ...(x.ms === undefined ? {} : { ms: x.ms }),
     }))
   }
-  const lastRun = lastRunOf(lab.journal.list(0, Number.MAX_SAFE_INTEGER), id)
   return {
     server: id,
     ...(db.offsite ? { offsite: db.offsite.server } : {}),
     nights: [...nights.values()].sort((a, b) => a.stamp.localeCompare(b.stamp)),
     stored: { mailFiles: mail.stored.files, mailBytes: mail.stored.bytes, dbBytes: db.local.reduce((n, b) => n + b.bytes, 0) },
     retentionNights: c.topology.backup.retentionNights,
+    ...pool,
     ...(lastRun ? { lastRun } : {}),
   }
+}
+
+/** "DEGRADED: raidz2-2 resilvering 40 %" — the pool line of the backup panel and `racklab backups` */
+export function poolText(p: PoolStatus): string {
+  const bad = p.vdevs.filter((v) => v.state !== 'optimal').map((v) => (v.state === 'rebuilding' ? `${v.id} resilvering ${v.rebuildPct ?? 0} %` : `${v.id} ${v.state}`))
+  return bad.length ? `${p.state}: ${bad.join(', ')} (backups go on, with less redundancy)` : `${p.state}: ${p.vdevs.length} raidz2 vdevs, ${p.bays.filter((b) => b.state === 'spare').length} hot spares`
 }

@@ -72,6 +72,19 @@ export const ALERT_RULES: AlertRule[] = [
   circuitRule('circuit.tripped', 'critical', (c) => c.state === 'tripped', (c) => `circuit ${c.id} tripped${c.tripCause ? `: ${c.tripCause}` : ''}`),
   circuitRule('circuit.overload', 'warning', (c, cfg) => c.state !== 'tripped' && c.loadPct > cfg.circuitAlertPct, (c, cfg) => `circuit ${c.id} at ${c.loadPct.toFixed(0)} % of its ${c.ratedAmps} A rating (${c.amps.toFixed(1)} A) for over ${Math.round(cfg.circuitAlertForLabMs / 1000)} lab s`, (cfg) => cfg.circuitAlertForLabMs),
   { id: 'array.degraded', severity: 'critical', fire: (c) => arrays(c.hardware).filter(({ a }) => a.state === 'degraded' || a.state === 'failed').map(({ target, a }) => ({ target, text: `${target.slice(6)} is ${a.state}` })) },
+  {
+    id: 'pool.faulted',
+    severity: 'critical',
+    fire: (c) => (c.hardware?.pools ?? []).filter((p) => p.state === 'FAULTED').map((p) => ({ target: `pool:${p.server}`, text: `${p.server}'s ZFS pool is FAULTED: it and every backup in it are gone` })),
+  },
+  {
+    id: 'pool.degraded',
+    severity: 'warning',
+    fire: (c) =>
+      (c.hardware?.pools ?? [])
+        .filter((p) => p.state === 'DEGRADED')
+        .map((p) => ({ target: `pool:${p.server}`, text: `${p.server}'s ZFS pool is DEGRADED (${p.vdevs.filter((v) => v.state !== 'optimal').map((v) => `${v.id} ${v.state === 'rebuilding' ? `resilvering ${v.rebuildPct ?? 0} %` : v.state}`).join(', ')}): backups go on with less redundancy` })),
+  },
   { id: 'array.rebuilding', severity: 'warning', fire: (c) => arrays(c.hardware).filter(({ a }) => a.state === 'rebuilding').map(({ target, a }) => ({ target, text: `${target.slice(6)} is rebuilding: ${a.rebuildPct ?? 0} %${a.etaMs !== null ? `, about ${Math.ceil(a.etaMs / 60_000)} lab min left` : ''}` })) },
 ]
 

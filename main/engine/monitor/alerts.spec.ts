@@ -9,7 +9,7 @@ import { DEFAULT_MONITOR_CONFIG } from './config'
 const res = (id: string, target: string, ok: boolean, message: string, values: ProbeResult['values'] = {}): ProbeResult => ({ id, target, ok, message, values, at: '2026-11-30T00:00:00Z' })
 const circuit = (id: string, loadPct: number, state: CircuitStatus['state'] = 'ok'): CircuitStatus => ({ id, site: 'nyi', rack: 'nyi-1', side: 'A', volts: 120, ratedAmps: 20, amps: (20 * loadPct) / 100, watts: 0, loadPct, state, energized: true, timeToTripMs: null, tripCause: state === 'tripped' ? 'reset by hand' : null })
 const hardware = (circuits: CircuitStatus[], arrays: HardwareStatus['enclosures'][number]['arrays'] = []): HardwareStatus =>
-  ({ labMs: 0, sites: [], circuits, pdus: [], units: [], enclosures: [{ id: 'raid1', arrays } as unknown as HardwareStatus['enclosures'][number]], switches: [], cables: [], shelves: [] }) as HardwareStatus
+  ({ labMs: 0, sites: [], circuits, pdus: [], units: [], enclosures: [{ id: 'raid1', arrays } as unknown as HardwareStatus['enclosures'][number]], pools: [], switches: [], cables: [], shelves: [] }) as HardwareStatus
 const ctx = (results: ProbeResult[], hw?: HardwareStatus, history: Record<string, HistoryPoint[]> = {}): RuleContext => ({ results, hardware: hw, history: (k) => history[k] ?? [], cfg: DEFAULT_MONITOR_CONFIG })
 const fired = (c: RuleContext): string[] => evaluateRules(c).flatMap((e) => e.firings.map((f) => `${e.rule.id} ${f.target}`))
 
@@ -53,6 +53,17 @@ describe('alert rules', () => {
       { id: 'meta', level: 'raid1', state: 'degraded', rebuildPct: null, etaMs: null, members: [], epoch: 0 },
     ])
     expect(fired(ctx([], hw))).toEqual(['circuit.tripped circuit:nyi-1-a', 'circuit.overload circuit:nyi-1-b', 'array.degraded array:raid1/meta', 'array.rebuilding array:raid1/raid1-spool'])
+  })
+
+  it('backup1\'s pool: DEGRADED is a warning (backups go on), FAULTED is critical', () => {
+    const vdev = (id: string, state: 'optimal' | 'rebuilding' | 'failed', rebuildPct: number | null = null) => ({ id, level: 'raidz2', state, rebuildPct, etaMs: null, members: [], epoch: 1 })
+    const pool = (state: 'ONLINE' | 'DEGRADED' | 'FAULTED', vdevs: ReturnType<typeof vdev>[]) => ({ server: 'backup1', state, diskModel: 'sata-500gb', online: true, resilverMBps: 50, boot: [1, 2], spares: [], bays: [], vdevs, epoch: 6 })
+    const hw = (p: ReturnType<typeof pool>): HardwareStatus => ({ ...hardware([]), pools: [p] })
+    expect(fired(ctx([], hw(pool('ONLINE', [vdev('raidz2-0', 'optimal')]))))).toEqual([])
+    const degraded = evaluateRules(ctx([], hw(pool('DEGRADED', [vdev('raidz2-0', 'optimal'), vdev('raidz2-2', 'rebuilding', 40)])))).filter((e) => e.firings.length > 0)
+    expect(degraded.map((e) => [e.rule.id, e.rule.severity])).toEqual([['pool.degraded', 'warning']])
+    expect(degraded[0]?.firings[0]?.text).toBe("backup1's ZFS pool is DEGRADED (raidz2-2 resilvering 40 %): backups go on with less redundancy")
+    expect(fired(ctx([], hw(pool('FAULTED', [vdev('raidz2-0', 'failed')]))))).toEqual(['pool.faulted pool:backup1'])
   })
 
   it('a queue that grows on three samples in a row', () => {

@@ -141,7 +141,7 @@ describe('Monitor', () => {
   it('reads circuits every tick: over 80 % for the hold time in lab seconds is an alert, with amps in the history', async () => {
     const l = lab()
     const circuit = (loadPct: number): CircuitStatus => ({ id: 'nyi-1-b', site: 'nyi', rack: 'nyi-1', side: 'B', volts: 120, ratedAmps: 20, amps: loadPct / 5, watts: 0, loadPct, state: 'ok', energized: true, timeToTripMs: null, tripCause: null })
-    const hw = (loadPct: number): HardwareStatus => ({ labMs: 0, sites: [], circuits: [circuit(loadPct)], pdus: [], units: [], enclosures: [], switches: [], cables: [], shelves: [] })
+    const hw = (loadPct: number): HardwareStatus => ({ labMs: 0, sites: [], circuits: [circuit(loadPct)], pdus: [], units: [], enclosures: [], pools: [], switches: [], cables: [], shelves: [] })
     l.state.hardware = hw(90)
     l.monitor.start()
     for (let s = 1; s <= 5; s++) {

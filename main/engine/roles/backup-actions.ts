@@ -3,6 +3,8 @@
 import { LabError } from '@contract/errors'
 import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
 import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
+import { catchUpOffsite } from './backup-offsite'
+import { poolRefusal } from './backup-pool'
 import type { HookContext, RoleAction } from './types'
 
 // the statements a point-in-time restore can stop before, as choices without spaces (a CLI word, a scenario step)
@@ -36,6 +38,8 @@ export function backupRun(c: HookContext): Promise<string> {
 }
 
 async function backupOnce(c: HookContext): Promise<string> {
+  const lost = poolRefusal(c)
+  if (lost !== undefined) throw new LabError('REFUSED', lost)
   const stamp = stampOf(c.labMs?.() ?? 0)
   const t0 = Date.now()
   // the database and the mail are backed up independently: one failing does not cost the other its night
@@ -51,6 +55,9 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
   let offsite: string
   try {
     offsite = `copied offsite to ${await copyOffsite(c, stamp)} (sha256 checked)`
+    // db3 is reachable again: the nights a cut WAN kept from it are copied now
+    const caught = await catchUpOffsite(c, stamp).catch((e: unknown) => `offsite catch-up failed: ${(e as Error).message.slice(0, 120)}`)
+    if (caught) offsite += `; ${caught}`
   } catch (e) {
     offsite = `NOT offsite: ${(e as Error).message}`
   }
@@ -64,8 +71,10 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
 
 export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
-  const up = await c.exec(me, ['true'], { timeoutMs: 5_000 }).then((r) => r.exitCode === 0, () => false)
-  const down = !up ? `${me} is not running: start it first` : busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined
+  // a slow answer is not a stopped server: an exec takes seconds on a loaded host, more with the CPU cut while
+  // the pool resilvers, so only an exec that fails (no such container, not running) counts as down
+  const up = await c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message))
+  const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
   const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
   const stamps = have.local.map((b) => b.stamp)
   const mail = up ? await mailSnapshots(c).catch(() => undefined) : undefined

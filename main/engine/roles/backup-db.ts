@@ -13,7 +13,7 @@ import type { HookContext } from './types'
 
 const STREAM_PORT = 9100
 const OFFSITE_PORT = 9101
-const OFFSITE_DIR = '/var/backups/racklab'
+export const OFFSITE_DIR = '/var/backups/racklab'
 const clip = (s: string): string => s.trim().split('\n').slice(-3).join(' | ').slice(0, 300)
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 

@@ -1,6 +1,7 @@
 // backup: backup1, the Sun X4500 (lab-images/backup). Hot DB backups streamed from a healthy replica, the
 // binlogs for point-in-time recovery, the offsite copy, and restores (backup-actions.ts).
 import { backupActions } from './backup-actions'
+import { importPool } from './backup-pool'
 import { SERVICE_USER } from './capabilities'
 import type { RoleDefinition } from './types'
 
@@ -19,4 +20,6 @@ export const backup: RoleDefinition = {
     stopTimeout: 10,
   }),
   actions: backupActions,
+  // the pool's mark follows the hardware: a new container (boot, a lost or new pool) learns the pool's state here
+  afterHealthy: importPool,
 }

@@ -1,5 +1,6 @@
 // A role is what a server runs (db, imap, mx…). Each role lives in its own module and says what it needs
 // from Docker beyond the topology, and what to do once its container is healthy.
+import type { PoolStatus } from '@contract/hardware'
 import type { ActionParam } from '@contract/status'
 import type { ServerUnit, Topology } from '@contract/topology'
 import type { ExecResult } from '../docker/types'
@@ -51,6 +52,8 @@ export interface HookContext extends RoleContext {
   labMs?(): number
   /** a server's container log lines since a wall-clock time (what its daemons logged: Postfix's deliveries) */
   logsSince?(server: string, sinceMs: number): Promise<string>
+  /** the server's own ZFS pool as the hardware model has it (undefined: no pool, or no hardware model) */
+  pool?(server: string): PoolStatus | undefined
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */

@@ -156,6 +156,26 @@ describe('selection panels', () => {
     expect(c.callsOf('actions.list')).toContainEqual({ target: 'circuit:nyi-1-a' })
   })
 
+  it("shows backup1's ZFS pool in its panel: FAULTED said plainly, each vdev, the 48 bays and the pool's actions", async () => {
+    const hw = hardwareFor(topology)
+    const bays = Array.from({ length: 48 }, (_, i) => ({ bay: i + 1, state: [3, 4, 5].includes(i + 1) ? 'failed' : i + 1 > 44 ? 'spare' : 'ok', serial: `SN${i}` }) as const)
+    const vdevs = Array.from({ length: 6 }, (_, v) => ({ id: `raidz2-${v}`, level: 'raidz2', state: 'failed' as const, rebuildPct: null, etaMs: null, members: Array.from({ length: 7 }, (_, i) => ({ bay: 3 + v * 7 + i, state: 'ok', rebuildPct: 100 })), epoch: 1 }))
+    const c = client({ ...hw, pools: [{ server: 'backup1', state: 'FAULTED', diskModel: 'sata-500gb', online: true, resilverMBps: 50, boot: [1, 2], spares: [45, 46, 47, 48], bays, vdevs, epoch: 6 }] })
+    c.answer('actions.list', () => [])
+    const m = await mountSelecting(c, 'backup1')
+    const pool = m.$('[data-pool="backup1"]')!
+    expect(pool.querySelector('[data-pool-state]')?.textContent).toContain('FAULTED')
+    expect(pool.querySelector('.pool-lost')?.textContent).toContain('every backup in it')
+    expect(pool.querySelector('[data-vdev="raidz2-0"]')?.textContent).toMatch(/over bays 3, 4, 5, 6, 7, 8, 9\s*FAULTED/)
+    expect(pool.querySelectorAll('[data-bay]')).toHaveLength(48)
+    expect(pool.querySelector<HTMLElement>('[data-bay="1"]')?.textContent).toContain('boot')
+    expect(pool.querySelector<HTMLElement>('[data-bay="4"]')?.dataset.bayState).toBe('failed')
+    btn(m, '[data-pool="backup1"] [data-bay="4"]').click()
+    await settle()
+    expect(c.callsOf('actions.list')).toContainEqual({ target: 'disk:backup1/4' })
+    expect(c.callsOf('actions.list')).toContainEqual({ target: 'pool:backup1' })
+  })
+
   it('shows a tripped circuit as tripped, its 0.0 A in grey rather than the green of a light load', async () => {
     const c = client(hardwareFor(topology, { tripped: ['nyi-2-a'] }))
     c.answer('actions.list', () => [])

@@ -1,7 +1,7 @@
 // Lookups into the engine's hardware status (LabStatus.hardware, typed by @contract/hardware): the panels and
 // the scene ask "circuit nyi-1-a?", "cable db2/int?" many times per snapshot, so the lists become maps once.
 // It only reads; nothing is computed here.
-import type { CableStatus, CircuitStatus, EnclosureStatus, HardwareStatus, PduStatus, SwitchStatus, UnitStatus } from '@contract/hardware'
+import type { CableStatus, CircuitStatus, EnclosureStatus, HardwareStatus, PduStatus, PoolStatus, SwitchStatus, UnitStatus } from '@contract/hardware'
 
 /** The bench harness (tests/bench/scene-page.ts) still names the snapshot this way. */
 export type HardwareView = HardwareStatus
@@ -13,6 +13,8 @@ export interface HardwareIndex {
   pdu: Map<string, PduStatus>
   unit: Map<string, UnitStatus>
   enclosure: Map<string, EnclosureStatus>
+  /** a server's own ZFS pool, by server id */
+  pool: Map<string, PoolStatus>
   switch: Map<string, SwitchStatus>
   cable: Map<string, CableStatus>
 }
@@ -25,6 +27,8 @@ export function indexHardware(view: HardwareStatus): HardwareIndex {
     pdu: by(view.pdus),
     unit: by(view.units),
     enclosure: by(view.enclosures),
+    // an engine from before pools were modelled sends none
+    pool: new Map((view.pools ?? []).map((p) => [p.server, p])),
     switch: by(view.switches),
     cable: by(view.cables),
   }

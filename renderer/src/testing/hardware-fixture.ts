@@ -82,5 +82,5 @@ export function hardwareFor(t: Topology, tw: HardwareTweaks = {}): HardwareStatu
       cables.push({ id, server: u.id, network: nic.network, switch: nic.switch ?? null, port: nic.port ?? null, plugged, up: plugged && unitOn(u.id) && (!sw || sw.state === 'up') })
     }
   }
-  return { labMs: 0, sites: t.sites.map((x) => ({ id: x.id, utility: true })), circuits, pdus, units, enclosures, switches, cables, shelves }
+  return { labMs: 0, sites: t.sites.map((x) => ({ id: x.id, utility: true })), circuits, pdus, units, enclosures, pools: [], switches, cables, shelves }
 }
