@@ -168,4 +168,15 @@ describe('a workshop of two labs', () => {
     const json = await api<{ labs: { lab: string; hintsTaken: number }[] }>('/scoreboard.json', t)
     expect(json.body.labs.find((l) => l.lab === 'wsit-2')!.hintsTaken).toBe(1)
   }, 180_000)
+
+  it('workshop down while serve runs: every lab and token goes, and serve says so and stops', async () => {
+    const exited = new Promise<number | null>((resolve) => serve!.once('exit', (code) => resolve(code)))
+    let said = ''
+    serve!.stderr!.on('data', (d: Buffer) => (said += d.toString()))
+    const r = await racklab(['workshop', 'down', 'wsit'], { env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(await exited).toBe(0)
+    expect(said).toMatch(/workshop wsit was taken down \(racklab workshop down\).*serve stops/)
+    serve = undefined
+  }, 300_000)
 })

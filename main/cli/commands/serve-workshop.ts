@@ -1,6 +1,6 @@
 // serve --workshop NAME: every lab of a workshop behind one server, each through its own engine service, with
 // the trainer's dashboard, the students' and observers' links, and grading every few seconds.
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
 import { appVersion, stateHome } from '../../engine/paths'
 import { isLoopback, loadOrMakeServeTls } from '../../server/serve-tls'
 import { LabRoom } from '../../workshop/lab-room'
@@ -28,11 +28,24 @@ export async function serveWorkshop(a: CliArgs, staticDir: string, port: number)
     links.set(l.lab, link)
     hosts.set(l.lab, await link.host())
   }
-  const scoresFile = join(workshopFile(w.name).replace(/\.json$/, '.scores.json'))
+  const file = workshopFile(w.name)
+  const scoresFile = file.replace(/\.json$/, '.scores.json')
   const room = new LabRoom(w, exercise, links, scoresFile, Date.now, (text) => say(`racklab: ${text}`))
   await room.refreshAll()
+  // `racklab workshop down` removes the labs, then the workshop file (its tokens): then there is nothing to serve
+  let stop!: () => void
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
   let busy = false
   const timer = setInterval(() => {
+    if (!existsSync(file)) {
+      say(`racklab: workshop ${w.name} was taken down (racklab workshop down): its labs and tokens are gone, so serve stops`)
+      stop()
+      return
+    }
     if (busy) return
     busy = true
     void room.refreshAll().finally(() => (busy = false))
@@ -47,12 +60,11 @@ export async function serveWorkshop(a: CliArgs, staticDir: string, port: number)
     for (const o of web.links.observers) printLink('observer: ', o, qr)
     for (const s of web.links.students) printLink(`${s.lab}: `, s.url, qr)
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
+  await stopped
   clearInterval(timer)
   await web.close()
   for (const l of links.values()) l.close()
+  // as serve: leaving means leaving, whatever handle is still open (a reconnect to a lab that just went)
+  setTimeout(() => process.exit(EXIT_OK), 3000).unref()
   return EXIT_OK
 }
