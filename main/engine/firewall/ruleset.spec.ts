@@ -37,6 +37,6 @@ describe('server firewalls', () => {
     expect(blockablePorts(servedBy('imap', ctx(t, 'imap1')))).toEqual([22, 24, 110, 143, 2005, 4190])
     // a lab with backup1: every db may be its offsite store, backup1 takes the hot backup streams
     expect(blockablePorts(servedBy('db', ctx(t, 'db1')))).toEqual([22, 3306, 9101])
-    expect(blockablePorts(servedBy('backup', ctx(t, 'backup1')))).toEqual([22, 9100])
+    expect(blockablePorts(servedBy('backup', ctx(t, 'backup1')))).toEqual([22, 9100, 9102])
   })
 })

@@ -4,6 +4,7 @@ import type { ServerUnit } from '@contract/topology'
 import { EDGE_FORWARDS, ftpPassivePorts } from '../roles/edge'
 import { pasvRange } from '../roles/file'
 import type { RoleContext } from '../roles/types'
+import { DB_STREAM_PORT, MAIL_STREAM_PORT, OFFSITE_PORT } from '../roles/backup-ports'
 
 export interface Served {
   proto: 'tcp' | 'udp'
@@ -28,10 +29,10 @@ export function servedBy(role: ServerUnit['role'], c: Pick<RoleContext, 'servers
 function roleServes(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server' | 'topology'>): Served[] {
   switch (role) {
     case 'db':
-      // any db may be backup1's offsite store (one on another site): it receives the copies on 9101 (roles/backup-db.ts)
-      return [tcp('MariaDB (clients and replicas)', 3306), ...(c.serversOf('backup').length ? [tcp('offsite copies from backup1', 9101)] : [])]
+      // any db may be backup1's offsite store (one on another site): it receives the copies (roles/backup-db.ts)
+      return [tcp('MariaDB (clients and replicas)', 3306), ...(c.serversOf('backup').length ? [tcp('offsite copies from backup1', OFFSITE_PORT)] : [])]
     case 'backup':
-      return [tcp('hot backup streams from a database replica', 9100)]
+      return [tcp('hot backup streams from a database replica', DB_STREAM_PORT), tcp('mail files from a Cyrus node (and back to it on a restore)', MAIL_STREAM_PORT)]
     case 'dns':
       return [tcp('DNS', 53), { proto: 'udp', ports: [53], from: 'lab', what: 'DNS' }]
     case 'edge': {

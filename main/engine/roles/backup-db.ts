@@ -10,9 +10,8 @@ import { allServers } from '../topology/queries'
 import { tableChecksums } from './db-failover'
 import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, writablePrimary, type DbNode } from './db-state'
 import type { HookContext } from './types'
+import { DB_STREAM_PORT, OFFSITE_PORT } from './backup-ports'
 
-const STREAM_PORT = 9100
-const OFFSITE_PORT = 9101
 export const OFFSITE_DIR = '/var/backups/racklab'
 const clip = (s: string): string => s.trim().split('\n').slice(-3).join(' | ').slice(0, 300)
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -77,10 +76,10 @@ export async function takeDbBackup(c: HookContext, stamp: string): Promise<{ bac
   const src = backupSource(c, await readDbNodes(c))
   if (!src) throw new LabError('REFUSED', `no database server answers that ${b} can reach: nothing to back up`)
   const file = `/backup/db/${stamp}/backup.xbstream`
-  await must(c, b, ['racklab-backup-receive', String(STREAM_PORT), file])
+  await must(c, b, ['racklab-backup-receive', String(DB_STREAM_PORT), file])
   const to = ipBetween(c.topology, src.id, b)
   // root over the socket; the stream goes straight to backup1 (nothing is kept on the database server)
-  const send = await tryExec(c, src.id, ['bash', '-o', 'pipefail', '-c', `mariadb-backup --backup --stream=xbstream --user=root --target-dir=/tmp 2>/tmp/racklab-backup.log | socat -u - TCP:${to}:${STREAM_PORT},connect-timeout=5`], 300_000)
+  const send = await tryExec(c, src.id, ['bash', '-o', 'pipefail', '-c', `mariadb-backup --backup --stream=xbstream --user=root --target-dir=/tmp 2>/tmp/racklab-backup.log | socat -u - TCP:${to}:${DB_STREAM_PORT},connect-timeout=5`], 300_000)
   if (send.exitCode !== 0) {
     const log = await tryExec(c, src.id, ['tail', '-3', '/tmp/racklab-backup.log'])
     throw new Error(`${src.id}: the hot backup stream failed (exit ${send.exitCode}): ${clip(log.stdout || send.stderr)}`)

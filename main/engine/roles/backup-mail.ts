@@ -1,7 +1,7 @@
 // The mail half of backup1: nightly incremental snapshots of every store, and restores of a user or a whole
 // store. Content-addressed like the file store (lab-images/backup/racklab-mail-store): a message file is sent
 // to backup1 only when no earlier night has it, so a run over an unchanged store copies no file. Files travel
-// over the lab's network (the Cyrus node streams to backup1's port 9100; a restoring node reads from it), so a
+// over the lab's network (the Cyrus node streams to backup1's port 9102; a restoring node reads from it), so a
 // pulled cable or a stopped backup1 fails a run for real. The store's record (racklab-mail-export manifest)
 // is taken from the replica when one is healthy, to spare the master.
 import { LabError } from '@contract/errors'
@@ -10,8 +10,8 @@ import { allServers } from '../topology/queries'
 import { ipBetween } from './db-state'
 import { mustExec, nodeState, type NodeState } from './mail-pair'
 import type { HookContext } from './types'
+import { MAIL_STREAM_PORT } from './backup-ports'
 
-const STREAM_PORT = 9100
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export interface MessageRecord { uid: number; guid: string; size: number; flags: string[]; internaldate: string }
@@ -61,9 +61,9 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
     for (const u of manifest.users) for (const box of u.mailboxes) for (const m of box.messages) if (want.delete(m.guid)) lines.push([u.name, box.name, m.uid, m.guid].join('\t'))
     const file = `/backup/mail/incoming/${stamp}-${store.home}.stream`
     // the listener is up within 5 s in the container, but docker exec itself took over 10 s to start on a host at load 40
-    const rx = await c.exec(b, ['racklab-backup-receive', String(STREAM_PORT), file], { timeoutMs: 60_000 })
+    const rx = await c.exec(b, ['racklab-backup-receive', String(MAIL_STREAM_PORT), file], { timeoutMs: 60_000 })
     if (rx.exitCode !== 0) throw new Error(`${b}: could not listen for ${store.home}'s files: ${(rx.stderr || rx.stdout).trim()}`)
-    const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(STREAM_PORT)], 600_000, lines.join('\n') + '\n')
+    const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(MAIL_STREAM_PORT)], 600_000, lines.join('\n') + '\n')
     if (sent.missing.length) throw new Error(`${src.id} lists ${sent.missing.length} message(s) it has no file for (first: ${sent.missing[0]}): its store is damaged; back up from its peer after a resync`)
     await waitDone(c, file, 60_000)
     const got = await mustExec<{ files: number; bytes: number; corrupt: string[] }>(c, b, ['racklab-mail-store', 'ingest', file], 600_000)
@@ -177,11 +177,11 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     const plan = restorePlan(snap, before)
     let restored = 0
     if (plan.restore.length) {
-      const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
+      const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
         throw new Error(`${b} could not serve ${user}'s files: ${e.message}`)
       })
       if (served.missing.length) problems.push(`${user}: ${served.missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
-      const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
+      const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
       const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[] }
       if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
       restored = rep.restored
