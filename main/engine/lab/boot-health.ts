@@ -23,7 +23,7 @@ export class BootHealth {
 
   constructor(
     private readonly gw: Pick<DockerGateway, 'exec' | 'inspectContainer'>,
-    /** told when a start passed: re-read and publish */
+    /** told when a start passed: show it (the lab publishes its status again) */
     private readonly onPassed: () => void,
   ) {}
 

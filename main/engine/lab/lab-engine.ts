@@ -83,7 +83,7 @@ export class LabEngine {
   private snapshot: LabStatus
   private stopWatching: (() => void) | undefined
   private refreshTimer: NodeJS.Timeout | undefined
-  /** health right after a start, before Docker's first check: a pass re-reads and publishes */
+  /** health right after a start, before Docker's first check: applied at each look, published on a pass */
   readonly bootHealth: BootHealth
   private refreshing: Promise<void> | undefined
   private adopted = false
@@ -112,7 +112,7 @@ export class LabEngine {
     this.labId = o.labId ?? o.topology.name
     this.located = o.topology
     this.placed = placeServers(o.topology)
-    this.bootHealth = new BootHealth(o.gateway, () => this.scheduleRefresh())
+    this.bootHealth = new BootHealth(o.gateway, () => this.publish())
     this.images = new ImageCatalog(o.imagesDir, (r) => r in roles)
     this.ops = new Operations(o.bus)
     ensureStateDir(o.stateDir)
@@ -381,7 +381,7 @@ export class LabEngine {
       try {
         const list = (await this.gateway.listContainers(this.labId)).filter((c) => c.labels[LABEL_SERVER])
         this.bootHealth.watch(list)
-        this.containers = new Map(list.map((c) => [c.labels[LABEL_SERVER]!, this.bootHealth.view(c)]))
+        this.containers = new Map(list.map((c) => [c.labels[LABEL_SERVER]!, c]))
         // refresh runs on every container event; images change only through our builds (markBuilding)
         if (!this.imagesChecked) {
           await this.refreshImages()
@@ -420,7 +420,9 @@ export class LabEngine {
   }
 
   container(server: string): ContainerInfo | undefined {
-    return this.containers.get(server)
+    const c = this.containers.get(server)
+    // read at each look, not at refresh: a start the engine's own check passed is healthy from that moment
+    return c && this.bootHealth.view(c)
   }
 
   roleSpecOf(server: string): ReturnType<typeof roleSpec> {
@@ -640,7 +642,7 @@ export class LabEngine {
     for (const p of this.servers.values()) {
       const ref = this.images.role(p.server.role)
       const imageState = !ref ? 'no-image' : this.building.has(ref.tag) ? 'building' : this.builtImages.has(ref.tag) ? 'built' : 'missing'
-      servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.containers.get(p.server.id), this.intents.get(p.server.id), fx[p.server.id]))
+      servers.push(serverStatus(p, ref?.tag ?? `racklab/${p.server.role}`, imageState, this.container(p.server.id), this.intents.get(p.server.id), fx[p.server.id]))
     }
     // without an engine we know the plan, not the state: say so rather than show "absent"
     if (this.engine.state !== 'connected') for (const x of servers) if (x.imageState !== 'no-image') x.detail = `state unknown: ${this.engine.message}`
