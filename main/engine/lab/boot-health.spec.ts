@@ -63,4 +63,21 @@ describe("the engine's own health check of a start", () => {
     b.stop()
     vi.useRealTimers()
   })
+
+  it('watching one container keeps what the others passed; only a listing of the lab forgets the gone', async () => {
+    vi.useFakeTimers()
+    const a = box({ id: 'a' })
+    const b = box({ id: 'b' })
+    const gw = { inspectContainer: vi.fn(async (id: string) => (id === 'a' ? a : b)), exec: vi.fn(async (): Promise<ExecResult> => ({ exitCode: 0, stdout: '', stderr: '' })) }
+    const h = new BootHealth(gw as never, () => undefined)
+    h.watch([a, b])
+    await vi.advanceTimersByTimeAsync(100)
+    h.watch([a]) // up waiting for one server (was: forgot b's pass, b flapped back to starting)
+    expect(h.view(b).health).toBe('healthy')
+    h.keepOnly(['a'])
+    expect(h.view(b).health).toBe('starting')
+    expect(h.view(a).health).toBe('healthy')
+    h.stop()
+    vi.useRealTimers()
+  })
 })

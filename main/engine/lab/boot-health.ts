@@ -32,10 +32,14 @@ export class BootHealth {
     return c.running && c.health === 'starting' && c.startedAt && this.passed.get(c.id) === c.startedAt ? { ...c, health: 'healthy' } : c
   }
 
-  /** check, in the background, every container that is starting and has not passed for this start */
-  watch(list: ContainerInfo[]): void {
-    const live = new Set(list.map((c) => c.id))
+  /** forget containers that are gone (`ids`: every container of the lab, as just listed) */
+  keepOnly(ids: Iterable<string>): void {
+    const live = new Set(ids)
     for (const id of this.passed.keys()) if (!live.has(id)) this.passed.delete(id)
+  }
+
+  /** check, in the background, every container given that is starting and has not passed for this start */
+  watch(list: ContainerInfo[]): void {
     for (const c of list) {
       const cmd = healthCommand(c.healthTest)
       if (this.stopped || !cmd || !c.running || c.health !== 'starting' || !c.startedAt) continue

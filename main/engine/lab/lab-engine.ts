@@ -380,6 +380,7 @@ export class LabEngine {
     this.refreshing = (async () => {
       try {
         const list = (await this.gateway.listContainers(this.labId)).filter((c) => c.labels[LABEL_SERVER])
+        this.bootHealth.keepOnly(list.map((c) => c.id))
         this.bootHealth.watch(list)
         this.containers = new Map(list.map((c) => [c.labels[LABEL_SERVER]!, c]))
         // refresh runs on every container event; images change only through our builds (markBuilding)
