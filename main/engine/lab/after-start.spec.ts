@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { afterAll, describe, expect, it } from 'vitest'
 import { TopologySchema } from '@contract/topology'
 import type { ExecResult } from '../docker/types'
+import { Journal } from '../journal/journal'
 import type { HookContext } from '../roles/types'
 import { LabSshKeys } from '../ssh/lab-keys'
 import { publicKeyLine } from '../ssh/openssh-key'
@@ -21,7 +22,8 @@ function lab(answer: (cmd: string[]) => ExecResult) {
   const sent: { server: string; cmd: string[]; stdin?: string }[] = []
   const exec: HookContext['exec'] = async (server, cmd, opts) => (sent.push({ server, cmd, ...(opts?.stdin ? { stdin: opts.stdin } : {}) }), answer(cmd))
   const sshKeys = new LabSshKeys(join(work, `lab${Math.random()}`))
-  return { sent, sshKeys, hookContext: (server: string) => ({ ...roleContext(t, placeServers(t), server, secrets, 'lab1'), exec }) as unknown as HookContext }
+  const journal = new Journal(undefined)
+  return { sent, sshKeys, journal, hookContext: (server: string) => ({ ...roleContext(t, placeServers(t), server, secrets, 'lab1'), exec }) as unknown as HookContext }
 }
 const ok: ExecResult = { exitCode: 0, stdout: '', stderr: '' }
 
@@ -39,8 +41,14 @@ describe('after a server starts', () => {
     expect(stdin.endsWith(`-----END OPENSSH PRIVATE KEY-----\n${publicKeyLine(l.sshKeys.operator(), 'racklab-operator')}\n`)).toBe(true)
   })
 
-  it('an image without racklab-sshd fails the start with what to do', async () => {
+  it('an sshd that cannot start does not stop the server: the journal says why and what to do', async () => {
     const l = lab((cmd) => (cmd[0] === 'racklab-sshd' ? { exitCode: 126, stdout: '', stderr: 'OCI runtime exec failed: exec: "racklab-sshd": executable file not found in $PATH' } : ok))
-    await expect(afterStart(l, 'web1')).rejects.toThrow(/web1: starting sshd failed: its image has no sshd .*racklab up. rebuilds it/)
+    await afterStart(l, 'web1')
+    expect(l.journal.list(0, 10).map((e) => e.text)).toEqual([expect.stringMatching(/web1: starting sshd failed: its image has no sshd .*racklab up. rebuilds it.*racklab ssh web1 fails until its next start/)])
+  })
+
+  it('a firewall that cannot load fails the start', async () => {
+    const l = lab((cmd) => (cmd[0] === 'nft' ? { exitCode: 1, stdout: '', stderr: 'Error: syntax error' } : ok))
+    await expect(afterStart(l, 'db1')).rejects.toThrow(/db1/)
   })
 })
