@@ -24,13 +24,19 @@ export async function ensureServerCreated(lab: LifecycleContext, id: string, o: 
   return cid
 }
 
-/** Start a created container (a running one is left alone). */
+/** Start a created container (a running one is left alone), then its firewall and sshd (after-start.ts). */
 export async function startServer(lab: LifecycleContext, id: string, cid: string): Promise<void> {
+  if (await startContainer(lab, id, cid)) await afterStart(lab, id)
+}
+
+/** Only the container's start: true when it was started now, false when it already ran. The caller owes it
+ *  afterStart (up runs that beside the wait for health: both are mostly waiting on execs). */
+export async function startContainer(lab: LifecycleContext, id: string, cid: string): Promise<boolean> {
   lab.setIntent(id, undefined)
   const c = lab.container(id)
-  if (c?.id === cid && c.running) return
+  if (c?.id === cid && c.running) return false
   await lab.gateway.startContainer(cid)
-  await afterStart(lab, id)
+  return true
 }
 
 /** Returns the container id; the container is running when this resolves. */

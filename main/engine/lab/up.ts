@@ -17,7 +17,8 @@ import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { createNetworks } from './up-networks'
 import { volumeSpecs } from './plan'
-import { ensureServerCreated, startServer } from './ensure-server'
+import { afterStart } from './after-start'
+import { ensureServerCreated, startContainer } from './ensure-server'
 import { buildLabImage } from './build-image'
 import { pruneStaleImages } from './prune-images'
 import { startOrder } from '../topology/queries'
@@ -104,9 +105,14 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
       const at = { server: id, level: levelOf.get(id)! }
       const cid = cids.get(id)!
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
-      await t.span('start', () => startServer(lab, id, cid), at)
+      const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-      await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at)
+      // its firewall and sshd load while it boots: the server is ready only when both are done and it is healthy
+      const done = await Promise.allSettled([
+        t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at),
+        fresh ? t.span('firewall and sshd', () => afterStart(lab, id), at) : undefined,
+      ])
+      for (const r of done) if (r.status === 'rejected') throw r.reason
     },
     // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot)
     ready: async (id) => {
