@@ -86,3 +86,10 @@ export function tripCauseText(cause: string): string {
   }
   return words[cause] ?? cause
 }
+
+/** a rebuild's or resilver's time left, in lab time ("" when not known) */
+export const rebuildEta = (ms: number | null): string =>
+  ms === null ? '' : ms > 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h left (lab time)` : `${Math.ceil(ms / 60_000)} min left (lab time)`
+
+/** an array's or a vdev's state as a tone: optimal good, failed bad, anything between a warning */
+export const arrayTone = (s: string): Tone => (s === 'optimal' ? 'good' : s === 'failed' ? 'bad' : 'warn')
