@@ -192,19 +192,7 @@ const enclosureActions: ActionDef<EnclosureState>[] = [
       return `swapped ${e.id} for the spare ${e.model.id} from shelf ${shelf ?? '?'}; the disks moved over in bay order`
     },
   },
-  {
-    id: 'fail-random-disk',
-    label: 'A random member disk fails',
-    kind: 'break',
-    refuse: (_, e) => (healthyMembers(e).length === 0 ? 'no working member disk' : undefined),
-    run: ({ s }, e) => {
-      const bays = healthyMembers(e)
-      const bay = must(bays[pickIndex(s.rng, bays.length)], 'picked bay')
-      const disk = e.bays[bay - 1]?.disk
-      if (disk != null) disk.healthy = false
-      return `the disk in bay ${bay} of ${e.id} failed`
-    },
-  },
+  failRandomDisk('A random member disk fails', 'no working member disk'),
 ]
 
 const poolActions: ActionDef<PoolState>[] = [
@@ -227,20 +215,25 @@ const poolActions: ActionDef<PoolState>[] = [
       return `created ${p.id}'s pool anew over ${p.arrays.length} raidz2 vdevs: a new EMPTY pool (every earlier backup is gone; the next backup is a new full)`
     },
   },
-  {
-    id: 'fail-random-disk',
-    label: 'A random pool disk fails',
-    kind: 'break',
-    refuse: (_, p) => (healthyMembers(p).length === 0 ? 'no working pool disk' : undefined),
-    run: ({ s }, p) => {
-      const bays = healthyMembers(p)
-      const bay = must(bays[pickIndex(s.rng, bays.length)], 'picked bay')
-      const disk = p.bays[bay - 1]?.disk
-      if (disk != null) disk.healthy = false
-      return `the disk in bay ${bay} of ${p.id} failed`
-    },
-  },
+  failRandomDisk('A random pool disk fails', 'no working pool disk'),
 ]
+
+/** a seeded pick among the set's working member disks fails: an enclosure's arrays or a pool's vdevs alike */
+function failRandomDisk<T extends DiskSet>(label: string, none: string): ActionDef<T> {
+  return {
+    id: 'fail-random-disk',
+    label,
+    kind: 'break',
+    refuse: (_, d) => (healthyMembers(d).length === 0 ? none : undefined),
+    run: ({ s }, d) => {
+      const bays = healthyMembers(d)
+      const bay = must(bays[pickIndex(s.rng, bays.length)], 'picked bay')
+      const disk = d.bays[bay - 1]?.disk
+      if (disk != null) disk.healthy = false
+      return `the disk in bay ${bay} of ${d.id} failed`
+    },
+  }
+}
 
 function healthyMembers(e: DiskSet): number[] {
   return e.arrays.flatMap((a) => (a.failed ? [] : a.slots.map((sl) => sl.bay))).filter((bay) => e.bays[bay - 1]?.disk?.healthy === true)
