@@ -7,9 +7,8 @@ import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { join } from 'node:path'
-import * as x from '@peculiar/asn1-x509'
 import { LabError } from '@contract/errors'
-import { dn, extension, keyId, makeCertificate, newKeyPair } from '../engine/tls/x509'
+import { dn, makeCertificate, newKeyPair, serverLeafExtensions } from '../engine/tls/x509'
 
 const DAY = 86_400_000
 export const SERVE_CERT_DAYS = 90
@@ -58,13 +57,7 @@ export async function makeServeCertificate(host: string, now = new Date()): Prom
     notAfter: new Date(notBefore.getTime() + SERVE_CERT_DAYS * DAY),
     publicKey: keys.publicKey,
     signingKey: keys.privateKey,
-    extensions: [
-      extension(x.id_ce_basicConstraints, true, new x.BasicConstraints({ cA: false })),
-      extension(x.id_ce_keyUsage, true, new x.KeyUsage(x.KeyUsageFlags.digitalSignature | x.KeyUsageFlags.keyEncipherment)),
-      extension(x.id_ce_extKeyUsage, false, new x.ExtendedKeyUsage([x.id_kp_serverAuth])),
-      extension(x.id_ce_subjectAltName, false, new x.SubjectAlternativeName([isIP(host) ? new x.GeneralName({ iPAddress: host }) : new x.GeneralName({ dNSName: host })])),
-      extension(x.id_ce_subjectKeyIdentifier, false, keyId(keys.publicKey)),
-    ],
+    extensions: isIP(host) ? serverLeafExtensions(keys.publicKey, [], [host]) : serverLeafExtensions(keys.publicKey, [host], []),
   })
   return { certPem, keyPem: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }
 }

@@ -3,7 +3,7 @@
 import * as x from '@peculiar/asn1-x509'
 import { X509Certificate, type KeyObject } from 'node:crypto'
 import { dnsInScope, ipInScope, type CaScope } from './ca-scope'
-import { dn, extension, extensionOf, keyId, makeCertificate, newKeyPair, parseCertificate } from './x509'
+import { dn, extension, extensionOf, keyId, makeCertificate, newKeyPair, parseCertificate, serverLeafExtensions } from './x509'
 
 const DAY = 86_400_000
 /** the CA's whole validity: a year at most (browsers and the brief both want a short-lived root) */
@@ -70,11 +70,7 @@ export class LabAuthority {
       publicKey: keys.publicKey,
       signingKey: this.key,
       extensions: [
-        extension(x.id_ce_basicConstraints, true, new x.BasicConstraints({ cA: false })),
-        extension(x.id_ce_keyUsage, true, new x.KeyUsage(x.KeyUsageFlags.digitalSignature | x.KeyUsageFlags.keyEncipherment)),
-        extension(x.id_ce_extKeyUsage, false, new x.ExtendedKeyUsage([x.id_kp_serverAuth])),
-        extension(x.id_ce_subjectAltName, false, new x.SubjectAlternativeName([...r.dns.map((d) => new x.GeneralName({ dNSName: d })), ...r.ips.map((ip) => new x.GeneralName({ iPAddress: ip }))])),
-        extension(x.id_ce_subjectKeyIdentifier, false, keyId(keys.publicKey)),
+        ...serverLeafExtensions(keys.publicKey, r.dns, r.ips),
         extension(x.id_ce_authorityKeyIdentifier, false, new x.AuthorityKeyIdentifier({ keyIdentifier: keyId(this.cert.publicKey) })),
       ],
     })

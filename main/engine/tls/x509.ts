@@ -77,3 +77,14 @@ export function extensionOf<T>(cert: x.Certificate, id: string, type: new () => 
   const e = cert.tbsCertificate.extensions?.find((v) => v.extnID === id)
   return e ? AsnConvert.parse(e.extnValue, type) : undefined
 }
+
+/** what a TLS server certificate carries: not a CA, signing and key exchange, serverAuth, its names, its key id */
+export function serverLeafExtensions(publicKey: KeyObject, dns: readonly string[], ips: readonly string[]): x.Extension[] {
+  return [
+    extension(x.id_ce_basicConstraints, true, new x.BasicConstraints({ cA: false })),
+    extension(x.id_ce_keyUsage, true, new x.KeyUsage(x.KeyUsageFlags.digitalSignature | x.KeyUsageFlags.keyEncipherment)),
+    extension(x.id_ce_extKeyUsage, false, new x.ExtendedKeyUsage([x.id_kp_serverAuth])),
+    extension(x.id_ce_subjectAltName, false, new x.SubjectAlternativeName([...dns.map((d) => new x.GeneralName({ dNSName: d })), ...ips.map((ip) => new x.GeneralName({ iPAddress: ip }))])),
+    extension(x.id_ce_subjectKeyIdentifier, false, keyId(publicKey)),
+  ]
+}
