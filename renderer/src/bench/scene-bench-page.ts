@@ -65,8 +65,8 @@ const nextFrame = (): Promise<void> => new Promise((resolve) => requestAnimation
 
 /**
  * Render on demand (animate: true): the time from a state change to its frame being drawn and finished, averaged
- * over `changes` flips between the churn snapshots. The scene asks for its frame inside apply(), so a check queued
- * after it runs once that frame is drawn.
+ * over `changes` flips between the churn snapshots. The scene queues its frame inside apply() (a microtask, or
+ * an animation frame while the camera moves), so a check queued after it runs once that frame is drawn.
  */
 async function changeMs(changes: number): Promise<number> {
   let total = 0
@@ -75,6 +75,7 @@ async function changeMs(changes: number): Promise<number> {
     const before = scene.framesDrawn
     const t0 = performance.now()
     apply(churnSnaps[(i + 1) % churnSnaps.length] ?? null)
+    await Promise.resolve() // the scene draws a change at the end of the task (RackScene.drawSoon)
     while (scene.framesDrawn === before) {
       if (performance.now() - t0 > 10_000) throw new Error(`scene bench: a state change drew no frame within 10 s (change ${i + 1})`)
       await nextFrame()
@@ -83,6 +84,27 @@ async function changeMs(changes: number): Promise<number> {
     total += performance.now() - t0
   }
   return total / changes
+}
+
+/**
+ * Where a change's time goes, driven by hand (no requestAnimationFrame wait): applying the state (JS: instance
+ * colours and matrices), submitting the frame (three.js), and the rasterizer finishing it (read back).
+ */
+function breakdown(changes: number): { applyMs: number; submitMs: number; rasterMs: number } {
+  const sum = { applyMs: 0, submitMs: 0, rasterMs: 0 }
+  for (let i = 0; i < changes; i++) {
+    const t0 = performance.now()
+    apply(churnSnaps[(i + 1) % churnSnaps.length] ?? null)
+    const t1 = performance.now()
+    scene.renderNow()
+    const t2 = performance.now()
+    gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel)
+    const t3 = performance.now()
+    sum.applyMs += t1 - t0
+    sum.submitMs += t2 - t1
+    sum.rasterMs += t3 - t2
+  }
+  return { applyMs: sum.applyMs / changes, submitMs: sum.submitMs / changes, rasterMs: sum.rasterMs / changes }
 }
 
 /** Render on demand: frames drawn during `ms` with nothing changing (the target is none). */
@@ -97,11 +119,14 @@ function memory(): { geometries: number; textures: number } {
   return { ...scene.renderer.info.memory }
 }
 
+
 window.__bench = {
   drawCalls: (): number => scene.drawCalls(),
+  triangles: (): number => scene.renderer.info.render.triangles,
   software: (): number => (scene.renderer.software ? 1 : 0),
   frameMs,
   changeMs,
+  breakdown,
   idleFrames,
   memory,
   churn(changes: number): { geometries: number; textures: number } {

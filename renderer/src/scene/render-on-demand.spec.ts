@@ -66,6 +66,21 @@ describe('rendering on demand', () => {
     expect(frames).toHaveLength(0)
   })
 
+  it('draws a changed state at the end of the task, with no animation frame, once for several changes', async () => {
+    const stub = createStubRenderer()
+    scene = new RackScene(host, { createRenderer: () => stub, now: () => 0, still: true })
+    scene.setTopology(t)
+    scene.setState(sceneState(t, [], indexHardware(hardwareFor(t, {}))))
+    runFrames()
+    const drawn = scene.framesDrawn
+    scene.setState(sceneState(t, [], indexHardware(hardwareFor(t, { tripped: ['nyi-1-a'] }))))
+    scene.setState(sceneState(t, [], indexHardware(hardwareFor(t, { tripped: ['nyi-1-a'], unplugged: ['db2/int'] }))))
+    expect(scene.framesDrawn).toBe(drawn) // not inside setState
+    await Promise.resolve()
+    expect(scene.framesDrawn).toBe(drawn + 1)
+    expect(frames).toHaveLength(0)
+  })
+
   it('keeps ticking only while an LED blinks, and not at all on a software renderer', () => {
     const stub = createStubRenderer()
     const blinking = sceneState(t, [], indexHardware(hardwareFor(t, { bays: { 'raid1/12': 'rebuilding' } })))
@@ -90,7 +105,7 @@ describe('rendering on demand', () => {
     expect(pixelRatio(3840, 2160, 2, false)).toBe(1)
     const r = pixelRatio(2560, 1440, 2, false)
     expect(2560 * 1440 * r * r).toBeLessThanOrEqual(MAX_BUFFER_PIXELS + 1)
-    expect(pixelRatio(800, 600, 2, true)).toBe(1)
+    expect(pixelRatio(640, 480, 2, true)).toBe(1)
     const soft = pixelRatio(1440, 900, 1, true)
     expect(soft).toBeLessThan(1)
     expect(1440 * 900 * soft * soft).toBeCloseTo(SOFTWARE_BUFFER_PIXELS, -1)

@@ -1,7 +1,7 @@
 // The whole site as a few instanced meshes and merged quads, built once per topology. State changes only
 // recolour instances, hide pulled parts and redraw the meter readouts: no geometry is created after build, so
 // memory stays flat however often the lab changes.
-import { AdditiveBlending, BoxGeometry, CanvasTexture, Color, CylinderGeometry, Group, Mesh, MeshBasicMaterial, MeshLambertMaterial, PlaneGeometry, SRGBColorSpace } from 'three'
+import { AdditiveBlending, BoxGeometry, CanvasTexture, Color, CylinderGeometry, Group, LinearFilter, Mesh, MeshBasicMaterial, MeshLambertMaterial, PlaneGeometry, SRGBColorSpace } from 'three'
 import type { Topology } from '@contract/topology'
 import { LabelAtlas } from './label-atlas'
 import { BACK_Z, BODY_WIDTH, FRONT_Z, layoutTopology, type SiteLayout } from './layout'
@@ -53,7 +53,7 @@ export class SiteModel {
   /** LEDs hold still (a blinking one shows lit): for software renderers, where each frame costs a CPU core */
   still = false
 
-  /** software: a software rasterizer draws it (a lighter floor texture, parts/floor.ts) */
+  /** software: a software rasterizer draws it (a lighter floor texture, parts/floor.ts; batches baked, instance-batch.ts) */
   constructor(topology: Topology, canvas: CanvasFactory, software = false) {
     this.group.name = 'site'
     this.layout = layoutTopology(topology)
@@ -89,20 +89,25 @@ export class SiteModel {
     add(buildFloor(o, this.layout, canvas(), software))
     const shadowTex = o.own(radialTexture(canvas(), shadowStops))
     add(new Mesh(o.own(sink.shadows.build()), o.own(new MeshBasicMaterial({ map: shadowTex, transparent: true, depthWrite: false }))), 1)
-    add(sink.matte.build(box, o.own(new MeshLambertMaterial()), 'matte'))
+    add(sink.matte.build(box, o.own(new MeshLambertMaterial()), 'matte', software))
     // Lambert: matte metal, and no grazing-angle glare on the tops of the boxes
-    add(sink.boxes.build(box, o.own(new MeshLambertMaterial()), 'boxes'))
-    add(sink.leds.build(lens, o.own(new MeshBasicMaterial({ toneMapped: false })), 'leds'))
-    add(sink.panels.build(box, o.own(new MeshBasicMaterial({ toneMapped: false })), 'panels'))
+    add(sink.boxes.build(box, o.own(new MeshLambertMaterial()), 'boxes', software))
+    add(sink.leds.build(lens, o.own(new MeshBasicMaterial({ toneMapped: false })), 'leds', software))
+    add(sink.panels.build(box, o.own(new MeshBasicMaterial({ toneMapped: false })), 'panels', software))
     const atlasTex = o.own(new CanvasTexture(sink.atlas.canvas))
     atlasTex.colorSpace = SRGBColorSpace
     atlasTex.anisotropy = 8
     add(new Mesh(o.own(sink.labels.build()), o.own(new MeshBasicMaterial({ map: atlasTex, transparent: true, alphaTest: 0.02 }))), 2)
     this.meterTexture = o.own(new CanvasTexture(sink.meterAtlas.canvas))
     this.meterTexture.colorSpace = SRGBColorSpace
+    // it is redrawn and uploaded on every change: a software rasterizer skips rebuilding its mip chain each time
+    if (software) {
+      this.meterTexture.generateMipmaps = false
+      this.meterTexture.minFilter = LinearFilter
+    }
     add(new Mesh(o.own(sink.meterQuads.build()), o.own(new MeshBasicMaterial({ map: this.meterTexture, transparent: true, toneMapped: false }))), 3)
     const glow = o.own(radialTexture(canvas(), glowStops))
-    add(sink.halos.build(plane, o.own(new MeshBasicMaterial({ map: glow, transparent: true, blending: AdditiveBlending, depthWrite: false, toneMapped: false })), 'halos'), 4)
+    add(sink.halos.build(plane, o.own(new MeshBasicMaterial({ map: glow, transparent: true, blending: AdditiveBlending, depthWrite: false, toneMapped: false })), 'halos', software), 4)
     for (const m of this.group.children) m.name ||= 'part'
   }
 

@@ -1,22 +1,24 @@
-// The floor's texture filtering is most of a software rasterizer's frame (see tileTexture): a GPU keeps 4×
-// anisotropic trilinear filtering, a software renderer gets 1× and the nearest mip level.
+// The floor is most of a software rasterizer's frame (see floor.ts): a GPU gets the 4× filtered tile texture, a
+// software renderer an unlit plane with the tile joints as lines.
 import { describe, expect, it } from 'vitest'
-import { LinearMipmapLinearFilter, LinearMipmapNearestFilter, type MeshLambertMaterial } from 'three'
+import { LineSegments, LinearMipmapLinearFilter, MeshBasicMaterial, type MeshLambertMaterial } from 'three'
 import { nyiTopology } from '../../testing/nyi-topology'
 import { layoutTopology } from '../layout'
 import { Owned } from '../owned'
 import { buildFloor } from './floor'
 
-const floorMap = (software: boolean): NonNullable<MeshLambertMaterial['map']> => {
-  const floor = buildFloor(new Owned(), layoutTopology(nyiTopology()), document.createElement('canvas'), software)
-  return (floor.material as MeshLambertMaterial).map!
-}
+const floor = (software: boolean) => buildFloor(new Owned(), layoutTopology(nyiTopology()), document.createElement('canvas'), software)
 
-describe('the floor texture', () => {
-  it('is filtered 4× anisotropic, trilinear on a GPU', () => {
-    expect(floorMap(false)).toMatchObject({ anisotropy: 4, minFilter: LinearMipmapLinearFilter })
+describe('the floor', () => {
+  it('is a tile texture filtered 4× anisotropic, trilinear, on a GPU', () => {
+    expect((floor(false).material as MeshLambertMaterial).map).toMatchObject({ anisotropy: 4, minFilter: LinearMipmapLinearFilter })
   })
-  it('is filtered 1×, from the nearest mip level, on a software rasterizer', () => {
-    expect(floorMap(true)).toMatchObject({ anisotropy: 1, minFilter: LinearMipmapNearestFilter })
+  it('is an untextured, unlit plane with the joints as lines on a software rasterizer', () => {
+    const f = floor(true)
+    expect(f.material).toBeInstanceOf(MeshBasicMaterial)
+    expect((f.material as MeshBasicMaterial).map).toBeNull()
+    const joints = f.children.find((c): c is LineSegments => c instanceof LineSegments)
+    // one segment per joint across and along the floor: 2 vertices of 3 numbers each
+    expect(joints?.geometry.getAttribute('position').count).toBeGreaterThan(2 * 20)
   })
 })

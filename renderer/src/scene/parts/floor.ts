@@ -1,5 +1,5 @@
 // The room: a dark tiled floor, a slightly raised zone under each site's racks, the site's name painted in front.
-import { CanvasTexture, LinearMipmapNearestFilter, Mesh, MeshLambertMaterial, PlaneGeometry, RepeatWrapping, SRGBColorSpace } from 'three'
+import { BufferGeometry, CanvasTexture, Float32BufferAttribute, LineBasicMaterial, LineSegments, Mesh, MeshBasicMaterial, MeshLambertMaterial, PlaneGeometry, RepeatWrapping, SRGBColorSpace } from 'three'
 import { RACK, type SiteLayout } from '../layout'
 import type { Owned } from '../owned'
 import { ROOM } from '../palette'
@@ -9,11 +9,13 @@ import { FLOOR, FLOOR_SMALL } from './styles'
 const TILE = 0.6
 
 /**
- * The floor covers most of the picture at a grazing angle, so its texture filtering is most of a software
- * rasterizer's frame: in the scene bench (swiftshader, 1000×500, one page, interleaved) 4× anisotropic trilinear
- * ~480 ms a frame, 1× ~250 ms, 1× and the nearest mip level ~150 ms, the floor hidden ~110 ms. A GPU keeps 4×.
+ * The floor covers most of the picture at a grazing angle, so on a software rasterizer it is a large part of the
+ * frame: in the scene bench (swiftshader, 1000×500, one page, interleaved) 4× anisotropic trilinear ~480 ms a frame,
+ * 1× ~250 ms, 1× and the nearest mip level ~150 ms, the floor hidden ~110 ms. Later, by the chromium processes' CPU
+ * time per frame (894×559, baked batches): textured ~60 ms, untextured ~50, hidden ~41. So a GPU gets the 4×
+ * filtered tile texture, and a software rasterizer an unlit plane with the tile joints drawn as lines.
  */
-function tileTexture(canvas: HTMLCanvasElement, software: boolean): CanvasTexture {
+function tileTexture(canvas: HTMLCanvasElement): CanvasTexture {
   canvas.width = 128
   canvas.height = 128
   const ctx = canvas.getContext('2d')
@@ -27,21 +29,33 @@ function tileTexture(canvas: HTMLCanvasElement, software: boolean): CanvasTextur
   const t = new CanvasTexture(canvas)
   t.wrapS = t.wrapT = RepeatWrapping
   t.colorSpace = SRGBColorSpace
-  t.anisotropy = software ? 1 : 4
-  if (software) t.minFilter = LinearMipmapNearestFilter
+  t.anisotropy = 4
   return t
 }
 
 export function buildFloor(owned: Owned, layout: SiteLayout, canvas: HTMLCanvasElement, software = false): Mesh {
   const w = layout.bounds.max[0] - layout.bounds.min[0] + 14
   const d = 16
-  const tex = owned.own(tileTexture(canvas, software))
-  tex.repeat.set(w / TILE, d / TILE)
-  const floor = new Mesh(owned.own(new PlaneGeometry(w, d)), owned.own(new MeshLambertMaterial({ map: tex })))
+  const material = software ? new MeshBasicMaterial({ color: ROOM.floor }) : new MeshLambertMaterial({ map: owned.own(tileTexture(canvas)) })
+  material.map?.repeat.set(w / TILE, d / TILE)
+  const floor = new Mesh(owned.own(new PlaneGeometry(w, d)), owned.own(material))
   floor.name = 'floor'
   floor.rotation.x = -Math.PI / 2
   floor.position.set(0, 0, 1)
+  if (software) floor.add(tileJoints(owned, w, d))
   return floor
+}
+
+/** The tile joints as lines on the floor plane (in its own xy; the floor's rotation lays them down). */
+function tileJoints(owned: Owned, w: number, d: number): LineSegments {
+  const v: number[] = []
+  for (let x = -w / 2; x <= w / 2; x += TILE) v.push(x, -d / 2, 0.001, x, d / 2, 0.001)
+  for (let y = -d / 2; y <= d / 2; y += TILE) v.push(-w / 2, y, 0.001, w / 2, y, 0.001)
+  const g = owned.own(new BufferGeometry())
+  g.setAttribute('position', new Float32BufferAttribute(v, 3))
+  const lines = new LineSegments(g, owned.own(new LineBasicMaterial({ color: ROOM.floorLine })))
+  lines.name = 'floor-joints'
+  return lines
 }
 
 export function drawZones(sink: PartSink, layout: SiteLayout): void {
