@@ -155,7 +155,7 @@ async function provision(lab: LifecycleContext, id: string, cid: string, kept: M
   if (def.provision) {
     const c = def.provision.keptIn === 'container' ? await lab.gateway.inspectContainer(cid) : undefined
     const where = def.provision.keptIn === 'volumes' ? kept.get(id) ?? '' : `${cid}@${c?.startedAt ?? ''}`
-    const inputs = def.provision.inputs({ ...ctx, keptIdentity: (s) => kept.get(s) ?? '' })
+    const inputs = await def.provision.inputs({ ...ctx, keptIdentity: (s) => kept.get(s) ?? '' })
     key = provisionKey({ role, image: lab.images.role(role)?.tag, env: lab.roleSpecOf(id)?.env, where, inputs })
     if (lab.provisioned.unchanged(id, key)) {
       await span('provisioning (unchanged: skipped)', async () => undefined, at)

@@ -22,4 +22,12 @@ export const backup: RoleDefinition = {
   actions: backupActions,
   // the pool's mark follows the hardware: a new container (boot, a lost or new pool) learns the pool's state here
   afterHealthy: importPool,
+  // the mark is the pool's state and epoch: a new container, or a pool that changed, runs it again
+  provision: {
+    keptIn: 'container',
+    inputs: (c) => {
+      const p = c.pool?.(c.server.id)
+      return { faulted: p?.state === 'FAULTED', epoch: p?.epoch ?? 0 }
+    },
+  },
 }

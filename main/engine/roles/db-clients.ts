@@ -1,7 +1,7 @@
 // Tell the database's clients (webmail, MX) which server is the primary: one small file in each,
 // /run/racklab/db-primary, that Racklab::DbPrimary re-reads on every connect and request. Written by
 // promote and fail-back, and by each client's own boot (its /run is a tmpfs).
-import { currentPrimary, ipBetween, readDbNodes, tryExec } from './db-state'
+import { currentPrimary, ipBetween, readDbNodes, tryExec, type DbNode } from './db-state'
 import type { HookContext } from './types'
 
 export const POINTER = '/run/racklab/db-primary'
@@ -25,8 +25,27 @@ export async function pointClients(c: HookContext, primary: string): Promise<str
   return missed.filter((m): m is string => !!m)
 }
 
+/**
+ * One reading of the database nodes, shared by the clients that boot together: an `up` provisions web1, web2, mx1
+ * and mx2 in the same second, and each reading is two queries on every database server (12 execs instead of 3
+ * made this the slowest step of a no-op up on a loaded machine). A reading is shared only while it is younger
+ * than SHARE_MS from its start; promote and fail-back do not use it (they point every client themselves).
+ */
+const SHARE_MS = 2000
+const recent = new Map<string, { at: number; nodes: Promise<DbNode[]> }>()
+
+function sharedDbNodes(c: HookContext): Promise<DbNode[]> {
+  const now = Date.now()
+  const r = recent.get(c.labId)
+  if (r && now - r.at < SHARE_MS) return r.nodes
+  const nodes = readDbNodes(c)
+  recent.set(c.labId, { at: now, nodes })
+  nodes.catch(() => recent.delete(c.labId))
+  return nodes
+}
+
 /** a client's boot: learn the current primary (nothing to write when no primary answers) */
 export async function pointSelf(c: HookContext): Promise<void> {
-  const p = currentPrimary(await readDbNodes(c))
+  const p = currentPrimary(await sharedDbNodes(c))
   if (p) await writePointer(c, c.server.id, p.id)
 }

@@ -56,6 +56,8 @@ export const edge: RoleDefinition = {
   // trust the lab CA (from the engine), so what the edge checks over HTTPS is verified like a browser that trusts it would
   // it resolves each service through the lab DNS per connection, and its health is only its own listeners
   bootsAlone: true,
+  // the trust lives in the container: a new container, or another lab CA, runs it again
+  provision: { keptIn: 'container', inputs: async (c) => ({ ca: (await c.labCa()).cert.fingerprint256 }) },
   afterHealthy: async ({ server, exec, labCa }) => {
     const r = await exec(server.id, ['racklab-edge-trust'], { stdin: (await labCa()).certPem })
     if (r.exitCode !== 0) throw new Error(`${server.id}: could not trust the lab CA: ${(r.stderr || r.stdout).trim()}`)

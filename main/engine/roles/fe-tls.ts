@@ -66,6 +66,11 @@ async function staleBecause(c: HookContext, ca: LabAuthority): Promise<string | 
   return undefined
 }
 
+/** what provisionFrontendTls depends on besides the container: the lab CA and the names the leaf must carry */
+export async function frontendTlsInputs(c: HookContext): Promise<unknown> {
+  return { ca: (await c.labCa()).cert.fingerprint256, san: sanText(frontendLeafRequest(c)) }
+}
+
 /** afterHealthy: make sure the frontend presents a certificate from the lab CA for the names it answers as */
 export async function provisionFrontendTls(c: HookContext): Promise<void> {
   const ca = await c.labCa()

@@ -3,7 +3,7 @@
 // from the engine's lab CA (fe-tls.ts).
 import { LOW_PORTS, SERVICE_USER } from './capabilities'
 import { feActions } from './fe-actions'
-import { provisionFrontendTls } from './fe-tls'
+import { frontendTlsInputs, provisionFrontendTls } from './fe-tls'
 import { pasvRange } from './file'
 import { allServers } from '../topology/queries'
 import { publicNetwork, vrrpInstances } from './fe-vips'
@@ -55,6 +55,9 @@ export const fe: RoleDefinition = {
     }
   },
   afterHealthy: provisionFrontendTls,
+  // what it checks and installs: a new container, another lab CA or other names run it again (a certificate
+  // expired on purpose by a fault stays until that fault's undo, as before)
+  provision: { keptIn: 'container', inputs: frontendTlsInputs },
   // nginx's upstreams are addresses (env), and its health is its own status page, not the web pool's
   bootsAlone: true,
   actions: feActions,

@@ -38,7 +38,7 @@ export interface RoleSpec {
 }
 
 /** What a role's provisioning inputs may read: the topology, and where another server's state is kept. */
-export interface ProvisionContext extends RoleContext {
+export interface ProvisionContext extends HookContext {
   /** identity of the data volumes of a server brought up by this run (their instance ids); '' otherwise */
   keptIdentity(server: string): string
 }
