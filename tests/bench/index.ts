@@ -2,6 +2,7 @@
 // to stderr; bin/bench.mjs prints the document alone on stdout.
 import { cpus } from 'node:os'
 import { benchCli } from './cli.bench'
+import { benchCold } from './cold.bench'
 import { benchDbTier } from './db-tier.bench'
 import type { BenchResult } from './figure'
 import { benchFiles } from './files.bench'
@@ -38,11 +39,19 @@ export interface BenchDocument {
   results: Record<string, BenchResult | { error: string }>
 }
 
-export async function runBenches(only: string[]): Promise<BenchDocument> {
-  const unknown = only.filter((n) => !(n in benches))
-  if (unknown.length) throw new Error(`no bench named ${unknown.join(', ')} (benches: ${Object.keys(benches).join(', ')})`)
+/** only with --cold: it removes the lab's images and builds them again (minutes) */
+const coldBenches: Record<string, () => Promise<BenchResult>> = { cold: benchCold }
+
+export async function runBenches(args: string[]): Promise<BenchDocument> {
+  const cold = args.includes('--cold')
+  const only = args.filter((a) => a !== '--cold')
+  const bad = only.filter((a) => a.startsWith('-'))
+  if (bad.length) throw new Error(`unknown option ${bad.join(', ')} (options: --cold)`)
+  const all = cold ? { ...coldBenches, ...benches } : benches
+  const unknown = only.filter((n) => !(n in all))
+  if (unknown.length) throw new Error(`no bench named ${unknown.join(', ')} (benches: ${Object.keys(benches).join(', ')}; with --cold also cold)`)
   const results: BenchDocument['results'] = {}
-  for (const [name, run] of Object.entries(benches)) {
+  for (const [name, run] of Object.entries(all)) {
     if (only.length && !only.includes(name)) continue
     process.stderr.write(`bench ${name}…\n`)
     try {

@@ -17,16 +17,17 @@ import { atMost, type BenchResult } from './figure'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const LAB = process.env.RACKLAB_BENCH_LAB ?? 'bench-lab'
 
-interface Run {
+export interface Run {
   ms: number
   /** the CLI's own --json document */
-  doc: { ok: boolean; op?: { error?: { message: string } }; timings?: { totalMs: number } }
+  doc: { ok: boolean; op?: { error?: { message: string } }; timings?: { totalMs: number; phases?: { phase: string; wallMs: number }[] } }
 }
 
-function racklab(home: string, args: string[]): Promise<Run> {
+/** the racklab CLI in its own process with --json, timed from spawn to exit; lab: this bench's own */
+export function racklab(home: string, args: string[], lab = LAB): Promise<Run> {
   const t0 = performance.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, RACKLAB_LAB: LAB, RACKLAB_HOME: home } })
+    const child = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), ...args, '--json'], { cwd: ROOT, env: { ...process.env, RACKLAB_LAB: lab, RACKLAB_HOME: home } })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
