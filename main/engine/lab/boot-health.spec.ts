@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { ContainerInfo, ExecResult } from '../docker/types'
-import { BootHealth, healthCommand } from './boot-health'
+import { BootHealth, checkDelayMs, healthCommand } from './boot-health'
 
 const started = '2026-12-01T06:00:00Z'
 const box = (over: Partial<ContainerInfo> = {}): ContainerInfo => ({
@@ -79,5 +79,11 @@ describe("the engine's own health check of a start", () => {
     expect(h.view(a).health).toBe('healthy')
     h.stop()
     vi.useRealTimers()
+  })
+})
+
+describe('the boot check cadence', () => {
+  it('checks again after 1 s, then a quarter second later each time, never more than 2.5 s apart', () => {
+    expect([0, 1, 2, 5, 6, 50].map(checkDelayMs)).toEqual([1000, 1250, 1500, 2250, 2500, 2500])
   })
 })

@@ -21,6 +21,7 @@ export async function waitHealthy(gw: DockerGateway, id: string, server: string,
       const tail = (await gw.logs(id, 15).catch(() => '')).trim()
       throw new LabError('UNHEALTHY', `${server} is not healthy after ${Math.round(timeoutMs / 1000)} s (health: ${c.health ?? c.status})${tail ? `; last log lines:\n${tail}` : ''}`)
     }
-    await new Promise((r) => setTimeout(r, 250))
+    // every waiting server asks dockerd this often; the engine's own check (boot-health.ts) runs at most once a second
+    await new Promise((r) => setTimeout(r, 500))
   }
 }
