@@ -14,7 +14,8 @@ import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'
 
 const LAB = process.env.RACKLAB_BENCH_LAB_FILES ?? 'bench-files'
-const ROUNDS = 3
+const ROUNDS = 5
+const FRONTENDS = ['fe1', 'fe2']
 const MIB = 1024 * 1024
 
 type Runtime = Awaited<ReturnType<typeof createRuntime>>
@@ -40,15 +41,21 @@ export async function benchFiles(): Promise<BenchResult> {
   try {
     const up = await rt.lab.up(['edge', 'file1', 'file2', 'file3']).done
     if (up.status !== 'succeeded') throw new Error(`up failed: ${up.error?.message}`)
-    const fe1 = rt.lab.hookContext('edge').ipOf('fe1')
-    // the reference: nginx serving files from /tmp/bench on fe1
-    await sh(rt, 'fe1', [
-      'set -e; mkdir -p /tmp/bench; head -c 10485760 /dev/urandom >/tmp/bench/b10; head -c 52428800 /dev/urandom >/tmp/bench/b50',
-      "printf 'daemon on; pid /tmp/bench-nginx.pid; error_log /tmp/bench-nginx.err; events {} http { access_log off; sendfile on; server { listen 8099; root /tmp/bench; } }' >/tmp/bench-nginx.conf",
-      'nginx -c /tmp/bench-nginx.conf',
-      // fe1's firewall serves only its public ports: open the bench's own port in this throwaway lab
-      'nft insert rule inet racklab input tcp dport 8099 accept',
-    ].join('\n'))
+    const ctx = rt.lab.hookContext('edge')
+    const fe1 = ctx.ipOf('fe1')
+    for (const fe of FRONTENDS) {
+      await sh(rt, fe, [
+        'set -e; umask 022; mkdir -p /tmp/bench; head -c 10485760 /dev/urandom >/tmp/bench/b10; head -c 52428800 /dev/urandom >/tmp/bench/b50',
+        // the direct reference: a second nginx, plain HTTP on :8099, sendfile
+        "printf 'daemon on; pid /tmp/bench-nginx.pid; error_log /tmp/bench-nginx.err; events {} http { access_log off; sendfile on; server { listen 8099; root /tmp/bench; } }' >/tmp/bench-nginx.conf",
+        'nginx -c /tmp/bench-nginx.conf',
+        // fe's firewall serves only its public ports: open the bench's own port in this throwaway lab
+        'nft insert rule inet racklab input tcp dport 8099 accept',
+        // the same-path reference: the frontend's own nginx serves the files at /bench-static/ on 443 and 80
+        "perl -pi -e '$_ = \"        location /bench-static/ { alias /tmp/bench/; }\\n$_\" if m{location = /racklab-health}' /etc/nginx/racklab.conf",
+        'nginx -q -t', 'nginx -s reload 2>/dev/null', 'sleep 1',
+      ].join('\n'))
+    }
     const A = '-u alice:alice-2007'
     const dav = 'https://127.0.0.1/dav/bench'
     await sh(rt, 'edge', [
@@ -56,23 +63,32 @@ export async function benchFiles(): Promise<BenchResult> {
       `curl -sSf http://${fe1}:8099/b10 -o /tmp/b10; curl -sSf http://${fe1}:8099/b50 -o /tmp/b50`,
       ...Array.from({ length: ROUNDS }, (_, i) => `head -c 10485760 /dev/urandom >/tmp/p${i + 1}`),
       `curl -sSfk ${A} -T /tmp/b10 ${dav}/b10 -o /dev/null; curl -sSfk ${A} -T /tmp/b50 ${dav}/b50 -o /dev/null`,
+      // both references answer through the edge (a 301 or 404 here would time a redirect, not the file)
+      `curl -sSfk https://127.0.0.1/bench-static/b10 -o /dev/null; curl -sSf http://127.0.0.1/bench-static/b50 -o /dev/null`,
     ].join('\n'))
     const w = `-o /dev/null -w '%{time_total}'`
-    const nginx10 = await best(rt, `curl -sf ${w} http://${fe1}:8099/b10`)
-    const nginx50 = await best(rt, `curl -sf ${w} http://${fe1}:8099/b50`)
+    const direct10 = await best(rt, `curl -sf ${w} http://${fe1}:8099/b10`)
+    const direct50 = await best(rt, `curl -sf ${w} http://${fe1}:8099/b50`)
+    const samePath10 = await best(rt, `curl -sfk ${w} https://127.0.0.1/bench-static/b10`)
+    const samePath50 = await best(rt, `curl -sf ${w} http://127.0.0.1/bench-static/b50`)
     const davGet = await best(rt, `curl -sfk ${A} ${w} ${dav}/b10`)
     const davPut = await best(rt, `curl -sfk ${A} -T /tmp/p{i} ${w} ${dav}/p{i}`)
     const ftpRetr = await best(rt, `curl -sf ${A} ${w} ftp://127.0.0.1/bench/b50`)
     const mibs = (bytes: number, s: number): number => round(bytes / MIB / s, 1)
     return {
-      nginxGet10MiBps: mibs(10 * MIB, nginx10),
+      nginxDirectGet10MiBps: mibs(10 * MIB, direct10),
+      nginxDirectGet50MiBps: mibs(50 * MIB, direct50),
+      nginxSamePathTlsGet10MiBps: mibs(10 * MIB, samePath10),
+      nginxSamePathPlainGet50MiBps: mibs(50 * MIB, samePath50),
       davGet10MiBps: mibs(10 * MIB, davGet),
       davPut10MiBps: mibs(10 * MIB, davPut),
-      nginxGet50MiBps: mibs(50 * MIB, nginx50),
       ftpRetr50MiBps: mibs(50 * MIB, ftpRetr),
-      davGetOverNginx: atLeast(round(nginx10 / davGet), 0.5),
-      davPutOverNginx: atLeast(round(nginx10 / davPut), 0.3),
-      ftpRetrOverNginx: atLeast(round(nginx50 / ftpRetr), 0.5),
+      davGetOverNginxDirect: atLeast(round(direct10 / davGet), 0.5),
+      davPutOverNginxDirect: atLeast(round(direct10 / davPut), 0.3),
+      ftpRetrOverNginxDirect: atLeast(round(direct50 / ftpRetr), 0.5),
+      davGetOverNginxSamePath: atLeast(round(samePath10 / davGet), 0.5),
+      davPutOverNginxSamePath: atLeast(round(samePath10 / davPut), 0.3),
+      ftpRetrOverNginxSamePath: atLeast(round(samePath50 / ftpRetr), 0.5),
     }
   } finally {
     await rt.lab.down(true).done.catch(() => undefined)
