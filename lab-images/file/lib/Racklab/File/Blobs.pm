@@ -28,10 +28,11 @@ sub blob_path {
 
 sub _sync_dir { my ($d) = @_; open(my $h, '<', $d) or return; $h->sync; close $h }
 
-# spool($reader, $declared) → {tmp, sha1, size}. $reader->($max) returns the next chunk, '' at the end.
+# spool($reader, $declared, $tee) → {tmp, sha1, size}. $reader->($max) returns the next chunk, '' at the end;
+# $tee, when given, gets every chunk too (Stream: the second copy on its way while this one is written).
 # A body shorter than declared is an error (the client went away): nothing is kept.
 sub spool {
-    my ($reader, $declared) = @_;
+    my ($reader, $declared, $tee) = @_;
     my $tmpdir = dir() . '/tmp';
     make_path($tmpdir);
     my $tmp = sprintf '%s/%d-%d-%06d', $tmpdir, $$, time, int rand 1e6;
@@ -46,10 +47,14 @@ sub spool {
             last unless defined $chunk && length $chunk;
             $sha->add($chunk);
             $size += length $chunk;
-            print {$fh} $chunk or fail(507, "no space to spool the upload: $!");
+            # syswrite: one system call per chunk (print would cut a 1 MiB chunk into PerlIO's 8 KiB writes)
+            for (my $off = 0; $off < length $chunk;) {
+                my $n = syswrite($fh, $chunk, length($chunk) - $off, $off) // fail(507, "no space to spool the upload: $!");
+                $off += $n;
+            }
+            $tee->($chunk) if $tee;
         }
         fail(400, "body ended after $size of $declared bytes") if defined $declared && $size < $declared;
-        $fh->flush or fail(507, "no space to spool the upload: $!");
         1;
     };
     my $err = $@;
@@ -62,7 +67,13 @@ sub sha1_of_file {
     my ($file) = @_;
     open(my $fh, '<:raw', $file) or return undef;
     my $sha = Digest::SHA->new(1);
-    $sha->addfile($fh);
+    # 1 MiB reads: a third faster than addfile's small ones (every GET hashes its blob before sending it)
+    while (1) {
+        my $n = sysread($fh, my $chunk, 1 << 20);
+        return undef unless defined $n;
+        last unless $n;
+        $sha->add($chunk);
+    }
     return $sha->hexdigest;
 }
 

@@ -13,7 +13,7 @@ use Racklab::File::HTTP qw(respond http_date);
 use Racklab::File::Path qw(clean_path parent_of fail);
 use Racklab::File::Meta qw(get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
 use Racklab::File::Blobs qw(spool);
-use Racklab::File::Store qw(put_blob open_blob);
+use Racklab::File::Store qw(receive_upload put_blob open_blob);
 use Racklab::File::Locks qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
   conflicting_lock create_lock refresh_locks remove_lock drop_locks_under MAX_TIMEOUT);
 use POSIX qw(strftime);
@@ -207,7 +207,7 @@ sub do_PUT {
         my $used = usage($user->{id}) - ($e ? $e->{size} : 0);
         fail(507, "quota exceeded: $req->{declared} bytes do not fit in the " . ($user->{quota} - $used) . ' left') if $used + $req->{declared} > $user->{quota};
     }
-    my $up = spool($req->{read}, $req->{declared});
+    my $up = receive_upload($req->{read}, $req->{declared});
     my $sha1 = put_blob($up);
     my $r = put_file($user->{id}, $path, $sha1, $up->{size}, $user->{quota});
     respond($req, $r eq 'created' ? 201 : 204, [ ETag => qq{"$sha1"} ], '');

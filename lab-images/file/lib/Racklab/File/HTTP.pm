@@ -20,7 +20,11 @@ sub _reader {
     my $buf = $c->read_buffer;
     $c->read_buffer('');
     my $h = $req->{headers};
-    my $fill = sub { my $n = sysread($c, my $more, 1 << 20); die { status => 400, message => 'connection closed mid-body' } unless $n; $buf .= $more };
+    # a client that sent "Expect: 100-continue" waits for this before the body (curl: a second, otherwise)
+    $req->{expecting} = ($h->header('Expect') // '') =~ /^100-continue$/i && !length $buf;
+    my $fill = sub {
+        if ($req->{expecting}) { $req->{expecting} = 0; _write($c, "HTTP/1.1 100 Continue\r\n\r\n") }
+        my $n = sysread($c, my $more, 1 << 20); die { status => 400, message => 'connection closed mid-body' } unless $n; $buf .= $more };
     if (($h->header('Transfer-Encoding') // '') =~ /chunked/i) {
         my ($left, $done) = (0, 0);
         $req->{declared} = undef;
@@ -31,7 +35,13 @@ sub _reader {
             if ($left == 0) {
                 $fill->() until $buf =~ s/^(?:\r\n)?([0-9a-fA-F]+)[^\r\n]*\r\n//;
                 $left = hex $1;
-                if ($left == 0) { $fill->() until $buf =~ s/^(?:.*?\r\n)*?\r\n//s; $done = 1; return '' }
+                if ($left == 0) {
+                    # the trailer (the node stream's X-Racklab-SHA1): header lines up to an empty one
+                    $fill->() until $buf =~ s/^((?:[^\r\n]+\r\n)*)\r\n//;
+                    $req->{trailers} = { map { /^([^:]+):\s*(.*?)\s*$/ ? (lc $1 => $2) : () } split /\r\n/, $1 };
+                    $done = 1;
+                    return '';
+                }
             }
             $fill->() unless length $buf;
             my $take = $left < $max ? $left : $max;
@@ -137,6 +147,8 @@ sub _connection {
             eval { respond($req, $status, [ 'Content-Type' => 'text/plain; charset=utf-8', Connection => 'close' ], Encode::encode('UTF-8', "$msg\n")) };
             return;
         }
+        # a client still waiting for 100 Continue after a final answer may or may not send its body: close
+        return if $req->{expecting};
         # an unread body would be taken for the next request: read it away
         1 while length(eval { $req->{read}->(1 << 20) } // '');
         return if ($r->header('Connection') // '') =~ /close/i || ($req->{proto} // '') eq 'HTTP/1.0';

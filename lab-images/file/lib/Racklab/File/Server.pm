@@ -77,6 +77,15 @@ sub node_api {
         }
         if ($m eq 'DELETE') { remove_local($sha1); return respond($req, 204, [], '') }
     }
+    # the second copy of an upload, streamed while it arrives (Stream.pm): kept only when the trailer's SHA1
+    # is what arrived, and answered 201 only once durable
+    if ($rest eq 'stream' && $m eq 'PUT') {
+        my $up = spool($req->{read}, undef);
+        my $want = ($req->{trailers} // {})->{'x-racklab-sha1'} // '';
+        if ($up->{sha1} ne $want) { unlink $up->{tmp}; fail(400, "streamed content has SHA1 $up->{sha1}, the trailer says '$want'") }
+        store_local($up->{sha1}, $up->{tmp});
+        return respond($req, 201, [], '');
+    }
     if ($rest eq 'stat' && $m eq 'GET') {
         my @b = list_local();
         return json($req, 200, { node => cfg('server'), blobs => scalar @b, bytes => Racklab::File::Blobs::usage(), capacity => cfg('capacity') });

@@ -1,18 +1,20 @@
 package Racklab::File::Store;
-# Content kept N ways: put_blob places a spooled upload on N nodes in different racks (this node first when
-# it has room) and records the copies only once N of them are durable; open_blob returns a verified copy,
-# repairing this node's copy from a peer when its SHA1 does not match.
+# Content kept N ways: receive_upload spools an upload here while streaming it to the node that will hold the
+# second copy, put_blob places it on N nodes in different racks (this node first when it has room) and records
+# the copies only once N of them are durable; open_blob returns a verified copy, repairing this node's copy
+# from a peer when its SHA1 does not match.
 use strict;
 use warnings;
 use File::Path qw(make_path);
 use JSON::PP qw(encode_json);
 use Racklab::File::Config qw(cfg nodes);
 use Racklab::File::DB qw(dbh_read dbh_write);
-use Racklab::File::Blobs qw(store_local verify_local has_local blob_path);
+use Racklab::File::Blobs qw(spool store_local verify_local has_local blob_path);
 use Racklab::File::Cluster qw(node_of peer_put peer_get);
+use Racklab::File::Stream qw(stream_open);
 use Racklab::File::Path qw(fail);
 use Exporter qw(import);
-our @EXPORT_OK = qw(put_blob open_blob holders place_copies note repair_local);
+our @EXPORT_OK = qw(receive_upload put_blob open_blob holders place_copies note repair_local);
 
 sub holders {
     my ($sha1) = @_;
@@ -45,11 +47,30 @@ sub _targets {
     return @order;
 }
 
-# place_copies($sha1, $file, \@have, $want) → list of nodes that now hold a durable copy (new ones only).
-# Each node is tried in order; a full or unreachable node is skipped, and a rack already holding a copy
-# gets another only when no other rack can take one.
+# receive_upload($reader, $declared) → {tmp, sha1, size, stream}: spool() the body here and, for a body of
+# known length when copies ≥ 2, stream it at the same time to the node place_copies would pick for the
+# second copy (the first other rack). The stream is finished (SHA1 trailer sent) but not yet confirmed:
+# put_blob confirms it after this node's own fsync, so the two fsyncs overlap.
+sub receive_upload {
+    my ($reader, $declared) = @_;
+    my ($stream, %unreachable);
+    if (defined $declared && cfg('copies') >= 2) {
+        my $self = node_of(cfg('server')) // {};
+        my ($peer) = grep { $_->{rack} ne ($self->{rack} // '') } _targets([ cfg('server') ]);
+        if ($peer) { $stream = stream_open($peer) or $unreachable{ $peer->{id} } = 1 }
+    }
+    my $up = eval { spool($reader, $declared, $stream ? sub { $stream->add($_[0]) } : undef) };
+    if (!$up) { my $e = $@; $stream->abandon if $stream; die $e }
+    $stream->finish($up->{sha1}) if $stream;
+    return { %$up, stream => $stream, unreachable => \%unreachable };
+}
+
+# place_copies($sha1, $file, \@have, $want, $stream, \%unreachable) → list of nodes that now hold a durable
+# copy (new ones only). Each node is tried in order; a full or unreachable node is skipped, and a rack
+# already holding a copy gets another only when no other rack can take one. The streamed node's copy is
+# confirmed rather than sent again (and sent again only when the stream failed).
 sub place_copies {
-    my ($sha1, $file, $have, $want) = @_;
+    my ($sha1, $file, $have, $want, $stream, $unreachable) = @_;
     my (@new, @why);
     my %used = map { (node_of($_) // {})->{rack} // '' => 1 } @$have;
     for my $pass (1, 2) {
@@ -57,7 +78,11 @@ sub place_copies {
             last if @$have + @new >= $want;
             next if $pass == 1 && $used{ $n->{rack} };
             my ($ok, $why);
-            if ($n->{id} eq cfg('server')) {
+            if (($unreachable // {})->{ $n->{id} }) {
+                $why = 'unreachable';
+            } elsif ($stream && $stream->node->{id} eq $n->{id} && $stream->confirm) {
+                $ok = 1;
+            } elsif ($n->{id} eq cfg('server')) {
                 my $copy = "$file.local";
                 link($file, $copy) or do { push @why, "link: $!"; next };
                 $ok = eval { store_local($sha1, $copy) };
@@ -75,22 +100,30 @@ sub place_copies {
 sub put_blob {
     my ($up) = @_;
     my $want = cfg('copies');
-    my ($sha1, $tmp) = @$up{qw(sha1 tmp)};
+    my ($sha1, $tmp, $stream) = @$up{qw(sha1 tmp stream)};
     my $ok = eval {
         my @have = holders($sha1);
+        my @new;
         if (@have < $want) {
-            my ($new, $why) = place_copies($sha1, $tmp, \@have, $want);
-            if (@have + @$new < $want) {
+            my ($placed, $why) = place_copies($sha1, $tmp, \@have, $want, $stream, $up->{unreachable});
+            @new = @$placed;
+            if (@have + @new < $want) {
                 my $full = grep { /is full/ } @$why;
-                fail($full && !@$new ? 507 : 503, sprintf('only %d of %d copies could be written (%s)', @have + @$new, $want, join('; ', @$why)));
+                fail($full && !@new ? 507 : 503, sprintf('only %d of %d copies could be written (%s)', @have + @new, $want, join('; ', @$why)));
             }
+        }
+        # a streamed copy not needed after all (the content was already stored N ways) is still a durable,
+        # verified copy: recorded, so it is counted and scrubbed like the others
+        push @new, $stream->node->{id} if $stream && !grep({ $_ eq $stream->node->{id} } @have, @new) && $stream->confirm;
+        if (@new) {
             my $db = dbh_write();
             $db->do('INSERT IGNORE INTO blobs (sha1, size) VALUES (?, ?)', undef, $sha1, $up->{size});
-            $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @$new;
+            $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @new;
         }
         1;
     };
     my $err = $@;
+    $stream->abandon if $stream;
     unlink $tmp;
     die $err unless $ok;
     return $sha1;
