@@ -116,9 +116,17 @@ sub put_blob {
         # verified copy: recorded, so it is counted and scrubbed like the others
         push @new, $stream->node->{id} if $stream && !grep({ $_ eq $stream->node->{id} } @have, @new) && $stream->confirm;
         if (@new) {
+            # one transaction: a blob row without its copies, seen between the two, is a "lost" blob to
+            # storage.replicas (a false alert right after every upload, the monitor's own included)
             my $db = dbh_write();
-            $db->do('INSERT IGNORE INTO blobs (sha1, size) VALUES (?, ?)', undef, $sha1, $up->{size});
-            $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @new;
+            $db->begin_work;
+            my $ok = eval {
+                $db->do('INSERT IGNORE INTO blobs (sha1, size) VALUES (?, ?)', undef, $sha1, $up->{size});
+                $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @new;
+                $db->commit;
+                1;
+            };
+            if (!$ok) { my $e = $@; eval { $db->rollback }; die $e }
         }
         1;
     };
