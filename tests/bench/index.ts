@@ -1,6 +1,7 @@
 // `npm run bench`: every bench in one run, one JSON document (ratios are measured within the run). Progress goes
 // to stderr; bin/bench.mjs prints the document alone on stdout.
 import { cpus } from 'node:os'
+import { benchBackup } from './backup.bench'
 import { benchCli } from './cli.bench'
 import { benchDbTier } from './db-tier.bench'
 import type { BenchResult } from './figure'
@@ -30,6 +31,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   sceneOnDemand: benchSceneOnDemand,
   netfault: benchNetfault,
   history: benchHistory,
+  backup: benchBackup,
 }
 
 export interface BenchDocument {
