@@ -159,7 +159,8 @@ async function masterOf(c: HookContext, user: string): Promise<{ store: string; 
 }
 
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
-export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }): Promise<string> {
+/** `applying` is told before the first message is put back (the restore's record: a killed engine resumes it) */
+export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }, applying?: () => void): Promise<string> {
   const b = c.server.id
   const list = await mailSnapshots(c)
   const users = o.user ? [o.user] : c.topology.users.filter((u) => u.store === o.store).map((u) => u.name)
@@ -177,6 +178,7 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     const plan = restorePlan(snap, before)
     let restored = 0
     if (plan.restore.length) {
+      applying?.()
       const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
         throw new Error(`${b} could not serve ${user}'s files: ${e.message}`)
       })
