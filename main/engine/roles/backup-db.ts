@@ -164,6 +164,11 @@ export async function dumpBytes(c: HookContext): Promise<number | undefined> {
 
 /** an interrupted restore's load, again: the same dump on the same primary, verified against the same checksums */
 export async function resumeDbLoad(c: HookContext, db: DbApplying): Promise<string> {
+  // the killed engine's load may still run on the primary (docker exec outlives its client): it ends first
+  const others = "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'root' AND command = 'Query' AND id <> CONNECTION_ID()"
+  for (const end = Date.now() + 300_000; (await rootSql(c, db.primary, others)) !== '0'; await sleep(1000)) {
+    if (Date.now() > end) throw new Error(`a root query (the interrupted load?) still runs on ${db.primary} after 5 min: not loading over it`)
+  }
   return loadPitr(c, db.primary, db.primaryWasReadOnly, db.pitr as Pitr, await readDbNodes(c))
 }
 
