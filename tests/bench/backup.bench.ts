@@ -11,6 +11,15 @@
 //     replicated everywhere, then restore-db before=delete:address_book: the scratch server replays the binlogs,
 //     the dump is loaded on db1, db2 and db3 apply it by replication and every copy's checksums are compared.
 //     The action's wall time.
+// Measured on one engine (2 cores shared with three other agents' labs): at load ~20, full 11.8 s / incremental 2.1 s
+// (0.18), tar 0.19 s / restore 7.97 s (41x), PITR with replicas 2.7 s; at load ~50 (after the incremental became one
+// call on backup1): 23.2 / 7.1 s (0.31), 0.89 / 40.0 s (45x), 15.5 s. Profiled without the load of the DB backup
+// running beside it: the incremental is 0.7 s of a 6.6 s full (0.11): the replica's manifest (an IMAP FETCH of every
+// message, 0.15 s inside the container) and docker exec round trips (0.15 s each, far more on a loaded host), not
+// file work. A restore is APPEND-bound: 1000 single APPENDs take ~14 ms each in Cyrus (seeding bob took 14.4 s); tar
+// copies files with no index, no replication log and no fsync per message, so 2x is out of reach for a restore
+// through IMAP (writing into the spool and running reconstruct would skip Cyrus's sync log, so the replica would
+// not get the messages).
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atMost, type BenchResult } from './figure'
