@@ -21,8 +21,8 @@ async function rebuildFromPrimary(c: HookContext, target: string): Promise<strin
 
 export async function dbActions(c: HookContext): Promise<RoleAction[]> {
   const x = c.server.id
-  const actions = await failoverActions(c)
   const nodes = await readDbNodes(c)
+  const actions = await failoverActions(c, nodes)
   const self = nodes.find((n) => n.id === x)
   const primary = currentPrimary(nodes)
   const backup = backupServerFor(c)

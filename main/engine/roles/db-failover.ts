@@ -118,9 +118,10 @@ async function finishSwitch(c: HookContext, nodes: DbNode[], primary: DbNode): P
   return `${primary.id} stays the primary (epoch ${primary.epoch}); finished the interrupted switch: ${lines.join('; ')}; webmail and MX write to ${primary.id}${missed.length ? ` (${missed.join(', ')} not running: told when they boot)` : ''}`
 }
 
-export async function failoverActions(c: HookContext): Promise<RoleAction[]> {
+/** `known`: the db servers as the caller just read them (one round of execs per listing, not two) */
+export async function failoverActions(c: HookContext, known?: DbNode[]): Promise<RoleAction[]> {
   const x = c.server.id
-  const nodes = await readDbNodes(c)
+  const nodes = known ?? (await readDbNodes(c))
   const self = nodes.find((n) => n.id === x)!
   const primary = currentPrimary(nodes)
   const home = homePrimary(c.topology)
