@@ -53,4 +53,6 @@ export interface BackupsInfo {
   pool?: { state: 'ONLINE' | 'DEGRADED' | 'FAULTED'; text: string }
   /** the newest backup run's journal entry (nightly or backup-now): its report, or why it failed */
   lastRun?: { seq: number; at: string; labMs: number; ok: boolean; text: string }
+  /** a restore the engine was killed in the middle of, until the engine resumes or rolls it back: never shown as done */
+  interrupted?: string
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: every bench in one run, one JSON document (ratios are measured within the run). Progress goes
 // to stderr; bin/bench.mjs prints the document alone on stdout.
 import { cpus } from 'node:os'
+import { benchBackup } from './backup.bench'
 import { benchCli } from './cli.bench'
 import { benchCold } from './cold.bench'
 import { benchDbTier } from './db-tier.bench'
@@ -31,6 +32,7 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   sceneOnDemand: benchSceneOnDemand,
   netfault: benchNetfault,
   history: benchHistory,
+  backup: benchBackup,
 }
 
 export interface BenchDocument {

@@ -22,6 +22,7 @@ export async function backups(a: CliArgs): Promise<number> {
       return stores.map((s, i) => [i ? '' : n.stamp, ...(i ? ['', ''] : db), s?.store ?? '-', String(s?.accounts ?? ''), String(s?.messages ?? ''), s ? mb(s.bytes) : '', String(s?.newFiles ?? '')])
     })
     if (rows.length) process.stdout.write(table([['NIGHT', 'DATABASE', 'OFFSITE', 'STORE', 'ACCOUNTS', 'MESSAGES', 'SIZE', 'NEW FILES'], ...rows]) + '\n')
+    if (b.interrupted) say(b.interrupted)
     if (b.lastRun) say(`last run (journal #${b.lastRun.seq}): ${b.lastRun.text}`)
     return EXIT_OK
   } finally {

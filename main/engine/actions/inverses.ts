@@ -50,6 +50,7 @@ const none: Record<string, string> = {
   scrub: 'a scrub only checks and repairs copies; there is nothing to put back',
   replicate: 'replication only adds missing copies; there is nothing to put back',
   'backup-now': 'a backup only adds a snapshot; retention removes old ones',
+  rebuild: 'a rebuilt replica holds what the primary holds: there is nothing to put back',
   'restore-db': 'a restore replaces the database with an earlier point: take a backup first if you may want the present back',
   restart: 'a restarted server is running again',
   replace: 'a replaced part is new; fail it again to break it',

@@ -8,7 +8,10 @@ import { LabError } from '@contract/lab-error'
 import type { JournalEntry } from '@contract/status'
 import { dbBackups, stampMs } from '../roles/backup-db'
 import { mailSnapshots } from '../roles/backup-mail'
+import { isBusy } from '../roles/backup-actions'
 import { poolRefusal } from '../roles/backup-pool'
+import { interruptedText } from '../roles/restore-decision'
+import { markStore } from '../roles/restore-mark'
 import type { HookContext } from '../roles/types'
 import type { LabView } from './lab-context'
 
@@ -45,13 +48,16 @@ export async function labBackups(lab: BackupLab, server?: string): Promise<Backu
   if (st.state !== 'running') throw new LabError('REFUSED', `${id} is ${st.state === 'absent' ? 'not created (run up with it)' : `${st.state}, not running`}: its backups can't be read until it runs`)
   const c = lab.hookContext(id)
   const lastRun = lastRunOf(lab.journal.list(0, Number.MAX_SAFE_INTEGER), id)
+  // a record of a restore this engine is not running now: a killed engine's, waiting to be resumed or rolled back
+  const left = isBusy(id) ? undefined : markStore(c)?.read()
+  const interrupted = left ? { interrupted: interruptedText(left) } : {}
   const hw = c.pool?.(id)
   const lost = poolRefusal(c)
   const pool = hw ? { pool: { state: hw.state, text: lost ?? poolText(hw) } } : {}
   // a lost pool lost the backups with it: there is nothing on backup1 to list (its commands refuse), and saying so
   // is the answer rather than an error
   if (lost !== undefined) {
-    return { server: id, nights: [], stored: { mailFiles: 0, mailBytes: 0, dbBytes: 0 }, retentionNights: c.topology.backup.retentionNights, ...pool, ...(lastRun ? { lastRun } : {}) }
+    return { server: id, nights: [], stored: { mailFiles: 0, mailBytes: 0, dbBytes: 0 }, retentionNights: c.topology.backup.retentionNights, ...pool, ...(lastRun ? { lastRun } : {}), ...interrupted }
   }
   const [db, mail] = await Promise.all([dbBackups(c), mailSnapshots(c)])
   const offsite = new Set(db.offsite?.stamps ?? [])
@@ -79,6 +85,7 @@ export async function labBackups(lab: BackupLab, server?: string): Promise<Backu
     retentionNights: c.topology.backup.retentionNights,
     ...pool,
     ...(lastRun ? { lastRun } : {}),
+    ...interrupted,
   }
 }
 

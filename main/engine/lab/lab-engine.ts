@@ -432,7 +432,7 @@ export class LabEngine {
 
   hookContext(server: string): HookContext {
     const c = roleContext(this.located, this.placed, server, this.secrets, this.labId)
-    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get(), labMs: () => this.hardware?.labMs() ?? 0, logsSince: (s, sinceMs) => this.gateway.logs(containerName(this.labId, s), 100_000, sinceMs), pool: (s) => this.hardware?.status().pools.find((p) => p.server === s) }
+    return { ...c, exec: (s, cmd, opts) => this.gateway.exec(containerName(this.labId, s), cmd, opts), labCa: () => this.caKeeper.get(), labMs: () => this.hardware?.labMs() ?? 0, logsSince: (s, sinceMs) => this.gateway.logs(containerName(this.labId, s), 100_000, sinceMs), pool: (s) => this.hardware?.status().pools.find((p) => p.server === s), progress: (text) => void this.journal.append({ kind: 'engine', target: `server:${server}`, text }), stateDir: this.o.stateDir }
   }
 
   /** After the hardware boots a server (or gives it a new, empty array): wait for health, then run the role's

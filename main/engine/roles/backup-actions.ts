@@ -5,6 +5,7 @@ import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './back
 import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
 import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
+import { guardedRestore } from './restore-guard'
 import type { HookContext, RoleAction } from './types'
 
 // the statements a point-in-time restore can stop before, as choices without spaces (a CLI word, a scenario step)
@@ -21,6 +22,8 @@ const mb = (n: number): string => `${(n / 1048576).toFixed(1)} MB`
 
 /** backup servers with a backup or restore under way in this engine: they share one stream port and scratch dir */
 const busy = new Set<string>()
+/** whether this engine is taking a backup or restoring on `server` now */
+export const isBusy = (server: string): boolean => busy.has(server)
 
 async function exclusive<T>(server: string, what: string, fn: () => Promise<T>): Promise<T> {
   if (busy.has(server)) throw new LabError('BUSY', `${server} is already taking a backup or restoring; ${what} waits for it to finish`)
@@ -98,7 +101,7 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
         { id: 'before', label: 'Stop just before the first such statement after the backup (delete:address_book = a DELETE FROM address_book); replay every binlog when left out', choices: stopChoices(), optional: true },
         { id: 'backup', label: 'Backup to start from (the newest when left out)', choices: stamps, optional: true },
       ],
-      run: ({ before, backup }) => exclusive(me, 'the restore', () => restoreDb(c, before === undefined ? undefined : stopPattern(before), backup)),
+      run: (args) => exclusive(me, 'the restore', () => guardedRestore(c, { action: 'restore-db', args, fresh: (applying) => restoreDb(c, args.before === undefined ? undefined : stopPattern(args.before), args.backup, applying) })),
     },
     {
       id: 'restore-mail',
@@ -112,7 +115,8 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
       ],
       run: ({ user, store, snapshot }) => {
         if ((user === undefined) === (store === undefined)) throw new LabError('BAD_INPUT', 'restore-mail takes a user or a store, exactly one of them')
-        return exclusive(me, 'the restore', () => restoreMail(c, { ...(user ? { user } : {}), ...(store ? { store } : {}), ...(snapshot ? { snapshot } : {}) }))
+        const args = { ...(user ? { user } : {}), ...(store ? { store } : {}), ...(snapshot ? { snapshot } : {}) }
+        return exclusive(me, 'the restore', () => guardedRestore(c, { action: 'restore-mail', args, fresh: (applying) => restoreMail(c, args, () => applying()) }))
       },
     },
   ]

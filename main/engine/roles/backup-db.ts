@@ -9,6 +9,7 @@ import { imagesDir } from '../paths'
 import { allServers } from '../topology/queries'
 import { tableChecksums } from './db-failover'
 import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, writablePrimary, type DbNode } from './db-state'
+import type { DbApplying } from './restore-decision'
 import type { HookContext } from './types'
 import { DB_STREAM_PORT, OFFSITE_PORT } from './backup-ports'
 
@@ -134,9 +135,10 @@ interface Pitr {
 
 /**
  * Restore the racklab database to just before the first transaction matching `before` (or to the newest
- * binlog event), from backup `stamp` (the newest complete one by default).
+ * binlog event), from backup `stamp` (the newest complete one by default). `applying` is told, before the primary
+ * is touched, what it is about to load (the restore's record: a killed engine resumes from it).
  */
-export async function restoreDb(c: HookContext, before: string | undefined, stamp: string | undefined): Promise<string> {
+export async function restoreDb(c: HookContext, before: string | undefined, stamp: string | undefined, applying?: (db: DbApplying) => void): Promise<string> {
   const b = c.server.id
   const w = await writablePrimary(c)
   if ('error' in w) throw new LabError('REFUSED', `cannot restore: ${w.error}`)
@@ -148,9 +150,33 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
   const src = backupSource(c, nodes)
   if (src) await must(c, b, ['racklab-db-backup', 'binlogs', ipBetween(c.topology, b, src.id)], 120_000)
   const pitr = lastJson<Pitr>(await must(c, b, ['racklab-db-pitr', chosen.stamp, ...(before ? [before] : [])], 600_000))
-  const dump = await must(c, b, ['cat', '/backup/restore/racklab.sql'], 120_000)
   const primary = w.id
-  const { value: v, closedMs } = await withWritesRefused(c, primary, () => loadAndVerify(c, primary, nodes, pitr, dump))
+  const wasReadOnly = (await rootSql(c, primary, 'SELECT @@global.read_only')) === '1'
+  applying?.({ primary, primaryWasReadOnly: wasReadOnly, dumpBytes: pitr.dumpBytes, pitr })
+  return loadPitr(c, primary, wasReadOnly, pitr, nodes)
+}
+
+/** size of backup1's point-in-time dump now (undefined: there is none) */
+export async function dumpBytes(c: HookContext): Promise<number | undefined> {
+  const r = await tryExec(c, c.server.id, ['stat', '-c', '%s', DUMP], 15_000)
+  return r.exitCode === 0 ? Number(r.stdout.trim()) : undefined
+}
+
+/** an interrupted restore's load, again: the same dump on the same primary, verified against the same checksums */
+export async function resumeDbLoad(c: HookContext, db: DbApplying): Promise<string> {
+  // the killed engine's load may still run on the primary (docker exec outlives its client): it ends first
+  const others = "SELECT COUNT(*) FROM information_schema.processlist WHERE user = 'root' AND command = 'Query' AND id <> CONNECTION_ID()"
+  for (const end = Date.now() + 300_000; (await rootSql(c, db.primary, others)) !== '0'; await sleep(1000)) {
+    if (Date.now() > end) throw new Error(`a root query (the interrupted load?) still runs on ${db.primary} after 5 min: not loading over it`)
+  }
+  return loadPitr(c, db.primary, db.primaryWasReadOnly, db.pitr as Pitr, await readDbNodes(c))
+}
+
+const DUMP = '/backup/restore/racklab.sql'
+
+async function loadPitr(c: HookContext, primary: string, wasReadOnly: boolean, pitr: Pitr, nodes: DbNode[]): Promise<string> {
+  const dump = await must(c, c.server.id, ['cat', DUMP], 120_000)
+  const { value: v, closedMs } = await withWritesRefused(c, primary, wasReadOnly, () => loadAndVerify(c, primary, nodes, pitr, dump))
   if (v.badServers.length) throw new Error(`restore loaded on ${primary} but ${v.verified}`)
   const closed = `${primary} refused other writes for ${(closedMs / 1000).toFixed(1)} s while it loaded and verified`
   return `racklab database restored on ${primary} from hot backup ${pitr.backup} (GTID ${pitr.backupGtid || '?'}) plus ${pitr.binlogs} binlog file(s) up to ${v.point}; the replicas received it by replication; ${v.notRestored}; ${v.verified}; ${closed}`
@@ -160,10 +186,10 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
  * The site keeps running during a restore: a login's session row or an address-book change landing between the
  * load and the checksums would make them differ, and is lost anyway (it comes after the restore point). So the
  * primary refuses other writes (read_only: root and replication are exempt) until the replicas are checked;
- * webmail says "read-only for now" for those seconds instead of losing what people typed.
+ * webmail says "read-only for now" for those seconds instead of losing what people typed. It is left as it was
+ * before the restore (`wasReadOnly`, read before: a resumed load finds it read-only because of the killed one).
  */
-async function withWritesRefused<T>(c: HookContext, primary: string, fn: () => Promise<T>): Promise<{ value: T; closedMs: number }> {
-  const wasReadOnly = (await rootSql(c, primary, 'SELECT @@global.read_only')) === '1'
+async function withWritesRefused<T>(c: HookContext, primary: string, wasReadOnly: boolean, fn: () => Promise<T>): Promise<{ value: T; closedMs: number }> {
   await rootSql(c, primary, 'SET GLOBAL read_only = 1')
   const t0 = Date.now()
   let value: T

@@ -33,8 +33,6 @@ export function readSource(nodes: NodeState[]): NodeState | undefined {
   return usable.find((n) => n.role === 'replica') ?? usable.find((n) => n.role === 'master')
 }
 
-const guidsOf = (m: StoreManifest): string[] => m.users.flatMap((u) => u.mailboxes.flatMap((b) => b.messages.map((x) => x.guid)))
-
 async function waitDone(c: HookContext, file: string, ms: number): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(300)) {
     // one slow exec on a loaded host is not a failed transfer: look again until the deadline
@@ -53,26 +51,26 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
   const src = readSource(nodes)
   if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
   const manifest = await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000)
-  const { missing } = await mustExec<{ missing: string[] }>(c, b, ['racklab-mail-store', 'missing'], 60_000, [...new Set(guidsOf(manifest))].join('\n') + '\n')
-  let added = { files: 0, bytes: 0 }
-  if (missing.length) {
-    const want = new Set(missing)
-    const lines: string[] = []
-    for (const u of manifest.users) for (const box of u.mailboxes) for (const m of box.messages) if (want.delete(m.guid)) lines.push([u.name, box.name, m.uid, m.guid].join('\t'))
-    const file = `/backup/mail/incoming/${stamp}-${store.home}.stream`
-    // the listener is up within 5 s in the container, but docker exec itself took over 10 s to start on a host at load 40
-    const rx = await c.exec(b, ['racklab-backup-receive', String(MAIL_STREAM_PORT), file], { timeoutMs: 60_000 })
-    if (rx.exitCode !== 0) throw new Error(`${b}: could not listen for ${store.home}'s files: ${(rx.stderr || rx.stdout).trim()}`)
-    const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(MAIL_STREAM_PORT)], 600_000, lines.join('\n') + '\n')
-    if (sent.missing.length) throw new Error(`${src.id} lists ${sent.missing.length} message(s) it has no file for (first: ${sent.missing[0]}): its store is damaged; back up from its peer after a resync`)
-    await waitDone(c, file, 60_000)
-    const got = await mustExec<{ files: number; bytes: number; corrupt: string[] }>(c, b, ['racklab-mail-store', 'ingest', file], 600_000)
-    if (got.corrupt.length) throw new Error(`${got.corrupt.length} file(s) from ${src.id} do not match their GUID (first: ${got.corrupt[0]}): not stored, snapshot not taken`)
-    added = { files: got.files, bytes: got.bytes }
-  }
   // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
-  const doc = { ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } }
-  return await mustExec<SnapshotSummary>(c, b, ['racklab-mail-store', 'snapshot', stamp, store.home], 120_000, JSON.stringify(doc))
+  const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } })
+  // one call for an unchanged store: the snapshot is written at once when backup1 has every file it names
+  const first = await mustExec<SnapshotSummary | { missing: string[] }>(c, b, ['racklab-mail-store', 'snapshot-or-missing', stamp, store.home], 120_000, doc({ files: 0, bytes: 0 }))
+  if (!('missing' in first)) return { ...first, ms: Date.now() - t0 }
+  const want = new Set(first.missing)
+  const lines: string[] = []
+  for (const u of manifest.users) for (const box of u.mailboxes) for (const m of box.messages) if (want.delete(m.guid)) lines.push([u.name, box.name, m.uid, m.guid].join('\t'))
+  const file = `/backup/mail/incoming/${stamp}-${store.home}.stream`
+  // the listener is up within 5 s in the container, but docker exec itself took over 10 s to start on a host at load 40
+  const rx = await c.exec(b, ['racklab-backup-receive', String(MAIL_STREAM_PORT), file], { timeoutMs: 60_000 })
+  if (rx.exitCode !== 0) throw new Error(`${b}: could not listen for ${store.home}'s files: ${(rx.stderr || rx.stdout).trim()}`)
+  const sent = await mustExec<{ sent: number; missing: string[] }>(c, src.id, ['racklab-mail-export', 'send', ipBetween(c.topology, src.id, b), String(MAIL_STREAM_PORT)], 600_000, lines.join('\n') + '\n')
+  if (sent.missing.length) throw new Error(`${src.id} lists ${sent.missing.length} message(s) it has no file for (first: ${sent.missing[0]}): its store is damaged; back up from its peer after a resync`)
+  await waitDone(c, file, 60_000)
+  const got = await mustExec<{ files: number; bytes: number; corrupt: string[] }>(c, b, ['racklab-mail-store', 'ingest', file], 600_000)
+  if (got.corrupt.length) throw new Error(`${got.corrupt.length} file(s) from ${src.id} do not match their GUID (first: ${got.corrupt[0]}): not stored, snapshot not taken`)
+  const summary = await mustExec<SnapshotSummary>(c, b, ['racklab-mail-store', 'snapshot', stamp, store.home], 120_000, doc({ files: got.files, bytes: got.bytes }))
+  // the run's own time, to the snapshot written (the record's stats were taken just before it)
+  return { ...summary, ms: Date.now() - t0 }
 }
 
 /** every store's snapshot at `stamp`, then retention; one sentence per store and what could not be backed up */
@@ -158,8 +156,19 @@ async function masterOf(c: HookContext, user: string): Promise<{ store: string; 
   return { store: store.home, master: master.id }
 }
 
+/** A restore of `user` still appending on `master` ends first: an engine killed mid-restore leaves its docker exec
+ *  running in the container, and planning over it would put some messages back twice. */
+async function earlierRestoreDone(c: HookContext, master: string, user: string): Promise<void> {
+  for (const end = Date.now() + 180_000; Date.now() < end; await sleep(1000)) {
+    const r = await c.exec(master, ['pgrep', '-f', `racklab-mail-export restore ${user} `], { timeoutMs: 10_000 }).catch(() => ({ exitCode: 1 }))
+    if (r.exitCode !== 0) return
+  }
+  throw new Error(`an earlier restore of ${user} is still appending on ${master} after 3 min: not restoring over it`)
+}
+
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
-export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }): Promise<string> {
+/** `applying` is told before the first message is put back (the restore's record: a killed engine resumes it) */
+export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }, applying?: () => void): Promise<string> {
   const b = c.server.id
   const list = await mailSnapshots(c)
   const users = o.user ? [o.user] : c.topology.users.filter((u) => u.store === o.store).map((u) => u.name)
@@ -173,10 +182,12 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     if (!chosen) throw new LabError('NOT_FOUND', o.snapshot ? `no snapshot ${o.snapshot} of ${store} on ${b} (snapshots: ${snaps.map((s) => s.stamp).join(', ') || 'none'})` : `${b} holds no snapshot of ${store}: run backup-now first`)
     const snap = (await mustExec<StoreManifest>(c, b, ['racklab-mail-store', 'show', chosen.stamp, store], 60_000)).users.find((u) => u.name === user)
     if (!snap) { parts.push(`${user}: not in snapshot ${chosen.stamp} of ${store} (nothing to restore)`); continue }
+    await earlierRestoreDone(c, master, user)
     const before = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
     const plan = restorePlan(snap, before)
     let restored = 0
     if (plan.restore.length) {
+      applying?.()
       const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
         throw new Error(`${b} could not serve ${user}'s files: ${e.message}`)
       })

@@ -9,7 +9,7 @@ import type { HookContext, RoleAction } from './types'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-function changeMaster(c: HookContext, replica: string, primary: string): string {
+export function changeMaster(c: HookContext, replica: string, primary: string): string {
   return `STOP SLAVE; CHANGE MASTER TO MASTER_HOST=${sqlq(ipBetween(c.topology, replica, primary))}, MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD=${sqlq(c.secrets.repl)}, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=2, MASTER_HEARTBEAT_PERIOD=2;`
 }
 
@@ -22,7 +22,7 @@ async function repoint(c: HookContext, replica: string, primary: string, epoch: 
 }
 
 /** wait until both replication threads run (a replica ahead of its new primary stops its IO thread) */
-async function replicating(c: HookContext, id: string, ms = 15_000): Promise<DbNode> {
+export async function replicating(c: HookContext, id: string, ms = 15_000): Promise<DbNode> {
   let n = await readDbNode(c, id)
   for (const end = Date.now() + ms; Date.now() < end && !(n.ioRunning && n.sqlRunning); n = await readDbNode(c, id)) await sleep(500)
   return n
@@ -73,7 +73,7 @@ function compareSums(a: Map<string, string>, b: Map<string, string>): string[] {
  *  a moment ago. The primary takes writes meanwhile (webmail sessions, the monitor's logins), so one pair of
  *  checksums taken at two moments can differ with nothing wrong: a few rounds, and only a difference that
  *  stays is reported. */
-async function sumsDiffer(c: HookContext, primary: string, replica: string): Promise<string[]> {
+export async function sumsDiffer(c: HookContext, primary: string, replica: string): Promise<string[]> {
   let diff: string[] = []
   for (let round = 1; round <= 5; round++) {
     const pos = await rootSql(c, primary, 'SELECT @@gtid_binlog_pos')
@@ -118,9 +118,10 @@ async function finishSwitch(c: HookContext, nodes: DbNode[], primary: DbNode): P
   return `${primary.id} stays the primary (epoch ${primary.epoch}); finished the interrupted switch: ${lines.join('; ')}; webmail and MX write to ${primary.id}${missed.length ? ` (${missed.join(', ')} not running: told when they boot)` : ''}`
 }
 
-export async function failoverActions(c: HookContext): Promise<RoleAction[]> {
+/** `known`: the db servers as the caller just read them (one round of execs per listing, not two) */
+export async function failoverActions(c: HookContext, known?: DbNode[]): Promise<RoleAction[]> {
   const x = c.server.id
-  const nodes = await readDbNodes(c)
+  const nodes = known ?? (await readDbNodes(c))
   const self = nodes.find((n) => n.id === x)!
   const primary = currentPrimary(nodes)
   const home = homePrimary(c.topology)

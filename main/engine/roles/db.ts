@@ -1,6 +1,7 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
 import { SERVICE_USER } from './capabilities'
-import { failoverActions, followPrimary } from './db-failover'
+import { dbActions } from './db-actions'
+import { followPrimary } from './db-failover'
 import { labNets } from './lab-nets'
 import type { RoleContext, RoleDefinition } from './types'
 
@@ -30,7 +31,7 @@ export const db: RoleDefinition = {
       stopTimeout: 20,
     }
   },
-  actions: failoverActions,
+  actions: dbActions,
   // replicas receive the users by replication; provisioning is an idempotent upsert on the current primary,
   // kept in the data volume. A server that boots after a promote first follows the new primary (or is fenced
   // read-only, if it was the old one).

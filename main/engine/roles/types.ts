@@ -54,6 +54,10 @@ export interface HookContext extends RoleContext {
   logsSince?(server: string, sinceMs: number): Promise<string>
   /** the server's own ZFS pool as the hardware model has it (undefined: no pool, or no hardware model) */
   pool?(server: string): PoolStatus | undefined
+  /** a step of a long action (a rebuild, a restore) as it happens: journaled on the server at once */
+  progress?(text: string): void
+  /** the lab's state dir, where a long action records its phase before it starts (a killed engine finds it) */
+  stateDir?: string
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */

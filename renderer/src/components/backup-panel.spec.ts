@@ -76,6 +76,19 @@ describe('BackupPanel', () => {
     expect(new Set(c.callsOf('backup.list').map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ server: 'backup1' })]))
   })
 
+  it('shows a restore a killed engine left as interrupted, and nothing of the kind otherwise', async () => {
+    const c = client([night1])
+    mounted = mountWith(BackupPanel, c, { server: 'backup1' })
+    await flush()
+    expect(mounted.$('[data-testid="backup-interrupted"]')).toBeNull()
+    mounted.unmount()
+    const text = 'restore-mail user=bob INTERRUPTED (engine stopped while applying it, since 2026-12-01T10:00:00.000Z): not done; it is resumed or rolled back when the engine runs it again'
+    c.answer('backup.list', () => info([night1], { interrupted: text }))
+    mounted = mountWith(BackupPanel, c, { server: 'backup1' })
+    await flush()
+    expect(mounted.$('[data-testid="backup-interrupted"]')?.textContent).toBe(text)
+  })
+
   it('shows only this server\'s backup probes', async () => {
     const c = client([night1])
     mounted = mountWith(BackupPanel, c, { server: 'backup1' })
