@@ -44,7 +44,7 @@ interface DashLab {
   servers: { running: number }
 }
 
-/** `racklab serve --workshop`, until its --json line names the trainer link */
+/** `racklab serve --workshop`, until its --json document (pretty-printed, several lines) names the trainer link */
 function serveWorkshop(): Promise<{ trainer: URL; stop: () => void }> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, [join(ROOT, 'bin/racklab.mjs'), 'serve', '--workshop', WS, '--json'], { env: { ...process.env, RACKLAB_HOME: HOME }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -53,8 +53,14 @@ function serveWorkshop(): Promise<{ trainer: URL; stop: () => void }> {
     c.stderr.on('data', (d: Buffer) => (err += d.toString()))
     c.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      const line = out.split('\n').find((l) => l.startsWith('{'))
-      if (line) resolve({ trainer: new URL((JSON.parse(line) as { trainer: string }).trainer), stop: () => c.kill('SIGTERM') })
+      let doc: { trainer?: string } | undefined
+      try {
+        doc = JSON.parse(out) as { trainer?: string } // the document may come in several chunks
+      } catch {
+        return
+      }
+      if (doc.trainer) resolve({ trainer: new URL(doc.trainer), stop: () => c.kill('SIGTERM') })
+      else reject(new Error(`serve --workshop --json gave no trainer link: ${out.slice(0, 500)}`))
     })
     c.on('close', (code) => reject(new Error(`serve --workshop exited ${code}: ${err.slice(-1000)}`)))
   })
