@@ -110,7 +110,13 @@ export async function benchWorkshop(): Promise<BenchResult> {
     const inSequenceMs = await timed(() => must('workshop create', racklabFor(LABS[0]!, ['workshop', 'create', '--labs', String(N), '--name', WS])))
     // down keeps each lab's subnets as its first choice, so the three ups at once do not race for free ones
     await downAll()
-    const atOnceMs = await timed(async () => void (await Promise.all(LABS.map((l) => must(`up ${l.lab}`, racklabFor(l, ['up']))))))
+    // allSettled: when one up fails the others still run, and the cleanup below must come after them (with
+    // Promise.all it downed the labs while two ups went on, and left them running)
+    const atOnceMs = await timed(async () => {
+      const ups = await Promise.allSettled(LABS.map((l) => must(`up ${l.lab}`, racklabFor(l, ['up']))))
+      const failed = ups.find((u): u is PromiseRejectedResult => u.status === 'rejected')
+      if (failed) throw failed.reason
+    })
     // each lab's first night (02:00 lab time) was spent before the down, and the volumes went with it: without a
     // backup, backup1's probes fail and a lab with a failing probe is never idle (monitor/schedule.ts)
     await Promise.all(LABS.map((l) => must(`backup-now in ${l.lab}`, racklabFor(l, ['act', 'server:backup1', 'backup-now']))))
