@@ -17,6 +17,7 @@ import { benchNetfault } from './netfault.bench'
 import { benchScene } from './scene.bench'
 import { benchSceneOnDemand } from './scene-on-demand.bench'
 import { benchWeb } from './web.bench'
+import { benchWorkshop } from './workshop.bench'
 
 const benches: Record<string, () => Promise<BenchResult>> = {
   hardware: benchHardware,
@@ -33,6 +34,8 @@ const benches: Record<string, () => Promise<BenchResult>> = {
   netfault: benchNetfault,
   history: benchHistory,
   backup: benchBackup,
+  // three whole labs on this machine: heavy, run it alone (npm run bench -- workshop)
+  workshop: benchWorkshop,
 }
 
 export interface BenchDocument {

@@ -1,5 +1,6 @@
 // What a running lab costs the host, for the benches: CPU of its engine process plus every container of the lab
 // (in % of one core, over a window), and the containers' memory as `docker stats` counts it (page cache excluded).
+// Several labs are measured over the same window (a workshop's labs, side by side).
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -29,6 +30,8 @@ const procCpuNs = (pid: number): number => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(f[11]) + Number(f[12])) * 10_000_000
 }
+/** resident memory of the lab's engine process, MiB (it runs on the host, not in a container) */
+export const engineRssMiB = (l: BenchLab): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${enginePid(l)}/status`, 'utf8'))![1]) / 1024)
 
 interface Stats {
   cpu_stats: { cpu_usage: { total_usage: number } }
@@ -49,12 +52,17 @@ export async function labMemoryMiB(docker: Docker, lab: string): Promise<number>
   return Math.round(bytes / 1048576)
 }
 
+/** % of one core used by each lab's engine and containers over the same `windowMs`, after `settleMs` */
+export async function labsCpuPct(docker: Docker, labs: readonly BenchLab[], windowMs: number, settleMs: number): Promise<number[]> {
+  await new Promise((r) => setTimeout(r, settleMs))
+  const cpu = async (l: BenchLab): Promise<number> => procCpuNs(enginePid(l)) + (await labStats(docker, l.lab)).reduce((a, s) => a + s.cpu_stats.cpu_usage.total_usage, 0)
+  const [c0, t0] = [await Promise.all(labs.map(cpu)), performance.now()]
+  await new Promise((r) => setTimeout(r, windowMs))
+  const [c1, t1] = [await Promise.all(labs.map(cpu)), performance.now()]
+  return labs.map((_, i) => Math.round(((c1[i]! - c0[i]!) / 1e6 / (t1 - t0)) * 1000) / 10)
+}
+
 /** % of one core used by the lab's engine and containers over `windowMs`, after `settleMs` */
 export async function labCpuPct(docker: Docker, l: BenchLab, windowMs: number, settleMs: number): Promise<number> {
-  await new Promise((r) => setTimeout(r, settleMs))
-  const cpu = async (): Promise<number> => procCpuNs(enginePid(l)) + (await labStats(docker, l.lab)).reduce((a, s) => a + s.cpu_stats.cpu_usage.total_usage, 0)
-  const [c0, t0] = [await cpu(), performance.now()]
-  await new Promise((r) => setTimeout(r, windowMs))
-  const [c1, t1] = [await cpu(), performance.now()]
-  return Math.round(((c1 - c0) / 1e6 / (t1 - t0)) * 1000) / 10
+  return (await labsCpuPct(docker, [l], windowMs, settleMs))[0]!
 }

@@ -12,6 +12,7 @@ import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import type { DbRoleBook } from './db-roles'
 import * as mail from './mail'
 import { unit, type ProbeUnit } from './probe-unit'
+import { sharedExec } from './shared-exec'
 import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from './web'
 
 /** tables whose contents every database server must agree on */
@@ -95,8 +96,10 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   }
 
   const fes = of('fe')
-  if (fes.length) add('web.vips', fes.join(','), async () => vipOwners(frontendVips(lab.relocated), await frontendStatuses(exec, fes)))
-  for (const fe of fes) add('web.upstreams', fe, async () => upstreamHealth(fe, (await frontendStatuses(exec, [fe])).get(fe) ?? 'no status'))
+  // web.vips and web.upstreams read the same racklab-fe-status, due together: one run serves both
+  const feExec = sharedExec(exec)
+  if (fes.length) add('web.vips', fes.join(','), async () => vipOwners(frontendVips(lab.relocated), await frontendStatuses(feExec, fes)))
+  for (const fe of fes) add('web.upstreams', fe, async () => upstreamHealth(fe, (await frontendStatuses(feExec, [fe])).get(fe) ?? 'no status'))
   for (const edge of of('edge')) {
     // as the Internet sees it (DNS → a VIP → whichever frontend holds it), then each frontend on its own address
     add('web.https', edge, () => probeHttpsEdge(exec, edge))

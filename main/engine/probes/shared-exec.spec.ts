@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import type { Exec } from './db'
+import { sharedExec } from './shared-exec'
+
+describe('sharedExec', () => {
+  const counting = (): { exec: Exec; calls: string[] } => {
+    const calls: string[] = []
+    const exec: Exec = (server, cmd) => {
+      calls.push(`${server} ${cmd.join(' ')}`)
+      return Promise.resolve({ exitCode: 0, stdout: `${server}#${calls.length}`, stderr: '' })
+    }
+    return { exec, calls }
+  }
+
+  it('runs a command once for callers within the window, on the same exec across plans', async () => {
+    const { exec, calls } = counting()
+    let t = 1000
+    const a = sharedExec(exec, 2000, () => t)
+    const b = sharedExec(exec, 2000, () => t) // the next plan's wrapper over the same lab exec
+    expect((await a('fe1', ['racklab-fe-status'])).stdout).toBe('fe1#1')
+    t += 1500
+    expect((await b('fe1', ['racklab-fe-status'])).stdout).toBe('fe1#1')
+    expect(calls).toEqual(['fe1 racklab-fe-status'])
+  })
+
+  it('runs again after the window, and never shares between servers or commands', async () => {
+    const { exec, calls } = counting()
+    let t = 0
+    const s = sharedExec(exec, 2000, () => t)
+    await s('fe1', ['racklab-fe-status'])
+    await s('fe2', ['racklab-fe-status'])
+    await s('fe1', ['racklab-fe-status', '--x'])
+    t = 2000
+    expect((await s('fe1', ['racklab-fe-status'])).stdout).toBe('fe1#4')
+    expect(calls).toHaveLength(4)
+  })
+
+  it('shares a failure too (the probes report it, each its own way)', async () => {
+    let n = 0
+    const failing: Exec = () => (n++, Promise.reject(new Error('container gone')))
+    const s = sharedExec(failing, 2000, () => 0)
+    await expect(s('fe1', ['x'])).rejects.toThrow('container gone')
+    await expect(s('fe1', ['x'])).rejects.toThrow('container gone')
+    expect(n).toBe(1)
+  })
+})
