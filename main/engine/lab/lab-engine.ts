@@ -568,6 +568,7 @@ export class LabEngine {
       this.actionLedger.clear()
       this.intents.clear()
       this.hardware?.reset()
+      this.nightly.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
       // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it

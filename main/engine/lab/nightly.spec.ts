@@ -22,6 +22,15 @@ describe('nightly backups on the lab clock', () => {
     new NightlyLedger(f).mark(3)
     expect(new NightlyLedger(f).last()).toBe(3)
   })
+  it('reset (down restarts the lab clock) makes the first night of the new clock due again', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'nightly-')), 'nightly.json')
+    const ledger = new NightlyLedger(f)
+    ledger.mark(2)
+    expect(nightDue(2 * H, ledger.last())).toBeUndefined()
+    ledger.reset()
+    expect(nightDue(2 * H, ledger.last())).toBe(0)
+    expect(new NightlyLedger(f).last()).toBe(-1)
+  })
   it('writes nightly.json atomically (owner-only, no temp left) and reads it once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nightly-'))
     const f = join(dir, 'nightly.json')

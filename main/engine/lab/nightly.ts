@@ -52,4 +52,10 @@ export class NightlyLedger {
     writeJsonAtomic(this.file, { night })
     this.night = night
   }
+
+  /** `down` restarts the lab clock at 0: the nights counted on the old clock are gone with it (kept, the
+   *  next up had no nightly backup until the clock passed the old count again: lab days) */
+  reset(): void {
+    this.mark(-1)
+  }
 }
