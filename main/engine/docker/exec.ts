@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import type Docker from 'dockerode'
 import { LabError } from '@contract/errors'
 import { Demuxer } from './demux'
+import { commandLabel } from './command-label'
 import type { ExecResult } from './types'
 
 export interface ExecOptions {
@@ -50,7 +51,7 @@ export async function runExec(docker: Docker, container: string, cmd: string[], 
       timer = setTimeout(() => {
         stream.destroy()
         // the process itself may keep running: docker has no API to kill an exec
-        done(new LabError('ENGINE_ERROR', `"${cmd.join(' ')}" in ${container} did not finish within ${opts.timeoutMs} ms`, { timeout: true, stdout, stderr }))
+        done(new LabError('ENGINE_ERROR', `"${commandLabel(cmd)}" in ${container} did not finish within ${opts.timeoutMs} ms`, { timeout: true, stdout, stderr }))
       }, opts.timeoutMs)
     }
     stream.on('data', (c: Buffer) => demux.push(c))

@@ -1,5 +1,5 @@
 // The lab: topology + Docker, one writer of lab state. Transports and the CLI call it through the API handlers.
-import { nightDue, NightlyLedger } from './nightly'
+import { nightDue, nightFor, NightlyLedger } from './nightly'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import { engineErrorCode } from '@contract/lab-error'
@@ -227,10 +227,13 @@ export class LabEngine {
   private nightlyBackup(): void {
     const night = nightDue(this.labMs(), this.nightly.last())
     if (night === undefined || this.nightlyRunning) return
-    this.nightly.mark(night)
     const b = [...this.servers.values()].find((p) => p.server.role === 'backup')?.server.id
-    if (!b || !this.isMember(b)) return
-    if (this.snapshot?.servers.find((s) => s.id === b)?.state !== 'running') {
+    const s = b ? this.snapshot?.servers.find((x) => x.id === b) : undefined
+    const what = nightFor(b ? { member: this.isMember(b), state: s?.state, health: s?.health } : undefined)
+    if (what === 'wait') return
+    this.nightly.mark(night)
+    if (what === 'none' || !b) return
+    if (what === 'missed') {
       this.journal.append({ kind: 'engine', target: `server:${b}`, text: `night ${night + 1}: ${b} is not running, so the nightly backup is missed (the next night catches up)` })
       return
     }
@@ -565,6 +568,7 @@ export class LabEngine {
       this.actionLedger.clear()
       this.intents.clear()
       this.hardware?.reset()
+      this.nightly.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
       // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { nightDue, NightlyLedger } from './nightly'
+import { nightDue, nightFor, NightlyLedger } from './nightly'
 
 const H = 3_600_000
 
@@ -21,6 +21,15 @@ describe('nightly backups on the lab clock', () => {
     expect(new NightlyLedger(f).last()).toBe(-1)
     new NightlyLedger(f).mark(3)
     expect(new NightlyLedger(f).last()).toBe(3)
+  })
+  it('reset (down restarts the lab clock) makes the first night of the new clock due again', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'nightly-')), 'nightly.json')
+    const ledger = new NightlyLedger(f)
+    ledger.mark(2)
+    expect(nightDue(2 * H, ledger.last())).toBeUndefined()
+    ledger.reset()
+    expect(nightDue(2 * H, ledger.last())).toBe(0)
+    expect(new NightlyLedger(f).last()).toBe(-1)
   })
   it('writes nightly.json atomically (owner-only, no temp left) and reads it once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nightly-'))
@@ -51,5 +60,25 @@ describe('nightly backups on the lab clock', () => {
     const said: string[] = []
     expect(new NightlyLedger(f, (t) => said.push(t)).last()).toBe(-1)
     expect(said[0]).toMatch(/nightly\.json is unreadable: night: .*expected number/)
+  })
+})
+
+describe('nightFor: what a due night does with the backup server as it is', () => {
+  it('waits while backup1 is not in the lab yet or is still coming up (the first up passes 02:00 while it builds images)', () => {
+    expect(nightFor({ member: false })).toBe('wait')
+    expect(nightFor({ member: true, state: 'absent', health: 'unknown' })).toBe('wait')
+    expect(nightFor({ member: true, state: 'created', health: 'unknown' })).toBe('wait')
+    expect(nightFor({ member: true, state: 'running', health: 'starting' })).toBe('wait')
+  })
+
+  it('runs on a running backup server, and counts the night as missed when it is down', () => {
+    expect(nightFor({ member: true, state: 'running', health: 'healthy' })).toBe('run')
+    expect(nightFor({ member: true, state: 'stopped', health: 'unknown' })).toBe('missed')
+    expect(nightFor({ member: true, state: 'powered-off', health: 'unknown' })).toBe('missed')
+    expect(nightFor({ member: true, state: 'crashed', health: 'unknown' })).toBe('missed')
+  })
+
+  it('has nothing to do in a lab without a backup server', () => {
+    expect(nightFor(undefined)).toBe('none')
   })
 })

@@ -4,6 +4,7 @@
 // hours) and the next night catches up. The last night tried is kept in the lab's state dir (nightly.json),
 // written atomically and read once: a damaged file is set aside and named, never thrown from the engine's tick.
 import { z } from 'zod'
+import type { Health, ServerState } from '@contract/status'
 import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
 const HOUR = 3_600_000
@@ -17,6 +18,17 @@ export function nightDue(labMs: number, last: number): number | undefined {
   if (labMs < NIGHT_AT_MS) return undefined
   const night = Math.floor((labMs - NIGHT_AT_MS) / DAY)
   return night > last ? night : undefined
+}
+
+/** What a due night does with the backup server as it is now. run: back up. missed: it is down (stopped,
+ *  crashed, off, paused), the night is lost and journaled. wait: it is not in the lab yet or still coming up
+ *  (the first `up` building images passes 02:00 before backup1 exists, and that night was consumed silently:
+ *  a new lab had no backup until the next lab day), so the night stays due and runs once it is up. */
+export function nightFor(backup: { member: boolean; state?: ServerState; health?: Health } | undefined): 'run' | 'missed' | 'wait' | 'none' {
+  if (!backup) return 'none'
+  if (!backup.member || backup.state === undefined || backup.state === 'absent' || backup.state === 'created' || backup.state === 'restarting') return 'wait'
+  if (backup.state !== 'running') return 'missed'
+  return backup.health === 'starting' ? 'wait' : 'run'
 }
 
 export class NightlyLedger {
@@ -39,5 +51,11 @@ export class NightlyLedger {
   mark(night: number): void {
     writeJsonAtomic(this.file, { night })
     this.night = night
+  }
+
+  /** `down` restarts the lab clock at 0: the nights counted on the old clock are gone with it (kept, the
+   *  next up had no nightly backup until the clock passed the old count again: lab days) */
+  reset(): void {
+    this.mark(-1)
   }
 }

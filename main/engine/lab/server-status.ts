@@ -32,7 +32,7 @@ export function serverStatus(
   const health: Health = state === 'running' ? (c.health ?? 'healthy') : 'unknown'
   const s: ServerStatus = { ...base, state, health, containerId: c.id, ips }
   if (!c.running && c.status === 'exited') s.exitCode = c.exitCode
-  const detail = describe(state, c, fx)
+  const detail = describe(p.server.id, state, c, fx)
   if (detail) s.detail = detail
   return s
 }
@@ -53,13 +53,16 @@ function containerState(c: ContainerInfo, intent: DownIntent | undefined): Serve
   }
 }
 
-function describe(state: ServerState, c: ContainerInfo, fx: ServerEffects | undefined): string | undefined {
+function describe(id: string, state: ServerState, c: ContainerInfo, fx: ServerEffects | undefined): string | undefined {
   if (state === 'crashed') return c.oomKilled ? 'killed by the out-of-memory killer' : `exited on its own with code ${c.exitCode}`
   if (state === 'running' && c.health === 'unhealthy') return 'its health check fails'
   if (state === 'running' && c.health === 'starting') return 'starting up'
   if (state === 'powered-off') {
     if (fx?.offCause === 'shutdown') return 'shut down'
     if (fx?.offCause === 'hard-off') return 'off (power button held)'
+    // a server stays off when its power comes back (catalog-schema: only switches and RAID units return by
+    // themselves); "no power" read as if the circuit were still out after the breaker was reset
+    if (fx?.offCause === 'power-loss') return `lost power; it stays off until powered on (racklab act server:${id} power-on)`
     return 'no power'
   }
   return undefined

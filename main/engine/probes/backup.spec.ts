@@ -37,6 +37,12 @@ describe('backup.verify', () => {
     expect(r.message).toContain("database backup 20070614T020000: the stream's sha256 differs")
   })
 
+  it('a verify that dies silently is named by its exit code, not an empty reason', async () => {
+    const mail = JSON.stringify({ stores: [], referenced: 0, missing: [], missingCount: 0, sampled: 0, bad: [] })
+    const r = await probeVerify(answering({ 'racklab-mail-store verify': out(mail), 'racklab-db-backup verify': out('', 2) }), 'backup1')
+    expect(r).toMatchObject({ ok: false, message: "backup1 can't verify its database backup: it exited 2 and printed nothing" })
+  })
+
   it('nothing backed up yet is not a failed drill (backup.fresh reports that)', async () => {
     const mail = JSON.stringify({ stores: [], referenced: 0, missing: [], missingCount: 0, sampled: 0, bad: [] })
     const r = await probeVerify(answering({ 'racklab-mail-store verify': out(mail), 'racklab-db-backup verify': out('{"stamp":null}') }), 'backup1')

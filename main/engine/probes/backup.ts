@@ -70,6 +70,10 @@ const lastJson = <T>(out: string): T | undefined => {
   return line ? (JSON.parse(line) as T) : undefined
 }
 
+/** what a failed command said, or its exit code when it said nothing (an empty reason was seen: a script that
+ *  set -e ended before printing) */
+const said = (r: { stdout: string; stderr: string; exitCode: number }): string => (r.stderr || r.stdout).trim().slice(0, 200) || `it exited ${r.exitCode} and printed nothing`
+
 /** The restore drill: the newest snapshot of every store names only files backup1 holds, a random sample of
  *  them copied to a scratch place hash to their GUIDs, and the newest DB backup still has its sha256. Nothing
  *  to verify yet is not a failure here (backup.fresh says a backup is missing). */
@@ -78,8 +82,8 @@ export async function probeVerify(exec: Exec, server: string, sample = VERIFY_SA
   const [m, d] = await Promise.all([exec(server, ['racklab-mail-store', 'verify', String(sample)]), exec(server, ['racklab-db-backup', 'verify'])])
   const mail = lastJson<MailVerify>(m.stdout)
   const db = lastJson<{ stamp: string | null; problems?: string[] }>(d.stdout)
-  if (!mail || m.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its mail snapshots: ${(m.stderr || m.stdout).trim().slice(0, 200)}` }
-  if (!db || d.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its database backup: ${(d.stderr || d.stdout).trim().slice(0, 200)}` }
+  if (!mail || m.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its mail snapshots: ${said(m)}` }
+  if (!db || d.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its database backup: ${said(d)}` }
   const problems: string[] = []
   if (mail.missingCount) problems.push(`${mail.missingCount} message file(s) named by a snapshot are gone from ${server} (first: ${mail.missing[0]})`)
   if (mail.bad.length) problems.push(`${mail.bad.length} of ${mail.sampled} sampled file(s) restored to scratch do not hash to their GUID (first: ${mail.bad[0]})`)
