@@ -34,10 +34,15 @@ export async function pointClients(c: HookContext, primary: string): Promise<str
 const SHARE_MS = 2000
 const recent = new Map<string, { at: number; nodes: Promise<DbNode[]> }>()
 
-function sharedDbNodes(c: HookContext): Promise<DbNode[]> {
+async function sharedDbNodes(c: HookContext): Promise<DbNode[]> {
   const now = Date.now()
   const r = recent.get(c.labId)
-  if (r && now - r.at < SHARE_MS) return r.nodes
+  // only a reading that found a primary is shared: after a rack's power-on web1 may read before db1 is up, and
+  // mx1, a second later, must look again rather than be left with no primary (CI: db-fallback, 451 at RCPT)
+  if (r && now - r.at < SHARE_MS) {
+    const seen = await r.nodes.catch(() => undefined)
+    if (seen && currentPrimary(seen)) return seen
+  }
   const nodes = readDbNodes(c)
   recent.set(c.labId, { at: now, nodes })
   nodes.catch(() => recent.delete(c.labId))
