@@ -122,7 +122,6 @@ function memory(): { geometries: number; textures: number } {
 
 window.__bench = {
   drawCalls: (): number => scene.drawCalls(),
-  triangles: (): number => scene.renderer.info.render.triangles,
   software: (): number => (scene.renderer.software ? 1 : 0),
   frameMs,
   changeMs,

@@ -147,7 +147,12 @@ function bake(geometry: BufferGeometry, specs: Spec[]): Baked {
   if (nor) out.setAttribute('normal', normal)
   if (uv) {
     const uvs = new Float32Array(n * nv * 2)
-    for (let i = 0; i < n; i++) for (let v = 0; v < nv; v++) uvs.set([uv.getX(v), uv.getY(v)], (i * nv + v) * 2)
+    for (let i = 0; i < n; i++) {
+      for (let v = 0; v < nv; v++) {
+        uvs[(i * nv + v) * 2] = uv.getX(v)
+        uvs[(i * nv + v) * 2 + 1] = uv.getY(v)
+      }
+    }
     out.setAttribute('uv', new BufferAttribute(uvs, 2))
   }
   const count = idx ? idx.count : nv
@@ -167,9 +172,14 @@ function bake(geometry: BufferGeometry, specs: Spec[]): Baked {
         p[o + 2] = s.pos[2] + (hidden ? 0 : pos.getZ(v) * s.size[2])
       }
     },
+    // runs on every state change (a recoloured LED): no allocation per vertex
     paint(i, c) {
       const a = color.array as Float32Array
-      for (let v = 0; v < nv; v++) a.set([c.r, c.g, c.b], (i * nv + v) * 3)
+      for (let o = i * nv * 3, end = o + nv * 3; o < end; o += 3) {
+        a[o] = c.r
+        a[o + 1] = c.g
+        a[o + 2] = c.b
+      }
     },
   }
   specs.forEach((s, i) => {
@@ -180,7 +190,10 @@ function bake(geometry: BufferGeometry, specs: Spec[]): Baked {
     for (let v = 0; v < nv; v++) {
       const x = nor.getX(v) / (s.size[0] || 1), y = nor.getY(v) / (s.size[1] || 1), z = nor.getZ(v) / (s.size[2] || 1)
       const l = Math.hypot(x, y, z) || 1
-      a.set([x / l, y / l, z / l], (i * nv + v) * 3)
+      const o = (i * nv + v) * 3
+      a[o] = x / l
+      a[o + 1] = y / l
+      a[o + 2] = z / l
     }
   })
   out.computeBoundingSphere()
