@@ -3,9 +3,9 @@
 // result names the backup (stamp, GTID) and the transactions caught up, each step is journaled as it happens.
 // Only the database tier and backup1 (imap1 is absent: the night's mail part says so, the database part runs).
 // Run alone: RACKLAB_TEST_LAB=it-seed npx vitest run --project integration tests/integration/backup-seed.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { racklab } from './helpers'
-import { sql } from './lab-driver'
+import { freshLabOf, sql } from './lab-driver'
 
 const act = async (target: string, ...args: string[]): Promise<string> => {
   const r = await racklab(['act', target, ...args])
@@ -14,14 +14,7 @@ const act = async (target: string, ...args: string[]): Promise<string> => {
 }
 
 describe('a replica seeded from the hot backup', () => {
-  beforeAll(async () => {
-    await racklab(['down', '--volumes'])
-    const up = await racklab(['up', '--only', 'db1,db2,db3,backup1'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
-  }, 1_800_000)
-  afterAll(async () => {
-    await racklab(['down', '--volumes'])
-  }, 300_000)
+  freshLabOf(['db1', 'db2', 'db3', 'backup1'])
 
   it('db3 rebuilt from backup1\'s backup, caught up by GTID with what came after it, checksums equal db1\'s', async () => {
     const backup = await act('server:backup1', 'backup-now')

@@ -6,6 +6,7 @@ import type { ExecResult } from '../../main/engine/docker/types'
 import { containerName } from '../../main/engine/lab/naming'
 import { countQueue } from '../../main/engine/probes/mail'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
 import { racklab, ROOT, TEST_LAB, until } from './helpers'
 
@@ -68,3 +69,15 @@ export async function runShippedScenario(name: string): Promise<{ code: number |
 /** the failed steps of a run, for an assertion's message: CI shows the failure, not the scenario's stdout */
 export const failedSteps = (r: ScenarioReport): string =>
   r.steps.filter((s) => s.ok === false).map((s) => `${s.section} ${s.n}. ${s.text} — ${s.detail ?? 'no detail'}`).join('\n') || 'no step failed'
+
+/** inside a describe: a fresh lab of only these servers for the file (its volumes gone first), taken down after */
+export function freshLabOf(only: string[]): void {
+  beforeAll(async () => {
+    await racklab(['down', '--volumes'])
+    const up = await racklab(['up', '--only', only.join(',')])
+    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
+  }, 1_800_000)
+  afterAll(async () => {
+    await racklab(['down', '--volumes'])
+  }, 300_000)
+}

@@ -6,9 +6,9 @@
 // RACKLAB_TEST_LAB=it-rkill npx vitest run --project integration tests/integration/restore-interrupted.test.ts
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { racklab, TEST_HOME, TEST_LAB, until } from './helpers'
-import { run } from './lab-driver'
+import { freshLabOf, run } from './lab-driver'
 
 const N = 600
 const stateDir = join(TEST_HOME, TEST_LAB)
@@ -27,14 +27,7 @@ for my $n (1 .. ${N}) { $i->append_string('INBOX', "From: k\\@example.test\\r\\n
 $i->logout;`
 
 describe('a restore interrupted by the engine being killed', () => {
-  beforeAll(async () => {
-    await racklab(['down', '--volumes'])
-    const up = await racklab(['up', '--only', 'db1,imap1,imap2,backup1'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
-  }, 1_800_000)
-  afterAll(async () => {
-    await racklab(['down', '--volumes'])
-  }, 300_000)
+  freshLabOf(['db1', 'imap1', 'imap2', 'backup1'])
 
   it('is resumed by the next engine: every message back once, journaled as RESUMED, its record gone', async () => {
     await run('imap1', ['perl', '-e', SEED])
