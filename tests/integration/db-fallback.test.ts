@@ -67,16 +67,43 @@ describe('DB clients return to the primary after a circuit trip', () => {
     // mx2's recipient check reads the replica meanwhile: mail for alice is still accepted at RCPT
     const rcpt = await exec('mx2', ['swaks', '--server', '127.0.0.1', '--to', 'alice@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
     expect(rcpt.exitCode, rcpt.stdout).toBe(0)
+    // mx1 (nyi-1, its switch dark) reaches no database at all: mail is deferred at RCPT (4xx), never bounced.
+    // That failed lookup also puts both servers in its proxy's back-off, which the first check after the
+    // reset below must not be refused for (it got 451 within 5 s of the network's return, before the fix)
+    const dark = await exec('mx1', ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+    expect(dark.stdout).toMatch(/<\*\* 451 4\.3\.0 <bob@fastmail\.test>: Temporary lookup failure/)
 
     console.log(await act('circuit:nyi-1-a', 'reset'))
+    // the switches come back with the circuit: as soon as mx1 reaches db1, its recipient check is accepted (on a
+    // quiet machine this lands inside the 5 s back-off the dark check above started)
+    await until('mx1 to reach db1 again', async () =>
+      (await exec('mx1', ['bash', '-c', 'timeout 1 bash -c "</dev/tcp/10.231.0.11/3306"'])).exitCode === 0 || undefined, 60_000, 200)
+    const back = await exec('mx1', ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+    expect(back.exitCode, `mx1 right after the reset: ${back.stdout}`).toBe(0)
     console.log(await act('rack:nyi-1', 'power-on'))
     const t0 = Date.now()
     await until('every server healthy after the power-on', allHealthy, 300_000, 2000)
     console.log(`healthy ${Date.now() - t0} ms after the power-on`)
 
-    // one recipient check on each MX, so their LMTP proxies hold a connection for db.clients to judge
+    // a recipient check on each MX is accepted at once; they are repeated until the LMTP proxy holds db1, for
+    // db.clients to judge: a proxy that failed to reach db1 in the last 5 s (its back-off) reads the replica
+    // for that lookup, by design, and holds nothing after it
     for (const mx of ['mx1', 'mx2']) {
-      const r = await exec(mx, ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+      const rcptOn = (): Promise<{ exitCode: number; stdout: string }> =>
+        exec(mx, ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
+      const r = await rcptOn()
+      if (r.exitCode === 0) {
+        await until(`${mx}'s LMTP proxy to hold db1`, async () => {
+          if ((await dbStatus(mx)).values?.onPrimary) return true
+          const again = await rcptOn()
+          expect(again.exitCode, `${mx}: ${again.stdout}`).toBe(0)
+          return undefined
+        }, 30_000, 2000)
+      } else {
+        // what the proxy and Postfix said, and which DB the proxy's processes hold: the failure is otherwise opaque
+        console.log(`${mx} RCPT failed; its log:\n${(await racklab(['logs', mx, '--tail', '80'])).stdout}`)
+        console.log(`${mx} racklab-db-status:\n${(await exec(mx, ['racklab-db-status'], { timeoutMs: 30_000 })).stdout}`)
+      }
       expect(r.exitCode, `${mx}: ${r.stdout}`).toBe(0)
     }
     // the frontends skip a backend for 10 s after it failed (nginx's fail_timeout: web1 was down); once their
@@ -101,6 +128,10 @@ describe('DB clients return to the primary after a circuit trip', () => {
       if (inbox.status !== 200) failures.push(`login ${i + 1}: inbox on ${String(inbox.headers['x-racklab-backend'])}: HTTP ${inbox.status}`)
     }
     console.log(`20 logins through the edge by backend: ${JSON.stringify(backends)}`)
+    if (failures.length) {
+      // which hop failed (a 502 without a backend header is the frontend's own answer): their logs say why
+      for (const s of ['fe1', 'fe2', 'web1', 'web2']) console.log(`${s}'s log:\n${(await racklab(['logs', s, '--tail', '40'])).stdout}`)
+    }
     expect(failures).toEqual([])
     expect(Object.keys(backends).sort()).toEqual(['web1', 'web2'])
 

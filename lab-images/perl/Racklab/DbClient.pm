@@ -5,7 +5,9 @@ package Racklab::DbClient;
 #     query, which is also the ping) at most once a second, so a server that turned read-only is dropped.
 #   * A replica handle lives for one request (done() drops it): the next request looks for the primary
 #     again. A host that did not answer is skipped for BACKOFF seconds, so an outage costs one connect
-#     timeout per back-off, not one per request.
+#     timeout per back-off, not one per request. When EVERY host is in back-off the request tries them all
+#     anyway: skipping is only worth it while another server may answer, and a request must never be refused
+#     just because the last one failed (after a network cut was undone, the first RCPT got 451 for up to 5 s).
 #   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
 #     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
 #     failing the write on the replica.
@@ -73,7 +75,9 @@ sub _search {
     my ($self, $now) = @_;
     my (@why, $fallback);
     my $stamp = primary_stamp();
-    for my $h (ordered_hosts(@{ $self->{hosts} })) {
+    my @hosts = ordered_hosts(@{ $self->{hosts} });
+    $now = 1 unless grep { ($self->{down_until}{$_} // 0) <= time } @hosts;
+    for my $h (@hosts) {
         if (!$now && ($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
         my $c = eval { $self->_connect($h) };
         unless ($c) {
