@@ -1,6 +1,7 @@
 // The monitor on a real lab: probes planned from the lab's status, hardware read from its model, results
 // and alerts on the bus. Only long-running runtimes create one; RACKLAB_MONITOR=0 turns it off.
 import type { HardwareStatus } from '@contract/hardware'
+import type { OpKind } from '@contract/status'
 import type { EventBus } from '../events/event-bus'
 import type { LabView } from '../lab/lab-context'
 import { planProbes } from '../probes/plan'
@@ -10,16 +11,26 @@ import { Monitor } from './monitor'
 
 export const monitorEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.RACKLAB_MONITOR !== '0'
 
-/** what the monitor reads of the lab: its view, and the hardware model when it has one */
+/** what the monitor reads of the lab: its view, the hardware model when it has one, and its running operation */
 export interface MonitorLab extends LabView {
   readonly hardware: { status(): HardwareStatus; labMs(): number } | undefined
+  readonly ops: { active(): { kind: OpKind } | undefined }
 }
+
+/**
+ * Probes run while the engine answers and no `up` or `down` is under way: during those, servers are half started
+ * (a healthy edge that does not trust the lab CA yet, a web server whose database is still booting) or half
+ * stopped, and what a probe sees then is the operation, not a fault. Results taken then stayed the latest after
+ * `up` returned "all healthy": `check` listed five failures and alerts were raised. A scenario is no pause: its
+ * faults are what the monitor is for.
+ */
+export const probesAllowed = (engine: string, op: OpKind | undefined): boolean => engine === 'connected' && op !== 'up' && op !== 'down'
 
 export function createLabMonitor(lab: MonitorLab, bus: EventBus, config: Partial<MonitorConfig> = configFromEnv(process.env)): Monitor {
   const probes = probeLabOf(lab)
   return new Monitor({
     plan: () => planProbes(probes),
-    canProbe: () => lab.engineStatus().state === 'connected',
+    canProbe: () => probesAllowed(lab.engineStatus().state, lab.ops.active()?.kind),
     hardware: () => lab.hardware?.status(),
     labMs: () => lab.hardware?.labMs() ?? 0,
     journal: lab.journal,
