@@ -92,6 +92,46 @@ describe('ActionBook', () => {
     expect(await book.run('server:x', 'power-on')).toMatchObject({ text: 'turned on' })
   })
 
+  it('a physical action runs while a long role action is under way; role actions wait for each other; undo waits for both', async () => {
+    const t = setup()
+    const order: string[] = []
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    const backup: ActionSource = {
+      family: 'role',
+      targets: () => ['server:x'],
+      actions: async (target) =>
+        target === 'server:x'
+          ? (['backup-now', 'restore'] as const).map((id) => ({
+              id,
+              label: id,
+              kind: 'operate' as const,
+              inverse: { none: 'a backup is not undone' },
+              run: async () => {
+                order.push(`${id} start`)
+                if (id === 'backup-now') await held
+                order.push(`${id} end`)
+                return id
+              },
+            }))
+          : undefined,
+    }
+    const book = new ActionBook({ sources: [lamp(t.state), backup], ledger: new ActionLedger(t.file), labMs: () => 0, journal: () => undefined })
+    const running = book.run('server:x', 'backup-now')
+    const restore = book.run('server:x', 'restore')
+    await new Promise((r) => setTimeout(r, 10))
+    // the power button is pressed while the backup runs, and takes effect at once
+    expect(await book.run('server:x', 'power-off')).toMatchObject({ text: 'turned off' })
+    const undo = book.undo()
+    await new Promise((r) => setTimeout(r, 10))
+    expect(order).toEqual(['backup-now start'])
+    expect(t.state.on).toBe(false)
+    release()
+    await Promise.all([running, restore])
+    expect(await undo).toMatchObject({ text: 'turned on' })
+    expect(order).toEqual(['backup-now start', 'backup-now end', 'restore start', 'restore end'])
+  })
+
   it('unknown targets, actions and args are refused before anything is ledgered', async () => {
     const t = setup()
     const book = t.make()

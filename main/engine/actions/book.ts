@@ -1,6 +1,11 @@
-// The action book: every family's actions behind one list/run/undo. Actions run one at a time, each checked
-// when its turn comes, so two clients racing get one success and one refusal with its reason, and the ledger
-// stays in order. Each action is in the ledger before it runs.
+// The action book: every family's actions behind one list/run/undo. Actions run one at a time within their
+// lane, each checked when its turn comes, so two clients racing get one success and one refusal with its reason,
+// and the ledger stays in order. Each action is in the ledger before it runs.
+// Two lanes: the physical one (power, disks, cables, network faults, container start/stop: seconds each) and the
+// service one (role actions: a backup, a restore, a promote, which can take minutes). A cable pulled or a circuit
+// tripped while a backup runs happens at once, as it would in the room, instead of waiting for the backup (the
+// nightly one too) to end; the backup then meets the fault, which is what a restore drill is for. Undo, the
+// resume after an engine restart and exclusive work (provisioning) wait for both lanes and hold both.
 import { LabError } from '@contract/lab-error'
 import type { ActionInfo } from '@contract/status'
 import { checkActionArgs } from '../lab/action-args'
@@ -33,8 +38,11 @@ export const info = (a: ActionSpec, family?: ActionInfo['family']): ActionInfo =
   ...(family ? { family } : {}),
 })
 
+type Lane = 'physical' | 'service'
+const PHYSICAL_FAMILIES: ReadonlySet<ActionSource['family']> = new Set(['hardware', 'network', 'container'])
+
 export class ActionBook {
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queues: Record<Lane, Promise<unknown>> = { physical: Promise.resolve(), service: Promise.resolve() }
 
   constructor(private readonly d: BookDeps) {}
 
@@ -69,16 +77,39 @@ export class ActionBook {
     return out
   }
 
-  /** check, ledger, run, close the ledger entry; serialised with every other action of the lab */
+  /** check, ledger, run, close the ledger entry; serialised with every other action of its lane */
   run(target: string, action: string, args: Record<string, string> = {}, undoes?: number): Promise<{ seq: number; text: string }> {
-    return this.inTurn(() => this.runNow(target, action, args, undoes))
+    return this.inTurn(async () => [await this.laneOf(target, action)], () => this.runNow(target, action, args, undoes))
   }
 
-  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
-    const turn = this.queue.then(fn)
-    this.queue = turn.catch(() => undefined)
-    return turn
+  /** The lane of the family that runs it (runNow takes the first source listing it, in the same order). The role
+   *  source is not asked: its listing reads the servers (seconds under load) and its targets are servers, on which
+   *  no network fault lives; an action no physical source lists is a service one. */
+  private async laneOf(target: string, action: string): Promise<Lane> {
+    for (const src of this.d.sources) {
+      if (!PHYSICAL_FAMILIES.has(src.family)) continue
+      const list = await src.actions(target).catch(() => undefined)
+      if (list?.some((a) => a.id === action)) return 'physical'
+    }
+    return 'service'
   }
+
+  /** fn runs once every lane it names is free, and each of them waits for it. Lanes are chosen in arrival order
+   *  (one after the other, each a quick look), so work asked for first is queued first in every lane it shares. */
+  private inTurn<T>(lanes: () => Promise<readonly Lane[]> | readonly Lane[], fn: () => Promise<T>): Promise<T> {
+    const queued = this.arrival.then(async () => {
+      const ls = await lanes()
+      const turn = Promise.all(ls.map((l) => this.queues[l])).then(fn)
+      for (const l of ls) this.queues[l] = turn.catch(() => undefined)
+      // wrapped: the arrival chain waits for the queueing, never for the work
+      return { turn }
+    })
+    this.arrival = queued.then(() => undefined, () => undefined)
+    return queued.then((q) => q.turn)
+  }
+
+  private arrival: Promise<unknown> = Promise.resolve()
+  private readonly allLanes = (): readonly Lane[] => ['physical', 'service']
 
   private async runNow(target: string, action: string, args: Record<string, string>, undoes?: number): Promise<{ seq: number; text: string }> {
     const all = await this.specs(target)
@@ -105,14 +136,14 @@ export class ActionBook {
   /** Work that must not interleave with actions (a role's provisioning after a boot switches Cyrus roles, as
    *  promote and resync do): it waits for the action running now, and the next action waits for it. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.inTurn(fn)
+    return this.inTurn(this.allLanes, fn)
   }
 
   /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one). It
    *  is chosen in its turn, once the actions before it have ended: an action still running (or being finished
    *  after an engine restart) is the one a bare undo means, not an older one. */
   undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
-    return this.inTurn(async () => {
+    return this.inTurn(this.allLanes, async () => {
       const recs = this.d.ledger.list()
       const undone = new Set(recs.map((r) => r.undoes).filter((n): n is number => n !== undefined))
       const rec =
@@ -132,7 +163,7 @@ export class ActionBook {
    *  done), and close their entries, so the lab converges to what the ledger says was asked. */
   resumeInterrupted(): Promise<string[]> {
     // in the queue like any action: one a client asks for meanwhile waits until these are finished
-    return this.inTurn(() => this.finishInterrupted())
+    return this.inTurn(this.allLanes, () => this.finishInterrupted())
   }
 
   private async finishInterrupted(): Promise<string[]> {

@@ -1,7 +1,7 @@
 // backup1's actions: take a backup now (the nightly run does the same), restore the database to a point
 // in time. Each reports what it did, what it could not do, and how it was verified.
 import { LabError } from '@contract/errors'
-import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
+import { copiedHow, copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
 import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
 import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
@@ -57,7 +57,8 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
   const db = await takeDbBackup(c, stamp)
   let offsite: string
   try {
-    offsite = `copied offsite to ${await copyOffsite(c, stamp)} (sha256 checked)`
+    const copy = await copyOffsite(c, stamp)
+    offsite = `copied offsite to ${copy.server}${copy.resumedAt ? ` (${copiedHow(copy)})` : ''} (sha256 checked)`
     // db3 is reachable again: the nights a cut WAN kept from it are copied now
     const caught = await catchUpOffsite(c, stamp).catch((e: unknown) => `offsite catch-up failed: ${(e as Error).message.slice(0, 120)}`)
     if (caught) offsite += `; ${caught}`

@@ -91,25 +91,40 @@ export async function takeDbBackup(c: HookContext, stamp: string): Promise<{ bac
   return { backup, source: src.id, fromReplica: src.fromReplica, binlogs }
 }
 
-/** copy one backup's stream to the offsite server; complete there only when its sha256 matches */
-export async function copyOffsite(c: HookContext, stamp: string): Promise<string> {
+/** where a resumed offsite copy starts: the receiver's "offset N" line; a prefix longer than the file is none */
+export function resumeOffset(receiverOut: string, size: number): number {
+  const m = /^offset (\d+)$/m.exec(receiverOut)
+  if (!m) throw new Error(`the offsite receiver did not say where to resume (it said: ${receiverOut.trim().slice(0, 120) || 'nothing'})`)
+  const at = Number(m[1])
+  return at <= size ? at : 0
+}
+
+/** copy one backup's stream to the offsite server, resuming a copy a cut left there; complete only when its sha256
+ *  matches. Returns the server and, for a resumed copy, how many bytes were already there. */
+export async function copyOffsite(c: HookContext, stamp: string): Promise<{ server: string; resumedAt: number; bytes: number }> {
   const b = c.server.id
   const off = offsiteServer(c)
   if (!off) throw new LabError('REFUSED', `no database server on another site is reachable from ${b}: there is nowhere offsite to copy to`)
   const file = `${OFFSITE_DIR}/${stamp}/backup.xbstream`
+  const local = `/backup/db/${stamp}/backup.xbstream`
+  const size = Number(await must(c, b, ['stat', '-c', '%s', local]))
   const receive = readFileSync(join(imagesDir(), 'backup', 'racklab-backup-receive'), 'utf8')
-  await must(c, off, ['bash', '-s', '--', String(OFFSITE_PORT), file], 15_000, receive)
-  await must(c, b, ['racklab-backup-send', ipBetween(c.topology, b, off), String(OFFSITE_PORT), `/backup/db/${stamp}/backup.xbstream`], 600_000)
+  const resumedAt = resumeOffset(await must(c, off, ['bash', '-s', '--', String(OFFSITE_PORT), file, String(size)], 15_000, receive), size)
+  await must(c, b, ['racklab-backup-send', ipBetween(c.topology, b, off), String(OFFSITE_PORT), local, String(resumedAt)], 600_000)
   await waitFile(c, off, file, 60_000)
-  const here = (await must(c, b, ['sh', '-c', `cut -d' ' -f1 /backup/db/${stamp}/backup.xbstream.sha256`])).trim()
+  const here = (await must(c, b, ['sh', '-c', `cut -d' ' -f1 ${local}.sha256`])).trim()
   const there = (await must(c, off, ['sh', '-c', `sha256sum ${file} | cut -d' ' -f1`])).trim()
   if (here !== there) {
-    await tryExec(c, off, ['rm', '-f', file])
+    await tryExec(c, off, ['rm', '-f', file, `${file}.part`])
     throw new Error(`the offsite copy on ${off} differs from backup1's (sha256 ${there.slice(0, 12)} ≠ ${here.slice(0, 12)}): removed, not kept as if complete`)
   }
   await must(c, off, ['sh', '-c', `echo ${here} > ${OFFSITE_DIR}/${stamp}/COMPLETE`])
-  return off
+  return { server: off, resumedAt, bytes: size }
 }
+
+/** how a copy went, for the run's sentence */
+export const copiedHow = (r: { resumedAt: number; bytes: number }): string =>
+  r.resumedAt > 0 ? `resumed at ${r.resumedAt} of ${r.bytes} bytes, where a cut copy stopped` : `whole, ${r.bytes} bytes`
 
 /** the backups complete on backup1 and those complete offsite */
 export async function dbBackups(c: HookContext): Promise<{ local: DbBackup[]; offsite?: OffsiteState }> {

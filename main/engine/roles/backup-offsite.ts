@@ -1,9 +1,9 @@
 // Catching up the offsite copies. A night whose copy was cut (the WAN down, db3 off) is not offsite: its stream
-// may sit on db3 as a .part file or a file without COMPLETE, which nothing counts as a backup (COMPLETE is
-// written only when the copy's sha256 equals backup1's, backup-db.ts copyOffsite). The next run that reaches
-// db3 copies every such night again, whole, with the same sha256 check (a redo, not a resume: the streams are
-// tens of MB), and removes the partial leftovers of nights backup1 no longer keeps.
-import { copyOffsite, dbBackups, OFFSITE_DIR } from './backup-db'
+// may sit on db3 as a .part file, which nothing counts as a backup (COMPLETE is written only when the copy's
+// sha256 equals backup1's, backup-db.ts copyOffsite). The next run that reaches db3 copies every such night
+// again, resuming where the cut copy stopped (the .part is a prefix of the stream), with the same sha256 check,
+// and removes the partial leftovers of nights backup1 no longer keeps.
+import { copiedHow, copyOffsite, dbBackups, OFFSITE_DIR } from './backup-db'
 import { tryExec } from './db-state'
 import type { HookContext } from './types'
 
@@ -36,15 +36,14 @@ export async function catchUpOffsite(c: HookContext, justCopied: string): Promis
   const failed: string[] = []
   for (const stamp of plan.recopy) {
     try {
-      await copyOffsite(c, stamp)
-      copied.push(stamp)
+      copied.push(`${stamp} (${copiedHow(await copyOffsite(c, stamp))})`)
     } catch (e) {
       failed.push(`${stamp} (${(e as Error).message.slice(0, 120)})`)
     }
   }
   if (plan.remove.length) await tryExec(c, off, ['rm', '-rf', ...plan.remove.map((d) => `${OFFSITE_DIR}/${d}`)], 30_000)
   const parts = [
-    copied.length ? `caught up offsite: ${copied.join(', ')} (missed before, copied again whole, sha256 checked)` : '',
+    copied.length ? `caught up offsite: ${copied.join(', ')} (missed before; sha256 checked)` : '',
     failed.length ? `still NOT offsite: ${failed.join('; ')}` : '',
     plan.remove.length ? `removed the partial offsite copies of ${plan.remove.join(', ')} (no longer kept)` : '',
   ]
