@@ -6,11 +6,10 @@
 // db3 that nothing counts; the next run resumes it from where it stopped, and its sha256 matches.
 // The fewest servers: db2 (the backup source), db3 (offsite), backup1. Run alone:
 // RACKLAB_TEST_LAB=it-offsite npx vitest run --project integration tests/integration/backup-offsite.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BackupsInfo } from '@contract/backup'
-import { racklab } from './helpers'
-import { until } from './helpers'
-import { check, run } from './lab-driver'
+import { racklab, until } from './helpers'
+import { check, freshLabOf, run } from './lab-driver'
 
 const act = async (target: string, ...args: string[]): Promise<string> => {
   const r = await racklab(['act', target, ...args])
@@ -20,14 +19,7 @@ const act = async (target: string, ...args: string[]): Promise<string> => {
 const stampOf = (text: string): string => /backup (\d{8}T\d{6}):/.exec(text)?.[1] ?? ''
 
 describe('offsite copies after a WAN cut', () => {
-  beforeAll(async () => {
-    await racklab(['down', '--volumes'])
-    const up = await racklab(['up', '--only', 'backup1,db2,db3'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
-  }, 1_200_000)
-  afterAll(async () => {
-    await racklab(['down', '--volumes'])
-  }, 300_000)
+  freshLabOf(['backup1', 'db2', 'db3'])
 
   it('a night cut from db3 is never complete there, and the next run that reaches db3 copies it again', async () => {
     expect(await act('server:backup1', 'backup-now')).toMatch(/copied offsite to db3 \(sha256 checked\)/)

@@ -3,11 +3,11 @@
 // with a new, empty volume, its commands, backups, the backup list and the backup probes refuse and say why; the
 // pool created anew takes a new full backup. The fewest servers a hot DB backup needs. Run alone:
 // RACKLAB_TEST_LAB=it-pool npx vitest run --project integration tests/integration/backup-pool.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BackupsInfo } from '@contract/backup'
 import type { PoolStatus } from '@contract/hardware'
 import { racklab, until } from './helpers'
-import { check, exec, run } from './lab-driver'
+import { check, exec, freshLabOf, run } from './lab-driver'
 
 const act = async (target: string, ...args: string[]): Promise<string> => {
   const r = await racklab(['act', target, ...args])
@@ -19,14 +19,7 @@ const pool = async (): Promise<PoolStatus> =>
 const backups = async (): Promise<BackupsInfo> => JSON.parse((await racklab(['backups', '--json'])).stdout) as BackupsInfo
 
 describe('backup1 on its X4500 pool', () => {
-  beforeAll(async () => {
-    await racklab(['down', '--volumes'])
-    const up = await racklab(['up', '--only', 'backup1,db2'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
-  }, 1_200_000)
-  afterAll(async () => {
-    await racklab(['down', '--volumes'])
-  }, 300_000)
+  freshLabOf(['backup1', 'db2'])
 
   it('DEGRADED backs up; FAULTED loses every backup and refuses, said plainly; created anew, a new full', async () => {
     expect((await pool()).state).toBe('ONLINE')

@@ -4,10 +4,10 @@
 // lost-both-stores (both arrays of a store lost, restored from backup1) and db1-dies (promote db2, webmail and
 // mail keep working, fail back). Only the servers they need are brought up. Run alone:
 // RACKLAB_TEST_LAB=it-backup npx vitest run --project integration tests/integration/backup.test.ts
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
 import { racklab, until } from './helpers'
-import { check, exec, failedSteps, run, runShippedScenario, sql } from './lab-driver'
+import { check, exec, failedSteps, freshLabOf, run, runShippedScenario, sql } from './lab-driver'
 
 const scenario = async (name: string): Promise<ScenarioReport> => {
   const { code, report } = await runShippedScenario(name)
@@ -20,14 +20,7 @@ const checksumIn = (text: string): string | undefined => /address_book\s+(\d+)/.
 describe('backups, restores and failover on the real engine', () => {
   // both scenarios bring up the same servers (the edge's whole stack, the replicas, backup1): up here first, so
   // an image rebuild does not eat a scenario's time
-  beforeAll(async () => {
-    await racklab(['down', '--volumes'])
-    const up = await racklab(['up', '--only', 'edge,db2,db3,imap2,backup1'])
-    if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)}`)
-  }, 1_800_000)
-  afterAll(async () => {
-    await racklab(['down', '--volumes'])
-  }, 300_000)
+  freshLabOf(['edge', 'db2', 'db3', 'imap2', 'backup1'])
 
   it('bad-delete-2003: restored to just before the DELETE, every contact back, checksums as before it', async () => {
     const report = await scenario('bad-delete-2003')
