@@ -8,7 +8,7 @@ import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
 import { ipBetween } from './db-state'
-import { mustExec, nodeState, type NodeState } from './mail-pair'
+import { mustExec, nodeState, reportOf, roleState, tryExec, type NodeState } from './mail-pair'
 import type { HookContext } from './types'
 import { MAIL_STREAM_PORT } from './backup-ports'
 
@@ -43,14 +43,30 @@ async function waitDone(c: HookContext, file: string, ms: number): Promise<void>
   throw new Error(`${c.server.id}: ${file} did not arrive within ${ms / 1000} s`)
 }
 
+/** The store's record and the node it came from. The replica is asked first for its record and its role in one
+ *  call: a healthy replica (the usual night) costs one round trip, not a role check of both nodes and then the
+ *  record (docker exec round trips were most of an unchanged store's night). Otherwise both are asked and
+ *  readSource picks, as before. */
+async function storeRecord(c: HookContext, store: { home: string; replica?: string }): Promise<{ src: NodeState; manifest: StoreManifest }> {
+  if (store.replica) {
+    const r = await tryExec(c, store.replica, ['racklab-mail-export', 'manifest', '--role'], 300_000).catch(() => undefined)
+    if (r?.exitCode === 0) {
+      const got = reportOf<StoreManifest & { node?: Parameters<typeof roleState>[1] }>(store.replica, ['racklab-mail-export'], r)
+      const node = got.node ? roleState(store.replica, got.node) : undefined
+      if (node && node.role === 'replica' && readSource([node]) === node) return { src: node, manifest: { server: got.server, users: got.users } }
+    }
+  }
+  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
+  const src = readSource(nodes)
+  if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
+  return { src, manifest: await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000) }
+}
+
 /** one store's snapshot at `stamp`: the record from the source, only the files backup1 lacks sent, then the snapshot */
 async function backupStore(c: HookContext, stamp: string, store: { home: string; replica?: string }): Promise<SnapshotSummary> {
   const b = c.server.id
   const t0 = Date.now()
-  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
-  const src = readSource(nodes)
-  if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
-  const manifest = await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000)
+  const { src, manifest } = await storeRecord(c, store)
   // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
   const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } })
   // one call for an unchanged store: the snapshot is written at once when backup1 has every file it names
