@@ -567,8 +567,9 @@ export class LabEngine {
       this.setMembers([...this.members], false)
       this.actionLedger.clear()
       this.intents.clear()
-      this.hardware?.reset()
-      this.nightly.reset()
+      // kept volumes keep backup1's backups, named by lab time: the clock and the nights counted on it go on
+      this.hardware?.reset(!volumes)
+      if (volumes) this.nightly.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
       // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it
