@@ -499,7 +499,9 @@ export class LabEngine {
     const c = this.hookContext(placed.server.id)
     // every server has a firewall (firewall/): its block/unblock come after the role's own actions
     // a firewall that can't be read must not hide the role's own actions (a stopped imap1 still has fail-back, refused)
-    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c).catch(() => []))]
+    // asked together: each is docker exec round trips, and every act lists its target's actions first
+    const [own, firewall] = await Promise.all([def.actions ? def.actions(c) : [], firewallActions(c).catch(() => [])])
+    return [...own, ...firewall]
   }
 
   /** any action on any target, through the book: checked, ledgered with its inverse, journaled */
