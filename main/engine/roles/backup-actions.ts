@@ -45,8 +45,12 @@ async function backupOnce(c: HookContext): Promise<string> {
   if (lost !== undefined) throw new LabError('REFUSED', lost)
   const stamp = stampOf(c.labMs?.() ?? 0)
   const t0 = Date.now()
-  // the database and the mail are backed up independently: one failing does not cost the other its night
-  const [db, mail] = await Promise.allSettled([dbPart(c, stamp), backupMail(c, stamp)])
+  // the database and the mail are backed up independently: one failing does not cost the other its night. One
+  // after the other, mail first: run together on the lab's two cores, the hot DB backup (mariadb-backup, the
+  // stream, prepare) took the CPU from the mail run, whose unchanged night is two docker execs (1.6 s beside the DB
+  // backup at load 30). The cost: backup-now takes the sum of the two instead of the longer one.
+  const [mail] = await Promise.allSettled([backupMail(c, stamp)])
+  const [db] = await Promise.allSettled([dbPart(c, stamp)])
   const said = (r: PromiseSettledResult<string>, what: string): string => (r.status === 'fulfilled' ? r.value : `${what} NOT backed up: ${(r.reason as Error).message}`)
   const text = `backup ${stamp}: ${said(db, 'database')}; ${said(mail, 'mail')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
   if (db.status === 'rejected' && mail.status === 'rejected') throw new Error(text)
