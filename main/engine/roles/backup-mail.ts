@@ -160,26 +160,21 @@ async function deliveredSince(c: HookContext, user: string, sinceMs: number | un
   return n
 }
 
-/** the store a user lives in, and the node that is its master now (the one receiving mail) */
-async function masterOf(c: HookContext, user: string): Promise<{ store: string; master: string }> {
+/** the store a user lives in (the topology says) */
+function storeOf(c: HookContext, user: string): { home: string; replica?: string } {
   const u = c.topology.users.find((x) => x.name === user)
   if (!u) throw new LabError('NOT_FOUND', `no user ${user} in the topology (users: ${c.topology.users.map((x) => x.name).join(', ')})`)
   const store = mailStores(c.topology).find((s) => s.home === u.store)
   if (!store) throw new LabError('NOT_FOUND', `${user}'s store ${u.store} is not a mail store of this topology`)
+  return store
+}
+
+/** the node that is the store's master now (the one receiving mail) */
+async function masterOf(c: HookContext, store: { home: string; replica?: string }): Promise<string> {
   const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
   const master = nodes.find((n) => n.up && n.role === 'master' && !n.awaitingResync)
   if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map((n) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
-  return { store: store.home, master: master.id }
-}
-
-/** A restore of `user` still appending on `master` ends first: an engine killed mid-restore leaves its docker exec
- *  running in the container, and planning over it would put some messages back twice. */
-async function earlierRestoreDone(c: HookContext, master: string, user: string): Promise<void> {
-  for (const end = Date.now() + 180_000; Date.now() < end; await sleep(1000)) {
-    const r = await c.exec(master, ['pgrep', '-f', `racklab-mail-export restore ${user} `], { timeoutMs: 10_000 }).catch(() => ({ exitCode: 1 }))
-    if (r.exitCode !== 0) return
-  }
-  throw new Error(`an earlier restore of ${user} is still appending on ${master} after 3 min: not restoring over it`)
+  return master.id
 }
 
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
@@ -192,22 +187,24 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
   const problems: string[] = []
   // what does not depend on each other is asked at once: each docker exec is a round trip (0.1-1 s on a loaded
   // host), and a one-user restore was eight of them in a row before the first message moved
-  const listing = mailSnapshots(c)
   for (const user of users) {
-    const [list, { store, master }] = await Promise.all([listing, masterOf(c, user)])
-    const snaps = list.snapshots.filter((s) => s.stores.some((x) => x.store === store))
-    const chosen = o.snapshot ? snaps.find((s) => s.stamp === o.snapshot) : snaps.at(-1)
-    if (!chosen) throw new LabError('NOT_FOUND', o.snapshot ? `no snapshot ${o.snapshot} of ${store} on ${b} (snapshots: ${snaps.map((s) => s.stamp).join(', ') || 'none'})` : `${b} holds no snapshot of ${store}: run backup-now first`)
-    // the mailbox now is read only once an orphaned restore of the user has ended (nothing put back twice)
-    const [shown, now] = await Promise.all([
-      mustExec<StoreManifest>(c, b, ['racklab-mail-store', 'show', chosen.stamp, store], 60_000),
-      earlierRestoreDone(c, master, user).then(() => mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)),
+    const home = storeOf(c, user)
+    const store = home.home
+    const [shown, master] = await Promise.all([
+      mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
+        throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
+      }),
+      masterOf(c, home),
     ])
+    const chosen = { stamp: shown.stamp, takenAt: shown.stats?.takenAt }
+    // the mailbox now, read once an orphaned restore of the user has ended (nothing put back twice)
+    const now = await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--after-restores', '--user', user], 240_000)
     const snap = shown.users.find((u) => u.name === user)
     if (!snap) { parts.push(`${user}: not in snapshot ${chosen.stamp} of ${store} (nothing to restore)`); continue }
     const before = now.users[0]
     const plan = restorePlan(snap, before)
     let restored = 0
+    let readAfter: UserRecord | undefined
     if (plan.restore.length) {
       applying?.()
       const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
@@ -215,17 +212,19 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       })
       if (served.missing.length) problems.push(`${user}: ${served.missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
       const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
-      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[] }
+      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
       if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
       restored = rep.restored
       if (rep.corrupt?.length) problems.push(`${user}: ${rep.corrupt.length} file(s) failed their SHA1 on arrival (not restored)`)
       if (rep.failed?.length) problems.push(`${user}: ${rep.failed.slice(0, 3).join('; ')}`)
+      if (rep.after && !rep.after.error) readAfter = rep.after
     }
-    // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time)
-    const after = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
+    // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time);
+    // the restore read the mailboxes after its last commit, else they are read here
+    const after = readAfter ?? (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
     const still = restorePlan(snap, after).restore.length
     // the mailboxes were made anew (the store was lost): their UIDs say nothing; the MXs' logs say what came since
-    const since = plan.lostSince === undefined ? await deliveredSince(c, user, chosen.stores.find((x) => x.store === store)?.takenAt) : plan.lostSince
+    const since = plan.lostSince === undefined ? await deliveredSince(c, user, chosen.takenAt) : plan.lostSince
     const lost = plan.lostSince !== undefined
       ? `${plan.lostSince} message(s) that arrived after the snapshot are gone (lost since that night)`
       : typeof since === 'number'
