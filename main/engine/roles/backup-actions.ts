@@ -2,7 +2,7 @@
 // in time. Each reports what it did, what it could not do, and how it was verified.
 import { LabError } from '@contract/errors'
 import { copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
-import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
+import { backupMail, mailStamps as listMailStamps, mailStores, restoreMail } from './backup-mail'
 import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
 import { guardedRestore } from './restore-guard'
@@ -85,11 +85,11 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const [up, have, mail] = await Promise.all([
     c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message)),
     dbBackups(c).catch(() => ({ local: [] })),
-    mailSnapshots(c).catch(() => undefined),
+    listMailStamps(c).catch(() => [] as string[]),
   ])
   const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
   const stamps = up ? have.local.map((b) => b.stamp) : []
-  const mailStamps = up ? (mail?.snapshots.map((x) => x.stamp) ?? []) : []
+  const mailStamps = up ? mail : []
   const users = c.topology.users.map((u) => u.name)
   const stores = mailStores(c.topology).map((s) => s.home)
   return [

@@ -111,6 +111,12 @@ export async function backupMail(c: HookContext, stamp: string): Promise<string>
   return text
 }
 
+/** the snapshots' names only, oldest first (every act lists the actions, whose choices they are: `list` reads
+ *  every snapshot and stats every stored file, seconds on a loaded host) */
+export async function mailStamps(c: HookContext): Promise<string[]> {
+  return (await mustExec<{ stamps: string[] }>(c, c.server.id, ['racklab-mail-store', 'stamps'], 60_000)).stamps
+}
+
 export async function mailSnapshots(c: HookContext): Promise<MailSnapshots> {
   return mustExec<MailSnapshots>(c, c.server.id, ['racklab-mail-store', 'list'], 60_000)
 }
