@@ -20,7 +20,7 @@
 //   each): 1,000 messages in ~1 s inside imap1 where single APPENDs took 7.2 s. Flags and internal dates go with
 //   each message, each file is checked against its SHA1 GUID before it is handed to Cyrus, the replica gets them by
 //   Cyrus's own replication, the lost-since counts are unchanged. The spool + reconstruct route was not taken: it
-//   parses every message too, and bypasses the sync log. Round trips cut from ~13 to ~7: the action listing asks
+//   parses every message too, and bypasses the sync log. docker execs in a row cut from 13 to 6: the action listing asks
 //   its three questions at once and names snapshots without reading them ('stamps'), the snapshot is read with
 //   'show newest' while the master is found, the orphaned-restore wait runs inside the manifest call, and the
 //   restore command returns the mailboxes read after its last commit for the check by GUID.
@@ -34,8 +34,8 @@
 //   [~28] full 1.8 s / incremental 0.6 s (0.33); tar 0.126 s / restore 1.66 s (13.2x); PITR 3.3 s
 // Why the targets are still missed: both are round-trip bound now, not work bound. The incremental's floor is two
 // docker execs (0.1-0.5 s each on this host) against a full of about eight plus the files, so the ratio follows the
-// load more than the code (0.33 when the full happened to run quickly). A restore still costs ~7 execs (the
-// action's listing, the master's role, the snapshot, the mailbox, serve, restore) plus Cyrus's indexing of every
+// load more than the code (0.33 when the full happened to run quickly). A restore still costs 6 execs in a row (the
+// action's listing (two), the master's role with the snapshot, the mailbox, serve, restore) plus Cyrus's indexing of every
 // message (~1 ms each: parse, cache record, index, sync log), against tar's 1,000 plain file copies in one
 // process: 2x tar would need the restore to take ~0.25 s in all, less than two execs here.
 import { createRuntime } from '../../main/api/runtime'
