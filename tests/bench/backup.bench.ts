@@ -20,24 +20,24 @@
 //   each): 1,000 messages in ~1 s inside imap1 where single APPENDs took 7.2 s. Flags and internal dates go with
 //   each message, each file is checked against its SHA1 GUID before it is handed to Cyrus, the replica gets them by
 //   Cyrus's own replication, the lost-since counts are unchanged. The spool + reconstruct route was not taken: it
-//   parses every message too, and bypasses the sync log. docker execs in a row cut from 13 to 6: the action listing asks
-//   its three questions at once and names snapshots without reading them ('stamps'), the snapshot is read with
-//   'show newest' while the master is found, the orphaned-restore wait runs inside the manifest call, and the
-//   restore command returns the mailboxes read after its last commit for the check by GUID.
+//   parses every message too, and bypasses the sync log. docker execs in a row cut from 13 to 6: the action
+//   listing asks its three questions at once and names snapshots without reading them ('stamps'), the snapshot
+//   is read with 'show newest' while the master is found, the orphaned-restore wait runs inside the manifest
+//   call, and the restore command returns the mailboxes read after its last commit for the check by GUID.
 // - incremental: the Cyrus node re-FETCHes only mailboxes whose STATUS (UIDVALIDITY UIDNEXT MESSAGES
-//   HIGHESTMODSEQ) moved (a Storable cache in /run), JSON::XS instead of JSON::PP on both sides, the replica's
-//   record and role in one exec, and the mail run before the hot DB backup instead of beside it (on two cores
-//   the DB backup's CPU made the mail run's two execs 1.6 s instead of 0.2 s). An unchanged store is now two
-//   docker execs: manifest (0.12 s) and snapshot-or-missing (0.08 s) on a quiet moment.
+//   HIGHESTMODSEQ) moved (a Storable cache in /run); backup1 reads the record with JSON::XS (JSON::PP: 0.05 s);
+//   the replica gives its record and role in one exec; the mail run goes before the hot DB backup instead of
+//   beside it (beside it, at load ~30, the unchanged store's two execs took 1.6 s; alone on a quiet moment 0.2 s).
+//   An unchanged store is now two docker execs: manifest (~0.12 s) and snapshot-or-missing (~0.08 s), quiet.
 // Figures (load in brackets; the host's load swings 15-50 within a minute, so each line is one run):
 //   [~45] full 12.6 s / incremental 1.5 s (0.12); tar 2.13 s / restore 23.0 s (10.8x); PITR 11.6 s
 //   [~28] full 1.8 s / incremental 0.6 s (0.33); tar 0.126 s / restore 1.66 s (13.2x); PITR 3.3 s
-// Why the targets are still missed: both are round-trip bound now, not work bound. The incremental's floor is two
-// docker execs (0.1-0.5 s each on this host) against a full of about eight plus the files, so the ratio follows the
-// load more than the code (0.33 when the full happened to run quickly). A restore still costs 6 execs in a row (the
-// action's listing (two), the master's role with the snapshot, the mailbox, serve, restore) plus Cyrus's indexing of every
-// message (~1 ms each: parse, cache record, index, sync log), against tar's 1,000 plain file copies in one
-// process: 2x tar would need the restore to take ~0.25 s in all, less than two execs here.
+// Why the targets are still missed: both are round-trip bound now, not work bound. The incremental's floor is
+// two docker execs (0.1-0.5 s each on this host) against a full of about eight plus the files, so the ratio
+// follows the load more than the code (0.33 when the full happened to run quickly). A restore still costs 6 execs
+// in a row (the action's listing (two), the master's role with the snapshot, the mailbox, serve, restore) plus
+// Cyrus's indexing of every message (~1 ms each: parse, cache record, index, sync log), against tar's 1,000
+// plain file copies in one process: 2x tar would need the whole restore in ~0.25 s, less than two execs here.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atMost, type BenchResult } from './figure'
