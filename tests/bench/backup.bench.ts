@@ -32,9 +32,9 @@
 // Figures (load in brackets; the host's load swings 15-50 within a minute, so each line is one run):
 //   [~45] (MULTIAPPEND, cache, mail first; not yet the restore's exec cuts) full 12.6 s / incremental 1.5 s
 //         (0.12); tar 2.13 s / restore 23.0 s (10.8x); PITR 11.6 s
-//   [~28] (and the restore's exec cuts but 'stamps') full 1.8 s / incremental 0.6 s (0.33); tar 0.126 s /
+//   [~28] (plus the restore's exec cuts, all but 'stamps') full 1.8 s / incremental 0.6 s (0.33); tar 0.126 s /
 //         restore 1.66 s (13.2x); PITR 3.3 s
-//   [~20] (all of the above) full 4.1 s / incremental 2.0 s (0.49); tar 0.297 s / restore 3.94 s (13.3x); PITR 2.6 s
+//   [~20] (every change) full 4.1 s / incremental 2.0 s (0.49); tar 0.297 s / restore 3.94 s (13.3x); PITR 2.6 s
 //   [~11] the same runs by hand on a dev lab (racklab act backup-now, each exec timed): full 1.5 s, then three
 //         incrementals of 0.3 / 0.2 / 0.3 s (0.13-0.2): manifest --role 137-161 ms, snapshot-or-missing 79-186 ms
 // Why the targets are still missed: both are round-trip bound now, not work bound. The incremental's floor is
