@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { ActionInfo } from '@contract/status'
 import type { Topology } from '@contract/topology'
 import { HardwareModel, loadCatalog, type Catalog, type Effects, type HardwareEvent, type HardwareStatus, type LabClock } from '../hardware/index'
+import { labTimeAt, siteHeaderAfterDown } from './lab-time'
 import { Ledger, type LedgerHeader } from './ledger'
 
 /** Lab time from the ledger's epoch, or a fixed time while the ledger is replayed. */
@@ -11,7 +12,7 @@ class LedgerClock implements LabClock {
   constructor(private readonly ledger: Ledger) {}
   now(): number {
     if (this.replayAt !== undefined) return this.replayAt
-    return Math.max(0, (Date.now() - this.ledger.header.epochWall) * this.ledger.header.speed)
+    return labTimeAt(this.ledger.header, Date.now())
   }
 }
 
@@ -32,9 +33,10 @@ export class HardwareRuntime {
     this.rebuild()
   }
 
-  /** Replay the ledger from lab time 0: the same actions at the same lab times give the same state. */
+  /** Replay the ledger from the site's start (lab time 0, or where a `down` keeping volumes left the clock): the
+   *  same actions at the same lab times give the same state. */
   rebuild(): void {
-    this.clock.replayAt = 0
+    this.clock.replayAt = this.ledger.header.startLabMs ?? 0
     const model = new HardwareModel(this.topology, this.catalog, { clock: this.clock, seed: this.ledger.header.seed })
     for (const e of this.ledger.entries) {
       this.clock.replayAt = e.labMs
@@ -86,9 +88,12 @@ export class HardwareRuntime {
     return this.model.effects()
   }
 
-  /** A fresh site: everything powered, no actions (after `down`). */
-  reset(): void {
-    this.ledger.reset(this.freshHeader())
+  /** A fresh site: everything powered, no actions (after `down`). `keepTime` (the data volumes were kept): the lab
+   *  clock goes on from where it is, so backups taken after it sort after those taken before. */
+  reset(keepTime = false): void {
+    // the header on disk: another process (the CLI) may have started a site since this one read it
+    this.reloadIfChanged()
+    this.ledger.reset(siteHeaderAfterDown(this.ledger.header, Date.now(), { speed: this.topology.clock.speed, seed: this.topology.seed, keepTime }))
     this.rebuild()
   }
 

@@ -8,7 +8,8 @@ import { z } from 'zod'
 import { setAside } from '../state/atomic-file'
 import { appendJsonl, openJsonl, readJsonl, rewriteJsonl } from '../state/jsonl-file'
 
-const LedgerHeaderSchema = z.object({ epochWall: z.number(), speed: z.number(), seed: z.number() })
+// startLabMs: the lab time at epochWall (a `down` that kept the data volumes resumes the clock: binding/lab-time.ts)
+const LedgerHeaderSchema = z.object({ epochWall: z.number(), speed: z.number(), seed: z.number(), startLabMs: z.number().min(0).optional() })
 const LedgerEntrySchema = z.object({ labMs: z.number(), target: z.string(), action: z.string() })
 export type LedgerHeader = z.infer<typeof LedgerHeaderSchema>
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>

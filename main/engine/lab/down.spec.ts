@@ -1,13 +1,16 @@
-// `down --volumes` removes only volumes labelled with this lab, and tells the gateway which lab asks.
+// `down --volumes` removes only volumes labelled with this lab, and tells the gateway which lab asks; a `down`
+// keeping them keeps the lab clock.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EventBus } from '../events/event-bus'
+import { catalogPath } from '../binding/hardware-runtime'
 import { recordingGateway } from '../binding/recording-gateway'
 import type { DockerGateway } from '../docker/types'
 import { Journal } from '../journal/journal'
-import { imagesDir } from '../paths'
+import { appRoot, imagesDir } from '../paths'
+import { stampOf } from '../roles/backup-db'
 import { loadTopology } from '../topology/loader'
 import { runDown } from './down'
 import { LabEngine } from './lab-engine'
@@ -32,5 +35,30 @@ describe('down --volumes', () => {
     const op = { progress: () => undefined, checkpoint: () => undefined, timings: new Timings() } as unknown as Op
     await runDown(lab, op, true)
     expect(removed).toEqual([['racklab-t-db1-data', 't']])
+  })
+})
+
+describe('the lab clock across down', () => {
+  afterEach(() => vi.useRealTimers())
+
+  it('a down keeping volumes keeps lab time (backups named by it sort after the older ones); down --volumes starts at 0', async () => {
+    const { topology } = await loadTopology()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(1_700_000_000_000)
+    const gw: DockerGateway = { ...recordingGateway([], new Map()), listNetworks: async () => [], listVolumes: async () => [] }
+    const stateDir = mkdtempSync(join(tmpdir(), 'racklab-down-'))
+    const lab = new LabEngine({ gateway: gw, topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+    await lab.initOnce()
+    vi.setSystemTime(1_700_000_000_000 + 20 * 60_000)
+    await lab.syncHardware()
+    const before = lab.labMs()
+    expect(before).toBe(20 * 60_000 * topology.clock.speed)
+    expect((await lab.down(false).done).status).toBe('succeeded')
+    vi.setSystemTime(1_700_000_000_000 + 21 * 60_000)
+    await lab.syncHardware()
+    expect(lab.labMs()).toBe(before + 60_000 * topology.clock.speed)
+    expect(stampOf(lab.labMs()) > stampOf(before)).toBe(true)
+    expect((await lab.down(true).done).status).toBe('succeeded')
+    expect(lab.labMs()).toBe(0)
   })
 })

@@ -499,7 +499,9 @@ export class LabEngine {
     const c = this.hookContext(placed.server.id)
     // every server has a firewall (firewall/): its block/unblock come after the role's own actions
     // a firewall that can't be read must not hide the role's own actions (a stopped imap1 still has fail-back, refused)
-    return [...(def.actions ? await def.actions(c) : []), ...(await firewallActions(c).catch(() => []))]
+    // asked together: each is docker exec round trips, and every act lists its target's actions first
+    const [own, firewall] = await Promise.all([def.actions ? def.actions(c) : [], firewallActions(c).catch(() => [])])
+    return [...own, ...firewall]
   }
 
   /** any action on any target, through the book: checked, ledgered with its inverse, journaled */
@@ -567,8 +569,9 @@ export class LabEngine {
       this.setMembers([...this.members], false)
       this.actionLedger.clear()
       this.intents.clear()
-      this.hardware?.reset()
-      this.nightly.reset()
+      // kept volumes keep backup1's backups, named by lab time: the clock and the nights counted on it go on
+      this.hardware?.reset(!volumes)
+      if (volumes) this.nightly.reset()
       if (this.hardware) this.applied.save(this.hardware.effects())
       this.publish()
       // its containers are gone; what is left (a network Docker would not remove) is said with how to clear it

@@ -53,8 +53,9 @@ export class NightlyLedger {
     this.night = night
   }
 
-  /** `down` restarts the lab clock at 0: the nights counted on the old clock are gone with it (kept, the
-   *  next up had no nightly backup until the clock passed the old count again: lab days) */
+  /** `down --volumes` restarts the lab clock at 0: the nights counted on the old clock are gone with it (kept,
+   *  the next up had no nightly backup until the clock passed the old count again: lab days). A `down` that
+   *  keeps the volumes keeps the clock running on (binding/lab-time.ts), and this count with it. */
   reset(): void {
     this.mark(-1)
   }

@@ -2,7 +2,7 @@
 // in time. Each reports what it did, what it could not do, and how it was verified.
 import { LabError } from '@contract/errors'
 import { copiedHow, copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
-import { backupMail, mailSnapshots, mailStores, restoreMail } from './backup-mail'
+import { backupMail, mailStamps as listMailStamps, mailStores, restoreMail } from './backup-mail'
 import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
 import { guardedRestore } from './restore-guard'
@@ -45,8 +45,12 @@ async function backupOnce(c: HookContext): Promise<string> {
   if (lost !== undefined) throw new LabError('REFUSED', lost)
   const stamp = stampOf(c.labMs?.() ?? 0)
   const t0 = Date.now()
-  // the database and the mail are backed up independently: one failing does not cost the other its night
-  const [db, mail] = await Promise.allSettled([dbPart(c, stamp), backupMail(c, stamp)])
+  // the database and the mail are backed up independently: one failing does not cost the other its night. One
+  // after the other, mail first: run together on the lab's two cores, the hot DB backup (mariadb-backup, the
+  // stream, prepare) took the CPU from the mail run, whose unchanged night is two docker execs (1.6 s beside the DB
+  // backup at load 30). The cost: backup-now takes the sum of the two instead of the longer one.
+  const [mail] = await Promise.allSettled([backupMail(c, stamp)])
+  const [db] = await Promise.allSettled([dbPart(c, stamp)])
   const said = (r: PromiseSettledResult<string>, what: string): string => (r.status === 'fulfilled' ? r.value : `${what} NOT backed up: ${(r.reason as Error).message}`)
   const text = `backup ${stamp}: ${said(db, 'database')}; ${said(mail, 'mail')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
   if (db.status === 'rejected' && mail.status === 'rejected') throw new Error(text)
@@ -77,12 +81,16 @@ export async function backupActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
   // a slow answer is not a stopped server: an exec takes seconds on a loaded host, more with the CPU cut while
   // the pool resilvers, so only an exec that fails (no such container, not running) counts as down
-  const up = await c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message))
+  // the three are asked at once (every act lists the actions first: three round trips in a row were ~1 s of a
+  // restore); the listings of a stopped server fail and are not used
+  const [up, have, mail] = await Promise.all([
+    c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message)),
+    dbBackups(c).catch(() => ({ local: [] })),
+    listMailStamps(c).catch(() => [] as string[]),
+  ])
   const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
-  const have = up ? await dbBackups(c).catch(() => ({ local: [] })) : { local: [] }
-  const stamps = have.local.map((b) => b.stamp)
-  const mail = up ? await mailSnapshots(c).catch(() => undefined) : undefined
-  const mailStamps = mail?.snapshots.map((x) => x.stamp) ?? []
+  const stamps = up ? have.local.map((b) => b.stamp) : []
+  const mailStamps = up ? mail : []
   const users = c.topology.users.map((u) => u.name)
   const stores = mailStores(c.topology).map((s) => s.home)
   return [

@@ -8,7 +8,7 @@ import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
 import { ipBetween } from './db-state'
-import { mustExec, nodeState, type NodeState } from './mail-pair'
+import { mustExec, nodeState, reportOf, roleState, tryExec, type NodeState } from './mail-pair'
 import type { HookContext } from './types'
 import { MAIL_STREAM_PORT } from './backup-ports'
 
@@ -43,14 +43,30 @@ async function waitDone(c: HookContext, file: string, ms: number): Promise<void>
   throw new Error(`${c.server.id}: ${file} did not arrive within ${ms / 1000} s`)
 }
 
+/** The store's record and the node it came from. The replica is asked first for its record and its role in one
+ *  call: a healthy replica (the usual night) costs one round trip, not a role check of both nodes and then the
+ *  record (docker exec round trips were most of an unchanged store's night). Otherwise both are asked and
+ *  readSource picks, as before. */
+async function storeRecord(c: HookContext, store: { home: string; replica?: string }): Promise<{ src: NodeState; manifest: StoreManifest }> {
+  if (store.replica) {
+    const r = await tryExec(c, store.replica, ['racklab-mail-export', 'manifest', '--role'], 300_000).catch(() => undefined)
+    if (r?.exitCode === 0) {
+      const got = reportOf<StoreManifest & { node?: Parameters<typeof roleState>[1] }>(store.replica, ['racklab-mail-export'], r)
+      const node = got.node ? roleState(store.replica, got.node) : undefined
+      if (node && node.role === 'replica' && readSource([node]) === node) return { src: node, manifest: { server: got.server, users: got.users } }
+    }
+  }
+  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
+  const src = readSource(nodes)
+  if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
+  return { src, manifest: await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000) }
+}
+
 /** one store's snapshot at `stamp`: the record from the source, only the files backup1 lacks sent, then the snapshot */
 async function backupStore(c: HookContext, stamp: string, store: { home: string; replica?: string }): Promise<SnapshotSummary> {
   const b = c.server.id
   const t0 = Date.now()
-  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
-  const src = readSource(nodes)
-  if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
-  const manifest = await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000)
+  const { src, manifest } = await storeRecord(c, store)
   // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
   const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } })
   // one call for an unchanged store: the snapshot is written at once when backup1 has every file it names
@@ -93,6 +109,12 @@ export async function backupMail(c: HookContext, stamp: string): Promise<string>
   const text = `mail snapshot ${stamp}: ${parts.join('; ') || 'none taken'}${failed.length ? `; NOT backed up: ${failed.join('; ')}` : ''}; ${retention}`
   if (!parts.length) throw new Error(text)
   return text
+}
+
+/** the snapshots' names only, oldest first (every act lists the actions, whose choices they are: `list` reads
+ *  every snapshot and stats every stored file, seconds on a loaded host) */
+export async function mailStamps(c: HookContext): Promise<string[]> {
+  return (await mustExec<{ stamps: string[] }>(c, c.server.id, ['racklab-mail-store', 'stamps'], 60_000)).stamps
 }
 
 export async function mailSnapshots(c: HookContext): Promise<MailSnapshots> {
@@ -144,48 +166,51 @@ async function deliveredSince(c: HookContext, user: string, sinceMs: number | un
   return n
 }
 
-/** the store a user lives in, and the node that is its master now (the one receiving mail) */
-async function masterOf(c: HookContext, user: string): Promise<{ store: string; master: string }> {
+/** the store a user lives in (the topology says) */
+function storeOf(c: HookContext, user: string): { home: string; replica?: string } {
   const u = c.topology.users.find((x) => x.name === user)
   if (!u) throw new LabError('NOT_FOUND', `no user ${user} in the topology (users: ${c.topology.users.map((x) => x.name).join(', ')})`)
   const store = mailStores(c.topology).find((s) => s.home === u.store)
   if (!store) throw new LabError('NOT_FOUND', `${user}'s store ${u.store} is not a mail store of this topology`)
+  return store
+}
+
+/** the node that is the store's master now (the one receiving mail) */
+async function masterOf(c: HookContext, store: { home: string; replica?: string }): Promise<string> {
   const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
   const master = nodes.find((n) => n.up && n.role === 'master' && !n.awaitingResync)
   if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map((n) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
-  return { store: store.home, master: master.id }
-}
-
-/** A restore of `user` still appending on `master` ends first: an engine killed mid-restore leaves its docker exec
- *  running in the container, and planning over it would put some messages back twice. */
-async function earlierRestoreDone(c: HookContext, master: string, user: string): Promise<void> {
-  for (const end = Date.now() + 180_000; Date.now() < end; await sleep(1000)) {
-    const r = await c.exec(master, ['pgrep', '-f', `racklab-mail-export restore ${user} `], { timeoutMs: 10_000 }).catch(() => ({ exitCode: 1 }))
-    if (r.exitCode !== 0) return
-  }
-  throw new Error(`an earlier restore of ${user} is still appending on ${master} after 3 min: not restoring over it`)
+  return master.id
 }
 
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
 /** `applying` is told before the first message is put back (the restore's record: a killed engine resumes it) */
 export async function restoreMail(c: HookContext, o: { user?: string; store?: string; snapshot?: string }, applying?: () => void): Promise<string> {
   const b = c.server.id
-  const list = await mailSnapshots(c)
   const users = o.user ? [o.user] : c.topology.users.filter((u) => u.store === o.store).map((u) => u.name)
   if (!users.length) throw new LabError('BAD_INPUT', o.store ? `store ${o.store} has no users in the topology` : 'give a user or a store to restore')
   const parts: string[] = []
   const problems: string[] = []
+  // what does not depend on each other is asked at once: each docker exec is a round trip (0.1-1 s on a loaded
+  // host), and a one-user restore was eight of them in a row before the first message moved
   for (const user of users) {
-    const { store, master } = await masterOf(c, user)
-    const snaps = list.snapshots.filter((s) => s.stores.some((x) => x.store === store))
-    const chosen = o.snapshot ? snaps.find((s) => s.stamp === o.snapshot) : snaps.at(-1)
-    if (!chosen) throw new LabError('NOT_FOUND', o.snapshot ? `no snapshot ${o.snapshot} of ${store} on ${b} (snapshots: ${snaps.map((s) => s.stamp).join(', ') || 'none'})` : `${b} holds no snapshot of ${store}: run backup-now first`)
-    const snap = (await mustExec<StoreManifest>(c, b, ['racklab-mail-store', 'show', chosen.stamp, store], 60_000)).users.find((u) => u.name === user)
+    const home = storeOf(c, user)
+    const store = home.home
+    const [shown, master] = await Promise.all([
+      mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
+        throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
+      }),
+      masterOf(c, home),
+    ])
+    const chosen = { stamp: shown.stamp, takenAt: shown.stats?.takenAt }
+    // the mailbox now, read once an orphaned restore of the user has ended (nothing put back twice)
+    const now = await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--after-restores', '--user', user], 240_000)
+    const snap = shown.users.find((u) => u.name === user)
     if (!snap) { parts.push(`${user}: not in snapshot ${chosen.stamp} of ${store} (nothing to restore)`); continue }
-    await earlierRestoreDone(c, master, user)
-    const before = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
+    const before = now.users[0]
     const plan = restorePlan(snap, before)
     let restored = 0
+    let readAfter: UserRecord | undefined
     if (plan.restore.length) {
       applying?.()
       const served = await mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, [...new Set(plan.restore.map((m) => m.guid))].join('\n') + '\n').catch((e: Error) => {
@@ -193,17 +218,19 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       })
       if (served.missing.length) problems.push(`${user}: ${served.missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
       const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
-      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[] }
+      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
       if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
       restored = rep.restored
       if (rep.corrupt?.length) problems.push(`${user}: ${rep.corrupt.length} file(s) failed their SHA1 on arrival (not restored)`)
       if (rep.failed?.length) problems.push(`${user}: ${rep.failed.slice(0, 3).join('; ')}`)
+      if (rep.after && !rep.after.error) readAfter = rep.after
     }
-    // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time)
-    const after = (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
+    // verification: every message of the snapshot is in the mailbox now, by GUID (its SHA1 recorded at backup time);
+    // the restore read the mailboxes after its last commit, else they are read here
+    const after = readAfter ?? (await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--user', user], 120_000)).users[0]
     const still = restorePlan(snap, after).restore.length
     // the mailboxes were made anew (the store was lost): their UIDs say nothing; the MXs' logs say what came since
-    const since = plan.lostSince === undefined ? await deliveredSince(c, user, chosen.stores.find((x) => x.store === store)?.takenAt) : plan.lostSince
+    const since = plan.lostSince === undefined ? await deliveredSince(c, user, chosen.takenAt) : plan.lostSince
     const lost = plan.lostSince !== undefined
       ? `${plan.lostSince} message(s) that arrived after the snapshot are gone (lost since that night)`
       : typeof since === 'number'

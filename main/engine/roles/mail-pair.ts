@@ -65,11 +65,15 @@ export async function nodeState(c: HookContext, id: string): Promise<NodeState> 
   const r = await tryExec(c, id, ['racklab-cyrus-role', '--json'], 10_000)
   if (r.exitCode !== 0) return { id, up: false, error: clip(r.stderr || r.stdout) || `exit ${r.exitCode}` }
   try {
-    const s = JSON.parse(r.stdout) as { role: string; rolling: boolean; awaitingResync: boolean }
-    return { id, up: true, ...(s.role === 'master' || s.role === 'replica' ? { role: s.role } : {}), rolling: s.rolling, awaitingResync: s.awaitingResync }
+    return roleState(id, JSON.parse(r.stdout))
   } catch {
     return { id, up: true, error: `racklab-cyrus-role printed no JSON: ${clip(r.stdout)}` }
   }
+}
+
+/** a running node's state from what `racklab-cyrus-role --json` printed (parsed) */
+export function roleState(id: string, s: { role?: string; rolling?: boolean; awaitingResync?: boolean }): NodeState {
+  return { id, up: true, ...(s.role === 'master' || s.role === 'replica' ? { role: s.role } : {}), rolling: !!s.rolling, awaitingResync: !!s.awaitingResync }
 }
 
 export async function sql(c: HookContext, db: string, query: string): Promise<string> {
