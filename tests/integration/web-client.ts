@@ -23,6 +23,8 @@ export interface WebClientOptions {
   ca: string
   /** the name the certificate is checked against */
   servername?: string
+  /** ask the frontends for this web backend (X-Racklab-Backend: its pinned pool) instead of their round robin */
+  backend?: string
 }
 
 /** one file field of a multipart/form-data POST */
@@ -51,6 +53,7 @@ export function webClient(o: WebClientOptions): {
     new Promise((resolve, reject) => {
       const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', Host: o.servername ?? 'www.fastmail.test' }
       if (cookie) headers.Cookie = cookie
+      if (o.backend) headers['X-Racklab-Backend'] = o.backend
       if (body !== undefined) {
         headers['Content-Type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : body.type
         headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.body.length)
