@@ -122,6 +122,18 @@ describe('Monitor', () => {
     l.monitor.stop()
   })
 
+  it('a down forgets every result at once, so the next lab journals its own first results', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(10_000)
+    expect(texts(l.journal, 'probe')).toContain('db.ping ok: db1: MariaDB answers')
+    l.journal.append({ kind: 'op', text: 'down: removed 4 containers and 3 networks (data volumes kept)' })
+    expect(l.monitor.latestResults()).toEqual([])
+    await l.timers.advance(10_000)
+    expect(texts(l.journal, 'probe').filter((t) => t === 'db.ping ok: db1: MariaDB answers')).toHaveLength(2)
+    l.monitor.stop()
+  })
+
   it('runs the expensive probes again soon after an action', async () => {
     const l = lab()
     l.monitor.start()

@@ -68,6 +68,9 @@ export class Monitor {
       if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.lastActionAt = this.timers.now()
       // a server that changed state (crashed, stopped from outside) ends an idle spell too
       if (e.kind === 'action' || e.kind === 'state') this.quietSince = this.timers.now()
+      // a down ended every probe, even when no tick saw the lab empty (no probes run during up or down, and an up
+      // can follow at once): the next lab's results are its own news, never the old lab's latest
+      if (e.kind === 'op' && e.text.startsWith('down: ')) this.forgetGone([])
     })
   }
 

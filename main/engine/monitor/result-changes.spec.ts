@@ -31,6 +31,16 @@ describe('ResultChanges', () => {
     expect(again.record('k', r(true, 'db2 replicates from db1, 0 s behind'))).toBe(true)
   })
 
+  it('after a down, a new process journals each probe\'s first result again: the lab that is up now is news', () => {
+    const j = new Journal(undefined)
+    new ResultChanges((e) => j.append(e)).record('k', r(true, 'db1,db2,db3: checksums equal'))
+    j.append({ kind: 'op', text: 'down: removed 3 containers and 3 networks (data volumes kept)' })
+    const afterDown = new ResultChanges((e) => j.append(e), j.list())
+    expect(afterDown.record('k', r(true, 'db1,db2,db3: checksums equal'))).toBe(true)
+    // and once journaled, a further process seeded from it does not repeat it
+    expect(new ResultChanges((e) => j.append(e), j.list()).record('k', r(true, 'db1,db2,db3: checksums equal'))).toBe(false)
+  })
+
   it('says once that a failing probe no longer runs, nothing for a passing one', () => {
     const out: JournalInput[] = []
     const c = new ResultChanges((e) => out.push(e))

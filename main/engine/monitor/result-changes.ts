@@ -23,6 +23,12 @@ export class ResultChanges {
     seed: readonly JournalEntry[] = [],
   ) {
     for (const e of seed) {
+      // a down ended every probe (each was gone): what came before it is no news about the lab that is up now,
+      // so its first results are journaled (a replay's expectations come from them)
+      if (e.kind === 'op' && e.text.startsWith('down: ')) {
+        this.last.clear()
+        continue
+      }
       const d = e.data as Partial<ProbeJournalData> | undefined
       if (e.kind !== 'probe' || typeof d?.key !== 'string' || typeof d.ok !== 'boolean') continue
       const message = e.text.replace(/^\S+ (ok|FAILED|gone): /, '')
