@@ -60,6 +60,27 @@ describe('runByDependencies', () => {
     expect(log.filter((l) => l.startsWith('ready')).length).toBe(4)
   })
 
+  it('makes a node that is ready alone ready right after its own boot, and counts it done only with its dependencies', async () => {
+    const log: string[] = []
+    await runByDependencies(
+      [
+        { id: 'mx1', dependsOn: [] },
+        { id: 'edge', dependsOn: ['mx1'], bootsAlone: true, readyAlone: true },
+        { id: 'watcher', dependsOn: ['edge'] },
+      ],
+      {
+        boot: async (id) => {
+          await sleep(id === 'mx1' ? 60 : 5)
+          log.push(`booted ${id}`)
+        },
+        ready: async (id) => void log.push(`ready ${id}`),
+      },
+    )
+    // the edge's provisioning ran while mx1 still booted; what depends on the edge still waited for mx1
+    expect(log.indexOf('ready edge')).toBeLessThan(log.indexOf('booted mx1'))
+    expect(log.indexOf('booted watcher')).toBeGreaterThan(log.indexOf('ready mx1'))
+  })
+
   it('ignores dependencies outside the graph', async () => {
     const ran: string[] = []
     await runByDependencies([{ id: 'db2', dependsOn: ['db1'] }], whole(async (id) => void ran.push(id)))

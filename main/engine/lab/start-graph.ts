@@ -9,6 +9,9 @@ export interface StartNode {
   dependsOn: readonly string[]
   /** its boot needs none of its dependencies: boot it at once; its `ready` step still waits for them */
   bootsAlone?: boolean
+  /** its `ready` step needs none of them either: run it right after its own boot. The node still counts as ready
+   *  (for its dependants, and for the end of the run) only once its dependencies are */
+  readyAlone?: boolean
 }
 
 /** a node's two steps: `boot` (start, healthy) and `ready` (provisioning), after which dependants go on */
@@ -19,7 +22,8 @@ export interface StartSteps {
 
 /**
  * Run every node's steps once what they need resolved: `boot` after the dependencies are ready (at once for a
- * node that boots alone), `ready` after its own boot and its dependencies are ready. Independent steps run in
+ * node that boots alone), `ready` after its own boot and its dependencies are ready (right after its own boot for a
+ * node that is ready alone). Independent steps run in
  * parallel. It rejects with the first error at once (as Promise.all would); after it, no new step starts.
  */
 export async function runByDependencies(nodes: readonly StartNode[], steps: StartSteps): Promise<void> {
@@ -45,7 +49,8 @@ export async function runByDependencies(nodes: readonly StartNode[], steps: Star
     const node = byId.get(id)!
     const deps = Promise.all(node.dependsOn.filter((d) => ids.has(d) && d !== id).map(schedule))
     const booted = (node.bootsAlone ? Promise.resolve() : deps).then(() => guarded(steps.boot, id))
-    const p = Promise.all([booted, deps]).then(() => guarded(steps.ready, id))
+    const readied = node.readyAlone ? booted.then(() => guarded(steps.ready, id)) : Promise.all([booted, deps]).then(() => guarded(steps.ready, id))
+    const p = Promise.all([readied, deps]).then(() => undefined)
     done.set(id, p)
     return p
   }

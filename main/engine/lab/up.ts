@@ -98,7 +98,10 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await Promise.all(startable.map(async (id) => cids.set(id, await t.span('create', () => ensureServerCreated(lab, id, { volumesReady: true }), { server: id, level: levelOf.get(id)! }))))
 
   let started = 0
-  const nodes = startable.map((id) => ({ id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: roles[lab.servers.get(id)!.server.role]?.bootsAlone === true }))
+  const nodes = startable.map((id) => {
+    const role = roles[lab.servers.get(id)!.server.role]
+    return { id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: role?.bootsAlone === true, readyAlone: role?.provisionsAlone === true }
+  })
   await runByDependencies(nodes, {
     boot: async (id) => {
       op.checkpoint()
