@@ -93,4 +93,7 @@ export interface RoleDefinition {
    *  it right after its own health instead of after what it dependsOn; the server still counts as ready for its
    *  dependants only once those are (lab/start-graph.ts readyAlone) */
   provisionsAlone?: boolean
+  /** its afterHealthy needs its container running, not its daemons answering (it writes a file they read per
+   *  request), so `up` runs it once the container has started and what it dependsOn is ready, beside the boot */
+  provisionsAtStart?: boolean
 }
