@@ -1,20 +1,22 @@
 // Health right after a start, without waiting for Docker. Docker checks a server's health every 15 s once it is up
 // (plan.ts STEADY_HEALTHCHECK), so its first check comes up to 15 s after a start. While Docker still says
-// "starting", the engine runs the image's own health check itself, at first once a second, then less often
-// (checkDelayMs); the first pass counts as healthy for that start (the container's StartedAt). Later failures are
-// Docker's to report, as before.
+// "starting", the engine runs the image's own health check itself, inside the container, every half second until it
+// passes (pollCommand); the first pass counts as healthy for that start (the container's StartedAt). Later failures
+// are Docker's to report, as before.
 import type { ContainerInfo, DockerGateway } from '../docker/types'
 
 /**
- * After a failed check the next comes a second later, then each a quarter second later than the one before, up to 2.5 s: a
- * check is a `docker exec` (dockerd, containerd, runc) plus the image's script, and a whole lab booting at once
- * ran about 18 a second on 2 cores, CPU taken from the boots it waits for.
+ * Seconds between tries inside the container, how long one try may take, and how long one exec keeps trying.
+ * One `docker exec` per window, not per try: an exec (dockerd, containerd, runc) cost more CPU than most images'
+ * checks, and a whole lab booting at once ran about 18 a second on 2 cores when each try was its own exec; with
+ * backoff between execs instead (1 s growing to 2.5 s), a server was seen healthy up to 2.5 s + an exec late, and
+ * on the MXs that lateness was the end of `up` (issue 15).
  */
-const FIRST_MS = 1000
-const STEP_MS = 250
-const MAX_MS = 2500
-export const checkDelayMs = (failed: number): number => Math.min(FIRST_MS + STEP_MS * failed, MAX_MS)
-const CHECK_TIMEOUT_MS = 10_000
+export const POLL_S = 0.5
+export const TRY_TIMEOUT_S = 10
+export const WINDOW_S = 30
+/** after a window without a pass (or a failed exec): look at the container again this much later */
+const NEXT_WINDOW_MS = 1000
 
 /** the exec form of a Docker health test, or undefined when the image has none we can run */
 export function healthCommand(test: string[] | undefined): string[] | undefined {
@@ -24,10 +26,20 @@ export function healthCommand(test: string[] | undefined): string[] | undefined 
   return undefined
 }
 
+/** `cmd` (a health command) run every POLL_S s until it passes (exit 0) or WINDOW_S s have gone (exit 124); each
+ *  try bounded by TRY_TIMEOUT_S. coreutils' timeout and sleep: every lab image is Debian (lab-images/). The loop
+ *  dies with the container, so a pass is a pass of the start that was running when the exec began. */
+export function pollCommand(cmd: string[]): string[] {
+  const loop = `while :; do timeout ${TRY_TIMEOUT_S} "$@" >/dev/null 2>&1 && exit 0; sleep ${POLL_S}; done`
+  return ['timeout', String(WINDOW_S), '/bin/sh', '-c', loop, 'racklab-boot-health', ...cmd]
+}
+
 export class BootHealth {
   /** container id → the start (StartedAt) the check passed for */
   private readonly passed = new Map<string, string>()
   private readonly checking = new Set<string>()
+  /** container id → resolves at its next pass (waitHealthy wakes on it instead of at its next poll) */
+  private readonly waiters = new Map<string, { promise: Promise<void>; resolve: () => void }>()
   private stopped = false
 
   constructor(
@@ -58,22 +70,38 @@ export class BootHealth {
     }
   }
 
+  /** resolves when a check of this container passes next (or checking stops): a hint to look again, not a verdict */
+  nextPass(id: string): Promise<void> {
+    let w = this.waiters.get(id)
+    if (!w) {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => (resolve = r))
+      w = { promise, resolve }
+      this.waiters.set(id, w)
+    }
+    return w.promise
+  }
+
   stop(): void {
     this.stopped = true
+    for (const w of this.waiters.values()) w.resolve()
+    this.waiters.clear()
   }
 
   private async check(id: string, startedAt: string, cmd: string[]): Promise<void> {
-    for (let failed = 0; !this.stopped; failed++) {
+    while (!this.stopped) {
       const c = await this.gw.inspectContainer(id).catch(() => undefined)
       // restarted, stopped or judged by Docker meanwhile: this start is no longer ours to vouch for
       if (!c || !c.running || c.startedAt !== startedAt || c.health !== 'starting') return
-      const r = await this.gw.exec(id, cmd, { timeoutMs: CHECK_TIMEOUT_MS }).catch(() => undefined)
+      const r = await this.gw.exec(id, pollCommand(cmd), { timeoutMs: (WINDOW_S + TRY_TIMEOUT_S + 5) * 1000 }).catch(() => undefined)
       if (r?.exitCode === 0) {
         this.passed.set(id, startedAt)
         this.onPassed()
+        this.waiters.get(id)?.resolve()
+        this.waiters.delete(id)
         return
       }
-      await new Promise((res) => setTimeout(res, checkDelayMs(failed)))
+      await new Promise((res) => setTimeout(res, NEXT_WINDOW_MS))
     }
   }
 }

@@ -60,6 +60,66 @@ describe('runByDependencies', () => {
     expect(log.filter((l) => l.startsWith('ready')).length).toBe(4)
   })
 
+  it('makes a node that is ready alone ready right after its own boot, and counts it done only with its dependencies', async () => {
+    const log: string[] = []
+    await runByDependencies(
+      [
+        { id: 'mx1', dependsOn: [] },
+        { id: 'edge', dependsOn: ['mx1'], bootsAlone: true, readyAlone: true },
+        { id: 'watcher', dependsOn: ['edge'] },
+      ],
+      {
+        boot: async (id) => {
+          await sleep(id === 'mx1' ? 60 : 5)
+          log.push(`booted ${id}`)
+        },
+        ready: async (id) => void log.push(`ready ${id}`),
+      },
+    )
+    // the edge's provisioning ran while mx1 still booted; what depends on the edge still waited for mx1
+    expect(log.indexOf('ready edge')).toBeLessThan(log.indexOf('booted mx1'))
+    expect(log.indexOf('booted watcher')).toBeGreaterThan(log.indexOf('ready mx1'))
+  })
+
+  it('makes a node that is ready at start ready once its container runs and its dependencies are ready, beside its boot', async () => {
+    const log: string[] = []
+    await runByDependencies(
+      [
+        { id: 'db1', dependsOn: [] },
+        { id: 'mx1', dependsOn: ['db1'], bootsAlone: true, readyAtStart: true },
+        { id: 'edge', dependsOn: ['mx1'] },
+      ],
+      {
+        boot: async (id, started) => {
+          await sleep(5)
+          started()
+          log.push(`started ${id}`)
+          await sleep(id === 'mx1' ? 80 : 20)
+          log.push(`booted ${id}`)
+        },
+        ready: async (id) => void log.push(`ready ${id}`),
+      },
+    )
+    // mx1's provisioning ran after db1 was ready and before its own boot ended; what depends on mx1 waited for both
+    expect(log.indexOf('ready mx1')).toBeGreaterThan(log.indexOf('ready db1'))
+    expect(log.indexOf('ready mx1')).toBeLessThan(log.indexOf('booted mx1'))
+    expect(log.indexOf('started edge')).toBeGreaterThan(log.indexOf('booted mx1'))
+  })
+
+  it('never makes ready at start a node whose boot failed before its container ran', async () => {
+    const ready: string[] = []
+    const p = runByDependencies([{ id: 'mx1', dependsOn: [], readyAtStart: true }], {
+      boot: async () => {
+        await sleep(5)
+        throw new Error('mx1 would not start')
+      },
+      ready: async (id) => void ready.push(id),
+    })
+    await expect(p).rejects.toThrow('mx1 would not start')
+    await sleep(10)
+    expect(ready).toEqual([])
+  })
+
   it('ignores dependencies outside the graph', async () => {
     const ran: string[] = []
     await runByDependencies([{ id: 'db2', dependsOn: ['db1'] }], whole(async (id) => void ran.push(id)))

@@ -9,17 +9,25 @@ export interface StartNode {
   dependsOn: readonly string[]
   /** its boot needs none of its dependencies: boot it at once; its `ready` step still waits for them */
   bootsAlone?: boolean
+  /** its `ready` step needs none of them either: run it right after its own boot. The node still counts as ready
+   *  (for its dependants, and for the end of the run) only once its dependencies are */
+  readyAlone?: boolean
+  /** its `ready` step needs its container started, not its boot done: run it once the boot says the container runs
+   *  and the dependencies are ready, beside the rest of the boot. The node is done when both steps are */
+  readyAtStart?: boolean
 }
 
 /** a node's two steps: `boot` (start, healthy) and `ready` (provisioning), after which dependants go on */
 export interface StartSteps {
-  boot(id: string): Promise<void>
+  /** calls `started` once the container runs (for a node that is ready at start; else it may not call it) */
+  boot(id: string, started: () => void): Promise<void>
   ready(id: string): Promise<void>
 }
 
 /**
  * Run every node's steps once what they need resolved: `boot` after the dependencies are ready (at once for a
- * node that boots alone), `ready` after its own boot and its dependencies are ready. Independent steps run in
+ * node that boots alone), `ready` after its own boot and its dependencies are ready (right after its own boot for a
+ * node that is ready alone; once its container runs and its dependencies are ready, for a node ready at start). Independent steps run in
  * parallel. It rejects with the first error at once (as Promise.all would); after it, no new step starts.
  */
 export async function runByDependencies(nodes: readonly StartNode[], steps: StartSteps): Promise<void> {
@@ -44,8 +52,14 @@ export async function runByDependencies(nodes: readonly StartNode[], steps: Star
     visiting.add(id)
     const node = byId.get(id)!
     const deps = Promise.all(node.dependsOn.filter((d) => ids.has(d) && d !== id).map(schedule))
-    const booted = (node.bootsAlone ? Promise.resolve() : deps).then(() => guarded(steps.boot, id))
-    const p = Promise.all([booted, deps]).then(() => guarded(steps.ready, id))
+    let markStarted = (): void => undefined
+    const started = new Promise<void>((r) => (markStarted = r))
+    const booted = (node.bootsAlone ? Promise.resolve() : deps).then(() => guarded((x) => steps.boot(x, markStarted), id))
+    // a boot that never said so has started when it is done (a failed one rejects the node through `booted`)
+    void booted.then(markStarted, () => undefined)
+    const gate = node.readyAtStart ? Promise.all([started, deps]) : node.readyAlone ? booted : Promise.all([booted, deps])
+    const readied = gate.then(() => guarded(steps.ready, id))
+    const p = Promise.all([readied, booted, deps]).then(() => undefined)
     done.set(id, p)
     return p
   }

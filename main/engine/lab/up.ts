@@ -98,14 +98,26 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await Promise.all(startable.map(async (id) => cids.set(id, await t.span('create', () => ensureServerCreated(lab, id, { volumesReady: true }), { server: id, level: levelOf.get(id)! }))))
 
   let started = 0
-  const nodes = startable.map((id) => ({ id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: roles[lab.servers.get(id)!.server.role]?.bootsAlone === true }))
+  const nodes = startable.map((id) => {
+    const role = roles[lab.servers.get(id)!.server.role]
+    return { id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: role?.bootsAlone === true, readyAlone: role?.provisionsAlone === true, readyAtStart: role?.provisionsAtStart === true }
+  })
+  // a server is done when it is healthy and provisioned, in either order (provisionsAtStart)
+  const halves = new Map<string, number>()
+  const halfDone = (id: string): void => {
+    halves.set(id, (halves.get(id) ?? 0) + 1)
+    if (halves.get(id)! < 2) return
+    started++
+    op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
+  }
   await runByDependencies(nodes, {
-    boot: async (id) => {
+    boot: async (id, running) => {
       op.checkpoint()
       const at = { server: id, level: levelOf.get(id)! }
       const cid = cids.get(id)!
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
       const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
+      running()
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
       // its firewall and sshd load while it boots: the server is ready only when both are done and it is healthy
       const done = await Promise.allSettled([
@@ -113,13 +125,14 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
         fresh ? t.span('firewall and sshd', () => afterStart(lab, id), at) : undefined,
       ])
       for (const r of done) if (r.status === 'rejected') throw r.reason
+      halfDone(id)
     },
-    // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot)
+    // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot;
+    // beside its boot once it runs, for a role that provisions at start)
     ready: async (id) => {
       op.checkpoint()
       await provision(lab, id, cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! })
-      started++
-      op.progress({ phase: 'health', current: started, max: ids.length, text: `${id} healthy`, server: id })
+      halfDone(id)
     },
   })
   await t.span('hardware sync', () => lab.syncHardware())

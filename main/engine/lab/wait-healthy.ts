@@ -4,7 +4,9 @@ import { LabError } from '@contract/errors'
 import type { DockerGateway } from '../docker/types'
 import type { BootHealth } from './boot-health'
 
-export async function waitHealthy(gw: DockerGateway, id: string, server: string, signal: AbortSignal, timeoutMs = 180_000, boot?: Pick<BootHealth, 'watch' | 'view'>): Promise<void> {
+const POLL_MS = 1000
+
+export async function waitHealthy(gw: DockerGateway, id: string, server: string, signal: AbortSignal, timeoutMs = 180_000, boot?: Pick<BootHealth, 'watch' | 'view' | 'nextPass'>): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (signal.aborted) throw new LabError('CANCELLED', 'cancelled while waiting for health')
@@ -21,7 +23,10 @@ export async function waitHealthy(gw: DockerGateway, id: string, server: string,
       const tail = (await gw.logs(id, 15).catch(() => '')).trim()
       throw new LabError('UNHEALTHY', `${server} is not healthy after ${Math.round(timeoutMs / 1000)} s (health: ${c.health ?? c.status})${tail ? `; last log lines:\n${tail}` : ''}`)
     }
-    // every waiting server asks dockerd this often; the engine's own check (boot-health.ts) runs at most once a second
-    await new Promise((r) => setTimeout(r, 500))
+    // the engine's own check (boot-health.ts) wakes this at once when it passes; the poll is for Docker's word and
+    // for exits, so once a second is enough (every waiting server asks dockerd this often)
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([new Promise((r) => (timer = setTimeout(r, POLL_MS))), boot?.nextPass(id)].filter(Boolean))
+    clearTimeout(timer)
   }
 }

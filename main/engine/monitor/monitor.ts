@@ -23,7 +23,7 @@ const realMonitorTimers: MonitorTimers = { ...realTimers, setInterval: (fn, ms) 
 export interface MonitorDeps {
   /** the probe units that apply to what runs now (planning runs nothing) */
   plan(): ProbeUnit[]
-  /** false while probes can't run (no Docker engine): only the hardware is watched then */
+  /** false while probes can't run (no Docker engine) or would only measure boots and shutdowns (an `up` or `down` running): only the hardware is watched then */
   canProbe(): boolean
   hardware(): HardwareStatus | undefined
   labMs(): number

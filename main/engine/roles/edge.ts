@@ -56,6 +56,8 @@ export const edge: RoleDefinition = {
   // trust the lab CA (from the engine), so what the edge checks over HTTPS is verified like a browser that trusts it would
   // it resolves each service through the lab DNS per connection, and its health is only its own listeners
   bootsAlone: true,
+  // trusting the CA reads the engine's CA and writes in the edge: it need not wait for the servers the edge publishes
+  provisionsAlone: true,
   // the trust lives in the container: a new container, or another lab CA, runs it again
   provision: { keptIn: 'container', inputs: async (c) => ({ ca: (await c.labCa()).cert.fingerprint256 }) },
   afterHealthy: async ({ server, exec, labCa }) => {

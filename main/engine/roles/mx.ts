@@ -66,6 +66,9 @@ export const mx: RoleDefinition = {
   },
   // which database is the primary now (after a promote it is not the first of DB_HOSTS)
   afterHealthy: pointSelf,
+  // the pointer is a file in its /run (a tmpfs mounted at start, never written by its boot) that its daemons read
+  // per request: written while it boots, off the end of `up`
+  provisionsAtStart: true,
   // Postfix, the milters and the LMTP proxy start without the stores or the database (the proxy reaches them per
   // message); its health is its own daemons: it boots beside db1/imap1, the slowest boot of the lab (clamd, spamd)
   bootsAlone: true,

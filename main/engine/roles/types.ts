@@ -89,4 +89,11 @@ export interface RoleDefinition {
    *  them (lab/start-graph.ts). Leave it unset when the first boot reads another server (a replica clones its
    *  primary). */
   bootsAlone?: boolean
+  /** its afterHealthy needs no other server either (it reads only the engine and its own container), so `up` runs
+   *  it right after its own health instead of after what it dependsOn; the server still counts as ready for its
+   *  dependants only once those are (lab/start-graph.ts readyAlone) */
+  provisionsAlone?: boolean
+  /** its afterHealthy needs its container running, not its daemons answering (it writes a file they read per
+   *  request), so `up` runs it once the container has started and what it dependsOn is ready, beside the boot */
+  provisionsAtStart?: boolean
 }

@@ -59,6 +59,9 @@ export const web: RoleDefinition = {
   },
   // which database is the primary now (after a promote it is not the first of DB_HOSTS)
   afterHealthy: pointSelf,
+  // the pointer is a file in its /run (a tmpfs mounted at start, never written by its boot) that its daemons read
+  // per request: written while it boots, off the end of `up`
+  provisionsAtStart: true,
   // Apache needs neither the database nor the stores to start (addresses come in env; /health says when they are down)
   bootsAlone: true,
 }
