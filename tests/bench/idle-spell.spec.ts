@@ -18,6 +18,12 @@ describe('idleSpellAge', () => {
     expect(idleSpellAge([...failed, { kind: 'probe', at: t(50), data: { key: 'backup.fresh@backup1', ok: true } }], at(6 * MIN))).toBe(MIN * 1000)
   })
 
+  it('a probe that went away while failing (its server stopped) fails no more', () => {
+    const j = [{ kind: 'state', at: t(0) }, { kind: 'probe', at: t(5), data: { key: 'server.running@db1', ok: false } },
+      { kind: 'probe', at: t(6), text: 'server.running gone: no longer runs on db1 (it was failing: db1 is created)', data: { key: 'server.running@db1', ok: false } }]
+    expect(idleSpellAge(j, at(6 * MIN))).toBe(MIN * 1000)
+  })
+
   it('starts from the first entry when nothing acted or changed yet', () => {
     expect(idleSpellAge([{ kind: 'op', at: t(0) }], at(5 * MIN))).toBe(0)
   })

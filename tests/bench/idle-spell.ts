@@ -10,17 +10,22 @@ import type { BenchLab } from './lab-cost'
 interface Entry {
   kind: string
   at: string
+  text?: string
   data?: { key?: unknown; ok?: unknown }
 }
 
 /** ms the idle spell has lasted at `now` (negative: how long until it may begin), or undefined while a probe fails.
- *  Probe results are journaled when they change, so each probe's last entry is its state now. */
+ *  Probe results are journaled when they change, so each probe's last entry is its state now; a unit that went away
+ *  while failing is journaled as "gone" and fails no more. */
 export function idleSpellAge(entries: readonly Entry[], now: number, idleAfterMs = DEFAULT_MONITOR_CONFIG.idleAfterMs): number | undefined {
   let quietSince = entries.length ? Date.parse(entries[0]!.at) : now
   const ok = new Map<string, boolean>()
   for (const e of entries) {
     if (e.kind === 'action' || e.kind === 'state') quietSince = Date.parse(e.at)
-    if (e.kind === 'probe' && typeof e.data?.key === 'string' && typeof e.data.ok === 'boolean') ok.set(e.data.key, e.data.ok)
+    if (e.kind !== 'probe' || typeof e.data?.key !== 'string' || typeof e.data.ok !== 'boolean') continue
+    // "… gone: no longer runs on …": the unit went away while failing (monitor/result-changes.ts), so it fails no more
+    if (e.text?.includes(' gone: ')) ok.delete(e.data.key)
+    else ok.set(e.data.key, e.data.ok)
   }
   if ([...ok.values()].some((v) => !v)) return undefined
   return now - quietSince - idleAfterMs
