@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', environment: 'node', include: ['main/**/*.spec.ts', 'preload/**/*.spec.ts'] },
+        test: { name: 'unit', environment: 'node', include: ['main/**/*.spec.ts', 'preload/**/*.spec.ts', 'tests/bench/**/*.spec.ts'] },
       },
       {
         plugins: [vue()],

@@ -60,7 +60,7 @@ function exportCompose(home: string): Promise<string> {
 }
 
 /** a container is up as racklab counts it: Docker says healthy, or the image's own health test passes now (the
- *  engine runs it itself right after a start, lab/boot-health.ts; Docker's first check comes 15 s in) */
+ *  engine runs it itself right after a start, lab/boot-health.ts; Docker's first check comes 60 s in) */
 async function upAsRacklabCounts(docker: Docker, id: string): Promise<boolean> {
   const i = await docker.getContainer(id).inspect()
   if (!i.State.Running) throw new Error('a container of the compose baseline stopped')

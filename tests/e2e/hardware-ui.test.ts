@@ -70,8 +70,9 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     console.log(`db2 power-on: running and healthy ${Date.now() - t1} ms after the click`)
     const info = await db2()
     expect(info.State.Running).toBe(true)
-    // the engine checked this start itself (lab/boot-health.ts); Docker's own check, every 15 s, agrees soon after
-    await until('Docker says db2 is healthy too', async () => (await db2()).State.Health?.Status === 'healthy', 40_000)
+    // the engine checked this start itself (lab/boot-health.ts); Docker's own check, every 60 s (lab/plan.ts
+    // STEADY_HEALTHCHECK), agrees once its first check after the start has run
+    await until('Docker says db2 is healthy too', async () => (await db2()).State.Health?.Status === 'healthy', 100_000)
     await until('db2 power LED solid', async () => (await led(page, 'db2'))?.blink === 'none', 20_000)
     await expect(led(page, 'db2', 'status')).resolves.toEqual({ color: 'green', blink: 'none' })
     await shot(page, 'hw-db2-on-again')

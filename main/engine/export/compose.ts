@@ -5,6 +5,10 @@ import { stringify } from 'yaml'
 import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { DEFAULT_PIDS_LIMIT, PUBLISH_HOST_IP } from '../docker/container-spec'
 
+/** Under docker compose no engine checks a server right after its start (lab/boot-health.ts), so Docker's own check is
+ *  the only way to see it healthy: it keeps 15 s there, not the lab's steady 60 s (lab/plan.ts STEADY_HEALTHCHECK). */
+const COMPOSE_HEALTH_INTERVAL_S = 15
+
 export interface ComposeInput {
   labId: string
   networks: NetworkSpec[]
@@ -45,7 +49,7 @@ function service(labId: string, c: ContainerSpec): Service {
   if (c.dns?.length) s.dns = c.dns
   if (c.cmd) s.command = c.cmd
   if (c.stopTimeout !== undefined) s.stop_grace_period = `${c.stopTimeout}s`
-  if (c.healthcheck) s.healthcheck = { interval: `${c.healthcheck.intervalSeconds}s`, retries: c.healthcheck.retries }
+  if (c.healthcheck) s.healthcheck = { interval: `${Math.min(c.healthcheck.intervalSeconds, COMPOSE_HEALTH_INTERVAL_S)}s`, retries: c.healthcheck.retries }
   if (c.nanoCpus) s.cpus = c.nanoCpus / 1e9
   if (c.memoryBytes) s.mem_limit = c.memoryBytes
   return s

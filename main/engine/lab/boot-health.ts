@@ -1,5 +1,5 @@
-// Health right after a start, without waiting for Docker. Docker checks a server's health every 15 s once it is up
-// (plan.ts STEADY_HEALTHCHECK), so its first check comes up to 15 s after a start. While Docker still says
+// Health right after a start, without waiting for Docker. Docker checks a server's health every 60 s once it is up
+// (plan.ts STEADY_HEALTHCHECK), so its first check comes up to 60 s after a start. While Docker still says
 // "starting", the engine runs the image's own health check itself, inside the container, every half second until it
 // passes (pollCommand); the first pass counts as healthy for that start (the container's StartedAt). Later failures
 // are Docker's to report, as before.

@@ -46,10 +46,12 @@ export function volumeSpecs(labId: string, server: string, spec: RoleSpec): Volu
   return Object.keys(spec.volumes).map((purpose) => ({ name: volumeName(labId, server, purpose), labels: volumeLabels(labId, server, purpose) }))
 }
 
-/** Docker's own health check, once a server is up: every 15 s, unhealthy after 2 failures (30 s). The images say
- *  2 s, which an idle whole site paid in execs (~25 % of a core); the engine checks each start itself every second
+/** Docker's own health check, once a server is up: every 60 s, unhealthy after 2 failures (2 min). The images say
+ *  2 s, which an idle whole site paid in execs (~25 % of a core); at 15 s the checks were still half the execs of an
+ *  idle lab (72 a minute). A failing daemon is the monitor's to see first (its probes, every 5–20 s); this check is
+ *  the long-interval backstop of a server's health. The engine checks each start itself every second
  *  (lab/boot-health.ts), so `up` and a reboot do not wait for Docker's first check. */
-export const STEADY_HEALTHCHECK = { intervalSeconds: 15, retries: 2 } as const
+export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2 } as const
 
 export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
   const s = placed.server

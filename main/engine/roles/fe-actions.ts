@@ -1,5 +1,6 @@
 // Service actions on a frontend: stop/start nginx (its service IPs move away and back), move the service IP
-// it homes to another frontend and back (keepalived track file), expire the certificate and renew it.
+// it homes to another frontend and back (keepalived's track file for it: 1 released, 0 not; lab-images/fe),
+// expire the certificate and renew it.
 // Every break names its inverse in the sentence it returns, which the journal records.
 import { frontendStatuses, type FeStatus } from '../probes/web'
 import { frontendVips } from './fe-vips'
@@ -23,8 +24,8 @@ async function holds(c: HookContext, fe: string, ip: string): Promise<boolean> {
 
 /**
  * Who holds a service IP once keepalived has settled the way we expect, as "fe2"; "nobody" or "fe1+fe2" if it
- * did not settle within 20 s. Quiet, it takes 2–4 s (the track script fails twice, preemption waits for
- * 3 adverts); on a loaded host the status execs themselves take seconds, hence the deadline, not a count.
+ * did not settle within 20 s. Quiet, it takes 1–4 s (keepalived sees a track file change at once, preemption
+ * waits for 3 adverts); on a loaded host the status execs themselves take seconds, hence the deadline, not a count.
  */
 async function holderOf(c: HookContext, ip: string, settled: (holder: string) => boolean): Promise<string> {
   let last = 'nobody'
@@ -95,7 +96,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
         kind: 'operate',
         ...(down ? { refused: down } : released ? { refused: `${v.ip} is already moved away` } : {}),
         run: async () => {
-          await must(c, ['touch', `/run/racklab/release/${v.vrid}`])
+          await must(c, ['sh', '-c', 'echo 1 >"$1"', 'release', `/run/racklab/release/${v.vrid}`])
           return `${v.ip} released by ${me}, now on ${await holderOf(c, v.ip, (h) => h !== me)} (undo: return-vip-${tag})`
         },
       },
@@ -105,7 +106,7 @@ export async function feActions(c: HookContext): Promise<RoleAction[]> {
         kind: 'restore',
         ...(down ? { refused: down } : !released ? { refused: `${v.ip} was not moved away` } : {}),
         run: async () => {
-          await must(c, ['rm', '-f', `/run/racklab/release/${v.vrid}`])
+          await must(c, ['sh', '-c', 'echo 0 >"$1"', 'release', `/run/racklab/release/${v.vrid}`])
           return `${v.ip} back on ${await holderOf(c, v.ip, (h) => h === me)} (inverse of move-vip-${tag})`
         },
       },
