@@ -2,8 +2,9 @@
 // (1) 3 × one lab in sequence (`racklab workshop create --labs 3`, which brings its labs up one after the other)
 //     against the same 3 labs brought up at once after a down (three `racklab up` side by side, on warm images and
 //     the subnets each lab had), wall times and their ratio;
-// (2) with the 3 labs up and settled (the monitor's idle spell, as idle-lab.bench.ts), each lab's idle RAM and
-//     CPU (containers + its engine service), measured over the same minute;
+// (2) with the 3 labs up and settled (each in the monitor's idle spell, as idle-lab.bench.ts), each lab's idle RAM
+//     and CPU (containers + its engine service), measured over the same minute, and whether `racklab check` passes
+//     in each of the three while they run together (the issue's "labs that run idle together while check passes");
 // (3) the trainer dashboard's update latency with 3 labs: Docker pauses/unpauses db3 in one lab and the time until
 //     `GET /api/workshop/` (what the dashboard page polls, every 2 s: TrainerDashboard.vue) shows it; the server
 //     asks each lab's engine every 3 s (serve-workshop.ts REFRESH_MS), so that is the bound to expect;
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url'
 import Docker from 'dockerode'
 import { containerName } from '../../main/engine/lab/naming'
 import type { BenchResult } from './figure'
+import { waitForIdleSpell } from './idle-spell'
 import { engineRssMiB, labMemoryMiB, labsCpuPct, racklabFor, type BenchLab } from './lab-cost'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -120,8 +122,12 @@ export async function benchWorkshop(): Promise<BenchResult> {
     // each lab's first night (02:00 lab time) was spent before the down, and the volumes went with it: without a
     // backup, backup1's probes fail and a lab with a failing probe is never idle (monitor/schedule.ts)
     await Promise.all(LABS.map((l) => must(`backup-now in ${l.lab}`, racklabFor(l, ['act', 'server:backup1', 'backup-now']))))
-    const cpu = await labsCpuPct(docker, LABS, 60_000, 6 * 60_000)
+    // each lab's idle spell, 30 s into it (at most 15 min: a host so loaded that probes keep failing never idles)
+    const spells = await Promise.all(LABS.map((l) => waitForIdleSpell(l, 15 * 60_000)))
+    const cpu = await labsCpuPct(docker, LABS, 60_000, 0)
     const mem = await Promise.all(LABS.map((l) => labMemoryMiB(docker, l.lab)))
+    // every probe of every lab, fresh, with the three labs up together
+    const checks = await Promise.all(LABS.map(async (l) => (await racklabFor(l, ['check', '--fresh'])).code === 0))
     const engines = LABS.map(engineRssMiB)
     const latency = await dashboardLatency(docker)
     const mean = (xs: number[]): number => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10
@@ -142,6 +148,9 @@ export async function benchWorkshop(): Promise<BenchResult> {
       labsByMemoryComputed: byMemory,
       labsByCpuComputed: byCpu,
       labsThisMachineHoldsComputed: Math.min(byMemory, byCpu),
+      labsIdleTogether: spells.filter((x) => x.idle).length,
+      checkPassesInLabs: checks.filter(Boolean).length,
+      settledAfterUpS: Math.round(Math.max(...spells.map((x) => x.waitedMs)) / 1000),
     }
   } finally {
     await racklabFor(LABS[0]!, ['workshop', 'down', WS])
