@@ -40,9 +40,12 @@ export const info = (a: ActionSpec, family?: ActionInfo['family']): ActionInfo =
 
 type Lane = 'physical' | 'service'
 const PHYSICAL_FAMILIES: ReadonlySet<ActionSource['family']> = new Set(['hardware', 'network', 'container'])
+const ALL_LANES: readonly Lane[] = ['physical', 'service']
 
 export class ActionBook {
   private readonly queues: Record<Lane, Promise<unknown>> = { physical: Promise.resolve(), service: Promise.resolve() }
+  /** lanes are chosen one request at a time, in the order they came (inTurn) */
+  private arrival: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly d: BookDeps) {}
 
@@ -96,9 +99,9 @@ export class ActionBook {
 
   /** fn runs once every lane it names is free, and each of them waits for it. Lanes are chosen in arrival order
    *  (one after the other, each a quick look), so work asked for first is queued first in every lane it shares. */
-  private inTurn<T>(lanes: () => Promise<readonly Lane[]> | readonly Lane[], fn: () => Promise<T>): Promise<T> {
+  private inTurn<T>(lanes: readonly Lane[] | (() => Promise<readonly Lane[]>), fn: () => Promise<T>): Promise<T> {
     const queued = this.arrival.then(async () => {
-      const ls = await lanes()
+      const ls = typeof lanes === 'function' ? await lanes() : lanes
       const turn = Promise.all(ls.map((l) => this.queues[l])).then(fn)
       for (const l of ls) this.queues[l] = turn.catch(() => undefined)
       // wrapped: the arrival chain waits for the queueing, never for the work
@@ -107,9 +110,6 @@ export class ActionBook {
     this.arrival = queued.then(() => undefined, () => undefined)
     return queued.then((q) => q.turn)
   }
-
-  private arrival: Promise<unknown> = Promise.resolve()
-  private readonly allLanes = (): readonly Lane[] => ['physical', 'service']
 
   private async runNow(target: string, action: string, args: Record<string, string>, undoes?: number): Promise<{ seq: number; text: string }> {
     const all = await this.specs(target)
@@ -136,14 +136,14 @@ export class ActionBook {
   /** Work that must not interleave with actions (a role's provisioning after a boot switches Cyrus roles, as
    *  promote and resync do): it waits for the action running now, and the next action waits for it. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.inTurn(this.allLanes, fn)
+    return this.inTurn(ALL_LANES, fn)
   }
 
   /** apply the recorded inverse of action `seq` (default: the newest action not yet undone that has one). It
    *  is chosen in its turn, once the actions before it have ended: an action still running (or being finished
    *  after an engine restart) is the one a bare undo means, not an older one. */
   undo(seq?: number): Promise<{ seq: number; undid: number; text: string }> {
-    return this.inTurn(this.allLanes, async () => {
+    return this.inTurn(ALL_LANES, async () => {
       const recs = this.d.ledger.list()
       const undone = new Set(recs.map((r) => r.undoes).filter((n): n is number => n !== undefined))
       const rec =
@@ -163,7 +163,7 @@ export class ActionBook {
    *  done), and close their entries, so the lab converges to what the ledger says was asked. */
   resumeInterrupted(): Promise<string[]> {
     // in the queue like any action: one a client asks for meanwhile waits until these are finished
-    return this.inTurn(this.allLanes, () => this.finishInterrupted())
+    return this.inTurn(ALL_LANES, () => this.finishInterrupted())
   }
 
   private async finishInterrupted(): Promise<string[]> {

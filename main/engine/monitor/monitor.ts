@@ -11,7 +11,7 @@ import { AlertBook } from './alert-book'
 import { DEFAULT_MONITOR_CONFIG, type MonitorConfig } from './config'
 import { hardwareSamples } from './hardware-samples'
 import { History, numericValues } from './history'
-import { ResultChanges } from './result-changes'
+import { endsLab, ResultChanges } from './result-changes'
 import { dueUnits } from './schedule'
 
 export interface MonitorTimers extends Timers {
@@ -70,7 +70,7 @@ export class Monitor {
       if (e.kind === 'action' || e.kind === 'state') this.quietSince = this.timers.now()
       // a down ended every probe, even when no tick saw the lab empty (no probes run during up or down, and an up
       // can follow at once): the next lab's results are its own news, never the old lab's latest
-      if (e.kind === 'op' && e.text.startsWith('down: ')) this.forgetGone([])
+      if (endsLab(e)) this.forgetGone([])
     })
   }
 

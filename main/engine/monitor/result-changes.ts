@@ -5,6 +5,9 @@ import type { JournalInput } from '../journal/journal'
 
 export const messageClass = (message: string): string => message.replace(/\b[0-9a-f]{8,}\b/gi, '#').replace(/\d+(\.\d+)?/g, '#')
 
+/** the journal's `down` entry (lab/down.ts): every probe ended there, so nothing before it is news for the next lab */
+export const endsLab = (e: Pick<JournalEntry, 'kind' | 'text'>): boolean => e.kind === 'op' && e.text.startsWith('down: ')
+
 const signature = (r: Pick<ProbeResult, 'ok' | 'message'>): string => `${r.ok ? 'ok' : 'failed'} ${messageClass(r.message)}`
 
 export interface ProbeJournalData {
@@ -25,7 +28,7 @@ export class ResultChanges {
     for (const e of seed) {
       // a down ended every probe (each was gone): what came before it is no news about the lab that is up now,
       // so its first results are journaled (a replay's expectations come from them)
-      if (e.kind === 'op' && e.text.startsWith('down: ')) {
+      if (endsLab(e)) {
         this.last.clear()
         continue
       }

@@ -40,6 +40,8 @@ export function backupRun(c: HookContext): Promise<string> {
   return exclusive(c.server.id, 'this backup', () => backupOnce(c))
 }
 
+const settled = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> => p.then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason }))
+
 async function backupOnce(c: HookContext): Promise<string> {
   const lost = poolRefusal(c)
   if (lost !== undefined) throw new LabError('REFUSED', lost)
@@ -49,8 +51,8 @@ async function backupOnce(c: HookContext): Promise<string> {
   // after the other, mail first: run together on the lab's two cores, the hot DB backup (mariadb-backup, the
   // stream, prepare) took the CPU from the mail run, whose unchanged night is two docker execs (1.6 s beside the DB
   // backup at load 30). The cost: backup-now takes the sum of the two instead of the longer one.
-  const [mail] = await Promise.allSettled([backupMail(c, stamp)])
-  const [db] = await Promise.allSettled([dbPart(c, stamp)])
+  const mail = await settled(backupMail(c, stamp))
+  const db = await settled(dbPart(c, stamp))
   const said = (r: PromiseSettledResult<string>, what: string): string => (r.status === 'fulfilled' ? r.value : `${what} NOT backed up: ${(r.reason as Error).message}`)
   const text = `backup ${stamp}: ${said(db, 'database')}; ${said(mail, 'mail')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
   if (db.status === 'rejected' && mail.status === 'rejected') throw new Error(text)
@@ -61,7 +63,7 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
   const db = await takeDbBackup(c, stamp)
   let offsite: string
   try {
-    const copy = await copyOffsite(c, stamp)
+    const copy = await copyOffsite(c, db.backup)
     offsite = `copied offsite to ${copy.server}${copy.resumedAt ? ` (${copiedHow(copy)})` : ''} (sha256 checked)`
     // db3 is reachable again: the nights a cut WAN kept from it are copied now
     const caught = await catchUpOffsite(c, stamp).catch((e: unknown) => `offsite catch-up failed: ${(e as Error).message.slice(0, 120)}`)

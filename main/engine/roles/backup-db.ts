@@ -99,15 +99,16 @@ export function resumeOffset(receiverOut: string, size: number): number {
   return at <= size ? at : 0
 }
 
-/** copy one backup's stream to the offsite server, resuming a copy a cut left there; complete only when its sha256
- *  matches. Returns the server and, for a resumed copy, how many bytes were already there. */
-export async function copyOffsite(c: HookContext, stamp: string): Promise<{ server: string; resumedAt: number; bytes: number }> {
+/** copy one backup's stream (its `bytes`: the stream's size, from its COMPLETE record) to the offsite server,
+ *  resuming a copy a cut left there; complete only when its sha256 matches. Returns the server and, for a resumed
+ *  copy, how many bytes were already there. */
+export async function copyOffsite(c: HookContext, backup: Pick<DbBackup, 'stamp' | 'bytes'>): Promise<{ server: string; resumedAt: number; bytes: number }> {
   const b = c.server.id
   const off = offsiteServer(c)
   if (!off) throw new LabError('REFUSED', `no database server on another site is reachable from ${b}: there is nowhere offsite to copy to`)
+  const { stamp, bytes: size } = backup
   const file = `${OFFSITE_DIR}/${stamp}/backup.xbstream`
   const local = `/backup/db/${stamp}/backup.xbstream`
-  const size = Number(await must(c, b, ['stat', '-c', '%s', local]))
   const receive = readFileSync(join(imagesDir(), 'backup', 'racklab-backup-receive'), 'utf8')
   const resumedAt = resumeOffset(await must(c, off, ['bash', '-s', '--', String(OFFSITE_PORT), file, String(size)], 15_000, receive), size)
   await must(c, b, ['racklab-backup-send', ipBetween(c.topology, b, off), String(OFFSITE_PORT), local, String(resumedAt)], 600_000)

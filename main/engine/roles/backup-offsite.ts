@@ -34,9 +34,10 @@ export async function catchUpOffsite(c: HookContext, justCopied: string): Promis
   )
   const copied: string[] = []
   const failed: string[] = []
+  const kept = new Map(have.local.map((b) => [b.stamp, b]))
   for (const stamp of plan.recopy) {
     try {
-      copied.push(`${stamp} (${copiedHow(await copyOffsite(c, stamp))})`)
+      copied.push(`${stamp} (${copiedHow(await copyOffsite(c, kept.get(stamp)!))})`)
     } catch (e) {
       failed.push(`${stamp} (${(e as Error).message.slice(0, 120)})`)
     }
