@@ -84,7 +84,15 @@ describe('DB clients return to the primary after a circuit trip', () => {
     expect(back.exitCode, `mx1 right after the reset: ${back.stdout}`).toBe(0)
     console.log(await act('rack:nyi-1', 'power-on'))
     const t0 = Date.now()
-    await until('every server healthy after the power-on', allHealthy, 300_000, 2000)
+    await until('every server healthy after the power-on', allHealthy, 300_000, 2000).catch(async (e: Error) => {
+      // which servers, and what their health checks and daemons said: otherwise a timeout is all that is left
+      for (const s of (await servers()).filter((x) => x.state !== 'absent' && x.health !== 'healthy')) {
+        console.log(`${s.id} is ${s.state}, ${s.health}; its log:\n${(await racklab(['logs', s.id, '--tail', '60'])).stdout}`)
+        const c = await exec(s.id, ['bash', '-c', 'ps -eo pid,etimes,stat,args | head -60; for h in /usr/local/bin/racklab-*-health; do timeout 20 $h 2>&1; echo "$h exit $?"; done'], { timeoutMs: 30_000 }).catch((x: Error) => ({ stdout: x.message }))
+        console.log(`${s.id} processes:\n${c.stdout}`)
+      }
+      throw e
+    })
     console.log(`healthy ${Date.now() - t0} ms after the power-on`)
 
     // a recipient check on each MX is accepted at once; they are repeated until the LMTP proxy holds db1, for
@@ -111,16 +119,28 @@ describe('DB clients return to the primary after a circuit trip', () => {
     // the frontends skip a backend for 10 s after it failed (nginx's fail_timeout: web1 was down); once their
     // next try reaches web1 it is back in the pool. A faster boot made the 20 logins start inside that window.
     await until('a login through the edge served by web1 again', async () => {
-      const r = await web.post('/login', { username: 'alice', password: 'alice-2007' })
-      return String(r.headers['x-racklab-backend'] ?? '') === 'web1' || undefined
+      const r = await web.post('/login', { username: 'alice', password: 'alice-2007' }).catch((e: Error) => (console.log(`not yet: ${e.message}`), undefined))
+      return String(r?.headers['x-racklab-backend'] ?? '') === 'web1' || undefined
     }, 60_000, 1000)
     // 20 logins as users make them (the frontends' round robin) and 10 pinned to each backend: all succeed
     const pinned = (backend: string): ReturnType<typeof webClient> => webClient({ ...webOptions, backend })
     const backends: Record<string, number> = {}
     const failures: string[] = []
     const attempts = [...Array(20).fill(['pool', web]), ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap(() => [['web1', pinned('web1')], ['web2', pinned('web2')]])] as [string, ReturnType<typeof webClient>][]
+    // a request that fails outright (a timeout, a reset) is a failure like an HTTP error: recorded with when and
+    // how far it got, so the logs below can be matched to it, and the other attempts still run
+    const tried = async <T>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+      const t = Date.now()
+      try {
+        return await f()
+      } catch (e) {
+        failures.push(`${what}: ${(e as Error).message} (started ${new Date(t).toISOString()}, ${Date.now() - t} ms)`)
+        return undefined
+      }
+    }
     for (const [i, [asked, client]] of attempts.entries()) {
-      const r = await client.post('/login', { username: 'alice', password: 'alice-2007' })
+      const r = await tried(`login ${i + 1} (${asked})`, () => client.post('/login', { username: 'alice', password: 'alice-2007' }))
+      if (!r) continue
       const backend = String(r.headers['x-racklab-backend'] ?? '?')
       if (asked === 'pool') backends[backend] = (backends[backend] ?? 0) + 1
       else if (backend !== asked) failures.push(`login ${i + 1} asked for ${asked}, served by ${backend}`)
@@ -130,14 +150,14 @@ describe('DB clients return to the primary after a circuit trip', () => {
         failures.push(`login ${i + 1} (${asked}) on ${backend}: HTTP ${r.status} ${/<div class="err">(.*?)<\/div>/s.exec(r.body)?.[1] ?? ''}`)
         continue
       }
-      const inbox = await client.get(`/mail/inbox?s=${salt}&f=INBOX`, cookie)
-      if (inbox.status !== 200) failures.push(`login ${i + 1} (${asked}): inbox on ${String(inbox.headers['x-racklab-backend'])}: HTTP ${inbox.status}`)
+      const inbox = await tried(`login ${i + 1} (${asked}) on ${backend}: inbox`, () => client.get(`/mail/inbox?s=${salt}&f=INBOX`, cookie))
+      if (inbox && inbox.status !== 200) failures.push(`login ${i + 1} (${asked}): inbox on ${String(inbox.headers['x-racklab-backend'])}: HTTP ${inbox.status}`)
     }
     console.log(`20 logins through the edge's round robin, by backend: ${JSON.stringify(backends)}; 10 pinned to each of web1 and web2`)
     if (failures.length || Object.keys(backends).length < 2) {
       // which hop failed (a 502 without a backend header is the frontend's own answer), or why the frontends' pool
       // skipped a backend (nginx skips one for 10 s after it failed once): their logs say
-      for (const s of ['fe1', 'fe2', 'web1', 'web2']) console.log(`${s}'s log:\n${(await racklab(['logs', s, '--tail', '40'])).stdout}`)
+      for (const s of ['edge', 'fe1', 'fe2', 'web1', 'web2']) console.log(`${s}'s log:\n${(await racklab(['logs', s, '--tail', s === 'edge' ? '150' : '60'])).stdout}`)
     }
     expect(failures).toEqual([])
 

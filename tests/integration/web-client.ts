@@ -51,6 +51,9 @@ export function webClient(o: WebClientOptions): {
 } {
   const send = (method: string, path: string, body?: string | { type: string; body: Buffer }, cookie?: string): Promise<WebResponse> =>
     new Promise((resolve, reject) => {
+      // how far a request got, for a timeout to say which hop held it: no TCP connection (the edge), no TLS
+      // (the edge's relay or the frontend), or no answer to a sent request (the frontend's backend)
+      let phase = 'connecting'
       const headers: Record<string, string> = { 'Accept-Encoding': 'gzip', Host: o.servername ?? 'www.fastmail.test' }
       if (cookie) headers.Cookie = cookie
       if (o.backend) headers['X-Racklab-Backend'] = o.backend
@@ -61,6 +64,7 @@ export function webClient(o: WebClientOptions): {
       const req = request(
         { host: o.host ?? '127.0.0.1', port: o.port, method, path, headers, ca: o.ca, servername: o.servername ?? 'www.fastmail.test', agent: false, timeout: 20_000 },
         (res) => {
+          phase = `reading the body of HTTP ${res.statusCode ?? '?'}`
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
           res.on('end', () => {
@@ -80,7 +84,11 @@ export function webClient(o: WebClientOptions): {
           })
         },
       )
-      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out`)))
+      req.on('socket', (s) => {
+        s.once('connect', () => (phase = 'in the TLS handshake'))
+        s.once('secureConnect', () => (phase = 'waiting for the answer'))
+      })
+      req.on('timeout', () => req.destroy(new Error(`${method} ${path}: timed out after 20 s ${phase}`)))
       req.on('error', reject)
       req.end(typeof body === 'string' || body === undefined ? body : body.body)
     })
