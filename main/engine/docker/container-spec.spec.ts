@@ -25,6 +25,12 @@ const spec: ContainerSpec = {
 }
 
 describe('toCreateOptions', () => {
+  it("overrides the image's health check timing, keeping its command (Docker inherits what is left out)", () => {
+    expect(toCreateOptions({ ...spec, healthcheck: { intervalSeconds: 60, retries: 2, timeoutSeconds: 30 } }).Healthcheck).toEqual({ Interval: 60e9, Retries: 2, Timeout: 30e9 })
+    expect(toCreateOptions({ ...spec, healthcheck: { intervalSeconds: 60, retries: 2 } }).Healthcheck).toEqual({ Interval: 60e9, Retries: 2 })
+    expect(toCreateOptions(spec).Healthcheck).toBeUndefined()
+  })
+
   it('maps a spec to docker create options', () => {
     const o = toCreateOptions(spec)
     expect(o.name).toBe('racklab-lab1-mx1')

@@ -43,7 +43,10 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   if (spec.cmd) opts.Cmd = spec.cmd
   if (spec.stopTimeout !== undefined) opts.StopTimeout = spec.stopTimeout
   // only the cadence: Docker keeps the image's test (and timeout, start period) for fields left at zero
-  if (spec.healthcheck) opts.Healthcheck = { Interval: spec.healthcheck.intervalSeconds * 1e9, Retries: spec.healthcheck.retries }
+  if (spec.healthcheck) {
+    const h = spec.healthcheck
+    opts.Healthcheck = { Interval: h.intervalSeconds * 1e9, Retries: h.retries, ...(h.timeoutSeconds ? { Timeout: h.timeoutSeconds * 1e9 } : {}) }
+  }
   if (first) opts.NetworkingConfig = { EndpointsConfig: { [first.name]: endpointConfig(first.ip, first.aliases) } }
   return opts
 }

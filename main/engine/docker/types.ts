@@ -56,7 +56,7 @@ export interface ContainerSpec {
   nanoCpus?: number
   memoryBytes?: number
   /** Docker's health check cadence, overriding the image's (its test stays the image's) */
-  healthcheck?: { intervalSeconds: number; retries: number }
+  healthcheck?: { intervalSeconds: number; retries: number; timeoutSeconds?: number }
   /** join another container's network namespace ("container:<id>"): a sidecar such as the netfault helper;
    *  networks, hostname and published ports then belong to that container and must be empty here */
   networkMode?: string

@@ -49,7 +49,10 @@ function service(labId: string, c: ContainerSpec): Service {
   if (c.dns?.length) s.dns = c.dns
   if (c.cmd) s.command = c.cmd
   if (c.stopTimeout !== undefined) s.stop_grace_period = `${c.stopTimeout}s`
-  if (c.healthcheck) s.healthcheck = { interval: `${Math.min(c.healthcheck.intervalSeconds, COMPOSE_HEALTH_INTERVAL_S)}s`, retries: c.healthcheck.retries }
+  if (c.healthcheck) {
+    const h = c.healthcheck
+    s.healthcheck = { interval: `${Math.min(h.intervalSeconds, COMPOSE_HEALTH_INTERVAL_S)}s`, retries: h.retries, ...(h.timeoutSeconds ? { timeout: `${h.timeoutSeconds}s` } : {}) }
+  }
   if (c.nanoCpus) s.cpus = c.nanoCpus / 1e9
   if (c.memoryBytes) s.mem_limit = c.memoryBytes
   return s

@@ -50,8 +50,11 @@ export function volumeSpecs(labId: string, server: string, spec: RoleSpec): Volu
  *  2 s, which an idle whole site paid in execs (~25 % of a core); at 15 s the checks were still half the execs of an
  *  idle lab (72 a minute). A failing daemon is the monitor's to see first (its probes, every 5–20 s); this check is
  *  the long-interval backstop of a server's health. The engine checks each start itself every second
- *  (lab/boot-health.ts), so `up` and a reboot do not wait for Docker's first check. */
-export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2 } as const
+ *  (lab/boot-health.ts), so `up` and a reboot do not wait for Docker's first check.
+ *  Each run may take 30 s, not the images' 4–10 s: those bound a boot-time poll; as the steady check, on a host at
+ *  load ~40 (other labs booting), the MX's check (a dozen forks) took over 8 s every time, so both MXs stayed
+ *  "unhealthy" with every daemon answering. A check that needs 30 s is a sick server, not a busy host. */
+export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2, timeoutSeconds: 30 } as const
 
 export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
   const s = placed.server
