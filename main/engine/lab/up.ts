@@ -19,7 +19,7 @@ import { createNetworks } from './up-networks'
 import { volumeSpecs } from './plan'
 import { afterStart } from './after-start'
 import { ensureServerCreated, startContainer } from './ensure-server'
-import { buildLabImage } from './build-image'
+import { buildMissingImages } from './build-images'
 import { pruneStaleImages } from './prune-images'
 import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
@@ -47,22 +47,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
   const unique = [...new Map(refs.map((r) => [r.tag, r])).values()]
   const present = await t.span('image check', () => Promise.all(unique.map((r) => lab.gateway.imageExists(r.tag))))
-  let built = 0
-  for (const [i, ref] of unique.entries()) {
-    op.checkpoint()
-    if (present[i]) continue
-    lab.markBuilding(ref.tag, true)
-    let ok = false
-    try {
-      await t.span('image build', () => buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: i, max: unique.length, text: `${ref.tag}: ${p.text}` }), op.signal))
-      ok = true
-    } finally {
-      lab.markBuilding(ref.tag, false, ok)
-    }
-    lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
-    built++
-  }
-  await t.span('image build', () => buildHelper(lab, op))
+  const built = await buildMissingImages(lab, op, unique, present)
   // RACKLAB_PRUNE_IMAGES=0: an engine shared by several checkouts keeps each one's images
   if (built && process.env.RACKLAB_PRUNE_IMAGES !== '0') {
     const removed = await pruneStaleImages(lab.gateway, lab.images, Object.keys(roles))
@@ -140,20 +125,6 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   await t.span('refresh', () => lab.refresh())
   op.progress({ phase: 'done', current: ids.length, max: ids.length, text: `${ids.length} servers healthy` })
   lab.journal.append({ kind: 'op', text: `up: ${ids.length} servers healthy` })
-}
-
-/** The network-fault sidecar's image (lab-images/netfault). A lab runs without it: a failed build is said in the
- *  journal, and the network faults stay refused with the reason (the image is missing) until a later `up` builds it. */
-async function buildHelper(lab: LifecycleContext, op: Op): Promise<void> {
-  const ref = lab.images.helper('netfault')
-  if (!ref || (await lab.gateway.imageExists(ref.tag))) return
-  try {
-    await buildLabImage(lab.gateway, lab.images, ref, (p) => op.progress({ phase: 'build', current: 0, max: 1, text: `${ref.tag}: ${p.text}` }), op.signal)
-    lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
-  } catch (e) {
-    op.checkpoint()
-    lab.journal.append({ kind: 'op', text: `could not build ${ref.tag}, so network faults are unavailable: ${(e as Error).message}` })
-  }
 }
 
 type Span = Op['timings']['span']
