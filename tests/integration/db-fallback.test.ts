@@ -94,6 +94,17 @@ describe('DB clients return to the primary after a circuit trip', () => {
       throw e
     })
     console.log(`healthy ${Date.now() - t0} ms after the power-on`)
+    // fe1 takes its service IP back from fe2 (VRRP preemption, once its keepalived sees the re-plugged network):
+    // the restore is complete only then. A connection made to the IP while it moves can be reset, or hang while the
+    // edge's ARP entry still names the other frontend, so the logins below start after the move
+    const vipsOf = async (fe: string): Promise<string[]> =>
+      (JSON.parse((await exec(fe, ['racklab-fe-status'], { timeoutMs: 30_000 })).stdout) as { vips: string[] }).vips
+    const t1 = Date.now()
+    await until('each service IP back on its home frontend', async () => {
+      const [a, b] = [await vipsOf('fe1'), await vipsOf('fe2')]
+      return (a.includes('10.231.1.100') && !a.includes('10.231.1.101') && b.includes('10.231.1.101') && !b.includes('10.231.1.100')) || undefined
+    }, 120_000, 1000)
+    console.log(`service IPs home ${Date.now() - t1} ms after that`)
 
     // a recipient check on each MX is accepted at once; they are repeated until the LMTP proxy holds db1, for
     // db.clients to judge: a proxy that failed to reach db1 in the last 5 s (its back-off) reads the replica
