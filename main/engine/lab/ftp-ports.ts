@@ -25,7 +25,7 @@ export function chooseFtpBase(o: { need: number; previous?: number | undefined; 
   if (o.previous !== undefined && o.previous >= FTP_FIRST && free(o.previous)) return o.previous
   const step = Math.max(FTP_BLOCK, Math.ceil(o.need / FTP_BLOCK) * FTP_BLOCK)
   for (let base = FTP_FIRST; base + o.need - 1 <= FTP_LAST; base += step) if (free(base)) return base
-  throw new LabError('REFUSED', `no free block of ${o.need} passive FTP ports in ${FTP_FIRST}–${FTP_LAST}: the other labs' containers on this engine publish them all; bring one down, or set files.ftpPassiveBase in the topology to a free range`)
+  throw new LabError('REFUSED', `no free block of ${o.need} passive FTP ports in ${FTP_FIRST}–${FTP_LAST}: other labs' containers (or, on a local engine, other processes here) hold them all; bring one down, or set files.ftpPassiveBase in the topology to a free range`)
 }
 
 /** the topology with the lab's block (unless the topology chose one itself) */

@@ -6,6 +6,7 @@ import { LABEL_LAB, LABEL_NETWORK, type DockerGateway } from '../docker/types'
 import { chooseFtpBase, ftpPortsNeeded } from './ftp-ports'
 import { fitsTopology, moveGroup, ownSubnets, relocationFromExisting, subnetGroups, type Relocation } from '../topology/relocate'
 import { hostRoutes } from './host-routes'
+import { hostListeningPorts } from './host-ports'
 import { readSubnetRecord, writeSubnetRecord, type SubnetRecord } from './subnet-record'
 import { allocateSubnets, DEFAULT_POOL, type TakenSubnet } from './subnet-pool'
 
@@ -66,9 +67,14 @@ export async function chooseSubnets(t: Topology, gw: DockerGateway, labId: strin
   }
   const need = ftpPortsNeeded(t)
   if (need > 0 && t.files.ftpPassiveBase === undefined) {
-    // host ports other labs' containers publish (their edges' passive blocks): this lab's own are free to reuse
-    const others = (await gw.listContainers()).filter((c) => c.labels[LABEL_LAB] !== labId)
-    record.ftpPassiveBase = chooseFtpBase({ need, previous: previous?.ftpPassiveBase, taken: others.flatMap((c) => Object.values(c.ports)) })
+    // host ports other labs' containers publish (their edges' passive blocks): this lab's own are free to reuse.
+    // On a local engine also every port something listens on here (a lab of another local engine, any process),
+    // less this lab's own (its edge may be up): `up` failed with "address already in use" on a second engine.
+    const all = await gw.listContainers()
+    const mine = new Set(all.filter((c) => c.labels[LABEL_LAB] === labId).flatMap((c) => Object.values(c.ports)))
+    const others = all.filter((c) => c.labels[LABEL_LAB] !== labId).flatMap((c) => Object.values(c.ports))
+    const host = engineIsLocal() ? hostListeningPorts().filter((p) => !mine.has(p)) : []
+    record.ftpPassiveBase = chooseFtpBase({ need, previous: previous?.ftpPassiveBase, taken: [...others, ...host] })
   }
   writeSubnetRecord(stateDir, record)
   return record
