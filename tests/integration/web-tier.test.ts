@@ -268,4 +268,33 @@ describe('web tier on the real engine', () => {
     await act('renew-cert')
     expect((await exec('edge', viaFe1)).stdout).toBe('200')
   })
+
+  // A frontend's external cable out and back in: the site's own failover, then its undo. After each, the whole site
+  // answers: each reachable frontend at its own address, a login on every backend (from the edge's probe and from the
+  // host through the edge), not only "a" login through whichever frontend round robin picks.
+  it('fe1 external cable out: .100 moves to fe2 and the site works; back in: .100 home on fe1, every frontend and backend works', async () => {
+    const ex = (s: string, cmd: string[]): ReturnType<typeof gw.exec> => exec(s, cmd)
+    const owners = async (): Promise<Record<string, string | number | boolean> | undefined> => vipOwners(VIPS, await frontendStatuses(exec, ['fe1', 'fe2'])).values
+    const cable = async (a: 'unplug' | 'plug'): Promise<void> => {
+      const r = await racklab(['act', 'cable:fe1/ext', a, '--json'])
+      expect(r.code, `${a}: ${r.stdout}${r.stderr}`).toBe(0)
+    }
+    const siteWorks = async (frontends: { id: string; ip: string }[]): Promise<void> => {
+      for (const fe of frontends) expect(await probeHttpsEdge(ex, 'edge', fe), fe.id).toMatchObject({ ok: true })
+      for (const backend of ['web1', 'web2']) {
+        expect(await probeLogin(ex, 'edge', { name: 'alice', password: 'alice-2007' }, backend), backend).toMatchObject({ ok: true })
+        const session = await login(webClient({ port: ports.https!, ca: labCa.pem, backend }), 'bob', 'bob-2007')
+        expect(session.csrf, backend).toMatch(/^[0-9a-f]+$/)
+      }
+    }
+    await cable('unplug')
+    await until('.100 to move to fe2', async () => (await owners())?.['10.231.1.100'] === 'fe2' || undefined, 60_000, 1000)
+    await siteWorks([{ id: 'fe2', ip: '10.231.1.22' }])
+    await cable('plug')
+    await until('.100 back on fe1 and .101 on fe2', async () => {
+      const o = await owners()
+      return (o?.['10.231.1.100'] === 'fe1' && o['10.231.1.101'] === 'fe2') || undefined
+    }, 120_000, 1000)
+    await siteWorks([{ id: 'fe1', ip: '10.231.1.21' }, { id: 'fe2', ip: '10.231.1.22' }])
+  })
 })
