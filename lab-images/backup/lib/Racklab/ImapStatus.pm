@@ -1,0 +1,116 @@
+package Racklab::ImapStatus;
+# The STATUS (UIDVALIDITY, UIDNEXT, MESSAGES, HIGHESTMODSEQ) of every user's every mailbox on a Cyrus node,
+# asked by backup1 itself over the lab network: an unchanged store's night is then one docker exec (on
+# backup1) instead of two (the Cyrus node's manifest, then backup1's snapshot). One IMAP session per user,
+# as the admin acting for the user (AUTHENTICATE PLAIN with an authzid: Cyrus's admin may list a user's
+# mailboxes but not read their STATUS), plus one as the admin for the list of users. Every session is
+# written at once (AUTHENTICATE with an initial response, LIST-STATUS (RFC 5819), LOGOUT: no reply is
+# awaited between them) and all are read together, so a node costs about one round trip whatever its users.
+# Mail::IMAPClient is not used: it waits for each reply, and its load alone is a good part of the budget.
+use strict;
+use warnings;
+use Exporter qw(import);
+use IO::Select;
+use IO::Socket::INET;
+use MIME::Base64 qw(encode_base64);
+use Time::HiRes qw(time);
+our @EXPORT_OK = qw(node_status);
+
+my $ITEMS = 'MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ';
+
+# an IMAP string (quoted or atom) at the start of $s → (value, rest); a literal ({N}) is not read: undef
+sub astring {
+    my ($s) = @_;
+    return ($1 =~ s/\\(["\\])/$1/gr, $2) if $s =~ /^"((?:[^"\\]|\\.)*)"\s*(.*)$/s;
+    return ($1, $2) if $s =~ /^([^\s"{()]+)\s*(.*)$/s;
+    return;
+}
+
+# the script of one session: log in (as $user, or as the admin itself), one command, log out
+sub script {
+    my ($user, $password, $command) = @_;
+    my $plain = encode_base64(join("\0", $user // '', 'cyrus', $password), '');
+    return "A AUTHENTICATE PLAIN $plain\r\nB $command\r\nC LOGOUT\r\n";
+}
+
+# replies of every session, read together until each has ended or the deadline passed
+sub run_sessions {
+    my ($host, $scripts, $timeout) = @_;
+    my (%buf, %sock);
+    my $sel = IO::Select->new;
+    for my $k (keys %$scripts) {
+        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 143, Proto => 'tcp', Timeout => 3)
+          or die "cannot reach IMAP on $host: " . ($@ || $!) . "\n";
+        binmode $s;
+        # a few hundred bytes: the socket's buffer takes them whole, the server reads them after its greeting
+        print {$s} $scripts->{$k} or die "writing to $host: $!\n";
+        $sock{ fileno $s } = [$k, $s];
+        $buf{$k} = '';
+        $sel->add($s);
+    }
+    my $end = time + $timeout;
+    while ($sel->count) {
+        my $left = $end - time;
+        die "IMAP on $host did not answer within ${timeout} s\n" if $left <= 0;
+        for my $s ($sel->can_read($left)) {
+            my ($k) = @{ $sock{ fileno $s } };
+            my $n = sysread($s, $buf{$k}, 65536, length $buf{$k});
+            next if $n;
+            $sel->remove($s);
+            close $s;
+        }
+    }
+    return \%buf;
+}
+
+# the tagged reply of $tag in a session's replies → its status (OK, NO, BAD) and text
+sub tagged { my ($text, $tag) = @_; return $text =~ /^\Q$tag\E (OK|NO|BAD) ?([^\r\n]*)/m ? ($1, $2) : ('', 'no reply') }
+
+# node_status(host, password, [users]) → {users => [names on the node], status => {user => {mailbox => {…}}}}
+# Dies with the reason when the node could not be read whole (the caller then takes the long way).
+sub node_status {
+    my ($host, $password, $users, %o) = @_;
+    my %scripts = (
+        '' => script(undef, $password, 'LIST "" "user.%"'),
+        map { ($_ => script($_, $password, qq{LIST "" "*" RETURN (STATUS ($ITEMS))})) } @$users,
+    );
+    my $replies = run_sessions($host, \%scripts, $o{timeout} // 10);
+    my (@names, %status);
+    for my $k (sort keys %$replies) {
+        my $who = length $k ? $k : 'the admin';
+        my $text = $replies->{$k};
+        my ($auth, $why) = tagged($text, 'A');
+        die "$host refused the login for $who: $auth $why\n" unless $auth eq 'OK';
+        my ($st, $err) = tagged($text, 'B');
+        die "$host: LIST for $who: $st $err\n" unless $st eq 'OK';
+        if (!length $k) {
+            for my $line (split /\r\n/, $text) {
+                next unless $line =~ /^\* LIST \([^)]*\) \S+ (.*)$/;
+                my ($name) = astring($1);
+                die "$host: a mailbox name the admin's LIST gave as a literal\n" unless defined $name;
+                push @names, $1 if $name =~ /^user\.([^.]+)$/;
+            }
+            next;
+        }
+        my %boxes;
+        for my $line (split /\r\n/, $text) {
+            if ($line =~ /^\* LIST \([^)]*\) \S+ (.*)$/) {
+                my ($name) = astring($1);
+                die "$host: a mailbox of $k listed as a literal\n" unless defined $name;
+                $boxes{$name} //= undef;
+            }
+            elsif ($line =~ /^\* STATUS (.*)$/) {
+                my ($name, $rest) = astring($1);
+                die "$host: a STATUS of $k named by a literal\n" unless defined $name && $rest =~ /^\(([^)]*)\)/;
+                my %kv = map { lc } split ' ', $1;
+                $boxes{$name} = { map { $_ => ($kv{$_} // -1) + 0 } qw(uidvalidity uidnext messages highestmodseq) };
+            }
+        }
+        # a listed mailbox without STATUS (\Noselect, or a right missing) cannot be compared: the long way reads it
+        for (sort keys %boxes) { die "$host: no STATUS for $k\'s $_\n" unless defined $boxes{$_} }
+        $status{$k} = \%boxes;
+    }
+    return { users => [sort @names], status => \%status };
+}
+
+1;
