@@ -3,9 +3,9 @@ package Racklab::ImapStatus;
 # asked by backup1 itself over the lab network: an unchanged store's night is then one docker exec (on
 # backup1) instead of two (the Cyrus node's manifest, then backup1's snapshot). One IMAP session per user,
 # as the admin acting for the user (AUTHENTICATE PLAIN with an authzid: Cyrus's admin may list a user's
-# mailboxes but not read their STATUS), plus one as the admin for the list of users. Every session is
-# written at once (AUTHENTICATE with an initial response, LIST-STATUS (RFC 5819), LOGOUT: no reply is
-# awaited between them) and all are read together, so a node costs about one round trip whatever its users.
+# mailboxes but not read their STATUS), plus one as the admin for the list of users. Each session is the
+# login (AUTHENTICATE with an initial response), then LIST-STATUS (RFC 5819) and LOGOUT written together, and
+# all sessions run at once, so a node costs about two round trips whatever its users.
 # Mail::IMAPClient is not used: it waits for each reply, and its load alone is a good part of the budget.
 use strict;
 use warnings;
@@ -26,26 +26,29 @@ sub astring {
     return;
 }
 
-# the script of one session: log in (as $user, or as the admin itself), one command, log out
+# the script of one session: log in (as $user, or as the admin itself), then one command and log out. Two parts:
+# Cyrus 3.6 misreads what is pipelined behind an AUTHENTICATE ("A BAD Already authenticated", the next command
+# cut short), so the second part is written only once the login's reply came.
 sub script {
     my ($user, $password, $command) = @_;
     my $plain = encode_base64(join("\0", $user // '', 'cyrus', $password), '');
-    return "A AUTHENTICATE PLAIN $plain\r\nB $command\r\nC LOGOUT\r\n";
+    return ["A AUTHENTICATE PLAIN $plain\r\n", "B $command\r\nC LOGOUT\r\n"];
 }
 
-# replies of every session, read together until each has ended or the deadline passed
+# replies of every session, read together until each has ended (the server closes after LOGOUT) or the deadline
 sub run_sessions {
     my ($host, $scripts, $timeout) = @_;
-    my (%buf, %sock);
+    my (%buf, %sock, %rest);
     my $sel = IO::Select->new;
     for my $k (keys %$scripts) {
         my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 143, Proto => 'tcp', Timeout => 3)
           or die "cannot reach IMAP on $host: " . ($@ || $!) . "\n";
         binmode $s;
         # a few hundred bytes: the socket's buffer takes them whole, the server reads them after its greeting
-        print {$s} $scripts->{$k} or die "writing to $host: $!\n";
+        my ($login, $rest) = @{ $scripts->{$k} };
+        print {$s} $login or die "writing to $host: $!\n";
         $sock{ fileno $s } = [$k, $s];
-        $buf{$k} = '';
+        ($buf{$k}, $rest{$k}) = ('', $rest);
         $sel->add($s);
     }
     my $end = time + $timeout;
@@ -55,9 +58,9 @@ sub run_sessions {
         for my $s ($sel->can_read($left)) {
             my ($k) = @{ $sock{ fileno $s } };
             my $n = sysread($s, $buf{$k}, 65536, length $buf{$k});
-            next if $n;
-            $sel->remove($s);
-            close $s;
+            if (!$n) { $sel->remove($s); close $s; next }
+            # the login answered: the rest goes (a refused login is logged out too, and its reply says why)
+            if (defined $rest{$k} && $buf{$k} =~ /^A (?:OK|NO|BAD)/m) { print {$s} delete $rest{$k} or die "writing to $host: $!\n" }
         }
     }
     return \%buf;
