@@ -45,7 +45,7 @@
 // plain file copies in one process: 2x tar would need the whole restore in ~0.25 s, less than two execs here.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
-import { atMost, type BenchResult } from './figure'
+import { atLeast, atMost, type BenchResult } from './figure'
 
 const LAB = process.env.RACKLAB_BENCH_LAB_BACKUP ?? 'bench-backup'
 const SERVERS = ['db1', 'db2', 'db3', 'imap1', 'imap2', 'backup1']
@@ -64,10 +64,10 @@ const note = (text: string): void => void process.stderr.write(`  backup: ${text
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d
 
 /** the imap1 part of a backup-now's sentence: files copied and the store's own seconds */
-function storePart(text: string): { newFiles: number; s: number } {
-  const m = /imap1 from \S+: \d+ accounts, \d+ messages, (\d+) new files \(\d+ bytes\) in ([\d.]+) s/.exec(text)
+function storePart(text: string): { newFiles: number; s: number; unchanged: boolean } {
+  const m = /imap1 from \S+: \d+ accounts, \d+ messages, (\d+) new files \(\d+ bytes\) in ([\d.]+) s(, unchanged since)?/.exec(text)
   if (!m) throw new Error(`backup-now did not report imap1's snapshot: ${text.slice(0, 400)}`)
-  return { newFiles: Number(m[1]), s: Number(m[2]) }
+  return { newFiles: Number(m[1]), s: Number(m[2]), unchanged: m[3] !== undefined }
 }
 
 // MESSAGES messages of a few KB each, APPENDed to bob's INBOX on imap1 (one IMAP session; not timed)
@@ -109,7 +109,8 @@ export async function benchBackup(): Promise<BenchResult> {
     await until(`bob's ${MESSAGES} messages on imap2`, 300_000, async () => (await inboxCount(rt, 'imap2')) === had + MESSAGES)
     const full = storePart((await act('backup-now')).text)
     const incr = storePart((await act('backup-now')).text)
-    note(`full ${full.newFiles} files in ${full.s} s; incremental ${incr.newFiles} files in ${incr.s} s`)
+    // the unchanged store's one call (backup1's snapshot-if-unchanged), not the long way after a "changed"
+    note(`full ${full.newFiles} files in ${full.s} s; incremental ${incr.newFiles} files in ${incr.s} s (${incr.unchanged ? 'one call: unchanged since the full' : 'the long way: backup1 did not find the store unchanged'})`)
 
     // (2) the tar baseline on bob's INBOX files, then the INBOX emptied and restored from the snapshot
     const tarS = Number(await sh(rt, 'imap1', [
@@ -135,6 +136,8 @@ export async function benchBackup(): Promise<BenchResult> {
       fullBackupNewFiles: full.newFiles,
       incrementalBackupStoreS: incr.s,
       incrementalNewFiles: atMost(incr.newFiles, 0),
+      // 1: the incremental was backup1's one call (every node's STATUS equal to the full's record); 0: the long way
+      incrementalOneCall: atLeast(incr.unchanged ? 1 : 0, 1),
       incrementalOverFull: atMost(round(incr.s / full.s), 0.1),
       tarCopyS: round(tarS, 3),
       restoreUserS: round(restore.s),
