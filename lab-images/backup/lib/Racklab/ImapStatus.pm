@@ -14,7 +14,7 @@ use IO::Select;
 use IO::Socket::INET;
 use MIME::Base64 qw(encode_base64);
 use Time::HiRes qw(time);
-our @EXPORT_OK = qw(node_status);
+our @EXPORT_OK = qw(store_status);
 
 my $ITEMS = 'MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ';
 
@@ -36,11 +36,13 @@ sub script {
 }
 
 # replies of every session, read together until each has ended (the server closes after LOGOUT) or the deadline
+# (every node's at once: keys are "HOST\tWHO")
 sub run_sessions {
-    my ($host, $scripts, $timeout) = @_;
+    my ($scripts, $timeout) = @_;
     my (%buf, %sock, %rest);
     my $sel = IO::Select->new;
-    for my $k (keys %$scripts) {
+    for my $k (sort keys %$scripts) {
+        my ($host) = split /\t/, $k;
         my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 143, Proto => 'tcp', Timeout => 3)
           or die "cannot reach IMAP on $host: " . ($@ || $!) . "\n";
         binmode $s;
@@ -54,13 +56,13 @@ sub run_sessions {
     my $end = time + $timeout;
     while ($sel->count) {
         my $left = $end - time;
-        die "IMAP on $host did not answer within ${timeout} s\n" if $left <= 0;
+        die 'IMAP on ' . join(', ', sort keys %{ { map { (split /\t/, $_->[0])[0] => 1 } values %sock } }) . " did not answer within ${timeout} s\n" if $left <= 0;
         for my $s ($sel->can_read($left)) {
             my ($k) = @{ $sock{ fileno $s } };
             my $n = sysread($s, $buf{$k}, 65536, length $buf{$k});
             if (!$n) { $sel->remove($s); close $s; next }
             # the login answered: the rest goes (a refused login is logged out too, and its reply says why)
-            if (defined $rest{$k} && $buf{$k} =~ /^A (?:OK|NO|BAD)/m) { print {$s} delete $rest{$k} or die "writing to $host: $!\n" }
+            if (defined $rest{$k} && $buf{$k} =~ /^A (?:OK|NO|BAD)/m) { print {$s} delete $rest{$k} or die "writing to $k: $!\n" }
         }
     }
     return \%buf;
@@ -69,19 +71,22 @@ sub run_sessions {
 # the tagged reply of $tag in a session's replies → its status (OK, NO, BAD) and text
 sub tagged { my ($text, $tag) = @_; return $text =~ /^\Q$tag\E (OK|NO|BAD) ?([^\r\n]*)/m ? ($1, $2) : ('', 'no reply') }
 
-# node_status(host, password, [users]) → {users => [names on the node], status => {user => {mailbox => {…}}}}
-# Dies with the reason when the node could not be read whole (the caller then takes the long way).
-sub node_status {
-    my ($host, $password, $users, %o) = @_;
-    my %scripts = (
-        '' => script(undef, $password, 'LIST "" "user.%"'),
-        map { ($_ => script($_, $password, qq{LIST "" "*" RETURN (STATUS ($ITEMS))})) } @$users,
-    );
-    my $replies = run_sessions($host, \%scripts, $o{timeout} // 10);
-    my (@names, %status);
-    for my $k (sort keys %$replies) {
+# store_status([hosts], password, [users]) → {host => {users => [names on it], status => {user => {mailbox => {…}}}}}:
+# every node asked at once. Dies with the reason when a node could not be read whole (the caller then takes
+# the long way).
+sub store_status {
+    my ($hosts, $password, $users, %o) = @_;
+    my %scripts;
+    for my $h (@$hosts) {
+        $scripts{"$h\t"} = script(undef, $password, 'LIST "" "user.%"');
+        $scripts{"$h\t$_"} = script($_, $password, qq{LIST "" "*" RETURN (STATUS ($ITEMS))}) for @$users;
+    }
+    my $replies = run_sessions(\%scripts, $o{timeout} // 10);
+    my %out = map { $_ => { users => [], status => {} } } @$hosts;
+    for my $key (sort keys %$replies) {
+        my ($host, $k) = split /\t/, $key, 2;
         my $who = length $k ? $k : 'the admin';
-        my $text = $replies->{$k};
+        my $text = $replies->{$key};
         my ($auth, $why) = tagged($text, 'A');
         die "$host refused the login for $who: $auth $why\n" unless $auth eq 'OK';
         my ($st, $err) = tagged($text, 'B');
@@ -91,8 +96,9 @@ sub node_status {
                 next unless $line =~ /^\* LIST \([^)]*\) \S+ (.*)$/;
                 my ($name) = astring($1);
                 die "$host: a mailbox name the admin's LIST gave as a literal\n" unless defined $name;
-                push @names, $1 if $name =~ /^user\.([^.]+)$/;
+                push @{ $out{$host}{users} }, $1 if $name =~ /^user\.([^.]+)$/;
             }
+            @{ $out{$host}{users} } = sort @{ $out{$host}{users} };
             next;
         }
         my %boxes;
@@ -111,9 +117,9 @@ sub node_status {
         }
         # a listed mailbox without STATUS (\Noselect, or a right missing) cannot be compared: the long way reads it
         for (sort keys %boxes) { die "$host: no STATUS for $k\'s $_\n" unless defined $boxes{$_} }
-        $status{$k} = \%boxes;
+        $out{$host}{status}{$k} = \%boxes;
     }
-    return { users => [sort @names], status => \%status };
+    return \%out;
 }
 
 1;
