@@ -43,7 +43,7 @@ sub run_sessions {
     my $sel = IO::Select->new;
     for my $k (sort keys %$scripts) {
         my ($host) = split /\t/, $k;
-        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 143, Proto => 'tcp', Timeout => 3)
+        my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 143, Proto => 'tcp', Timeout => 1)
           or die "cannot reach IMAP on $host: " . ($@ || $!) . "\n";
         binmode $s;
         # a few hundred bytes: the socket's buffer takes them whole, the server reads them after its greeting
