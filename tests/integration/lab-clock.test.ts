@@ -43,6 +43,7 @@ describe('the lab clock across down and up', () => {
     // the wall time since the down, short of `later` by everything the lab had run before it.
     const expected = later.labMs + (after.wallMs - later.wallMs) * speed
     const slack = 3000 * speed
+    console.log(`lab clock: ${later.labMs} ms before the down, ${after.labMs} after the up (${Math.round(expected)} expected, speed ${speed.toFixed(1)})`)
     expect(after.labMs).toBeGreaterThan(later.labMs)
     expect(Math.abs(after.labMs - expected), `lab ${after.labMs} ms, expected about ${Math.round(expected)} (speed ${speed.toFixed(1)})`).toBeLessThan(slack)
 
