@@ -52,7 +52,8 @@
 //   [43-47] full 25.4 s / incremental 3.1 s (0.12), one call; tar 0.89 s / restore 19.4 s (21.8x)
 // At load ~50 a bare `docker exec true` took 2.0 s and the one call's own work inside backup1 ~1.9 s (the pool
 // check 0.13 s, Perl's modules 0.7 s, both nodes' IMAP sessions 1.1 s): the incremental is now one round trip
-// plus Cyrus's logins, and under 10 % of the full when the host is not saturated. A restore still costs 6 execs
+// plus Cyrus's logins. The ratio still follows the load (the full's time swings with it more than the one call's);
+// no quiet moment came during session 10 to measure it unloaded. A restore still costs 6 execs
 // in a row (the action's listing (two), the master's role with the snapshot, the mailbox, serve, restore) plus
 // Cyrus's indexing of every message (~1 ms each: parse, cache record, index, sync log), against tar's 1,000
 // plain file copies in one process: 2x tar would need the whole restore in ~0.25 s, less than two execs here.
