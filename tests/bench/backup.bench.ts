@@ -50,6 +50,7 @@
 //   [37-53] full 21.6 s / incremental 5.0 s (0.23); tar 1.27 s / restore 27.8 s (21.9x); PITR 63.4 s
 //           (the nodes asked one after the other; the bench did not yet say which way the incremental went)
 //   [43-47] full 25.4 s / incremental 3.1 s (0.12), one call; tar 0.89 s / restore 19.4 s (21.8x)
+//   [20-45] full 19.4 s / incremental 2.1 s (0.11), one call; tar 1.10 s / restore 50.1 s (45.5x); PITR 65.7 s
 // At load ~50 a bare `docker exec true` took 2.0 s and the one call's own work inside backup1 ~1.9 s (the pool
 // check 0.13 s, Perl's modules 0.7 s, both nodes' IMAP sessions 1.1 s): the incremental is now one round trip
 // plus Cyrus's logins. The ratio still follows the load (the full's time swings with it more than the one call's);
