@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { TopologySchema, type Topology } from '@contract/topology'
-import { deliveriesIn, mailStores, readSource, restorePlan, type MailboxRecord, type UserRecord } from './backup-mail'
+import { deliveriesIn, mailStores, readSource, restorePlan, storeSentence, type MailboxRecord, type UserRecord } from './backup-mail'
 
 const msg = (uid: number, guid: string): MailboxRecord['messages'][number] => ({ uid, guid: guid.repeat(40).slice(0, 40), size: 10, flags: ['\\Seen'], internaldate: '14-Jun-2007 02:00:00 +0000' })
 const user = (boxes: MailboxRecord[]): UserRecord => ({ name: 'alice', mailboxes: boxes })
@@ -65,5 +65,17 @@ describe('deliveriesIn', () => {
       'Dec 01 00:24:54 mx1 postfix/lmtp[6694]: 0F3F: to=<bob@fastmail.test>, relay=x, dsn=2.1.5, status=sent (250 2.1.5 Success)',
     ].join('\n')
     expect(deliveriesIn(log, 'bob', 'fastmail.test')).toBe(2)
+  })
+})
+
+describe('storeSentence', () => {
+  const r = { store: 'imap1', stamp: '20070616T020000', accounts: 4, mailboxes: 8, messages: 1200, bytes: 2_400_000, newFiles: 0, newBytes: 0, ms: 140 }
+  it('says where the record came from, and when it is the master\'s', () => {
+    expect(storeSentence('imap1', { ...r, source: 'imap2', newFiles: 3, newBytes: 600 })).toBe('imap1 from imap2: 4 accounts, 1200 messages, 3 new files (600 bytes) in 0.1 s')
+    expect(storeSentence('imap1', { ...r, source: 'imap1' })).toBe('imap1 from imap1 (the master: no healthy replica): 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.1 s')
+  })
+  it('an unchanged store: the record of the night it was taken, and the nodes whose STATUS still matched it', () => {
+    expect(storeSentence('imap1', { ...r, source: 'imap1', unchangedSince: '20070615T020000', checkedOn: ['imap1', 'imap2'] }))
+      .toBe('imap1 from imap1: 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.1 s, unchanged since 20070615T020000 (every mailbox\'s STATUS as then on imap1 and imap2)')
   })
 })

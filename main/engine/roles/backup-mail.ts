@@ -15,10 +15,15 @@ import { MAIL_STREAM_PORT } from './backup-ports'
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export interface MessageRecord { uid: number; guid: string; size: number; flags: string[]; internaldate: string }
-export interface MailboxRecord { name: string; uidvalidity: number; uidnext: number; messages: MessageRecord[] }
+export interface MailboxRecord { name: string; uidvalidity: number; uidnext: number; highestmodseq?: number; messages: MessageRecord[] }
 export interface UserRecord { name: string; mailboxes: MailboxRecord[] }
 export interface StoreManifest { server: string; users: UserRecord[] }
-export interface SnapshotSummary { store: string; stamp: string; source: string; accounts: number; mailboxes: number; messages: number; bytes: number; newFiles?: number; newBytes?: number; ms?: number; takenAt?: number }
+export interface SnapshotSummary {
+  store: string; stamp: string; source: string; accounts: number; mailboxes: number; messages: number; bytes: number
+  newFiles?: number; newBytes?: number; ms?: number; takenAt?: number
+  /** written by snapshot-if-unchanged: the snapshot whose record every node's STATUS still matched, and those nodes */
+  unchangedSince?: string; checkedOn?: string[]
+}
 export interface MailSnapshots { snapshots: { stamp: string; stores: SnapshotSummary[] }[]; stored: { files: number; bytes: number } }
 
 /** the mail stores: each topology master (a Cyrus server that replicates nothing) and its replica */
@@ -62,10 +67,31 @@ async function storeRecord(c: HookContext, store: { home: string; replica?: stri
   return { src, manifest: await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000) }
 }
 
-/** one store's snapshot at `stamp`: the record from the source, only the files backup1 lacks sent, then the snapshot */
+/** An unchanged store's night in one docker exec: backup1 asks every node of the store for the STATUS of each
+ *  mailbox over IMAP itself and, when all equal its newest snapshot's, writes that record as tonight's. Any other
+ *  answer (changed, a node not read, no snapshot yet, the command failing) is undefined: the long way follows.
+ *  The admin password goes on stdin (never in argv, nor in backup1's environment). */
+async function unchangedSnapshot(c: HookContext, stamp: string, store: { home: string; replica?: string }, takenAt: number): Promise<SnapshotSummary | undefined> {
+  const nodes = [store.home, ...(store.replica ? [store.replica] : [])].map((id) => ({ id, ip: c.ipOf(id) }))
+  const r = await tryExec(c, c.server.id, ['racklab-mail-store', 'snapshot-if-unchanged', stamp, store.home], 60_000, JSON.stringify({ password: c.secrets.cyrus, nodes, takenAt })).catch(() => undefined)
+  if (r?.exitCode !== 0) return undefined
+  const got = (() => {
+    try {
+      return reportOf<SnapshotSummary | { changed: string }>(c.server.id, ['racklab-mail-store'], r)
+    } catch {
+      return undefined
+    }
+  })()
+  return got && !('changed' in got) ? got : undefined
+}
+
+/** one store's snapshot at `stamp`: unchanged in one call, else the record from the source, only the files
+ *  backup1 lacks sent, then the snapshot */
 async function backupStore(c: HookContext, stamp: string, store: { home: string; replica?: string }): Promise<SnapshotSummary> {
   const b = c.server.id
   const t0 = Date.now()
+  const same = await unchangedSnapshot(c, stamp, store, t0)
+  if (same) return { ...same, ms: Date.now() - t0 }
   const { src, manifest } = await storeRecord(c, store)
   // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
   const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } })
@@ -89,6 +115,13 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
   return { ...summary, ms: Date.now() - t0 }
 }
 
+/** one store's part of the night's sentence; an unchanged store's record is the one taken `unchangedSince` (from its source then) */
+export function storeSentence(home: string, r: SnapshotSummary): string {
+  const counts = `${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(1)} s`
+  if (r.unchangedSince) return `${home} from ${r.source}: ${counts}, unchanged since ${r.unchangedSince} (every mailbox's STATUS as then on ${(r.checkedOn ?? []).join(' and ')})`
+  return `${home} from ${r.source}${r.source === home ? ' (the master: no healthy replica)' : ''}: ${counts}`
+}
+
 /** every store's snapshot at `stamp`, then retention; one sentence per store and what could not be backed up */
 export async function backupMail(c: HookContext, stamp: string): Promise<string> {
   const stores = mailStores(c.topology)
@@ -98,7 +131,7 @@ export async function backupMail(c: HookContext, stamp: string): Promise<string>
   for (const s of stores) {
     try {
       const r = await backupStore(c, stamp, s)
-      parts.push(`${s.home} from ${r.source}${r.source === s.home ? ' (the master: no healthy replica)' : ''}: ${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(1)} s`)
+      parts.push(storeSentence(s.home, r))
     } catch (e) {
       failed.push(`${s.home}: ${(e as Error).message}`)
     }
