@@ -51,6 +51,21 @@
 // (not met either, PUT closest). The direct reference is plain HTTP with sendfile one hop away; a DAV GET also
 // pays the edge relay (a fork and a DNS query per connection, by design), TLS, the proxy hop and the SHA1 of
 // every read, which the issue requires, so the direct ratios cannot reach the targets on this design.
+//
+// Session 10, the storage node's own cost (host load average 35-140 from other labs on the same 2 cores: a local
+// 10 MiB GET on file1 took 0.1-18 s of wall time, so CPU time was the measure). Old and new code side by side on
+// file1 (two servers on other ports, requests alternated, CLOCK_PROCESS_CPUTIME_ID per request):
+// - SHA1: Digest::SHA 12.9-14.6 ms per 10 MiB, OpenSSL EVP through Net::SSLeay (SHA extensions) 6.4-7.4 ms. A 10
+//   MiB GET on a kept-alive connection (nginx's upstream keepalive): 22-39 ms of node CPU before, 15-22 ms after.
+//   The first request on a new connection costs 80-117 ms either way (the forked child's copy-on-write faults and
+//   its MySQL connect): nginx's keepalive pool is what keeps that off the bench.
+// - PUT 10 MiB: 117-153 ms of node CPU (229-278 for a connection's first), of which most was page faults: glibc
+//   returned every freed 1 MiB chunk to the kernel and the next one faulted afresh. Fixed malloc thresholds
+//   (GLIBC_TUNABLES in the image): 70-92 ms (143-197). GET unchanged by it (its read buffer is reused anyway).
+// - Tried and dropped: reading a blob up to 64 MiB once into memory, hashing it there and sending the same bytes
+//   (the brief's first idea): +30-50 ms CPU per 10 MiB GET, each request's fresh 10 MiB buffer page-faults while
+//   the second read from the page cache costs 1.5-3 ms; above 32 MiB glibc mmaps every buffer whatever the
+//   tunables, so a 50 MiB RETR would pay it too.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'
