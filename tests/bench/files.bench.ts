@@ -66,6 +66,13 @@
 //   (the brief's first idea): +30-50 ms CPU per 10 MiB GET, each request's fresh 10 MiB buffer page-faults while
 //   the second read from the page cache costs 1.5-3 ms; above 32 MiB glibc mmaps every buffer whatever the
 //   tunables, so a 50 MiB RETR would pay it too.
+// Bench runs after both changes (one line each; host load average 19-31 from other labs, the references
+// themselves 6-12 times below their quiet figures, so these ratios are mostly the load's):
+//                       DAV GET  DAV PUT  FTP RETR | nginx direct 10/50 | same path 10 TLS/50 plain
+// session 10, run 1:      13.3     10.0     66.6   |  438.9 / 331.6     |   47.7 / 123.5
+// session 10, run 2:      39.7     12.7     33.3   |  621.2 / 328.8     |   25.7 / 136.9
+// Ratios against the same path: GET 0.28 and 1.54, PUT 0.21 and 0.49, FTP 0.54 and 0.24: not a measurement of the
+// change at this load; the CPU figures above are. A quiet host is needed to say whether the targets are met.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'
