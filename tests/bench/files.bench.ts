@@ -71,7 +71,8 @@
 //                       DAV GET  DAV PUT  FTP RETR | nginx direct 10/50 | same path 10 TLS/50 plain
 // session 10, run 1:      13.3     10.0     66.6   |  438.9 / 331.6     |   47.7 / 123.5
 // session 10, run 2:      39.7     12.7     33.3   |  621.2 / 328.8     |   25.7 / 136.9
-// Ratios against the same path: GET 0.28 and 1.54, PUT 0.21 and 0.49, FTP 0.54 and 0.24: not a measurement of the
+// session 10, run 3:      41.4      9.6     32.6   |  573.4 / 518.2     |   37.2 / 125.5
+// Ratios against the same path: GET 0.28-1.54, PUT 0.21-0.49, FTP 0.24-0.54 (runs 1-3): not a measurement of the
 // change at this load; the CPU figures above are. A quiet host is needed to say whether the targets are met.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
