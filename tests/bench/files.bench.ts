@@ -51,6 +51,29 @@
 // (not met either, PUT closest). The direct reference is plain HTTP with sendfile one hop away; a DAV GET also
 // pays the edge relay (a fork and a DNS query per connection, by design), TLS, the proxy hop and the SHA1 of
 // every read, which the issue requires, so the direct ratios cannot reach the targets on this design.
+//
+// Session 10, the storage node's own cost (host load average 35-140 from other labs on the same 2 cores: a local
+// 10 MiB GET on file1 took 0.1-18 s of wall time, so CPU time was the measure). Old and new code side by side on
+// file1 (two servers on other ports, requests alternated, CLOCK_PROCESS_CPUTIME_ID per request):
+// - SHA1: Digest::SHA 12.9-14.6 ms per 10 MiB, OpenSSL EVP through Net::SSLeay (SHA extensions) 6.4-7.4 ms. A 10
+//   MiB GET on a kept-alive connection (nginx's upstream keepalive): 22-39 ms of node CPU before, 15-22 ms after.
+//   The first request on a new connection costs 80-117 ms either way (the forked child's copy-on-write faults and
+//   its MySQL connect): nginx's keepalive pool is what keeps that off the bench.
+// - PUT 10 MiB: 117-153 ms of node CPU (229-278 for a connection's first), of which most was page faults: glibc
+//   returned every freed 1 MiB chunk to the kernel and the next one faulted afresh. Fixed malloc thresholds
+//   (GLIBC_TUNABLES in the image): 70-92 ms (143-197). GET unchanged by it (its read buffer is reused anyway).
+// - Tried and dropped: reading a blob up to 64 MiB once into memory, hashing it there and sending the same bytes
+//   (the brief's first idea): +30-50 ms CPU per 10 MiB GET, each request's fresh 10 MiB buffer page-faults while
+//   the second read from the page cache costs 1.5-3 ms; above 32 MiB glibc mmaps every buffer whatever the
+//   tunables, so a 50 MiB RETR would pay it too.
+// Bench runs after both changes (one line each; host load average 19-31 from other labs, the references
+// themselves 6-12 times below their quiet figures, so these ratios are mostly the load's):
+//                       DAV GET  DAV PUT  FTP RETR | nginx direct 10/50 | same path 10 TLS/50 plain
+// session 10, run 1:      13.3     10.0     66.6   |  438.9 / 331.6     |   47.7 / 123.5
+// session 10, run 2:      39.7     12.7     33.3   |  621.2 / 328.8     |   25.7 / 136.9
+// session 10, run 3:      41.4      9.6     32.6   |  573.4 / 518.2     |   37.2 / 125.5
+// Ratios against the same path: GET 0.28-1.54, PUT 0.21-0.49, FTP 0.24-0.54 (runs 1-3): not a measurement of the
+// change at this load; the CPU figures above are. A quiet host is needed to say whether the targets are met.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'
