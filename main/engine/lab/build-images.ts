@@ -1,7 +1,7 @@
 // Building what a lab is missing: the base image first (every role image is FROM it), then the role images and the
 // network-fault helper several at a time. A role build is mostly waiting: apt's downloads from the mirror, dpkg's
 // unpacking to disk, the layer commit; one at a time left a 2-core host half idle for most of a first `up`
-// (11 images in 251 s one after another, measured in docs/scale.md with the parallel figure).
+// (11 images in 251 s one after another on a quiet first `up`, session 10; no fair parallel figure yet).
 import type { Op } from './operations'
 import type { LifecycleContext } from './lab-context'
 import type { ImageRef } from './images'

@@ -73,16 +73,14 @@ async function storeRecord(c: HookContext, store: { home: string; replica?: stri
  *  The admin password goes on stdin (never in argv, nor in backup1's environment). */
 async function unchangedSnapshot(c: HookContext, stamp: string, store: { home: string; replica?: string }, takenAt: number): Promise<SnapshotSummary | undefined> {
   const nodes = [store.home, ...(store.replica ? [store.replica] : [])].map((id) => ({ id, ip: c.ipOf(id) }))
-  const r = await tryExec(c, c.server.id, ['racklab-mail-store', 'snapshot-if-unchanged', stamp, store.home], 60_000, JSON.stringify({ password: c.secrets.cyrus, nodes, takenAt })).catch(() => undefined)
-  if (r?.exitCode !== 0) return undefined
-  const got = (() => {
-    try {
-      return reportOf<SnapshotSummary | { changed: string }>(c.server.id, ['racklab-mail-store'], r)
-    } catch {
-      return undefined
-    }
-  })()
-  return got && !('changed' in got) ? got : undefined
+  try {
+    const r = await tryExec(c, c.server.id, ['racklab-mail-store', 'snapshot-if-unchanged', stamp, store.home], 60_000, JSON.stringify({ password: c.secrets.cyrus, nodes, takenAt }))
+    if (r.exitCode !== 0) return undefined
+    const got = reportOf<SnapshotSummary | { changed: string }>(c.server.id, ['racklab-mail-store'], r)
+    return 'changed' in got ? undefined : got
+  } catch {
+    return undefined
+  }
 }
 
 /** one store's snapshot at `stamp`: unchanged in one call, else the record from the source, only the files
