@@ -4,7 +4,7 @@
 // published FTP endpoint (byte-identical up and down, a resumed download), and the webmail's Files page
 // (upload, list, download, with the session's salt, cookie and CSRF token). Then the bundled
 // file-node-loss scenario (200 files over DAV, a lost disk, re-replication, bit rot and the scrub) and DAV's
-// answers to bad input. One lab for the whole file.
+// answers to bad input, and a node back from a power cut trimmed to N copies. One lab for the whole file.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LabCa } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { racklab } from './helpers'
+import { racklab, until } from './helpers'
 import { exec, failedSteps, runShippedScenario, sql } from './lab-driver'
 import { login, webClient } from './web-client'
 
@@ -173,4 +173,30 @@ describe('file storage on the real engine', () => {
       await sql('db1', "UPDATE users SET file_quota = 1073741824 WHERE login = 'alice'")
     }
   }, 300_000)
+
+  it('a holder powered off while its copies are made again elsewhere comes back: replication trims every blob back to N', async () => {
+    const sha = (await sh('file1', `head -c 300000 /dev/urandom >/tmp/trim.bin && curl -sf ${A} -T /tmp/trim.bin ${DAV}/trim.bin && sha1sum /tmp/trim.bin`)).split(' ')[0]!
+    const holders = async (): Promise<string[]> => (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${sha}'`)).split(',').filter(Boolean)
+    const first = await holders()
+    expect(first).toHaveLength(2)
+    // file1 runs this test's commands: power off the other holder
+    const off = first.find((n) => n !== 'file1')!
+    const ok = (r: { code: number; stderr: string }, what: string): void => expect(r.code, `${what}: ${r.stderr}`).toBe(0)
+    ok(await racklab(['act', `server:${off}`, 'power-off']), 'power-off')
+    try {
+      // the keepers copy every blob the dark node held to the third node (two live copies again)
+      await until('a second live copy of the blob', async () => (await holders()).filter((n) => n !== off).length === 2, 180_000, 2000)
+    } finally {
+      ok(await racklab(['act', `server:${off}`, 'power-on']), 'power-on')
+    }
+    // back, the node still holds its copies: three of each, until a replication pass trims them
+    const overCount = (): Promise<string> => sql('db1', 'SELECT COUNT(*) FROM (SELECT sha1 FROM file_copies GROUP BY sha1 HAVING COUNT(*) <> 2) x')
+    await until('every blob back to exactly two copies', async () => (await overCount()) === '0' && (await holders()).length === 2, 240_000, 2000)
+    // what the rows say is what the disks hold: the dropped copies are gone from their nodes
+    const total = Number(await sql('db1', 'SELECT COUNT(*) FROM blobs'))
+    let onDisk = 0
+    for (const n of ['file1', 'file2', 'file3']) onDisk += (JSON.parse(await sh(n, 'racklab-file status')) as { blobs: number }).blobs
+    expect(onDisk).toBe(2 * total)
+    expect(await sh('file1', `curl -sf ${A} ${DAV}/trim.bin | sha1sum`)).toBe(`${sha}  -`)
+  }, 600_000)
 })

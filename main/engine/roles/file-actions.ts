@@ -110,7 +110,7 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
       ...(down ? { refused: down } : {}),
       run: async () => {
         const r = await run(c, ['replicate'])
-        return r.skipped ? `replication: ${String(r.skipped)}` : `replication from ${me}: ${String(r.fixed)} blobs back to N copies, ${String(r.failed)} could not be`
+        return r.skipped ? `replication: ${String(r.skipped)}` : `replication from ${me}: ${String(r.fixed)} blobs back to N copies, ${String(r.failed)} could not be, ${String(r.trimmed ?? 0)} extra copies removed`
       },
     },
   ]

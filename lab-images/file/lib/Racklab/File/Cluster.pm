@@ -52,10 +52,10 @@ sub peer_get {
 
 sub peer_delete { my ($node, $sha1) = @_; my $r = _http()->request('DELETE', _url($node, "blob/$sha1"), { headers => _headers() }); return $r->{status} == 204 }
 
-# peer_stat($node) → decoded JSON of /_node/stat, or undef when the node does not answer
+# peer_stat($node, $timeout) → decoded JSON of /_node/stat, or undef when the node does not answer in time
 sub peer_stat {
-    my ($node) = @_;
-    my $r = HTTP::Tiny->new(timeout => 3)->request('GET', _url($node, 'stat'), { headers => _headers() });
+    my ($node, $timeout) = @_;
+    my $r = HTTP::Tiny->new(timeout => $timeout // 3)->request('GET', _url($node, 'stat'), { headers => _headers() });
     return undef unless $r->{status} == 200;
     require JSON::PP;
     return eval { JSON::PP::decode_json($r->{content}) };

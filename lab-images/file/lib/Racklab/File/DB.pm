@@ -41,4 +41,14 @@ sub dbh_write { return _pick(1) }
 # forget handles after a fork: a child must not share the parent's socket
 sub reset { %handle = () }
 
+# after a connection, before the worker's next one: a transaction a handler left open (it rolls back its own
+# on errors; this is the guard) must not hold locks or a stale snapshot into someone else's session
+sub end_session {
+    for my $k (keys %handle) {
+        my $d = $handle{$k};
+        next if !$d || $d->{AutoCommit};
+        eval { $d->rollback; 1 } or delete $handle{$k};
+    }
+}
+
 1;

@@ -1,7 +1,7 @@
 package Racklab::File::FTP;
 # FTP (RFC 959, 2389 FEAT, 3659 SIZE/MDTM/REST/MLSD, 2428 EPSV) over the same trees and blobs as WebDAV.
 # Passive mode only, on this node's fixed port range (FTP_PASV_PORTS), announcing FTP_PUBLIC_IP: the
-# edge publishes the control port and every node's range on 127.0.0.1. One forked child per session.
+# edge publishes the control port and every node's range on 127.0.0.1. One session at a time per worker.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -10,6 +10,7 @@ use POSIX qw(strftime);
 use Encode qw(encode);
 use Racklab::File::Config qw(cfg);
 use Racklab::File::DB;
+use Racklab::Prefork;
 use Racklab::File::Path qw(clean_path parent_of name_of fail);
 use Racklab::File::Meta qw(auth_user get_entry list_dir make_dir put_file delete_tree copy_tree usage);
 use Racklab::File::Blobs qw(spool);
@@ -22,16 +23,11 @@ sub serve {
     my ($port) = @_;
     my $l = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $port, Listen => 64, ReuseAddr => 1) or die "cannot listen on :$port: $!\n";
     print STDERR "racklab-file: FTP on :$port, passive ports " . cfg('pasv_lo') . '-' . cfg('pasv_hi') . ' announced as ' . cfg('ftp_public_ip') . "\n";
-    $SIG{CHLD} = 'IGNORE';
-    while (1) {
-        my $c = $l->accept or next;
-        my $pid = fork;
-        if (!defined $pid || $pid) { close $c; next }
-        close $l;
-        Racklab::File::DB::reset();
-        session($c);
-        exit 0;
-    }
+    # sessions in preforked workers: a fork per session cost its client the fork before the greeting; a worker
+    # keeps its database handles from one session to the next (DB.pm pings them, and rolls back a leftover)
+    Racklab::Prefork::serve(listeners => [$l], spare => 2, max => 32,
+        child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
+        handle => sub { session($_[0]) });
 }
 
 sub session {

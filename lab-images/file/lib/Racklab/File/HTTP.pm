@@ -1,5 +1,5 @@
 package Racklab::File::HTTP;
-# The node's HTTP server (HTTP::Daemon for accepting and parsing heads, a forked child per connection with
+# The node's HTTP server (HTTP::Daemon for accepting and parsing heads, preforked workers, a connection each with
 # keep-alive). Bodies are streamed, never held whole in memory: Content-Length or chunked, and a PUT with
 # neither gets 411. Handlers get a request hash and return nothing; they answer through respond().
 use strict;
@@ -9,6 +9,7 @@ use HTTP::Status qw(status_message);
 use Encode ();
 use POSIX qw(strftime);
 use Racklab::File::DB;
+use Racklab::Prefork;
 use Exporter qw(import);
 our @EXPORT_OK = qw(serve respond http_date);
 
@@ -111,22 +112,16 @@ sub _write {
     }
 }
 
-# serve(port, handler): accept forever; each connection in its own child
+# serve(port, handler): accept forever; each connection in a preforked worker (Racklab::Prefork), which keeps
+# its database handles from one connection to the next
 sub serve {
     my ($port, $handler) = @_;
     my $d = HTTP::Daemon->new(LocalAddr => '0.0.0.0', LocalPort => $port, ReuseAddr => 1, Listen => 64)
       or die "cannot listen on :$port: $!\n";
-    $SIG{CHLD} = 'IGNORE';
-    while (1) {
-        my $c = $d->accept or next;
-        my $pid = fork;
-        if (!defined $pid) { close $c; next }
-        if ($pid) { close $c; next }
-        # the daemon stays open here: HTTP::Daemon's connection objects ask it for their URL
-        Racklab::File::DB::reset();
-        _connection($c, $handler);
-        exit 0;
-    }
+    # the daemon stays open in the workers: HTTP::Daemon's connection objects ask it for their URL
+    Racklab::Prefork::serve(listeners => [$d], spare => 3, max => 48,
+        child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
+        handle => sub { _connection($_[0], $handler) });
 }
 
 sub _connection {

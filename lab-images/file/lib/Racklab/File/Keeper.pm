@@ -1,7 +1,8 @@
 package Racklab::File::Keeper;
 # Keeping N copies. reconcile() drops this node's claims to blobs its disk no longer has (a lost disk);
 # replicate() (one node at a time, under a MySQL lock) copies every blob with fewer than N live copies to
-# nodes in other racks; scrub() re-reads every local blob, checks its SHA1 and repairs bad copies.
+# nodes in other racks, and trims blobs with more than N live copies back to N (a node that was down while its
+# blobs were copied elsewhere comes back holding an extra copy of each); scrub() re-reads every local blob, checks its SHA1 and repairs bad copies.
 use strict;
 use warnings;
 use File::Path qw(make_path);
@@ -9,8 +10,8 @@ use JSON::PP;
 use Time::HiRes qw(time);
 use Racklab::File::Config qw(cfg nodes);
 use Racklab::File::DB qw(dbh_read dbh_write);
-use Racklab::File::Blobs qw(has_local list_local verify_local blob_path);
-use Racklab::File::Cluster qw(node_of peer_get peer_stat);
+use Racklab::File::Blobs qw(has_local list_local verify_local blob_path remove_local);
+use Racklab::File::Cluster qw(node_of peer_get peer_stat peer_delete);
 use Racklab::File::Store qw(place_copies repair_local note holders);
 use Exporter qw(import);
 our @EXPORT_OK = qw(reconcile replicate scrub status live_nodes);
@@ -30,7 +31,13 @@ sub _write_state {
     rename "$f.tmp", $f;
 }
 
-sub live_nodes { return map { $_->{id} } grep { $_->{id} eq cfg('server') || peer_stat($_) } nodes() }
+# live_nodes($patient): the nodes that answer. The probe's view (status) waits 3 s; replication is patient
+# (a node that did not answer in 3 s is asked once more, for 15 s): on a loaded host a slow node counted as
+# dead had every one of its blobs copied to a third node.
+sub live_nodes {
+    my ($patient) = @_;
+    return map { $_->{id} } grep { $_->{id} eq cfg('server') || peer_stat($_) || ($patient && peer_stat($_, 15)) } nodes();
+}
 
 sub reconcile {
     my $me = cfg('server');
@@ -54,13 +61,45 @@ sub under_replicated {
     return map { ($_ => $copies{$_}) } grep { @{ $copies{$_} } < $want } keys %copies;
 }
 
+# over-replicated blobs: {sha1 → [live holders]} for every blob with more than N copies on live nodes
+sub over_replicated {
+    my (@live) = @_;
+    my %live = map { $_ => 1 } @live;
+    my %copies;
+    push @{ $copies{ $_->[0] } }, $_->[1] for grep { $live{ $_->[1] } } @{ dbh_read()->selectall_arrayref('SELECT sha1, node FROM file_copies ORDER BY sha1, node') };
+    my $want = cfg('copies');
+    return map { ($_ => $copies{$_}) } grep { @{ $copies{$_} } > $want } keys %copies;
+}
+
+# trim($sha1, \@holders) → copies dropped: down to N, each time a copy whose rack keeps another (so the racks
+# stay spread), else the last holder. The row goes first, so no reader is sent to a copy being deleted; a
+# delete that fails puts the row back (the copy is still there, and the next pass tries again).
+sub trim {
+    my ($sha1, $holders) = @_;
+    my @keep = @$holders;
+    my $dropped = 0;
+    my $rack = sub { (node_of($_[0]) // {})->{rack} // '' };
+    while (@keep > cfg('copies')) {
+        my %n;
+        $n{ $rack->($_) }++ for @keep;
+        my ($drop) = ((grep { $n{ $rack->($_) } > 1 } reverse @keep), $keep[-1]);
+        my $db = dbh_write();
+        $db->do('DELETE FROM file_copies WHERE sha1 = ? AND node = ?', undef, $sha1, $drop);
+        my $gone = $drop eq cfg('server') ? eval { remove_local($sha1); 1 } : peer_delete(node_of($drop), $sha1);
+        if (!$gone) { $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $drop); last }
+        @keep = grep { $_ ne $drop } @keep;
+        $dropped++;
+    }
+    return $dropped;
+}
+
 sub replicate {
     my $db = dbh_write();
     my ($got) = $db->selectrow_array(q{SELECT GET_LOCK('racklab-file-replicator', 0)});
     return { skipped => 'another node is replicating' } unless $got;
-    my ($fixed, $failed) = (0, 0);
+    my ($fixed, $failed, $trimmed) = (0, 0, 0);
     my $ok = eval {
-        my @live = live_nodes();
+        my @live = live_nodes(1);
         my %under = under_replicated(@live);
         for my $sha1 (sort keys %under) {
             my $have = $under{$sha1};
@@ -77,13 +116,15 @@ sub replicate {
             $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @$new;
             if (@$have + @$new >= cfg('copies')) { $fixed++ } else { $failed++ }
         }
+        my %over = over_replicated(@live);
+        $trimmed += trim($_, $over{$_}) for sort keys %over;
         1;
     };
     my $err = $@;
     $db->selectrow_array(q{SELECT RELEASE_LOCK('racklab-file-replicator')});
     die $err unless $ok;
-    note(event => 'replicated', fixed => $fixed, failed => $failed) if $fixed || $failed;
-    return { fixed => $fixed, failed => $failed };
+    note(event => 'replicated', fixed => $fixed, failed => $failed, trimmed => $trimmed) if $fixed || $failed || $trimmed;
+    return { fixed => $fixed, failed => $failed, trimmed => $trimmed };
 }
 
 sub scrub {
