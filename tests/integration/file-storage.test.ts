@@ -181,7 +181,7 @@ describe('file storage on the real engine', () => {
     expect(first).toHaveLength(2)
     // file1 runs this test's commands: power off the other holder
     const off = first.find((n) => n !== 'file1')!
-    const ok = (r: { code: number; stderr: string }, what: string): void => expect(r.code, `${what}: ${r.stderr}`).toBe(0)
+    const ok = (r: { code: number | null; stderr: string }, what: string): void => expect(r.code, `${what}: ${r.stderr}`).toBe(0)
     ok(await racklab(['act', `server:${off}`, 'power-off']), 'power-off')
     try {
       // the keepers copy every blob the dark node held to the third node (two live copies again)

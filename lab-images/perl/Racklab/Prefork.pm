@@ -56,6 +56,7 @@ sub serve {
 
 sub _work {
     my ($listeners, $to_parent, $o) = @_;
+    my $parent = getppid;
     my $sel = IO::Select->new(@$listeners);
     my $idle_exit = $o->{idle_exit} // 300;
     for my $served (1 .. 500) {
@@ -64,6 +65,8 @@ sub _work {
         my $since = time;
         until ($c) {
             my @r = $sel->can_read(10);
+            # a parent that died (and was restarted by s6) must get its port back: idle workers leave
+            exit 0 if getppid != $parent;
             exit 0 if !@r && time - $since >= $idle_exit;
             for my $r (@r) {
                 $c = $r->accept;
