@@ -14,6 +14,7 @@ import { containerName, networkLabels, networkName, volumeLabels, volumeName } f
 import { containerSpec, ipFrom, placeServers } from '../../main/engine/lab/plan'
 import type { LabSecrets } from '../../main/engine/lab/secrets'
 import { waitHealthy } from '../../main/engine/lab/wait-healthy'
+import { BootHealth } from '../../main/engine/lab/boot-health'
 import { probeDelivery, probeQueue, probeReplication, probeSmtpAccepts, countQueue, lastSmtpReply, type Exec } from '../../main/engine/probes/mail'
 import { roles, type HookContext } from '../../main/engine/roles/index'
 import { db } from '../../main/engine/roles/db'
@@ -24,6 +25,9 @@ import { ownSubnets, relocateTopology } from '../../main/engine/topology/relocat
 import { ROOT, until } from './helpers'
 
 const gw = createDockerGateway()
+// the engine's own health check right after a start, as up runs it: Docker's steady check comes only 60 s after a
+// start (lab/plan.ts), and waiting for it cost this file a minute per start (four waves and a restart)
+const boot = new BootHealth(gw, () => {})
 const labId = `mailtest-${randomBytes(3).toString('hex')}`
 const SUBNET = '10.231.210'
 // start order of the lab's dependsOn, restricted to the servers this test runs
@@ -99,7 +103,7 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
           const cspec = containerSpec(labId, { ...p, server }, spec, catalog.role(server.role)!.tag, domain)
           const cid = await gw.createContainer({ ...cspec, publish: {} })
           await gw.startContainer(cid)
-          await waitHealthy(gw, cid, id, new AbortController().signal, 120_000)
+          await waitHealthy(gw, cid, id, new AbortController().signal, 120_000, boot)
           await def.afterHealthy?.(hookContext(id))
         }),
       )
@@ -107,6 +111,7 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
   })
 
   afterAll(async () => {
+    boot.stop()
     for (const c of await gw.listContainers(labId)) await gw.removeContainer(c.id)
     for (const n of await gw.listNetworks(labId)) await gw.removeNetwork(n.name)
     for (const v of await gw.listVolumes(labId)) await gw.removeVolume(v.name, labId)
@@ -211,7 +216,7 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
     expect(await probeQueue({ exec }, 'mx1')).toMatchObject({ ok: false, values: { deferred: 5 } })
 
     await gw.startContainer(imap1)
-    await waitHealthy(gw, imap1, 'imap1', new AbortController().signal, 60_000)
+    await waitHealthy(gw, imap1, 'imap1', new AbortController().signal, 60_000, boot)
     await run('mx1', ['postqueue', '-f'])
     await until('the queue to drain', async () => countQueue(await run('mx1', ['postqueue', '-j'])).total === 0, 60_000, 500)
     for (const id of ids) {
