@@ -1,7 +1,8 @@
 // backup1's ZFS pool on the real engine: a DEGRADED pool (raidz2 vdevs with failed disks, hot spares
 // resilvering) keeps backing up; a FAULTED one (a vdev's third disk) loses every backup: backup1's OS runs on
 // with a new, empty volume, its commands, backups, the backup list and the backup probes refuse and say why; the
-// pool created anew takes a new full backup. The fewest servers a hot DB backup needs. Run alone:
+// pool created anew takes a new full backup. Both boot-mirror disks lost take the OS down with them, not the pool.
+// The fewest servers a hot DB backup needs. Run alone:
 // RACKLAB_TEST_LAB=it-pool npx vitest run --project integration tests/integration/backup-pool.test.ts
 import { describe, expect, it } from 'vitest'
 import type { BackupsInfo } from '@contract/backup'
@@ -80,4 +81,31 @@ describe('backup1 on its X4500 pool', () => {
     for (const bay of [3, 4, 10]) await act(`disk:backup1/${bay}`, 'replace')
     expect((await pool()).spares).toEqual(expect.arrayContaining([3, 4, 10]))
   }, 900_000)
+
+  it('both boot-mirror disks lost: backup1 goes down with its OS, the pool and its backups stay; a new boot disk and it runs with them', async () => {
+    const nights = (await backups()).nights.length
+    expect(nights).toBeGreaterThanOrEqual(1)
+    await run('backup1', ['touch', '/backup/db/boot-canary'])
+    await act('disk:backup1/1', 'fail')
+    // a mirror: one disk is enough, backup1 runs on
+    expect((await exec('backup1', ['true'])).exitCode).toBe(0)
+    await act('disk:backup1/2', 'fail')
+    const down = await until('backup1 down without its OS', async () => {
+      const s = (JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; state: string; detail?: string }[] }).servers.find((x) => x.id === 'backup1')
+      return s && s.state !== 'running' ? s : undefined
+    }, 60_000, 1000)
+    expect(down).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/no OS/) })
+    expect((await racklab(['act', 'server:backup1', 'backup-now'])).code).not.toBe(0)
+    expect((await pool()).state).toBe('ONLINE')
+    // a new disk in bay 1: the OS reinstalled, the pool imported as it was, the same backups there
+    await act('disk:backup1/1', 'replace')
+    await until('backup1 answering again', async () => (await exec('backup1', ['test', '-e', '/backup/db/boot-canary']).catch(() => undefined))?.exitCode === 0 || undefined, 180_000, 1000)
+    expect((await backups()).nights).toHaveLength(nights)
+    const again = await until('backup1 backing up again', async () => {
+      const r = await racklab(['act', 'server:backup1', 'backup-now'])
+      return r.code === 0 ? r.stdout + r.stderr : undefined
+    }, 180_000, 2000)
+    expect(again).toMatch(/hot DB backup of db2/)
+    await act('disk:backup1/2', 'replace')
+  }, 600_000)
 })

@@ -23,10 +23,10 @@ describe('hardware → Docker binding', () => {
     const { topology } = await loadTopology()
     const stateDir = mkdtempSync(join(tmpdir(), 'racklab-bind-'))
     containers = new Map()
-    for (const id of ['db1', 'db2', 'db3', 'imap1'])
+    for (const id of ['db1', 'db2', 'db3', 'imap1', 'backup1'])
       containers.set(id, { id: `c-${id}`, name: id, image: 'x', labels: { 'racklab.lab': 't', 'racklab.server': id }, status: 'running', running: true, exitCode: 0, oomKilled: false, ips: {}, ports: {} })
     lab = new LabEngine({ gateway: recordingGateway(calls, containers), topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
-    lab.setMembers(['db1', 'db2', 'db3', 'imap1'], true)
+    lab.setMembers(['db1', 'db2', 'db3', 'imap1', 'backup1'], true)
     await lab.initOnce()
     // listing a cable's actions runs the network-fault detection once (a throwaway container): not the binding's doing
     await lab.actionsFor('cable:db2/int')
@@ -67,6 +67,19 @@ describe('hardware → Docker binding', () => {
     expect(calls).toContain('remove c-imap1')
     expect(calls.filter((c) => c.startsWith('removeVolume')).length).toBeGreaterThan(0)
     expect(lab.status().servers.find((s) => s.id === 'imap1')).toMatchObject({ state: 'crashed' })
+  })
+
+  it('backup1 losing both boot-mirror disks is killed with its OS, its pool and volume kept; a new boot disk starts it again', async () => {
+    await lab.act('disk:backup1/1', 'fail')
+    expect(calls.filter((c) => c.startsWith('kill'))).toEqual([])
+    await lab.act('disk:backup1/2', 'fail')
+    expect(calls).toEqual(['kill c-backup1'])
+    expect(lab.status().servers.find((s) => s.id === 'backup1')).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/no OS/) })
+    calls.length = 0
+    await lab.act('disk:backup1/1', 'replace')
+    expect(calls.some((c) => c.startsWith('start c-backup1') || c.startsWith('create'))).toBe(true)
+    // the data volume (the pool) stays: the container may be made anew, its volume never
+    expect(calls.some((c) => c.startsWith('removeVolume'))).toBe(false)
   })
 
   it('a degraded array cuts the CPU quota; refused actions change nothing', async () => {

@@ -15,13 +15,14 @@ import { networkName, volumeName } from '../lab/naming'
 import { loadJsonState, writeJsonAtomic } from '../state/atomic-file'
 
 export const shouldRun = (fx: ServerEffects | undefined): boolean =>
-  !!fx && fx.powered && !fx.booting && ((fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline') || fx.bootMirror === true)
+  !!fx && fx.powered && !fx.booting && fx.osLost !== true && ((fx.dataVolume !== 'lost' && fx.dataVolume !== 'offline') || fx.bootMirror === true)
 
 const ServerEffectsSchema = z.object({
   powered: z.boolean(),
   booting: z.boolean(),
   offCause: z.enum(['shutdown', 'hard-off', 'power-loss']).optional(),
   bootMirror: z.boolean().optional(),
+  osLost: z.boolean().optional(),
   dataVolume: z.enum(['ok', 'degraded', 'rebuilding', 'offline', 'lost']),
   dataEpoch: z.number(),
   slowdown: z.number(),
@@ -99,7 +100,8 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
       note(`${id}: shut down (container stopped)`)
     } else {
       await gw.killContainer(c.id)
-      note(`${id}: ${!a.powered ? 'lost power' : `data array ${a.dataVolume}`} — container killed`)
+      const why = !a.powered ? 'lost power' : a.osLost ? 'both boot-mirror disks gone, so is the OS (the pool and its data are untouched)' : `data array ${a.dataVolume}`
+      note(`${id}: ${why} — container killed`)
     }
   }
   const lostNow = a.dataVolume === 'lost' && b?.dataVolume !== 'lost'
@@ -131,7 +133,7 @@ async function reconcileServer(lab: BindingContext, id: string, b: ServerEffects
     // the container list still names the one just removed: ensureServerRunning would start that, not create one
     if (lostNow || newArray) await lab.refresh()
     lab.afterBoot(id, await ensureServerRunning(lab, id))
-    note(`${id}: booted — container started`)
+    note(b?.osLost ? `${id}: a working disk in a boot bay again (the OS reinstalled from the lab image on a new one), the pool imported as it was — container started` : `${id}: booted — container started`)
   }
   if (shouldRun(a) && (a.slowdown !== (b?.slowdown ?? 1) || !shouldRun(b))) {
     const cur = lab.container(id)

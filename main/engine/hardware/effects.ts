@@ -22,6 +22,10 @@ export interface ServerEffects {
   /** the OS is on a boot mirror outside the data volume (a pool server): a lost volume leaves the server up,
    *  running on a new, empty volume, instead of taking its container down */
   bootMirror?: boolean
+  /** every disk of the boot mirror has failed or is out: the OS is gone and the server cannot run, whatever its
+   *  power, until a working disk is back in a boot bay (the pulled one itself, or a new one the OS is reinstalled
+   *  on from the lab image). The pool's own disks, and the backups on them, are untouched. */
+  osLost?: boolean
   /** 1 = normal speed; rebuild, degraded parity and a write-through cache multiply it down */
   slowdown: number
   networks: Record<string, boolean>
@@ -87,7 +91,10 @@ export function computeEffects(s: HwState): Effects {
       networks: serverNetworks(s, u.id),
     }
     if (u.offCause !== undefined && u.power === 'off') fx.offCause = u.offCause
-    if (pool !== undefined && pool.reserved.length > 0) fx.bootMirror = true
+    if (pool !== undefined && pool.reserved.length > 0) {
+      fx.bootMirror = true
+      if (pool.reserved.every((bay) => pool.bays[bay - 1]?.disk?.healthy !== true)) fx.osLost = true
+    }
     out[u.id] = fx
   }
   return out
@@ -95,7 +102,7 @@ export function computeEffects(s: HwState): Effects {
 
 export interface EffectChange {
   server: string
-  /** powered, booting, offCause, dataVolume, dataEpoch, slowdown, or networks.<net> */
+  /** powered, booting, offCause, osLost, dataVolume, dataEpoch, slowdown, or networks.<net> */
   field: string
   before: string | number | boolean | null
   after: string | number | boolean | null
@@ -108,7 +115,7 @@ export function diffEffects(before: Effects, after: Effects): EffectChange[] {
   for (const server of servers) {
     const a = before[server]
     const b = after[server]
-    for (const field of ['powered', 'booting', 'offCause', 'dataVolume', 'dataEpoch', 'slowdown'] as const) {
+    for (const field of ['powered', 'booting', 'offCause', 'osLost', 'dataVolume', 'dataEpoch', 'slowdown'] as const) {
       const x = a?.[field] ?? null
       const y = b?.[field] ?? null
       if (x !== y) changes.push({ server, field, before: x, after: y })

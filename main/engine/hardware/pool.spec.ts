@@ -55,6 +55,30 @@ describe('a server ZFS pool (the X4500)', () => {
     expect(pool(m).spares).toEqual([])
   })
 
+  it('both boot-mirror disks gone: the OS is lost and the server cannot run, its pool untouched; a working boot disk again and it runs', () => {
+    const { m } = thumper([])
+    fail(m, 1)
+    // a mirror: one disk left is enough
+    expect(m.effects().b1?.osLost).toBeUndefined()
+    expect(shouldRun(m.effects().b1)).toBe(true)
+    m.apply({ target: 'disk:b1/2', action: 'pull' })
+    const fx = m.effects().b1
+    expect(fx).toMatchObject({ powered: true, osLost: true, dataVolume: 'ok' })
+    expect(shouldRun(fx)).toBe(false)
+    expect(pool(m).state).toBe('ONLINE')
+    // the pulled disk back in: the OS on it boots again
+    m.apply({ target: 'disk:b1/2', action: 'insert' })
+    expect(m.effects().b1?.osLost).toBeUndefined()
+    expect(shouldRun(m.effects().b1)).toBe(true)
+    // both failed, then one replaced with a new disk (reinstalled): runs, on the same pool (same data epoch)
+    const epoch = m.effects().b1?.dataEpoch
+    fail(m, 2)
+    expect(shouldRun(m.effects().b1)).toBe(false)
+    m.apply({ target: 'disk:b1/2', action: 'replace' })
+    expect(m.effects().b1).toMatchObject({ dataVolume: 'ok', dataEpoch: epoch })
+    expect(shouldRun(m.effects().b1)).toBe(true)
+  })
+
   it('a hot spare takes over and resilvers; the pool is ONLINE again after 500 GB at the resilver rate', () => {
     const { m, clock } = thumper()
     const r = m.apply({ target: 'disk:b1/20', action: 'fail' })

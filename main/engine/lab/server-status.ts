@@ -28,6 +28,7 @@ export function serverStatus(
   if (fx && state !== 'running' && (fx.dataVolume === 'lost' || fx.dataVolume === 'offline')) {
     return { ...base, state: state === 'powered-off' ? state : 'crashed', health: 'unknown', containerId: c.id, ips, detail: `its data array is ${fx.dataVolume}` }
   }
+  if (fx?.osLost && state !== 'running') return { ...base, state: 'crashed', health: 'unknown', containerId: c.id, ips, detail: 'no OS: both boot-mirror disks are gone (a working disk in a boot bay brings it back; the pool is untouched)' }
   if (fx?.booting && state !== 'running') return { ...base, state: 'powered-off', health: 'starting', containerId: c.id, ips, detail: 'booting' }
   const health: Health = state === 'running' ? (c.health ?? 'healthy') : 'unknown'
   const s: ServerStatus = { ...base, state, health, containerId: c.id, ips }
