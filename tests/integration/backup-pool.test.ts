@@ -82,14 +82,15 @@ describe('backup1 on its X4500 pool', () => {
     expect((await pool()).spares).toEqual(expect.arrayContaining([3, 4, 10]))
   }, 900_000)
 
-  it('both boot-mirror disks lost: backup1 goes down with its OS, the pool and its backups stay; a new boot disk and it runs with them', async () => {
+  it('both boot-mirror disks lost: backup1 goes down with its OS, the pool and its backups stay; a boot disk back and it runs with them', async () => {
     const nights = (await backups()).nights.length
     expect(nights).toBeGreaterThanOrEqual(1)
     await run('backup1', ['touch', '/backup/db/boot-canary'])
     await act('disk:backup1/1', 'fail')
     // a mirror: one disk is enough, backup1 runs on
     expect((await exec('backup1', ['true'])).exitCode).toBe(0)
-    await act('disk:backup1/2', 'fail')
+    // the other one pulled: no disk of the mirror works (the shelf's spares went to the pool above, so this one comes back)
+    await act('disk:backup1/2', 'pull')
     const down = await until('backup1 down without its OS', async () => {
       const s = (JSON.parse((await racklab(['status', '--json'])).stdout) as { servers: { id: string; state: string; detail?: string }[] }).servers.find((x) => x.id === 'backup1')
       return s && s.state !== 'running' ? s : undefined
@@ -97,8 +98,9 @@ describe('backup1 on its X4500 pool', () => {
     expect(down).toMatchObject({ state: 'crashed', detail: expect.stringMatching(/no OS/) })
     expect((await racklab(['act', 'server:backup1', 'backup-now'])).code).not.toBe(0)
     expect((await pool()).state).toBe('ONLINE')
-    // a new disk in bay 1: the OS reinstalled, the pool imported as it was, the same backups there
-    await act('disk:backup1/1', 'replace')
+    // the pulled disk back in bay 2: it boots from it, the pool imported as it was, the same backups there (a new
+    // disk, reinstalled, is the unit tests' case: pool.spec.ts)
+    await act('disk:backup1/2', 'insert')
     await until('backup1 answering again', async () => (await exec('backup1', ['test', '-e', '/backup/db/boot-canary']).catch(() => undefined))?.exitCode === 0 || undefined, 180_000, 1000)
     expect((await backups()).nights).toHaveLength(nights)
     const again = await until('backup1 backing up again', async () => {
@@ -106,6 +108,5 @@ describe('backup1 on its X4500 pool', () => {
       return r.code === 0 ? r.stdout + r.stderr : undefined
     }, 180_000, 2000)
     expect(again).toMatch(/hot DB backup of db2/)
-    await act('disk:backup1/2', 'replace')
   }, 600_000)
 })
