@@ -74,6 +74,15 @@
 // session 10, run 3:      41.4      9.6     32.6   |  573.4 / 518.2     |   37.2 / 125.5
 // Ratios against the same path: GET 0.28-1.54, PUT 0.21-0.49, FTP 0.24-0.54 (runs 1-3): not a measurement of the
 // change at this load; the CPU figures above are. A quiet host is needed to say whether the targets are met.
+// Session 11, this lab alone on the host (which it keeps ~1 core busy by itself): every Perl server that
+// accepted connections forked per connection, and a fork cost 75-250 ms here (the file nodes' FTP greeting 25-110
+// ms, PASS 35-175 ms with its fresh MySQL connect; a tiny HTTPS request through the edge 230 ms). Preforked workers
+// (lab-images/perl/Racklab/Prefork.pm): 0.3 ms, 0.4 ms, 4-6 ms. Quiet runs, before → after:
+//                       DAV GET  DAV PUT  FTP RETR | same path 10 TLS/50 plain | ratios GET/PUT/FTP
+// before, runs 1-2:   90.9-108.5  40-45.9  193-212  |  134-153 / 536-567        |  0.68-0.71 / 0.30 / 0.36-0.37
+// after, runs 1-4:     137-208   46-65    307-376  |  264-311 / 781-1001       |  0.45-0.67 / 0.16-0.25 / 0.34-0.45
+// The references gained more than DAV and FTP did (they cross the same edge), so the ratios did not rise. The
+// fsync floor (twoFsyncedCopies10MiBMs, 41-45 ms) against a PUT of 153-174 ms says the disk is not the limit.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'

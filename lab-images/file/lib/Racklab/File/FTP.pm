@@ -25,7 +25,7 @@ sub serve {
     print STDERR "racklab-file: FTP on :$port, passive ports " . cfg('pasv_lo') . '-' . cfg('pasv_hi') . ' announced as ' . cfg('ftp_public_ip') . "\n";
     # sessions in preforked workers: a fork per session cost its client the fork before the greeting; a worker
     # keeps its database handles from one session to the next (DB.pm pings them, and rolls back a leftover)
-    Racklab::Prefork::serve(listeners => [$l], spare => 2, max => 32,
+    Racklab::Prefork::serve(listeners => [$l], spare => 1, max => 32,
         child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
         handle => sub { session($_[0]) });
 }

@@ -119,7 +119,7 @@ sub serve {
     my $d = HTTP::Daemon->new(LocalAddr => '0.0.0.0', LocalPort => $port, ReuseAddr => 1, Listen => 64)
       or die "cannot listen on :$port: $!\n";
     # the daemon stays open in the workers: HTTP::Daemon's connection objects ask it for their URL
-    Racklab::Prefork::serve(listeners => [$d], spare => 3, max => 48,
+    Racklab::Prefork::serve(listeners => [$d], spare => 1, max => 48,
         child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
         handle => sub { _connection($_[0], $handler) });
 }
