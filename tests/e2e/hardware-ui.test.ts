@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { TEST_LAB, until } from '../integration/helpers'
 import { openDbTierUi, sceneHook, shot, type DbTierUi } from './browser'
+import { exec } from '../integration/lab-driver'
 import { healthCommand } from '../../main/engine/lab/boot-health'
 
 interface Led {
@@ -75,10 +76,7 @@ describe('hardware actions in the 3D view against a real DB tier', () => {
     // STEADY_HEALTHCHECK), so waiting for its verdict cost this test a minute: its very command is run here instead
     const cmd = healthCommand(info.Config.Healthcheck?.Test)
     expect(cmd, 'db2 has a health check').toBeDefined()
-    const check = await new Docker().getContainer(info.Id).exec({ Cmd: cmd!, AttachStdout: true, AttachStderr: true })
-    const stream = await check.start({})
-    await new Promise<void>((resolve) => { stream.on('end', () => resolve()); stream.resume() })
-    expect((await check.inspect()).ExitCode).toBe(0)
+    expect((await exec('db2', cmd!)).exitCode).toBe(0)
     await until('db2 power LED solid', async () => (await led(page, 'db2'))?.blink === 'none', 20_000)
     await expect(led(page, 'db2', 'status')).resolves.toEqual({ color: 'green', blink: 'none' })
     await shot(page, 'hw-db2-on-again')

@@ -2,7 +2,7 @@
 // (no power → kill, volume lost → gone, cable out → network detached, rebuild → throttled).
 import { serverNetworks } from './network.ts'
 import type { HwState, OffCause } from './state.ts'
-import { arrayHealth, enclosureOnline, poolHealth, writeThrough } from './storage.ts'
+import { arrayHealth, diskOk, enclosureOnline, poolHealth, writeThrough } from './storage.ts'
 
 /**
  * ok | degraded | rebuilding: the volume works (slower). offline: the data is intact but unreachable
@@ -93,7 +93,7 @@ export function computeEffects(s: HwState): Effects {
     if (u.offCause !== undefined && u.power === 'off') fx.offCause = u.offCause
     if (pool !== undefined && pool.reserved.length > 0) {
       fx.bootMirror = true
-      if (pool.reserved.every((bay) => pool.bays[bay - 1]?.disk?.healthy !== true)) fx.osLost = true
+      if (!pool.reserved.some((bay) => diskOk(pool, bay))) fx.osLost = true
     }
     out[u.id] = fx
   }

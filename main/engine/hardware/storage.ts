@@ -94,7 +94,7 @@ export function rebuildRateMBps(s: HwState, e: DiskSet): number {
   return Math.min(rate, e.diskModel.transfer.MBps)
 }
 
-function diskOk(e: DiskSet, bay: number): boolean {
+export function diskOk(e: DiskSet, bay: number): boolean {
   return e.bays[bay - 1]?.disk?.healthy === true
 }
 

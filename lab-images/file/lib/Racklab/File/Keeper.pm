@@ -2,7 +2,8 @@ package Racklab::File::Keeper;
 # Keeping N copies. reconcile() drops this node's claims to blobs its disk no longer has (a lost disk);
 # replicate() (one node at a time, under a MySQL lock) copies every blob with fewer than N live copies to
 # nodes in other racks, and trims blobs with more than N live copies back to N (a node that was down while its
-# blobs were copied elsewhere comes back holding an extra copy of each); scrub() re-reads every local blob, checks its SHA1 and repairs bad copies.
+# blobs were copied elsewhere comes back holding an extra copy of each); scrub() re-reads every local blob,
+# checks its SHA1 and repairs bad copies.
 use strict;
 use warnings;
 use File::Path qw(make_path);
@@ -50,26 +51,19 @@ sub reconcile {
     return scalar @lost;
 }
 
-# under-replicated blobs: {sha1 → [live holders]} for every blob with fewer than N copies on live nodes
-sub under_replicated {
+# live_copies(@live) → {sha1 → [live holders]} for every blob (a blob with no live copy maps to [])
+sub live_copies {
     my (@live) = @_;
     my %live = map { $_ => 1 } @live;
     my %copies;
-    my $rows = dbh_read()->selectall_arrayref('SELECT b.sha1, c.node FROM blobs b LEFT JOIN file_copies c ON c.sha1 = b.sha1');
+    my $rows = dbh_read()->selectall_arrayref('SELECT b.sha1, c.node FROM blobs b LEFT JOIN file_copies c ON c.sha1 = b.sha1 ORDER BY b.sha1, c.node');
     for (@$rows) { $copies{ $_->[0] } //= []; push @{ $copies{ $_->[0] } }, $_->[1] if defined $_->[1] && $live{ $_->[1] } }
-    my $want = cfg('copies');
-    return map { ($_ => $copies{$_}) } grep { @{ $copies{$_} } < $want } keys %copies;
+    return %copies;
 }
 
-# over-replicated blobs: {sha1 → [live holders]} for every blob with more than N copies on live nodes
-sub over_replicated {
-    my (@live) = @_;
-    my %live = map { $_ => 1 } @live;
-    my %copies;
-    push @{ $copies{ $_->[0] } }, $_->[1] for grep { $live{ $_->[1] } } @{ dbh_read()->selectall_arrayref('SELECT sha1, node FROM file_copies ORDER BY sha1, node') };
-    my $want = cfg('copies');
-    return map { ($_ => $copies{$_}) } grep { @{ $copies{$_} } > $want } keys %copies;
-}
+# blobs with fewer (under) or more (over) than N copies on live nodes: {sha1 → [live holders]}
+sub under_replicated { my %c = live_copies(@_); return map { ($_ => $c{$_}) } grep { @{ $c{$_} } < cfg('copies') } keys %c }
+sub over_replicated  { my %c = live_copies(@_); return map { ($_ => $c{$_}) } grep { @{ $c{$_} } > cfg('copies') } keys %c }
 
 # trim($sha1, \@holders) → copies dropped: down to N, each time a copy whose rack keeps another (so the racks
 # stay spread), else the last holder. The row goes first, so no reader is sent to a copy being deleted; a
@@ -79,11 +73,11 @@ sub trim {
     my @keep = @$holders;
     my $dropped = 0;
     my $rack = sub { (node_of($_[0]) // {})->{rack} // '' };
+    my $db = dbh_write();
     while (@keep > cfg('copies')) {
         my %n;
         $n{ $rack->($_) }++ for @keep;
         my ($drop) = ((grep { $n{ $rack->($_) } > 1 } reverse @keep), $keep[-1]);
-        my $db = dbh_write();
         $db->do('DELETE FROM file_copies WHERE sha1 = ? AND node = ?', undef, $sha1, $drop);
         my $gone = $drop eq cfg('server') ? eval { remove_local($sha1); 1 } : peer_delete(node_of($drop), $sha1);
         if (!$gone) { $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $drop); last }
