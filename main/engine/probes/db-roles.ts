@@ -15,9 +15,8 @@ export class DbRoleBook {
     this.markers = new Map(got.filter((g): g is readonly [string, DbMarker] => g[1] !== undefined))
   }
 
-  /** one server's marker, read with its ping */
-  async readOne(exec: Exec, id: string): Promise<void> {
-    const m = await readMarker(exec, id)
+  /** one server's marker, as its ping read it (probePing's `marker`); undefined: it has none, or did not answer */
+  set(id: string, m: DbMarker | undefined): void {
     if (m) this.markers.set(id, m)
     else this.markers.delete(id)
   }

@@ -3,7 +3,7 @@
 // key on the replica stopped its SQL thread.
 import { describe, expect, it } from 'vitest'
 import { LabError } from '@contract/errors'
-import { type Exec, parseChecksumOutput, parseSlaveStatus, probeChecksums, probePing, probeReplication, qualifyTables, toReplicationStatus } from './db'
+import { type Exec, parseChecksumOutput, parseSlaveStatus, probeChecksums, probePing, probeReplication, qualifyTables, REPLICA_STATUS_SCRIPT, toReplicationStatus } from './db'
 
 const HEALTHY = `*************************** 1. row ***************************
                 Slave_IO_State: Waiting for master to send event
@@ -235,13 +235,15 @@ describe('parseSlaveStatus / toReplicationStatus', () => {
 })
 
 describe('probeReplication', () => {
+  const pinged = (exit: number): string => `${HEALTHY}\n--racklab-ping-exit-- ${exit}\n`
+
   it('runs SHOW SLAVE STATUS in the replica and reports it as a ProbeResult', async () => {
-    const exec = fakeExec({ db2: { stdout: HEALTHY } })
+    const exec = fakeExec({ db2: { stdout: pinged(0) } })
     const r = await probeReplication(exec, 'db2', { now })
-    expect(exec.calls).toEqual([
-      ['db2', ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G']],
-      ['db2', ['ping', '-n', '-q', '-c', '1', '-W', '2', '10.231.201.11']],
-    ])
+    // one exec: the status, and a ping of Master_Host since both threads run (the script is run for real in
+    // tests/integration/db-image.test.ts)
+    expect(exec.calls).toEqual([['db2', ['sh', '-c', REPLICA_STATUS_SCRIPT]]])
+    expect(REPLICA_STATUS_SCRIPT).toContain("mariadb --batch -e 'SHOW SLAVE STATUS\\G'")
     expect(r).toMatchObject({ id: 'db.replication', target: 'db2', ok: true, at: '2026-11-28T18:00:00.000Z' })
     expect(r.message).toBe('db2 replicates from 10.231.201.11, 0 s behind')
     expect(r.values).toEqual({ ioRunning: true, sqlRunning: true, ioState: 'Yes', lagSeconds: 0, secondsBehindMaster: 0, gtidIoPos: '0-1-26' })
@@ -253,8 +255,7 @@ describe('probeReplication', () => {
     const exec: Exec = async (server, cmd) => {
       const sql = cmd.at(-1) ?? ''
       calls.push([server, sql])
-      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
-      if (sql.startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      if (cmd[0] === 'sh') return { exitCode: 0, stdout: pinged(0), stderr: '' }
       if (server === 'db1' && sql === 'SELECT @@global.read_only') return { exitCode: 0, stdout: '0\n', stderr: '' }
       if (server === 'db1' && sql.includes('CREATE USER')) return (setUp = true), { exitCode: 0, stdout: '', stderr: '' }
       // first write: the monitor's account is not there yet, so it is made (as root) and the write done again
@@ -272,8 +273,7 @@ describe('probeReplication', () => {
     const cmds: string[][] = []
     const exec: Exec = async (server, cmd) => {
       cmds.push(cmd)
-      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
-      if ((cmd.at(-1) ?? '').startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      if (cmd[0] === 'sh') return { exitCode: 0, stdout: pinged(0), stderr: '' }
       if (server === 'db1' && cmd.includes('--user=racklab_hb')) return { exitCode: 1, stdout: '', stderr: 'ERROR 1290 (HY000): The MariaDB server is running with the --read-only option so it cannot execute this statement' }
       return { exitCode: 0, stdout: '', stderr: '' }
     }
@@ -286,8 +286,7 @@ describe('probeReplication', () => {
 
   it('reports a heartbeat that did not arrive within its wait as at least that far behind', async () => {
     const exec: Exec = async (server, cmd) => {
-      if (cmd[0] === 'ping') return { exitCode: 0, stdout: '', stderr: '' }
-      if ((cmd.at(-1) ?? '').startsWith('SHOW SLAVE STATUS')) return { exitCode: 0, stdout: HEALTHY, stderr: '' }
+      if (cmd[0] === 'sh') return { exitCode: 0, stdout: pinged(0), stderr: '' }
       return { exitCode: 0, stdout: server === 'db1' ? '0-1-27\n' : '-1\t1000\t7250000\n', stderr: '' }
     }
     const r = await probeReplication(exec, 'db2', { now, serverAt: () => 'db1' })
@@ -295,12 +294,11 @@ describe('probeReplication', () => {
   })
 
   it('fails at once when the replica can no longer reach its primary, before its IO thread notices', async () => {
-    const exec: Exec = async (_server, cmd) => (cmd[0] === 'ping' ? { exitCode: 1, stdout: '1 packets transmitted, 0 received, 100% packet loss', stderr: '' } : { exitCode: 0, stdout: HEALTHY, stderr: '' })
-    const r = await probeReplication(exec, 'db2', { now })
+    const r = await probeReplication(fakeExec({ db2: { stdout: pinged(1) } }), 'db2', { now })
     expect(r).toMatchObject({ ok: false, message: 'db2 cannot reach its primary 10.231.201.11 (no reply to ping from 10.231.201.11 within 2 s); its IO thread has not noticed yet' })
     expect(r.values).toMatchObject({ ioRunning: true, masterReachable: false })
-    const cannotTell: Exec = async (_server, cmd) => (cmd[0] === 'ping' ? { exitCode: 2, stdout: '', stderr: 'ping: socket: Operation not permitted' } : { exitCode: 0, stdout: HEALTHY, stderr: '' })
-    expect(await probeReplication(cannotTell, 'db2', { now })).toMatchObject({ ok: true })
+    // exit 2: ping itself failed (no permission), which says nothing of the path
+    expect(await probeReplication(fakeExec({ db2: { stdout: pinged(2) } }), 'db2', { now })).toMatchObject({ ok: true })
   })
 
   it('fails with the IO error when the primary is unreachable', async () => {
@@ -404,5 +402,22 @@ describe('probePing', () => {
   it('fails with the client error otherwise', async () => {
     const r = await probePing(fakeExec({ db2: { exitCode: 1, stderr: "mariadb-admin: connect to server at 'localhost' failed\n" } }), 'db2', { now })
     expect(r).toMatchObject({ ok: false, message: "db2: MariaDB does not answer: mariadb-admin exited with 1: mariadb-admin: connect to server at 'localhost' failed" })
+  })
+
+  it('reads the role marker in the same exec, whether MariaDB answers or not', async () => {
+    const seen: unknown[] = []
+    const marker = (m: unknown): number => seen.push(m)
+    const up = fakeExec({ db2: { stdout: 'role=primary\nepoch=3\n--racklab-marker-end--\nmysqld is alive\n' } })
+    expect(await probePing(up, 'db2', { now, marker })).toMatchObject({ ok: true, message: 'db2: MariaDB answers' })
+    expect(up.calls).toHaveLength(1)
+    expect(up.calls[0]![1].slice(0, 2)).toEqual(['sh', '-c'])
+    expect(up.calls[0]![1][2]).toContain('/var/lib/mysql/.racklab-init')
+    // MariaDB down: a primary that does not answer is still the primary
+    const down = fakeExec({ db1: { exitCode: 1, stdout: 'role=primary\nepoch=0\n--racklab-marker-end--\n', stderr: "mariadb-admin: connect to server at 'localhost' failed\n" } })
+    expect(await probePing(down, 'db1', { now, marker })).toMatchObject({ ok: false, message: "db1: MariaDB does not answer: mariadb-admin exited with 1: mariadb-admin: connect to server at 'localhost' failed" })
+    // no marker file (the end line never printed), and a container that is gone
+    expect(await probePing(fakeExec({ db3: { stdout: 'mysqld is alive\n' } }), 'db3', { now, marker })).toMatchObject({ ok: true })
+    expect(await probePing(fakeExec({}), 'db9', { now, marker })).toMatchObject({ ok: false, message: 'db9: MariaDB does not answer: no container db9' })
+    expect(seen).toEqual([{ role: 'primary', epoch: 3 }, { role: 'primary', epoch: 0 }, undefined, undefined])
   })
 })

@@ -3,6 +3,7 @@
 // over the unix socket, so no probe needs a password or a published port.
 import { LabError } from '@contract/errors'
 import type { ProbeResult } from '@contract/status'
+import { MARKER, parseMarker, type DbMarker } from '../roles/db-marker'
 
 export interface ExecOutput {
   exitCode: number
@@ -93,21 +94,36 @@ async function run(exec: Exec, server: string, cmd: string[]): Promise<{ out?: s
   }
 }
 
+const PING_EXIT = '--racklab-ping-exit--'
 /**
- * Why the replica can't reach its primary's host (one ping, 2 s), undefined when it can or can't tell. A ping
- * leaves MariaDB alone: a bare TCP connect to 3306 would count as a handshake error towards max_connect_errors.
+ * The replica's SHOW SLAVE STATUS and, when both threads run, one ping (2 s) of its Master_Host, in one exec (an
+ * exec costs the container tens of ms of CPU; the idle monitor runs this every round). The ping is how a cut-off
+ * replica shows at once: its IO thread trusts an open TCP session until slave-net-timeout. A ping leaves MariaDB
+ * alone: a bare TCP connect to 3306 would count as a handshake error towards max_connect_errors.
  */
-async function unreachable(exec: Exec, replica: string, host: string): Promise<string | undefined> {
-  const r = await run(exec, replica, ['ping', '-n', '-q', '-c', '1', '-W', '2', host])
-  // exit 1: no reply; 2 and up: ping itself failed (no permission, bad name), which says nothing of the path
-  return r.error && /exited with 1\b/.test(r.error) ? `no reply to ping from ${host} within 2 s` : undefined
+export const REPLICA_STATUS_SCRIPT = [
+  `st=$(mariadb --batch -e 'SHOW SLAVE STATUS\\G') || exit $?`,
+  `printf '%s\\n' "$st"`,
+  `case "$st" in *'Slave_IO_Running: Yes'*) ;; *) exit 0 ;; esac`,
+  `case "$st" in *'Slave_SQL_Running: Yes'*) ;; *) exit 0 ;; esac`,
+  `h=$(printf '%s\\n' "$st" | sed -n 's/^ *Master_Host: *//p' | head -n 1)`,
+  `[ -n "$h" ] || exit 0`,
+  `ping -n -q -c 1 -W 2 "$h" >/dev/null 2>&1`,
+  `echo "${PING_EXIT} $?"`,
+].join('\n')
+
+/** the script's output → the status text and ping's exit (undefined: not pinged) */
+function splitPing(out: string): { status: string; pingExit?: number } {
+  const m = new RegExp(`^${PING_EXIT} (\\d+)$`, 'm').exec(out)
+  return m ? { status: out.slice(0, m.index), pingExit: Number(m[1]) } : { status: out }
 }
 
 export async function probeReplication(exec: Exec, replica: string, opts: ProbeOptions = {}): Promise<ReplicationProbe> {
   const base = { id: 'db.replication', target: replica }
-  const r = await run(exec, replica, ['mariadb', '--batch', '-e', 'SHOW SLAVE STATUS\\G'])
-  if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error}`, at: stamp(opts) }
-  const s = toReplicationStatus(parseSlaveStatus(r.out))
+  const r = await run(exec, replica, ['sh', '-c', REPLICA_STATUS_SCRIPT])
+  if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error?.replace(/^sh exited/, 'mariadb exited')}`, at: stamp(opts) }
+  const { status, pingExit } = splitPing(r.out)
+  const s = toReplicationStatus(parseSlaveStatus(status))
   const values: Record<string, number | string | boolean> = { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, ioState: s.ioState }
   if (s.lagSeconds !== null) values.lagSeconds = s.lagSeconds
   if (s.lastError !== null) values.lastError = s.lastError
@@ -122,9 +138,9 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
     values.lagSeconds = Math.max(s.lagSeconds ?? 0, Math.round(beat.lagMs) / 1000)
   } else if (beat?.error) values.heartbeatError = beat.error
   const from = s.masterHost ?? 'its primary'
-  // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once
-  // when it can no longer open a connection to its primary's port
-  const cutOff = s.configured && s.ioRunning && s.sqlRunning && s.masterHost ? await unreachable(exec, replica, s.masterHost) : undefined
+  // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once.
+  // ping's exit 1: no reply; 2 and up: ping itself failed (no permission, bad name), which says nothing of the path
+  const cutOff = pingExit === 1 ? `no reply to ping from ${s.masterHost} within 2 s` : undefined
   if (cutOff) values.masterReachable = false
   let message: string
   if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`
@@ -260,12 +276,34 @@ async function checksumOnce(exec: Exec, servers: string[], tables: string[], opt
   return { probe: { id: 'db.checksum', target: servers.join(','), ok: equal, message, values, checksums, equal, at: stamp(opts) }, equal, catchingUp }
 }
 
-export async function probePing(exec: Exec, server: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
+const PING = ['mariadb-admin', '--connect-timeout=2', 'ping']
+const MARKER_END = '--racklab-marker-end--'
+
+/**
+ * db.ping. With `marker`, the same exec first prints the server's role marker (roles/db-marker.ts), handed to
+ * `marker` (undefined when it has none or did not answer): one exec per db per round instead of two, because
+ * an exec into a container costs it tens of ms of CPU, which is most of what an idle lab spends.
+ */
+export async function probePing(exec: Exec, server: string, opts: ProbeOptions & { marker?: (m: DbMarker | undefined) => void } = {}): Promise<ProbeResult> {
   const now = opts.now ?? ((): Date => new Date())
   const started = now().getTime()
-  const r = await run(exec, server, ['mariadb-admin', '--connect-timeout=2', 'ping'])
+  const cmd = opts.marker ? ['sh', '-c', `cat ${MARKER} 2>/dev/null && echo ${MARKER_END}; exec ${PING.join(' ')}`] : PING
+  let r: { out?: string; error?: string }
+  if (opts.marker) {
+    // the marker is read whether MariaDB answers or not (a primary that is down is still the primary)
+    const got = await exec(server, cmd).catch((e: unknown) => e as Error)
+    const [head, tail] = splitMarker(got instanceof Error ? '' : got.stdout)
+    opts.marker(head === undefined ? undefined : parseMarker(head))
+    r = got instanceof Error ? { error: got.message } : got.exitCode === 0 ? { out: tail } : { error: `${PING[0]} exited with ${got.exitCode}: ${(got.stderr || tail).trim().split('\n').pop() ?? ''}` }
+  } else r = await run(exec, server, cmd)
   const ms = now().getTime() - started
   const alive = r.out !== undefined && r.out.includes('is alive')
   const message = alive ? `${server}: MariaDB answers` : `${server}: MariaDB does not answer: ${r.error ?? r.out?.trim() ?? ''}`
   return { id: 'db.ping', target: server, ok: alive, message, values: { ms }, at: now().toISOString() }
+}
+
+/** the marker's text and the rest of the output; no marker when the end line never came (no file) */
+function splitMarker(out: string): [string | undefined, string] {
+  const at = out.indexOf(`${MARKER_END}\n`)
+  return at < 0 ? [undefined, out] : [out.slice(0, at), out.slice(at + MARKER_END.length + 1)]
 }

@@ -62,7 +62,7 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
 
   const dbs = of('db')
   // each ping also reads the server's role marker: after a promote or fail-back the primary is not the topology's
-  for (const db of dbs) add('db.ping', db, async () => (await Promise.all([probePing(exec, db), lab.dbRoles.readOne(exec, db)]))[0])
+  for (const db of dbs) add('db.ping', db, () => probePing(exec, db, { marker: (m) => lab.dbRoles.set(db, m) }))
   const home = [...lab.servers.values()].find((p) => p.server.role === 'db' && !replicaOf(p.server.id))?.server.id
   const primary = lab.dbRoles.primary(dbs, home)
   // Master_Host is an address (or a name) of the lab: the replication probe writes its heartbeat there

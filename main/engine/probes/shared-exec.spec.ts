@@ -35,6 +35,27 @@ describe('sharedExec', () => {
     expect(calls).toHaveLength(4)
   })
 
+  it('shares a run still going however long ago it started, and counts the window from its end', async () => {
+    const calls: string[] = []
+    let finish: (v: { exitCode: number; stdout: string; stderr: string }) => void = () => undefined
+    const slow: Exec = (server) => (calls.push(server), new Promise((r) => (finish = r)))
+    let t = 0
+    const s = sharedExec(slow, 2000, () => t)
+    const first = s('fe1', ['racklab-fe-status'])
+    t = 5000 // still waiting on a slow backend
+    const second = s('fe1', ['racklab-fe-status'])
+    t = 6000
+    finish({ exitCode: 0, stdout: 'one', stderr: '' })
+    await expect(first).resolves.toMatchObject({ stdout: 'one' })
+    await expect(second).resolves.toMatchObject({ stdout: 'one' })
+    t = 7999
+    await expect(s('fe1', ['racklab-fe-status'])).resolves.toMatchObject({ stdout: 'one' })
+    expect(calls).toEqual(['fe1'])
+    t = 8000
+    void s('fe1', ['racklab-fe-status'])
+    expect(calls).toEqual(['fe1', 'fe1'])
+  })
+
   it('shares a failure too (the probes report it, each its own way)', async () => {
     let n = 0
     const failing: Exec = () => (n++, Promise.reject(new Error('container gone')))

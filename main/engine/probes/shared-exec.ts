@@ -1,13 +1,16 @@
 // One run of a read-only status command for the probes that ask for it at the same moment. web.vips reads every
 // frontend's racklab-fe-status and each web.upstreams reads its own frontend's, all on the fast cadence, so an
-// idle lab ran that Perl script (an HTTP check per backend and an openssl) twice per frontend per round; the
-// second run, a moment after the first, told nothing new.
+// idle lab ran that Perl script (an HTTP check per backend) twice per frontend per round; the second run, a
+// moment after the first, told nothing new. A run still going is always shared: with six probes at a time the
+// second asker can start seconds after the first, while that one waits on a slow backend.
 import type { Exec, ExecOutput } from './db'
 
-/** how long a run's output answers the same command again (a round's probes start within a tick or two) */
+/** how long after it ended a run's output answers the same command again (a round's probes start within a
+ *  tick or two) */
 export const SHARE_WITHIN_MS = 2000
 
-const runs = new WeakMap<Exec, Map<string, { at: number; out: Promise<ExecOutput> }>>()
+/** `ended`: when the run settled, undefined while it runs */
+const runs = new WeakMap<Exec, Map<string, { ended?: number; out: Promise<ExecOutput> }>>()
 
 /** `exec`, except that the same command on the same server started less than `withinMs` ago is not run again:
  *  its output (or its failure) is shared. Only for commands that change nothing. */
@@ -18,11 +21,14 @@ export function sharedExec(exec: Exec, withinMs = SHARE_WITHIN_MS, now: () => nu
   return (server, cmd) => {
     const key = `${server}\0${cmd.join('\0')}`
     const t = now()
+    const fresh = (r: { ended?: number }): boolean => r.ended === undefined || t - r.ended < withinMs
     const last = book.get(key)
-    if (last && t - last.at < withinMs) return last.out
-    for (const [k, r] of book) if (t - r.at >= withinMs) book.delete(k)
-    const out = exec(server, cmd)
-    book.set(key, { at: t, out })
-    return out
+    if (last && fresh(last)) return last.out
+    for (const [k, r] of book) if (!fresh(r)) book.delete(k)
+    const run: { ended?: number; out: Promise<ExecOutput> } = { out: exec(server, cmd) }
+    const settle = (): void => void (run.ended = now())
+    run.out.then(settle, settle)
+    book.set(key, run)
+    return run.out
   }
 }

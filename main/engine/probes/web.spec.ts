@@ -39,6 +39,20 @@ describe('web probes', () => {
     expect(vipOwners(VIPS, none).message).toBe('10.239.1.100 is held by no frontend; 10.239.1.101 is held by no frontend')
   })
 
+  it('asks a frontend for its certificate only when told to (racklab-fe-status --tls forks openssl)', async () => {
+    const asked: string[][] = []
+    const { tls: _, ...noTls } = JSON.parse(FE1) as Record<string, unknown>
+    const exec: Exec = async (_server, cmd) => {
+      asked.push(cmd)
+      return { stdout: cmd.includes('--tls') ? FE1 : JSON.stringify(noTls), stderr: '', exitCode: 0 }
+    }
+    const plain = (await frontendStatuses(exec, ['fe1'])).get('fe1')
+    const withTls = (await frontendStatuses(exec, ['fe1'], { tls: true })).get('fe1')
+    expect(asked).toEqual([['racklab-fe-status'], ['racklab-fe-status', '--tls']])
+    expect(typeof plain !== 'string' && plain?.tls).toBeUndefined()
+    expect(typeof withTls !== 'string' && withTls?.tls?.cert?.signedByCa).toBe(true)
+  })
+
   it('web.upstreams: names the backend that is down and how nginx failed to reach it', () => {
     const r = upstreamHealth('fe1', parseFeStatus(FE1))
     expect(r.ok).toBe(false)

@@ -56,7 +56,7 @@ async function nginxRunning(c: HookContext): Promise<void> {
 
 export async function feActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
-  const st = (await frontendStatuses((s, cmd) => c.exec(s, cmd), [me])).get(me)
+  const st = (await frontendStatuses((s, cmd) => c.exec(s, cmd), [me], { tls: true })).get(me)
   const down = typeof st === 'string' || st === undefined ? `${me} does not answer (${st ?? 'no status'})` : undefined
   const s = st as FeStatus
   const homed = frontendVips(c.topology).filter((v) => v.home === me)
