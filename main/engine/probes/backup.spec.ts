@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { probeFresh, probeVerify } from './backup'
+import { probeFresh, probeOffsite, probeVerify } from './backup'
 import type { Exec, ExecOutput } from './db'
 
 const out = (stdout: string, exitCode = 0, stderr = ''): ExecOutput => ({ stdout, stderr, exitCode })
@@ -54,5 +54,30 @@ describe('backup.verify', () => {
   it('a tool that could not run fails the drill with what it said', async () => {
     const r = await probeVerify(answering({ 'racklab-mail-store verify': out('', 2, 'racklab-mail-store: cannot read /backup/mail/snapshots/x.json'), 'racklab-db-backup verify': out(dbOk) }), 'backup1')
     expect(r).toMatchObject({ ok: false, message: "backup1 can't verify its mail snapshots: racklab-mail-store: cannot read /backup/mail/snapshots/x.json" })
+  })
+})
+
+describe('backup.offsite', () => {
+  const list = out(['20070613T020000', '20070614T020000'].map((stamp) => JSON.stringify({ stamp })).join('\n'))
+  /** backup1 lists two backups; db3 holds those in `complete` */
+  const site = (complete: string[]): Exec => async (server, cmd) => {
+    if (server === 'backup1' && cmd.join(' ') === 'racklab-db-backup list') return list
+    if (server === 'db3' && cmd[0] === 'test') return out('', complete.some((s) => cmd[2] === `/var/backups/racklab/${s}/COMPLETE`) ? 0 : 1)
+    throw new Error(`unexpected ${server} ${cmd.join(' ')}`)
+  }
+
+  it('passes when the newest backup is complete offsite, and fails when it is not and no run is under way', async () => {
+    expect(await probeOffsite(site(['20070613T020000', '20070614T020000']), 'backup1', 'db3')).toMatchObject({ ok: true, message: 'backup 20070614T020000 is complete on db3 (sha256 checked when copied)' })
+    expect(await probeOffsite(site(['20070613T020000']), 'backup1', 'db3')).toMatchObject({ ok: false, message: 'backup 20070614T020000 is not complete on db3' })
+  })
+
+  it('during a backup run, the newest missing offsite is the copy in progress, if the one before it is there', async () => {
+    expect(await probeOffsite(site(['20070613T020000']), 'backup1', 'db3', { running: true })).toMatchObject({
+      ok: true,
+      message: 'backup 20070614T020000 is being copied to db3 now (a backup run is under way); the one before it, 20070613T020000, is complete there',
+      values: { copying: true },
+    })
+    // the one before it is missing too: that is not the run's doing
+    expect(await probeOffsite(site([]), 'backup1', 'db3', { running: true })).toMatchObject({ ok: false, message: 'backup 20070614T020000 is not complete on db3' })
   })
 })

@@ -42,14 +42,26 @@ export async function probeFresh(exec: Exec, server: string, labMs: number, stor
   return { ...base, ok, message: `newest database backup ${newest} is ${hours.toFixed(1)} lab hours old${hours <= FRESH_LAB_HOURS ? '' : ` (more than ${FRESH_LAB_HOURS}: a night was missed)`}; ${stamps.length} kept${mailText}`, values: { ageLabHours: Number(hours.toFixed(2)), backups: stamps.length, newest, staleMailStores: stale.length } }
 }
 
-export async function probeOffsite(exec: Exec, server: string, offsite: string): Promise<ProbeResult> {
+const completeAt = (exec: Exec, offsite: string, stamp: string): Promise<{ exitCode: number; stderr: string }> => exec(offsite, ['test', '-f', `/var/backups/racklab/${stamp}/COMPLETE`])
+
+/**
+ * backup.offsite. `running`: a backup run is under way on `server` now. Its backup is listed on backup1 before its
+ * offsite copy ends, so the newest backup missing offsite is then the copy in progress, not a failure, as long as
+ * the one before it is complete there (or there is none before it).
+ */
+export async function probeOffsite(exec: Exec, server: string, offsite: string, o: { running?: boolean } = {}): Promise<ProbeResult> {
   const base = { id: 'backup.offsite', target: server, at: new Date().toISOString() }
   const stamps = await localStamps(exec, server)
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
   const newest = stamps.at(-1)
   if (!newest) return { ...base, ok: false, message: `${server} holds no backup to have offsite` }
-  const r = await exec(offsite, ['test', '-f', `/var/backups/racklab/${newest}/COMPLETE`])
+  const r = await completeAt(exec, offsite, newest)
   const ok = r.exitCode === 0
+  if (!ok && r.exitCode === 1 && o.running) {
+    const previous = stamps.at(-2)
+    const prevOk = previous === undefined || (await completeAt(exec, offsite, previous)).exitCode === 0
+    if (prevOk) return { ...base, ok: true, message: `backup ${newest} is being copied to ${offsite} now (a backup run is under way)${previous ? `; the one before it, ${previous}, is complete there` : ''}`, values: { newest, offsite, copying: true } }
+  }
   return { ...base, ok, message: ok ? `backup ${newest} is complete on ${offsite} (sha256 checked when copied)` : `backup ${newest} is not complete on ${offsite}${r.exitCode === 1 ? '' : ` (${(r.stderr || 'unreachable').trim().slice(0, 120)})`}`, values: { newest, offsite } }
 }
 

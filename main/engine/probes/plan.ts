@@ -8,6 +8,7 @@ import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite, probeVerify } from './backup'
 import { mailStores } from '../roles/backup-mail'
+import { isBusy as isBackupRunning } from '../roles/backup-actions'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
 import type { DbRoleBook } from './db-roles'
 import * as mail from './mail'
@@ -37,7 +38,7 @@ export interface ProbeLab {
 
 const S = 1000
 /** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery, db.replication
- *  runs four execs (status, heartbeat write, heartbeat wait up to 5 s, ping) on a host that may be busy */
+ *  runs three execs (status and ping, heartbeat write, heartbeat wait up to 5 s) on a host that may be busy */
 const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
 const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
 
@@ -131,7 +132,7 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     add('backup.fresh', id, () => probeFresh(exec, id, lab.labMs(), mailStores(lab.relocated).map((s) => s.home)))
     const nets = new Set(b.server.nics.map((n) => n.network))
     const offsite = placed.find((p) => p.server.role === 'db' && p.siteId !== b.siteId && p.server.nics.some((n) => nets.has(n.network)))
-    if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id))
+    if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id, { running: isBackupRunning(id) }))
     add('backup.verify', id, () => probeVerify(exec, id))
   }
 
