@@ -5,16 +5,20 @@ package Racklab::Prefork;
 # FTP control and data connection and every edge relay.
 #
 # serve(listeners => [sock…], handle => sub { my ($conn, $listener) = @_ }, spare => 2, max => 64,
-#       child_init => sub {}, after_each => sub {}, idle_exit => 300)
+#       child_init => sub {}, after_each => sub {}, idle_exit => 300, max_spare => spare + 1)
 #
 # The parent only forks and counts: each worker tells it on a pipe when it takes a connection and when it is
-# done, and the parent keeps `spare` workers idle (never more than `max` in all). A worker idle for
-# `idle_exit` seconds leaves (the parent makes a new one if that drops the spare count), so a burst's extra
-# workers do not stay for good; a worker also leaves after 500 connections, to bound what Perl leaks.
+# done, and the parent keeps `spare` workers idle (never more than `max` in all). More than `max_spare` idle
+# (a burst is over) and the parent asks the extra ones to leave (SIGUSR1; a worker leaves only between
+# connections): every idle worker wakes for each connection and any may win it, so a node polled every few
+# seconds kept each worker a burst made, each 3-6 MB of private memory, past `idle_exit`. One idle above
+# `spare` is kept, so one client after another costs no fork. A worker idle for `idle_exit` seconds leaves
+# too (the parent makes a new one if that drops the spare count); it also leaves after 500 connections, to
+# bound what Perl leaks.
 use strict;
 use warnings;
 use IO::Select;
-use POSIX qw(WNOHANG);
+use POSIX qw(WNOHANG SIGUSR1 SIG_BLOCK SIG_UNBLOCK);
 use Errno qw(EAGAIN EWOULDBLOCK EINTR);
 
 my $MSG = 5;   # pack('Na'): pid and 'i' (idle) or 'b' (busy); well under PIPE_BUF, so writes never interleave
@@ -24,6 +28,7 @@ sub serve {
     my @listeners = @{ $o{listeners} };
     my $spare = $o{spare} // 2;
     my $max = $o{max} // 64;
+    my $max_spare = $o{max_spare} // $spare + 1;
     $_->blocking(0) for @listeners;   # every idle worker wakes on a connection; all but one get EAGAIN
     pipe(my $from_kids, my $to_parent) or die "pipe: $!\n";
     $to_parent->autoflush(1);
@@ -49,8 +54,11 @@ sub serve {
         # a partial message cannot happen (each is one write under PIPE_BUF), so whole records only
         for my $i (0 .. int($n / $MSG) - 1) {
             my ($pid, $st) = unpack('Na', substr($buf, $i * $MSG, $MSG));
-            $kid{$pid} = $st if exists $kid{$pid};
+            # 'q': asked to leave; it may still finish a connection it won meanwhile, then it goes
+            $kid{$pid} = $st if exists $kid{$pid} && $kid{$pid} ne 'q';
         }
+        my @idle = sort { $a <=> $b } grep { $kid{$_} eq 'i' } keys %kid;
+        for my $pid (@idle[$max_spare .. $#idle]) { kill 'USR1', $pid; $kid{$pid} = 'q' }
     }
 }
 
@@ -59,12 +67,18 @@ sub _work {
     my $parent = getppid;
     my $sel = IO::Select->new(@$listeners);
     my $idle_exit = $o->{idle_exit} // 300;
+    my $leave = 0;
+    $SIG{USR1} = sub { $leave = 1 };
+    # held while a connection is served, so no system call of the handler sees EINTR; delivered after it
+    my $usr1 = POSIX::SigSet->new(SIGUSR1);
     for my $served (1 .. 500) {
         my $c;
         my $l;
         my $since = time;
         until ($c) {
+            exit 0 if $leave;
             my @r = $sel->can_read(10);
+            exit 0 if $leave;
             # a parent that died (and was restarted by s6) must get its port back: idle workers leave
             exit 0 if getppid != $parent;
             exit 0 if !@r && time - $since >= $idle_exit;
@@ -74,12 +88,15 @@ sub _work {
                 exit 1 unless $! == EAGAIN || $! == EWOULDBLOCK || $! == EINTR || $!{ECONNABORTED};
             }
         }
+        POSIX::sigprocmask(SIG_BLOCK, $usr1);
         $c->blocking(1);
         syswrite($to_parent, pack('Na', $$, 'b'));
         eval { $o->{handle}->($c, $l); 1 } or print STDERR "prefork: a connection's handler died: $@";
         close $c;
         $o->{after_each}->() if $o->{after_each};
         syswrite($to_parent, pack('Na', $$, 'i'));
+        POSIX::sigprocmask(SIG_UNBLOCK, $usr1);
+        exit 0 if $leave;
     }
 }
 
