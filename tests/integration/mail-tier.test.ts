@@ -224,9 +224,11 @@ describe('mail tier on the real lab', () => {
     expect(normal.quotaCpus).toBe(Infinity)
     expect(slowed.quotaCpus).toBeLessThanOrEqual(1)
     expect(slowed.cpuMs / slowed.wallMs).toBeLessThanOrEqual(slowed.quotaCpus * 1.15) // the cap holds
-    // the wall-time slowdown shows only when the host lets imap1 use more than the cap (other labs share it)
-    if (normal.cpuMs / normal.wallMs > slowed.quotaCpus * 1.3) expect(slowed.wallMs).toBeGreaterThan(normal.wallMs * 1.25)
-    else console.log(`the host was too busy to give imap1 more than ${rate(normal)} CPUs before the rebuild, so wall time can't show the cut`)
+    // when the host let imap1 use more than the cap before, the cap must have held it back: CFS throttled it. Not
+    // wall time: at 1.32 CPUs before (a fresh-clone run, session 12) the expected slowdown is ~1.3×, inside this host's noise, and the
+    // same loop's CPU time itself moved from 1044 to 807 ms between the two runs
+    if (normal.cpuMs / normal.wallMs > slowed.quotaCpus * 1.3) expect(slowed.throttledMs).toBeGreaterThan(0)
+    else console.log(`the host was too busy to give imap1 more than ${rate(normal)} CPUs before the rebuild, so the cap had nothing to cut`)
 
     const before = guids(await allOf('imap2', 'alice'))
     await act('disk:raid1/2', 'fail')
