@@ -31,7 +31,7 @@
 // 2026-12-02 (session 12; this bench with nothing else running, load 3–10): 793 MiB / 27 % at the start of the
 // session. Per container over 240 s of the spell, the execs were nearly all of it (~110 a minute; an exec of
 // `true` costs the container 45–60 ms of CPU; racklab-fe-status 400 ms, 250 of them its certificate check). After
-// fewer and cheaper execs and a 12× idle spell: 775 MiB / 10.4 %; with Prefork's trim of idle workers: 770 / 13.2.
+// fewer and cheaper execs and a 12× idle spell: 775 MiB / 10.4 %; with Prefork's trim of idle workers: 770 / 13.2, then 768 / 10.2.
 // The CPU figure moves by whether a medium round (every 6 min in the spell) falls in the 60 s window.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
