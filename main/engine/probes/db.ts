@@ -82,13 +82,14 @@ function stamp(opts: ProbeOptions): string {
   return (opts.now ?? ((): Date => new Date()))().toISOString()
 }
 
-/** Runs exec and turns a failed command or a failed exec into one readable reason. */
-async function run(exec: Exec, server: string, cmd: string[]): Promise<{ out?: string; error?: string }> {
+/** Runs exec and turns a failed command or a failed exec into one readable reason; `name`: the command the
+ *  reason names, when cmd is a shell around it. */
+async function run(exec: Exec, server: string, cmd: string[], name = cmd[0] ?? 'command'): Promise<{ out?: string; error?: string }> {
   try {
     const r = await exec(server, cmd)
     if (r.exitCode === 0) return { out: r.stdout }
     const why = (r.stderr || r.stdout).trim().split('\n').pop() ?? ''
-    return { error: `${cmd[0] ?? 'command'} exited with ${r.exitCode}${why ? `: ${why}` : ''}` }
+    return { error: `${name} exited with ${r.exitCode}${why ? `: ${why}` : ''}` }
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) }
   }
@@ -120,8 +121,8 @@ function splitPing(out: string): { status: string; pingExit?: number } {
 
 export async function probeReplication(exec: Exec, replica: string, opts: ProbeOptions = {}): Promise<ReplicationProbe> {
   const base = { id: 'db.replication', target: replica }
-  const r = await run(exec, replica, ['sh', '-c', REPLICA_STATUS_SCRIPT])
-  if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error?.replace(/^sh exited/, 'mariadb exited')}`, at: stamp(opts) }
+  const r = await run(exec, replica, ['sh', '-c', REPLICA_STATUS_SCRIPT], 'mariadb')
+  if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error}`, at: stamp(opts) }
   const { status, pingExit } = splitPing(r.out)
   const s = toReplicationStatus(parseSlaveStatus(status))
   const values: Record<string, number | string | boolean> = { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, ioState: s.ioState }
@@ -287,23 +288,26 @@ const MARKER_END = '--racklab-marker-end--'
 export async function probePing(exec: Exec, server: string, opts: ProbeOptions & { marker?: (m: DbMarker | undefined) => void } = {}): Promise<ProbeResult> {
   const now = opts.now ?? ((): Date => new Date())
   const started = now().getTime()
-  const cmd = opts.marker ? ['sh', '-c', `cat ${MARKER} 2>/dev/null && echo ${MARKER_END}; exec ${PING.join(' ')}`] : PING
-  let r: { out?: string; error?: string }
-  if (opts.marker) {
-    // the marker is read whether MariaDB answers or not (a primary that is down is still the primary)
-    const got = await exec(server, cmd).catch((e: unknown) => e as Error)
-    const [head, tail] = splitMarker(got instanceof Error ? '' : got.stdout)
-    opts.marker(head === undefined ? undefined : parseMarker(head))
-    r = got instanceof Error ? { error: got.message } : got.exitCode === 0 ? { out: tail } : { error: `${PING[0]} exited with ${got.exitCode}: ${(got.stderr || tail).trim().split('\n').pop() ?? ''}` }
-  } else r = await run(exec, server, cmd)
+  const r = opts.marker
+    ? await run(markerReading(exec, opts.marker), server, ['sh', '-c', `cat ${MARKER} 2>/dev/null && echo ${MARKER_END}; exec ${PING.join(' ')}`], PING[0])
+    : await run(exec, server, PING)
   const ms = now().getTime() - started
   const alive = r.out !== undefined && r.out.includes('is alive')
   const message = alive ? `${server}: MariaDB answers` : `${server}: MariaDB does not answer: ${r.error ?? r.out?.trim() ?? ''}`
   return { id: 'db.ping', target: server, ok: alive, message, values: { ms }, at: now().toISOString() }
 }
 
-/** the marker's text and the rest of the output; no marker when the end line never came (no file) */
-function splitMarker(out: string): [string | undefined, string] {
-  const at = out.indexOf(`${MARKER_END}\n`)
-  return at < 0 ? [undefined, out] : [out.slice(0, at), out.slice(at + MARKER_END.length + 1)]
+/** exec that hands the marker printed before MARKER_END to `marker` and returns the rest of stdout; the marker is
+ *  read whether MariaDB answers or not (a primary that is down is still the primary). No end line (no file) or a
+ *  failed exec: undefined */
+function markerReading(exec: Exec, marker: (m: DbMarker | undefined) => void): Exec {
+  return async (server, cmd) => {
+    const r = await exec(server, cmd).catch((e: unknown) => {
+      marker(undefined)
+      throw e
+    })
+    const at = r.stdout.indexOf(`${MARKER_END}\n`)
+    marker(at < 0 ? undefined : parseMarker(r.stdout.slice(0, at)))
+    return at < 0 ? r : { ...r, stdout: r.stdout.slice(at + MARKER_END.length + 1) }
+  }
 }

@@ -61,9 +61,8 @@ sub live_copies {
     return %copies;
 }
 
-# blobs with fewer (under) or more (over) than N copies on live nodes: {sha1 → [live holders]}
+# blobs with fewer than N copies on live nodes: {sha1 → [live holders]}
 sub under_replicated { my %c = live_copies(@_); return map { ($_ => $c{$_}) } grep { @{ $c{$_} } < cfg('copies') } keys %c }
-sub over_replicated  { my %c = live_copies(@_); return map { ($_ => $c{$_}) } grep { @{ $c{$_} } > cfg('copies') } keys %c }
 
 # trim($sha1, \@holders) → copies dropped: down to N, each time a copy whose rack keeps another (so the racks
 # stay spread), else the last holder. The row goes first, so no reader is sent to a copy being deleted; a
@@ -94,9 +93,10 @@ sub replicate {
     my ($fixed, $failed, $trimmed) = (0, 0, 0);
     my $ok = eval {
         my @live = live_nodes(1);
-        my %under = under_replicated(@live);
-        for my $sha1 (sort keys %under) {
-            my $have = $under{$sha1};
+        # one reading serves both passes: a blob copied up to N here was never over N
+        my %copies = live_copies(@live);
+        for my $sha1 (grep { @{ $copies{$_} } < cfg('copies') } sort keys %copies) {
+            my $have = $copies{$sha1};
             my ($file, $tmp);
             if (has_local($sha1) && verify_local($sha1)) { $file = blob_path($sha1) }
             else {
@@ -110,8 +110,7 @@ sub replicate {
             $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @$new;
             if (@$have + @$new >= cfg('copies')) { $fixed++ } else { $failed++ }
         }
-        my %over = over_replicated(@live);
-        $trimmed += trim($_, $over{$_}) for sort keys %over;
+        $trimmed += trim($_, $copies{$_}) for grep { @{ $copies{$_} } > cfg('copies') } sort keys %copies;
         1;
     };
     my $err = $@;
