@@ -5,7 +5,9 @@
 // The registry (zod) and Docker are loaded only when needed: a lab on the default engine costs neither.
 import { LabError } from '@contract/lab-error'
 import { readLabEngine, writeLabEngine, type LabEngineRecord } from './lab-record'
-import { DEFAULT_ENGINE, defaultEngine, engineEnv, type EngineEntry } from './engine-entry'
+import type { EngineStatus } from '@contract/status'
+import { unixSocketStatus } from '../docker/socket-status'
+import { DEFAULT_ENGINE, defaultEngine, engineEnv, hostOf, type EngineEntry } from './engine-entry'
 
 export interface LabEngineChoice {
   entry: EngineEntry
@@ -60,6 +62,14 @@ async function leftOn(e: EngineEntry, lab: string): Promise<string[]> {
   return [...cs.map((c) => `container ${c.name}`), ...ns.filter((n) => n.labels['racklab.lab'] === lab).map((n) => `network ${n.name}`), ...vs.map((v) => `volume ${v.name}`)]
 }
 
+/** does the engine answer: a local socket is asked without loading the Docker client (socket-status.ts) */
+async function engineStatus(entry: EngineEntry): Promise<EngineStatus> {
+  const host = hostOf(entry)
+  if (host.kind === 'unix') return unixSocketStatus(host)
+  const { connectEngine } = await import('./survey')
+  return connectEngine(entry).gw.status()
+}
+
 /**
  * `up` places the lab: on the engine asked for (else where it is recorded, else the environment's), after
  * checking that engine answers and that nothing of the lab is left on the one it lived on; then records it.
@@ -73,8 +83,7 @@ export async function placeLab(lab: string, stateDir: string, given?: string | n
     const left = await leftOn(current, lab)
     if (left.length) throw new LabError('REFUSED', `lab ${lab} still has ${left.slice(0, 3).join(', ')}${left.length > 3 ? ` and ${left.length - 3} more` : ''} on engine ${current.name} (${current.host}); a lab lives whole on one engine: racklab down --volumes --lab ${lab} first, or up without --engine`)
   }
-  const { connectEngine } = await import('./survey')
-  const st = await connectEngine(entry).gw.status()
+  const st = await engineStatus(entry)
   if (st.state !== 'connected') throw new LabError('ENGINE_ABSENT', `engine ${entry.name} (${entry.host}) does not answer: ${st.message}`)
   writeLabEngine(stateDir, entry)
   return choice(entry, await labRecord(stateDir))
