@@ -4,7 +4,8 @@
 // published FTP endpoint (byte-identical up and down, a resumed download), and the webmail's Files page
 // (upload, list, download, with the session's salt, cookie and CSRF token). Then the bundled
 // file-node-loss scenario (200 files over DAV, a lost disk, re-replication, bit rot and the scrub) and DAV's
-// answers to bad input, and a node back from a power cut trimmed to N copies. One lab for the whole file.
+// answers to bad input, a node back from a power cut trimmed to N copies, and the garbage collector. One lab for
+// the whole file.
 import { execFile } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
@@ -197,5 +198,54 @@ describe('file storage on the real engine', () => {
     for (const n of ['file1', 'file2', 'file3']) if ((await exec(n, ['test', '-f', `/srv/blobs/${sha.slice(0, 2)}/${sha}`])).exitCode === 0) onDisk.push(n)
     expect(onDisk).toEqual(await holders())
     expect(await sh('file1', `curl -sf ${A} ${DAV}/trim.bin | sha1sum`)).toBe(`${sha}  -`)
+  }, 600_000)
+
+  it('the collector: a deleted file and an overwritten version lose their blob rows and every copy, a stray blob file and a dead spool file are swept, and referenced files stay whole', async () => {
+    const put = async (name: string): Promise<string> => (await sh('file1', `head -c 200000 /dev/urandom >/tmp/${name} && curl -sf ${A} -T /tmp/${name} ${DAV}/${name} && sha1sum /tmp/${name}`)).split(' ')[0]!
+    const gone = await put('gc-gone.bin')
+    const before = await put('gc-over.bin')
+    const keep = await put('gc-keep.bin')
+    const after = await put('gc-over.bin') // a new version: the old content is referenced by nothing now
+    await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/gc-gone.bin`)
+    // a blob file no row claims and a spool file of a process that died, both old, on file3
+    const stray = createHash('sha1').update(randomBytes(16)).digest('hex')
+    await sh('file3', `d=/srv/blobs/${stray.slice(0, 2)}; mkdir -p $d /srv/blobs/tmp && echo stray >$d/${stray} && echo spool >/srv/blobs/tmp/1-1-000001 && touch -d '2 hours ago' $d/${stray} /srv/blobs/tmp/1-1-000001`)
+    await new Promise((r) => setTimeout(r, 1500)) // rows a second old: past a grace period of 0
+    // each node once, without the keeper's grace period (GC_GRACE_S, 10 min); a keeper holding the lock: again
+    const runs: Record<string, { blobs: number; copies: number; left: number; strays: number; temps: number }> = {}
+    for (const n of ['file1', 'file2', 'file3'])
+      await until(`${n} collects`, async () => {
+        const r = JSON.parse(await sh(n, 'GC_GRACE_S=0 racklab-file collect')) as (typeof runs)[string] & { skipped?: string }
+        if (r.skipped) return false
+        runs[n] = r
+        return true
+      }, 60_000, 1000)
+    const total = (k: keyof (typeof runs)[string]): number => Object.values(runs).reduce((a, r) => a + r[k], 0)
+    expect(total('blobs'), JSON.stringify(runs)).toBeGreaterThanOrEqual(2)
+    expect(total('left'), 'every holder took its copies back').toBe(0)
+    expect(runs.file3!.strays, 'the stray blob file').toBeGreaterThanOrEqual(1)
+    expect(runs.file3!.temps, 'the dead spool file').toBeGreaterThanOrEqual(1)
+    const rows = async (sha: string): Promise<string> => sql('db1', `SELECT (SELECT COUNT(*) FROM blobs WHERE sha1 = '${sha}'), (SELECT COUNT(*) FROM file_copies WHERE sha1 = '${sha}')`)
+    const onDisk = async (sha: string): Promise<string[]> => {
+      const at: string[] = []
+      for (const n of ['file1', 'file2', 'file3']) if ((await exec(n, ['test', '-f', `/srv/blobs/${sha.slice(0, 2)}/${sha}`])).exitCode === 0) at.push(n)
+      return at
+    }
+    for (const sha of [gone, before, stray]) {
+      expect(await rows(sha), `rows of ${sha}`).toBe('0\t0')
+      expect(await onDisk(sha), `copies of ${sha}`).toEqual([])
+    }
+    for (const [name, sha] of [['gc-keep.bin', keep], ['gc-over.bin', after]] as const) {
+      expect(await rows(sha), `rows of ${name}`).toBe('1\t2')
+      expect(await onDisk(sha), `copies of ${name}`).toHaveLength(2)
+      expect(await sh('file1', `curl -sf ${A} ${DAV}/${name} | sha1sum`)).toBe(`${sha}  -`)
+    }
+    // what is left: every blob row named by a file, every copy on disk claimed by a row of its node
+    expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b LEFT JOIN files f ON f.sha1 = b.sha1 WHERE f.id IS NULL')).toBe('0')
+    for (const n of ['file1', 'file2', 'file3']) {
+      const disk = (await sh(n, 'find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%f\\n" | sort')).split('\n').filter(Boolean)
+      const claimed = (await sql('db1', `SELECT sha1 FROM file_copies WHERE node = '${n}' ORDER BY sha1`)).split('\n').filter(Boolean)
+      expect(disk, `${n}: blob files against its copy rows`).toEqual(claimed)
+    }
   }, 600_000)
 })

@@ -39,10 +39,12 @@ export interface MonitorConfig {
   /** a lab where nothing happened for this long (no action, no state change, nothing failing) is idle… */
   idleAfterMs: number
   /** …and its probes run this many times less often, until anything happens (an idle whole site's probes were
-   *  two thirds of its CPU: ~27 % of a core of execs into its containers). 12: the fast probes every minute, the
-   *  medium every 6 and the slow every 36. An exec costs the container 30–60 ms of CPU before its command runs
-   *  (runc), so a probe's price is mostly its count; a failing probe still runs again every 10 s, and an action
-   *  or a state change ends the idle spell at once */
+   *  two thirds of its CPU: ~27 % of a core of execs into its containers). 24: the fast probes every 2 minutes,
+   *  the medium every 12 and the slow every 72. An exec costs the container 50–100 ms of CPU with its command
+   *  (runc), so a probe's price is mostly its count: at 12 the probes were still ~30 execs a minute, two thirds
+   *  of an idle lab's execs (Docker's checks are the rest). A failing probe still runs again every 10 s, and an
+   *  action or a state change (a container stopping or going unhealthy by Docker's event) ends the spell at once,
+   *  so what waits longer is only a fault nobody caused that Docker does not see */
   idleFactor: number
   /** probes running at once, at most */
   concurrency: number
@@ -62,7 +64,7 @@ export const DEFAULT_MONITOR_CONFIG: MonitorConfig = {
   afterActionMs: 5_000,
   retryFailingMs: 10_000,
   idleAfterMs: 5 * 60_000,
-  idleFactor: 12,
+  idleFactor: 24,
   concurrency: 6,
   historyPoints: 500,
   lagAlertSeconds: 30,

@@ -53,10 +53,10 @@ describe('dueUnits', () => {
     expect(keys(dueUnits(units, { lastStart, busy: new Set(), failing }, 25_000, cfg, 2))).toEqual(['mail.e2e@mx1', 'db.replication@db2'])
   })
 
-  it('an idle lab (quiet 5 min, nothing failing) probes 12× less often; anything happening or failing ends it', () => {
+  it('an idle lab (quiet 5 min, nothing failing) probes 24× less often; anything happening or failing ends it', () => {
     const last = new Map([['db.replication@db2', 0], ['smtp.accept@mx1', 0], ['mail.e2e@mx1', 0]])
     const at = 10 * 60_000 // ten minutes into a lab whose last event was at its start
-    // 6 s after the fast probe's last run: due when busy, not when idle (every 60 s then)
+    // 6 s after the fast probe's last run: due when busy, not when idle (every 120 s then)
     const l6 = new Map(last)
     l6.set('db.replication@db2', at - 6_000)
     l6.set('smtp.accept@mx1', at - 6_000)
@@ -64,11 +64,11 @@ describe('dueUnits', () => {
     expect(keys(dueUnits(units, { lastStart: l6, busy: new Set(), quietSince: 0 }, at, cfg))).toEqual([])
     expect(keys(dueUnits(units, { lastStart: l6, busy: new Set(), quietSince: at - 60_000 }, at, cfg))).toEqual(['db.replication@db2'])
     expect(keys(dueUnits(units, { lastStart: l6, busy: new Set(), quietSince: 0, failing: new Set(['smtp.accept@mx1']) }, at, cfg))).toEqual(['db.replication@db2'])
-    const l59 = new Map(l6)
-    l59.set('db.replication@db2', at - 59_000)
-    expect(keys(dueUnits(units, { lastStart: l59, busy: new Set(), quietSince: 0 }, at, cfg))).toEqual([])
-    const l61 = new Map(l6)
-    l61.set('db.replication@db2', at - 61_000)
-    expect(keys(dueUnits(units, { lastStart: l61, busy: new Set(), quietSince: 0 }, at, cfg))).toEqual(['db.replication@db2'])
+    const l119 = new Map(l6)
+    l119.set('db.replication@db2', at - 119_000)
+    expect(keys(dueUnits(units, { lastStart: l119, busy: new Set(), quietSince: 0 }, at, cfg))).toEqual([])
+    const l121 = new Map(l6)
+    l121.set('db.replication@db2', at - 121_000)
+    expect(keys(dueUnits(units, { lastStart: l121, busy: new Set(), quietSince: 0 }, at, cfg))).toEqual(['db.replication@db2'])
   })
 })

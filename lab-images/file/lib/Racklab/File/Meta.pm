@@ -79,6 +79,14 @@ sub make_dir {
     });
 }
 
+# a file row about to name $sha1: the blob row must still be there, and stays until this transaction ends (a
+# share lock, against the collector's FOR UPDATE: Collect.pm). Gone means it was collected in between: 503.
+sub _hold_blob {
+    my ($db, $sha1) = @_;
+    my ($row) = $db->selectrow_array('SELECT sha1 FROM blobs WHERE sha1 = ? LOCK IN SHARE MODE', undef, $sha1);
+    fail(503, "the content $sha1 was collected as unused while this request ran: send it again") unless $row;
+}
+
 # put_file → 'created' or 'replaced'; the quota counts the new size instead of the old one
 sub put_file {
     my ($uid, $path, $sha1, $size, $quota) = @_;
@@ -90,6 +98,7 @@ sub put_file {
         fail(405, "$path is a folder") if $old && $old->{kind} eq 'dir';
         my $used = usage($uid, $db) - ($old ? $old->{size} : 0);
         fail(507, "quota exceeded: $used + $size bytes is over the quota of $quota bytes") if $used + $size > $quota;
+        _hold_blob($db, $sha1);
         if ($old) {
             $db->do('UPDATE files SET sha1 = ?, size = ?, mtime = UTC_TIMESTAMP() WHERE id = ?', undef, $sha1, $size, $old->{id});
             return 'replaced';
@@ -146,6 +155,7 @@ sub copy_tree {
                 $db->do('UPDATE files SET path = ?, parent = ? WHERE id = ?', undef, $np, $npar, $r->{id});
                 next;
             }
+            _hold_blob($db, $r->{sha1}) if $r->{kind} eq 'file';
             $db->do('INSERT INTO files (user_id, path, parent, kind, sha1, size, mtime) VALUES (?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?))',
                 undef, $uid, $np, $npar, $r->{kind}, $r->{sha1}, $r->{size}, $r->{mtime});
             my $nid = $db->last_insert_id(undef, undef, 'files', 'id');

@@ -115,6 +115,9 @@ sub put_blob {
         # a streamed copy not needed after all (the content was already stored N ways) is still a durable,
         # verified copy: recorded, so it is counted and scrubbed like the others
         push @new, $stream->node->{id} if $stream && !grep({ $_ eq $stream->node->{id} } @have, @new) && $stream->confirm;
+        # stored already (deduplicated): young again, so the collector leaves it for the grace period while the
+        # file row that names it is written (Collect.pm)
+        dbh_write()->do('UPDATE blobs SET created = NOW() WHERE sha1 = ?', undef, $sha1) unless @new;
         if (@new) {
             # one transaction: a blob row without its copies, seen between the two, is a "lost" blob to
             # storage.replicas (a false alert right after every upload, the monitor's own included)
