@@ -34,6 +34,7 @@ const procCpuNs = (pid: number): number => {
 export const engineRssMiB = (l: BenchLab): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${enginePid(l)}/status`, 'utf8'))![1]) / 1024)
 
 interface Stats {
+  name: string
   cpu_stats: { cpu_usage: { total_usage: number } }
   memory_stats: { usage?: number; stats?: { cache?: number; inactive_file?: number; total_inactive_file?: number } }
 }
@@ -42,14 +43,17 @@ async function labStats(docker: Docker, lab: string): Promise<Stats[]> {
   return Promise.all(list.map((c) => docker.getContainer(c.Id).stats({ stream: false }) as Promise<Stats>))
 }
 
-/** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache) */
+/** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache); each
+ *  container's share goes to stderr, largest first (what a figure over its target is made of) */
 export async function labMemoryMiB(docker: Docker, lab: string): Promise<number> {
-  const bytes = (await labStats(docker, lab)).reduce((a, s) => {
+  const each = (await labStats(docker, lab)).map((s) => {
     const m = s.memory_stats
     const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? m.stats?.cache ?? 0
-    return a + Math.max(0, (m.usage ?? 0) - cache)
-  }, 0)
-  return Math.round(bytes / 1048576)
+    return { name: s.name.replace(/^\/?racklab-[^-]+(-[^-]+)*?-(?=[a-z]+\d*$)/, ''), bytes: Math.max(0, (m.usage ?? 0) - cache) }
+  })
+  const mib = (b: number): number => Math.round(b / 1048576)
+  process.stderr.write(`memory of ${lab}: ${each.sort((a, b) => b.bytes - a.bytes).map((e) => `${e.name} ${mib(e.bytes)}`).join(', ')} MiB\n`)
+  return mib(each.reduce((a, e) => a + e.bytes, 0))
 }
 
 /** % of one core used by each lab's engine and containers over the same `windowMs`, after `settleMs` */
