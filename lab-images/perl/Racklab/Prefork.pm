@@ -5,7 +5,12 @@ package Racklab::Prefork;
 # FTP control and data connection and every edge relay.
 #
 # serve(listeners => [sock…], handle => sub { my ($conn, $listener) = @_ }, spare => 2, max => 64,
-#       child_init => sub {}, after_each => sub {}, idle_exit => 300, max_spare => spare + 1)
+#       child_init => sub {}, after_each => sub {}, idle_exit => 300, max_spare => spare + 1,
+#       companions => [sub {}])
+#
+# companions: long-running loops forked from the parent beside the workers (after child_init), kept running
+# (forked again a second after one exits). Forked, they share the parent's loaded modules instead of being a
+# Perl of their own; each must leave when the parent is gone (getppid).
 #
 # The parent only forks and counts: each worker tells it on a pipe when it takes a connection and when it is
 # done, and the parent keeps `spare` workers idle (never more than `max` in all). More than `max_spare` idle
@@ -34,6 +39,9 @@ sub serve {
     $to_parent->autoflush(1);
     $SIG{CHLD} = 'DEFAULT';
     my %kid;   # pid => 'i' | 'b'
+    my @companions = @{ $o{companions} // [] };
+    my %companion;   # pid => index
+    my @companion_at = map { 0 } @companions;   # when each last started
     my $spawn = sub {
         my $pid = fork;
         return unless defined $pid;
@@ -45,7 +53,20 @@ sub serve {
         exit 0;
     };
     while (1) {
-        while ((my $pid = waitpid(-1, WNOHANG)) > 0) { delete $kid{$pid} }
+        while ((my $pid = waitpid(-1, WNOHANG)) > 0) { delete $kid{$pid}; delete $companion{$pid} }
+        my %running = reverse %companion;
+        for my $i (grep { !exists $running{$_} && time - $companion_at[$_] >= 1 } 0 .. $#companions) {
+            $companion_at[$i] = time;
+            my $pid = fork;
+            next unless defined $pid;
+            if ($pid) { $companion{$pid} = $i; next }
+            close $from_kids;
+            close $_ for @listeners;
+            $SIG{TERM} = $SIG{INT} = sub { exit 0 };
+            $o{child_init}->() if $o{child_init};
+            $companions[$i]->();
+            exit 0;
+        }
         my $idle = grep { $_ eq 'i' } values %kid;
         while ($idle < $spare && keys(%kid) < $max) { $spawn->(); $idle++ }
         next unless IO::Select->new($from_kids)->can_read(1);

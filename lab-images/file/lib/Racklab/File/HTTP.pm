@@ -112,16 +112,16 @@ sub _write {
     }
 }
 
-# serve(port, handler): accept forever; each connection in a preforked worker (Racklab::Prefork), which keeps
-# its database handles from one connection to the next
+# serve(port, handler, companions => [sub…]): accept forever; each connection in a preforked worker
+# (Racklab::Prefork), which keeps its database handles from one connection to the next
 sub serve {
-    my ($port, $handler) = @_;
+    my ($port, $handler, %o) = @_;
     my $d = HTTP::Daemon->new(LocalAddr => '0.0.0.0', LocalPort => $port, ReuseAddr => 1, Listen => 64)
       or die "cannot listen on :$port: $!\n";
     # the daemon stays open in the workers: HTTP::Daemon's connection objects ask it for their URL
     Racklab::Prefork::serve(listeners => [$d], spare => 1, max => 48,
         child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
-        handle => sub { _connection($_[0], $handler) });
+        handle => sub { _connection($_[0], $handler) }, companions => $o{companions} // []);
 }
 
 sub _connection {
