@@ -33,6 +33,13 @@
 // `true` costs the container 45–60 ms of CPU; racklab-fe-status 400 ms, 250 of them its certificate check). After
 // fewer and cheaper execs and a 12× idle spell: 775 MiB / 10.4 %; with Prefork's trim of idle workers: 770 / 13.2, then 768 / 10.2.
 // The CPU figure moves by whether a medium round (every 6 min in the spell) falls in the 60 s window.
+// 2026-12-02 (session 13, nothing else running): racklab-mx-health in bash builtins (~0.06 s of CPU a run, was ~0.35:
+// 25 forks; it also runs every 0.5 s inside each MX while it boots), file keepers 3x slower while their passes find
+// nothing, and the idle spell 24x (fast probes every 2 min; the window is now 4 min, two fast rounds): 776 MiB / 10.7 %
+// before the spell change (1-min window), then 766 MiB / 7.7 %. Then the file keeper forked by httpd's parent (its
+// modules' pages shared: ~5-6 MB of its own instead of 13.4): 748 MiB / 7.5 %. Per container (this run): mx1 102,
+// mx2 101, file1 67, file2 58, file3 52, db2 49, db1 47, web1 40, web2 40, db3 39, ns1 25, imap2 25, ns2 25, imap1 23,
+// backup1 19, edge 13, fe1 11, fe2 11 MiB (the bench prints this line on stderr).
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
