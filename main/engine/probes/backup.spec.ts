@@ -47,8 +47,25 @@ describe('backup.verify', () => {
     const mail = JSON.stringify({ stores: [], referenced: 0, missing: [], missingCount: 0, sampled: 0, bad: [] })
     const r = await probeVerify(answering({ 'racklab-mail-store verify': out(mail), 'racklab-db-backup verify': out('{"stamp":null}') }), 'backup1')
     expect(r).toMatchObject({ ok: true, message: 'restore drill ok — mail: no snapshot yet; database: no backup yet' })
-    const fresh = await probeFresh(answering({ 'racklab-db-backup list': out('') }), 'backup1', 0)
-    expect(fresh).toMatchObject({ ok: false, message: 'backup1 holds no complete database backup' })
+    const H = 3_600_000
+    const fresh = await probeFresh(answering({ 'racklab-db-backup list': out('') }), 'backup1', 27 * H)
+    expect(fresh).toMatchObject({ ok: false, message: 'backup1 holds no complete database backup (the lab is 27.0 lab hours old: more than 26 without one)' })
+  })
+
+  it('a lab younger than 26 lab hours has missed no night: no backup yet is not a failure, then it is', async () => {
+    const H = 3_600_000
+    const none = answering({ 'racklab-db-backup list': out(''), 'racklab-mail-store list': out(JSON.stringify({ snapshots: [] })) })
+    const young = await probeFresh(none, 'backup1', 2 * H, ['imap1-store'])
+    expect(young).toMatchObject({ ok: true, values: { backups: 0 } })
+    expect(young.message).toBe('no database backup yet; the lab is 2.0 lab hours old, so none is overdue (the first night at 02:00 lab time takes one, or backup-now)')
+    expect((await probeFresh(none, 'backup1', 26.5 * H, ['imap1-store'])).ok).toBe(false)
+    // a young lab's database backed up but a store never: not stale yet; an old one: stale
+    const dbOnly = answering({ 'racklab-db-backup list': out(JSON.stringify({ stamp: '20070614T010000' })), 'racklab-mail-store list': out(JSON.stringify({ snapshots: [] })) })
+    expect(await probeFresh(dbOnly, 'backup1', 2 * H, ['imap1-store'])).toMatchObject({ ok: true, values: { staleMailStores: 0 } })
+    expect(await probeFresh(dbOnly, 'backup1', 26.5 * H, ['imap1-store'])).toMatchObject({ ok: false, values: { staleMailStores: 1 } })
+    const empty = answering({ 'racklab-db-backup list': out('') })
+    expect(await probeOffsite(empty, 'backup1', 'db3', { labMs: 2 * H })).toMatchObject({ ok: true, message: 'no backup yet to have offsite (the lab is 2.0 lab hours old)' })
+    expect(await probeOffsite(empty, 'backup1', 'db3', { labMs: 27 * H })).toMatchObject({ ok: false, message: 'backup1 holds no backup to have offsite' })
   })
 
   it('a tool that could not run fails the drill with what it said', async () => {

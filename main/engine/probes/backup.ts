@@ -34,9 +34,13 @@ export async function probeFresh(exec: Exec, server: string, labMs: number, stor
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
   if (typeof mail === 'string') return { ...base, ok: false, message: mail }
   const newest = stamps.at(-1)
-  if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup`, values: { backups: 0 } }
+  // a lab younger than the limit has had no night to miss: its first backup is due at its first 02:00
+  const young = labMs / HOUR <= FRESH_LAB_HOURS
+  const labAge = `the lab is ${(labMs / HOUR).toFixed(1)} lab hours old`
+  if (!newest && young) return { ...base, ok: true, message: `no database backup yet; ${labAge}, so none is overdue (the first night at 02:00 lab time takes one, or backup-now)`, values: { backups: 0 } }
+  if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup (${labAge}: more than ${FRESH_LAB_HOURS} without one)`, values: { backups: 0 } }
   const hours = ageHours(labMs, newest)
-  const stale = stores.filter((s) => !mail.get(s) || ageHours(labMs, mail.get(s)!) > FRESH_LAB_HOURS)
+  const stale = stores.filter((s) => (!mail.get(s) && !young) || (mail.get(s) && ageHours(labMs, mail.get(s)!) > FRESH_LAB_HOURS))
   const ok = hours <= FRESH_LAB_HOURS && stale.length === 0
   const mailText = stores.length ? `; mail: ${stores.map((s) => (mail.get(s) ? `${s} ${mail.get(s)} (${ageHours(labMs, mail.get(s)!).toFixed(1)} h)` : `${s} never backed up`)).join(', ')}${stale.length ? ` — STALE: ${stale.join(', ')}` : ''}` : ''
   return { ...base, ok, message: `newest database backup ${newest} is ${hours.toFixed(1)} lab hours old${hours <= FRESH_LAB_HOURS ? '' : ` (more than ${FRESH_LAB_HOURS}: a night was missed)`}; ${stamps.length} kept${mailText}`, values: { ageLabHours: Number(hours.toFixed(2)), backups: stamps.length, newest, staleMailStores: stale.length } }
@@ -49,11 +53,13 @@ const completeAt = (exec: Exec, offsite: string, stamp: string): Promise<{ exitC
  * offsite copy ends, so the newest backup missing offsite is then the copy in progress, not a failure, as long as
  * the one before it is complete there (or there is none before it).
  */
-export async function probeOffsite(exec: Exec, server: string, offsite: string, o: { running?: boolean } = {}): Promise<ProbeResult> {
+export async function probeOffsite(exec: Exec, server: string, offsite: string, o: { running?: boolean; labMs?: number } = {}): Promise<ProbeResult> {
   const base = { id: 'backup.offsite', target: server, at: new Date().toISOString() }
   const stamps = await localStamps(exec, server)
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
   const newest = stamps.at(-1)
+  // none at all is backup.fresh's failure once a night is overdue; before that, nothing is missing offsite
+  if (!newest && o.labMs !== undefined && o.labMs / HOUR <= FRESH_LAB_HOURS) return { ...base, ok: true, message: `no backup yet to have offsite (the lab is ${(o.labMs / HOUR).toFixed(1)} lab hours old)` }
   if (!newest) return { ...base, ok: false, message: `${server} holds no backup to have offsite` }
   const r = await completeAt(exec, offsite, newest)
   const ok = r.exitCode === 0

@@ -132,7 +132,7 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     add('backup.fresh', id, () => probeFresh(exec, id, lab.labMs(), mailStores(lab.relocated).map((s) => s.home)))
     const nets = new Set(b.server.nics.map((n) => n.network))
     const offsite = placed.find((p) => p.server.role === 'db' && p.siteId !== b.siteId && p.server.nics.some((n) => nets.has(n.network)))
-    if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id, { running: isBackupRunning(id) }))
+    if (offsite) add('backup.offsite', id, () => probeOffsite(exec, id, offsite.server.id, { running: isBackupRunning(id), labMs: lab.labMs() }))
     add('backup.verify', id, () => probeVerify(exec, id))
   }
 
