@@ -49,6 +49,7 @@ const none: Record<string, string> = {
   resync: 'a resync copies mail; there is nothing to put back',
   scrub: 'a scrub only checks and repairs copies; there is nothing to put back',
   replicate: 'replication only adds missing copies; there is nothing to put back',
+  collect: 'garbage collection removes only blobs no file names (after a grace period); there is nothing to put back',
   'backup-now': 'a backup only adds a snapshot; retention removes old ones',
   rebuild: 'a rebuilt replica holds what the primary holds: there is nothing to put back',
   'restore-db': 'a restore replaces the database with an earlier point: take a backup first if you may want the present back',

@@ -1,5 +1,5 @@
 // Service actions on a file node: lose its disk (and its blobs) and replace it, rot one blob with the lab
-// seed, fill the disk and free it, and run a scrub or a replication pass now. Each break names its inverse
+// seed, fill the disk and free it, and run a scrub, a replication pass or a garbage collection now. Each break names its inverse
 // in the sentence it returns, which the journal records (actions/inverses.ts maps them for undo).
 import type { HookContext, RoleAction } from './types'
 
@@ -111,6 +111,18 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
       run: async () => {
         const r = await run(c, ['replicate'])
         return r.skipped ? `replication: ${String(r.skipped)}` : `replication from ${me}: ${String(r.fixed)} blobs back to N copies, ${String(r.failed)} could not be, ${String(r.trimmed ?? 0)} extra copies removed`
+      },
+    },
+    {
+      id: 'collect',
+      label: 'Collect garbage now: blobs no file names (older than the 10-minute grace), their copies, and stray files on this node',
+      kind: 'operate',
+      ...(down ? { refused: down } : {}),
+      run: async () => {
+        const r = await run(c, ['collect'])
+        if (r.skipped) return `garbage collection: ${String(r.skipped)}`
+        const left = Number(r.left ?? 0)
+        return `garbage collection from ${me}: ${String(r.blobs)} unreferenced blobs removed (${String(r.copies)} copies${left ? `; ${left} on nodes that did not answer, swept by their own next pass` : ''}), ${String(r.strays)} stray blob files and ${String(r.temps)} dead temporary files on ${me}`
       },
     },
   ]
