@@ -197,4 +197,28 @@ describe('inverseOf', () => {
     expect(inverseOf('server:db2', 'kill')).toEqual({ action: 'start' })
     expect(inverseOf('array:raid1/raid1-spool', 'recreate')).toMatchObject({ none: expect.stringContaining('starts empty') })
   })
+
+  it('targets() lists every target in order, a few at a time rather than one after another or all at once', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `server:s${i}`)
+    let running = 0
+    let most = 0
+    const slow: ActionSource = {
+      family: 'role',
+      targets: () => names,
+      actions: async (target) => {
+        running++
+        most = Math.max(most, running)
+        // later targets answer sooner: the order must still be the sources'
+        await new Promise((r) => setTimeout(r, 30 - names.indexOf(target) * 2))
+        running--
+        return [{ id: 'poke', label: `poke ${target}`, kind: 'operate', inverse: { none: 'a poke changes nothing' }, run: async () => 'poked' }]
+      },
+    }
+    const book = new ActionBook({ sources: [slow], ledger: new ActionLedger(join(mkdtempSync(join(tmpdir(), 'rl-book-')), 'a.jsonl')), labMs: () => 0, journal: () => undefined })
+    const list = await book.targets()
+    expect(list.map((t) => t.target)).toEqual(names)
+    expect(list.every((t) => t.actions.length === 1 && t.actions[0]!.label === `poke ${t.target}`)).toBe(true)
+    expect(most).toBeGreaterThan(1)
+    expect(most).toBeLessThanOrEqual(4)
+  })
 })

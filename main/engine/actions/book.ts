@@ -13,6 +13,9 @@ import type { ActionLedger, LedgerRecord } from './action-ledger'
 import { resolveInverse } from './inverses'
 import type { ActionSource, ActionSpec } from './types'
 
+/** target listings at once in targets() */
+const LISTING_CONCURRENCY = 4
+
 export interface BookDeps {
   sources: ActionSource[]
   ledger: ActionLedger
@@ -73,10 +76,17 @@ export class ActionBook {
     return (await this.specs(target)).map((x) => info(x.spec, x.family))
   }
 
+  /** every target's actions, in the sources' order. Listed a few at a time: one after the other, the servers' role
+   *  listings (each docker exec round trips, seconds apiece under load) added up to the palette's 45 s wait on a
+   *  loaded machine; all at once would be an exec storm */
   async targets(): Promise<TargetActions[]> {
     const names = [...new Set(this.d.sources.flatMap((s) => s.targets()))]
-    const out: TargetActions[] = []
-    for (const target of names) out.push({ target, actions: await this.list(target).catch(() => []) })
+    const out: TargetActions[] = new Array(names.length)
+    let next = 0
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < names.length; i = next++) out[i] = { target: names[i]!, actions: await this.list(names[i]!).catch(() => []) }
+    }
+    await Promise.all(Array.from({ length: Math.min(LISTING_CONCURRENCY, names.length) }, worker))
     return out
   }
 
