@@ -26,11 +26,11 @@ our @EXPORT_OK = qw(collect);
 
 sub grace { return $ENV{GC_GRACE_S} // 600 }
 
-# one unreferenced blob → its holders, once its rows are gone; () when it is referenced again or already gone
+# one unreferenced blob → (1, its holders) once its rows are gone; (0) when it is referenced again or already gone
 sub _drop_rows {
     my ($db, $sha1) = @_;
     $db->begin_work;
-    my @holders;
+    my ($dropped, @holders) = (0);
     my $ok = eval {
         my ($row) = $db->selectrow_array('SELECT sha1 FROM blobs WHERE sha1 = ? FOR UPDATE', undef, $sha1);
         my ($used) = $row ? $db->selectrow_array('SELECT 1 FROM files WHERE sha1 = ? LIMIT 1 LOCK IN SHARE MODE', undef, $sha1) : (1);
@@ -38,12 +38,13 @@ sub _drop_rows {
             @holders = @{ $db->selectcol_arrayref('SELECT node FROM file_copies WHERE sha1 = ? ORDER BY node', undef, $sha1) };
             $db->do('DELETE FROM file_copies WHERE sha1 = ?', undef, $sha1);
             $db->do('DELETE FROM blobs WHERE sha1 = ?', undef, $sha1);
+            $dropped = 1;
         }
         $db->commit;
         1;
     };
     if (!$ok) { my $e = $@; eval { $db->rollback }; die $e }
-    return @holders;
+    return ($dropped, @holders);
 }
 
 # the unreferenced blobs (rows and copies): {blobs, copies, left} — left: copies a holder did not take back
@@ -55,7 +56,8 @@ sub _unreferenced {
         undef, grace());
     my ($blobs, $copies, $left) = (0, 0, 0);
     for my $sha1 (@$gone) {
-        my @holders = _drop_rows($db, $sha1) or next;
+        my ($dropped, @holders) = _drop_rows($db, $sha1);
+        next unless $dropped;
         $blobs++;
         for my $id (@holders) {
             my $done = $id eq cfg('server') ? eval { remove_local($sha1); 1 } : eval { my $n = node_of($id); $n && peer_delete($n, $sha1) };
