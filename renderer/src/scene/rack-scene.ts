@@ -37,9 +37,11 @@ const BLINK_MS = 120
 export const MAX_BUFFER_PIXELS = 3840 * 2160
 /**
  * the same on a software rasterizer, where a frame costs about in proportion to its pixels (swiftshader in the
- * scene bench: 720×450 about 1/3 of 1440×900's time): a large pane draws below 1× and the browser scales it up
+ * scene bench: 720×450 about 1/3 of 1440×900's time): a large pane draws below 1× and the browser scales it up.
+ * 300 k (was 350 k, ~7 % less linear resolution): change→frame 41.7-43.4 ms on a quiet host against 51.6 ms, the
+ * issue's 50 ms (raster 28.9 against 32.2 ms)
  */
-export const SOFTWARE_BUFFER_PIXELS = 350_000
+export const SOFTWARE_BUFFER_PIXELS = 300_000
 
 /**
  * The pixel ratio to draw at: the screen's, capped at 2 and at MAX_BUFFER_PIXELS for the canvas; on a software

@@ -105,7 +105,7 @@ describe('rendering on demand', () => {
     expect(pixelRatio(3840, 2160, 2, false)).toBe(1)
     const r = pixelRatio(2560, 1440, 2, false)
     expect(2560 * 1440 * r * r).toBeLessThanOrEqual(MAX_BUFFER_PIXELS + 1)
-    expect(pixelRatio(640, 480, 2, true)).toBe(1)
+    expect(pixelRatio(600, 400, 2, true)).toBe(1)
     const soft = pixelRatio(1440, 900, 1, true)
     expect(soft).toBeLessThan(1)
     expect(1440 * 900 * soft * soft).toBeCloseTo(SOFTWARE_BUFFER_PIXELS, -1)
