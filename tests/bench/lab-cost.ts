@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type Docker from 'dockerode'
+import { LABEL_LAB, LABEL_SERVER } from '../../main/engine/docker/types'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -34,13 +35,14 @@ const procCpuNs = (pid: number): number => {
 export const engineRssMiB = (l: BenchLab): number => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${enginePid(l)}/status`, 'utf8'))![1]) / 1024)
 
 interface Stats {
-  name: string
+  /** the server it runs (its racklab.server label) */
+  server: string
   cpu_stats: { cpu_usage: { total_usage: number } }
   memory_stats: { usage?: number; stats?: { cache?: number; inactive_file?: number; total_inactive_file?: number } }
 }
 async function labStats(docker: Docker, lab: string): Promise<Stats[]> {
-  const list = await docker.listContainers({ filters: { label: [`racklab.lab=${lab}`] } })
-  return Promise.all(list.map((c) => docker.getContainer(c.Id).stats({ stream: false }) as Promise<Stats>))
+  const list = await docker.listContainers({ filters: { label: [`${LABEL_LAB}=${lab}`] } })
+  return Promise.all(list.map(async (c) => ({ ...((await docker.getContainer(c.Id).stats({ stream: false })) as Omit<Stats, 'server'>), server: c.Labels[LABEL_SERVER] ?? c.Id })))
 }
 
 /** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache); each
@@ -49,7 +51,7 @@ export async function labMemoryMiB(docker: Docker, lab: string): Promise<number>
   const each = (await labStats(docker, lab)).map((s) => {
     const m = s.memory_stats
     const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? m.stats?.cache ?? 0
-    return { name: s.name.replace(/^\/?racklab-[^-]+(-[^-]+)*?-(?=[a-z]+\d*$)/, ''), bytes: Math.max(0, (m.usage ?? 0) - cache) }
+    return { name: s.server, bytes: Math.max(0, (m.usage ?? 0) - cache) }
   })
   const mib = (b: number): number => Math.round(b / 1048576)
   process.stderr.write(`memory of ${lab}: ${each.sort((a, b) => b.bytes - a.bytes).map((e) => `${e.name} ${mib(e.bytes)}`).join(', ')} MiB\n`)

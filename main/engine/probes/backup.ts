@@ -27,6 +27,9 @@ async function mailStamps(exec: Exec, server: string): Promise<Map<string, strin
 }
 
 const ageHours = (labMs: number, stamp: string): number => Math.max(0, (labMs - stampMs(stamp)) / HOUR)
+/** a lab younger than the limit has had no night to miss: its first backup is due at its first 02:00 */
+const youngLab = (labMs: number): boolean => labMs / HOUR <= FRESH_LAB_HOURS
+const labAge = (labMs: number): string => `the lab is ${(labMs / HOUR).toFixed(1)} lab hours old`
 
 export async function probeFresh(exec: Exec, server: string, labMs: number, stores: readonly string[] = []): Promise<ProbeResult> {
   const base = { id: 'backup.fresh', target: server, at: new Date().toISOString() }
@@ -34,11 +37,9 @@ export async function probeFresh(exec: Exec, server: string, labMs: number, stor
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
   if (typeof mail === 'string') return { ...base, ok: false, message: mail }
   const newest = stamps.at(-1)
-  // a lab younger than the limit has had no night to miss: its first backup is due at its first 02:00
-  const young = labMs / HOUR <= FRESH_LAB_HOURS
-  const labAge = `the lab is ${(labMs / HOUR).toFixed(1)} lab hours old`
-  if (!newest && young) return { ...base, ok: true, message: `no database backup yet; ${labAge}, so none is overdue (the first night at 02:00 lab time takes one, or backup-now)`, values: { backups: 0 } }
-  if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup (${labAge}: more than ${FRESH_LAB_HOURS} without one)`, values: { backups: 0 } }
+  const young = youngLab(labMs)
+  if (!newest && young) return { ...base, ok: true, message: `no database backup yet; ${labAge(labMs)}, so none is overdue (the first night at 02:00 lab time takes one, or backup-now)`, values: { backups: 0 } }
+  if (!newest) return { ...base, ok: false, message: `${server} holds no complete database backup (${labAge(labMs)}: more than ${FRESH_LAB_HOURS} without one)`, values: { backups: 0 } }
   const hours = ageHours(labMs, newest)
   const stale = stores.filter((s) => (!mail.get(s) && !young) || (mail.get(s) && ageHours(labMs, mail.get(s)!) > FRESH_LAB_HOURS))
   const ok = hours <= FRESH_LAB_HOURS && stale.length === 0
@@ -59,7 +60,7 @@ export async function probeOffsite(exec: Exec, server: string, offsite: string, 
   if (typeof stamps === 'string') return { ...base, ok: false, message: stamps }
   const newest = stamps.at(-1)
   // none at all is backup.fresh's failure once a night is overdue; before that, nothing is missing offsite
-  if (!newest && o.labMs !== undefined && o.labMs / HOUR <= FRESH_LAB_HOURS) return { ...base, ok: true, message: `no backup yet to have offsite (the lab is ${(o.labMs / HOUR).toFixed(1)} lab hours old)` }
+  if (!newest && o.labMs !== undefined && youngLab(o.labMs)) return { ...base, ok: true, message: `no backup yet to have offsite (${labAge(o.labMs)})` }
   if (!newest) return { ...base, ok: false, message: `${server} holds no backup to have offsite` }
   const r = await completeAt(exec, offsite, newest)
   const ok = r.exitCode === 0

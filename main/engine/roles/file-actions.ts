@@ -42,6 +42,14 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
   const s = st as FileNodeStatus
   const failed = !down && s.blobs === 0 && s.diskFailed === true
   const full = !down && s.bytes >= s.capacity
+  /** one keeper pass now (`racklab-file <id>`), told from its JSON */
+  const passNow = (id: string, label: string, say: (r: Record<string, unknown>) => string): RoleAction => ({
+    id,
+    label,
+    kind: 'operate',
+    ...(down ? { refused: down } : {}),
+    run: async () => say(await run(c, [id])),
+  })
   return [
     {
       id: 'fail-disk',
@@ -93,37 +101,14 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
         return `${me} has room again: ${String(r.bytes)} of ${String(r.capacity)} bytes used (inverse of fill)`
       },
     },
-    {
-      id: 'scrub',
-      label: 'Scrub now: re-read every blob on this node, check its SHA1, repair bad copies',
-      kind: 'operate',
-      ...(down ? { refused: down } : {}),
-      run: async () => {
-        const r = await run(c, ['scrub'])
-        return `scrub of ${me}: ${String(r.checked)} blobs checked, ${String(r.bad)} bad, ${String(r.repaired)} repaired`
-      },
-    },
-    {
-      id: 'replicate',
-      label: 'Replicate now: bring every blob back to N copies',
-      kind: 'operate',
-      ...(down ? { refused: down } : {}),
-      run: async () => {
-        const r = await run(c, ['replicate'])
-        return r.skipped ? `replication: ${String(r.skipped)}` : `replication from ${me}: ${String(r.fixed)} blobs back to N copies, ${String(r.failed)} could not be, ${String(r.trimmed ?? 0)} extra copies removed`
-      },
-    },
-    {
-      id: 'collect',
-      label: 'Collect garbage now: blobs no file names (older than the 10-minute grace), their copies, and stray files on this node',
-      kind: 'operate',
-      ...(down ? { refused: down } : {}),
-      run: async () => {
-        const r = await run(c, ['collect'])
-        if (r.skipped) return `garbage collection: ${String(r.skipped)}`
-        const left = Number(r.left ?? 0)
-        return `garbage collection from ${me}: ${String(r.blobs)} unreferenced blobs removed (${String(r.copies)} copies${left ? `; ${left} on nodes that did not answer, swept by their own next pass` : ''}), ${String(r.strays)} stray blob files and ${String(r.temps)} dead temporary files on ${me}`
-      },
-    },
+    passNow('scrub', 'Scrub now: re-read every blob on this node, check its SHA1, repair bad copies', (r) => `scrub of ${me}: ${String(r.checked)} blobs checked, ${String(r.bad)} bad, ${String(r.repaired)} repaired`),
+    passNow('replicate', 'Replicate now: bring every blob back to N copies', (r) =>
+      r.skipped ? `replication: ${String(r.skipped)}` : `replication from ${me}: ${String(r.fixed)} blobs back to N copies, ${String(r.failed)} could not be, ${String(r.trimmed ?? 0)} extra copies removed`,
+    ),
+    passNow('collect', 'Collect garbage now: blobs no file names (older than the 10-minute grace), their copies, and stray files on this node', (r) => {
+      if (r.skipped) return `garbage collection: ${String(r.skipped)}`
+      const left = Number(r.left ?? 0)
+      return `garbage collection from ${me}: ${String(r.blobs)} unreferenced blobs removed (${String(r.copies)} copies${left ? `; ${left} on nodes that did not answer, swept by their own next pass` : ''}), ${String(r.strays)} stray blob files and ${String(r.temps)} dead temporary files on ${me}`
+    }),
   ]
 }
