@@ -165,11 +165,30 @@ export async function restoreDb(c: HookContext, before: string | undefined, stam
   const nodes = await readDbNodes(c)
   const src = backupSource(c, nodes)
   if (src) await must(c, b, ['racklab-db-backup', 'binlogs', ipBetween(c.topology, b, src.id)], 120_000)
-  const pitr = lastJson<Pitr>(await must(c, b, ['racklab-db-pitr', chosen.stamp, ...(before ? [before] : [])], 600_000))
+  const { pitr, skipped } = await pitrBefore(c, stamp ? [chosen] : before ? [...local].reverse() : [chosen], before, !stamp)
   const primary = w.id
   const wasReadOnly = (await rootSql(c, primary, 'SELECT @@global.read_only')) === '1'
   applying?.({ primary, primaryWasReadOnly: wasReadOnly, dumpBytes: pitr.dumpBytes, pitr })
-  return loadPitr(c, primary, wasReadOnly, pitr, nodes)
+  const done = await loadPitr(c, primary, wasReadOnly, pitr, nodes)
+  return skipped.length ? `${done}; not from ${skipped.join(', ')}: taken after that statement, so holding its damage` : done
+}
+
+/** racklab-db-pitr's exit status when no transaction after the backup matches the statement */
+const NOT_AFTER_BACKUP = 4
+
+/** The dump at the point asked for, from the first of `candidates` (newest first) the statement came after. With
+ *  no backup named, a backup taken after the bad statement (a nightly that ran before anyone noticed, as in the
+ *  2003 story) already holds its damage: the search goes back a backup at a time rather than give up. */
+export async function pitrBefore(c: HookContext, candidates: DbBackup[], before: string | undefined, searchBack: boolean): Promise<{ pitr: Pitr; skipped: string[] }> {
+  const b = c.server.id
+  const skipped: string[] = []
+  for (const cand of candidates) {
+    const r = await tryExec(c, b, ['racklab-db-pitr', cand.stamp, ...(before ? [before] : [])], 600_000)
+    if (r.exitCode === 0) return { pitr: lastJson<Pitr>(r.stdout.trim()), skipped }
+    if (!(searchBack && r.exitCode === NOT_AFTER_BACKUP)) throw new Error(`${b}: racklab-db-pitr failed (exit ${r.exitCode}): ${clip(r.stderr || r.stdout)}`)
+    skipped.push(cand.stamp)
+  }
+  throw new LabError('NOT_FOUND', `no transaction matching '${before}' follows any backup on ${b} (${skipped.join(', ')}): there is no point before it to restore to`)
 }
 
 /** size of backup1's point-in-time dump now (undefined: there is none) */
