@@ -7,10 +7,12 @@ import type { ProbeResult } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { judgeDbClient, parseDbStatus, type DbLayout } from '../../main/engine/probes/db-clients'
 import { racklab, until } from './helpers'
-import { exec } from './lab-driver'
+import { exec, labAddresses } from './lab-driver'
 import { webClient, type WebClientOptions } from './web-client'
 
-const LAYOUT: DbLayout = { primary: 'db1', names: new Map([['10.231.0.11', 'db1'], ['10.231.0.12', 'db2']]) }
+/** the lab's addresses of the topology's 10.231.x.y (set once the lab is up) */
+let at: (topologyIp: string) => string
+let LAYOUT: DbLayout
 const CLIENTS = ['web1', 'web2', 'mx1', 'mx2']
 
 const act = async (target: string, action: string): Promise<string> => {
@@ -37,6 +39,8 @@ describe('DB clients return to the primary after a circuit trip', () => {
   beforeAll(async () => {
     const up = await racklab(['up', '--only', 'edge,db2', '--json'])
     if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(0, 800)}`)
+    at = await labAddresses()
+    LAYOUT = { primary: 'db1', names: new Map([[at('10.231.0.11'), 'db1'], [at('10.231.0.12'), 'db2']]) }
     const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
     const https = eps.find((e) => e.server === 'edge' && e.service === 'https')!.port
     webOptions = { port: https, ca: (await exec('fe1', ['racklab-ca', 'cert'])).stdout }
@@ -79,7 +83,7 @@ describe('DB clients return to the primary after a circuit trip', () => {
     // the switches come back with the circuit: as soon as mx1 reaches db1, its recipient check is accepted (on a
     // quiet machine this lands inside the 5 s back-off the dark check above started)
     await until('mx1 to reach db1 again', async () =>
-      (await exec('mx1', ['bash', '-c', 'timeout 1 bash -c "</dev/tcp/10.231.0.11/3306"'])).exitCode === 0 || undefined, 60_000, 200)
+      (await exec('mx1', ['bash', '-c', `timeout 1 bash -c "</dev/tcp/${at('10.231.0.11')}/3306"`])).exitCode === 0 || undefined, 60_000, 200)
     const back = await exec('mx1', ['swaks', '--server', '127.0.0.1', '--to', 'bob@fastmail.test', '--from', 'carol@fastmail.test', '--quit-after', 'RCPT'])
     expect(back.exitCode, `mx1 right after the reset: ${back.stdout}`).toBe(0)
     console.log(await act('rack:nyi-1', 'power-on'))
@@ -102,7 +106,8 @@ describe('DB clients return to the primary after a circuit trip', () => {
     const t1 = Date.now()
     await until('each service IP back on its home frontend', async () => {
       const [a, b] = [await vipsOf('fe1'), await vipsOf('fe2')]
-      return (a.includes('10.231.1.100') && !a.includes('10.231.1.101') && b.includes('10.231.1.101') && !b.includes('10.231.1.100')) || undefined
+      const [v100, v101] = [at('10.231.1.100'), at('10.231.1.101')]
+      return (a.includes(v100) && !a.includes(v101) && b.includes(v101) && !b.includes(v100)) || undefined
     }, 120_000, 1000)
     console.log(`service IPs home ${Date.now() - t1} ms after that`)
 

@@ -4,9 +4,10 @@
 // Brings up db1 + db2 only (`racklab up --only db2`); containers run with CapDrop ALL + the role's capabilities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab, until } from './helpers'
-import { check, exec, run } from './lab-driver'
+import { check, exec, labAddresses, run } from './lab-driver'
 
-const DB1 = '10.231.0.11'
+/** db1's address in this lab (10.231.0.11 in the topology) */
+let DB1 = ''
 /** does a TCP connect from `from` to ip:port succeed within 3 s */
 const reaches = async (from: string, ip: string, port: number): Promise<boolean> =>
   (await exec(from, ['socat', '-u', '/dev/null', `TCP:${ip}:${port},connect-timeout=3`], { timeoutMs: 20_000 })).exitCode === 0
@@ -21,6 +22,7 @@ describe('server firewalls (nftables) and the firewall-block action', () => {
   beforeAll(async () => {
     const up = await racklab(['up', '--only', 'db2', '--json'])
     if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(0, 800)}`)
+    DB1 = (await labAddresses())('10.231.0.11')
   }, 900_000)
   afterAll(async () => {
     await racklab(['down', '--volumes'])

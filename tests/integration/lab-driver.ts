@@ -81,3 +81,26 @@ export function freshLabOf(only: string[]): void {
     await racklab(['down', '--volumes'])
   }, 300_000)
 }
+
+/** The topology's subnets (nyi-2007.yaml) by network id, as /24 prefixes. */
+const TOPOLOGY_PREFIX: Record<string, string> = { int: '10.231.0', ext: '10.231.1', wan: '10.231.2' }
+
+/** The test lab's address for an address of the topology (10.231.N.H). Tests name servers by the topology's
+ *  addresses; a lab that came up while another lab held those subnets was relocated and keeps every host part
+ *  (issue 12), so the lab's own are asked once from `racklab status --json` and mapped here, and such a file
+ *  passes on a relocated lab too. Throws for an address outside the topology's subnets. */
+export async function labAddresses(): Promise<(topologyIp: string) => string> {
+  const st = JSON.parse((await racklab(['status', '--json'])).stdout) as { subnets?: Record<string, string> }
+  const map = new Map<string, string>()
+  for (const [net, prefix] of Object.entries(TOPOLOGY_PREFIX)) {
+    const own = st.subnets?.[net]?.match(/^(\d+\.\d+\.\d+)\.0\/24$/)?.[1]
+    if (!own) throw new Error(`racklab status names no /24 subnet for network ${net}: ${JSON.stringify(st.subnets)}`)
+    map.set(prefix, own)
+  }
+  return (ip) => {
+    const m = /^(\d+\.\d+\.\d+)\.(\d+)$/.exec(ip)
+    const own = m && map.get(m[1]!)
+    if (!own) throw new Error(`${ip} is not in the topology's subnets (${Object.values(TOPOLOGY_PREFIX).join('.0/24, ')}.0/24)`)
+    return `${own}.${m![2]}`
+  }
+}

@@ -10,6 +10,7 @@ import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { containerName } from '../../main/engine/lab/naming'
 import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners } from '../../main/engine/probes/web'
 import { racklab, TEST_LAB, until } from './helpers'
+import { labAddresses } from './lab-driver'
 import { login, webClient, withoutFooter } from './web-client'
 
 const gw = createDockerGateway()
@@ -21,7 +22,11 @@ const sql = async (q: string): Promise<string> => {
   return r.stdout.trim()
 }
 const logsOf = async (s: string): Promise<string> => (await docker.getContainer(containerName(TEST_LAB, s)).logs({ stdout: true, stderr: true, tail: 400 })).toString('utf8')
-const VIPS = [{ ip: '10.231.1.100', home: 'fe1' }, { ip: '10.231.1.101', home: 'fe2' }]
+/** the lab's addresses for the topology's (10.231.x.y: the lab may be relocated), and its two service IPs */
+let at: (topologyIp: string) => string
+let V100 = ''
+let V101 = ''
+let VIPS: { ip: string; home: string }[] = []
 let ports: Record<string, number> = {}
 let web: ReturnType<typeof webClient>
 let labCa: LabCa
@@ -62,6 +67,10 @@ describe('web tier on the real engine', () => {
     // idempotent: adopts this lab if it is up already, builds and starts what is missing
     const up = await racklab(['up', '--json'])
     if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(-1500)}`)
+    at = await labAddresses()
+    V100 = at('10.231.1.100')
+    V101 = at('10.231.1.101')
+    VIPS = [{ ip: V100, home: 'fe1' }, { ip: V101, home: 'fe2' }]
     const eps = JSON.parse((await racklab(['endpoints', '--json'])).stdout) as { service: string; port: number; server: string }[]
     ports = Object.fromEntries(eps.filter((e) => e.server === 'edge').map((e) => [e.service, e.port]))
     // the CA as a user gets it (`racklab ca`, the same call as the UI's download link): TLS below is checked against it
@@ -89,7 +98,7 @@ describe('web tier on the real engine', () => {
       expect((await exec(fe, ['racklab-ca', 'export'])).exitCode).toBe(2)
     }
     // name constraints: the lab's domain, localhost, loopback and the lab's subnets, nothing else
-    expect(labCa.permits).toEqual({ dns: ['fastmail.test', 'localhost'], ip: ['127.0.0.0/8', '10.231.0.0/24', '10.231.1.0/24', '10.231.2.0/24'] })
+    expect(labCa.permits).toEqual({ dns: ['fastmail.test', 'localhost'], ip: ['127.0.0.0/8', ...['10.231.0.0', '10.231.1.0', '10.231.2.0'].map((n) => `${at(n)}/24`)] })
     const pemOnly = await racklab(['ca'])
     expect(pemOnly.stdout).toBe(labCa.pem) // `racklab ca > racklab-ca.crt` saves exactly the certificate
   })
@@ -234,7 +243,7 @@ describe('web tier on the real engine', () => {
     expect(await probeHttpsEdge(ex, 'edge')).toMatchObject({ ok: true, values: { gzip: true, status: 200 } })
     expect(await probeLogin(ex, 'edge', { name: 'alice', password: 'alice-2007' })).toMatchObject({ ok: true })
     const st = await frontendStatuses(ex, ['fe1', 'fe2'])
-    expect(vipOwners(VIPS, st)).toMatchObject({ ok: true, values: { '10.231.1.100': 'fe1', '10.231.1.101': 'fe2' } })
+    expect(vipOwners(VIPS, st)).toMatchObject({ ok: true, values: { [V100]: 'fe1', [V101]: 'fe2' } })
     for (const fe of ['fe1', 'fe2']) expect(upstreamHealth(fe, st.get(fe)!)).toMatchObject({ ok: true })
   })
 
@@ -250,17 +259,17 @@ describe('web tier on the real engine', () => {
     expect(list.filter((a) => a.enabled).map((a) => a.id)).toEqual(expect.arrayContaining(['stop-nginx', 'move-vip-100', 'expire-cert', 'renew-cert']))
     expect(list.find((a) => a.id === 'start-nginx')?.enabled).toBe(false)
 
-    expect(await act('move-vip-100')).toContain('10.231.1.100 released by fe1, now on fe2 (undo: return-vip-100)')
-    expect(await owners()).toEqual({ '10.231.1.100': 'fe2', '10.231.1.101': 'fe2' })
+    expect(await act('move-vip-100')).toContain(`${V100} released by fe1, now on fe2 (undo: return-vip-100)`)
+    expect(await owners()).toEqual({ [V100]: 'fe2', [V101]: 'fe2' })
     for (let i = 0; i < 4; i++) expect((await web.get('/login')).headers['x-racklab-frontend']).toBe('fe2')
-    expect(await act('return-vip-100')).toContain('10.231.1.100 back on fe1')
+    expect(await act('return-vip-100')).toContain(`${V100} back on fe1`)
 
-    expect(await act('stop-nginx')).toContain('nginx stopped on fe1; 10.231.1.100 → fe2 (undo: start-nginx)')
+    expect(await act('stop-nginx')).toContain(`nginx stopped on fe1; ${V100} → fe2 (undo: start-nginx)`)
     expect((await web.get('/login')).status).toBe(200)
-    expect(await act('start-nginx')).toContain('10.231.1.100 → fe1')
-    expect(await owners()).toEqual({ '10.231.1.100': 'fe1', '10.231.1.101': 'fe2' })
+    expect(await act('start-nginx')).toContain(`${V100} → fe1`)
+    expect(await owners()).toEqual({ [V100]: 'fe1', [V101]: 'fe2' })
 
-    const viaFe1 = ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', 'www.fastmail.test:443:10.231.1.100', 'https://www.fastmail.test/login']
+    const viaFe1 = ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', `www.fastmail.test:443:${V100}`, 'https://www.fastmail.test/login']
     expect(await act('expire-cert')).toContain('(undo: renew-cert)')
     const expired = await exec('edge', viaFe1)
     expect(expired.exitCode).not.toBe(0)
@@ -288,13 +297,13 @@ describe('web tier on the real engine', () => {
       }
     }
     await cable('unplug')
-    await until('.100 to move to fe2', async () => (await owners())?.['10.231.1.100'] === 'fe2' || undefined, 60_000, 1000)
-    await siteWorks([{ id: 'fe2', ip: '10.231.1.22' }])
+    await until('.100 to move to fe2', async () => (await owners())?.[V100] === 'fe2' || undefined, 60_000, 1000)
+    await siteWorks([{ id: 'fe2', ip: at('10.231.1.22') }])
     await cable('plug')
     await until('.100 back on fe1 and .101 on fe2', async () => {
       const o = await owners()
-      return (o?.['10.231.1.100'] === 'fe1' && o['10.231.1.101'] === 'fe2') || undefined
+      return (o?.[V100] === 'fe1' && o[V101] === 'fe2') || undefined
     }, 120_000, 1000)
-    await siteWorks([{ id: 'fe1', ip: '10.231.1.21' }, { id: 'fe2', ip: '10.231.1.22' }])
+    await siteWorks([{ id: 'fe1', ip: at('10.231.1.21') }, { id: 'fe2', ip: at('10.231.1.22') }])
   })
 })
