@@ -50,7 +50,11 @@ describe('backups, restores and failover on the real engine', () => {
     const r = await racklab(['act', 'server:backup1', 'restore-db', 'backup=20010101T000000'])
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/backup "20010101T000000" is not one of: \d{8}T\d{6}/)
-  }, 60_000)
+    // before a statement that never ran: every backup is searched, newest first, and the refusal names them all
+    const never = await racklab(['act', 'server:backup1', 'restore-db', 'before=drop:domains'])
+    expect(never.code).not.toBe(0)
+    expect(never.stderr).toMatch(/no transaction matching 'DROP TABLE domains' follows any backup on backup1 \(\d{8}T\d{6}/)
+  }, 120_000)
 
   it('mail: a snapshot of every store from the replica, the next one copies no file; a user\'s deleted mail (bob: the probes write to alice) restored and verified, what came after the snapshot counted as lost', async () => {
     const send = async (subject: string): Promise<void> => {
