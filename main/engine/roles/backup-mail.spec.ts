@@ -71,11 +71,11 @@ describe('deliveriesIn', () => {
 describe('storeSentence', () => {
   const r = { store: 'imap1', stamp: '20070616T020000', accounts: 4, mailboxes: 8, messages: 1200, bytes: 2_400_000, newFiles: 0, newBytes: 0, ms: 140 }
   it('says where the record came from, and when it is the master\'s', () => {
-    expect(storeSentence('imap1', { ...r, source: 'imap2', newFiles: 3, newBytes: 600 })).toBe('imap1 from imap2: 4 accounts, 1200 messages, 3 new files (600 bytes) in 0.1 s')
-    expect(storeSentence('imap1', { ...r, source: 'imap1' })).toBe('imap1 from imap1 (the master: no healthy replica): 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.1 s')
+    expect(storeSentence('imap1', { ...r, source: 'imap2', newFiles: 3, newBytes: 600 })).toBe('imap1 from imap2: 4 accounts, 1200 messages, 3 new files (600 bytes) in 0.14 s')
+    expect(storeSentence('imap1', { ...r, source: 'imap1' })).toBe('imap1 from imap1 (the master: no healthy replica): 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.14 s')
   })
   it('an unchanged store: the record of the night it was taken, and the nodes whose STATUS still matched it', () => {
     expect(storeSentence('imap1', { ...r, source: 'imap1', unchangedSince: '20070615T020000', checkedOn: ['imap1', 'imap2'] }))
-      .toBe('imap1 from imap1: 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.1 s, unchanged since 20070615T020000 (every mailbox\'s STATUS as then on imap1 and imap2)')
+      .toBe('imap1 from imap1: 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.14 s, unchanged since 20070615T020000 (every mailbox\'s STATUS as then on imap1 and imap2)')
   })
 })

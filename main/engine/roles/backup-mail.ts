@@ -115,7 +115,7 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
 
 /** one store's part of the night's sentence; an unchanged store's record is the one taken `unchangedSince` (from its source then) */
 export function storeSentence(home: string, r: SnapshotSummary): string {
-  const counts = `${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(1)} s`
+  const counts = `${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(2)} s`
   if (r.unchangedSince) return `${home} from ${r.source}: ${counts}, unchanged since ${r.unchangedSince} (every mailbox's STATUS as then on ${(r.checkedOn ?? []).join(' and ')})`
   return `${home} from ${r.source}${r.source === home ? ' (the master: no healthy replica)' : ''}: ${counts}`
 }
