@@ -5,6 +5,9 @@ import { createDockerGateway } from '../../main/engine/docker/gateway'
 import type { ExecResult } from '../../main/engine/docker/types'
 import { containerName } from '../../main/engine/lab/naming'
 import { countQueue } from '../../main/engine/probes/mail'
+import { inSubnet, parseIp, parseSubnet } from '../../main/engine/topology/ipv4'
+import { loadTopology } from '../../main/engine/topology/loader'
+import { moveIp, ownSubnets } from '../../main/engine/topology/relocate'
 import { join } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import type { ScenarioReport } from '../../main/engine/scenarios/runner'
@@ -82,25 +85,22 @@ export function freshLabOf(only: string[]): void {
   }, 300_000)
 }
 
-/** The topology's subnets (nyi-2007.yaml) by network id, as /24 prefixes. */
-const TOPOLOGY_PREFIX: Record<string, string> = { int: '10.231.0', ext: '10.231.1', wan: '10.231.2' }
-
 /** The test lab's address for an address of the topology (10.231.N.H). Tests name servers by the topology's
  *  addresses; a lab that came up while another lab held those subnets was relocated and keeps every host part
- *  (issue 12), so the lab's own are asked once from `racklab status --json` and mapped here, and such a file
- *  passes on a relocated lab too. Throws for an address outside the topology's subnets. */
+ *  (issue 12), so the lab's own subnets are asked once from `racklab status --json` and each address is moved as
+ *  the engine moves it (topology/relocate.ts moveIp), and such a file passes on a relocated lab too. Throws for an
+ *  address outside the topology's subnets. */
 export async function labAddresses(): Promise<(topologyIp: string) => string> {
   const st = JSON.parse((await racklab(['status', '--json'])).stdout) as { subnets?: Record<string, string> }
-  const map = new Map<string, string>()
-  for (const [net, prefix] of Object.entries(TOPOLOGY_PREFIX)) {
-    const own = st.subnets?.[net]?.match(/^(\d+\.\d+\.\d+)\.0\/24$/)?.[1]
-    if (!own) throw new Error(`racklab status names no /24 subnet for network ${net}: ${JSON.stringify(st.subnets)}`)
-    map.set(prefix, own)
-  }
+  const own = ownSubnets((await loadTopology()).topology)
   return (ip) => {
-    const m = /^(\d+\.\d+\.\d+)\.(\d+)$/.exec(ip)
-    const own = m && map.get(m[1]!)
-    if (!own) throw new Error(`${ip} is not in the topology's subnets (${Object.values(TOPOLOGY_PREFIX).join('.0/24, ')}.0/24)`)
-    return `${own}.${m![2]}`
+    const n = parseIp(ip)
+    const net = Object.keys(own).find((id) => {
+      const sub = parseSubnet(own[id]!)
+      return n !== undefined && typeof sub !== 'string' && inSubnet(n, sub)
+    })
+    const to = net && st.subnets?.[net]
+    if (!net || !to) throw new Error(`${ip} is not in a subnet of the topology that the lab has (${JSON.stringify(st.subnets)})`)
+    return moveIp(ip, own[net]!, to)
   }
 }
