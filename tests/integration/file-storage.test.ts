@@ -212,6 +212,7 @@ describe('file storage on the real engine', () => {
     await sh('file3', `d=/srv/blobs/${stray.slice(0, 2)}; mkdir -p $d /srv/blobs/tmp && echo stray >$d/${stray} && echo spool >/srv/blobs/tmp/1-1-000001 && touch -d '2 hours ago' $d/${stray} /srv/blobs/tmp/1-1-000001`)
     await new Promise((r) => setTimeout(r, 1500)) // rows a second old: past a grace period of 0
     // each node once, without the keeper's grace period (GC_GRACE_S, 10 min); a keeper holding the lock: again
+    const collectFrom = await sql('db1', 'SELECT NOW() - INTERVAL 2 SECOND')
     const runs: Record<string, { blobs: number; copies: number; left: number; strays: number; temps: number }> = {}
     for (const n of ['file1', 'file2', 'file3'])
       await until(`${n} collects`, async () => {
@@ -241,7 +242,9 @@ describe('file storage on the real engine', () => {
       expect(await sh('file1', `curl -sf ${A} ${DAV}/${name} | sha1sum`)).toBe(`${sha}  -`)
     }
     // what is left: every blob row named by a file, every copy on disk claimed by a row of its node
-    expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b LEFT JOIN files f ON f.sha1 = b.sha1 WHERE f.id IS NULL')).toBe('0')
+    // (of blobs made before the collection: the monitor's storage.dav/ftp probes PUT and DELETE a file on every
+    // node every few seconds, each leaving a blob for the next collection; CI saw one made meanwhile)
+    expect(await sql('db1', `SELECT COUNT(*) FROM blobs b LEFT JOIN files f ON f.sha1 = b.sha1 WHERE f.id IS NULL AND b.created < '${collectFrom}'`)).toBe('0')
     for (const n of ['file1', 'file2', 'file3']) {
       const disk = (await sh(n, 'find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%f\\n" | sort')).split('\n').filter(Boolean)
       const claimed = (await sql('db1', `SELECT sha1 FROM file_copies WHERE node = '${n}' ORDER BY sha1`)).split('\n').filter(Boolean)
