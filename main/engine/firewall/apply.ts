@@ -1,7 +1,6 @@
-// A server's firewall ruleset, which its container loads into its own network namespace each time it starts
-// (RACKLAB_FIREWALL, read by lab-images/base/racklab-init before any daemon: a stopped container's namespace is
-// gone, and with it the rules and any block; as on a real box, a reboot loads the saved ruleset). Needs NET_ADMIN
-// in the container (added to every server: lab/plan.ts) and nft in the image.
+// Loads a server's firewall into its own network namespace, each time its container starts (a stopped
+// container's namespace is gone, and with it the rules and any block: as on a real box, a reboot loads the
+// saved ruleset). Needs NET_ADMIN in the container (added to every server: lab/plan.ts) and nft in the image.
 import type { HookContext } from '../roles/types'
 import { nftRuleset } from './ruleset'
 import { servedBy } from './served'
@@ -19,4 +18,11 @@ export function nftFailure(server: string, what: string, out: string): Error {
       ? ': its image has no nft (an image built before the firewall; `racklab up` rebuilds it)'
       : ''
   return new Error(`${server}: ${what} failed${hint} (${text})`)
+}
+
+// 60 s: the bound is for an exec that hangs, not a slow one. nft itself takes milliseconds, but on a host at load
+// ~45 (three labs booting on 2 cores) the docker exec around it took over 15 s, and `up` failed on ns2's firewall.
+export async function applyFirewall(c: HookContext): Promise<void> {
+  const r = await c.exec(c.server.id, ['nft', '-f', '-'], { stdin: rulesetFor(c), timeoutMs: 60_000 })
+  if (r.exitCode !== 0) throw nftFailure(c.server.id, 'loading the firewall', r.stderr || r.stdout)
 }
