@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { atMost, type BenchResult } from './figure'
+import { atMost, median, type BenchResult } from './figure'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const LAB = 'bench-cli'
@@ -20,7 +20,6 @@ function racklab(args: string[]): Promise<{ code: number | null; ms: number; err
     c.on('close', (code) => resolve({ code, ms: performance.now() - t0, err }))
   })
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const round = (ms: number): number => Math.round(ms)
 
 export async function benchCli(): Promise<BenchResult> {

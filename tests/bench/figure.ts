@@ -13,3 +13,6 @@ export const atMost = (value: number, target: number): Figure => ({ value, targe
 
 /** a figure that should be at least `target` (throughput) */
 export const atLeast = (value: number, target: number): Figure => ({ value, target, withinTarget: value >= target })
+
+/** the middle sample (the upper of the two middle ones for an even count) */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { healthCommand } from '../../main/engine/lab/boot-health'
-import { atMost, type BenchResult } from './figure'
+import { atMost, median, type BenchResult } from './figure'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const LAB = process.env.RACKLAB_BENCH_LAB ?? 'bench-lab'
@@ -105,10 +105,6 @@ async function composeBaseline(home: string, yaml: string): Promise<{ upMs: numb
  *  ratio swung 0.94-1.31 between runs on one quiet machine (the boots are CPU bound on 2 cores, and whichever
  *  side ran into a busier second lost); alternating the two and taking medians compares like with like. */
 const ROUNDS = Math.max(1, Number(process.env.RACKLAB_BENCH_LAB_ROUNDS ?? 3))
-const median = (xs: number[]): number => {
-  const a = [...xs].sort((x, y) => x - y)
-  return a.length % 2 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2
-}
 
 export async function benchLab(): Promise<BenchResult> {
   const home = process.env.RACKLAB_HOME ?? mkdtempSync(join(tmpdir(), 'racklab-bench-lab-'))
@@ -129,7 +125,8 @@ export async function benchLab(): Promise<BenchResult> {
       process.stderr.write(`  lab round ${r + 1}/${ROUNDS}: racklab up ${s(ups.at(-1)!.ms)} s, down ${s(downs.at(-1)!)} s; compose up+healthy ${s(base.upMs)} s, down ${s(base.downMs)} s\n`)
     }
     const noop = await racklab(home, ['up'])
-    const up = median(ups.map((u) => u.ms))
+    const upMs = ups.map((u) => u.ms)
+    const up = median(upMs)
     const down = median(downs)
     const composeUp = median(composeUps)
     const composeDown = median(composeDowns)
@@ -140,8 +137,8 @@ export async function benchLab(): Promise<BenchResult> {
       upVsComposeRatio: atMost(ratio(up, composeUp), 1.1),
       downVsComposeRatio: atMost(ratio(down, composeDown), 1.1),
       upAfterDownS: atMost(s(up), 15),
-      upAfterDownMinS: s(Math.min(...ups.map((u) => u.ms))),
-      upAfterDownMaxS: s(Math.max(...ups.map((u) => u.ms))),
+      upAfterDownMinS: s(Math.min(...upMs)),
+      upAfterDownMaxS: s(Math.max(...upMs)),
       composeUpHealthyMinS: s(Math.min(...composeUps)),
       composeUpHealthyMaxS: s(Math.max(...composeUps)),
       upAfterDownWithoutCliStartS: s(median(ups.map((u) => u.doc.timings?.totalMs ?? 0))),
