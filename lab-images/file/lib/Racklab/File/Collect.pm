@@ -17,7 +17,7 @@ use strict;
 use warnings;
 use File::Find ();
 use Racklab::File::Config qw(cfg);
-use Racklab::File::DB qw(dbh_write);
+use Racklab::File::DB qw(dbh_write txn);
 use Racklab::File::Blobs qw(list_local remove_local blob_path disk_failed);
 use Racklab::File::Cluster qw(node_of peer_delete);
 use Racklab::File::Store qw(note);
@@ -28,23 +28,19 @@ sub grace { return $ENV{GC_GRACE_S} // 600 }
 
 # one unreferenced blob → (1, its holders) once its rows are gone; (0) when it is referenced again or already gone
 sub _drop_rows {
-    my ($db, $sha1) = @_;
-    $db->begin_work;
-    my ($dropped, @holders) = (0);
-    my $ok = eval {
+    my ($sha1) = @_;
+    return txn(sub {
+        my ($db) = @_;
         my ($row) = $db->selectrow_array('SELECT sha1 FROM blobs WHERE sha1 = ? FOR UPDATE', undef, $sha1);
         my ($used) = $row ? $db->selectrow_array('SELECT 1 FROM files WHERE sha1 = ? LIMIT 1 LOCK IN SHARE MODE', undef, $sha1) : (1);
         if (!$used) {
-            @holders = @{ $db->selectcol_arrayref('SELECT node FROM file_copies WHERE sha1 = ? ORDER BY node', undef, $sha1) };
+            my @holders = @{ $db->selectcol_arrayref('SELECT node FROM file_copies WHERE sha1 = ? ORDER BY node', undef, $sha1) };
             $db->do('DELETE FROM file_copies WHERE sha1 = ?', undef, $sha1);
             $db->do('DELETE FROM blobs WHERE sha1 = ?', undef, $sha1);
-            $dropped = 1;
+            return (1, @holders);
         }
-        $db->commit;
-        1;
-    };
-    if (!$ok) { my $e = $@; eval { $db->rollback }; die $e }
-    return ($dropped, @holders);
+        return (0);
+    });
 }
 
 # the unreferenced blobs (rows and copies): {blobs, copies, left} — left: copies a holder did not take back
@@ -56,7 +52,7 @@ sub _unreferenced {
         undef, grace());
     my ($blobs, $copies, $left) = (0, 0, 0);
     for my $sha1 (@$gone) {
-        my ($dropped, @holders) = _drop_rows($db, $sha1);
+        my ($dropped, @holders) = _drop_rows($sha1);
         next unless $dropped;
         $blobs++;
         for my $id (@holders) {

@@ -7,7 +7,7 @@ use warnings;
 use DBI;
 use Racklab::File::Config qw(cfg);
 use Exporter qw(import);
-our @EXPORT_OK = qw(dbh_read dbh_write);
+our @EXPORT_OK = qw(dbh_read dbh_write txn);
 
 my (%handle);
 
@@ -37,6 +37,28 @@ sub _read_only { my ($d) = @_; return ($d->selectrow_array('SELECT @@global.read
 
 sub dbh_read  { return _pick(0) }
 sub dbh_write { return _pick(1) }
+
+# txn(sub { my ($db) = @_; … }) → what the sub returns, in one transaction on the primary. InnoDB picks a
+# victim when two transactions wait on each other's locks (two PUTs of one user into one folder: each holds
+# the gap its FOR UPDATE found empty and waits to insert into the other's; seen between the monitor's probes
+# and litmus), and a victim is meant to run again: up to 5 tries on a deadlock or a lock wait timeout, a few
+# random milliseconds apart. Any other error (a fail() with its status included) rolls back and goes up.
+my %RETRY = (1213 => 'deadlock', 1205 => 'lock wait timeout');
+
+sub txn {
+    my ($code) = @_;
+    for my $try (1 .. 5) {
+        my $db = dbh_write();
+        $db->begin_work;
+        my @r;
+        my $ok = eval { @r = $code->($db); $db->commit; 1 };
+        return wantarray ? @r : $r[0] if $ok;
+        my ($e, $err) = ($@, $db->err // 0);
+        eval { $db->rollback };
+        die $e unless $RETRY{$err} && !ref $e && $try < 5;
+        select(undef, undef, undef, 0.005 + rand(0.02 * $try));
+    }
+}
 
 # forget handles after a fork: a child must not share the parent's socket
 sub reset { %handle = () }

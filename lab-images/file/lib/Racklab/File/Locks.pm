@@ -12,7 +12,7 @@ use strict;
 use warnings;
 use URI;
 use URI::Escape qw(uri_unescape);
-use Racklab::File::DB qw(dbh_read dbh_write);
+use Racklab::File::DB qw(dbh_read dbh_write txn);
 use Racklab::File::Path qw(clean_path fail);
 use Exporter qw(import);
 our @EXPORT_OK = qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
@@ -162,9 +162,8 @@ sub conflicting_lock {
 # a new lock after checking conflicts, in one transaction serialised per user (the user row is the mutex)
 sub create_lock {
     my ($uid, $l) = @_;
-    my $db = dbh_write();
-    $db->begin_work;
-    my $ok = eval {
+    txn(sub {
+        my ($db) = @_;
         $db->selectrow_array('SELECT id FROM users WHERE id = ? FOR UPDATE', undef, $uid);
         if (my $o = conflicting_lock([ active_locks($uid, $db) ], $l)) {
             die { status => 423, message => "$o->{path} holds a conflicting $o->{scope} lock", conflict => 1, lock_root => $o->{path} };
@@ -172,10 +171,7 @@ sub create_lock {
         $db->do('DELETE FROM file_locks WHERE user_id = ? AND expires <= UTC_TIMESTAMP()', undef, $uid);
         $db->do('INSERT INTO file_locks (token, user_id, path, depth, scope, owner, timeout_s, expires) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP() + INTERVAL ? SECOND)',
             undef, $l->{token}, $uid, $l->{path}, $l->{depth}, $l->{scope}, $l->{owner}, $l->{timeout}, $l->{timeout});
-        1;
-    };
-    if (!$ok) { my $e = $@; eval { $db->rollback }; die $e }
-    $db->commit;
+    });
     return { %$l, timeout_s => $l->{timeout}, left_s => $l->{timeout} };
 }
 

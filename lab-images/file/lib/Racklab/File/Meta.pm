@@ -4,7 +4,7 @@ package Racklab::File::Meta;
 # half-done is ever visible. Errors die with {status, message} in HTTP terms; each protocol maps them.
 use strict;
 use warnings;
-use Racklab::File::DB qw(dbh_read dbh_write);
+use Racklab::File::DB qw(dbh_read dbh_write txn);
 use Racklab::File::Path qw(fail parent_of);
 use Exporter qw(import);
 our @EXPORT_OK = qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
@@ -49,16 +49,6 @@ sub usage {
     return (($db // dbh_read())->selectrow_array('SELECT COALESCE(SUM(size), 0) FROM files WHERE user_id = ?', undef, $uid))[0];
 }
 
-sub _txn {
-    my ($code) = @_;
-    my $db = dbh_write();
-    $db->begin_work;
-    my @r = eval { $code->($db) };
-    if ($@) { my $e = $@; eval { $db->rollback }; die $e }
-    $db->commit;
-    return wantarray ? @r : $r[0];
-}
-
 sub _need_parent_dir {
     my ($db, $uid, $path) = @_;
     my $parent = parent_of($path);
@@ -71,7 +61,7 @@ sub _need_parent_dir {
 sub make_dir {
     my ($uid, $path) = @_;
     fail(405, 'the root folder exists') if $path eq '/';
-    _txn(sub {
+    txn(sub {
         my ($db) = @_;
         my $parent = _need_parent_dir($db, $uid, $path);
         fail(405, "$path already exists") if get_entry($uid, $path, $db);
@@ -91,7 +81,7 @@ sub _hold_blob {
 sub put_file {
     my ($uid, $path, $sha1, $size, $quota) = @_;
     fail(405, 'cannot write to the root folder itself') if $path eq '/';
-    return _txn(sub {
+    return txn(sub {
         my ($db) = @_;
         my $parent = _need_parent_dir($db, $uid, $path);
         my $old = $db->selectrow_hashref('SELECT id, kind, size FROM files WHERE user_id = ? AND path = ? FOR UPDATE', undef, $uid, $path);
@@ -116,7 +106,7 @@ sub _delete_in {
 sub delete_tree {
     my ($uid, $path) = @_;
     fail(403, 'the root folder cannot be deleted') if $path eq '/';
-    _txn(sub {
+    txn(sub {
         my ($db) = @_;
         fail(404, "$path does not exist") unless get_entry($uid, $path, $db);
         _delete_in($db, $uid, $path);
@@ -130,7 +120,7 @@ sub copy_tree {
     fail(403, 'source and destination are the same') if $src eq $dst;
     fail(403, 'cannot copy or move the root folder') if $src eq '/';
     fail(409, 'cannot copy or move a folder into itself') if index($dst, "$src/") == 0;
-    return _txn(sub {
+    return txn(sub {
         my ($db) = @_;
         my $s = get_entry($uid, $src, $db) or fail(404, "$src does not exist");
         my $parent = _need_parent_dir($db, $uid, $dst);
@@ -175,7 +165,7 @@ sub props_of {
 sub set_props {
     my ($id, $ops) = @_;
     fail(403, 'the root folder has no properties to change') unless defined $id;
-    _txn(sub {
+    txn(sub {
         my ($db) = @_;
         for my $op (@$ops) {
             my ($what, $ns, $name, $xml) = @$op;

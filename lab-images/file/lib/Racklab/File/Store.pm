@@ -8,7 +8,7 @@ use warnings;
 use File::Path qw(make_path);
 use JSON::PP qw(encode_json);
 use Racklab::File::Config qw(cfg nodes);
-use Racklab::File::DB qw(dbh_read dbh_write);
+use Racklab::File::DB qw(dbh_read dbh_write txn);
 use Racklab::File::Blobs qw(spool store_local verify_local has_local blob_path);
 use Racklab::File::Cluster qw(node_of peer_put peer_get);
 use Racklab::File::Stream qw(stream_open);
@@ -121,15 +121,11 @@ sub put_blob {
         if (@new) {
             # one transaction: a blob row without its copies, seen between the two, is a "lost" blob to
             # storage.replicas (a false alert right after every upload, the monitor's own included)
-            my $db = dbh_write();
-            $db->begin_work;
-            my $ok = eval {
+            txn(sub {
+                my ($db) = @_;
                 $db->do('INSERT IGNORE INTO blobs (sha1, size) VALUES (?, ?)', undef, $sha1, $up->{size});
                 $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @new;
-                $db->commit;
-                1;
-            };
-            if (!$ok) { my $e = $@; eval { $db->rollback }; die $e }
+            });
         }
         1;
     };
