@@ -55,11 +55,13 @@ describe('file storage on the real engine', () => {
     expect(ports.https, 'https published').toBeGreaterThan(0)
     // the client a user would point at https://127.0.0.1:PORT/dav/ (litmus does not check the certificate)
     const r = await host('litmus', ['-k', `https://127.0.0.1:${ports.https}/dav/`, 'alice', 'alice-2007'], { TESTS: 'basic copymove props locks http' })
-    console.log(r.out.split('\n').filter((l) => /summary|FAIL|WARNING/.test(l)).join('\n'))
+    const said = r.out.split('\n').filter((l) => /summary|FAIL|WARNING/.test(l)).join('\n')
+    console.log(said)
     const sum = litmusSummary(r.out)
     for (const g of ['basic', 'copymove', 'props', 'locks', 'http']) {
       expect(sum[g], `litmus group ${g} ran`).toBeDefined()
-      expect(sum[g], `litmus group ${g}`).toMatchObject({ failed: 0, passed: sum[g]!.run })
+      // litmus's own FAIL lines in the message: CI keeps the failure, not always the stdout
+      expect(sum[g], `litmus group ${g}:\n${said}`).toMatchObject({ failed: 0, passed: sum[g]!.run })
     }
     expect(r.code).toBe(0)
   }, 300_000)
@@ -175,6 +177,21 @@ describe('file storage on the real engine', () => {
     }
   }, 300_000)
 
+  it('one user uploads 10 files at once through each node into one folder: all 30 created (InnoDB deadlock victims run again)', async () => {
+    // two PUTs into one folder each lock the gap their FOR UPDATE found empty, then wait to insert into the
+    // other's: InnoDB kills one. It answered 500 to the monitor's probes and to litmus (CI) before the retry
+    const deadlocks = async (): Promise<number> => Number((await sql('db1', "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'")).split('\t')[1])
+    const before = await deadlocks()
+    await sh('file1', `curl -sf ${A} -X MKCOL ${DAV}/burst/`)
+    const codes = await Promise.all(['file1', 'file2', 'file3'].map((n) =>
+      sh(n, `head -c 20000 /dev/urandom >/tmp/burst.bin; for i in $(seq 1 10); do curl -s -o /dev/null -w '%{http_code}\\n' ${A} -T /tmp/burst.bin ${DAV}/burst/${n}-$i & done; wait`)))
+    const all = codes.join('\n').split('\n')
+    console.log(`30 concurrent PUTs: ${(await deadlocks()) - before} InnoDB deadlock(s) on the way`)
+    expect(all.filter((c) => c !== '201'), all.join(' ')).toEqual([])
+    expect(await sql('db1', "SELECT COUNT(*) FROM files WHERE path LIKE '/burst/%'")).toBe('30')
+    await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/burst/`)
+  }, 300_000)
+
   it('a holder powered off while its copies are made again elsewhere comes back: replication trims every blob back to N', async () => {
     const sha = (await sh('file1', `head -c 300000 /dev/urandom >/tmp/trim.bin && curl -sf ${A} -T /tmp/trim.bin ${DAV}/trim.bin && sha1sum /tmp/trim.bin`)).split(' ')[0]!
     const holders = async (): Promise<string[]> => (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${sha}'`)).split(',').filter(Boolean)
@@ -224,8 +241,10 @@ describe('file storage on the real engine', () => {
     const total = (k: keyof (typeof runs)[string]): number => Object.values(runs).reduce((a, r) => a + r[k], 0)
     expect(total('blobs'), JSON.stringify(runs)).toBeGreaterThanOrEqual(2)
     expect(total('left'), 'every holder took its copies back').toBe(0)
-    expect(runs.file3!.strays, 'the stray blob file').toBeGreaterThanOrEqual(1)
-    expect(runs.file3!.temps, 'the dead spool file').toBeGreaterThanOrEqual(1)
+    // the stray and the spool file are gone from file3's disk (by these runs, or by file3's keeper, whose hourly
+    // collection on the lab clock may come first: CI once saw file3's own run find nothing left to sweep)
+    expect(await exec('file3', ['test', '-e', `/srv/blobs/${stray.slice(0, 2)}/${stray}`]), 'the stray blob file').toMatchObject({ exitCode: 1 })
+    expect(await exec('file3', ['test', '-e', '/srv/blobs/tmp/1-1-000001']), 'the dead spool file').toMatchObject({ exitCode: 1 })
     const rows = async (sha: string): Promise<string> => sql('db1', `SELECT (SELECT COUNT(*) FROM blobs WHERE sha1 = '${sha}'), (SELECT COUNT(*) FROM file_copies WHERE sha1 = '${sha}')`)
     const onDisk = async (sha: string): Promise<string[]> => {
       const at: string[] = []
