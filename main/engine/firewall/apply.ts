@@ -19,10 +19,3 @@ export function nftFailure(server: string, what: string, out: string): Error {
       : ''
   return new Error(`${server}: ${what} failed${hint} (${text})`)
 }
-
-// 60 s: the bound is for an exec that hangs, not a slow one. nft itself takes milliseconds, but on a host at load
-// ~45 (three labs booting on 2 cores) the docker exec around it took over 15 s, and `up` failed on ns2's firewall.
-export async function applyFirewall(c: HookContext): Promise<void> {
-  const r = await c.exec(c.server.id, ['nft', '-f', '-'], { stdin: rulesetFor(c), timeoutMs: 60_000 })
-  if (r.exitCode !== 0) throw nftFailure(c.server.id, 'loading the firewall', r.stderr || r.stdout)
-}

@@ -1,8 +1,6 @@
-// Starts a server's sshd at each boot (like its firewall: firewall/apply.ts): the engine hands the server its
+// A server's sshd at each boot (lab/after-start.ts runs it with the firewall): the engine hands the server its
 // host key and the operator's public key on stdin (racklab-sshd in lab-images/base), and sshd listens on the
 // server's own addresses on the lab's networks. Keys stay in the lab's state; the image holds none.
-import type { HookContext } from '../roles/types'
-import { allServers } from '../topology/queries'
 import type { LabSshKeys } from './lab-keys'
 import { privateKeyFile, publicKeyLine } from './openssh-key'
 
@@ -13,13 +11,9 @@ export function sshdInput(keys: LabSshKeys, server: string, allServers: readonly
   return privateKeyFile(host, `root@${server}`) + `${publicKeyLine(keys.operator(), 'racklab-operator')}\n`
 }
 
-export async function startSshd(c: HookContext, keys: LabSshKeys): Promise<void> {
-  const ips = c.server.nics.map((n) => n.ip)
-  if (!ips.length) return // no network at all: nothing to listen on
-  const stdin = sshdInput(keys, c.server.id, allServers(c.topology).map((p) => p.server.id))
-  const r = await c.exec(c.server.id, ['racklab-sshd', ...ips], { stdin, timeoutMs: 15_000 })
-  if (r.exitCode === 0) return
-  const out = (r.stderr || r.stdout).trim() || 'no output'
-  const hint = /racklab-sshd.*(not found|No such file)|executable file not found/i.test(out) ? ': its image has no sshd (an image built before SSH; `racklab up` rebuilds it)' : ''
-  throw new Error(`${c.server.id}: starting sshd failed${hint} (${out})`)
+/** why racklab-sshd failed (its output), with what to do when the image predates SSH */
+export function sshdFailure(server: string, out: string): Error {
+  const text = out.trim() || 'no output'
+  const hint = /racklab-sshd.*(not found|No such file)|executable file not found/i.test(text) ? ': its image has no sshd (an image built before SSH; `racklab up` rebuilds it)' : ''
+  return new Error(`${server}: starting sshd failed${hint} (${text})`)
 }
