@@ -101,6 +101,11 @@ describe('backups, restores and failover on the real engine', () => {
     // the replica receives the restored messages by replication, and the whole store agrees
     await until('imap2 has the restored messages', async () => ((await inbox('imap2')).map((m) => m.guid).sort().join() === back.map((m) => m.guid).sort().join() || undefined), 60_000, 2000)
     await until('imap.replication passes', async () => ((await check()).filter((r) => r.id === 'imap.replication').every((r) => r.ok) || undefined), 60_000, 3000)
+    // again: nothing is missing, nothing is put back; the stream backup1 had made ready meanwhile is withdrawn
+    // (its port, 9102, is the one the nightly backup receives on)
+    const twice = await act('restore-mail', 'user=bob')
+    expect(twice).toMatch(new RegExp(`bob into imap1 from snapshot \\d{8}T\\d{6}: 0 message\\(s\\) restored, ${before.length} already there`))
+    expect((await exec('backup1', ['sh', '-c', "ss -ltn | grep -c ':9102 ' || true"])).stdout.trim()).toBe('0')
 
     // bad input: a snapshot that does not exist, neither a user nor a store
     const none = await racklab(['act', 'server:backup1', 'restore-mail', 'user=bob', 'snapshot=20010101T000000'])
