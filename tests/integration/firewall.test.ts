@@ -1,12 +1,9 @@
 // Issue 13 item 9: every server runs a default-drop nftables input policy with only the ports its role serves,
-// loaded by the container itself before its daemons each time it starts (racklab-init, RACKLAB_FIREWALL: also
-// when Docker starts it without the engine), and "someone fat-fingered the
+// loaded by the engine into the server's own namespace each time it starts, and "someone fat-fingered the
 // firewall" is an action with its inverse: block 3306 on db1 and db2's replication loses its primary.
 // Brings up db1 + db2 only (`racklab up --only db2`); containers run with CapDrop ALL + the role's capabilities.
-import Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { containerName } from '../../main/engine/lab/naming'
-import { racklab, TEST_LAB, until } from './helpers'
+import { racklab, until } from './helpers'
 import { check, exec, labAddresses, run } from './lab-driver'
 
 /** db1's address in this lab (10.231.0.11 in the topology) */
@@ -66,41 +63,5 @@ describe('server firewalls (nftables) and the firewall-block action', () => {
     }, 60_000, 1000)
     expect(table).toMatch(/policy drop;/)
     expect(table).not.toMatch(/elements = \{ 3306 \}/)
-  })
-
-  it('a start Docker does on its own (no engine) loads the firewall before the daemons: db2 is never up open', async () => {
-    const docker = new Docker()
-    const db2 = docker.getContainer(containerName(TEST_LAB, 'db2'))
-    await db2.restart({ t: 10 })
-    // the first thing that answers inside it already has the table: racklab-init loads it before exec'ing tini
-    const table = await until('an exec into db2 after its restart', async () => {
-      const r = await exec('db2', ['nft', 'list', 'table', 'inet', 'racklab'])
-      return r.exitCode === 0 || /No such file|does not exist/.test(r.stderr) ? r : undefined
-    }, 60_000, 200)
-    expect(table.exitCode, table.stderr).toBe(0)
-    expect(table.stdout).toMatch(/policy drop;/)
-    expect(table.stdout).toMatch(/tcp dport 3306 accept/)
-    await until('db.replication on db2 to pass after its restart', async () => ((await replication())?.ok ? true : undefined), 180_000, 2000)
-  })
-
-  it('a ruleset that does not load stops the container, saying so, before any daemon starts', async () => {
-    const docker = new Docker()
-    const image = (await docker.getContainer(containerName(TEST_LAB, 'db2')).inspect()).Config.Image
-    const c = await docker.createContainer({
-      Image: image,
-      name: `racklab-fwbad-${process.pid}`,
-      Env: ['RACKLAB_FIREWALL=table inet racklab { this is not nft }', 'SERVER=db9'],
-      HostConfig: { CapDrop: ['ALL'], CapAdd: ['NET_ADMIN'], NetworkMode: 'none' },
-    })
-    try {
-      await c.start()
-      const done = (await c.wait()) as { StatusCode: number }
-      const logs = (await c.logs({ stdout: true, stderr: true })).toString('latin1')
-      expect(done.StatusCode).toBe(78)
-      expect(logs).toMatch(/racklab-init: loading the firewall failed .* not starting db9 without it/)
-      expect(logs).not.toMatch(/mariadbd|db-entrypoint/)
-    } finally {
-      await c.remove({ force: true })
-    }
   })
 })

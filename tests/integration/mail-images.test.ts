@@ -100,8 +100,7 @@ describe('mail images (db + imap pair + mx) on the real engine', () => {
           const def = defs[server.role as keyof typeof defs]
           const spec = def.spec(hookContext(id))
           for (const purpose of Object.keys(spec.volumes)) await gw.ensureVolume({ name: volumeName(labId, id, purpose), labels: volumeLabels(labId, id, purpose) })
-          // no firewall: the topology's ruleset allows its own subnets, not this test's network (firewall.test.ts)
-          const cspec = containerSpec(labId, { ...p, server }, spec, catalog.role(server.role)!.tag, domain, { ruleset: '', hash: 'none' })
+          const cspec = containerSpec(labId, { ...p, server }, spec, catalog.role(server.role)!.tag, domain)
           const cid = await gw.createContainer({ ...cspec, publish: {} })
           await gw.startContainer(cid)
           await waitHealthy(gw, cid, id, new AbortController().signal, 120_000, boot)

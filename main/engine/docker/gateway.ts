@@ -14,7 +14,6 @@ import { runExec } from './exec'
 import { openTtyExec } from './exec-tty'
 import { followLogLines, readLogs } from './logs'
 import { readStats } from './stats'
-import { tarFiles } from './tar-files'
 import { LABEL_INSTANCE, LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
 
 const STATUS_TIMEOUT_MS = 5_000
@@ -116,9 +115,8 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
         const created = await docker.createContainer(toCreateOptions(spec))
         try {
           for (const n of spec.networks.slice(1)) await docker.getNetwork(n.name).connect({ Container: created.id, EndpointConfig: endpointConfig(n.ip, n.aliases) })
-          if (spec.files) await created.putArchive(tarFiles(spec.files.files), { path: spec.files.dir })
         } catch (e) {
-          // half-wired containers would start with missing cables (or without their files); remove it and say why
+          // half-wired containers would start with missing cables; remove it and say why
           await created.remove({ force: true, v: true }).catch(() => undefined)
           throw e
         }

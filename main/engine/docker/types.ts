@@ -1,6 +1,5 @@
 // What the engine needs from Docker. gateway.ts implements it on dockerode; nothing else talks to Docker.
 import type { EngineStatus } from '@contract/status'
-import type { TarFile } from './tar-files'
 
 /** Labels every Racklab object carries; only objects with racklab.lab=<labId> are ever touched. */
 export const LABEL_LAB = 'racklab.lab'
@@ -12,10 +11,6 @@ export const LABEL_VOLUME = 'racklab.volume'
 export const LABEL_IMAGE = 'racklab.image'
 /** a random id given to a volume when it is made: the same name made again (lost array, down --volumes) differs */
 export const LABEL_INSTANCE = 'racklab.instance'
-/** on a server's container: the hash of the firewall ruleset it loads at each start (lab/plan.ts serverFirewall) */
-export const LABEL_FIREWALL = 'racklab.firewall'
-/** on a server's container: the hash of its sshd's public keys and addresses (ssh/boot-files.ts) */
-export const LABEL_SSHD = 'racklab.sshd'
 
 export interface NetworkSpec {
   /** docker name, e.g. racklab-nyi-2007-int */
@@ -65,9 +60,6 @@ export interface ContainerSpec {
   /** join another container's network namespace ("container:<id>"): a sidecar such as the netfault helper;
    *  networks, hostname and published ports then belong to that container and must be empty here */
   networkMode?: string
-  /** files placed in the created container before its start (Docker's put archive, into its own layer): what its
-   *  init reads at every start, kept while the container exists (the sshd's keys: ssh/boot-files.ts) */
-  files?: { dir: string; files: TarFile[] }
 }
 
 export interface ContainerInfo {

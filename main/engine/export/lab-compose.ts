@@ -1,7 +1,7 @@
 // The compose file of one lab, from what the engine itself would create: its real (possibly relocated)
 // subnets, the image tags of this build, every role's volumes, env and capabilities.
 import type { LabBasics, LifecycleContext } from '../lab/lab-context'
-import { containerSpec, networkSpecs, serverFirewall, volumeSpecs } from '../lab/plan'
+import { containerSpec, networkSpecs, volumeSpecs } from '../lab/plan'
 import { composeYaml, type ComposeInput } from './compose'
 
 export type ComposeSource = LabBasics & Pick<LifecycleContext, 'images' | 'roleSpecOf'>
@@ -18,7 +18,7 @@ export function labComposeInput(lab: ComposeSource): { input: ComposeInput; skip
       continue
     }
     input.volumes.push(...volumeSpecs(lab.labId, id, spec))
-    input.containers.push(containerSpec(lab.labId, placed, spec, image.tag, lab.relocated.domain, serverFirewall(lab.relocated, lab.servers, id)))
+    input.containers.push(containerSpec(lab.labId, placed, spec, image.tag, lab.relocated.domain))
   }
   return { input, skipped }
 }
@@ -28,13 +28,12 @@ export function labComposeFile(lab: ComposeSource): { yaml: string; skipped: str
   const header = [
     `docker-compose file of Racklab lab ${lab.labId} (topology ${lab.topology.name}), written by \`racklab export compose\`.`,
     'The same images, networks and subnets, addresses, volumes, env, capabilities and ports (127.0.0.1 only) as',
-    "the containers racklab creates; health checks come with the images, and each server's firewall with its env",
-    '(RACKLAB_FIREWALL, loaded by the image before its daemons). Use it with docker-compose 1.29+:',
+    'the containers racklab creates; health checks come with the images. Use it with docker-compose 1.29+:',
     `  docker-compose -p racklab-${lab.labId} -f FILE up -d`,
     'What it does not do: build the images (run `racklab up` once, or build lab-images/ yourself), and the',
     "engine's work after a server is healthy: mail and web users in the database and in Cyrus, the frontends'",
-    "TLS certificates from the lab CA, each server's sshd (its keys are put into the container by the engine when it",
-    "creates it: no key is in this file), the hardware model, the monitor. Don't run it while racklab runs this lab:",
+    "TLS certificates from the lab CA, each server's firewall and sshd (loaded by the engine at each start, with",
+    "the lab's SSH keys), the hardware model, the monitor. Don't run it while racklab runs this lab:",
     'the names are the same.',
     ...(skipped.length ? [`Left out: ${skipped.join(', ')}.`] : []),
   ]

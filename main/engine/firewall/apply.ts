@@ -1,7 +1,6 @@
-// A server's firewall ruleset, which its container loads into its own network namespace each time it starts
-// (RACKLAB_FIREWALL, read by lab-images/base/racklab-init before any daemon: a stopped container's namespace is
-// gone, and with it the rules and any block; as on a real box, a reboot loads the saved ruleset). Needs NET_ADMIN
-// in the container (added to every server: lab/plan.ts) and nft in the image.
+// Loads a server's firewall into its own network namespace, each time its container starts (a stopped
+// container's namespace is gone, and with it the rules and any block: as on a real box, a reboot loads the
+// saved ruleset). Needs NET_ADMIN in the container (added to every server: lab/plan.ts) and nft in the image.
 import type { HookContext } from '../roles/types'
 import { nftRuleset } from './ruleset'
 import { servedBy } from './served'

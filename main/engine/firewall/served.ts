@@ -19,7 +19,7 @@ export interface Served {
 const tcp = (what: string, ...ports: number[]): Served => ({ proto: 'tcp', ports, from: 'lab', what })
 const span = (what: string, [lo, hi]: [number, number]): Served => ({ proto: 'tcp', ports: [lo, hi], range: true, from: 'lab', what })
 
-/** every server: its sshd (ssh/boot-files.ts), for the lab's operator key only */
+/** every server: its sshd (ssh/start.ts), for the lab's operator key only */
 export const SSH: Served = tcp('SSH (the lab operator key only)', 22)
 
 export function servedBy(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' | 'server' | 'topology'>): Served[] {

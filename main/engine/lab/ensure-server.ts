@@ -1,9 +1,7 @@
 // Create (if needed) and start one server's container: used by `up` and by the hardware binding when a
 // server powers back on or gets a new, empty array.
-import { LABEL_FIREWALL, LABEL_SSHD } from '../docker/types'
-import { sshdFiles } from '../ssh/boot-files'
-import { allServers } from '../topology/queries'
-import { containerSpec, serverFirewall, volumeSpecs } from './plan'
+import { afterStart } from './after-start'
+import { containerSpec, volumeSpecs } from './plan'
 import type { LifecycleContext } from './lab-context'
 import { networkName } from './naming'
 
@@ -13,27 +11,26 @@ export async function ensureServerCreated(lab: LifecycleContext, id: string, o: 
   const tag = lab.images.role(placed.server.role)!.tag
   const spec = lab.roleSpecOf(id)!
   if (!o.volumesReady) for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
-  // what the container loads itself at every start, before its daemons (lab-images/base/racklab-init)
-  const firewall = serverFirewall(lab.relocated, lab.servers, id)
-  const ips = placed.server.nics.map((n) => n.ip)
-  const sshd = ips.length ? sshdFiles(lab.sshKeys, id, allServers(lab.relocated).map((p) => p.server.id), ips) : undefined
   let c = lab.container(id)
-  if (c && (c.image !== tag || c.labels[LABEL_FIREWALL] !== firewall.hash || c.labels[LABEL_SSHD] !== (sshd?.hash ?? 'none'))) {
-    // built from an older image, or it would load another firewall or sshd than this lab gives it: recreate; its
-    // data volumes survive
+  if (c && c.image !== tag) {
+    // built from an older image: recreate; its data volumes survive
     await lab.gateway.removeContainer(c.id)
     c = undefined
   }
   if (c) return c.id
-  const made = containerSpec(lab.labId, placed, spec, tag, lab.relocated.domain, firewall)
-  const cid = await lab.gateway.createContainer({ ...made, labels: { ...made.labels, [LABEL_SSHD]: sshd?.hash ?? 'none' }, ...(sshd ? { files: sshd.files } : {}) })
+  const cid = await lab.gateway.createContainer(containerSpec(lab.labId, placed, spec, tag, lab.topology.domain))
   // a cable pulled or a switch dead while the server was off: it boots without that network
   for (const nic of placed.server.nics) if (lab.hardware && !lab.hardware.effects()[id]?.networks[nic.network]) await lab.gateway.disconnectNetwork(networkName(lab.labId, nic.network), cid)
   return cid
 }
 
-/** Start a created container (a running one is left alone): true when it was started now. It loads its own
- *  firewall and starts its own sshd (racklab-init): nothing to do in it after the start. */
+/** Start a created container (a running one is left alone), then its firewall and sshd (after-start.ts). */
+export async function startServer(lab: LifecycleContext, id: string, cid: string): Promise<void> {
+  if (await startContainer(lab, id, cid)) await afterStart(lab, id)
+}
+
+/** Only the container's start: true when it was started now, false when it already ran. The caller owes it
+ *  afterStart (up runs that beside the wait for health: both are mostly waiting on execs). */
 export async function startContainer(lab: LifecycleContext, id: string, cid: string): Promise<boolean> {
   lab.setIntent(id, undefined)
   const c = lab.container(id)
@@ -45,6 +42,6 @@ export async function startContainer(lab: LifecycleContext, id: string, cid: str
 /** Returns the container id; the container is running when this resolves. */
 export async function ensureServerRunning(lab: LifecycleContext, id: string): Promise<string> {
   const cid = await ensureServerCreated(lab, id)
-  await startContainer(lab, id, cid)
+  await startServer(lab, id, cid)
   return cid
 }

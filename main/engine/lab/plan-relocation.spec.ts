@@ -5,7 +5,7 @@ import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { TopologySchema, type Topology } from '@contract/topology'
 import { moveGroup, relocateTopology, subnetGroups } from '../topology/relocate'
-import { containerSpec, networkSpecs, placeServers, roleSpec, serverFirewall } from './plan'
+import { containerSpec, networkSpecs, placeServers, roleSpec } from './plan'
 import { roles } from '../roles/index'
 
 const nyi = (): Topology => TopologySchema.parse(parse(readFileSync(new URL('../../../resources/topologies/nyi-2007.yaml', import.meta.url), 'utf8')))
@@ -19,7 +19,7 @@ function plan(t: Topology, labId: string): Record<string, ReturnType<typeof cont
   for (const [id, p] of servers) {
     if (!roles[p.server.role]) continue
     const spec = roleSpec(t, servers, id, secrets, labId)!
-    out[id] = containerSpec(labId, p, spec, `racklab/${p.server.role}:x`, t.domain, serverFirewall(t, servers, id))
+    out[id] = containerSpec(labId, p, spec, `racklab/${p.server.role}:x`, t.domain)
   }
   return out
 }

@@ -1,9 +1,7 @@
 // Pure mapping from the topology to Docker specs: which networks, volumes and containers a lab has.
-import { createHash } from 'node:crypto'
 import type { ServerUnit, Topology } from '@contract/topology'
 import { allServers, type PlacedServer } from '../topology/queries'
-import { LABEL_FIREWALL, type ContainerSpec, type NetworkSpec, type VolumeSpec } from '../docker/types'
-import { rulesetFor } from '../firewall/apply'
+import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
 import { roles, type RoleContext, type RoleSpec } from '../roles/index'
 import { capabilityNames, FIREWALL, SSHD } from '../roles/capabilities'
@@ -58,18 +56,7 @@ export function volumeSpecs(labId: string, server: string, spec: RoleSpec): Volu
  *  "unhealthy" with every daemon answering. A check that needs 30 s is a sick server, not a busy host. */
 export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2, timeoutSeconds: 30 } as const
 
-/** The server's firewall as its container carries it: the nftables ruleset its racklab-init loads before any
- *  daemon at every start (lab-images/base/racklab-init), and a hash of it for a label, so a container whose
- *  ruleset is not the current one is recreated (its data volumes stay). */
-export function serverFirewall(t: Topology, servers: Map<string, PlacedServer>, id: string): { ruleset: string; hash: string } {
-  const placed = servers.get(id)
-  if (!placed) throw new Error(`unknown server ${id}`)
-  const serversOf = (role: ServerUnit['role']): string[] => [...servers.values()].filter((p) => p.server.role === role).map((p) => p.server.id)
-  const ruleset = rulesetFor({ topology: t, server: placed.server, serversOf })
-  return { ruleset, hash: createHash('sha256').update(ruleset).digest('hex').slice(0, 16) }
-}
-
-export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string, firewall: { ruleset: string; hash: string }): ContainerSpec {
+export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
   const s = placed.server
   const volumes: Record<string, string> = {}
   for (const [purpose, path] of Object.entries(spec.volumes)) volumes[volumeName(labId, s.id, purpose)] = path
@@ -80,8 +67,8 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
     name: containerName(labId, s.id),
     image,
     hostname: s.id,
-    labels: { ...serverLabels(labId, s.id, s.role), [LABEL_FIREWALL]: firewall.hash },
-    env: { LAB_ID: labId, LAB_DOMAIN: domain, SERVER: s.id, ROLE: s.role, ...spec.env, RACKLAB_FIREWALL: firewall.ruleset },
+    labels: serverLabels(labId, s.id, s.role),
+    env: { LAB_ID: labId, LAB_DOMAIN: domain, SERVER: s.id, ROLE: s.role, ...spec.env },
     networks: s.nics.map((n) => ({ name: networkName(labId, n.network), ip: n.ip, aliases: [s.id, `${s.id}.${domain}`] })),
     volumes,
     ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),

@@ -2,6 +2,7 @@
 // ledger and journal them); refused here too, so no caller can bypass the checks.
 import { LabError } from '@contract/errors'
 import type { ServerStatus } from '@contract/status'
+import { afterStart } from './after-start'
 import type { LifecycleContext } from './lab-context'
 
 export type ServerOp = 'start' | 'stop' | 'kill' | 'pause' | 'unpause' | 'restart'
@@ -20,8 +21,8 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
       const hw = lab.hardwareAllows(server)
       if (!hw.ok) refuse(`${hw.why} (see racklab actions server:${server})`)
       lab.setIntent(server, undefined)
-      // its firewall and sshd start with it (racklab-init)
       await lab.gateway.startContainer(c.id)
+      await afterStart(lab, server)
       break
     }
     case 'stop':
@@ -45,6 +46,7 @@ export async function controlServer(lab: LifecycleContext, server: string, op: S
     case 'restart':
       lab.setIntent(server, undefined)
       await lab.gateway.restartContainer(c.id)
+      await afterStart(lab, server)
       break
   }
   await lab.refresh()

@@ -17,6 +17,7 @@ import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { createNetworks } from './up-networks'
 import { volumeSpecs } from './plan'
+import { afterStart } from './after-start'
 import { ensureServerCreated, startContainer } from './ensure-server'
 import { buildMissingImages } from './build-images'
 import { pruneStaleImages } from './prune-images'
@@ -100,11 +101,15 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
       const at = { server: id, level: levelOf.get(id)! }
       const cid = cids.get(id)!
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
-      await t.span('start', () => startContainer(lab, id, cid), at)
+      const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
       running()
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-      // its firewall and sshd came up with it, before its daemons (lab-images/base/racklab-init): only its health
-      await t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at)
+      // its firewall and sshd load while it boots: the server is ready only when both are done and it is healthy
+      const done = await Promise.allSettled([
+        t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at),
+        fresh ? t.span('firewall and sshd', () => afterStart(lab, id), at) : undefined,
+      ])
+      for (const r of done) if (r.status === 'rejected') throw r.reason
       halfDone(id)
     },
     // after its own health and its dependencies' readiness (at once, for a server that waited for them to boot;

@@ -37,7 +37,7 @@ export const LOW_PORTS: Capabilities = { NET_BIND_SERVICE: 'it listens on ports 
  *  container's own network namespace: it can change that server's addresses, routes and rules, no one else's. */
 export const FIREWALL: Capabilities = { NET_ADMIN: "the engine loads the server's own nftables firewall" }
 
-/** Every server: its sshd (ssh/boot-files.ts, started by racklab-init); no PAM (it would need AUDIT_CONTROL). */
+/** Every server: its sshd (ssh/start.ts); no PAM (it would need AUDIT_CONTROL). */
 export const SSHD: Capabilities = {
   KILL: "sshd (root) ends its pre-auth child, which runs as the sshd user, when a login fails or times out",
   SETUID: "sshd's pre-auth child drops to the sshd user (privilege separation)",

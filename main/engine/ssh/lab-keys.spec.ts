@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { hostKeyFile, knownHostsFile, LabSshKeys, operatorKeyFile, sshDir } from './lab-keys'
 import { publicKeyLine } from './openssh-key'
+import { sshdInput } from './start'
 
 const work = mkdtempSync(join(tmpdir(), 'racklab-labkeys-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -44,8 +45,13 @@ describe('a lab\'s SSH keys', () => {
     expect(readFileSync(knownHostsFile(state), 'utf8')).toBe(`db1 ${publicKeyLine(hosts.get('db1')!)}\nmx1 ${publicKeyLine(hosts.get('mx1')!)}\n`)
   })
 
-  it('refuses a host key for something that is not a server id', () => {
+  it('hands a server its own host key and the operator key only (what racklab-sshd reads)', () => {
     const k = new LabSshKeys(join(work, 'lab4'))
+    const input = sshdInput(k, 'db1', ['db1', 'db2'])
+    const [block, rest] = input.split('-----END OPENSSH PRIVATE KEY-----\n')
+    expect(block).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/)
+    expect(rest).toBe(`${publicKeyLine(k.operator(), 'racklab-operator')}\n`)
+    expect(() => sshdInput(k, 'nope', ['db1'])).toThrow(/nope is not a server of this lab/)
     expect(() => k.hostKeys(['../x'])).toThrow(/not a server id/)
   })
 })
