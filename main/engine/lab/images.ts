@@ -44,9 +44,10 @@ export function contextStamp(dir: string): string {
 }
 
 export class ImageCatalog {
-  // hashes are kept while the folders' stamps stay the same: the engine service lives on between commands,
-  // and a lab image edited meanwhile must be rebuilt by the next `up`, not after a restart of the service
-  private readonly cache = new Map<string, { stamp: string; ref: ImageRef | undefined }>()
+  // a folder's hash is kept while its stamp stays the same: the engine service lives on between commands, and a lab
+  // image edited meanwhile must be rebuilt by the next `up`, not after a restart of the service. One entry per
+  // folder, so base/ and perl/ are walked once for a role, not once per image that builds on them
+  private readonly hashes = new Map<string, { stamp: string; hash: string }>()
 
   /** isRole: whether the engine knows how to run a role (a folder alone is not enough) */
   constructor(
@@ -56,7 +57,7 @@ export class ImageCatalog {
 
   base(): ImageRef {
     const dir = join(this.imagesDir, 'base')
-    return this.memo('base', [dir], () => ({ role: 'base', dir, tag: `racklab/base:${contextHash(dir)}` }))!
+    return { role: 'base', dir, tag: `racklab/base:${this.hashOf(dir)}` }
   }
 
   /** Perl modules every role image gets as perl-lib/ in its build context */
@@ -67,32 +68,27 @@ export class ImageCatalog {
   /** undefined when the role has no image folder, or no role module, yet */
   role(role: string): ImageRef | undefined {
     if (!this.isRole(role)) return undefined
-    const dir = join(this.imagesDir, role)
-    return this.memo(role, [join(this.imagesDir, 'base'), this.sharedPerlDir(), dir], () => {
-      if (!existsSync(join(dir, 'Dockerfile'))) return undefined
-      const baseHash = this.base().tag.split(':')[1]
-      const perlHash = contextHash(this.sharedPerlDir())
-      const tag = `racklab/${role}:${createHash('sha256').update(`${baseHash}/${perlHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}`
-      return { role, dir, tag }
-    })
+    return this.derived(role, [this.base().tag.split(':')[1]!, this.hashOf(this.sharedPerlDir())])
   }
 
   /** an image the engine itself uses beside the roles (lab-images/netfault: the network-fault sidecar) */
   helper(name: string): ImageRef | undefined {
-    const dir = join(this.imagesDir, name)
-    return this.memo(`helper:${name}`, [join(this.imagesDir, 'base'), dir], () => {
-      if (!existsSync(join(dir, 'Dockerfile'))) return undefined
-      const baseHash = this.base().tag.split(':')[1]
-      return { role: name, dir, tag: `racklab/${name}:${createHash('sha256').update(`${baseHash}/${contextHash(dir)}`).digest('hex').slice(0, 12)}` }
-    })
+    return this.derived(name, [this.base().tag.split(':')[1]!])
   }
 
-  private memo(key: string, dirs: string[], make: () => ImageRef | undefined): ImageRef | undefined {
-    const stamp = dirs.map(contextStamp).join('\n\n')
-    const hit = this.cache.get(key)
-    if (hit?.stamp === stamp) return hit.ref
-    const ref = make()
-    this.cache.set(key, { stamp, ref })
-    return ref
+  /** the image of folder `name`, tagged by what it builds on and its own context */
+  private derived(name: string, on: string[]): ImageRef | undefined {
+    const dir = join(this.imagesDir, name)
+    if (!existsSync(join(dir, 'Dockerfile'))) return undefined
+    return { role: name, dir, tag: `racklab/${name}:${createHash('sha256').update([...on, this.hashOf(dir)].join('/')).digest('hex').slice(0, 12)}` }
+  }
+
+  private hashOf(dir: string): string {
+    const stamp = contextStamp(dir)
+    const hit = this.hashes.get(dir)
+    if (hit?.stamp === stamp) return hit.hash
+    const hash = contextHash(dir)
+    this.hashes.set(dir, { stamp, hash })
+    return hash
   }
 }
