@@ -12,7 +12,7 @@ use strict;
 use warnings;
 use URI;
 use URI::Escape qw(uri_unescape);
-use Racklab::File::DB qw(dbh_read dbh_write txn);
+use Racklab::File::DB qw(dbh_read dbh_write txn lock_user);
 use Racklab::File::Path qw(clean_path fail);
 use Exporter qw(import);
 our @EXPORT_OK = qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
@@ -164,7 +164,7 @@ sub create_lock {
     my ($uid, $l) = @_;
     txn(sub {
         my ($db) = @_;
-        $db->selectrow_array('SELECT id FROM users WHERE id = ? FOR UPDATE', undef, $uid);
+        lock_user($db, $uid);
         if (my $o = conflicting_lock([ active_locks($uid, $db) ], $l)) {
             die { status => 423, message => "$o->{path} holds a conflicting $o->{scope} lock", conflict => 1, lock_root => $o->{path} };
         }

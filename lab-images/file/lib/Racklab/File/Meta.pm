@@ -4,7 +4,7 @@ package Racklab::File::Meta;
 # half-done is ever visible. Errors die with {status, message} in HTTP terms; each protocol maps them.
 use strict;
 use warnings;
-use Racklab::File::DB qw(dbh_read dbh_write txn);
+use Racklab::File::DB qw(dbh_read dbh_write txn lock_user);
 use Racklab::File::Path qw(fail parent_of);
 use Exporter qw(import);
 our @EXPORT_OK = qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
@@ -49,12 +49,6 @@ sub usage {
     return (($db // dbh_read())->selectrow_array('SELECT COALESCE(SUM(size), 0) FROM files WHERE user_id = ?', undef, $uid))[0];
 }
 
-# A user's path changes one at a time: the user's row is the mutex, taken first in each such transaction. Two PUTs
-# into one folder otherwise each locked the gap their FOR UPDATE found empty and then waited to insert into the
-# other's (InnoDB killed one: a 500 before txn's retries; 30 PUTs at once still ran out of them). Taken before any
-# read, it also makes the transaction's snapshot start after the previous writer's commit.
-sub _serialize { my ($db, $uid) = @_; $db->selectrow_array('SELECT id FROM users WHERE id = ? FOR UPDATE', undef, $uid) }
-
 sub _need_parent_dir {
     my ($db, $uid, $path) = @_;
     my $parent = parent_of($path);
@@ -69,7 +63,7 @@ sub make_dir {
     fail(405, 'the root folder exists') if $path eq '/';
     txn(sub {
         my ($db) = @_;
-        _serialize($db, $uid);
+        lock_user($db, $uid);
         my $parent = _need_parent_dir($db, $uid, $path);
         fail(405, "$path already exists") if get_entry($uid, $path, $db);
         $db->do('INSERT INTO files (user_id, path, parent, kind, mtime) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())', undef, $uid, $path, $parent, 'dir');
@@ -90,7 +84,7 @@ sub put_file {
     fail(405, 'cannot write to the root folder itself') if $path eq '/';
     return txn(sub {
         my ($db) = @_;
-        _serialize($db, $uid);
+        lock_user($db, $uid);
         my $parent = _need_parent_dir($db, $uid, $path);
         my $old = $db->selectrow_hashref('SELECT id, kind, size FROM files WHERE user_id = ? AND path = ? FOR UPDATE', undef, $uid, $path);
         fail(405, "$path is a folder") if $old && $old->{kind} eq 'dir';
@@ -116,7 +110,7 @@ sub delete_tree {
     fail(403, 'the root folder cannot be deleted') if $path eq '/';
     txn(sub {
         my ($db) = @_;
-        _serialize($db, $uid);
+        lock_user($db, $uid);
         fail(404, "$path does not exist") unless get_entry($uid, $path, $db);
         _delete_in($db, $uid, $path);
     });
@@ -131,7 +125,7 @@ sub copy_tree {
     fail(409, 'cannot copy or move a folder into itself') if index($dst, "$src/") == 0;
     return txn(sub {
         my ($db) = @_;
-        _serialize($db, $uid);
+        lock_user($db, $uid);
         my $s = get_entry($uid, $src, $db) or fail(404, "$src does not exist");
         my $parent = _need_parent_dir($db, $uid, $dst);
         my $existing = get_entry($uid, $dst, $db);
