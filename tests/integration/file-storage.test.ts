@@ -192,6 +192,32 @@ describe('file storage on the real engine', () => {
     await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/burst/`)
   }, 300_000)
 
+  it('reads check each 1 MiB chunk as they send it: a rotted chunk is never sent, the copy is repaired mid-read, a range reads only its chunks', async () => {
+    // uploaded to file1 itself, so file1 holds a copy and its own reads use it (3.5 MiB: chunks 0-3)
+    const sha = (await sh('file1', `head -c 3670016 /dev/urandom >/tmp/rr.bin && curl -sf ${A} -T /tmp/rr.bin ${DAV}/rr.bin && sha1sum /tmp/rr.bin`)).split(' ')[0]!
+    const blob = `/srv/blobs/${sha.slice(0, 2)}/${sha}`
+    const events = async (): Promise<string> => sh('file1', `grep '${sha}' /srv/blobs/.state/events.jsonl || true`)
+    // the first read verifies the whole copy and writes its chunk sums beside it
+    expect(await sh('file1', `curl -sf ${A} ${DAV}/rr.bin | sha1sum`)).toBe(`${sha}  -`)
+    expect(await sh('file1', `test -s ${blob}.sums && echo sums`)).toBe('sums')
+    // one byte flipped in chunk 2 (2.5 MiB in)
+    await sh('file1', `printf '\\377' | dd of=${blob} bs=1 seek=2621440 conv=notrunc 2>/dev/null`)
+    expect(await sh('file1', `sha1sum ${blob} | cut -d' ' -f1`)).not.toBe(sha)
+    // a range in chunk 0 reads chunk 0 only: right bytes, and the damage is not touched yet
+    expect(await sh('file1', `curl -sf ${A} -r 1000-1999 ${DAV}/rr.bin | cmp -i 0:1000 -n 1000 - /tmp/rr.bin && echo same`)).toBe('same')
+    expect(await events()).not.toContain('"how":"read"')
+    // the whole file: chunks 0-1 go out, chunk 2 fails its sum, file1's copy is replaced from the other holder, and
+    // chunk 2 onward come from the repaired copy: every byte right, with the repair in the node's journal
+    expect(await sh('file1', `curl -sf ${A} ${DAV}/rr.bin | sha1sum`)).toBe(`${sha}  -`)
+    const said = await events()
+    expect(said).toContain('"how":"read"')
+    expect(said).toMatch(/"event":"repaired"/)
+    expect(await sh('file1', `sha1sum ${blob} | cut -d' ' -f1`)).toBe(sha)
+    // FTP's resumed download of the tail (REST) through the same check
+    expect(await sh('file1', `curl -sf ${A} -C 3000000 ftp://127.0.0.1/rr.bin | cmp -i 0:3000000 - /tmp/rr.bin && echo same`)).toBe('same')
+    await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/rr.bin`)
+  }, 300_000)
+
   it('a holder powered off while its copies are made again elsewhere comes back: replication trims every blob back to N', async () => {
     const sha = (await sh('file1', `head -c 300000 /dev/urandom >/tmp/trim.bin && curl -sf ${A} -T /tmp/trim.bin ${DAV}/trim.bin && sha1sum /tmp/trim.bin`)).split(' ')[0]!
     const holders = async (): Promise<string[]> => (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${sha}'`)).split(',').filter(Boolean)
@@ -226,7 +252,10 @@ describe('file storage on the real engine', () => {
     await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/gc-gone.bin`)
     // a blob file no row claims and a spool file of a process that died, both old, on file3
     const stray = createHash('sha1').update(randomBytes(16)).digest('hex')
-    await sh('file3', `d=/srv/blobs/${stray.slice(0, 2)}; mkdir -p $d /srv/blobs/tmp && echo stray >$d/${stray} && echo spool >/srv/blobs/tmp/1-1-000001 && touch -d '2 hours ago' $d/${stray} /srv/blobs/tmp/1-1-000001`)
+    // and chunk sums: the stray's (they go with it) and sums whose blob is already gone
+    const orphan = createHash('sha1').update(randomBytes(16)).digest('hex')
+    const orphanSums = `/srv/blobs/${orphan.slice(0, 2)}/${orphan}.sums`
+    await sh('file3', `d=/srv/blobs/${stray.slice(0, 2)}; mkdir -p $d /srv/blobs/${orphan.slice(0, 2)} /srv/blobs/tmp && echo stray >$d/${stray} && echo sums >$d/${stray}.sums && echo sums >${orphanSums} && echo spool >/srv/blobs/tmp/1-1-000001 && touch -d '2 hours ago' $d/${stray} $d/${stray}.sums ${orphanSums} /srv/blobs/tmp/1-1-000001`)
     await new Promise((r) => setTimeout(r, 1500)) // rows a second old: past a grace period of 0
     // each node once, without the keeper's grace period (GC_GRACE_S, 10 min); a keeper holding the lock: again
     const collectFrom = await sql('db1', 'SELECT NOW() - INTERVAL 2 SECOND')
@@ -245,6 +274,8 @@ describe('file storage on the real engine', () => {
     // collection on the lab clock may come first: CI once saw file3's own run find nothing left to sweep)
     expect(await exec('file3', ['test', '-e', `/srv/blobs/${stray.slice(0, 2)}/${stray}`]), 'the stray blob file').toMatchObject({ exitCode: 1 })
     expect(await exec('file3', ['test', '-e', '/srv/blobs/tmp/1-1-000001']), 'the dead spool file').toMatchObject({ exitCode: 1 })
+    expect(await exec('file3', ['test', '-e', `/srv/blobs/${stray.slice(0, 2)}/${stray}.sums`]), "the stray's chunk sums").toMatchObject({ exitCode: 1 })
+    expect(await exec('file3', ['test', '-e', orphanSums]), 'chunk sums without their blob').toMatchObject({ exitCode: 1 })
     const rows = async (sha: string): Promise<string> => sql('db1', `SELECT (SELECT COUNT(*) FROM blobs WHERE sha1 = '${sha}'), (SELECT COUNT(*) FROM file_copies WHERE sha1 = '${sha}')`)
     const onDisk = async (sha: string): Promise<string[]> => {
       const at: string[] = []
@@ -268,6 +299,8 @@ describe('file storage on the real engine', () => {
       const disk = (await sh(n, 'find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%f\\n" | sort')).split('\n').filter(Boolean)
       const claimed = (await sql('db1', `SELECT sha1 FROM file_copies WHERE node = '${n}' ORDER BY sha1`)).split('\n').filter(Boolean)
       expect(disk, `${n}: blob files against its copy rows`).toEqual(claimed)
+      // chunk sums only beside a blob
+      expect(await sh(n, 'for s in $(find /srv/blobs -mindepth 2 -maxdepth 2 -name "*.sums"); do [ -e "${s%.sums}" ] || echo "$s"; done'), `${n}: chunk sums without a blob`).toBe('')
     }
   }, 600_000)
 })

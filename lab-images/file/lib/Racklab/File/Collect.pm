@@ -77,10 +77,11 @@ sub _sweep_disk {
         remove_local($sha1);
         $blobs++;
     }
-    # spool files (BLOB_DIR/tmp) and replication links (<sha1>.repl.<pid>) of processes that died
+    # spool files (BLOB_DIR/tmp), replication links (<sha1>.repl.<pid>) and half-written chunk sums
+    # (<sha1>.sums.<pid>) of processes that died, and chunk sums whose blob is gone
     my $dir = cfg('blob_dir');
     File::Find::find({ no_chdir => 1, wanted => sub {
-        return unless -f $_ && ($File::Find::dir eq "$dir/tmp" || /\.repl\.\d+$/);
+        return unless -f $_ && ($File::Find::dir eq "$dir/tmp" || /\.(?:repl|sums)\.\d+$/ || (/^(.*)\.sums$/ && !-e $1));
         my $m = (stat $_)[9];
         $temps += unlink($_) if defined $m && $m < $old;
     } }, $dir) if -d $dir;

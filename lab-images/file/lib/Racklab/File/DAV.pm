@@ -13,7 +13,8 @@ use Racklab::File::HTTP qw(respond http_date);
 use Racklab::File::Path qw(clean_path parent_of fail);
 use Racklab::File::Meta qw(get_entry list_dir make_dir put_file delete_tree copy_tree usage props_of set_props);
 use Racklab::File::Blobs qw(spool);
-use Racklab::File::Store qw(receive_upload put_blob open_blob);
+use Racklab::File::Store qw(receive_upload put_blob);
+use Racklab::File::Read;
 use Racklab::File::Locks qw(active_locks covers parse_if if_holds submitted_tokens require_tokens new_token
   conflicting_lock create_lock refresh_locks remove_lock drop_locks_under MAX_TIMEOUT);
 use POSIX qw(strftime);
@@ -156,26 +157,22 @@ sub do_GET {
     my @h = (ETag => _etag($e), 'Last-Modified' => http_date($e->{mtime}), 'Content-Type' => _type($path), 'Accept-Ranges' => 'bytes');
     my $inm = $req->{headers}->header('If-None-Match');
     if (defined $inm && ($inm eq '*' || index($inm, _etag($e)) >= 0)) { respond($req, 304, [ ETag => _etag($e) ], ''); return }
-    my ($file, $tmp) = open_blob($e->{sha1});
+    my $size = $e->{size};
     my $range = $req->{headers}->header('Range');
-    my $ok = eval {
-        if (defined $range && $range =~ /^bytes=(\d*)-(\d*)$/ && ($1 ne '' || $2 ne '')) {
-            my $size = $e->{size};
-            my ($from, $to) = $1 eq '' ? ($size - $2, $size - 1) : ($1, $2 eq '' || $2 >= $size ? $size - 1 : $2);
-            $from = 0 if $from < 0;
-            if ($from >= $size || $from > $to) {
-                respond($req, 416, [ 'Content-Range' => "bytes */$size" ], '');
-            } else {
-                respond($req, 206, [ @h, 'Content-Range' => "bytes $from-$to/$size" ], { file => $file, offset => $from, length => $to - $from + 1 });
-            }
-        } else {
-            respond($req, 200, \@h, { file => $file });
-        }
-        1;
-    };
-    my $err = $@;
-    unlink $file if $tmp;
-    die $err unless $ok;
+    my ($status, $from, $to) = (200, 0, $size - 1);
+    if (defined $range && $range =~ /^bytes=(\d*)-(\d*)$/ && ($1 ne '' || $2 ne '')) {
+        ($from, $to) = $1 eq '' ? ($size - $2, $size - 1) : ($1, $2 eq '' || $2 >= $size ? $size - 1 : $2);
+        $from = 0 if $from < 0;
+        if ($from >= $size || $from > $to) { respond($req, 416, [ 'Content-Range' => "bytes */$size" ], ''); return }
+        ($status, @h) = (206, @h, 'Content-Range' => "bytes $from-$to/$size");
+    }
+    # HEAD reads no content; a GET's content is checked as it is sent (Read.pm), and a failure to find a good copy
+    # anywhere comes before the head (503)
+    if ($req->{method} eq 'HEAD') { respond($req, $status, [ @h, 'Content-Length' => $to - $from + 1 ], ''); return }
+    my $r = Racklab::File::Read->open($e->{sha1}, $size);
+    my $len = $to - $from + 1;
+    respond($req, $status, \@h, { length => $len, emit => sub { my ($write, $sock) = @_; $r->send($from, $len, $write, $sock) } });
+    $r->close;
 }
 
 sub do_HEAD { return do_GET(@_) }

@@ -25,7 +25,10 @@ sub _reader {
     $req->{expecting} = ($h->header('Expect') // '') =~ /^100-continue$/i && !length $buf;
     my $fill = sub {
         if ($req->{expecting}) { $req->{expecting} = 0; _write($c, "HTTP/1.1 100 Continue\r\n\r\n") }
-        my $n = sysread($c, my $more, 1 << 20); die { status => 400, message => 'connection closed mid-body' } unless $n; $buf .= $more };
+        # read onto the end of what is buffered (no copy through a second scalar)
+        my $n = sysread($c, $buf, 1 << 20, length $buf); die { status => 400, message => 'connection closed mid-body' } unless $n };
+    # the first $n bytes of the buffer, removed from it; all of it is handed over without a copy (copy-on-write)
+    my $cut = sub { my ($n) = @_; return substr($buf, 0, $n, '') if $n < length $buf; my $all = $buf; $buf = ''; return $all };
     if (($h->header('Transfer-Encoding') // '') =~ /chunked/i) {
         my ($left, $done) = (0, 0);
         $req->{declared} = undef;
@@ -48,7 +51,7 @@ sub _reader {
             my $take = $left < $max ? $left : $max;
             $take = length $buf if length $buf < $take;
             $left -= $take;
-            return substr($buf, 0, $take, '');
+            return $cut->($take);
         };
     }
     my $len = $h->header('Content-Length');
@@ -64,7 +67,7 @@ sub _reader {
             my $take = $left < $max ? $left : $max;
             $take = length $buf if length $buf < $take;
             $left -= $take;
-            return substr($buf, 0, $take, '');
+            return $cut->($take);
         };
     }
     $req->{declared} = undef;
@@ -72,14 +75,16 @@ sub _reader {
     return sub { '' };
 }
 
-# respond($req, $status, [headers…], $body) or body {file => path}; HEAD sends the head only
+# respond($req, $status, [headers…], $body), body {file => path[, offset, length]} or {emit => sub($write, $sock), length}
+# (emit calls $write with the bytes, or writes to $sock itself; dying there ends the connection short of its length); HEAD sends the head only
 sub respond {
     my ($req, $status, $headers, $body) = @_;
     my $c = $req->{conn};
     my @h = @{ $headers // [] };
     my $file = ref $body eq 'HASH' ? $body->{file} : undef;
+    my $emit = ref $body eq 'HASH' ? $body->{emit} : undef;
     my $off = ref $body eq 'HASH' ? $body->{offset} // 0 : 0;
-    my $len = defined $file ? (ref $body eq 'HASH' && defined $body->{length} ? $body->{length} : (-s $file) - $off) : length($body // '');
+    my $len = $emit ? $body->{length} : defined $file ? (ref $body eq 'HASH' && defined $body->{length} ? $body->{length} : (-s $file) - $off) : length($body // '');
     push @h, 'Content-Length' => $len unless grep { lc($_) eq 'content-length' } @h[ grep { $_ % 2 == 0 } 0 .. $#h ];
     push @h, 'Date' => http_date(), 'Server' => 'racklab-file';
     my $head = "HTTP/1.1 $status " . (status_message($status) // 'Status') . "\r\n";
@@ -88,7 +93,9 @@ sub respond {
     _write($c, $head);
     $req->{responded} = $status;
     return if $req->{method} eq 'HEAD';
-    if (defined $file) {
+    if ($emit) {
+        $emit->(sub { _write($c, $_[0]) }, $c);
+    } elsif (defined $file) {
         open(my $fh, '<:raw', $file) or return;
         sysseek($fh, $off, 0) if $off;
         my $left = $len;

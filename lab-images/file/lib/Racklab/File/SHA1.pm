@@ -14,7 +14,7 @@ sub _md {
     };
 }
 
-# Racklab::File::SHA1->new, ->add(chunk…), ->hexdigest (once): Digest::SHA's calls, for what this node uses
+# Racklab::File::SHA1->new, ->add(chunk…), ->hexdigest or ->digest (raw; once): Digest::SHA's calls, for what this node uses
 sub new {
     my $ctx = Net::SSLeay::EVP_MD_CTX_create() or die "EVP_MD_CTX_create failed\n";
     Net::SSLeay::EVP_DigestInit($ctx, _md()) or die "EVP_DigestInit failed\n";
@@ -27,13 +27,15 @@ sub add {
     return $self;
 }
 
-sub hexdigest {
+sub digest {
     my ($self) = @_;
-    my $hex = unpack 'H*', Net::SSLeay::EVP_DigestFinal($$self);
+    my $raw = Net::SSLeay::EVP_DigestFinal($$self);
     Net::SSLeay::EVP_MD_CTX_destroy($$self);
     $$self = undef;
-    return $hex;
+    return $raw;
 }
+
+sub hexdigest { return unpack 'H*', $_[0]->digest }
 
 sub DESTROY { my ($self) = @_; Net::SSLeay::EVP_MD_CTX_destroy($$self) if $$self }
 
