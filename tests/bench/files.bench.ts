@@ -83,6 +83,16 @@
 // after, runs 1-4:     137-208   46-65    307-376  |  264-311 / 781-1001       |  0.45-0.67 / 0.16-0.25 / 0.34-0.45
 // The references gained more than DAV and FTP did (they cross the same edge), so the ratios did not rise. The
 // fsync floor (twoFsyncedCopies10MiBMs, 41-45 ms) against a PUT of 153-174 ms says the disk is not the limit.
+// Session 17 (a fresh machine, this lab alone): reads checked chunk by chunk as they are sent (Read.pm, Sums.pm:
+// each 1 MiB chunk hashed against its sum, then sendfile; a node without a copy streams a holder's), uploads with
+// early writeback (sync_file_range per chunk), the body reader appending in place. One run before, two after:
+//                       DAV GET  DAV PUT  FTP RETR | same path 10 TLS/50 plain | ratios GET/PUT/FTP | PUT ms
+// before:                190.8     61.9    376.1  |  322.8 / 996.0           |  0.59 / 0.19 / 0.38 | 161
+// after, run 1:          167.3     88.5    451.5  |  338.4 / 999.9           |  0.49 / 0.26 / 0.45 | 113
+// after, run 2:          184.9     84.3    421.9  |  292.0 / 931.9           |  0.63 / 0.29 / 0.45 | 119
+// perf over 12 PUTs: the file nodes' Perl ~28 % of all CPU, curl ~21 % (TLS and its h2 upload), the monitor's
+// execs ~20 %. FTP's 50 MiB: the node hashes 30 ms of it (SHA1 at ~1.7 GB/s with SHA-NI) and sends with sendfile;
+// two more hops than the reference (node → nginx stream) on 2 shared cores; control and data set-up ~15 ms of ~110.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, type BenchResult } from './figure'

@@ -192,7 +192,7 @@ describe('file storage on the real engine', () => {
     await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/burst/`)
   }, 300_000)
 
-  it('reads check each 1 MiB chunk as they send it: a rotted chunk is never sent, the copy is repaired mid-read, a range reads only its chunks', async () => {
+  it('reads check each 1 MiB chunk as they send it: a rotted chunk is never sent, the copy is repaired mid-read, a range reads only its chunks, a node without a copy streams a holder\'s', async () => {
     // uploaded to file1 itself, so file1 holds a copy and its own reads use it (3.5 MiB: chunks 0-3)
     const sha = (await sh('file1', `head -c 3670016 /dev/urandom >/tmp/rr.bin && curl -sf ${A} -T /tmp/rr.bin ${DAV}/rr.bin && sha1sum /tmp/rr.bin`)).split(' ')[0]!
     const blob = `/srv/blobs/${sha.slice(0, 2)}/${sha}`
@@ -215,6 +215,19 @@ describe('file storage on the real engine', () => {
     expect(await sh('file1', `sha1sum ${blob} | cut -d' ' -f1`)).toBe(sha)
     // FTP's resumed download of the tail (REST) through the same check
     expect(await sh('file1', `curl -sf ${A} -C 3000000 ftp://127.0.0.1/rr.bin | cmp -i 0:3000000 - /tmp/rr.bin && echo same`)).toBe('same')
+    // the node that holds no copy streams file1's, checked against file1's sums: right bytes, and a range too
+    const holders = (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${sha}'`)).split(',')
+    const other = ['file1', 'file2', 'file3'].find((n) => !holders.includes(n))!
+    expect(holders, 'file1 holds a copy').toContain('file1')
+    expect(await sh(other, `curl -sf ${A} ${DAV}/rr.bin | sha1sum`)).toBe(`${sha}  -`)
+    expect(await sh(other, `curl -sf ${A} -r 2097152-2097161 ${DAV}/rr.bin | od -An -tx1 | tr -d ' \\n'`)).toBe(await sh('file1', 'od -An -tx1 -j 2097152 -N 10 /tmp/rr.bin | tr -d " \\n"'))
+    // file1's copy rotted again (chunk 1): the stream's chunk 1 fails file1's sum, and the rest comes from a whole
+    // copy fetched and verified (file1's own read of it repairs file1 from the other holder)
+    await sh('file1', `printf '\\377' | dd of=${blob} bs=1 seek=1100000 conv=notrunc 2>/dev/null`)
+    const repairsBefore = (said.match(/"event":"repaired"/g) ?? []).length
+    expect(await sh(other, `curl -sf ${A} ${DAV}/rr.bin | sha1sum`)).toBe(`${sha}  -`)
+    expect(((await events()).match(/"event":"repaired"/g) ?? []).length).toBeGreaterThan(repairsBefore)
+    expect(await sh('file1', `sha1sum ${blob} | cut -d' ' -f1`)).toBe(sha)
     await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/rr.bin`)
   }, 300_000)
 

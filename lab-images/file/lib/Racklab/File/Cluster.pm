@@ -6,8 +6,11 @@ use warnings;
 use HTTP::Tiny;
 use Racklab::File::Config qw(cfg nodes);
 use Racklab::File::Blobs qw(spool);
+use Racklab::File::Sums;
+use IO::Socket::INET;
+use IO::Select;
 use Exporter qw(import);
-our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat);
+our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat peer_sums peer_raw);
 
 sub node_of { my ($id) = @_; my ($n) = grep { $_->{id} eq $id } nodes(); return $n }
 
@@ -48,6 +51,36 @@ sub peer_get {
     return undef unless $got;
     if ($got->{sha1} ne $sha1) { unlink $got->{tmp}; return undef }
     return $got;
+}
+
+# peer_sums($node, $sha1, $size) → the raw chunk sums of that node's copy (checked: whole, undamaged, of this blob),
+# or undef
+sub peer_sums {
+    my ($node, $sha1, $size) = @_;
+    my $r = HTTP::Tiny->new(timeout => 3, keep_alive => 0)->request('GET', _url($node, "sums/$sha1?size=$size"), { headers => _headers() });
+    return undef unless $r->{status} == 200;
+    return Racklab::File::Sums::parse_sums($r->{content}, $sha1, $size);
+}
+
+# peer_raw($node, $sha1, $from, $len) → a socket from which that node's copy, as it is on its disk, reads from byte
+# $from ($len bytes follow), or undef. Nothing is checked here: the reader checks every chunk.
+sub peer_raw {
+    my ($node, $sha1, $from, $len) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => $node->{ip}, PeerPort => 80, Proto => 'tcp', Timeout => 3) or return undef;
+    binmode $s;
+    my $req = "GET /_node/raw/$sha1?from=$from HTTP/1.0\r\nHost: $node->{ip}\r\nX-Racklab-Node-Key: " . cfg('node_key') . "\r\nX-Racklab-From: " . cfg('server') . "\r\n\r\n";
+    return undef unless defined syswrite($s, $req);
+    my $head = '';
+    while ($head !~ /\r\n\r\n/) {
+        return undef unless IO::Select->new($s)->can_read(15);
+        my $n = sysread($s, $head, 4096, length $head);
+        return undef unless $n;
+        return undef if length $head > 65536;
+    }
+    my ($top, $rest) = split /\r\n\r\n/, $head, 2;
+    return undef unless $top =~ m{^HTTP/1\.\d 200 } && $top =~ /^Content-Length:\s*(\d+)\s*$/mi && $1 == $len;
+    # the first body bytes came with the head: handed over with the socket
+    return { sock => $s, buf => $rest // '' };
 }
 
 sub peer_delete { my ($node, $sha1) = @_; my $r = _http()->request('DELETE', _url($node, "blob/$sha1"), { headers => _headers() }); return $r->{status} == 204 }

@@ -3,8 +3,11 @@ package Racklab::File::Read;
 # chunk sums (Sums.pm), each 1 MiB chunk is hashed and compared with its sum, and only then sent: the first bytes
 # leave at once, and the check of the rest overlaps the network (it used to hash the whole copy before the first
 # byte: 39 ms for 50 MiB here). A chunk that does not match is never sent: the copy is repaired from another holder
-# (or a good copy fetched) and the chunk read again from it. Without sums (a copy not read since it landed, or a
-# node that holds none) the whole copy is verified first, as before, and that writes its sums.
+# (or a good copy fetched) and the chunk read again from it. A node that holds no copy streams a holder's copy as
+# it is on that disk (/_node/raw), checked against that holder's sums (/_node/sums), so its first byte does not wait
+# for a whole copy either; if a chunk fails there or the stream breaks off, the rest comes from a whole copy fetched
+# and verified. Without sums anywhere (a blob not read since it landed) the whole copy is verified first, as
+# before, and that writes its sums.
 # Each chunk is read to be hashed, then handed to the socket with sendfile(2) from the page cache (no second copy
 # through Perl); where there is no sendfile (no syscall.ph for this architecture, a socket that refuses it) the bytes
 # are written as before. Hashing from a mapping of the page cache (File::Map) instead of a read was slower here:
@@ -13,7 +16,10 @@ use strict;
 use warnings;
 use Racklab::File::Blobs qw(blob_path has_local);
 use Racklab::File::Sums qw(CHUNK read_sums sum_of);
-use Racklab::File::Store qw(open_blob);
+use Racklab::File::Store qw(open_blob holders);
+use Racklab::File::Cluster qw(node_of peer_sums peer_raw);
+use Racklab::File::Config qw(cfg);
+use IO::Select;
 use Racklab::File::SHA1;
 use Racklab::File::Path qw(fail);
 
@@ -25,16 +31,34 @@ sub open {
     my ($class, $sha1, $size) = @_;
     my $self = bless { sha1 => $sha1, size => $size }, $class;
     my $path = blob_path($sha1);
-    my $sums = has_local($sha1) ? read_sums($path, $sha1, $size) : undef;
-    if (defined $sums && CORE::open(my $fh, '<:raw', $path)) {
-        @$self{qw(fh sums)} = ($fh, $sums);
+    if (has_local($sha1)) {
+        my $sums = read_sums($path, $sha1, $size);
+        if (defined $sums && CORE::open(my $fh, '<:raw', $path)) {
+            @$self{qw(fh sums)} = ($fh, $sums);
+            return $self;
+        }
     } else {
-        # no sums to check by: the whole copy verified (or repaired, or fetched) before the first byte
-        my ($file, $tmp) = open_blob($sha1);
-        CORE::open(my $fh, '<:raw', $file) or do { unlink $file if $tmp; fail(503, "cannot read the content: $!") };
-        @$self{qw(fh tmp)} = ($fh, $tmp ? $file : undef);
+        # no copy here: a holder's copy streamed, checked against that holder's sums (the copy is opened in send(),
+        # from the first chunk the read needs)
+        for my $id (grep { $_ ne cfg('server') } holders($sha1)) {
+            my $n = node_of($id) or next;
+            my $sums = peer_sums($n, $sha1, $size) // next;
+            @$self{qw(peer sums)} = ($n, $sums);
+            return $self;
+        }
     }
+    $self->_whole;
     return $self;
+}
+
+# no sums to check by, or a stream from a holder that failed: a whole copy verified (or repaired, or fetched) first
+sub _whole {
+    my ($self) = @_;
+    delete $self->{sums};
+    delete $self->{peer};
+    my ($file, $tmp) = open_blob($self->{sha1});
+    $self->{tmp} = $file if $tmp;
+    CORE::open($self->{fh}, '<:raw', $file) or fail(503, "cannot read the content: $!");
 }
 
 # send($from, $len, $emit, $sock): bytes $from .. $from+$len-1 in order, to $sock by sendfile(2) when given, else
@@ -48,6 +72,19 @@ sub send {
     for my $i ($first .. $last) {
         my $want = $self->{size} - $i * CHUNK;
         $want = CHUNK if $want > CHUNK;
+        if ($self->{peer}) {
+            my $chunk = $self->_peer_chunk($i, $want);
+            if ($self->_good($chunk, $i)) {
+                my $start = $i == $first ? $from - $i * CHUNK : 0;
+                my $end = $i == $last ? $from + $len - $i * CHUNK : $want;
+                $emit->($start == 0 && $end == $want ? $chunk : substr($chunk, $start, $end - $start));
+                next;
+            }
+            # the holder's stream broke off or a chunk is bad: the rest from a whole copy fetched and verified
+            print STDERR "file-read: $self->{sha1} from $self->{peer}{id}: chunk $i " . (defined $chunk ? 'does not match its sum' : 'did not arrive') . "; fetching a whole copy\n";
+            CORE::close(delete($self->{src})->{sock}) if $self->{src};
+            $self->_whole;
+        }
         my $chunk;   # the chunk as read to be checked: what is sent when sendfile is not there
         if ($self->{sums}) {
             $chunk = $self->_chunk($i, $want);
@@ -65,6 +102,24 @@ sub send {
         my $end = $i == $last ? $from + $len - $i * CHUNK : $want;
         $self->_out($i * CHUNK + $start, $end - $start, $emit, $sock, defined $chunk ? \substr($chunk, $start, $end - $start) : undef);
     }
+}
+
+# chunk $i ($want bytes) of a holder's stream, opened at chunk $i when it is not open yet; undef when it fails
+sub _peer_chunk {
+    my ($self, $i, $want) = @_;
+    if (!$self->{src}) {
+        $self->{src} = peer_raw($self->{peer}, $self->{sha1}, $i * CHUNK, $self->{size} - $i * CHUNK) or return undef;
+        $self->{src}{at} = $i;
+    }
+    my $src = $self->{src};
+    return undef unless $src->{at} == $i;
+    while (length $src->{buf} < $want) {
+        return undef unless IO::Select->new($src->{sock})->can_read(15);
+        my $n = sysread($src->{sock}, $src->{buf}, CHUNK, length $src->{buf});
+        return undef unless $n;
+    }
+    $src->{at}++;
+    return substr($src->{buf}, 0, $want, '');
 }
 
 # bytes [$at, $at+$n) of the open copy to the client; $bytes, when given, are those bytes already read
@@ -100,6 +155,7 @@ sub _out {
 sub close {
     my ($self) = @_;
     CORE::close($self->{fh}) if $self->{fh};
+    CORE::close(delete($self->{src})->{sock}) if $self->{src};
     unlink delete $self->{tmp} if $self->{tmp};
     delete $self->{fh};
 }

@@ -11,7 +11,8 @@ use Racklab::File::Config qw(cfg);
 use Racklab::File::HTTP qw(respond);
 use Racklab::File::Path qw(clean_path fail);
 use Racklab::File::Meta qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree usage);
-use Racklab::File::Blobs qw(spool store_local remove_local list_local);
+use Racklab::File::Blobs qw(spool store_local remove_local list_local has_local blob_path);
+use Racklab::File::Sums qw(read_sums sums_file);
 use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
 use Racklab::File::Locks qw(assert_unlocked drop_locks_under);
@@ -76,6 +77,23 @@ sub node_api {
             return;
         }
         if ($m eq 'DELETE') { remove_local($sha1); return respond($req, 204, [], '') }
+    }
+    # a read on a node that holds no copy streams from a holder (Read.pm): that holder's chunk sums, then its copy
+    # as it is on disk from a chunk on (?from=N), checked chunk by chunk by the reader, never here
+    if ($rest =~ m{^(sums|raw)/([0-9a-f]{40})$} && $m eq 'GET') {
+        my ($what, $sha1) = ($1, $2);
+        fail(404, "no copy of $sha1 here") unless has_local($sha1);
+        my $path = blob_path($sha1);
+        if ($what eq 'sums') {
+            my ($size) = ($req->{uri}->query // '') =~ /(?:^|&)size=(\d+)/ or fail(400, 'sums needs ?size=N');
+            fail(404, "no chunk sums for $sha1 here") unless defined read_sums($path, $sha1, $size);
+            return respond($req, 200, [ 'Content-Type' => 'application/octet-stream' ], sums_file($path));
+        }
+        my ($from) = ($req->{uri}->query // '') =~ /(?:^|&)from=(\d+)/;
+        $from //= 0;
+        my $size = -s $path;
+        fail(416, "from=$from is past the end ($size bytes)") if $from > $size;
+        return respond($req, 200, [ 'Content-Type' => 'application/octet-stream' ], { file => $path, offset => $from, length => $size - $from });
     }
     # the second copy of an upload, streamed while it arrives (Stream.pm): kept only when the trailer's SHA1
     # is what arrived, and answered 201 only once durable

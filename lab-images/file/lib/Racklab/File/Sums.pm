@@ -9,7 +9,7 @@ use strict;
 use warnings;
 use Racklab::File::SHA1;
 use Exporter qw(import);
-our @EXPORT_OK = qw(CHUNK sums_path read_sums write_sums chunk_count sum_of);
+our @EXPORT_OK = qw(CHUNK sums_path read_sums sums_file parse_sums write_sums chunk_count sum_of);
 
 use constant CHUNK => 1 << 20;
 my $MAGIC = 'racklab-sums-1';
@@ -65,10 +65,23 @@ sub write_sums {
 # another size than the one the metadata says
 sub read_sums {
     my ($path, $sha1, $size) = @_;
+    my $all = sums_file($path) // return undef;
+    return parse_sums($all, $sha1, $size);
+}
+
+# sums_file($blob_path) → the sums file's bytes as they are (what a peer is sent), or undef
+sub sums_file {
+    my ($path) = @_;
     open(my $fh, '<:raw', sums_path($path)) or return undef;
     local $/;
     my $all = <$fh>;
     close $fh;
+    return $all;
+}
+
+# parse_sums($bytes, $sha1, $size) → the raw sums when $bytes is a whole, undamaged sums file of that blob, else undef
+sub parse_sums {
+    my ($all, $sha1, $size) = @_;
     my $head = _head($sha1, $size);
     my $want = length($head) + chunk_count($size) * $LEN + $LEN;
     return undef unless defined $all && length($all) == $want && substr($all, 0, length $head) eq $head;
