@@ -56,6 +56,7 @@ sub _whole {
     my ($self) = @_;
     delete $self->{sums};
     delete $self->{peer};
+    unlink delete $self->{tmp} if $self->{tmp};
     my ($file, $tmp) = open_blob($self->{sha1});
     $self->{tmp} = $file if $tmp;
     CORE::open($self->{fh}, '<:raw', $file) or fail(503, "cannot read the content: $!");
