@@ -105,6 +105,7 @@ const LAB = process.env.RACKLAB_BENCH_LAB_FILES ?? 'bench-files'
 const ROUNDS = 5
 const FRONTENDS = ['fe1', 'fe2']
 const MIB = 1024 * 1024
+const A = '-u alice:alice-2007'
 
 type Runtime = Awaited<ReturnType<typeof createRuntime>>
 
@@ -131,7 +132,6 @@ const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d
 /** 1,000 small files (1-8 KiB) uploaded on file1 (copies on file1 and file2, the first other rack), then file2's disk
  *  fails: the time until file1's status shows no blob under N live copies (the keepers copy them to file3) */
 async function reReplication(rt: Runtime): Promise<{ blobs: number; ms: number }> {
-  const A = '-u alice:alice-2007'
   await sh(rt, 'file1', [
     'set -e; rm -rf /tmp/rr; mkdir -p /tmp/rr; cd /tmp/rr',
     `perl -e 'open(my $r, "<", "/dev/urandom") or die; for my $i (1 .. 1000) { read($r, my $b, 1024 + ($i * 131) % 7168); open(my $f, ">", "f$i") or die; print {$f} $b; close $f }'`,
@@ -172,7 +172,6 @@ export async function benchFiles(): Promise<BenchResult> {
         'nginx -q -t', 'nginx -s reload 2>/dev/null', 'sleep 1',
       ].join('\n'))
     }
-    const A = '-u alice:alice-2007'
     const dav = 'https://127.0.0.1/dav/bench'
     await sh(rt, 'edge', [
       `set -e; curl -sSfk ${A} -X MKCOL ${dav}/ -o /dev/null || true`,

@@ -56,6 +56,14 @@ sub _whole {
     my ($self) = @_;
     delete $self->{sums};
     delete $self->{peer};
+    $self->_reopen;
+}
+
+# the open copy replaced by a verified one: open_blob notes a bad local copy, repairs it from a holder or fetches a
+# good one, or dies 503
+sub _reopen {
+    my ($self) = @_;
+    CORE::close($self->{fh}) if $self->{fh};
     unlink delete $self->{tmp} if $self->{tmp};
     my ($file, $tmp) = open_blob($self->{sha1});
     $self->{tmp} = $file if $tmp;
@@ -73,11 +81,12 @@ sub send {
     for my $i ($first .. $last) {
         my $want = $self->{size} - $i * CHUNK;
         $want = CHUNK if $want > CHUNK;
+        # the part of this chunk the read wants
+        my $start = $i == $first ? $from - $i * CHUNK : 0;
+        my $end = $i == $last ? $from + $len - $i * CHUNK : $want;
         if ($self->{peer}) {
             my $chunk = $self->_peer_chunk($i, $want);
             if ($self->_good($chunk, $i)) {
-                my $start = $i == $first ? $from - $i * CHUNK : 0;
-                my $end = $i == $last ? $from + $len - $i * CHUNK : $want;
                 $emit->($start == 0 && $end == $want ? $chunk : substr($chunk, $start, $end - $start));
                 next;
             }
@@ -90,17 +99,11 @@ sub send {
         if ($self->{sums}) {
             $chunk = $self->_chunk($i, $want);
             if (!$self->_good($chunk, $i)) {
-                # open_blob notes the bad copy, repairs it from a holder or fetches a good one, or dies 503
-                CORE::close($self->{fh});
-                my ($file, $tmp) = open_blob($self->{sha1});
-                $self->{tmp} = $file if $tmp;
-                CORE::open($self->{fh}, '<:raw', $file) or fail(503, "cannot read the repaired copy: $!");
+                $self->_reopen;
                 $chunk = $self->_chunk($i, $want);
                 fail(503, "chunk $i of $self->{sha1} is still bad after the repair") unless $self->_good($chunk, $i);
             }
         }
-        my $start = $i == $first ? $from - $i * CHUNK : 0;
-        my $end = $i == $last ? $from + $len - $i * CHUNK : $want;
         $self->_out($i * CHUNK + $start, $end - $start, $emit, $sock, defined $chunk ? \substr($chunk, $start, $end - $start) : undef);
     }
 }

@@ -12,7 +12,7 @@ use Racklab::File::HTTP qw(respond);
 use Racklab::File::Path qw(clean_path fail);
 use Racklab::File::Meta qw(auth_user user_by_login get_entry list_dir make_dir put_file delete_tree usage);
 use Racklab::File::Blobs qw(spool store_local remove_local list_local has_local blob_path);
-use Racklab::File::Sums qw(read_sums sums_file);
+use Racklab::File::Sums qw(parse_sums sums_file);
 use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
 use Racklab::File::Locks qw(assert_unlocked drop_locks_under);
@@ -86,8 +86,9 @@ sub node_api {
         my $path = blob_path($sha1);
         if ($what eq 'sums') {
             my ($size) = ($req->{uri}->query // '') =~ /(?:^|&)size=(\d+)/ or fail(400, 'sums needs ?size=N');
-            fail(404, "no chunk sums for $sha1 here") unless defined read_sums($path, $sha1, $size);
-            return respond($req, 200, [ 'Content-Type' => 'application/octet-stream' ], sums_file($path));
+            my $file = sums_file($path);
+            fail(404, "no chunk sums for $sha1 here") unless defined parse_sums($file, $sha1, $size);
+            return respond($req, 200, [ 'Content-Type' => 'application/octet-stream' ], $file);
         }
         my ($from) = ($req->{uri}->query // '') =~ /(?:^|&)from=(\d+)/;
         $from //= 0;
