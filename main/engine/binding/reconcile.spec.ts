@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { EventBus } from '../events/event-bus'
-import type { ContainerInfo } from '../docker/types'
+import type { ContainerInfo, DockerGateway } from '../docker/types'
 import { Journal } from '../journal/journal'
 import { LabEngine } from '../lab/lab-engine'
 import { appRoot, imagesDir } from '../paths'
@@ -17,6 +17,7 @@ describe('hardware → Docker binding', () => {
   let calls: string[]
   let lab: LabEngine
   let containers: Map<string, ContainerInfo>
+  let gateway: DockerGateway
 
   beforeEach(async () => {
     calls = []
@@ -25,7 +26,8 @@ describe('hardware → Docker binding', () => {
     containers = new Map()
     for (const id of ['db1', 'db2', 'db3', 'imap1', 'backup1'])
       containers.set(id, { id: `c-${id}`, name: id, image: 'x', labels: { 'racklab.lab': 't', 'racklab.server': id }, status: 'running', running: true, exitCode: 0, oomKilled: false, ips: {}, ports: {} })
-    lab = new LabEngine({ gateway: recordingGateway(calls, containers), topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
+    gateway = recordingGateway(calls, containers)
+    lab = new LabEngine({ gateway, topology, bus: new EventBus(), journal: new Journal(undefined), labId: 't', stateDir, imagesDir: imagesDir(), catalogFile: catalogPath(appRoot()) })
     lab.setMembers(['db1', 'db2', 'db3', 'imap1', 'backup1'], true)
     await lab.initOnce()
     // listing a cable's actions runs the network-fault detection once (a throwaway container): not the binding's doing
@@ -80,6 +82,19 @@ describe('hardware → Docker binding', () => {
     expect(calls.some((c) => c.startsWith('start c-backup1') || c.startsWith('create'))).toBe(true)
     // the data volume (the pool) stays: the container may be made anew, its volume never
     expect(calls.some((c) => c.startsWith('removeVolume'))).toBe(false)
+  })
+
+  it('a server coming back whose new image is not built yet (the checkout changed under the lab) keeps its container', async () => {
+    // the containers here carry an image ('x') that is not the role's current tag: with that tag built, the
+    // container would be made anew (the test above); without it, removing the old one would lose the server
+    gateway.imageExists = async () => false
+    await lab.act('disk:backup1/1', 'fail')
+    await lab.act('disk:backup1/2', 'fail')
+    calls.length = 0
+    await lab.act('disk:backup1/1', 'replace')
+    expect(calls).toContain('start c-backup1')
+    expect(calls.filter((c) => c.startsWith('remove') || c.startsWith('create'))).toEqual([])
+    expect(containers.get('backup1')?.id).toBe('c-backup1')
   })
 
   it('a degraded array cuts the CPU quota; refused actions change nothing', async () => {
