@@ -10,7 +10,7 @@ use Racklab::File::Sums;
 use IO::Socket::INET;
 use IO::Select;
 use Exporter qw(import);
-our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat peer_sums peer_raw);
+our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat peer_sums peer_raw peer_wake);
 
 sub node_of { my ($id) = @_; my ($n) = grep { $_->{id} eq $id } nodes(); return $n }
 
@@ -84,6 +84,13 @@ sub peer_raw {
 }
 
 sub peer_delete { my ($node, $sha1) = @_; my $r = _http()->request('DELETE', _url($node, "blob/$sha1"), { headers => _headers() }); return $r->{status} == 204 }
+
+# peer_wake($node) asks that node's keeper for a pass now (Wake.pm); true when it said yes. Never waits long: a
+# node that does not answer is not one the pass would copy to anyway
+sub peer_wake {
+    my ($node) = @_;
+    return HTTP::Tiny->new(timeout => 2)->request('POST', _url($node, 'wake'), { headers => _headers() })->{status} == 204;
+}
 
 # peer_stat($node, $timeout) → decoded JSON of /_node/stat, or undef when the node does not answer in time
 sub peer_stat {

@@ -12,7 +12,7 @@ use Time::HiRes qw(time);
 use Racklab::File::Config qw(cfg nodes);
 use Racklab::File::DB qw(dbh_read dbh_write);
 use Racklab::File::Blobs qw(has_local list_local verify_local blob_path remove_local);
-use Racklab::File::Cluster qw(node_of peer_get peer_stat peer_delete);
+use Racklab::File::Cluster qw(node_of peer_get peer_stat peer_delete peer_wake);
 use Racklab::File::Store qw(place_copies repair_local note holders);
 use Exporter qw(import);
 our @EXPORT_OK = qw(reconcile replicate scrub status live_nodes);
@@ -48,6 +48,9 @@ sub reconcile {
     my $db = dbh_write();
     $db->do('DELETE FROM file_copies WHERE node = ? AND sha1 = ?', undef, $me, $_) for @lost;
     note(event => 'lost', count => scalar @lost, why => 'blobs missing from this node\'s disk');
+    # those blobs are under N now: every other keeper passes at once instead of at its next turn (this node's own
+    # pass, when it is the keeper's, comes right after this)
+    peer_wake($_) for grep { $_->{id} ne $me } nodes();
     return scalar @lost;
 }
 

@@ -17,6 +17,7 @@ use Racklab::File::Store qw(put_blob open_blob);
 use Racklab::File::DAV;
 use Racklab::File::Locks qw(assert_unlocked drop_locks_under);
 use Racklab::File::DB qw(dbh_read);
+use Racklab::File::Wake qw(wake_here);
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
@@ -105,6 +106,7 @@ sub node_api {
         store_local($up->{sha1}, $up->{tmp});
         return respond($req, 201, [], '');
     }
+    if ($rest eq 'wake' && $m eq 'POST') { wake_here(); return respond($req, 204, [], '') }
     if ($rest eq 'stat' && $m eq 'GET') {
         my @b = list_local();
         return json($req, 200, { node => cfg('server'), blobs => scalar @b, bytes => Racklab::File::Blobs::usage(), capacity => cfg('capacity') });
