@@ -231,6 +231,34 @@ describe('file storage on the real engine', () => {
     await sh('file1', `curl -sf ${A} -X DELETE ${DAV}/rr.bin`)
   }, 300_000)
 
+  it('a node that loses its disk wakes every keeper at once (the node API wake needs the node key), and the copies come back', async () => {
+    const mark = async (n: string): Promise<number> => Number(await sh(n, 'stat -c %.9Y /run/racklab-file-keeper.wake 2>/dev/null || echo 0'))
+    // FILE_NODES: "file1=10.231.0.61@nyi-1,…", every node's address
+    const file3 = await sh('file1', `echo "$FILE_NODES" | tr , '\\n' | sed -n 's/^file3=\\(.*\\)@.*/\\1/p'`)
+    expect(file3).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    const wake = (key: string): Promise<string> => sh('file1', `curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-Racklab-Node-Key: ${key}" http://${file3}/_node/wake`)
+    const before3 = await mark('file3')
+    expect(await wake('0123456789abcdef0123')).toBe('403')
+    expect(await mark('file3')).toBe(before3)
+    expect(await sh('file1', 'curl -s -o /dev/null -w "%{http_code}" -X POST -H "X-Racklab-Node-Key: $NODE_KEY" http://' + file3 + '/_node/wake')).toBe('204')
+    const marks = { file1: await mark('file1'), file3: await mark('file3') }
+    expect(marks.file3).toBeGreaterThan(before3)
+    // an upload on file2 keeps a copy there; then its disk fails, its claims go, and both other keepers are asked
+    // for a pass now
+    await sh('file2', `head -c 100000 /dev/urandom >/tmp/wake.bin && curl -sf ${A} -T /tmp/wake.bin ${DAV}/wake.bin`)
+    const failed = JSON.parse(await sh('file2', 'racklab-file fail-disk')) as { claimsDropped: number }
+    expect(failed.claimsDropped).toBeGreaterThan(0)
+    expect(await mark('file1')).toBeGreaterThan(marks.file1)
+    expect(await mark('file3')).toBeGreaterThan(marks.file3)
+    const status = async (): Promise<{ underReplicated: number; lost: number }> => JSON.parse(await sh('file1', 'racklab-file status')) as { underReplicated: number; lost: number }
+    try {
+      await until('every blob back to two live copies', async () => { const s = await status(); return !s.underReplicated && !s.lost }, 240_000, 2000)
+    } finally {
+      await sh('file2', 'racklab-file replace-disk')
+    }
+    expect(await sql('db1', 'SELECT COUNT(*) FROM blobs b WHERE (SELECT COUNT(*) FROM file_copies c WHERE c.sha1 = b.sha1) < 2')).toBe('0')
+  }, 600_000)
+
   it('a holder powered off while its copies are made again elsewhere comes back: replication trims every blob back to N', async () => {
     const sha = (await sh('file1', `head -c 300000 /dev/urandom >/tmp/trim.bin && curl -sf ${A} -T /tmp/trim.bin ${DAV}/trim.bin && sha1sum /tmp/trim.bin`)).split(' ')[0]!
     const holders = async (): Promise<string[]> => (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${sha}'`)).split(',').filter(Boolean)
@@ -314,6 +342,15 @@ describe('file storage on the real engine', () => {
       expect(disk, `${n}: blob files against its copy rows`).toEqual(claimed)
       // chunk sums only beside a blob
       expect(await sh(n, 'for s in $(find /srv/blobs -mindepth 2 -maxdepth 2 -name "*.sums"); do [ -e "${s%.sums}" ] || echo "$s"; done'), `${n}: chunk sums without a blob`).toBe('')
+      // the bytes in use as the node's long-lived workers count them (each remembers its walk of the blob folders
+      // and walks again only those that changed) are what the disk holds (the probes' writes may land between the
+      // two readings, so a match is waited for: a stale count never gets there)
+      let seen = ''
+      await until(`${n}: bytes in use as its workers count them`, async () => {
+        seen = await sh(n, `echo $(curl -sf -H "X-Racklab-Node-Key: $NODE_KEY" http://127.0.0.1/_node/stat | sed -n 's/.*"bytes":\\([0-9]*\\).*/\\1/p') $(find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%s\\n" | awk '{t += $1} END {print t + 0}')`)
+        const [counted, onDisk] = seen.split(' ')
+        return counted !== undefined && counted === onDisk
+      }, 30_000, 1000).catch((e: Error) => { throw new Error(`${e.message}: counted and on disk: ${seen}`) })
     }
   }, 600_000)
 })
