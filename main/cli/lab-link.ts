@@ -14,6 +14,7 @@ import { BUILD_ID } from '../engine/service/build-id'
 import type { LabEngineChoice } from '../engine/engines/lab-engine'
 import type { DockerGateway } from '../engine/docker/types'
 import { ensureEngine, findEngine, type EngineTarget } from '../engine/service/ensure'
+import { beingRemoved } from '../engine/service/removal'
 import type { EngineConnection } from '../engine/service/socket-client'
 import { resilient } from '../engine/service/resilient'
 import { say } from './output'
@@ -116,8 +117,11 @@ async function linkOn(o: LinkOptions, lab: string, docker: LabEngineChoice): Pro
     return localRuntime(o, lab, docker)
   }
   const conn = await ensureEngine(target, say)
-  // a long-lived client (serve, the window) outlives an engine crash: the engine is started again
-  return engineLink(lab, o.watch ? resilient(conn, () => ensureEngine(target, say), (t) => say(`racklab: ${t}`)) : conn)
+  // a long-lived client (serve, the window) outlives an engine crash: the engine is started again, unless the lab
+  // is being removed (workshop down stopped it on purpose and is deleting its state dir)
+  const again = (): Promise<EngineConnection> =>
+    beingRemoved(target.stateDir) ? Promise.reject(new LabError('NOT_FOUND', `lab ${lab} is being removed: its engine service is not started again`)) : ensureEngine(target, say)
+  return engineLink(lab, o.watch ? resilient(conn, again, (t) => say(`racklab: ${t}`)) : conn)
 }
 
 function engineLink(lab: string, conn: EngineConnection): LabLink {

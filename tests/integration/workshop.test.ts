@@ -178,5 +178,9 @@ describe('a workshop of two labs', () => {
     expect(await exited).toBe(0)
     expect(said).toMatch(/workshop wsit was taken down \(racklab workshop down\).*serve stops/)
     serve = undefined
+    // serve's links saw each lab's engine stop on purpose and did not start it again (service/removal.ts): no
+    // state dir came back after workshop down removed them
+    await new Promise((r) => setTimeout(r, 1500))
+    for (const lab of LABS) expect(existsSync(join(HOME, lab)), `${lab}'s state dir`).toBe(false)
   }, 300_000)
 })

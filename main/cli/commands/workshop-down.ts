@@ -4,6 +4,7 @@
 // of a removed lab is left to collide with the next workshop (subnets are released, the names are free).
 import { existsSync, rmSync } from 'node:fs'
 import { labStateDir } from '../../engine/paths'
+import { markRemoving } from '../../engine/service/removal'
 import { loadWorkshop, saveWorkshop, workshopFile } from '../../workshop/workshop-file'
 import { openLink } from '../lab-link'
 import { EXIT_FAIL, EXIT_OK, printJson, say } from '../output'
@@ -25,6 +26,8 @@ export async function workshopDown(a: CliArgs, name: string): Promise<number> {
         link.close()
       }
       if (done.status !== 'succeeded') throw new Error(`down ${done.status}: ${done.error?.message ?? ''}`)
+      // from here a running serve --workshop must not start this lab's engine again (removal.ts)
+      markRemoving(labStateDir(l.lab))
       await stopLabEngine(l.lab, { topology: a.topology, engine: null })
       rmSync(labStateDir(l.lab), { recursive: true, force: true })
       results.push({ lab: l.lab, ...(l.engine ? { engine: l.engine } : {}), ok: true })
