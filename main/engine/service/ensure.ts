@@ -24,6 +24,7 @@ export interface EngineTarget {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+const POLL_MS = 25
 
 /** connect to a running engine of this lab, or undefined when none runs */
 export async function findEngine(t: EngineTarget): Promise<{ conn: EngineConnection; lock: LockInfo } | undefined> {
@@ -35,9 +36,11 @@ export async function findEngine(t: EngineTarget): Promise<{ conn: EngineConnect
     try {
       return { conn: await connectEngine(lock.socket), lock }
     } catch {
-      // the lock is taken before the socket listens (the engine adopts the lab first): wait for it
+      // the lock is taken before the socket listens (the engine adopts the lab first): wait for it. Polled
+      // finely: an `up` after `down` starts a new engine and waits here before anything else (a failed connect to
+      // a unix socket costs microseconds; 150 ms steps cost up to 150 ms of every such up)
       if (Date.now() > deadline) throw new LabError('ENGINE_ERROR', `the lab engine service of ${t.labId} (pid ${lock.pid}) holds ${files.lock} but does not answer on ${lock.socket}; stop it with racklab engine stop or kill ${lock.pid}`)
-      await sleep(150)
+      await sleep(POLL_MS)
     }
   }
 }
@@ -48,7 +51,7 @@ export async function stopEngine(t: EngineTarget, conn: EngineConnection, pid: n
   const deadline = Date.now() + timeoutMs
   while (pidAlive(pid)) {
     if (Date.now() > deadline) throw new LabError('ENGINE_ERROR', `the lab engine service of ${t.labId} (pid ${pid}) did not stop within ${timeoutMs / 1000} s`)
-    await sleep(100)
+    await sleep(POLL_MS)
   }
 }
 
@@ -96,7 +99,7 @@ async function startEngine(t: EngineTarget): Promise<EngineConnection> {
       throw new LabError('ENGINE_ERROR', `the lab engine service of ${t.labId} exited (code ${exited}) at start:\n${logTail(files.log)}`)
     }
     if (Date.now() > deadline) throw new LabError('ENGINE_ERROR', `the lab engine service of ${t.labId} did not start within 120 s (log: ${files.log})`)
-    await sleep(100)
+    await sleep(POLL_MS)
   }
 }
 
