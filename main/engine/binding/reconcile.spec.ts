@@ -95,6 +95,7 @@ describe('hardware → Docker binding', () => {
     expect(calls).toContain('start c-backup1')
     expect(calls.filter((c) => c.startsWith('remove') || c.startsWith('create'))).toEqual([])
     expect(containers.get('backup1')?.id).toBe('c-backup1')
+    expect(lab.journal.list().map((e) => e.text)).toContainEqual(expect.stringMatching(/^backup1: kept its container, built from an older image \(x\): racklab up builds racklab\/backup:/))
   })
 
   it('a degraded array cuts the CPU quota; refused actions change nothing', async () => {

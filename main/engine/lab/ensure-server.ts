@@ -12,13 +12,15 @@ export async function ensureServerCreated(lab: LifecycleContext, id: string, o: 
   const spec = lab.roleSpecOf(id)!
   if (!o.volumesReady) for (const v of volumeSpecs(lab.labId, id, spec)) await lab.gateway.ensureVolume(v)
   let c = lab.container(id)
-  if (c && c.image !== tag && (await lab.gateway.imageExists(tag))) {
+  if (c && c.image !== tag) {
     // built from an older image: recreate; its data volumes survive. Only when the new image is there: a power-on
     // does not build images (up does), and a checkout changed under a running lab (a new version of racklab, an
     // edited image script) would otherwise lose the server here, removed and then not created. It keeps its older
-    // image until the next up builds the new one.
-    await lab.gateway.removeContainer(c.id)
-    c = undefined
+    // image until the next up builds the new one, and the journal says so.
+    if (await lab.gateway.imageExists(tag)) {
+      await lab.gateway.removeContainer(c.id)
+      c = undefined
+    } else lab.journal.append({ kind: 'op', text: `${id}: kept its container, built from an older image (${c.image}): racklab up builds ${tag} and makes it anew` })
   }
   if (c) return c.id
   const cid = await lab.gateway.createContainer(containerSpec(lab.labId, placed, spec, tag, lab.topology.domain))
