@@ -100,6 +100,25 @@ describe('Monitor', () => {
     l.monitor.stop()
   })
 
+  it('check after an action: results taken before it are taken again (they say nothing of now); then the latest at once', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(3_000)
+    const before = { ...l.starts }
+    // db2's replication breaks, and the action that did it is journaled (as LabEngine.act does, once it is done)
+    l.state.db2Ok = false
+    l.journal.append({ kind: 'action', target: 'server:db2', text: 'stop-replication server:db2: stopped', data: { action: 'stop-replication' } })
+    const after = await l.monitor.check()
+    expect(after.find((r) => r.id === 'db.replication')).toMatchObject({ ok: false, ageMs: 0 })
+    expect(after.map((r) => r.ageMs)).toEqual([0, 0, 0, 0])
+    expect(Object.entries(l.starts).map(([k, n]) => [k, n - (before[k] ?? 0)])).toEqual([['db.ping@db1', 1], ['db.replication@db2', 1], ['smtp.accept@mx1', 1], ['mail.e2e@mx1', 1]])
+    // nothing happened since: the same results, without running anything
+    const runs = { ...l.starts }
+    expect((await l.monitor.check()).find((r) => r.id === 'db.replication')).toMatchObject({ ok: false })
+    expect(l.starts).toEqual(runs)
+    l.monitor.stop()
+  })
+
   it('check before the first results: waits for the units that never reported, and only for those', async () => {
     const l = lab()
     const first = await l.monitor.check()

@@ -43,7 +43,8 @@ export class Monitor {
   private readonly alerts = new AlertBook()
   private readonly changes: ResultChanges
   /** unit key → its latest results and when they came */
-  private readonly latest = new Map<string, { results: ProbeResult[]; at: number }>()
+  /** at: when the run ended (its age); startedAt: when it began (a run begun before an action is older news) */
+  private readonly latest = new Map<string, { results: ProbeResult[]; at: number; startedAt: number }>()
   private readonly lastStart = new Map<string, number>()
   private readonly inFlight = new Map<string, Promise<ProbeResult[]>>()
   private readonly busy = new Set<string>()
@@ -123,15 +124,18 @@ export class Monitor {
 
   /**
    * What `check` answers: a result for every unit that applies now. Not fresh: the latest one at once, and only
-   * a unit that never reported is waited for. Fresh: every unit runs now (`only`: these probe ids); one already
-   * running is joined, never doubled.
+   * a unit that never reported, or whose latest result was taken before the last action (a fault or its undo
+   * since: that result says nothing of now), is waited for. Fresh: every unit runs now (`only`: these probe ids);
+   * one already running is joined, never doubled.
    */
   async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
     const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
+    const actedAt = this.lastActionAt
     const runs = await Promise.all(
       units.map(async (u) => {
         const last = this.latest.get(u.key)
-        if (last && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
+        const current = last !== undefined && (actedAt === undefined || last.startedAt >= actedAt)
+        if (current && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
         // a unit still busy after a timeout has no run to join: its timeout result is the latest news
         const results = await (this.inFlight.get(u.key) ?? (this.busy.has(u.key) && last ? Promise.resolve(last.results) : this.launch(u)))
         return results.map((r) => ({ ...r, ageMs: Math.max(0, this.timers.now() - Date.parse(r.at)) }))
@@ -158,22 +162,23 @@ export class Monitor {
   }
 
   private launch(u: ProbeUnit): Promise<ProbeResult[]> {
-    this.lastStart.set(u.key, this.timers.now())
+    const startedAt = this.timers.now()
+    this.lastStart.set(u.key, startedAt)
     this.busy.add(u.key)
     const { result, settled } = runIsolated(u, this.timers)
     this.inFlight.set(u.key, result)
     void settled.then(() => this.busy.delete(u.key))
     void result.then((rs) => {
       this.inFlight.delete(u.key)
-      this.record(u, rs)
+      this.record(u, rs, startedAt)
     })
     return result
   }
 
-  private record(u: ProbeUnit, results: ProbeResult[]): void {
+  private record(u: ProbeUnit, results: ProbeResult[], startedAt: number): void {
     if (this.stopped) return
     const now = this.timers.now()
-    this.latest.set(u.key, { results, at: now })
+    this.latest.set(u.key, { results, at: now, startedAt })
     for (const r of results) {
       this.history.add(u.key, u.id, u.target, { at: now, labMs: this.d.labMs(), ok: r.ok, values: numericValues(r.values) })
       this.changes.record(u.key, r)
