@@ -236,11 +236,12 @@ describe('file storage on the real engine', () => {
     // FILE_NODES: "file1=10.231.0.61@nyi-1,…", every node's address
     const file3 = await sh('file1', `echo "$FILE_NODES" | tr , '\\n' | sed -n 's/^file3=\\(.*\\)@.*/\\1/p'`)
     expect(file3).toMatch(/^\d+\.\d+\.\d+\.\d+$/)
+    // key: a shell word, so '$NODE_KEY' is file1's own node key
     const wake = (key: string): Promise<string> => sh('file1', `curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-Racklab-Node-Key: ${key}" http://${file3}/_node/wake`)
     const before3 = await mark('file3')
     expect(await wake('0123456789abcdef0123')).toBe('403')
     expect(await mark('file3')).toBe(before3)
-    expect(await sh('file1', 'curl -s -o /dev/null -w "%{http_code}" -X POST -H "X-Racklab-Node-Key: $NODE_KEY" http://' + file3 + '/_node/wake')).toBe('204')
+    expect(await wake('$NODE_KEY')).toBe('204')
     const marks = { file1: await mark('file1'), file3: await mark('file3') }
     expect(marks.file3).toBeGreaterThan(before3)
     // an upload on file2 keeps a copy there; then its disk fails, its claims go, and both other keepers are asked

@@ -42,8 +42,8 @@ export class Monitor {
   private readonly history: History
   private readonly alerts = new AlertBook()
   private readonly changes: ResultChanges
-  /** unit key → its latest results and when they came */
-  /** at: when the run ended (its age); startedAt: when it began (a run begun before an action is older news) */
+  /** unit key → its latest results; at: when the run ended (its age), startedAt: when it began (a run begun
+   *  before an action is older news) */
   private readonly latest = new Map<string, { results: ProbeResult[]; at: number; startedAt: number }>()
   private readonly lastStart = new Map<string, number>()
   private readonly inFlight = new Map<string, Promise<ProbeResult[]>>()
