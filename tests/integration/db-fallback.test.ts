@@ -189,4 +189,47 @@ describe('DB clients return to the primary after a circuit trip', () => {
     for (const r of clients) expect(r.message, r.target).toMatch(/; [1-9]\d* of \d+ client processes hold a connection to it/)
     expect(results.filter((r) => r.id === 'web.login').map((r) => [r.target, r.ok]).sort()).toEqual([['web1', true], ['web2', true]])
   }, 900_000)
+
+  it('db1 powered off: both web backends keep answering every frontend at once (read-only), and go back to db1 when it is on', async () => {
+    // db1's address stops answering (no host: connects fail after a ~2 s ARP timeout). With a back-off per process,
+    // each of Apache's children paid that 2 s again every 5 s, /health among them: both frontends' upstream checks
+    // (2 s) said "0 of 2 up" for as long as db1 was off, though the web servers answered with a read-only page
+    console.log(await act('server:db1', 'power-off'))
+    const health = async (w: string): Promise<{ ms: number; body: string }> => {
+      const r = await exec('fe1', ['curl', '-s', '-w', ' %{time_total}', '--max-time', '10', `http://${at(w === 'web1' ? '10.231.0.31' : '10.231.0.32')}/health`])
+      const m = /^(.*) ([\d.]+)$/s.exec(r.stdout.trim())
+      return { ms: Math.round(Number(m?.[2] ?? 99) * 1000), body: (m?.[1] ?? r.stdout).trim() }
+    }
+    // the first requests find db1 gone (each web server pays its connect timeout once); then every read is judged
+    await until('both web servers to report db2 (read-only)', async () => {
+      const [a, b] = [await health('web1'), await health('web2')]
+      return (/db=db2 \(read-only\)/.test(a.body) && /db=db2 \(read-only\)/.test(b.body)) || undefined
+    }, 60_000, 500)
+    const slow: string[] = []
+    const down: string[] = []
+    for (let i = 0; i < 12; i++) {
+      for (const w of ['web1', 'web2']) {
+        const h = await health(w)
+        // inside the frontends' 2 s check: /health gives a server out of its back-off 1 s, not 2
+        if (h.ms > 1500) slow.push(`${w} /health took ${h.ms} ms: ${h.body}`)
+      }
+      for (const fe of ['fe1', 'fe2']) {
+        const st = JSON.parse((await exec(fe, ['racklab-fe-status'], { timeoutMs: 30_000 })).stdout) as { upstreams: { name: string; ok: boolean; ms: number; error?: string }[] }
+        for (const u of st.upstreams.filter((x) => !x.ok)) down.push(`${fe} saw ${u.name} down after ${u.ms} ms: ${u.error ?? ''}`)
+      }
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+    console.log(`12 rounds over ~${12 * 2} s with db1 off: ${slow.length} slow /health answers, ${down.length} upstream checks failed`)
+    expect(slow).toEqual([])
+    expect(down).toEqual([])
+
+    console.log(await act('server:db1', 'power-on'))
+    await until('every server healthy after db1 is on', allHealthy, 300_000, 2000)
+    // every client back on db1 by itself (no promote happened): the shared back-off is cleared by the first answer
+    await until('db.clients to pass on every client', async () => {
+      for (const c of CLIENTS) if (!(await dbStatus(c)).ok) return undefined
+      return true
+    }, 60_000, 2000)
+    for (const w of ['web1', 'web2']) await until(`${w}'s /health to name db1`, async () => new RegExp(`^${w} ok db=db1$`).test((await health(w)).body) || undefined, 30_000, 1000)
+  }, 600_000)
 })

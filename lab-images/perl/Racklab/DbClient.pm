@@ -8,6 +8,12 @@ package Racklab::DbClient;
 #     timeout per back-off, not one per request. When EVERY host is in back-off the request tries them all
 #     anyway: skipping is only worth it while another server may answer, and a request must never be refused
 #     just because the last one failed (after a network cut was undone, the first RCPT got 451 for up to 5 s).
+#   * The back-off is shared by every client process of the container (a file per host in DOWN_DIR): a dead
+#     primary whose address no longer answers costs a 2 s connect timeout (EHOSTUNREACH after ARP gives up),
+#     and with a per-process back-off each of Apache's children paid it every 5 s, so /health, logins and the
+#     LMTP proxy's lookups stalled again and again (the frontends' upstream checks, 2 s, saw both web backends
+#     "down" while db1 was dead). One process claims the retry of a host in back-off; the others skip it
+#     meanwhile. quick (dbh(quick => 1), for /health) gives a host out of back-off 1 s to answer, not 2.
 #   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
 #     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
 #     failing the write on the replica.
@@ -27,8 +33,36 @@ use Time::HiRes qw(time);
 use Racklab::DbPrimary qw(ordered_hosts primary_stamp);
 
 our $STATE_DIR = '/run/racklab/db-clients';
+our $DOWN_DIR = '/run/racklab/db-down';
 my $BACKOFF = 5;
 my $RECHECK = 1;
+my $CONNECT_TIMEOUT = 2;
+
+# the shared back-off of host $h: (until, why), or () when no process found it down since its last answer
+sub _shared_down {
+    my ($h) = @_;
+    my ($name) = $h =~ /^([\w.:-]+)$/ or return ();
+    open my $f, '<', "$DOWN_DIR/$name" or return ();
+    my ($until, $why) = (<$f> // '') =~ /^([\d.]+) (.*)$/ or return ();
+    return ($until, $why);
+}
+
+# best effort (a full /run must not fail a request): written whole, then renamed. The entrypoint makes DOWN_DIR,
+# owned by the service's user (a client run as root, racklab-db-status, shares nothing)
+sub _mark_down {
+    my ($h, $until, $why) = @_;
+    my ($name) = $h =~ /^([\w.:-]+)$/ or return;
+    my $f = "$DOWN_DIR/$name";
+    eval {
+        open my $fh, '>', "$f.$$" or die;
+        print $fh sprintf('%.3f %s', $until, $why // 'no answer'), "\n";
+        close $fh or die;
+        rename "$f.$$", $f or die;
+    };
+    unlink "$f.$$";
+}
+
+sub _mark_up { my ($h) = @_; my ($name) = $h =~ /^([\w.:-]+)$/ or return; unlink "$DOWN_DIR/$name" }
 
 # new(hosts => [ip…] (primary first), password => '…', client => 'webmail', attrs => {extra DBI attrs}, read_timeout => 10)
 sub new {
@@ -38,9 +72,9 @@ sub new {
 }
 
 sub _connect {
-    my ($self, $h) = @_;
+    my ($self, $h, $timeout) = @_;
     my $rt = $self->{read_timeout} // 10;
-    my $dbh = DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=2;mariadb_read_timeout=$rt;mariadb_write_timeout=$rt",
+    my $dbh = DBI->connect("DBI:MariaDB:database=racklab;host=$h;mariadb_connect_timeout=$timeout;mariadb_read_timeout=$rt;mariadb_write_timeout=$rt",
         'app', $self->{password}, { RaiseError => 1, PrintError => 0, AutoCommit => 1, mariadb_auto_reconnect => 0, %{ $self->{attrs} // {} } });
     my ($ro, $name) = $dbh->selectrow_array('SELECT @@global.read_only, @@hostname');
     return { dbh => $dbh, host => $h, name => $name // $h, writable => !$ro, since => time, checked => time };
@@ -48,15 +82,16 @@ sub _connect {
 
 sub _err { my ($e) = @_; $e = DBI->errstr // $e // 'no answer'; $e =~ s/\s+$//; return $e }
 
-# the writable primary if one answers, else a read-only replica for this request; dies if none answers
+# the writable primary if one answers, else a read-only replica for this request; dies if none answers.
+# quick => 1: a server out of its back-off gets 1 s to answer, not 2 (/health: inside the frontends' 2 s check)
 sub dbh {
-    my ($self) = @_;
+    my ($self, %o) = @_;
     if (my $c = $self->{held}) {
         # a promote or fail-back moved the primary: leave this one, even if it still answers writable
         if (primary_stamp() ne $c->{stamp}) {
             $self->{why}{ $c->{host} } = "the primary moved from $c->{name} to " . (primary_stamp() || 'the first writable server');
             $self->_drop('held');
-            return $self->_search;
+            return $self->_search(0, $o{quick});
         }
         return $c->{dbh} if time - $c->{checked} < $RECHECK;
         my ($ro) = eval { $c->{dbh}->selectrow_array('SELECT @@global.read_only') };
@@ -65,27 +100,43 @@ sub dbh {
         $self->_drop('held');
     }
     return $self->{replica}{dbh} if $self->{replica};
-    return $self->_search;
+    return $self->_search(0, $o{quick});
 }
 
 # connect to the primary (the pointer's server, else the first writable one in host order), else keep the
 # first server that answers for this request, read-only for us.
 # $now: also try the hosts in back-off (a write is about to be refused otherwise)
+# $quick: a host out of back-off gets 1 s to answer, not 2: /health stays inside the frontends' 2 s check and still
+# tells within one back-off when a server came back (an unreachable address fails only at the timeout)
 sub _search {
-    my ($self, $now) = @_;
+    my ($self, $now, $quick) = @_;
     my (@why, $fallback);
     my $stamp = primary_stamp();
     my @hosts = ordered_hosts(@{ $self->{hosts} });
-    $now = 1 unless grep { ($self->{down_until}{$_} // 0) <= time } @hosts;
+    my %shared = map { my @d = _shared_down($_); @d ? ($_ => \@d) : () } @hosts;
+    # until when a host is skipped: this process's back-off or the container's, whichever ends later
+    my $until = sub {
+        my ($h) = @_;
+        my $u = $self->{down_until}{$h} // 0;
+        my $sh = $shared{$h} ? $shared{$h}[0] : 0;
+        $u = $sh if $sh > $u;
+        return $u;
+    };
+    $now = 1 unless grep { $until->($_) <= time } @hosts;
     for my $h (@hosts) {
-        if (!$now && ($self->{down_until}{$h} // 0) > time) { push @why, $self->{why}{$h}; next }
-        my $c = eval { $self->_connect($h) };
+        if (!$now && $until->($h) > time) { push @why, $self->{why}{$h} // "$h: $shared{$h}[1]"; next }
+        # a host another process found down: claim its retry, so the others skip it while this one waits
+        _mark_down($h, time + $CONNECT_TIMEOUT + 1, $shared{$h}[1]) if $shared{$h};
+        my $c = eval { $self->_connect($h, $quick ? 1 : $CONNECT_TIMEOUT) };
         unless ($c) {
-            $self->{why}{$h} = "$h: " . _err($@);
+            my $e = _err($@);
+            $self->{why}{$h} = "$h: $e";
             $self->{down_until}{$h} = time + $BACKOFF;
+            _mark_down($h, time + $BACKOFF, $e);
             push @why, $self->{why}{$h};
             next;
         }
+        _mark_up($h) if $shared{$h};
         delete $self->{down_until}{$h};
         $c->{stamp} = $stamp;
         # with a pointer, a writable server that is not the pointed-to primary (an old primary come back,
@@ -191,7 +242,9 @@ sub status {
         push @inst, moved_on($doc, $pointer);
     }
     my $probe = Racklab::DbClient->new(%o, client => 'racklab-db-status');
+    # what a new connection gets now: every host tried, whatever the processes' shared back-off says
     local $STATE_DIR = '/nonexistent';
+    local $DOWN_DIR = '/nonexistent';
     my $fresh = eval { $probe->dbh; { server => $probe->server, writable => ($probe->writable ? JSON::PP::true : JSON::PP::false),
         ($probe->writable ? () : (why => $probe->{replica}{why})) } } // { server => undef, writable => JSON::PP::false, why => ($@ =~ s/\s+$//r) };
     $probe->done;

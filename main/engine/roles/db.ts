@@ -32,6 +32,9 @@ export const db: RoleDefinition = {
     }
   },
   actions: dbActions,
+  // a replica's boot never reads its primary (the entrypoint sets CHANGE MASTER on a private init server; the real
+  // server's IO thread connects every 2 s until the primary answers): it boots beside it, as in compose
+  bootsAlone: true,
   // replicas receive the users by replication; provisioning is an idempotent upsert on the current primary,
   // kept in the data volume. A server that boots after a promote first follows the new primary (or is fenced
   // read-only, if it was the old one).

@@ -46,6 +46,9 @@ export const imap: RoleDefinition = {
     }
   },
   actions: mailActions,
+  // a replica's boot never reads its master (the entrypoint starts Cyrus on its own volumes; a brand-new copy waits
+  // with LMTP closed for the fill below, which does wait for the master): it boots beside it, as in compose
+  bootsAlone: true,
   // users and mailboxes live in the store's volumes; a new volume (first up, rebuilt array) on either node runs it
   provision: {
     keptIn: 'volumes',

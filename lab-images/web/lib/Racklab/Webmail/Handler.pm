@@ -90,7 +90,7 @@ sub read_only {
 
 sub health {
     my ($r) = @_;
-    my $db = eval { dbh(); Racklab::Webmail::DB::server() . (Racklab::Webmail::DB::writable() ? '' : ' (read-only)') } // 'down';
+    my $db = eval { Racklab::Webmail::DB::quick_dbh(); Racklab::Webmail::DB::server() . (Racklab::Webmail::DB::writable() ? '' : ' (read-only)') } // 'down';
     return respond($r, 200, cfg('server') . " ok db=$db\n", { type => 'text/plain' });
 }
 
