@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { LabCa } from '@contract/status'
+import type { LabCa, ProbeResult } from '@contract/status'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab, until } from './helpers'
 import { exec, failedSteps, runShippedScenario, sql } from './lab-driver'
@@ -354,4 +354,31 @@ describe('file storage on the real engine', () => {
       }, 30_000, 1000).catch((e: Error) => { throw new Error(`${e.message}: counted and on disk: ${seen}`) })
     }
   }, 600_000)
+
+  it('db1 unreachable: every node refuses writes naming the metadata database, and the DAV and FTP probes say so for each node; unblocked, all pass', async () => {
+    // each node's probe runs against its own daemons (one node's probe proved nothing about the others), and a
+    // failure carries the server's answer (it was "exit 22: no output" while the node answered 503 and why)
+    const storage = async (): Promise<ProbeResult[]> =>
+      (JSON.parse((await racklab(['check', '--fresh', '--json'])).stdout) as { results: ProbeResult[] }).results.filter((r) => r.id === 'storage.dav' || r.id === 'storage.ftp')
+    const each = ['file1', 'file2', 'file3'].flatMap((n) => [`storage.dav@${n}`, `storage.ftp@${n}`]).sort()
+    const blocked = await racklab(['act', 'server:db1', 'firewall-block', 'port=3306'])
+    expect(blocked.code, blocked.stderr).toBe(0)
+    try {
+      const during = await storage()
+      for (const r of during) console.log(`${r.id}@${r.target}: ${r.message}`)
+      expect(during.map((r) => `${r.id}@${r.target}`).sort()).toEqual(each)
+      for (const r of during) {
+        expect(r.ok, `${r.id}@${r.target}`).toBe(false)
+        expect(r.message).toMatch(r.id === 'storage.dav' ? /^DAV write\/read as alice on file\d failed: PUT failed: HTTP\/1\.1 503 [^—]*— [^(]*metadata database/ : /^FTP write\/read as alice on file\d failed: STOR failed: 451 [^(]*metadata database/)
+      }
+    } finally {
+      const unblocked = await racklab(['act', 'server:db1', 'firewall-unblock', 'port=3306'])
+      expect(unblocked.code, unblocked.stderr).toBe(0)
+    }
+    const after = await until('every node\'s DAV and FTP probes to pass', async () => {
+      const res = await storage()
+      return (res.length === each.length && res.every((r) => r.ok)) ? res : undefined
+    }, 120_000, 3000)
+    expect(after.map((r) => `${r.id}@${r.target}`).sort()).toEqual(each)
+  }, 300_000)
 })

@@ -49,6 +49,11 @@ describe('planProbes', () => {
     expect(keys(lab, ['smtp.accept', 'web.upstreams', 'mail.e2e', 'imap.replication'])).toEqual(['smtp.accept@mx1', 'smtp.accept@mx2', 'imap.replication@imap1', 'mail.e2e@mx1>imap1', 'web.upstreams@fe1', 'web.upstreams@fe2'])
   })
 
+  it('probes DAV and FTP on every running file node, each against its own daemons, not one node for all', () => {
+    const lab = probeLab({ file1: 'running', file2: 'running', file3: 'powered-off', db1: 'running' })
+    expect(keys(lab, ['storage.dav', 'storage.ftp', 'storage.scrub'])).toEqual(['storage.scrub@file1', 'storage.scrub@file2', 'storage.dav@file1', 'storage.ftp@file1', 'storage.dav@file2', 'storage.ftp@file2'])
+  })
+
   it('an exec that hangs or throws on one server fails only that server’s probes, each with its reason', async () => {
     const exec = (server: string): Promise<ExecOutput> =>
       server === 'db2' ? Promise.reject(new Error('"mariadb-admin ping" in racklab-t-db2 did not finish within 15000 ms')) : Promise.resolve({ exitCode: 0, stdout: `mysqld is alive`, stderr: '' })

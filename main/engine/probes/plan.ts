@@ -112,7 +112,8 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)
   }
 
-  // the file store: replicas once (any node sees the whole store), scrub on every node, DAV and FTP through one
+  // the file store: replicas once (any node sees the whole store); scrub, DAV and FTP on every node, each against its
+  // own daemons (a node whose httpd or ftpd died would pass a probe of another: the frontends skip it silently)
   const nodes = of('file')
   const firstNode = nodes[0]
   if (firstNode) {
@@ -120,8 +121,11 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     // a full pass runs every lab hour (SCRUB_LAB_S in the image); two missed passes is stale
     const maxAge = (2 * 3600) / topology.clock.speed + 60
     for (const n of nodes) add('storage.scrub', n, () => probeScrub(exec, n, maxAge))
-    if (user) add('storage.dav', firstNode, () => probeProtocol(exec, firstNode, 'dav', user))
-    if (user) add('storage.ftp', firstNode, () => probeProtocol(exec, firstNode, 'ftp', user))
+    if (user)
+      for (const n of nodes) {
+        add('storage.dav', n, () => probeProtocol(exec, n, 'dav', user))
+        add('storage.ftp', n, () => probeProtocol(exec, n, 'ftp', user))
+      }
   }
 
   // backups: the newest one's age on the lab clock, and whether it is complete on the offsite store (a db server

@@ -37,14 +37,26 @@ export async function probeScrub(exec: Exec, node: string, maxAgeS: number, nowS
 }
 
 // Both protocol probes run curl inside the node against its own daemons: a PUT/STOR lands with N copies
-// across the cluster, so this exercises the store, the metadata database and the peers.
+// across the cluster, so this exercises the store, the metadata database and the peers. A step that fails says
+// which, with the server's own answer (its status line and the start of its body; curl -f alone hid them, and the
+// probe said "exit 22: no output" while the node answered 503 "metadata database refuses writes").
+const TRY = [
+  'try() { step=$1; shift',
+  '  curl -sS -v --fail-with-body "$@" >"$g" 2>"$e" && return 0',
+  `  said=$(grep -E '^< (HTTP/|[1-5][0-9][0-9][ -])' "$e" | tail -1 | sed 's/^< //' | tr -d '\\r')`,
+  `  body=$(head -c 300 "$g" | tr -s '\\r\\n\\t' '   ' | sed 's/ *$//')`,
+  `  printf '%s failed: %s%s (%s)\\n' "$step" "\${said:-no answer}" "\${body:+ — $body}" "$(grep -E '^curl: ' "$e" | tail -1)"`,
+  '  exit 1; }',
+].join('\n')
 const SCRIPT = (proto: 'dav' | 'ftp'): string =>
   [
-    'set -e; f=$(mktemp); head -c 65536 /dev/urandom >"$f"; want=$(sha1sum <"$f" | cut -c1-40)',
+    'set -e; f=$(mktemp); g=$(mktemp); e=$(mktemp); trap \'rm -f "$f" "$g" "$e"\' EXIT',
+    TRY,
+    'head -c 65536 /dev/urandom >"$f"; want=$(sha1sum <"$f" | cut -c1-40)',
     proto === 'dav'
-      ? 'u="http://127.0.0.1/dav/.racklab-probe-$$"; curl -sf -u "$RL_USER" -T "$f" "$u" >/dev/null; got=$(curl -sf -u "$RL_USER" "$u" | sha1sum | cut -c1-40); curl -sf -u "$RL_USER" -X DELETE "$u" >/dev/null'
-      : 'u="ftp://127.0.0.1/.racklab-probe-$$"; curl -sf -u "$RL_USER" -T "$f" "$u"; got=$(curl -sf -u "$RL_USER" "$u" | sha1sum | cut -c1-40); curl -sf -u "$RL_USER" -Q "DELE .racklab-probe-$$" "ftp://127.0.0.1/" >/dev/null',
-    'rm -f "$f"; [ "$want" = "$got" ] || { echo "read back $got, wrote $want"; exit 1; }; echo "$want"',
+      ? 'u="http://127.0.0.1/dav/.racklab-probe-$$"; try PUT -u "$RL_USER" -T "$f" "$u"; try GET -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELETE -u "$RL_USER" -X DELETE "$u"'
+      : 'u="ftp://127.0.0.1/.racklab-probe-$$"; try STOR -u "$RL_USER" -T "$f" "$u"; try RETR -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELE -u "$RL_USER" -Q "DELE .racklab-probe-$$" "ftp://127.0.0.1/"',
+    '[ "$want" = "$got" ] || { echo "read back $got, wrote $want"; exit 1; }; echo "$want"',
   ].join('\n')
 
 /** storage.dav or storage.ftp on one node, as `user` */
@@ -53,6 +65,7 @@ export async function probeProtocol(exec: Exec, node: string, proto: 'dav' | 'ft
   const t0 = Date.now()
   const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(proto)]).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
   const ms = Date.now() - t0
-  if (r.exitCode !== 0) return fail(id, node, `${proto.toUpperCase()} write/read as ${user.name} failed (exit ${r.exitCode}): ${(r.stdout + r.stderr).trim() || 'no output'}`)
+  const said = (r.stdout + r.stderr).trim()
+  if (r.exitCode !== 0) return fail(id, node, `${proto.toUpperCase()} write/read as ${user.name} on ${node} failed${r.exitCode === 1 && said ? '' : ` (exit ${r.exitCode})`}: ${said || 'no output'}`)
   return { id, target: node, ok: true, message: `64 KiB written and read back identical as ${user.name} in ${ms} ms`, values: { ms }, at: at() }
 }
