@@ -43,10 +43,10 @@ describe('planProbes', () => {
     expect(keys(lab)).toEqual(['db.ping@db1', 'server.running@db2', 'server.running@db3'])
   })
 
-  it('covers every mx, frontend and store; `only` narrows it', () => {
+  it('covers every mx, frontend and store, mail delivery through each MX; `only` narrows it', () => {
     const all = Object.fromEntries(['mx1', 'mx2', 'imap1', 'imap2', 'fe1', 'fe2', 'edge', 'db1'].map((s) => [s, 'running' as const]))
     const lab = probeLab(all)
-    expect(keys(lab, ['smtp.accept', 'web.upstreams', 'mail.e2e', 'imap.replication'])).toEqual(['smtp.accept@mx1', 'smtp.accept@mx2', 'imap.replication@imap1', 'mail.e2e@mx1>imap1', 'web.upstreams@fe1', 'web.upstreams@fe2'])
+    expect(keys(lab, ['smtp.accept', 'web.upstreams', 'mail.e2e', 'imap.replication'])).toEqual(['smtp.accept@mx1', 'smtp.accept@mx2', 'imap.replication@imap1', 'mail.e2e@mx1>imap1', 'mail.e2e@mx2>imap1', 'web.upstreams@fe1', 'web.upstreams@fe2'])
   })
 
   it('probes DAV and FTP on every running file node, each against its own daemons, not one node for all', () => {

@@ -92,8 +92,8 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     const replica = [...lab.servers.values()].find((p) => p.server.replicaOf === master && up.has(p.server.id))?.server.id
     if (replica) add('imap.replication', master, () => mail.probeReplication(deps, master))
     const storeUser = topology.users.find((u) => (u.store ?? master) === master)
-    const mx = mxs[0]
-    if (mx && storeUser) add('mail.e2e', mx, () => mail.probeDelivery(deps, { mx, master, ...(replica ? { replica } : {}), user: storeUser.name, domain: topology.domain }), `mail.e2e@${mx}>${master}`)
+    // through every MX: each has its own LMTP proxy to the stores (smtp.accept stops at RCPT)
+    if (storeUser) for (const mx of mxs) add('mail.e2e', mx, () => mail.probeDelivery(deps, { mx, master, ...(replica ? { replica } : {}), user: storeUser.name, domain: topology.domain }), `mail.e2e@${mx}>${master}`)
   }
 
   const fes = of('fe')
