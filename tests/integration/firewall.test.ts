@@ -1,7 +1,9 @@
 // Issue 13 item 9: every server runs a default-drop nftables input policy with only the ports its role serves,
 // loaded by the engine into the server's own namespace each time it starts, and "someone fat-fingered the
 // firewall" is an action with its inverse: block 3306 on db1 and db2's replication loses its primary.
-// Brings up db1 + db2 only (`racklab up --only db2`); containers run with CapDrop ALL + the role's capabilities.
+// A name server's port 53 is blocked for UDP too, and dns.answers sees it from the other name server.
+// Brings up db1, db2, ns1, ns2 only (`racklab up --only db2,ns1,ns2`); containers run with CapDrop ALL + the role's
+// capabilities.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { racklab, until } from './helpers'
 import { check, exec, labAddresses, run } from './lab-driver'
@@ -20,7 +22,7 @@ const replication = async (): Promise<{ ok: boolean; message: string } | undefin
 
 describe('server firewalls (nftables) and the firewall-block action', () => {
   beforeAll(async () => {
-    const up = await racklab(['up', '--only', 'db2', '--json'])
+    const up = await racklab(['up', '--only', 'db2,ns1,ns2', '--json'])
     if (up.code !== 0) throw new Error(`racklab up failed (${up.code}): ${up.stderr.slice(-1500)} ${up.stdout.slice(0, 800)}`)
     DB1 = (await labAddresses())('10.231.0.11')
   }, 900_000)
@@ -52,6 +54,23 @@ describe('server firewalls (nftables) and the firewall-block action', () => {
     expect(undo.stdout).toMatch(/3306\/tcp open again/)
     expect(await reaches('db2', DB1, 3306)).toBe(true)
     await until('db.replication on db2 to pass again', async () => ((await replication())?.ok ? true : undefined), 180_000, 2000)
+  })
+
+  it('firewall-block port=53 on ns2 blocks DNS over UDP too: dns.answers fails for ns2 alone (asked from ns1); undo, both answer', async () => {
+    const dns = async (): Promise<{ target: string; ok: boolean; message: string }[]> => (await check()).filter((p) => p.id === 'dns.answers').sort((a, b) => a.target.localeCompare(b.target))
+    expect((await dns()).map((r) => [r.target, r.ok])).toEqual([['ns1', true], ['ns2', true]])
+    const blocked = await act('server:ns2', 'firewall-block', 'port=53')
+    expect(blocked.text).toMatch(/53\/tcp\+udp blocked/)
+    const during = await until('dns.answers on ns2 to fail', async () => {
+      const r = await dns()
+      return r.find((x) => x.target === 'ns2' && !x.ok) ? r : undefined
+    }, 60_000, 2000)
+    console.log(during.map((r) => `${r.target}: ${r.message}`).join('\n'))
+    expect(during.map((r) => [r.target, r.ok])).toEqual([['ns1', true], ['ns2', false]])
+    expect(during[1]!.message).toMatch(/^ns2 \(\S+\): no SOA for fastmail\.test: .*timed out/)
+    const undo = await racklab(['undo', '--json'])
+    expect(undo.stdout).toMatch(/53\/tcp\+udp open again/)
+    await until('dns.answers on both to pass', async () => ((await dns()).every((r) => r.ok) ? true : undefined), 60_000, 2000)
   })
 
   it('a restarted server loads its firewall again, without the runtime block', async () => {

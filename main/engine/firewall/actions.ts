@@ -1,4 +1,5 @@
-// "Someone fat-fingered the firewall": block one TCP port a server serves, and unblock it (its inverse, with the
+// "Someone fat-fingered the firewall": block one port a server serves (TCP, and UDP where it serves that too: DNS),
+// and unblock it (its inverse, with the
 // same port: actions/inverses.ts). The block sits in the nftables set the input chain checks first, so open
 // connections stall too. Both are idempotent, so a replayed action converges.
 import type { RoleAction, HookContext } from '../roles/types'
@@ -26,11 +27,14 @@ export async function blockedPorts(c: HookContext): Promise<number[] | string> {
 
 export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
-  const ports = blockablePorts(servedBy(c.server.role, c))
+  const served = servedBy(c.server.role, c)
+  const ports = blockablePorts(served)
   if (!ports.length) return []
+  // "53/tcp+udp" where the port is served over UDP too (the ruleset drops both for a blocked port)
+  const named = (port: string): string => `${port}/${served.some((x) => x.proto === 'udp' && x.ports.includes(Number(port))) ? 'tcp+udp' : 'tcp'}`
   const blocked = await blockedPorts(c)
   const refused = typeof blocked === 'string' ? blocked : undefined
-  const param = { id: 'port', label: 'TCP port', choices: ports.map(String), optional: false }
+  const param = { id: 'port', label: 'port', choices: ports.map(String), optional: false }
   const nft = async (verb: 'add' | 'delete', port: string): Promise<void> => {
     const r = await c.exec(me, ['nft', verb, 'element', 'inet', 'racklab', BLOCKED_SET, `{ ${Number(port)} }`], { timeoutMs: 10_000 })
     if (r.exitCode !== 0) throw nftFailure(me, `${verb === 'add' ? 'blocking' : 'unblocking'} port ${port}`, r.stderr || r.stdout)
@@ -39,26 +43,26 @@ export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
   return [
     {
       id: 'firewall-block',
-      label: `Block a TCP port in ${me}'s firewall (new and open connections are dropped)`,
+      label: `Block a port in ${me}'s firewall (new and open connections are dropped)`,
       kind: 'break',
       params: [param],
       ...(refused ? { refused } : {}),
       run: async ({ port }) => {
-        if (isBlocked(port!)) return `port ${port}/tcp was already blocked on ${me} (undo: firewall-unblock port=${port})`
+        if (isBlocked(port!)) return `port ${named(port!)} was already blocked on ${me} (undo: firewall-unblock port=${port})`
         await nft('add', port!)
-        return `port ${port}/tcp blocked in ${me}'s firewall: its clients can no longer reach it (undo: firewall-unblock port=${port})`
+        return `port ${named(port!)} blocked in ${me}'s firewall: its clients can no longer reach it (undo: firewall-unblock port=${port})`
       },
     },
     {
       id: 'firewall-unblock',
-      label: `Unblock a TCP port in ${me}'s firewall`,
+      label: `Unblock a port in ${me}'s firewall`,
       kind: 'restore',
       params: [param],
       ...(refused ? { refused } : {}),
       run: async ({ port }) => {
-        if (!isBlocked(port!)) return `port ${port}/tcp was not blocked on ${me}; nothing changed`
+        if (!isBlocked(port!)) return `port ${named(port!)} was not blocked on ${me}; nothing changed`
         await nft('delete', port!)
-        return `port ${port}/tcp open again in ${me}'s firewall (inverse of firewall-block)`
+        return `port ${named(port!)} open again in ${me}'s firewall (inverse of firewall-block)`
       },
     },
   ]

@@ -24,7 +24,9 @@ export function nftRuleset(served: Served[], labNets: string[], o: { vrrp?: bool
     '  chain input {',
     '    type filter hook input priority filter; policy drop;',
     '    iif "lo" accept',
+    // the set holds port numbers (named before UDP was served: DNS): a blocked port is blocked for both
     `    tcp dport @${BLOCKED_SET} drop`,
+    `    udp dport @${BLOCKED_SET} drop`,
     '    ct state established,related accept',
     '    ct state invalid drop',
     '    meta l4proto icmp accept',

@@ -11,6 +11,7 @@ export const PROBE_CADENCE: Record<string, Cadence> = {
   'web.vips': 'fast',
   'web.upstreams': 'fast',
   'server.running': 'fast',
+  'dns.answers': 'medium',
   'smtp.accept': 'medium',
   'web.https': 'medium',
   'web.login': 'medium',

@@ -100,6 +100,25 @@ describe('Monitor', () => {
     l.monitor.stop()
   })
 
+  it('check never joins a run that began before the last action: it lets it end, then runs the unit again', async () => {
+    for (const fresh of [true, false]) {
+      const l = lab()
+      l.monitor.start()
+      await l.timers.advance(3_000)
+      l.state.mx1Hangs = true
+      await l.timers.advance(27_000) // smtp.accept due again at 30 s: in flight, begun before the action below
+      await l.timers.advance(1)
+      l.journal.append({ kind: 'action', target: 'server:mx1', text: 'firewall-unblock server:mx1 port=25', data: { action: 'firewall-unblock' } })
+      const asked = l.monitor.check({ fresh })
+      l.state.mx1Hangs = false
+      l.release() // the old run ends ('late'); the one after the action answers as the lab is now
+      await l.timers.advance(0)
+      expect((await asked).find((r) => r.id === 'smtp.accept')?.message, `fresh ${fresh}`).toBe('mx1 accepts')
+      expect(l.starts['smtp.accept@mx1'], `fresh ${fresh}`).toBe(3)
+      l.monitor.stop()
+    }
+  })
+
   it('check after an action: results taken before it are taken again (they say nothing of now); then the latest at once', async () => {
     const l = lab()
     l.monitor.start()

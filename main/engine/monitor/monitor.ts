@@ -46,7 +46,8 @@ export class Monitor {
    *  before an action is older news) */
   private readonly latest = new Map<string, { results: ProbeResult[]; at: number; startedAt: number }>()
   private readonly lastStart = new Map<string, number>()
-  private readonly inFlight = new Map<string, Promise<ProbeResult[]>>()
+  /** a unit's run under way, and when it began (a run begun before the last action is not joined by `check`) */
+  private readonly inFlight = new Map<string, { result: Promise<ProbeResult[]>; startedAt: number }>()
   private readonly busy = new Set<string>()
   private lastActionAt: number | undefined
   /** the monitor's start, then the last action or state change: the lab is idle a while after it */
@@ -126,7 +127,8 @@ export class Monitor {
    * What `check` answers: a result for every unit that applies now. Not fresh: the latest one at once, and only
    * a unit that never reported, or whose latest result was taken before the last action (a fault or its undo
    * since: that result says nothing of now), is waited for. Fresh: every unit runs now (`only`: these probe ids);
-   * one already running is joined, never doubled.
+   * one already running is joined, never doubled, unless it began before the last action: then it ends first and
+   * the unit runs again (after an undo, `check --fresh` answered a DNS block's failure from a run begun before it).
    */
   async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
     const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
@@ -136,8 +138,12 @@ export class Monitor {
         const last = this.latest.get(u.key)
         const current = last !== undefined && (actedAt === undefined || last.startedAt >= actedAt)
         if (current && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
+        const flying = this.inFlight.get(u.key)
+        if (flying && actedAt !== undefined && flying.startedAt < actedAt) await flying.result.catch(() => undefined)
+        const joinable = this.inFlight.get(u.key)
         // a unit still busy after a timeout has no run to join: its timeout result is the latest news
-        const results = await (this.inFlight.get(u.key) ?? (this.busy.has(u.key) && last ? Promise.resolve(last.results) : this.launch(u)))
+        const after = this.latest.get(u.key)
+        const results = await (joinable?.result ?? (this.busy.has(u.key) && after ? Promise.resolve(after.results) : this.launch(u)))
         return results.map((r) => ({ ...r, ageMs: Math.max(0, this.timers.now() - Date.parse(r.at)) }))
       }),
     )
@@ -166,7 +172,7 @@ export class Monitor {
     this.lastStart.set(u.key, startedAt)
     this.busy.add(u.key)
     const { result, settled } = runIsolated(u, this.timers)
-    this.inFlight.set(u.key, result)
+    this.inFlight.set(u.key, { result, startedAt })
     void settled.then(() => this.busy.delete(u.key))
     void result.then((rs) => {
       this.inFlight.delete(u.key)

@@ -54,6 +54,19 @@ describe('planProbes', () => {
     expect(keys(lab, ['storage.dav', 'storage.ftp', 'storage.scrub'])).toEqual(['storage.scrub@file1', 'storage.scrub@file2', 'storage.dav@file1', 'storage.ftp@file1', 'storage.dav@file2', 'storage.ftp@file2'])
   })
 
+  it('asks every running name server across the network: from the edge when it runs, else from the other name server, else itself', async () => {
+    const asked = async (states: Record<string, ServerState>): Promise<string[]> => {
+      const calls: string[] = []
+      const exec: ProbeLab['exec'] = (server, cmd) => (calls.push(`${server} asks ${/@(\S+)/.exec(cmd.join(' '))?.[1] ?? '?'}`), Promise.resolve({ exitCode: 0, stdout: '', stderr: '' }))
+      await runUnits(planProbes(probeLab(states, exec), ['dns.answers']))
+      return calls.sort()
+    }
+    const ip = (id: string, net: string): string => topology.sites.flatMap((x) => x.racks.flatMap((r) => r.units)).flatMap((u) => (u.kind === 'server' && u.id === id ? u.nics : [])).find((n) => n.network === net)!.ip
+    expect(await asked({ ns1: 'running', ns2: 'running', edge: 'running' })).toEqual([`edge asks ${ip('ns1', 'ext')}`, `edge asks ${ip('ns2', 'ext')}`])
+    expect(await asked({ ns1: 'running', ns2: 'running' })).toEqual([`ns1 asks ${ip('ns2', 'int')}`, `ns2 asks ${ip('ns1', 'int')}`])
+    expect(await asked({ ns1: 'running', ns2: 'stopped' })).toEqual([`ns1 asks ${ip('ns1', 'int')}`])
+  })
+
   it('an exec that hangs or throws on one server fails only that server’s probes, each with its reason', async () => {
     const exec = (server: string): Promise<ExecOutput> =>
       server === 'db2' ? Promise.reject(new Error('"mariadb-admin ping" in racklab-t-db2 did not finish within 15000 ms')) : Promise.resolve({ exitCode: 0, stdout: `mysqld is alive`, stderr: '' })

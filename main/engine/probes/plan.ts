@@ -7,6 +7,8 @@ import { frontendVips, publicNetwork } from '../roles/fe-vips'
 import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite, probeVerify } from './backup'
+import { probeDns } from './dns'
+import { allServers } from '../topology/queries'
 import { mailStores } from '../roles/backup-mail'
 import { isBusy as isBackupRunning } from '../roles/backup-actions'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
@@ -20,7 +22,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'backup.verify', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'backup.verify', 'dns.answers', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -110,6 +112,24 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     }
     // a login pinned to each web backend, not "a" backend by round robin
     if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)
+  }
+
+  // every name server answers for the zone at its own address, asked across the network: from the edge (the lab's
+  // DNS client) when it runs, else from another name server (a server asking itself goes through lo, which its
+  // firewall lets by), else from itself
+  const placedAt = new Map(allServers(lab.relocated).map((p) => [p.server.id, p.server]))
+  const dnsWant = {
+    domain: topology.domain,
+    mx: [...placedAt.values()].filter((x) => x.role === 'mx').map((x) => `${x.id}.${topology.domain}.`),
+    www: frontendVips(lab.relocated).map((v) => v.ip),
+  }
+  const nameServers = of('dns')
+  for (const ns of nameServers) {
+    const nics = placedAt.get(ns)?.nics ?? []
+    const askers = [...of('edge'), ...nameServers.filter((x) => x !== ns)]
+    const asker = askers.map((a) => ({ a, nic: nics.find((n) => placedAt.get(a)?.nics.some((m) => m.network === n.network)) })).find((x) => x.nic)
+    const ip = (asker?.nic ?? nics[0])?.ip
+    if (ip) add('dns.answers', ns, () => probeDns(exec, ns, ip, asker?.a ?? ns, dnsWant))
   }
 
   // the file store: replicas once (any node sees the whole store); scrub, DAV and FTP on every node, each against its
