@@ -124,7 +124,11 @@ sub _search {
     };
     $now = 1 unless grep { $until->($_) <= time } @hosts;
     for my $h (@hosts) {
-        if (!$now && $until->($h) > time) { push @why, $self->{why}{$h} // "$h: $shared{$h}[1]"; next }
+        if (!$now && $until->($h) > time) {
+            # why this process skips it: its own failure while its back-off runs, else the one another process saw
+            push @why, ($self->{down_until}{$h} // 0) > time || !$shared{$h} ? $self->{why}{$h} : "$h: $shared{$h}[1]";
+            next;
+        }
         # a host another process found down: claim its retry, so the others skip it while this one waits
         _mark_down($h, time + $CONNECT_TIMEOUT + 1, $shared{$h}[1]) if $shared{$h};
         my $c = eval { $self->_connect($h, $quick ? 1 : $CONNECT_TIMEOUT) };

@@ -12,6 +12,7 @@ export const PROBE_CADENCE: Record<string, Cadence> = {
   'web.upstreams': 'fast',
   'server.running': 'fast',
   'dns.answers': 'medium',
+  'mail.access': 'medium',
   'smtp.accept': 'medium',
   'web.https': 'medium',
   'web.login': 'medium',

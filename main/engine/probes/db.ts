@@ -10,7 +10,8 @@ export interface ExecOutput {
   stdout: string
   stderr: string
 }
-export type Exec = (server: string, cmd: string[]) => Promise<ExecOutput>
+/** a command in a lab server; timeoutMs: its limit, 15 s unless a probe says (run-checks.ts) */
+export type Exec = (server: string, cmd: string[], o?: { timeoutMs?: number }) => Promise<ExecOutput>
 export interface ProbeOptions {
   now?: () => Date
   /** the lab server a replica's Master_Host names (an address or a name), if it is one that runs: the

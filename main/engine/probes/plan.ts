@@ -8,6 +8,7 @@ import { DB_CLIENT_ROLES, probeDbClients } from './db-clients'
 import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite, probeVerify } from './backup'
 import { probeDns } from './dns'
+import { probeMailAccess } from './mail-access'
 import { allServers } from '../topology/queries'
 import { mailStores } from '../roles/backup-mail'
 import { isBusy as isBackupRunning } from '../roles/backup-actions'
@@ -22,7 +23,7 @@ import { frontendStatuses, probeHttpsEdge, probeLogin, upstreamHealth, vipOwners
 export const CHECKSUM_TABLES = ['users', 'stores', 'address_book', 'files', 'file_copies']
 
 /** every probe id `racklab check` reports (a scenario's expect names them) */
-export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'backup.verify', 'dns.answers', 'server.running'] as const
+export const PROBE_IDS = ['db.ping', 'db.replication', 'db.checksum', 'db.clients', 'smtp.accept', 'spam.tagged', 'virus.refused', 'mx.queue', 'imap.replication', 'mail.e2e', 'web.https', 'web.login', 'web.vips', 'web.upstreams', 'storage.replicas', 'storage.scrub', 'storage.dav', 'storage.ftp', 'backup.fresh', 'backup.offsite', 'backup.verify', 'dns.answers', 'mail.access', 'server.running'] as const
 
 /** what planning needs of the lab (LabEngine gives it through probeLabOf) */
 export interface ProbeLab {
@@ -41,7 +42,7 @@ export interface ProbeLab {
 const S = 1000
 /** per-unit timeouts: the execs inside have their own (15 s), mail.e2e waits up to 30 s for delivery, db.replication
  *  runs three execs (status and ping, heartbeat write, heartbeat wait up to 5 s) on a host that may be busy */
-const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S }
+const TIMEOUT: Record<string, number> = { 'db.ping': 10 * S, 'db.replication': 20 * S, 'db.checksum': 30 * S, 'imap.replication': 60 * S, 'mail.e2e': 75 * S, 'web.login': 30 * S, 'web.https': 30 * S, 'mail.access': 60 * S, 'storage.dav': 100 * S, 'storage.ftp': 100 * S }
 const timeoutOf = (id: string): number => TIMEOUT[id] ?? 20 * S
 
 /** a frontend's own address on the public network (where the edge reaches it), from the relocated topology */
@@ -109,6 +110,8 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     for (const fe of fes) {
       const ip = publicAddressOf(lab, fe)
       if (ip) add('web.https', fe, () => probeHttpsEdge(exec, edge, { id: fe, ip }), `web.https@${edge}>${fe}`)
+      // IMAP, POP3 and submission through each frontend's mail proxy, as mail clients go
+      if (ip && user) add('mail.access', fe, () => probeMailAccess(exec, edge, { id: fe, ip }, user), `mail.access@${edge}>${fe}`)
     }
     // a login pinned to each web backend, not "a" backend by round robin
     if (user) for (const web of of('web')) add('web.login', web, () => probeLogin(exec, edge, user, web), `web.login@${edge}>${web}`)

@@ -21,7 +21,7 @@ export function probeLabOf(lab: LabView): ProbeLab {
     get relocated() { return lab.relocated },
     get servers() { return lab.servers },
     status: () => lab.status(),
-    exec: (server, cmd) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: 15_000 }),
+    exec: (server, cmd, o) => lab.gateway.exec(containerName(lab.labId, server), cmd, { timeoutMs: o?.timeoutMs ?? 15_000 }),
     dbRoles: new DbRoleBook(),
     labMs: () => lab.labMs(),
   }

@@ -42,7 +42,7 @@ export async function probeScrub(exec: Exec, node: string, maxAgeS: number, nowS
 // probe said "exit 22: no output" while the node answered 503 "metadata database refuses writes").
 const TRY = [
   'try() { step=$1; shift',
-  '  curl -sS -v --fail-with-body "$@" >"$g" 2>"$e" && return 0',
+  '  curl -sS -v --max-time 60 --fail-with-body "$@" >"$g" 2>"$e" && return 0',
   `  said=$(grep -E '^< (HTTP/|[1-5][0-9][0-9][ -])' "$e" | tail -1 | sed 's/^< //' | tr -d '\\r')`,
   `  body=$(head -c 300 "$g" | tr -s '\\r\\n\\t' '   ' | sed 's/ *$//')`,
   `  printf '%s failed: %s%s (%s)\\n' "$step" "\${said:-no answer}" "\${body:+ — $body}" "$(grep -E '^curl: ' "$e" | tail -1)"`,
@@ -59,11 +59,16 @@ const SCRIPT = (proto: 'dav' | 'ftp'): string =>
     '[ "$want" = "$got" ] || { echo "read back $got, wrote $want"; exit 1; }; echo "$want"',
   ].join('\n')
 
+/** the protocol probes' exec limit: each curl step gives up after 60 s, the first fails the script */
+export const STORAGE_EXEC_MS = 90_000
+
 /** storage.dav or storage.ftp on one node, as `user` */
 export async function probeProtocol(exec: Exec, node: string, proto: 'dav' | 'ftp', user: { name: string; password: string }): Promise<ProbeResult> {
   const id = `storage.${proto}`
   const t0 = Date.now()
-  const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(proto)]).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
+  // a node's first request after the metadata database stopped answering waits out its DB read timeout (20 s, a
+  // ping on a connection whose packets are dropped) before it can say so: 15 s was too short to hear the answer
+  const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(proto)], { timeoutMs: STORAGE_EXEC_MS }).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
   const ms = Date.now() - t0
   const said = (r.stdout + r.stderr).trim()
   if (r.exitCode !== 0) return fail(id, node, `${proto.toUpperCase()} write/read as ${user.name} on ${node} failed${r.exitCode === 1 && said ? '' : ` (exit ${r.exitCode})`}: ${said || 'no output'}`)
