@@ -59,7 +59,8 @@ function roleServes(role: ServerUnit['role'], c: Pick<RoleContext, 'serversOf' |
   }
 }
 
-/** the single TCP ports a person may block on this server (ranges are not offered) */
+/** the single ports a person may block on this server, by its TCP services (ranges are not offered); a block
+ *  drops UDP to the port too (ruleset.ts), so a name server's 53 goes whole */
 export function blockablePorts(served: Served[]): number[] {
   return [...new Set(served.filter((s) => s.proto === 'tcp' && !s.range).flatMap((s) => s.ports))].sort((a, b) => a - b)
 }
