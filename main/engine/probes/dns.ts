@@ -25,7 +25,7 @@ export function digScript(ip: string, domain: string): string[] {
 const raw = (s: string | undefined): string[] => (s ?? '').split('\n').map((l) => l.trim()).filter(Boolean)
 /** the records of dig's short answer; its ';;' lines say why there are none (a timeout, a refusal) */
 const lines = (s: string | undefined): string[] => raw(s).filter((l) => !l.startsWith(';'))
-const same = (a: string[], b: string[]): boolean => a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i])
+const same = (a: string[], b: string[]): boolean => [...a].sort().join('\n') === [...b].sort().join('\n')
 
 /** the verdict on one server's answers (dig's output, split by the markers) */
 export function judgeDns(server: string, ip: string, out: string, want: DnsExpect): Omit<ProbeResult, 'at'> {

@@ -9,7 +9,6 @@ import { probeProtocol, probeReplicas, probeScrub } from './storage'
 import { probeFresh, probeOffsite, probeVerify } from './backup'
 import { probeDns } from './dns'
 import { probeMailAccess } from './mail-access'
-import { allServers } from '../topology/queries'
 import { mailStores } from '../roles/backup-mail'
 import { isBusy as isBackupRunning } from '../roles/backup-actions'
 import { probeChecksums, probePing, probeReplication, type Exec } from './db'
@@ -120,17 +119,17 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
   // every name server answers for the zone at its own address, asked across the network: from the edge (the lab's
   // DNS client) when it runs, else from another name server (a server asking itself goes through lo, which its
   // firewall lets by), else from itself
-  const placedAt = new Map(allServers(lab.relocated).map((p) => [p.server.id, p.server]))
+  const nicsOf = (id: string): PlacedServer['server']['nics'] => lab.servers.get(id)?.server.nics ?? []
   const dnsWant = {
     domain: topology.domain,
-    mx: [...placedAt.values()].filter((x) => x.role === 'mx').map((x) => `${x.id}.${topology.domain}.`),
+    mx: [...lab.servers.values()].filter((p) => p.server.role === 'mx').map((p) => `${p.server.id}.${topology.domain}.`),
     www: frontendVips(lab.relocated).map((v) => v.ip),
   }
   const nameServers = of('dns')
   for (const ns of nameServers) {
-    const nics = placedAt.get(ns)?.nics ?? []
+    const nics = nicsOf(ns)
     const askers = [...of('edge'), ...nameServers.filter((x) => x !== ns)]
-    const asker = askers.map((a) => ({ a, nic: nics.find((n) => placedAt.get(a)?.nics.some((m) => m.network === n.network)) })).find((x) => x.nic)
+    const asker = askers.map((a) => ({ a, nic: nics.find((n) => nicsOf(a).some((m) => m.network === n.network)) })).find((x) => x.nic)
     const ip = (asker?.nic ?? nics[0])?.ip
     if (ip) add('dns.answers', ns, () => probeDns(exec, ns, ip, asker?.a ?? ns, dnsWant))
   }

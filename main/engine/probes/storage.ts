@@ -60,7 +60,7 @@ const SCRIPT = (proto: 'dav' | 'ftp'): string =>
   ].join('\n')
 
 /** the protocol probes' exec limit: each curl step gives up after 60 s, the first fails the script */
-export const STORAGE_EXEC_MS = 90_000
+const STORAGE_EXEC_MS = 90_000
 
 /** storage.dav or storage.ftp on one node, as `user` */
 export async function probeProtocol(exec: Exec, node: string, proto: 'dav' | 'ftp', user: { name: string; password: string }): Promise<ProbeResult> {
