@@ -81,20 +81,24 @@ describe('Monitor', () => {
     l.monitor.stop()
   })
 
-  it('check: the latest results at once with their age; fresh joins a run in flight instead of doubling it', async () => {
+  it('check: the latest results at once with their age; fresh answers from runs begun after it, never overlapping one in flight', async () => {
     const l = lab()
     l.monitor.start()
     await l.timers.advance(3_000)
     expect(l.monitor.latestResults().map((r) => [r.id, r.ageMs])).toEqual([['db.ping', 3000], ['db.replication', 3000], ['smtp.accept', 3000], ['mail.e2e', 3000]])
     l.state.mx1Hangs = true
-    await l.timers.advance(27_000) // smtp.accept due again at 30 s: in flight now
+    await l.timers.advance(27_000) // smtp.accept due again at 30 s: in flight now, begun before the checks below
+    expect(l.starts['smtp.accept@mx1']).toBe(2)
+    await l.timers.advance(1)
     const fresh = l.monitor.check({ fresh: true })
+    const second = l.monitor.check({ fresh: true }) // asked meanwhile: shares the new run
+    expect(l.starts['smtp.accept@mx1']).toBe(2) // not doubled while the old one runs
     l.state.mx1Hangs = false
     l.release()
     await l.timers.advance(0)
     expect((await fresh).map((r) => r.id)).toEqual(['db.ping', 'db.replication', 'smtp.accept', 'mail.e2e'])
-    expect(l.starts['smtp.accept@mx1']).toBe(2)
-    expect(l.starts['mail.e2e@mx1']).toBe(2)
+    expect((await second).find((r) => r.id === 'smtp.accept')?.message).toBe('mx1 accepts')
+    expect(l.starts['smtp.accept@mx1']).toBe(3) // the one in flight, then one run for both checks
     await l.timers.advance(2_000)
     expect((await l.monitor.check()).map((r) => r.ageMs)).toEqual([2_000, 2_000, 2_000, 2_000])
     l.monitor.stop()

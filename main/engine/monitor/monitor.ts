@@ -126,20 +126,22 @@ export class Monitor {
   /**
    * What `check` answers: a result for every unit that applies now. Not fresh: the latest one at once, and only
    * a unit that never reported, or whose latest result was taken before the last action (a fault or its undo
-   * since: that result says nothing of now), is waited for. Fresh: every unit runs now (`only`: these probe ids);
-   * one already running is joined, never doubled, unless it began before the last action: then it ends first and
-   * the unit runs again (after an undo, `check --fresh` answered a DNS block's failure from a run begun before it).
+   * since: that result says nothing of now), is waited for. Fresh: every unit runs after the call (`only`: these
+   * probe ids): a run begun before it (or before the last action) ends first and the unit runs again, never
+   * overlapping itself; a run begun since is joined. (Joining any run in flight answered a replica's damaged files
+   * from a run that had read one of the two before the second was removed; after an undo, a DNS block's failure.)
    */
   async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
     const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
     const actedAt = this.lastActionAt
+    const since = o.fresh ? Math.max(this.timers.now(), actedAt ?? 0) : actedAt
     const runs = await Promise.all(
       units.map(async (u) => {
         const last = this.latest.get(u.key)
         const current = last !== undefined && (actedAt === undefined || last.startedAt >= actedAt)
         if (current && !o.fresh) return last.results.map((r) => ({ ...r, ageMs: this.timers.now() - last.at }))
         const flying = this.inFlight.get(u.key)
-        if (flying && actedAt !== undefined && flying.startedAt < actedAt) await flying.result.catch(() => undefined)
+        if (flying && since !== undefined && flying.startedAt < since) await flying.result.catch(() => undefined)
         const joinable = this.inFlight.get(u.key)
         // a unit still busy after a timeout has no run to join: its timeout result is the latest news
         const after = this.latest.get(u.key)
