@@ -40,6 +40,13 @@
 // modules' pages shared: ~5-6 MB of its own instead of 13.4): 748 MiB / 7.5 %. Per container (this run): mx1 102,
 // mx2 101, file1 67, file2 58, file3 52, db2 49, db1 47, web1 40, web2 40, db3 39, ns1 25, imap2 25, ns2 25, imap1 23,
 // backup1 19, edge 13, fe1 11, fe2 11 MiB (the bench prints this line on stderr).
+// 2026-12-03 (session 20): 868 MiB / 7.8 % at the start (mx2 111, mx1 103, file1 78, file2 77, file3 73, db3 63, db1 54,
+// db2 53, web2 48, web1 40, …, backup1 16). Active page cache is charged (docker stats subtracts only the inactive):
+// after a backup, backup1 held 37 MiB of it against 1 MiB of processes, db2 12, db3 9; dropped now once a run or a
+// drill is over (roles/page-cache.ts). FTP workers on every node (now probed there) kept two idle; now one. Web
+// servers' prefork kept three spare children; now two. After: 761 MiB / 7.9 %: mx1 103, mx2 102, file1 74, file2
+// 69, file3 66, db1 51, db2 49, db3 39, web1 35, web2 34, ns2 27, ns1 25, imap1 25, imap2 23, edge 13, fe1 11,
+// fe2 11, backup1 6 MiB.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -5,6 +5,7 @@
 import type { ProbeResult } from '@contract/status'
 import { stampMs } from '../roles/backup-db'
 import type { Exec } from './db'
+import { dropPageCache } from '../roles/page-cache'
 
 export const FRESH_LAB_HOURS = 26
 const HOUR = 3_600_000
@@ -99,6 +100,7 @@ const said = (r: { stdout: string; stderr: string; exitCode: number }): string =
 export async function probeVerify(exec: Exec, server: string, sample = VERIFY_SAMPLE): Promise<ProbeResult> {
   const base = { id: 'backup.verify', target: server, at: new Date().toISOString() }
   const [m, d] = await Promise.all([exec(server, ['racklab-mail-store', 'verify', String(sample)]), exec(server, ['racklab-db-backup', 'verify'])])
+  await dropPageCache(exec, server, ['/backup']) // the drill read the newest stream whole, for its sha256
   const mail = lastJson<MailVerify>(m.stdout)
   const db = lastJson<{ stamp: string | null; problems?: string[] }>(d.stdout)
   if (!mail || m.exitCode > 1) return { ...base, ok: false, message: `${server} can't verify its mail snapshots: ${said(m)}` }

@@ -1,10 +1,12 @@
 // backup1's actions: take a backup now (the nightly run does the same), restore the database to a point
 // in time. Each reports what it did, what it could not do, and how it was verified.
 import { LabError } from '@contract/errors'
-import { copiedHow, copyOffsite, dbBackups, restoreDb, stampOf, takeDbBackup } from './backup-db'
+import { copiedHow, copyOffsite, dbBackups, OFFSITE_DIR, restoreDb, stampOf, takeDbBackup } from './backup-db'
 import { backupMail, mailStamps as listMailStamps, mailStores, restoreMail } from './backup-mail'
 import { catchUpOffsite } from './backup-offsite'
 import { poolRefusal } from './backup-pool'
+import { dbServers } from './db-state'
+import { dropPageCache } from './page-cache'
 import { guardedRestore } from './restore-guard'
 import type { HookContext, RoleAction } from './types'
 
@@ -54,6 +56,9 @@ async function backupOnce(c: HookContext): Promise<string> {
   const mail = await settled(backupMail(c, stamp))
   const db = await settled(dbPart(c, stamp))
   const said = (r: PromiseSettledResult<string>, what: string): string => (r.status === 'fulfilled' ? r.value : `${what} NOT backed up: ${(r.reason as Error).message}`)
+  // what the run streamed: backup1's pool, the datadir mariadb-backup read, the offsite copy (every db server: any
+  // may have been the source or the offsite store)
+  await Promise.all([dropPageCache(c.exec, c.server.id, ['/backup']), ...dbServers(c.topology).map((s) => dropPageCache(c.exec, s, ['/var/lib/mysql', OFFSITE_DIR]))])
   const text = `backup ${stamp}: ${said(db, 'database')}; ${said(mail, 'mail')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`
   if (db.status === 'rejected' && mail.status === 'rejected') throw new Error(text)
   return text

@@ -25,8 +25,10 @@ sub serve {
     my $l = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $port, Listen => 64, ReuseAddr => 1) or die "cannot listen on :$port: $!\n";
     print STDERR "racklab-file: FTP on :$port, passive ports " . cfg('pasv_lo') . '-' . cfg('pasv_hi') . ' announced as ' . cfg('ftp_public_ip') . "\n";
     # sessions in preforked workers: a fork per session cost its client the fork before the greeting; a worker
-    # keeps its database handles from one session to the next (DB.pm pings them, and rolls back a leftover)
-    Racklab::Prefork::serve(listeners => [$l], spare => 1, max => 32,
+    # keeps its database handles from one session to the next (DB.pm pings them, and rolls back a leftover).
+    # No idle worker beyond the spare one: sessions are few and long (the monitor's probe, a user's client), and
+    # a second idle worker, kept past each probe, held 5 MB of its own on every file node of an idle lab
+    Racklab::Prefork::serve(listeners => [$l], spare => 1, max_spare => 1, max => 32,
         child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
         handle => sub { session($_[0]) });
 }
