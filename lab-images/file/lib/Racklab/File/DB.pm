@@ -6,6 +6,9 @@ use strict;
 use warnings;
 use DBI;
 use Racklab::File::Config qw(cfg);
+# the driver is loaded with this module, so in the HTTP and FTP servers' parents before they fork their workers:
+# loaded at a worker's first connect instead, each worker kept a copy of its own
+DBI->install_driver('MariaDB');
 use Exporter qw(import);
 our @EXPORT_OK = qw(dbh_read dbh_write txn lock_user);
 
