@@ -45,17 +45,43 @@ async function labStats(docker: Docker, lab: string): Promise<Stats[]> {
   return Promise.all(list.map(async (c) => ({ ...((await docker.getContainer(c.Id).stats({ stream: false })) as Omit<Stats, 'server'>), server: c.Labels[LABEL_SERVER] ?? c.Id })))
 }
 
-/** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache); each
- *  container's share goes to stderr, largest first (what a figure over its target is made of) */
-export async function labMemoryMiB(docker: Docker, lab: string): Promise<number> {
+const mib = (b: number): number => Math.round(b / 1048576)
+
+/** each container's memory in bytes, as `docker stats` shows it (usage minus inactive page cache), largest first */
+async function memoryEach(docker: Docker, lab: string): Promise<{ name: string; bytes: number }[]> {
   const each = (await labStats(docker, lab)).map((s) => {
     const m = s.memory_stats
     const cache = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? m.stats?.cache ?? 0
     return { name: s.server, bytes: Math.max(0, (m.usage ?? 0) - cache) }
   })
-  const mib = (b: number): number => Math.round(b / 1048576)
-  process.stderr.write(`memory of ${lab}: ${each.sort((a, b) => b.bytes - a.bytes).map((e) => `${e.name} ${mib(e.bytes)}`).join(', ')} MiB\n`)
-  return mib(each.reduce((a, e) => a + e.bytes, 0))
+  return each.sort((a, b) => b.bytes - a.bytes)
+}
+const sayEach = (lab: string, each: { name: string; bytes: number }[], what = ''): void => {
+  process.stderr.write(`memory of ${lab}${what}: ${each.map((e) => `${e.name} ${mib(e.bytes)}`).join(', ')} MiB\n`)
+}
+const total = (each: { bytes: number }[]): number => each.reduce((a, e) => a + e.bytes, 0)
+
+/** the lab's containers' memory in MiB, as `docker stats` shows it (usage minus inactive page cache); each
+ *  container's share goes to stderr, largest first (what a figure over its target is made of) */
+export async function labMemoryMiB(docker: Docker, lab: string): Promise<number> {
+  const each = await memoryEach(docker, lab)
+  sayEach(lab, each)
+  return mib(total(each))
+}
+
+/** the lab's memory (as labMemoryMiB) sampled every `everyMs` over `windowMs`: median, min and max in MiB. One
+ *  instant swung by ~60 MiB between runs of the same idle lab (an Apache child a probe's login made, a file node's
+ *  worker, MariaDB mid-query); the median sample's containers go to stderr */
+export async function labMemorySampledMiB(docker: Docker, lab: string, windowMs: number, everyMs: number): Promise<{ median: number; min: number; max: number; samples: number }> {
+  const samples: { name: string; bytes: number }[][] = []
+  for (const end = Date.now() + windowMs; ; await new Promise((r) => setTimeout(r, everyMs))) {
+    samples.push(await memoryEach(docker, lab))
+    if (Date.now() + everyMs > end) break
+  }
+  const sorted = samples.sort((a, b) => total(a) - total(b))
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!
+  sayEach(lab, mid, ` (median of ${sorted.length} samples; min ${mib(total(sorted[0]!))}, max ${mib(total(sorted.at(-1)!))} MiB)`)
+  return { median: mib(total(mid)), min: mib(total(sorted[0]!)), max: mib(total(sorted.at(-1)!)), samples: sorted.length }
 }
 
 /** % of one core used by each lab's engine and containers over the same `windowMs`, after `settleMs` */
