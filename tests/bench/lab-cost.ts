@@ -73,15 +73,17 @@ export async function labMemoryMiB(docker: Docker, lab: string): Promise<number>
  *  instant swung by ~60 MiB between runs of the same idle lab (an Apache child a probe's login made, a file node's
  *  worker, MariaDB mid-query); the median sample's containers go to stderr */
 export async function labMemorySampledMiB(docker: Docker, lab: string, windowMs: number, everyMs: number): Promise<{ median: number; min: number; max: number; samples: number }> {
-  const samples: { name: string; bytes: number }[][] = []
+  const samples: { each: { name: string; bytes: number }[]; bytes: number }[] = []
   for (const end = Date.now() + windowMs; ; await new Promise((r) => setTimeout(r, everyMs))) {
-    samples.push(await memoryEach(docker, lab))
+    const each = await memoryEach(docker, lab)
+    samples.push({ each, bytes: total(each) })
     if (Date.now() + everyMs > end) break
   }
-  const sorted = samples.sort((a, b) => total(a) - total(b))
-  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!
-  sayEach(lab, mid, ` (median of ${sorted.length} samples; min ${mib(total(sorted[0]!))}, max ${mib(total(sorted.at(-1)!))} MiB)`)
-  return { median: mib(total(mid)), min: mib(total(sorted[0]!)), max: mib(total(sorted.at(-1)!)), samples: sorted.length }
+  samples.sort((a, b) => a.bytes - b.bytes)
+  const mid = samples[Math.floor((samples.length - 1) / 2)]!
+  const [min, max] = [mib(samples[0]!.bytes), mib(samples.at(-1)!.bytes)]
+  sayEach(lab, mid.each, ` (median of ${samples.length} samples; min ${min}, max ${max} MiB)`)
+  return { median: mib(mid.bytes), min, max, samples: samples.length }
 }
 
 /** % of one core used by each lab's engine and containers over the same `windowMs`, after `settleMs` */
