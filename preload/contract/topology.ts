@@ -130,15 +130,19 @@ export const TopologySchema = z.strictObject({
   seed: z.number().int().default(1),
   clock: z.strictObject({ speed: z.number().positive().default(1) }).default({ speed: 1 }),
   /** file storage: every blob is kept on `copies` file nodes (different racks when it can); each node's disk holds
-   *  `capacityMB`. `ftpPassiveBase`: the first host port of the passive FTP ranges (10 per file node); when unset,
-   *  each lab gets a free block of 30000–39999 of its own (lab/ftp-ports.ts), so labs side by side never collide. */
+   *  `capacityMB`. `ftpPassiveBase`: the first host port of the passive FTP ranges; when unset, each lab gets a free block of
+   *  30000–39999 of its own (lab/ftp-ports.ts), so labs side by side never collide. `ftpPassivePorts`: each node's
+   *  range, i.e. how many PASV/EPSV may wait for their data connection on one node at once (a port is held from the
+   *  PASV until the transfer's connection is accepted, milliseconds for a client that follows PASV with RETR). Each
+   *  is published by the edge, and dockerd tears every published port down one by one at `down`: 4 keeps it quick. */
   files: z
     .strictObject({
       copies: z.number().int().min(1).max(9).default(2),
       capacityMB: z.number().int().positive().default(2048),
       ftpPassiveBase: z.number().int().min(1024).max(65_000).optional(),
+      ftpPassivePorts: z.number().int().min(1).max(30).default(4),
     })
-    .default({ copies: 2, capacityMB: 2048 }),
+    .default({ copies: 2, capacityMB: 2048, ftpPassivePorts: 4 }),
   /** backup1's nightly backups: how many nights are kept */
   backup: z.strictObject({ retentionNights: z.number().int().min(1).max(365).default(7) }).default({ retentionNights: 7 }),
   sites: z.array(SiteSchema).min(1),

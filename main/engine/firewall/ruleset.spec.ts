@@ -32,7 +32,7 @@ describe('server firewalls', () => {
     expect(rulesetFor(ctx(t, 'fe1'))).toMatch(/ip protocol 112 accept/)
     const edge = rulesetFor(ctx(t, 'edge'))
     expect(edge).toMatch(/^ {4}tcp dport \{ 21, 25, 80, 110, 143, 443, 587 \} accept/m)
-    expect(rulesetFor(ctx(t, 'file1'))).toMatch(/tcp dport 30000-30009 accept/)
+    expect(rulesetFor(ctx(t, 'file1'))).toMatch(/tcp dport 30000-30003 accept/)
     expect(rulesetFor(ctx(t, 'ns1'))).toMatch(/udp dport 53 accept/)
     expect(blockablePorts(servedBy('imap', ctx(t, 'imap1')))).toEqual([22, 24, 110, 143, 2005, 4190])
     // a lab with backup1: every db may be its offsite store, backup1 takes the hot backup streams

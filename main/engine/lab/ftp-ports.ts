@@ -5,7 +5,6 @@
 // files.ftpPassiveBase gets exactly that.
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
-import { FTP_PASV_PER_NODE } from '../roles/file'
 import { allServers } from '../topology/queries'
 
 export const FTP_BLOCK = 100
@@ -13,7 +12,7 @@ export const FTP_FIRST = 30000
 export const FTP_LAST = 39999
 
 /** how many passive ports the lab's file nodes use together */
-export const ftpPortsNeeded = (t: Topology): number => allServers(t).filter((p) => p.server.role === 'file').length * FTP_PASV_PER_NODE
+export const ftpPortsNeeded = (t: Topology): number => allServers(t).filter((p) => p.server.role === 'file').length * t.files.ftpPassivePorts
 
 /** the first port of a block of `need` ports: `previous` when still free, else the lowest free block */
 export function chooseFtpBase(o: { need: number; previous?: number | undefined; taken: Iterable<number> }): number {

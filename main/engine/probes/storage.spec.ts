@@ -29,12 +29,12 @@ describe('storage probes', () => {
   })
 
   it('gives each file node its own passive FTP range, in topology order', () => {
-    const c = { serversOf: () => ['file1', 'file2', 'file3'], topology: { files: { copies: 2, capacityMB: 1 } } } as unknown as Parameters<typeof pasvRange>[0]
-    expect(pasvRange(c, 'file1')).toEqual([30000, 30009])
-    expect(pasvRange(c, 'file3')).toEqual([30020, 30029])
+    const c = { serversOf: () => ['file1', 'file2', 'file3'], topology: { files: { copies: 2, capacityMB: 1, ftpPassivePorts: 4 } } } as unknown as Parameters<typeof pasvRange>[0]
+    expect(pasvRange(c, 'file1')).toEqual([30000, 30003])
+    expect(pasvRange(c, 'file3')).toEqual([30008, 30011])
     expect(() => pasvRange(c, 'db1')).toThrow('db1 is not a file server')
     // a lab with a block of its own (lab/ftp-ports.ts)
-    const own = { ...c, topology: { files: { copies: 2, capacityMB: 1, ftpPassiveBase: 30100 } } } as unknown as Parameters<typeof pasvRange>[0]
+    const own = { ...c, topology: { files: { copies: 2, capacityMB: 1, ftpPassivePorts: 10, ftpPassiveBase: 30100 } } } as unknown as Parameters<typeof pasvRange>[0]
     expect(pasvRange(own, 'file2')).toEqual([30110, 30119])
   })
 })

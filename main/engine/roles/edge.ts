@@ -49,7 +49,7 @@ export const edge: RoleDefinition = {
       publish: Object.fromEntries(entries.map(([port, [, , service]]) => [`${port}/tcp`, service])),
       fixedPorts: pasv,
       dns: ns,
-      // stateless relay: stops on SIGTERM at once (Docker then tears down its ~37 published ports)
+      // stateless relay: stops on SIGTERM at once (Docker then tears down its published ports, one by one)
       stopTimeout: 5,
     }
   },

@@ -24,16 +24,15 @@ export function fileWebKey(secrets: Pick<LabSecrets, 'app'>): string {
 }
 
 /** The first passive FTP port when the lab has none of its own (lab/ftp-ports.ts); node i (in topology order)
- *  uses base + 10·i … + 9. */
+ *  uses base + n·i … + n − 1, n = files.ftpPassivePorts. */
 export const FTP_PASV_BASE = 30000
-export const FTP_PASV_PER_NODE = 10
 
-/** this node's fixed passive port range, e.g. "30010-30019" */
+/** this node's fixed passive port range, e.g. "30004-30007" */
 export function pasvRange(c: Pick<RoleContext, 'serversOf' | 'topology'>, id: string): [number, number] {
   const i = c.serversOf('file').indexOf(id)
   if (i < 0) throw new Error(`${id} is not a file server`)
-  const lo = (c.topology.files.ftpPassiveBase ?? FTP_PASV_BASE) + FTP_PASV_PER_NODE * i
-  return [lo, lo + FTP_PASV_PER_NODE - 1]
+  const lo = (c.topology.files.ftpPassiveBase ?? FTP_PASV_BASE) + c.topology.files.ftpPassivePorts * i
+  return [lo, lo + c.topology.files.ftpPassivePorts - 1]
 }
 
 /** "file1=10.231.0.61@nyi-1,…": the file nodes this one shares a network with, with their racks */

@@ -89,8 +89,9 @@ describe('web tier roles on nyi-2007', () => {
     const s = edge.spec(ctx(nyi(), 'edge'))
     expect(s.publish).toEqual({ '443/tcp': 'https', '80/tcp': 'http', '25/tcp': 'smtp', '587/tcp': 'submission', '143/tcp': 'imap', '110/tcp': 'pop3', '21/tcp': 'ftp' })
     expect(s.dns).toEqual(['10.231.1.71', '10.231.1.72'])
-    // FTP's passive ports: 10 per file node, published on the same host port because the PASV reply names it
-    expect(s.fixedPorts).toEqual(Array.from({ length: 30 }, (_, i) => 30000 + i))
-    expect(s.env.FORWARDS).toMatch(/^21=ftp:21,25=MX:25,80=www:80,110=pop:110,143=imap:143,443=www:443,587=smtp:587,30000=ftp:30000,.*,30029=ftp:30029$/)
+    // FTP's passive ports: files.ftpPassivePorts (4) per file node, published on the same host port because the
+    // PASV reply names it
+    expect(s.fixedPorts).toEqual(Array.from({ length: 12 }, (_, i) => 30000 + i))
+    expect(s.env.FORWARDS).toMatch(/^21=ftp:21,25=MX:25,80=www:80,110=pop:110,143=imap:143,443=www:443,587=smtp:587,30000=ftp:30000,.*,30011=ftp:30011$/)
   })
 })

@@ -29,7 +29,7 @@ export const miniTopology: Topology = {
   domain: 'example.test',
   seed: 1,
   clock: { speed: 1 },
-  files: { copies: 2, capacityMB: 1024 },
+  files: { copies: 2, capacityMB: 1024, ftpPassivePorts: 4 },
   backup: { retentionNights: 7 },
   networks: [{ id: 'int', subnet: '10.231.1.0/24', internal: true }],
   users: [],
