@@ -2,8 +2,12 @@
 // pulls and replugs (on Docker 20.10 these can leave a stale endpoint that blocks the network's removal), so the
 // next lab can start at once. `up` reports each phase's wall time.
 import Docker from 'dockerode'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { racklab, TEST_LAB } from './helpers'
+import { containerName } from '../../main/engine/lab/naming'
+import { racklab, ROOT, TEST_LAB } from './helpers'
 
 const docker = new Docker()
 const ours = { filters: { label: [`racklab.lab=${TEST_LAB}`] } }
@@ -17,9 +21,14 @@ const act = async (target: string, action: string): Promise<void> => {
   if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
 }
 
+const scratch = mkdtempSync(join(tmpdir(), 'racklab-lab-down-'))
+
 describe('down removes the whole lab', () => {
   afterAll(async () => {
+    // an engine left on the edited topology would refuse the embedded one's down
+    await racklab(['engine', 'stop'])
     await racklab(['down', '--volumes'])
+    rmSync(scratch, { recursive: true, force: true })
   })
 
   it('after a cable is pulled and plugged back: no container, network or (with --volumes) volume is left', async () => {
@@ -54,5 +63,33 @@ describe('down removes the whole lab', () => {
     const down = await racklab(['down', '--volumes'])
     expect(down.code, down.stderr).toBe(0)
     expect(await left()).toEqual({ containers: [], networks: [], volumes: [] })
+  })
+
+  it('up makes a container anew when its settings changed (an edited topology), as compose does, and keeps it otherwise', async () => {
+    const ns1 = async (): Promise<{ id: string; env: string[] }> => {
+      const i = await docker.getContainer(containerName(TEST_LAB, 'ns1')).inspect()
+      return { id: i.Id, env: i.Config.Env ?? [] }
+    }
+    expect((await racklab(['up', '--only', 'ns1'])).code).toBe(0)
+    const first = await ns1()
+    expect((await racklab(['up', '--only', 'ns1'])).code).toBe(0)
+    expect((await ns1()).id, 'an unchanged server keeps its container').toBe(first.id)
+
+    const edited = join(scratch, 'nyi-2007-example.yaml')
+    writeFileSync(edited, readFileSync(join(ROOT, 'resources/topologies/nyi-2007.yaml'), 'utf8').replace(/^domain: .*$/m, 'domain: example.test'))
+    // a running engine keeps the topology it was started with, and says so (and the CLI exits: it hung here)
+    const refused = await racklab(['up', '--only', 'ns1', '--topology', edited])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/runs topology embedded, not .*nyi-2007-example\.yaml; stop it first \(racklab engine stop/)
+    expect((await racklab(['engine', 'stop'])).code).toBe(0)
+    const up = await racklab(['up', '--only', 'ns1', '--topology', edited])
+    expect(up.code, up.stderr).toBe(0)
+    const second = await ns1()
+    expect(second.id, 'the changed server was made anew').not.toBe(first.id)
+    expect(second.env).toContain('LAB_DOMAIN=example.test')
+    expect((await racklab(['journal', '--topology', edited])).stdout).toMatch(/ns1: its settings changed since its container was made .*made anew, data volumes kept/)
+    expect((await racklab(['up', '--only', 'ns1', '--topology', edited])).code).toBe(0)
+    expect((await ns1()).id).toBe(second.id)
+    expect((await racklab(['engine', 'stop'])).code).toBe(0)
   })
 })

@@ -11,6 +11,8 @@ export const LABEL_VOLUME = 'racklab.volume'
 export const LABEL_IMAGE = 'racklab.image'
 /** a random id given to a volume when it is made: the same name made again (lost array, down --volumes) differs */
 export const LABEL_INSTANCE = 'racklab.instance'
+/** a hash of a container's settings (all but its image and labels): `up` makes a container anew when they changed */
+export const LABEL_SPEC = 'racklab.spec'
 
 export interface NetworkSpec {
   /** docker name, e.g. racklab-nyi-2007-int */

@@ -1,7 +1,8 @@
 // Pure mapping from the topology to Docker specs: which networks, volumes and containers a lab has.
 import type { ServerUnit, Topology } from '@contract/topology'
 import { allServers, type PlacedServer } from '../topology/queries'
-import type { ContainerSpec, NetworkSpec, VolumeSpec } from '../docker/types'
+import { createHash } from 'node:crypto'
+import { LABEL_SPEC, type ContainerSpec, type NetworkSpec, type VolumeSpec } from '../docker/types'
 import { containerName, networkLabels, networkName, serverLabels, volumeLabels, volumeName } from './naming'
 import { roles, type RoleContext, type RoleSpec } from '../roles/index'
 import { capabilityNames, FIREWALL, SSHD } from '../roles/capabilities'
@@ -56,7 +57,17 @@ export function volumeSpecs(labId: string, server: string, spec: RoleSpec): Volu
  *  "unhealthy" with every daemon answering. A check that needs 30 s is a sick server, not a busy host. */
 export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2, timeoutSeconds: 30 } as const
 
+/** The hash of a container's settings, kept in its LABEL_SPEC label. The image is compared on its own
+ *  (ensure-server.ts: a new image that is not built yet keeps the old container). Key order is the code's, so a
+ *  new racklab version that only reorders them makes each container anew once. */
+export const specDigest = (c: Omit<ContainerSpec, 'labels' | 'image'>): string => createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 16)
+
 export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
+  const { labels, ...rest } = settings(labId, placed, spec, domain)
+  return { ...rest, image, labels: { ...labels, [LABEL_SPEC]: specDigest(rest) } }
+}
+
+function settings(labId: string, placed: PlacedServer, spec: RoleSpec, domain: string): Omit<ContainerSpec, 'image'> {
   const s = placed.server
   const volumes: Record<string, string> = {}
   for (const [purpose, path] of Object.entries(spec.volumes)) volumes[volumeName(labId, s.id, purpose)] = path
@@ -65,7 +76,6 @@ export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpe
   for (const port of spec.fixedPorts ?? []) publish[`${port}/tcp`] = port
   return {
     name: containerName(labId, s.id),
-    image,
     hostname: s.id,
     labels: serverLabels(labId, s.id, s.role),
     env: { LAB_ID: labId, LAB_DOMAIN: domain, SERVER: s.id, ROLE: s.role, ...spec.env },

@@ -63,12 +63,18 @@ export async function ensureEngine(t: EngineTarget, say: (line: string) => void 
       // an engine that never reached its Docker holds nothing: replace it; one that runs a lab there is kept
       const info = await found.conn.svc('info')
       const connected = info.ok && (info.value as { dockerState?: string }).dockerState === 'connected'
-      if (connected) throw new LabError('REFUSED', `the lab engine service of ${t.labId} drives the Docker engine at ${found.lock.docker}, not ${t.docker}; a lab lives on one engine (use another --lab, or racklab engine stop first)`)
+      if (connected) {
+        // the connection would keep the client's process alive after the refusal is said
+        found.conn.close()
+        throw new LabError('REFUSED', `the lab engine service of ${t.labId} drives the Docker engine at ${found.lock.docker}, not ${t.docker}; a lab lives on one engine (use another --lab, or racklab engine stop first)`)
+      }
       await stopEngine(t, found.conn, found.lock.pid)
       return startEngine(t)
     }
-    if (found.lock.topology !== t.topology)
+    if (found.lock.topology !== t.topology) {
+      found.conn.close()
       throw new LabError('REFUSED', `the lab engine service of ${t.labId} runs topology ${found.lock.topology}, not ${t.topology}; stop it first (racklab engine stop --lab ${t.labId}) or use another --lab`)
+    }
     // code run from source (tests, tsx) speaks the same contract as the build made from it
     if (found.lock.build === t.build || t.build === 'source') return found.conn
     say(`racklab: restarting the lab engine service of ${t.labId} (it runs build ${found.lock.build}, this is ${t.build})`)
