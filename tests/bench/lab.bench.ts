@@ -27,7 +27,21 @@ const LAB = process.env.RACKLAB_BENCH_LAB ?? 'bench-lab'
 export interface Run {
   ms: number
   /** the CLI's own --json document */
-  doc: { ok: boolean; op?: { error?: { message: string } }; timings?: { totalMs: number; phases?: { phase: string; wallMs: number }[] } }
+  doc: { ok: boolean; op?: { error?: { message: string } }; timings?: { totalMs: number; phases?: Phase[] } }
+}
+
+interface Phase {
+  phase: string
+  wallMs: number
+  toMs?: number
+  level?: number
+  slowest?: { server?: string; ms: number }
+}
+
+/** what ended an up: its last per-server phase to finish (e.g. "wait healthy, mx1 at 25.4 s"), for the round line */
+export function lastToFinish(doc: Run['doc']): string {
+  const last = (doc.timings?.phases ?? []).filter((p) => p.slowest?.server && p.toMs !== undefined).sort((a, b) => b.toMs! - a.toMs!)[0]
+  return last ? `${last.phase}, ${last.slowest!.server} at ${s(last.toMs!)} s` : 'no per-server phase'
 }
 
 /** the racklab CLI in its own process with --json, timed from spawn to exit; lab: this bench's own */
@@ -135,7 +149,7 @@ export async function benchLab(): Promise<BenchResult> {
       composeUps.push(base.upMs)
       composeDowns.push(base.downMs)
       ups.push(await racklab(home, ['up']))
-      process.stderr.write(`  lab round ${r + 1}/${ROUNDS}: racklab up ${s(ups.at(-1)!.ms)} s, down ${s(downs.at(-1)!)} s; compose up+healthy ${s(base.upMs)} s, down ${s(base.downMs)} s\n`)
+      process.stderr.write(`  lab round ${r + 1}/${ROUNDS}: racklab up ${s(ups.at(-1)!.ms)} s (last: ${lastToFinish(ups.at(-1)!.doc)}), down ${s(downs.at(-1)!)} s; compose up+healthy ${s(base.upMs)} s, down ${s(base.downMs)} s\n`)
     }
     const noop = await racklab(home, ['up'])
     const upMs = ups.map((u) => u.ms)
