@@ -27,7 +27,7 @@ describe("each lab's passive FTP ports", () => {
     expect(() => chooseFtpBase({ need: 60, taken: all })).toThrow(/no free block of 60 passive FTP ports in 30000–39999.*files\.ftpPassiveBase/)
   })
 
-  it('nyi-2007 needs 30 (three file nodes); the lab topology carries its block unless the file chose one', async () => {
+  it('nyi-2007 needs 12 (three file nodes, 4 each); the lab topology carries its block unless the file chose one', async () => {
     const { topology: t } = await loadTopology()
     expect(ftpPortsNeeded(t)).toBe(12)
     expect(withFtpBase(t, 30100).files.ftpPassiveBase).toBe(30100)
