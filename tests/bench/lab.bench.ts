@@ -39,7 +39,7 @@ interface Phase {
 }
 
 /** what ended an up: its last per-server phase to finish (e.g. "wait healthy, mx1 at 25.4 s"), for the round line */
-export function lastToFinish(doc: Run['doc']): string {
+function lastToFinish(doc: Run['doc']): string {
   const last = (doc.timings?.phases ?? []).filter((p) => p.slowest?.server && p.toMs !== undefined).sort((a, b) => b.toMs! - a.toMs!)[0]
   return last ? `${last.phase}, ${last.slowest!.server} at ${s(last.toMs!)} s` : 'no per-server phase'
 }

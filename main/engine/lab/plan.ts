@@ -60,14 +60,14 @@ export const STEADY_HEALTHCHECK = { intervalSeconds: 60, retries: 2, timeoutSeco
 /** The hash of a container's settings, kept in its LABEL_SPEC label. The image is compared on its own
  *  (ensure-server.ts: a new image that is not built yet keeps the old container). Key order is the code's, so a
  *  new racklab version that only reorders them makes each container anew once. */
-export const specDigest = (c: Omit<ContainerSpec, 'labels' | 'image'>): string => createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 16)
+const specDigest = (c: Omit<ContainerSpec, 'labels' | 'image'>): string => createHash('sha256').update(JSON.stringify(c)).digest('hex').slice(0, 16)
 
 export function containerSpec(labId: string, placed: PlacedServer, spec: RoleSpec, image: string, domain: string): ContainerSpec {
-  const { labels, ...rest } = settings(labId, placed, spec, domain)
-  return { ...rest, image, labels: { ...labels, [LABEL_SPEC]: specDigest(rest) } }
+  const s = settings(labId, placed, spec, domain)
+  return { ...s, image, labels: { ...serverLabels(labId, placed.server.id, placed.server.role), [LABEL_SPEC]: specDigest(s) } }
 }
 
-function settings(labId: string, placed: PlacedServer, spec: RoleSpec, domain: string): Omit<ContainerSpec, 'image'> {
+function settings(labId: string, placed: PlacedServer, spec: RoleSpec, domain: string): Omit<ContainerSpec, 'labels' | 'image'> {
   const s = placed.server
   const volumes: Record<string, string> = {}
   for (const [purpose, path] of Object.entries(spec.volumes)) volumes[volumeName(labId, s.id, purpose)] = path
@@ -77,7 +77,6 @@ function settings(labId: string, placed: PlacedServer, spec: RoleSpec, domain: s
   return {
     name: containerName(labId, s.id),
     hostname: s.id,
-    labels: serverLabels(labId, s.id, s.role),
     env: { LAB_ID: labId, LAB_DOMAIN: domain, SERVER: s.id, ROLE: s.role, ...spec.env },
     networks: s.nics.map((n) => ({ name: networkName(labId, n.network), ip: n.ip, aliases: [s.id, `${s.id}.${domain}`] })),
     volumes,
