@@ -7,6 +7,7 @@
 // not run open); an sshd that can't start does not: the server serves its role, the journal says why SSH is
 // missing until its next start.
 import { nftFailure, rulesetFor } from '../firewall/apply'
+import { healthCommand, pollCommand, POLL_EXEC_TIMEOUT_MS, type BootClaim } from './boot-health'
 import { sshdFailure, sshdInput } from '../ssh/start'
 import { allServers } from '../topology/queries'
 import type { LifecycleContext } from './lab-context'
@@ -16,30 +17,77 @@ export const SSHD_MARK = '#--racklab-sshd--'
 /** exit codes of BOOT: the firewall did not load (its output follows), sshd did not start (racklab-sshd's output) */
 export const FIREWALL_FAILED = 78
 export const SSHD_FAILED = 79
+/** on stdout once the firewall is loaded: the only proof of it when a health check's status ends the exec */
+export const FIREWALL_LOADED_LINE = '#--racklab-firewall-loaded--'
+/** with a health check after it, an sshd that did not start is this line on stdout (its output follows) */
+export const SSHD_FAILED_LINE = '#--racklab-sshd-failed--'
 
-/** sh -c BOOT racklab-boot LISTEN_IP…, the ruleset then SSHD_MARK then the keys on stdin (no keys: no sshd) */
+/**
+ * sh -c BOOT racklab-boot LISTEN_IP… [-- HEALTH…], the ruleset then SSHD_MARK then the keys on stdin (no keys: no
+ * sshd). After `--`, the boot health check (boot-health.ts pollCommand) replaces the shell once the firewall is
+ * loaded and sshd started: its exit status is the exec's, and an sshd failure is told on stdout instead.
+ */
 export const BOOT = [
   'd=$(mktemp -d) || exit ' + FIREWALL_FAILED,
   `awk -v d="$d" '$0 == "${SSHD_MARK}" { f = 1; next } { print > (d (f ? "/ssh" : "/fw")) }'`,
   `if ! nft -f "$d/fw" 2>&1; then rm -rf "$d"; exit ${FIREWALL_FAILED}; fi`,
-  'if [ -s "$d/ssh" ] && [ $# -gt 0 ]; then',
-  '  racklab-sshd "$@" <"$d/ssh" >"$d/out" 2>&1 || { cat "$d/out"; rm -rf "$d"; exit ' + SSHD_FAILED + '; }',
+  `echo '${FIREWALL_LOADED_LINE}'`,
+  "ips=''",
+  'while [ $# -gt 0 ] && [ "$1" != -- ]; do ips="$ips $1"; shift; done',
+  '[ $# -gt 0 ] && shift',
+  'if [ -s "$d/ssh" ] && [ -n "$ips" ] && ! racklab-sshd $ips <"$d/ssh" >"$d/out" 2>&1; then',
+  `  if [ $# -eq 0 ]; then cat "$d/out"; rm -rf "$d"; exit ${SSHD_FAILED}; fi`,
+  `  echo '${SSHD_FAILED_LINE}'; cat "$d/out"`,
   'fi',
   'rm -rf "$d"',
+  '[ $# -gt 0 ] || exit 0',
+  'exec "$@"',
 ].join('\n')
 
-export async function afterStart(lab: Pick<LifecycleContext, 'hookContext' | 'sshKeys' | 'journal'>, server: string): Promise<void> {
+/**
+ * Load the server's firewall and start its sshd. With `health` (boot-health.ts pollCommand of the image's check),
+ * the same exec then runs that check until it passes: true when it did, false when its window ended first.
+ */
+export async function afterStart(lab: Pick<LifecycleContext, 'hookContext' | 'sshKeys' | 'journal'>, server: string, health?: { command: string[]; timeoutMs: number }): Promise<boolean> {
   const c = lab.hookContext(server)
   const ips = c.server.nics.map((n) => n.ip) // no network at all: nothing for sshd to listen on
   const keys = ips.length ? sshdInput(lab.sshKeys, server, allServers(c.topology).map((p) => p.server.id)) : ''
   // 60 s: the bound is for an exec that hangs, not a slow one. nft itself takes milliseconds, but on a host at load
   // ~45 (three labs booting on 2 cores) a docker exec took over 15 s, and `up` failed on ns2's firewall.
-  const r = await c.exec(server, ['sh', '-c', BOOT, 'racklab-boot', ...ips], { stdin: `${rulesetFor(c)}\n${SSHD_MARK}\n${keys}`, timeoutMs: 60_000 })
-  if (r.exitCode === 0) return
-  const out = `${r.stdout}${r.stderr}`
-  if (r.exitCode === SSHD_FAILED) {
-    lab.journal.append({ kind: 'engine', target: `server:${server}`, text: `${sshdFailure(server, out).message}; racklab ssh ${server} fails until its next start` })
-    return
+  const cmd = ['sh', '-c', BOOT, 'racklab-boot', ...ips, ...(health ? ['--', ...health.command] : [])]
+  const r = await c.exec(server, cmd, { stdin: `${rulesetFor(c)}\n${SSHD_MARK}\n${keys}`, timeoutMs: 60_000 + (health?.timeoutMs ?? 0) })
+  const loaded = r.stdout.includes(FIREWALL_LOADED_LINE)
+  const out = `${r.stdout}${r.stderr}`.replace(`${FIREWALL_LOADED_LINE}\n`, '')
+  if (!loaded || r.exitCode === FIREWALL_FAILED) throw nftFailure(server, 'loading the firewall', out)
+  // the firewall is in: from here on nothing fails the start (an sshd that did not start is journaled)
+  if (!health) {
+    if (r.exitCode !== 0) sshdFailed(lab, server, r.exitCode === SSHD_FAILED ? out : `the exec ended with ${r.exitCode}: ${out}`)
+    return false
   }
-  throw nftFailure(server, 'loading the firewall', out)
+  const at = r.stdout.indexOf(SSHD_FAILED_LINE)
+  if (at >= 0) sshdFailed(lab, server, r.stdout.slice(at + SSHD_FAILED_LINE.length).trim())
+  // any other status is the check's: not passed within its window, or the exec ended early
+  return r.exitCode === 0
+}
+
+function sshdFailed(lab: Pick<LifecycleContext, 'journal'>, server: string, out: string): void {
+  lab.journal.append({ kind: 'engine', target: `server:${server}`, text: `${sshdFailure(server, out).message}; racklab ssh ${server} fails until its next start` })
+}
+
+/**
+ * up's form of afterStart: the firewall, sshd and this start's first boot health check in one exec instead of two
+ * (on 2 cores every exec's dockerd, containerd and runc CPU is taken from the servers booting beside it). The
+ * claim (BootHealth's) keeps the engine's own check off the container meanwhile; a pass counts for this start, and
+ * a check that did not pass in its window goes back to BootHealth.
+ */
+export async function afterStartChecked(lab: Pick<LifecycleContext, 'hookContext' | 'sshKeys' | 'journal' | 'gateway'>, server: string, cid: string, claim: BootClaim | undefined): Promise<void> {
+  if (!claim) return void (await afterStart(lab, server))
+  try {
+    const c = await lab.gateway.inspectContainer(cid)
+    const check = healthCommand(c?.healthTest)
+    if (!c?.running || !c.startedAt || c.health !== 'starting' || !check) return void (await afterStart(lab, server))
+    if (await afterStart(lab, server, { command: pollCommand(check), timeoutMs: POLL_EXEC_TIMEOUT_MS })) claim.pass(c.startedAt)
+  } finally {
+    claim.release()
+  }
 }

@@ -94,4 +94,33 @@ describe('the boot check command', () => {
     // the test is passed as arguments ("$@"), never spliced into the script
     expect(cmd.slice(5)).toEqual(['racklab-boot-health', '/bin/sh', '-c', 'test -f /run/ready'])
   })
+
+  it('a claimed container is left to its claimer: no exec of its own; a pass counts for that start; released, it is checked again', async () => {
+    vi.useFakeTimers()
+    const state = { c: box(), passAfter: 1 }
+    const gw = fakeDocker(state)
+    const passed = vi.fn()
+    const b = new BootHealth(gw as never, passed)
+    const claim = b.claim('c1')!
+    expect(b.claim('c1')).toBeUndefined() // one claimer at a time
+    b.watch([state.c])
+    await vi.advanceTimersByTimeAsync(1500)
+    expect(gw.exec).not.toHaveBeenCalled()
+    const woken = vi.fn()
+    void b.nextPass('c1').then(woken)
+    claim.pass(started)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(passed).toHaveBeenCalledOnce()
+    expect(woken).toHaveBeenCalledOnce()
+    expect(b.view(state.c).health).toBe('healthy')
+    claim.release()
+    // a later start of the same container, not claimed: the engine checks it itself again
+    state.c = box({ startedAt: '2026-12-01T06:05:00Z' })
+    b.watch([state.c])
+    await vi.advanceTimersByTimeAsync(100)
+    expect(gw.exec).toHaveBeenCalledOnce()
+    b.stop()
+    expect(b.claim('c1')).toBeUndefined()
+    vi.useRealTimers()
+  })
 })

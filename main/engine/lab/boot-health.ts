@@ -15,6 +15,8 @@ import type { ContainerInfo, DockerGateway } from '../docker/types'
 export const POLL_S = 0.5
 export const TRY_TIMEOUT_S = 10
 export const WINDOW_S = 30
+/** how long one such exec may take before it counts as hung */
+export const POLL_EXEC_TIMEOUT_MS = (WINDOW_S + TRY_TIMEOUT_S + 5) * 1000
 /** after a window without a pass (or a failed exec): look at the container again this much later */
 const NEXT_WINDOW_MS = 1000
 
@@ -82,6 +84,20 @@ export class BootHealth {
     return w.promise
   }
 
+  /**
+   * The next boot check of this container is someone else's (up runs it in the exec that loads the firewall and
+   * sshd: one exec per start, not two): watch() leaves it alone until released. pass() counts as a pass of the start
+   * given; release() hands the container back to watch(). undefined once checking has stopped.
+   */
+  claim(id: string): BootClaim | undefined {
+    if (this.stopped || this.checking.has(id)) return undefined
+    this.checking.add(id)
+    return {
+      pass: (startedAt) => this.passedNow(id, startedAt),
+      release: () => void this.checking.delete(id),
+    }
+  }
+
   stop(): void {
     this.stopped = true
     for (const w of this.waiters.values()) w.resolve()
@@ -93,15 +109,23 @@ export class BootHealth {
       const c = await this.gw.inspectContainer(id).catch(() => undefined)
       // restarted, stopped or judged by Docker meanwhile: this start is no longer ours to vouch for
       if (!c || !c.running || c.startedAt !== startedAt || c.health !== 'starting') return
-      const r = await this.gw.exec(id, pollCommand(cmd), { timeoutMs: (WINDOW_S + TRY_TIMEOUT_S + 5) * 1000 }).catch(() => undefined)
-      if (r?.exitCode === 0) {
-        this.passed.set(id, startedAt)
-        this.onPassed()
-        this.waiters.get(id)?.resolve()
-        this.waiters.delete(id)
-        return
-      }
+      const r = await this.gw.exec(id, pollCommand(cmd), { timeoutMs: POLL_EXEC_TIMEOUT_MS }).catch(() => undefined)
+      if (r?.exitCode === 0) return this.passedNow(id, startedAt)
       await new Promise((res) => setTimeout(res, NEXT_WINDOW_MS))
     }
   }
+
+  private passedNow(id: string, startedAt: string): void {
+    this.passed.set(id, startedAt)
+    this.onPassed()
+    this.waiters.get(id)?.resolve()
+    this.waiters.delete(id)
+  }
+}
+
+export interface BootClaim {
+  /** the check passed during this start of the container */
+  pass(startedAt: string): void
+  /** done with it (passed or not): watch() may check the container again */
+  release(): void
 }

@@ -62,7 +62,7 @@ export interface LifecycleContext extends LabView {
   /** provisioning runs and their input hashes: `up` skips what is unchanged */
   readonly provisioned: ProvisionRecord
   /** health right after a start, before Docker's first check (boot-health.ts) */
-  readonly bootHealth: Pick<BootHealth, 'watch' | 'view' | 'nextPass'>
+  readonly bootHealth: Pick<BootHealth, 'watch' | 'view' | 'nextPass' | 'claim'>
 }
 
 /** the binding: Docker brought in line with the hardware model */

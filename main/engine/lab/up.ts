@@ -17,7 +17,7 @@ import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { createNetworks } from './up-networks'
 import { volumeSpecs } from './plan'
-import { afterStart } from './after-start'
+import { afterStartChecked } from './after-start'
 import { ensureServerCreated, startContainer } from './ensure-server'
 import { buildMissingImages } from './build-images'
 import { pruneStaleImages } from './prune-images'
@@ -104,10 +104,12 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
       const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
       running()
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
-      // its firewall and sshd load while it boots: the server is ready only when both are done and it is healthy
+      // its firewall and sshd load while it boots, in the exec that then runs its first health check: the server is
+      // ready only when both are done and it is healthy
+      const claim = fresh ? lab.bootHealth.claim(cid) : undefined
       const done = await Promise.allSettled([
         t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at),
-        fresh ? t.span('firewall and sshd', () => afterStart(lab, id), at) : undefined,
+        fresh ? t.span('firewall, sshd, health check', () => afterStartChecked(lab, id, cid, claim), at) : undefined,
       ])
       for (const r of done) if (r.status === 'rejected') throw r.reason
       halfDone(id)
