@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ImageCatalog } from './images'
+import { ImageCatalog, STAMP_TTL_MS } from './images'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -23,18 +23,25 @@ function imagesDir(): string {
 describe('image catalog', () => {
   it('a role image is tagged by its context, the base and the shared Perl; the same catalog sees an edit made after its first answer', () => {
     const d = imagesDir()
-    const catalog = new ImageCatalog(d)
+    let now = 0
+    const catalog = new ImageCatalog(d, undefined, () => now)
     const first = catalog.role('file')!.tag
     expect(first).toMatch(/^racklab\/file:[0-9a-f]{12}$/)
     expect(catalog.role('file')!.tag).toBe(first)
     writeFileSync(join(d, 'file', 'server'), 'v2, longer\n')
+    // within STAMP_TTL_MS the folders are not looked at again (status asks at every change) ...
+    expect(catalog.role('file')!.tag).toBe(first)
+    // ... after it they are, and revalidate() (up's first step) looks at once
+    now += STAMP_TTL_MS
     const second = catalog.role('file')!.tag
     expect(second).not.toBe(first)
     writeFileSync(join(d, 'perl', 'Lib.pm'), 'print 1;\n1;\n')
+    catalog.revalidate()
     const third = catalog.role('file')!.tag
     expect(third).not.toBe(second)
     const base = catalog.base().tag
     writeFileSync(join(d, 'base', 'Dockerfile'), 'FROM scratch\nRUN true\n')
+    catalog.revalidate()
     expect(catalog.base().tag).not.toBe(base)
     expect(catalog.role('file')!.tag).not.toBe(third)
     // a fresh catalog over the same folders agrees: the tag is the content's, not the cache's

@@ -29,6 +29,8 @@ import { provisionKey } from './provisioned'
 
 export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Promise<void> {
   const roleOf = (id: string): string => lab.servers.get(id)!.server.role
+  // what is built and started is what lab-images/ holds now, not what the status saw a moment ago
+  lab.images.revalidate()
   const waves = startOrder(lab.topology, only)
   const noImage = waves.flat().filter((id) => !lab.images.role(roleOf(id)))
   const refused = (only ?? []).filter((id) => noImage.includes(id))
