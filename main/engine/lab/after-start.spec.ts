@@ -13,7 +13,7 @@ import type { HookContext } from '../roles/types'
 import { LabSshKeys } from '../ssh/lab-keys'
 import { publicKeyLine } from '../ssh/openssh-key'
 import { afterStart, afterStartChecked, BOOT, FIREWALL_FAILED, FIREWALL_LOADED_LINE, SSHD_FAILED, SSHD_FAILED_LINE, SSHD_MARK } from './after-start'
-import { pollCommand } from './boot-health'
+import { POLL_PKILL_PATTERN, pollCommand } from './boot-health'
 import { placeServers, roleContext } from './plan'
 
 const work = mkdtempSync(join(tmpdir(), 'racklab-after-start-'))
@@ -90,6 +90,35 @@ describe('after a server starts', () => {
     const unclaimed = lab(() => ok)
     await afterStartChecked({ ...unclaimed, gateway: { inspectContainer: async () => c } } as never, 'db1', 'c1', undefined)
     expect(unclaimed.sent[0]!.cmd).toEqual(['sh', '-c', BOOT, 'racklab-boot', ...ips])
+  })
+
+  it('a cancelled up ends the check loop in the container (pkill -f of the loop alone) and still waits for the exec', async () => {
+    const c = { id: 'c1', running: true, startedAt: '2026-12-03T10:00:00Z', health: 'starting', healthTest: ['CMD', '/usr/local/bin/racklab-db-health'] }
+    let end!: (r: ExecResult) => void
+    const l = lab(() => ok)
+    const exec = async (server: string, cmd: string[], opts?: { stdin?: string }): Promise<ExecResult> => {
+      l.sent.push({ server, cmd, ...(opts?.stdin ? { stdin: opts.stdin } : {}) })
+      if (cmd[0] === 'pkill') {
+        end({ exitCode: 143, stdout: loaded, stderr: '' })
+        return ok
+      }
+      return new Promise((r) => (end = r))
+    }
+    const cancel = new AbortController()
+    const claim = { pass: vi.fn(), release: vi.fn() }
+    const ctx = { ...l, gateway: { inspectContainer: async () => c }, hookContext: (s: string) => ({ ...l.hookContext(s), exec }) }
+    const done = afterStartChecked(ctx as never, 'db1', 'c1', claim, cancel.signal)
+    await vi.waitFor(() => expect(l.sent).toHaveLength(1))
+    cancel.abort()
+    await done
+    expect(l.sent[1]!.cmd).toEqual(['pkill', '-f', POLL_PKILL_PATTERN])
+    expect(claim.pass).not.toHaveBeenCalled()
+    expect(claim.release).toHaveBeenCalledOnce()
+    // the pattern (pkill -f: the command line, arguments joined by spaces) matches the loop's own command line, and
+    // never the boot shell that still has the loop among its arguments (killing it could stop it before its firewall)
+    const pattern = new RegExp(POLL_PKILL_PATTERN)
+    expect(pattern.test(pollCommand(['/usr/local/bin/racklab-db-health']).join(' '))).toBe(true)
+    expect(pattern.test(l.sent[0]!.cmd.join(' '))).toBe(false)
   })
 })
 

@@ -7,7 +7,7 @@
 // not run open); an sshd that can't start does not: the server serves its role, the journal says why SSH is
 // missing until its next start.
 import { nftFailure, rulesetFor } from '../firewall/apply'
-import { healthCommand, pollCommand, POLL_EXEC_TIMEOUT_MS, type BootClaim } from './boot-health'
+import { healthCommand, POLL_PKILL_PATTERN, pollCommand, POLL_EXEC_TIMEOUT_MS, type BootClaim } from './boot-health'
 import { sshdFailure, sshdInput } from '../ssh/start'
 import { allServers } from '../topology/queries'
 import type { LifecycleContext } from './lab-context'
@@ -80,14 +80,19 @@ function sshdFailed(lab: Pick<LifecycleContext, 'journal'>, server: string, out:
  * claim (BootHealth's) keeps the engine's own check off the container meanwhile; a pass counts for this start, and
  * a check that did not pass in its window goes back to BootHealth.
  */
-export async function afterStartChecked(lab: Pick<LifecycleContext, 'hookContext' | 'sshKeys' | 'journal' | 'gateway'>, server: string, cid: string, claim: BootClaim | undefined): Promise<void> {
+export async function afterStartChecked(lab: Pick<LifecycleContext, 'hookContext' | 'sshKeys' | 'journal' | 'gateway'>, server: string, cid: string, claim: BootClaim | undefined, signal?: AbortSignal): Promise<void> {
   if (!claim) return void (await afterStart(lab, server))
+  // a cancelled `up` must not wait for the health part (up to a window): the check loop is ended in the container,
+  // and the exec returns once its firewall and sshd part is done, which is still waited for
+  const stop = (): void => void lab.hookContext(server).exec(server, ['pkill', '-f', POLL_PKILL_PATTERN], { timeoutMs: 10_000 }).catch(() => undefined)
+  signal?.addEventListener('abort', stop)
   try {
     const c = await lab.gateway.inspectContainer(cid)
     const check = healthCommand(c?.healthTest)
     if (!c?.running || !c.startedAt || c.health !== 'starting' || !check) return void (await afterStart(lab, server))
     if (await afterStart(lab, server, { command: pollCommand(check), timeoutMs: POLL_EXEC_TIMEOUT_MS })) claim.pass(c.startedAt)
   } finally {
+    signal?.removeEventListener('abort', stop)
     claim.release()
   }
 }

@@ -36,6 +36,10 @@ export function pollCommand(cmd: string[]): string[] {
   return ['timeout', String(WINDOW_S), '/bin/sh', '-c', loop, 'racklab-boot-health', ...cmd]
 }
 
+/** `pkill -f` of this ends the loops early (a cancelled up): anchored, so it matches the loop's own command line and
+ *  never a shell that has the loop among its arguments still to run (after-start.ts BOOT, before its firewall) */
+export const POLL_PKILL_PATTERN = `^timeout ${WINDOW_S} /bin/sh -c while :`
+
 export class BootHealth {
   /** container id → the start (StartedAt) the check passed for */
   private readonly passed = new Map<string, string>()

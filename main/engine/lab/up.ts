@@ -111,7 +111,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
       const claim = fresh ? lab.bootHealth.claim(cid) : undefined
       const done = await Promise.allSettled([
         t.span('wait healthy', () => waitHealthy(lab.gateway, cid, id, op.signal, undefined, lab.bootHealth), at),
-        fresh ? t.span('firewall, sshd, health check', () => afterStartChecked(lab, id, cid, claim), at) : undefined,
+        fresh ? t.span('firewall, sshd, health check', () => afterStartChecked(lab, id, cid, claim, op.signal), at) : undefined,
       ])
       for (const r of done) if (r.status === 'rejected') throw r.reason
       halfDone(id)
