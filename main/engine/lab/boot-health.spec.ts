@@ -84,16 +84,6 @@ describe("the engine's own health check of a start", () => {
     h.stop()
     vi.useRealTimers()
   })
-})
-
-describe('the boot check command', () => {
-  it('is one exec that tries the test every half second, each try bounded, for at most one window', () => {
-    const cmd = pollCommand(['/bin/sh', '-c', 'test -f /run/ready'])
-    expect(cmd.slice(0, 3)).toEqual(['timeout', String(WINDOW_S), '/bin/sh'])
-    expect(cmd[4]).toBe('while :; do timeout 10 "$@" >/dev/null 2>&1 && exit 0; sleep 0.5; done')
-    // the test is passed as arguments ("$@"), never spliced into the script
-    expect(cmd.slice(5)).toEqual(['racklab-boot-health', '/bin/sh', '-c', 'test -f /run/ready'])
-  })
 
   it('a claimed container is left to its claimer: no exec of its own; a pass counts for that start; released, it is checked again', async () => {
     vi.useFakeTimers()
@@ -122,5 +112,15 @@ describe('the boot check command', () => {
     b.stop()
     expect(b.claim('c1')).toBeUndefined()
     vi.useRealTimers()
+  })
+})
+
+describe('the boot check command', () => {
+  it('is one exec that tries the test every half second, each try bounded, for at most one window', () => {
+    const cmd = pollCommand(['/bin/sh', '-c', 'test -f /run/ready'])
+    expect(cmd.slice(0, 3)).toEqual(['timeout', String(WINDOW_S), '/bin/sh'])
+    expect(cmd[4]).toBe('while :; do timeout 10 "$@" >/dev/null 2>&1 && exit 0; sleep 0.5; done')
+    // the test is passed as arguments ("$@"), never spliced into the script
+    expect(cmd.slice(5)).toEqual(['racklab-boot-health', '/bin/sh', '-c', 'test -f /run/ready'])
   })
 })

@@ -50,7 +50,7 @@ export async function startServer(lab: LifecycleContext, id: string, cid: string
 }
 
 /** Only the container's start: true when it was started now, false when it already ran. The caller owes it
- *  afterStart (up runs that beside the wait for health: both are mostly waiting on execs). */
+ *  afterStart (up runs afterStartChecked beside the wait for health: its exec also runs the first health check). */
 export async function startContainer(lab: LifecycleContext, id: string, cid: string): Promise<boolean> {
   lab.setIntent(id, undefined)
   const c = lab.container(id)
