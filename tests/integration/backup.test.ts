@@ -73,6 +73,16 @@ describe('backups, restores and failover on the real engine', () => {
       return a.length >= 3 && b.length === a.length ? a : undefined
     }, 120_000, 2000)
 
+    // flags as bob left them (one flagged, every one read): a restore must bring back flags and internal dates too
+    const perlImap = (code: string): string[] => ['perl', '-I/usr/local/lib/racklab', '-MRacklab::CyrusSession=connect_as', '-e', `my $i = connect_as("127.0.0.1", "bob"); $i->select("INBOX") or die $i->LastError; ${code}; $i->logout`]
+    await run('imap1', perlImap(`$i->store("${before[0]!.uid}", q{+FLAGS (\\Flagged)}) or die $i->LastError; $i->store("1:*", q{+FLAGS (\\Seen)}) or die $i->LastError`))
+    // GUID → flags (without \Recent, which is a session's) and internal date, sorted by GUID
+    const flagsAndDates = async (): Promise<string> =>
+      (await run('imap1', perlImap(`my $h = $i->fetch_hash("1:*", "DIGEST.SHA1", "FLAGS", "INTERNALDATE") or die $i->LastError; print join("\\n", sort map { my $g = $h->{$_}{"DIGEST.SHA1"}; $g =~ s/"//g; my $f = join(" ", sort grep { $_ ne "\\\\Recent" } split " ", $h->{$_}{FLAGS}); "$g [$f] $h->{$_}{INTERNALDATE}" } keys %$h)`))).trim()
+    const kept = await flagsAndDates()
+    expect(kept).toMatch(/\[\\Flagged \\Seen\]/)
+    await until('the flags on imap2', async () => ((await run('imap2', perlImap('my $h = $i->fetch_hash("1:*", "FLAGS") or die; print scalar grep { /Flagged/ } map { $_->{FLAGS} } values %$h'))).trim() === '1' || undefined), 60_000, 1000)
+
     const first = await act('backup-now')
     expect(first).toMatch(/mail snapshot \d{8}T\d{6}: imap1 from imap2: \d+ accounts, \d+ messages, \d+ new files/)
     const second = await act('backup-now')
@@ -92,20 +102,33 @@ describe('backups, restores and failover on the real engine', () => {
     await run('imap1', ['perl', '-I/usr/local/lib/racklab', '-MRacklab::CyrusSession=connect_as', '-e', 'my $i = connect_as("127.0.0.1", "bob"); $i->select("INBOX") or die; $i->delete_message("1:*"); $i->expunge or die $i->LastError; $i->logout'])
     expect(await inbox('imap1')).toEqual([])
 
-    const restored = await act('restore-mail', 'user=bob')
+    // the snapshot named: the lab's night (02:00 lab time, every 24 minutes at speed 60) may take a newer one meanwhile
+    const restored = await act('restore-mail', 'user=bob', `snapshot=${stamps[1]}`)
     expect(restored).toMatch(new RegExp(`bob into imap1 from snapshot \\d{8}T\\d{6}: ${before.length} message\\(s\\) restored, 0 already there`))
     expect(restored).toMatch(/verified by SHA1 GUID: every message of the snapshot is present/)
     expect(restored).toMatch(/1 message\(s\) that arrived after the snapshot are gone \(lost since that night\)/)
     const back = await inbox('imap1')
     expect(back.map((m) => m.guid).sort()).toEqual(before.map((m) => m.guid).sort())
+    // put back into the spool and indexed by reconstruct, with their flags (by UID STORE) and dates (the files' mtimes)
+    expect(restored).not.toMatch(/by APPEND/)
+    expect(await flagsAndDates()).toBe(kept)
     // the replica receives the restored messages by replication, and the whole store agrees
     await until('imap2 has the restored messages', async () => ((await inbox('imap2')).map((m) => m.guid).sort().join() === back.map((m) => m.guid).sort().join() || undefined), 60_000, 2000)
     await until('imap.replication passes', async () => ((await check()).filter((r) => r.id === 'imap.replication').every((r) => r.ok) || undefined), 60_000, 3000)
     // again: nothing is missing, nothing is put back; the stream backup1 had made ready meanwhile is withdrawn
     // (its port, 9102, is the one the nightly backup receives on)
-    const twice = await act('restore-mail', 'user=bob')
+    const twice = await act('restore-mail', 'user=bob', `snapshot=${stamps[1]}`)
     expect(twice).toMatch(new RegExp(`bob into imap1 from snapshot \\d{8}T\\d{6}: 0 message\\(s\\) restored, ${before.length} already there`))
     expect((await exec('backup1', ['sh', '-c', "ss -ltn | grep -c ':9102 ' || true"])).stdout.trim()).toBe('0')
+
+    // a delivery in flight holds the next UID's file (Cyrus writes it under the mailbox lock before it indexes it):
+    // the restore never writes over it, and those messages go by MULTIAPPEND, every one still verified
+    await run('imap1', perlImap('$i->delete_message("1:*"); $i->expunge or die $i->LastError'))
+    await run('imap1', perlImap('my ($n) = join("", @{ $i->status("INBOX", "UIDNEXT") }) =~ /UIDNEXT (\\d+)/ or die; my $d = `runuser -u cyrus -- /usr/lib/cyrus/bin/mbpath user.bob`; chomp $d; open my $f, ">", "$d/$n." or die; print {$f} "From: in-flight\\r\\n\\r\\nplanted\\r\\n"; close $f; chown 102, 8, "$d/$n."'))
+    const raced = await act('restore-mail', 'user=bob', `snapshot=${stamps[1]}`)
+    expect(raced).toMatch(new RegExp(`bob into imap1 from snapshot \\d{8}T\\d{6}: ${before.length} message\\(s\\) restored \\(${before.length} of them by APPEND`))
+    expect(raced).toMatch(/verified by SHA1 GUID: every message of the snapshot is present/)
+    expect(await flagsAndDates()).toBe(kept)
 
     // bad input: a snapshot that does not exist, neither a user nor a store
     const none = await racklab(['act', 'server:backup1', 'restore-mail', 'user=bob', 'snapshot=20010101T000000'])

@@ -257,6 +257,7 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     const before = now.users[0]
     const plan = restorePlan(snap, before)
     let restored = 0
+    let appended = 0
     let readAfter: UserRecord | undefined
     if (!plan.restore.length) await unserve()
     else {
@@ -267,9 +268,10 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       const missing = got.served.missing.filter((g) => wanted.has(g))
       if (missing.length) problems.push(`${user}: ${missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
       const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
-      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
+      const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; appended?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
       if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
       restored = rep.restored
+      appended = rep.appended ?? 0
       if (rep.corrupt?.length) problems.push(`${user}: ${rep.corrupt.length} file(s) failed their SHA1 on arrival (not restored)`)
       if (rep.failed?.length) problems.push(`${user}: ${rep.failed.slice(0, 3).join('; ')}`)
       if (rep.after && !rep.after.error) readAfter = rep.after
@@ -285,7 +287,7 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       : typeof since === 'number'
         ? `${since} message(s) delivered after the snapshot (the MXs' delivery logs) are in no backup: lost since that night (the mailboxes were made anew)`
         : `mail that arrived after the snapshot and is gone: not countable (${since})`
-    parts.push(`${user} into ${master} from snapshot ${chosen.stamp}: ${restored} message(s) restored, ${plan.present} already there; verified by SHA1 GUID: ${still === 0 ? 'every message of the snapshot is present' : `${still} STILL MISSING`}; ${lost}`)
+    parts.push(`${user} into ${master} from snapshot ${chosen.stamp}: ${restored} message(s) restored${appended ? ` (${appended} of them by APPEND: a delivery took their UID or reconstruct did not index them)` : ''}, ${plan.present} already there; verified by SHA1 GUID: ${still === 0 ? 'every message of the snapshot is present' : `${still} STILL MISSING`}; ${lost}`)
     if (still) problems.push(`${user}: ${still} message(s) of the snapshot still missing`)
   }
   const text = `mail restore: ${parts.join('; ')}`
