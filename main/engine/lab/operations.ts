@@ -1,5 +1,6 @@
 // Long operations (up, down, builds) are objects: an id, typed progress, a way to cancel, one terminal event.
 import { randomUUID } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { LabError, toWireError } from '@contract/errors'
 import type { OpDone, OpKind, OpProgress } from '@contract/status'
 import type { EventBus } from '../events/event-bus'
@@ -33,6 +34,9 @@ export class Operations {
   start(kind: OpKind, run: (op: Op) => Promise<void>, signal?: AbortSignal): StartedOp {
     if (this.current) throw new LabError('BUSY', `the lab is busy with "${this.current.op.kind}" (operation ${this.current.op.opId}); wait or cancel it`)
     const abort = new AbortController()
+    // every server's steps of a whole-site up listen on it at once (18 servers, a listener each): not a leak, so
+    // not Node's warning past 10
+    setMaxListeners(64, abort.signal)
     signal?.addEventListener('abort', () => abort.abort(), { once: true })
     const opId = randomUUID().slice(0, 8)
     const op: Op = {
