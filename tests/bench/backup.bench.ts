@@ -80,6 +80,11 @@
 // Bench, before → after (one run each): tar 0.143 s / restore 2.19 s (15.4x) → tar 0.106 s / restore 1.82 s (17.2x).
 // 2x tar would be the whole restore in 0.21-0.29 s: less than two docker execs here, and less than tar plus
 // Cyrus's own indexing.
+// Tried and not kept: one exec layer fewer (backup1's show also serving the user's files, the master reading its
+// mailbox inside the restore exec). Five restores each in one runtime, A/B on the same lab: 1.75-1.99 s (median
+// 1.89) as it is, 1.82-2.05 s (median 2.00) with it: the round trip saved was paid back by work that had run
+// beside another exec (the serve's packing beside the manifest) now running in series. Kept: the listing asks db3
+// for its offsite copies beside backup1's own list (they were two round trips in a row in every act on backup1).
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, atMost, type BenchResult } from './figure'

@@ -129,11 +129,14 @@ export const copiedHow = (r: { resumedAt: number; bytes: number }): string =>
 
 /** the backups complete on backup1 and those complete offsite */
 export async function dbBackups(c: HookContext): Promise<{ local: DbBackup[]; offsite?: OffsiteState }> {
-  const out = await tryExec(c, c.server.id, ['racklab-db-backup', 'list'], 15_000)
-  const local = out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as DbBackup)
+  // both asked at once: every act on backup1 lists its actions first, and these were two round trips in a row
   const off = offsiteServer(c)
-  if (!off) return { local }
-  const r = await tryExec(c, off, ['sh', '-c', `ls ${OFFSITE_DIR}/*/COMPLETE 2>/dev/null | awk -F/ '{print $(NF-1)}'`], 10_000)
+  const [out, r] = await Promise.all([
+    tryExec(c, c.server.id, ['racklab-db-backup', 'list'], 15_000),
+    off ? tryExec(c, off, ['sh', '-c', `ls ${OFFSITE_DIR}/*/COMPLETE 2>/dev/null | awk -F/ '{print $(NF-1)}'`], 10_000) : undefined,
+  ])
+  const local = out.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as DbBackup)
+  if (!off || !r) return { local }
   return { local, ...(r.exitCode === 0 ? { offsite: { server: off, stamps: r.stdout.split('\n').filter(Boolean) } } : {}) }
 }
 
