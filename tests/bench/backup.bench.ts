@@ -77,7 +77,10 @@
 // (creating 1,000 files costs ~150 ms on this disk, as tar's do), link 40 ms, reconstruct 200 ms, read back by
 // GUID and flags 70 ms, the manifest after 55 ms; the exec 1.5 s → 0.9 s. The action's other three layers of
 // docker execs (the listing; the snapshot with the master's role; the mailbox with backup1's stream) ~0.9 s.
-// Bench, before → after (one run each): tar 0.143 s / restore 2.19 s (15.4x) → tar 0.106 s / restore 1.82 s (17.2x).
+// Bench, before → after (one run each): tar 0.143 s / restore 2.19 s (15.4x) → tar 0.106 s / restore 1.82 s (17.2x);
+// two more runs after: 2.19 s and 2.34 s (tar 0.115 s, 0.18 s): a single restore swings by 0.5 s here. A/B on one
+// lab, five restores each in one runtime: MULTIAPPEND 2.19-2.90 s (median 2.73), reconstruct 1.75-1.99 s (median
+// 1.89).
 // 2x tar would be the whole restore in 0.21-0.29 s: less than two docker execs here, and less than tar plus
 // Cyrus's own indexing.
 // Tried and not kept: one exec layer fewer (backup1's show also serving the user's files, the master reading its
