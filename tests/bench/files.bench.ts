@@ -105,6 +105,8 @@
 // transfer (perf: 4 % idle; the file node 25 %, the edge relay 19 %, curl 14 %, nginx 9 %), so overlap buys nothing.
 // Runs: GET/PUT/FTP over the same path 0.41 / 0.18 / 0.40 (PUT 140 ms; the reference 406 MiB/s, the fastest yet),
 // then 0.46 / 0.29 / 0.33 (PUT 103 ms).
+// Session 23 (a fresh machine, the same code, this lab alone): GET/PUT/FTP over the same path 0.45 / 0.22 / 0.45 (PUT
+// 130 ms over a 29 ms fsync floor; the references 345 MiB/s TLS and 1,202 MiB/s plain); re-replication 14.3 s.
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, atMost, type BenchResult } from './figure'
