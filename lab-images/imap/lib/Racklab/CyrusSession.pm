@@ -6,7 +6,8 @@ use strict;
 use warnings;
 use Mail::IMAPClient;
 use Exporter qw(import);
-our @EXPORT_OK = qw(admin_password connect_as mailbox_guids);
+use Time::Local qw(timegm);
+our @EXPORT_OK = qw(admin_password connect_as internaldate_epoch mailbox_guids);
 
 sub admin_password {
     my $pw = $ENV{CYRUS_PASSWORD} // '';
@@ -25,6 +26,17 @@ sub connect_as {
         Server => $host, Port => $o{port} // 143, Timeout => $o{timeout} // 10, Uid => 1, Peek => 1, %auth,
     ) or die "IMAP to $host" . (defined $user ? " as $user" : '') . " failed: " . ($@ || 'unknown error') . "\n";
     return $imap;
+}
+
+my %MON = (Jan => 0, Feb => 1, Mar => 2, Apr => 3, May => 4, Jun => 5, Jul => 6, Aug => 7, Sep => 8, Oct => 9, Nov => 10, Dec => 11);
+
+# an IMAP INTERNALDATE (" 3-Dec-2026 19:13:31 +0000", quoted or not) → epoch seconds; undef when it is not one
+sub internaldate_epoch {
+    my ($d) = @_;
+    my ($dd, $mon, $y, $H, $M, $S, $sign, $zh, $zm) = ($d // '') =~ /^"? ?(\d{1,2})-([A-Z][a-z]{2})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)"?$/ or return undef;
+    return undef unless exists $MON{$mon};
+    my $t = eval { timegm($S, $M, $H, $dd, $MON{$mon}, $y) } // return undef;
+    return $t - ($sign eq '-' ? -1 : 1) * ($zh * 3600 + $zm * 60);
 }
 
 # mailbox_guids(imap, mailbox) → [{uid, guid, internaldate}] using Cyrus's DIGEST.SHA1 fetch item:
