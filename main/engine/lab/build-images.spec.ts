@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildsAtOnce, inTurns } from './build-images'
+import { buildsAtOnce, inTurns, longestFirst } from './build-images'
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5))
 
@@ -46,5 +46,20 @@ describe('buildsAtOnce', () => {
     expect(buildsAtOnce({ RACKLAB_BUILDS_AT_ONCE: '1' })).toBe(1)
     expect(buildsAtOnce({ RACKLAB_BUILDS_AT_ONCE: '0' })).toBe(3)
     expect(buildsAtOnce({ RACKLAB_BUILDS_AT_ONCE: 'two' })).toBe(3)
+  })
+})
+
+describe('longestFirst', () => {
+  it('puts the long builds first, longest first, and keeps the order of the rest', () => {
+    const refs = ['file', 'db', 'dns', 'imap', 'backup', 'web', 'fe', 'edge', 'mx'].map((role) => ({ role }))
+    expect(longestFirst(refs).map((r) => r.role)).toEqual(['mx', 'backup', 'db', 'imap', 'file', 'dns', 'web', 'fe', 'edge'])
+  })
+
+  it('leaves a list without long builds as it was, and does not change its input', () => {
+    const refs = [{ role: 'web' }, { role: 'dns' }]
+    expect(longestFirst(refs)).toEqual([{ role: 'web' }, { role: 'dns' }])
+    const mixed = [{ role: 'dns' }, { role: 'mx' }]
+    longestFirst(mixed)
+    expect(mixed.map((r) => r.role)).toEqual(['dns', 'mx'])
   })
 })
