@@ -3,6 +3,13 @@
 // (`npm run bench -- --cold`): it removes the lab's images first — racklab/* and the base when racklab made it
 // (LABEL racklab.base=debootstrap) — and never another image. It refuses while any container uses them (a lab
 // is up: take it down first). A fresh state dir, so nothing of a previous run is reused but the host's apt cache.
+// baseImageS is the debootstrap and import (or the pull); imageBuildS the builds, the base's Dockerfile included.
+// Session 24 (one run per line, this machine; the mirror's speed swings between runs by ~30 %):
+//   at the start                                   236.2 s  (base 43.3, builds 148.3, start to healthy 44.6)
+//   role images on the base's apt lists            214.7 s  (45.3, 132.3, 37.1)
+//   + the long builds first                        196.2 s  (45.2, 116.6, 34.4)
+//   + no ca-certificates in the base               226.2 s  (49.8, 141.9, 34.4): debootstrap and every download
+//     slower that run (the base's own build 26 s against 31 s, the role images 116 s against 86 s)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -59,8 +59,10 @@ async function switchMaster(c: HookContext, p: PairState, x: string, old: NodeSt
 /** fill an empty copy (first start, rebuilt array) from its peer; LMTP opens once it holds the store */
 export async function fillFromPeer(c: HookContext, p: PairState): Promise<string> {
   const x = p.self.id
-  await push(c, p.peer.id, x)
-  await mustExec(c, x, ['racklab-cyrus-users', '--no-create'], 60_000, usersStdin(c, p.home))
+  // the mailboxes (the peer's push) and the passwords (this node's sasldb) are independent: both at once, one
+  // exec round trip less on the path of a first `up` and of a rebuilt array; LMTP opens only once both are done
+  const both = await Promise.allSettled([push(c, p.peer.id, x), mustExec(c, x, ['racklab-cyrus-users', '--no-create'], 60_000, usersStdin(c, p.home))])
+  for (const r of both) if (r.status === 'rejected') throw r.reason
   await mustExec(c, x, ['racklab-cyrus-role', '--resynced'])
   await alignRole(c, x, p.store?.master)
   const v = await mustExec<Verify>(c, x, ['racklab-mail-verify', '--json'], 120_000).catch(() => undefined)
