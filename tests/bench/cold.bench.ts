@@ -8,8 +8,9 @@
 //   at the start                                   236.2 s  (base 43.3, builds 148.3, start to healthy 44.6)
 //   role images on the base's apt lists            214.7 s  (45.3, 132.3, 37.1)
 //   + the long builds first                        196.2 s  (45.2, 116.6, 34.4)
-//   + no ca-certificates in the base               226.2 s  (49.8, 141.9, 34.4): debootstrap and every download
-//     slower that run (the base's own build 26 s against 31 s, the role images 116 s against 86 s)
+//   + no ca-certificates in the base               226.2 s  (49.8, 141.9, 34.4), then 211.8 s (42.5, 135.9, 33.4):
+//     the base's own build 23-26 s against 31 s, but mx and web pull ca-certificates in themselves (three setups of
+//     7 s instead of one): the role images 114-116 s against 86 s. Reverted.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
