@@ -40,13 +40,13 @@ export async function inTurns(tasks: (() => Promise<void>)[], n: number): Promis
  */
 const LONG_BUILDS = ['mx', 'backup', 'db', 'imap']
 
-/** `refs` with the long builds first (in LONG_BUILDS' order), the rest in their own order */
+/** `refs` with the long builds first (in LONG_BUILDS' order), the rest in their own order (sort is stable) */
 export function longestFirst<T extends { role: string }>(refs: T[]): T[] {
   const rank = (r: T): number => {
     const i = LONG_BUILDS.indexOf(r.role)
     return i < 0 ? LONG_BUILDS.length : i
   }
-  return refs.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r)
+  return [...refs].sort((a, b) => rank(a) - rank(b))
 }
 
 /** the images in `refs` (base first if listed) that the engine lacks, built; returns how many were built */
