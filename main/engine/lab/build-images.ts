@@ -1,7 +1,7 @@
 // Building what a lab is missing: the base image first (every role image is FROM it), then the role images and the
-// network-fault helper several at a time. A role build is mostly waiting: apt's downloads from the mirror, dpkg's
-// unpacking to disk, the layer commit; one at a time left a 2-core host half idle for most of a first `up`
-// (11 images in 251 s one after another on a quiet first `up`, session 10; no fair parallel figure yet).
+// network-fault helper several at a time, each server booting as soon as its own image is there (up.ts). A role
+// build is mostly waiting: apt's downloads from the mirror, dpkg's unpacking to disk, the layer commit; one at a
+// time left a 2-core host half idle for most of a first `up` (11 images in 251 s one after another, session 10).
 import type { Op } from './operations'
 import type { LifecycleContext } from './lab-context'
 import type { ImageRef } from './images'
@@ -33,24 +33,72 @@ export async function inTurns(tasks: (() => Promise<void>)[], n: number): Promis
 }
 
 /**
- * Roles whose images take longest to build, longest first (apt's downloads and dpkg's writes: mx ~30 s alone,
- * the two MariaDB images and Cyrus's next; the others 10-20 s). Started first, they no longer run on alone at the
- * end of a first `up` while the cores idle (measured 2026-12-03: mx, started tenth, ended the builds 20 s after
- * every other image).
+ * The order role images are built in on a first `up`, where each server boots as soon as its image is there: the
+ * long builds that are also the roots of the start chain first (mx ~30 s alone, boots alone and takes longest to be
+ * healthy; MariaDB and Cyrus, which almost every server waits for), then backup1's (long, nothing waits for it),
+ * then the chain web → fe → edge and the leaves. Started first, the long builds no longer ran on alone at the end
+ * while the cores idled (measured 2026-12-03: mx, started tenth, ended the builds 20 s after every other image).
  */
-const LONG_BUILDS = ['mx', 'backup', 'db', 'imap']
+const BUILD_ORDER = ['mx', 'db', 'imap', 'backup', 'web', 'fe', 'dns', 'file', 'edge']
 
-/** `refs` with the long builds first (in LONG_BUILDS' order), the rest in their own order (sort is stable) */
-export function longestFirst<T extends { role: string }>(refs: T[]): T[] {
+/** `refs` in BUILD_ORDER, roles it does not name after them in their own order (sort is stable) */
+export function inBuildOrder<T extends { role: string }>(refs: T[]): T[] {
   const rank = (r: T): number => {
-    const i = LONG_BUILDS.indexOf(r.role)
-    return i < 0 ? LONG_BUILDS.length : i
+    const i = BUILD_ORDER.indexOf(r.role)
+    return i < 0 ? BUILD_ORDER.length : i
   }
   return [...refs].sort((a, b) => rank(a) - rank(b))
 }
 
-/** the images in `refs` (base first if listed) that the engine lacks, built; returns how many were built */
-export async function buildMissingImages(lab: LifecycleContext, op: Op, refs: ImageRef[], present: boolean[]): Promise<number> {
+/**
+ * Tasks run in turns (inTurns), with a promise per key that settles when that key's task does: a caller can go on
+ * with what one task made while the others still run. Keys not in `tasks` are ready at once; a key whose task never
+ * ran (an earlier one failed, so no new one started) rejects with that failure once the running ones have ended.
+ * `done` settles when every task has, as inTurns.
+ */
+export function gatedTurns<K>(tasks: { key: K; run: () => Promise<void> }[], n: number): { ready(key: K): Promise<void>; done: Promise<void> } {
+  const gates = new Map<K, { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }>()
+  for (const { key } of tasks) {
+    let resolve!: () => void
+    let reject!: (e: unknown) => void
+    const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)))
+    // handled here: a gate nobody waits for (its server held down by the hardware) must not be an unhandled rejection
+    promise.catch(() => undefined)
+    gates.set(key, { promise, resolve, reject })
+  }
+  const run = tasks.map(({ key, run }) => async () => {
+    const g = gates.get(key)!
+    try {
+      await run()
+      g.resolve()
+    } catch (e) {
+      g.reject(e)
+      throw e
+    }
+  })
+  const done = inTurns(run, n).catch((e: unknown) => {
+    for (const g of gates.values()) g.reject(e) // no-op for a settled gate
+    throw e
+  })
+  done.catch(() => undefined)
+  return { ready: (key) => gates.get(key)?.promise ?? Promise.resolve(), done }
+}
+
+export interface Builds {
+  /** resolves once image `tag` is on the engine (at once when it already was); rejects when its build failed, or
+   *  did not start because another failed first */
+  ready(tag: string): Promise<void>
+  /** every build ended (the network-fault helper's too): how many were built; rejects with the first failure */
+  done: Promise<number>
+}
+
+/**
+ * Build the images in `refs` that the engine lacks: the base first and at once (every role image is FROM it), then
+ * the role images several at a time in the background. `up` creates and boots each server as soon as its own image
+ * is there, while the rest still build: on a first `up` the servers built first boot in the builds' waits (apt's
+ * downloads, the layer commits) instead of after the last build.
+ */
+export async function startBuilds(lab: LifecycleContext, op: Op, refs: ImageRef[], present: boolean[]): Promise<Builds> {
   const t = op.timings
   const missing = refs.filter((_, i) => !present[i])
   let built = 0
@@ -67,11 +115,15 @@ export async function buildMissingImages(lab: LifecycleContext, op: Op, refs: Im
     lab.journal.append({ kind: 'op', text: `built ${ref.tag}` })
     built++
   }
-  const base = missing.filter((r) => r.role === 'base')
-  for (const ref of base) await build(ref)
-  const others = longestFirst(missing.filter((r) => r.role !== 'base'))
-  await inTurns([...others.map((ref) => () => build(ref)), () => t.span('image build', () => buildHelper(lab, op))], buildsAtOnce())
-  return built
+  for (const ref of missing.filter((r) => r.role === 'base')) await build(ref)
+  const others = inBuildOrder(missing.filter((r) => r.role !== 'base'))
+  const turns = gatedTurns(
+    [...others.map((ref) => ({ key: ref.tag, run: () => build(ref) })), { key: 'helper:netfault', run: () => t.span('image build', () => buildHelper(lab, op)) }],
+    buildsAtOnce(),
+  )
+  const done = turns.done.then(() => built)
+  done.catch(() => undefined)
+  return { ready: (tag) => turns.ready(tag), done }
 }
 
 /** The network-fault sidecar's image (lab-images/netfault). A lab runs without it: a failed build is said in the

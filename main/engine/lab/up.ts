@@ -19,7 +19,7 @@ import { createNetworks } from './up-networks'
 import { volumeSpecs } from './plan'
 import { afterStartChecked } from './after-start'
 import { ensureServerCreated, startContainer } from './ensure-server'
-import { buildMissingImages } from './build-images'
+import { startBuilds, type Builds } from './build-images'
 import { pruneStaleImages } from './prune-images'
 import { startOrder } from '../topology/queries'
 import { roles } from '../roles/index'
@@ -49,13 +49,24 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
   const refs = [lab.images.base(), ...new Set(ids.map((id) => lab.images.role(roleOf(id))!))]
   const unique = [...new Map(refs.map((r) => [r.tag, r])).values()]
   const present = await t.span('image check', () => Promise.all(unique.map((r) => lab.gateway.imageExists(r.tag))))
-  const built = await buildMissingImages(lab, op, unique, present)
+  // the base now; the role images in the background, each server created and booted once its own image is there
+  const builds = await startBuilds(lab, op, unique, present)
+  try {
+    await upWhileBuilding(lab, op, ids, levelOf, builds)
+  } finally {
+    // never return, nor fail, with a build still running behind
+    await builds.done.catch(() => undefined)
+  }
+  const built = await builds.done
   // RACKLAB_PRUNE_IMAGES=0: an engine shared by several checkouts keeps each one's images
   if (built && process.env.RACKLAB_PRUNE_IMAGES !== '0') {
     const removed = await pruneStaleImages(lab.gateway, lab.images, Object.keys(roles))
     if (removed.length) lab.journal.append({ kind: 'op', text: `removed ${removed.length} stale lab images: ${removed.join(', ')}` })
   }
+}
 
+async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], levelOf: Map<string, number>, builds: Builds): Promise<void> {
+  const t = op.timings
   // networks (subnets chosen first: up-networks.ts) and volumes are independent of each other: all at once
   const kept = new Map<string, string>()
   await Promise.all([
@@ -80,9 +91,14 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
     if (!hw.ok) held.push(`${id}: ${hw.why}`)
     return hw.ok
   })
-  // creating containers needs nothing running: all of them now, while the first level boots
-  const cids = new Map<string, string>()
-  await Promise.all(startable.map(async (id) => cids.set(id, await t.span('create', () => ensureServerCreated(lab, id, { volumesReady: true }), { server: id, level: levelOf.get(id)! }))))
+  // creating containers needs nothing running: each as soon as its image is there (all at once when none is being
+  // built), while the first level boots
+  const cids = new Map<string, Promise<string>>()
+  for (const id of startable) {
+    const created = builds.ready(lab.images.role(lab.servers.get(id)!.server.role)!.tag).then(() => t.span('create', () => ensureServerCreated(lab, id, { volumesReady: true }), { server: id, level: levelOf.get(id)! }))
+    created.catch(() => undefined) // its boot waits for it and fails with it; one never booted must not go unhandled
+    cids.set(id, created)
+  }
 
   let started = 0
   const nodes = startable.map((id) => {
@@ -101,7 +117,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
     boot: async (id, running) => {
       op.checkpoint()
       const at = { server: id, level: levelOf.get(id)! }
-      const cid = cids.get(id)!
+      const cid = await cids.get(id)!
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
       const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
       running()
@@ -120,7 +136,7 @@ export async function runUp(lab: LifecycleContext, op: Op, only?: string[]): Pro
     // beside its boot once it runs, for a role that provisions at start)
     ready: async (id) => {
       op.checkpoint()
-      await provision(lab, id, cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! })
+      await provision(lab, id, await cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! })
       halfDone(id)
     },
   })
