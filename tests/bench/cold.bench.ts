@@ -1,9 +1,9 @@
 // Issue 15: the first `racklab up` on a fresh machine — the base image (pulled, or debootstrap + import with no
 // registry), every role image, and the start — against a target of 3 minutes. Run only when asked
 // (`npm run bench -- --cold`): it removes the lab's images first — racklab/* and the base when racklab made it
-// (LABEL racklab.base=debootstrap) — and never another image. It refuses while any container uses them (a lab
+// (LABEL racklab.base=mmdebstrap or debootstrap) — and never another image. It refuses while any container uses them (a lab
 // is up: take it down first). A fresh state dir, so nothing of a previous run is reused but the host's apt cache.
-// baseImageS is the debootstrap and import (or the pull); imageBuildS the builds, the base's Dockerfile included.
+// baseImageS is the mmdebstrap (or debootstrap) and import (or the pull); imageBuildS the builds, the base's Dockerfile included.
 // Session 24 (one run per line, this machine; the mirror's speed swings between runs by ~30 %):
 //   at the start                                   236.2 s  (base 43.3, builds 148.3, start to healthy 44.6)
 //   role images on the base's apt lists            214.7 s  (45.3, 132.3, 37.1)
@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
-import { BASE_IMAGE } from '../../main/engine/docker/base-image'
+import { BASE_IMAGE, bootstrappedByRacklab } from '../../main/engine/docker/base-image'
 import { atMost, type BenchResult } from './figure'
 import { racklab } from './lab.bench'
 
@@ -33,7 +33,7 @@ async function labImages(docker: Docker): Promise<{ id: string; tags: string[] }
   const tagsOf = (i: (typeof all)[number]): string[] => (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>')
   const tagged = (i: (typeof all)[number]): boolean => {
     const tags = tagsOf(i)
-    return tags.some((t) => t.startsWith('racklab/')) || (tags.includes(BASE_IMAGE) && i.Labels?.['racklab.base'] === 'debootstrap')
+    return tags.some((t) => t.startsWith('racklab/')) || (tags.includes(BASE_IMAGE) && bootstrappedByRacklab(i.Labels))
   }
   const ours = (i: (typeof all)[number]): boolean => {
     for (let p: (typeof all)[number] | undefined = i; p; p = p.ParentId ? byId.get(p.ParentId) : undefined) {

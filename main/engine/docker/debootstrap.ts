@@ -1,5 +1,7 @@
-// Builds a Debian bookworm minbase root filesystem with debootstrap, for machines that cannot
-// pull debian:bookworm-slim. The mirror is read from the host's own apt sources.
+// Builds a Debian bookworm minbase root filesystem for machines that cannot pull debian:bookworm-slim: with
+// mmdebstrap when it is installed (a tarball, in 34-35 s on the 2-core build machine, as root or, where user
+// namespaces allow it, as a user), else with debootstrap (a tree, 43 s there, then tarred for the import; root
+// only). The mirror is read from the host's own apt sources.
 import { spawn } from 'node:child_process'
 import { access, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { constants } from 'node:fs'
@@ -79,17 +81,66 @@ function run(cmd: string, args: string[], onLine: (l: string) => void, signal?: 
 }
 
 export interface Rootfs {
-  dir: string
-  /** unmounts leftovers and deletes the tree; keeps it if something stays mounted */
+  /** the root filesystem as a tree (debootstrap) */
+  dir?: string
+  /** or as a tarball with numeric owners, ready for `docker import` (mmdebstrap) */
+  tar?: string
+  /** the tool that made it (the image's racklab.base label) */
+  tool: 'mmdebstrap' | 'debootstrap'
+  /** unmounts leftovers and deletes the tree or tarball; keeps a tree if something stays mounted */
   cleanup(): Promise<void>
 }
 
+/** mmdebstrap's own hooks for a merged /usr (Debian's mmdebstrap package ships them) */
+const MERGED_USR_HOOKS = '/usr/share/mmdebstrap/hooks/merged-usr'
+
+/** /usr/sbin/policy-rc.d of the image: maintainer scripts run by later builds start no daemon */
+const POLICY_RC_D = '#!/bin/sh\n# racklab: maintainer scripts must not start daemons inside image builds\nexit 101\n'
+
+/** A minbase bookworm root filesystem: mmdebstrap's tarball when mmdebstrap is installed, else debootstrap's tree.
+ *  `tool` (RACKLAB_ROOTFS_TOOL, for measuring and tests) asks for one of them. */
+export async function bootstrapRootfs(mirror: string, onLine: (l: string) => void, signal?: AbortSignal, tool = process.env.RACKLAB_ROOTFS_TOOL): Promise<Rootfs> {
+  if (tool && tool !== 'mmdebstrap' && tool !== 'debootstrap') throw new LabError('BAD_INPUT', `RACKLAB_ROOTFS_TOOL is "${tool}": it must be mmdebstrap or debootstrap`)
+  const mm = tool === 'debootstrap' ? undefined : await findExecutable('mmdebstrap')
+  if (tool === 'mmdebstrap' && !mm) throw new LabError('BASE_IMAGE_FAILED', 'RACKLAB_ROOTFS_TOOL asks for mmdebstrap, which is not installed (apt-get install mmdebstrap)')
+  return mm ? mmdebstrapTarball(mm, mirror, onLine, signal) : debootstrapTree(mirror, onLine, signal)
+}
+
+/**
+ * mmdebstrap --variant=minbase into a tarball: apt fetches the packages (pipelined, where debootstrap fetches and
+ * checks them one by one in shell), and the tarball needs no second pass. Package lists and apt's cache are left
+ * out by mmdebstrap itself. Our policy-rc.d goes in before any package and stays (mmdebstrap would otherwise put
+ * its own aside and take it away at the end).
+ */
+async function mmdebstrapTarball(bin: string, mirror: string, onLine: (l: string) => void, signal?: AbortSignal): Promise<Rootfs> {
+  const parent = await mkdtemp(join(tmpdir(), 'racklab-rootfs-'))
+  const tar = join(parent, 'rootfs.tar')
+  const cleanup = (): Promise<void> => rm(parent, { recursive: true, force: true })
+  const policy = `mkdir -p "$1/usr/sbin" && printf '%s' '${POLICY_RC_D}' >"$1/usr/sbin/policy-rc.d" && chmod 755 "$1/usr/sbin/policy-rc.d"`
+  try {
+    onLine(`mmdebstrap --variant=minbase ${SUITE} from ${mirror}`)
+    // merged /usr set up by the hook, as debootstrap does, not by the usrmerge package (which brings perl along)
+    const mergedUsr = (await access(MERGED_USR_HOOKS, constants.R_OK).then(() => true, () => false)) ? [`--hook-dir=${MERGED_USR_HOOKS}`] : []
+    const r = await run(bin, ['--variant=minbase', '--format=tar', ...mergedUsr, '--skip=chroot/policy-rc.d', `--setup-hook=${policy}`, SUITE, tar, mirror], onLine, signal)
+    if (signal?.aborted) throw new LabError('CANCELLED', 'building debian:bookworm-slim was cancelled')
+    if (r.code !== 0) {
+      const why = r.tail.slice(-3).join(' | ')
+      const rootless = process.getuid && process.getuid() !== 0 ? ' As a user it needs unprivileged user namespaces (and newuidmap from uidmap); run Racklab once as root otherwise.' : ''
+      throw new LabError('BASE_IMAGE_FAILED', `mmdebstrap ${SUITE} from ${mirror} failed (exit ${r.code}): ${why}.${rootless}`, { output: r.tail })
+    }
+    return { tar, tool: 'mmdebstrap', cleanup }
+  } catch (e) {
+    await cleanup()
+    throw e
+  }
+}
+
 /** debootstrap --variant=minbase bookworm into a temp dir, then slim it for use as an image. */
-export async function bootstrapRootfs(mirror: string, onLine: (l: string) => void, signal?: AbortSignal): Promise<Rootfs> {
+async function debootstrapTree(mirror: string, onLine: (l: string) => void, signal?: AbortSignal): Promise<Rootfs> {
   const bin = await findExecutable('debootstrap')
-  if (!bin) throw new LabError('BASE_IMAGE_FAILED', 'debian:bookworm-slim is missing and cannot be pulled, and debootstrap is not installed to build it; install it with: apt-get install debootstrap')
+  if (!bin) throw new LabError('BASE_IMAGE_FAILED', 'debian:bookworm-slim is missing and cannot be pulled, and neither mmdebstrap nor debootstrap is installed to build it; install one with: apt-get install mmdebstrap (faster) or apt-get install debootstrap')
   if (process.getuid && process.getuid() !== 0)
-    throw new LabError('BASE_IMAGE_FAILED', 'debian:bookworm-slim is missing and cannot be pulled; building it with debootstrap needs root. Run Racklab once as root, or import the image yourself.')
+    throw new LabError('BASE_IMAGE_FAILED', 'debian:bookworm-slim is missing and cannot be pulled; building it with debootstrap needs root (mmdebstrap, if installed, can do it as a user). Run Racklab once as root, or import the image yourself.')
   const parent = await mkdtemp(join(tmpdir(), 'racklab-rootfs-'))
   const dir = join(parent, 'rootfs')
   const cleanup = async (): Promise<void> => {
@@ -107,7 +158,7 @@ export async function bootstrapRootfs(mirror: string, onLine: (l: string) => voi
       throw new LabError('BASE_IMAGE_FAILED', `debootstrap ${SUITE} from ${mirror} failed (exit ${r.code}): ${r.tail.slice(-3).join(' | ')}`, { output: r.tail, log: lastLog })
     }
     await slimRootfs(dir)
-    return { dir, cleanup }
+    return { dir, tool: 'debootstrap', cleanup }
   } catch (e) {
     await cleanup()
     throw e
@@ -123,6 +174,6 @@ async function slimRootfs(dir: string): Promise<void> {
   const archives = join(cache, 'archives')
   for (const n of await readdir(archives).catch(() => [] as string[])) if (n.endsWith('.deb')) await rm(join(archives, n), { force: true })
   const policy = join(dir, 'usr/sbin/policy-rc.d')
-  await writeFile(policy, '#!/bin/sh\n# racklab: maintainer scripts must not start daemons inside image builds\nexit 101\n')
+  await writeFile(policy, POLICY_RC_D)
   await chmod(policy, 0o755)
 }
