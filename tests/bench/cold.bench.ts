@@ -12,6 +12,12 @@
 //     the base's own build 23-26 s against 31 s, but mx and web pull ca-certificates in themselves (three setups of
 //     7 s instead of one): the role images 114-116 s against 86 s. Reverted.
 //   the end state (apt lists, long builds first, mx's first boot without set-permissions)  189.6 s  (43.6, 114.9, 31.1)
+// Session 25 (another machine; base, builds, after the last build — servers now boot beside the builds still running):
+//   at the start                                   223.8 s  (54.7, 136.4, 32.7 start to healthy)
+//   servers boot as soon as their image is built   205.3 s  (47.7, 152.4, 4.1)
+//   + shared packages in the base                  206.3 s  (51.7, 149.1, 3.7)
+//   + the base by mmdebstrap                       180.3 s  (31.3, 143.6, 4.1)
+//   + the base's Dockerfile in 9 steps, one ca-certificates bundle, no translations  179.1 s  (33.9, 143.3, 0.5)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
