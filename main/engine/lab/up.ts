@@ -101,6 +101,8 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
   }
 
   let started = 0
+  // servers whose containers this up started (not found running): their provisioning knows /run began empty
+  const startedNow = new Set<string>()
   const nodes = startable.map((id) => {
     const role = roles[lab.servers.get(id)!.server.role]
     return { id, dependsOn: lab.servers.get(id)!.server.dependsOn, bootsAlone: role?.bootsAlone === true, readyAlone: role?.provisionsAlone === true, readyAtStart: role?.provisionsAtStart === true }
@@ -120,6 +122,7 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
       const cid = await cids.get(id)!
       op.progress({ phase: 'start', current: started, max: ids.length, text: `starting ${id}`, server: id })
       const fresh = await t.span('start', () => startContainer(lab, id, cid), at)
+      if (fresh) startedNow.add(id)
       running()
       op.progress({ phase: 'health', current: started, max: ids.length, text: `waiting for ${id} to be healthy`, server: id })
       // its firewall and sshd load while it boots, in the exec that then runs its first health check: the server is
@@ -136,7 +139,7 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
     // beside its boot once it runs, for a role that provisions at start)
     ready: async (id) => {
       op.checkpoint()
-      await provision(lab, id, await cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! })
+      await provision(lab, id, await cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! }, startedNow.has(id))
       halfDone(id)
     },
   })
@@ -150,11 +153,11 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
 type Span = Op['timings']['span']
 
 /** the role's provisioning, unless its inputs and where it is kept are what they were at its last successful run */
-async function provision(lab: LifecycleContext, id: string, cid: string, kept: Map<string, string>, span: Span, at: { server: string; level: number }): Promise<void> {
+async function provision(lab: LifecycleContext, id: string, cid: string, kept: Map<string, string>, span: Span, at: { server: string; level: number }, startedNow: boolean): Promise<void> {
   const role = lab.servers.get(id)!.server.role
   const def = roles[role]
   if (!def?.afterHealthy) return
-  const ctx = lab.hookContext(id)
+  const ctx = { ...lab.hookContext(id), startedNow }
   let key: string | undefined
   if (def.provision) {
     const c = def.provision.keptIn === 'container' ? await lab.gateway.inspectContainer(cid) : undefined

@@ -54,8 +54,11 @@ async function sharedDbNodes(c: HookContext): Promise<DbNode[]> {
  *  or fail-back since, which point every running client: it is current, and reading the databases again cost a
  *  no-op `up` ~1 s (three queries per db server, on every up). */
 export async function pointSelf(c: HookContext): Promise<void> {
-  const held = await tryExec(c, c.server.id, ['cat', POINTER], 10_000)
-  if (held.exitCode === 0 && held.stdout.trim()) return
+  // a container this `up` started has no pointer yet: no exec to find that out (four per `up` after `down`)
+  if (!c.startedNow) {
+    const held = await tryExec(c, c.server.id, ['cat', POINTER], 10_000)
+    if (held.exitCode === 0 && held.stdout.trim()) return
+  }
   const p = currentPrimary(await sharedDbNodes(c))
   if (p) await writePointer(c, c.server.id, p.id)
 }

@@ -58,6 +58,8 @@ export interface HookContext extends RoleContext {
   progress?(text: string): void
   /** the lab's state dir, where a long action records its phase before it starts (a killed engine finds it) */
   stateDir?: string
+  /** its container was started by the operation that runs this hook (an `up`): its /run, a tmpfs, began empty */
+  startedNow?: boolean
 }
 
 /** A service-level action on a server of this role (promote a replica, resync, stop nginx…). */
