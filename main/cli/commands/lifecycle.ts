@@ -6,6 +6,7 @@ import type { LabLink } from '../lab-link'
 import { engineTarget, labDocker } from '../lab-link'
 import { findEngine, stopEngine } from '../../engine/service/ensure'
 import { shifted, summarize, Timings, timingsTable } from '../../engine/lab/timings'
+import { showProgressLine } from './progress-lines'
 
 /** run one long operation and follow its progress until its one terminal event */
 export async function follow(link: LabLink, a: CliArgs, start: () => Promise<{ opId: string }>, onProgress?: (p: OpProgress) => void): Promise<OpDone> {
@@ -16,8 +17,8 @@ export async function follow(link: LabLink, a: CliArgs, start: () => Promise<{ o
   const offProgress = await link.on('op.progress', (p) => {
     if (opId && p.opId !== opId) return
     if (onProgress) return onProgress(p)
-    // docker's intermediate build chatter (" ---> Using cache", layer ids) is noise in a terminal
-    if (p.phase === 'build' && /--->|^\S+: \s*$/.test(p.text)) return
+    // a terminal gets each image's steps and troubles, not apt's and dpkg's thousands of lines (progress-lines.ts)
+    if (!showProgressLine(p.phase, p.text)) return
     const line = `[${p.phase}] ${p.max > 0 ? `${p.current}/${p.max} ` : ''}${p.text}`
     if (line !== last && !a.json) say(line)
     last = line
