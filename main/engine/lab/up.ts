@@ -1,4 +1,5 @@
-// `up`: build what is missing, create networks and volumes (in parallel), create every container, then start each
+// `up`: build the base image if missing, then the missing role images in the background (build-images.ts) while
+// networks and volumes are made (in parallel); create each container once its image is there, and start each
 // server as soon as the servers it depends on are healthy and provisioned — not wave by wave, so a slow server
 // holds up only what depends on it; a server whose role boots alone starts at once and waits only to be
 // provisioned (start-graph.ts). `up` returns when every server is healthy and provisioned. Idempotent: running servers are
