@@ -51,29 +51,36 @@ async function tryPull(docker: Docker, onProgress: (t: string) => void, signal?:
   }
 }
 
-/** stream the rootfs into the engine: mmdebstrap's tarball as it is, debootstrap's tree through tar (numeric
- *  owners, as `docker import` expects) */
+/** the rootfs as one tar stream: mmdebstrap's tarball as it is, debootstrap's tree through tar (numeric owners, as
+ *  `docker import` expects). `failure` never rejects: it says why the stream broke, or undefined once it ended well */
+function rootfsStream(rootfs: Rootfs): { input: NodeJS.ReadableStream; failure: Promise<string | undefined>; stop(): void } {
+  if (rootfs.tar) {
+    const input = createReadStream(rootfs.tar)
+    const failure = new Promise<string | undefined>((res) => {
+      input.on('error', (e: Error) => res(`reading ${rootfs.tar} failed: ${e.message}`))
+      input.on('close', () => res(undefined))
+    })
+    return { input, failure, stop: () => input.destroy() }
+  }
+  const tar = spawn('tar', ['--numeric-owner', '-C', rootfs.dir!, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let err = ''
+  tar.stderr.on('data', (c: Buffer) => {
+    err = (err + c.toString()).slice(-2000)
+  })
+  const failure = new Promise<string | undefined>((res) => {
+    tar.on('error', (e) => res(`tar failed (${e.message})`))
+    tar.on('close', (code) => res(code === 0 ? undefined : `tar failed (exit ${code}): ${err.trim()}`))
+  })
+  return { input: tar.stdout, failure, stop: () => tar.kill('SIGTERM') }
+}
+
+/** stream the rootfs into the engine as `image` */
 async function importRootfs(docker: Docker, rootfs: Rootfs, onProgress: (t: string) => void, signal?: AbortSignal, image = BASE_IMAGE): Promise<void> {
-  const tar = rootfs.tar ? undefined : spawn('tar', ['--numeric-owner', '-C', rootfs.dir!, '-c', '.'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const input = tar ? tar.stdout : createReadStream(rootfs.tar!)
-  let tarErr = ''
-  tar?.stderr.on('data', (c: Buffer) => {
-    tarErr = (tarErr + c.toString()).slice(-2000)
-  })
-  // never rejects: a failed import must not leave an unhandled tar rejection behind
-  const tarDone = new Promise<{ code: number | null; error?: Error }>((res) => {
-    if (!tar) {
-      input.on('error', (error: Error) => res({ code: null, error }))
-      input.on('close', () => res({ code: 0 }))
-      return
-    }
-    tar.on('error', (error) => res({ code: null, error }))
-    tar.on('close', (code) => res({ code }))
-  })
+  const source = rootfsStream(rootfs)
   const [repo, tag] = image.split(':') as [string, string]
   onProgress(`importing the root filesystem as ${image}`)
   try {
-    const stream = (await docker.importImage(input as NodeJS.ReadableStream, {
+    const stream = (await docker.importImage(source.input, {
       repo,
       tag,
       // like the official image: a shell by default; the label says where it came from
@@ -82,14 +89,13 @@ async function importRootfs(docker: Docker, rootfs: Rootfs, onProgress: (t: stri
     } as Parameters<Docker['importImage']>[1])) as NodeJS.ReadableStream
     await followJsonStream(stream, (i) => i.status && onProgress(i.status), signal)
   } catch (e) {
-    tar?.kill('SIGTERM')
-    if (!tar) (input as ReturnType<typeof createReadStream>).destroy()
+    source.stop()
     if (e instanceof AbortedError || signal?.aborted) throw new LabError('CANCELLED', `importing ${BASE_IMAGE} was cancelled`)
     const msg = e instanceof InStreamError ? e.message : dockerMessage(e)
     throw new LabError('BASE_IMAGE_FAILED', `docker import of ${image} failed: ${msg}`)
   }
-  const tarEnd = await tarDone
-  if (tarEnd.code !== 0) throw new LabError('BASE_IMAGE_FAILED', `${tar ? 'tar of' : 'reading'} the ${BASE_IMAGE} root filesystem failed (${tarEnd.error?.message ?? `exit ${tarEnd.code}`}): ${tarErr.trim()}`)
+  const broke = await source.failure
+  if (broke) throw new LabError('BASE_IMAGE_FAILED', `the ${BASE_IMAGE} root filesystem: ${broke}`)
 }
 
 const running = new WeakMap<Docker, Promise<void>>()

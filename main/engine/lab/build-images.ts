@@ -123,7 +123,7 @@ export async function startBuilds(lab: LifecycleContext, op: Op, refs: ImageRef[
   )
   const done = turns.done.then(() => built)
   done.catch(() => undefined)
-  return { ready: (tag) => turns.ready(tag), done }
+  return { ready: turns.ready, done }
 }
 
 /** The network-fault sidecar's image (lab-images/netfault). A lab runs without it: a failed build is said in the
