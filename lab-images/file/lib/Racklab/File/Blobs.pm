@@ -11,13 +11,14 @@ use Time::HiRes ();
 use Racklab::File::Config qw(cfg);
 use Racklab::File::Path qw(fail);
 use Racklab::File::SHA1;
+use Racklab::File::Syscalls qw(syscall_number);
 use Racklab::File::Sums qw(sums_path read_sums write_sums);
 use Exporter qw(import);
 our @EXPORT_OK = qw(blob_path spool store_local verify_local has_local remove_local list_local usage sha1_of_file disk_failed);
 
 my $SHA1 = qr/^[0-9a-f]{40}$/;
-# syscall.ph (perl's h2ph of the kernel headers) is compiled into package main; without it, no early writeback
-my $SYNC_FILE_RANGE = eval { require 'syscall.ph'; main::SYS_sync_file_range() };
+# without a number for it (no syscall.ph), no early writeback
+my $SYNC_FILE_RANGE = syscall_number('sync_file_range');
 
 sub dir { return cfg('blob_dir') }
 

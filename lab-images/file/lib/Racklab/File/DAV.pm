@@ -171,7 +171,7 @@ sub do_GET {
     if ($req->{method} eq 'HEAD') { respond($req, $status, [ @h, 'Content-Length' => $to - $from + 1 ], ''); return }
     my $r = Racklab::File::Read->open($e->{sha1}, $size);
     my $len = $to - $from + 1;
-    respond($req, $status, \@h, { length => $len, emit => sub { my ($write, $sock) = @_; $r->send($from, $len, $write, $sock) } });
+    respond($req, $status, \@h, { length => $len, emit => sub { $r->send($from, $len, $_[0]) } });
     $r->close;
 }
 

@@ -203,7 +203,7 @@ sub cmd_RETR {
     # no good copy anywhere is a 451 before the data connection; the content is checked as it is sent (Read.pm)
     my $r = Racklab::File::Read->open($e->{sha1}, $e->{size});
     my $d = _data($s, "$p ($e->{size} bytes)") or return reply($s, 425, "Can't open data connection");
-    my $ok = eval { local $SIG{PIPE} = 'IGNORE'; $r->send($from, $e->{size} - $from, sub { _send($d, $_[0]) or die { gone => 1 } }, $d); 1 };
+    my $ok = eval { local $SIG{PIPE} = 'IGNORE'; $r->send($from, $e->{size} - $from, sub { _send($d, $_[0]) or die { gone => 1 } }); 1 };
     my $err = $@;
     $r->close;
     close $d;

@@ -94,7 +94,7 @@ sub respond {
     $req->{responded} = $status;
     return if $req->{method} eq 'HEAD';
     if ($emit) {
-        $emit->(sub { _write($c, $_[0]) }, $c);
+        $emit->(sub { _write($c, $_[0]) });
     } elsif (defined $file) {
         open(my $fh, '<:raw', $file) or return;
         sysseek($fh, $off, 0) if $off;

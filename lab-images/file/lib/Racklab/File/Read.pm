@@ -8,10 +8,11 @@ package Racklab::File::Read;
 # for a whole copy either; if a chunk fails there or the stream breaks off, the rest comes from a whole copy fetched
 # and verified. Without sums anywhere (a blob not read since it landed) the whole copy is verified first, as
 # before, and that writes its sums.
-# Each chunk is read to be hashed, then handed to the socket with sendfile(2) from the page cache (no second copy
-# through Perl); where there is no sendfile (no syscall.ph for this architecture, a socket that refuses it) the bytes
-# are written as before. Hashing from a mapping of the page cache (File::Map) instead of a read was slower here:
-# 63-102 ms for 50 MiB against 41-71 (its page faults cost more than the copy).
+# Each chunk is read to be hashed and the same bytes are written to the client. sendfile(2) of the checked range from
+# the page cache instead was measured slower here (session 26, a 50 MiB GET from fe1 straight to file1: 83-92 ms best
+# of 8 against 66-67 ms with the writes), since the chunk has to be read for its hash anyway. Hashing from a mapping
+# of the page cache (File::Map) instead of a read was slower too: 63-102 ms for 50 MiB against 41-71 (its page
+# faults cost more than the copy).
 use strict;
 use warnings;
 use Racklab::File::Blobs qw(blob_path has_local);
@@ -22,9 +23,6 @@ use Racklab::File::Config qw(cfg);
 use IO::Select;
 use Racklab::File::SHA1;
 use Racklab::File::Path qw(fail);
-
-# syscall.ph (perl's h2ph of the kernel headers) is compiled into package main
-my $SENDFILE = eval { require 'syscall.ph'; main::SYS_sendfile() };
 
 # Racklab::File::Read->open($sha1, $size) → a reader, or dies (503: no good copy anywhere) before any byte is sent
 sub open {
@@ -70,11 +68,10 @@ sub _reopen {
     CORE::open($self->{fh}, '<:raw', $file) or fail(503, "cannot read the content: $!");
 }
 
-# send($from, $len, $emit, $sock): bytes $from .. $from+$len-1 in order, to $sock by sendfile(2) when given, else
-# (or when sendfile is refused) through $emit->(bytes). Dies after some bytes only when even a repaired copy is bad;
-# the caller's connection then ends short, as a failed transfer must.
+# send($from, $len, $emit): bytes $from .. $from+$len-1 in order, through $emit->(bytes). Dies after some bytes
+# only when even a repaired copy is bad; the caller's connection then ends short, as a failed transfer must.
 sub send {
-    my ($self, $from, $len, $emit, $sock) = @_;
+    my ($self, $from, $len, $emit) = @_;
     return if $len <= 0;
     local $SIG{PIPE} = 'IGNORE';   # a client that went away is an error return here, not a signal that ends the worker
     my ($first, $last) = (int($from / CHUNK), int(($from + $len - 1) / CHUNK));
@@ -104,7 +101,7 @@ sub send {
                 fail(503, "chunk $i of $self->{sha1} is still bad after the repair") unless $self->_good($chunk, $i);
             }
         }
-        $self->_out($i * CHUNK + $start, $end - $start, $emit, $sock, defined $chunk ? \substr($chunk, $start, $end - $start) : undef);
+        $self->_out($i * CHUNK + $start, $end - $start, $emit, defined $chunk ? \substr($chunk, $start, $end - $start) : undef);
     }
 }
 
@@ -128,24 +125,7 @@ sub _peer_chunk {
 
 # bytes [$at, $at+$n) of the open copy to the client; $bytes, when given, are those bytes already read
 sub _out {
-    my ($self, $at, $n, $emit, $sock, $bytes) = @_;
-    if ($SENDFILE && $sock && !$self->{no_sendfile}) {
-        my $off = pack 'q', $at;
-        my $end = $at + $n;
-        while ($at < $end) {
-            my $sent = syscall($SENDFILE, fileno($sock), fileno($self->{fh}), $off, $end - $at);
-            if ($sent < 0) {
-                # EINVAL/ENOSYS: this socket or kernel takes no sendfile; anything else is the client gone
-                die { gone => 1, status => 400, message => "client went away: $!" } unless $!{EINVAL} || $!{ENOSYS};
-                $self->{no_sendfile} = 1;
-                last;
-            }
-            fail(503, "the content of $self->{sha1} ends at byte $at") if $sent == 0;
-            $at += $sent;
-        }
-        return if $at >= $end;
-        ($n, $bytes) = ($end - $at, $bytes ? \substr($$bytes, length($$bytes) - ($end - $at)) : undef);
-    }
+    my ($self, $at, $n, $emit, $bytes) = @_;
     return $emit->($$bytes) if $bytes;
     sysseek($self->{fh}, $at, 0);
     while ($n > 0) {
