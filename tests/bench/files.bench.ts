@@ -107,6 +107,22 @@
 // then 0.46 / 0.29 / 0.33 (PUT 103 ms).
 // Session 23 (a fresh machine, the same code, this lab alone): GET/PUT/FTP over the same path 0.45 / 0.22 / 0.45 (PUT
 // 130 ms over a 29 ms fsync floor; the references 345 MiB/s TLS and 1,202 MiB/s plain); re-replication 14.3 s.
+// Session 26 (a fresh machine, this lab alone), at the start: 0.48 / 0.20 / 0.41 (PUT 125 ms). Found with strace:
+// syscall.ph defines its SYS_* subs in the package that requires it first, so Blobs.pm's and Read.pm's
+// main::SYS_…() never had a number: early writeback (session 17) and sendfile had been off all along. A 10 MiB PUT
+// straight from fe1 to file1 with early writeback really on: 95 → 56 ms best of 10 (Syscalls.pm; the image build now
+// fails if the number is missing). sendfile, really on, was slower than writing the bytes just read for the hash
+// (a 50 MiB GET fe1 → file1 83-92 ms against 66-67 ms), so it went. Through the edge, an HTTP/2 PUT then waited on
+// flow control (HTTP/1.1 66 ms, HTTP/2 107 ms best of 8): the frontends' DAV body buffer, which nginx also uses as
+// an h2 upload's window, is 16m (75-80 ms against 94-110 ms with 1m). Bench: GET/PUT/FTP 0.56 / 0.35 / 0.42 (PUT
+// 77 ms). Then FTP's per-session cost: a 100-byte RETR cost the edge 43 ms of CPU and the file nodes ~100 ms in all,
+// because each session forked a Prefork worker on the edge (two relays at once, at most three idle) and on the node
+// (one spare, at most one idle), and the worker sent away at the end spent 37-68 ms in Perl's global destruction,
+// copying shared pages only to free them. Workers now leave by POSIX::_exit after closing their database handles,
+// and the edge keeps up to 4 idle relays: the edge 5.5 ms and the nodes ~17 ms per session; a 50 MiB RETR through
+// the edge 89 → 85 ms best of 12 (75 ms with two idle FTP workers per node, which the idle lab's memory budget does
+// not allow). Bench: 0.45 / 0.33 / 0.45 (PUT 79 ms; GET swings 0.44-0.56 between runs: a third of the requests go to
+// the node without a copy, which streams a holder's).
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, atMost, type BenchResult } from './figure'

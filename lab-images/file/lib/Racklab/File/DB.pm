@@ -72,6 +72,13 @@ sub lock_user { my ($db, $uid) = @_; $db->selectrow_array('SELECT id FROM users 
 # forget handles after a fork: a child must not share the parent's socket
 sub reset { %handle = () }
 
+# a worker's last act (Prefork's child_exit, before its _exit): each connection closed with a proper goodbye,
+# so the database does not count and log it as an aborted connection
+sub disconnect_all {
+    eval { $_->disconnect } for grep { defined } values %handle;
+    %handle = ();
+}
+
 # after a connection, before the worker's next one: a transaction a handler left open (it rolls back its own
 # on errors; this is the guard) must not hold locks or a stale snapshot into someone else's session
 sub end_session {

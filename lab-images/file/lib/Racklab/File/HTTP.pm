@@ -109,11 +109,12 @@ sub respond {
     }
 }
 
+# _write($c, $data): $data used through $_[1], not copied (a GET's 1 MiB chunks pass through here)
 sub _write {
-    my ($c, $data) = @_;
+    my $c = $_[0];
     my $off = 0;
-    while ($off < length $data) {
-        my $n = syswrite($c, $data, length($data) - $off, $off);
+    while ($off < length $_[1]) {
+        my $n = syswrite($c, $_[1], length($_[1]) - $off, $off);
         die "client went away\n" unless defined $n;
         $off += $n;
     }
@@ -128,6 +129,7 @@ sub serve {
     # the daemon stays open in the workers: HTTP::Daemon's connection objects ask it for their URL
     Racklab::Prefork::serve(listeners => [$d], spare => 1, max => 48,
         child_init => \&Racklab::File::DB::reset, after_each => \&Racklab::File::DB::end_session,
+        child_exit => \&Racklab::File::DB::disconnect_all,
         handle => sub { _connection($_[0], $handler) }, companions => $o{companions} // []);
 }
 
