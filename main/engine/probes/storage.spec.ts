@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { pasvRange } from '../roles/file'
 import type { Exec } from './db'
-import { probeReplicas, probeScrub } from './storage'
+import { probeFileName, probeReplicas, probeScrub, SCRIPT } from './storage'
 
 const status = (s: object): Exec => () => Promise.resolve({ exitCode: 0, stdout: JSON.stringify({ node: 'file1', blobs: 3, bytes: 10, capacity: 100, copies: 2, ...s }), stderr: '' })
 
@@ -26,6 +26,16 @@ describe('storage probes', () => {
     expect((await probeScrub(status({ scrub }), 'file1', 60, 1100)).message).toMatch(/older than 60 s/)
     expect((await probeScrub(status({ scrub: { ...scrub, repaired: 0 } }), 'file1', 300, 1100)).message).toMatch(/1 bad copies could not be repaired/)
     expect((await probeScrub(status({ scrub: null }), 'file1', 300, 1100)).message).toMatch(/not finished a full scrub/)
+  })
+
+  it('the DAV and FTP probes of every node write files of their own names in the one tree they share', () => {
+    const names = ['file1', 'file2', 'file3'].flatMap((n) => (['dav', 'ftp'] as const).map((p) => probeFileName(n, p)))
+    expect(new Set(names).size).toBe(6)
+    // the name is the one the script PUTs/STORs and then deletes
+    expect(SCRIPT('file2', 'ftp')).toContain('ftp://127.0.0.1/.racklab-probe-file2-ftp-$$"')
+    expect(SCRIPT('file2', 'ftp')).toContain('DELE .racklab-probe-file2-ftp-$$"')
+    expect(SCRIPT('file3', 'dav')).toContain('http://127.0.0.1/dav/.racklab-probe-file3-dav-$$"')
+    expect(() => SCRIPT('file1; rm -rf /', 'dav')).toThrow(/bad server name/)
   })
 
   it('gives each file node its own passive FTP range, in topology order', () => {

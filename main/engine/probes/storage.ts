@@ -48,16 +48,24 @@ const TRY = [
   `  printf '%s failed: %s%s (%s)\\n' "$step" "\${said:-no answer}" "\${body:+ — $body}" "$(grep -E '^curl: ' "$e" | tail -1)"`,
   '  exit 1; }',
 ].join('\n')
-const SCRIPT = (proto: 'dav' | 'ftp'): string =>
-  [
+/** the probe's file in the user's tree: every node and both protocols share that one tree, and the shell's PID
+ *  alone was the same number in several fresh containers at once (`check --fresh` probes every node together):
+ *  file3's DAV probe deleted file2's FTP file before its DELE ("550 no such file"), a false alert */
+export const probeFileName = (node: string, proto: 'dav' | 'ftp'): string => `.racklab-probe-${node}-${proto}-$$`
+
+export const SCRIPT = (node: string, proto: 'dav' | 'ftp'): string => {
+  if (!/^[A-Za-z0-9-]+$/.test(node)) throw new Error(`storage probe: bad server name '${node}'`)
+  const name = probeFileName(node, proto)
+  return [
     'set -e; f=$(mktemp); g=$(mktemp); e=$(mktemp); trap \'rm -f "$f" "$g" "$e"\' EXIT',
     TRY,
     'head -c 65536 /dev/urandom >"$f"; want=$(sha1sum <"$f" | cut -c1-40)',
     proto === 'dav'
-      ? 'u="http://127.0.0.1/dav/.racklab-probe-$$"; try PUT -u "$RL_USER" -T "$f" "$u"; try GET -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELETE -u "$RL_USER" -X DELETE "$u"'
-      : 'u="ftp://127.0.0.1/.racklab-probe-$$"; try STOR -u "$RL_USER" -T "$f" "$u"; try RETR -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELE -u "$RL_USER" -Q "DELE .racklab-probe-$$" "ftp://127.0.0.1/"',
+      ? `u="http://127.0.0.1/dav/${name}"; try PUT -u "$RL_USER" -T "$f" "$u"; try GET -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELETE -u "$RL_USER" -X DELETE "$u"`
+      : `u="ftp://127.0.0.1/${name}"; try STOR -u "$RL_USER" -T "$f" "$u"; try RETR -u "$RL_USER" "$u"; got=$(sha1sum <"$g" | cut -c1-40); try DELE -u "$RL_USER" -Q "DELE ${name}" "ftp://127.0.0.1/"`,
     '[ "$want" = "$got" ] || { echo "read back $got, wrote $want"; exit 1; }; echo "$want"',
   ].join('\n')
+}
 
 /** the protocol probes' exec limit: each curl step gives up after 60 s, the first fails the script */
 const STORAGE_EXEC_MS = 90_000
@@ -68,7 +76,7 @@ export async function probeProtocol(exec: Exec, node: string, proto: 'dav' | 'ft
   const t0 = Date.now()
   // a node's first request after the metadata database stopped answering waits out its DB read timeout (20 s, a
   // ping on a connection whose packets are dropped) before it can say so: 15 s was too short to hear the answer
-  const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(proto)], { timeoutMs: STORAGE_EXEC_MS }).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
+  const r = await exec(node, ['env', `RL_USER=${user.name}:${user.password}`, 'sh', '-c', SCRIPT(node, proto)], { timeoutMs: STORAGE_EXEC_MS }).catch((e: unknown) => ({ exitCode: -1, stdout: '', stderr: String(e) }))
   const ms = Date.now() - t0
   const said = (r.stdout + r.stderr).trim()
   if (r.exitCode !== 0) return fail(id, node, `${proto.toUpperCase()} write/read as ${user.name} on ${node} failed${r.exitCode === 1 && said ? '' : ` (exit ${r.exitCode})`}: ${said || 'no output'}`)
