@@ -120,9 +120,12 @@
 // (one spare, at most one idle), and the worker sent away at the end spent 37-68 ms in Perl's global destruction,
 // copying shared pages only to free them. Workers now leave by POSIX::_exit after closing their database handles,
 // and the edge keeps up to 4 idle relays: the edge 5.5 ms and the nodes ~17 ms per session; a 50 MiB RETR through
-// the edge 89 → 85 ms best of 12 (75 ms with two idle FTP workers per node, which the idle lab's memory budget does
-// not allow). Bench: 0.45 / 0.33 / 0.45 (PUT 79 ms; GET swings 0.44-0.56 between runs: a third of the requests go to
-// the node without a copy, which streams a holder's).
+// the edge 89 → 85 ms best of 12 (75 ms with two idle FTP workers per node, which the idle lab's memory budget did
+// not seem to allow then; it does: the idle lab 745 MiB with two). Bench: 0.45 / 0.33 / 0.45 (PUT 79 ms), and with two idle
+// FTP workers 0.54 / 0.31 / 0.40 (PUT 91 ms, the fsync floor 49 ms that run). GET swings 0.44-0.56 and FTP 0.40-0.45
+// between runs: a third of the requests go to the node without a copy, which streams a holder's, and in 5 rounds
+// over 3 nodes most RETRs are a node's first session, which still forks its second worker. PUT met the 0.3 target
+// in all four runs; GET in two of four; FTP in none (75 ms best of 12 by hand, the target needs ≤ 81 ms).
 import { createRuntime } from '../../main/api/runtime'
 import { containerName } from '../../main/engine/lab/naming'
 import { atLeast, atMost, type BenchResult } from './figure'
