@@ -8,6 +8,7 @@ use Racklab::File::Config qw(cfg nodes);
 use Racklab::File::Blobs qw(spool);
 use Racklab::File::Sums;
 use IO::Socket::INET;
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use IO::Select;
 use Exporter qw(import);
 our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat peer_sums peer_raw peer_wake);
@@ -68,6 +69,7 @@ sub peer_raw {
     my ($node, $sha1, $from, $len) = @_;
     my $s = IO::Socket::INET->new(PeerAddr => $node->{ip}, PeerPort => 80, Proto => 'tcp', Timeout => 3) or return undef;
     binmode $s;
+    setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
     my $req = "GET /_node/raw/$sha1?from=$from HTTP/1.0\r\nHost: $node->{ip}\r\nX-Racklab-Node-Key: " . cfg('node_key') . "\r\nX-Racklab-From: " . cfg('server') . "\r\n\r\n";
     return undef unless defined syswrite($s, $req);
     my $head = '';

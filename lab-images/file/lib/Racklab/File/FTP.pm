@@ -5,6 +5,7 @@ package Racklab::File::FTP;
 use strict;
 use warnings;
 use IO::Socket::INET;
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use IO::Select;
 use POSIX qw(strftime);
 use Encode qw(encode);
@@ -160,7 +161,9 @@ sub _data {
     return undef unless IO::Select->new($l)->can_read(15);
     my $d = $l->accept;
     close $l;
-    binmode $d if $d;
+    return undef unless $d;
+    binmode $d;
+    setsockopt($d, IPPROTO_TCP, TCP_NODELAY, 1);   # a transfer's last bytes go at once, not after a delayed ACK
     return $d;
 }
 
