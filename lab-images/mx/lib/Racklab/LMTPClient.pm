@@ -6,6 +6,7 @@ package Racklab::LMTPClient;
 use strict;
 use warnings;
 use IO::Socket::INET;
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 
 sub _reply {    # read one (possibly multi-line) reply; return its last line
     my ($s) = @_;
@@ -29,6 +30,9 @@ sub deliver {
         my $s = IO::Socket::INET->new(PeerAddr => $host, PeerPort => $o{port} // 24, Timeout => $o{connect_timeout} // 5)
           or die(($@ =~ s/^IO::Socket::INET: //r || "connect: $!") . "\n");
         $s->autoflush(1);
+        # each command is one write and waits for its reply: nothing to gain from Nagle, and the message's end
+        # would wait for lmtpd's delayed ACK behind the body
+        setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
         my $cmd = sub { print $s "$_[0]\r\n"; my $r = _reply($s); $r };
         my $greet = _reply($s);
         die "greeting: $greet\n" unless $greet =~ /^220/;
@@ -44,8 +48,8 @@ sub deliver {
         if (@accepted) {
             $r = $cmd->('DATA');
             die "DATA: $r\n" unless $r =~ /^354/;
-            print $s (/^\./ ? ".$_" : $_), "\r\n" for @$lines;
-            print $s ".\r\n";
+            # the dot-stuffed message and its end in one write (a write per line cost a system call each)
+            print $s join('', map({ (/^\./ ? ".$_" : $_) . "\r\n" } @$lines), ".\r\n");
             $out[$_] = _reply($s) for @accepted;    # LMTP: one reply per accepted recipient
         }
         print $s "QUIT\r\n";
