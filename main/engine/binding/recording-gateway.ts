@@ -18,6 +18,7 @@ export function recordingGateway(calls: string[], containers: Map<string, Contai
     status: async () => connected,
     imageExists: async () => true,
     listContainers: async () => [...containers.values()],
+    listContainerSummaries: async () => [...containers.values()].map(({ id, name, labels, status, running }) => ({ id, name, labels, status, running })),
     inspectContainer: async (id) => [...containers.values()].find((c) => c.id === id),
     killContainer: rec('kill'),
     stopContainer: rec('stop'),

@@ -109,6 +109,16 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
         // a container removed between list and inspect is simply gone
         return infos.filter((i): i is ContainerInfo => i !== undefined)
       }),
+    listContainerSummaries: (labId) =>
+      call(async () =>
+        (await docker.listContainers({ all: true, filters: labFilter(labId) })).map((x) => ({
+          id: x.Id,
+          name: (x.Names[0] ?? x.Id).replace(/^\//, ''),
+          labels: x.Labels ?? {},
+          status: x.State,
+          running: x.State === 'running' || x.State === 'paused' || x.State === 'restarting',
+        })),
+      ),
     inspectContainer,
     createContainer: (spec) =>
       call(async () => {

@@ -86,6 +86,16 @@ export interface ContainerInfo {
   ports: Record<string, number>
 }
 
+/** a container as Docker's listing has it, with no inspect of its own: enough to stop and remove it */
+export interface ContainerSummary {
+  id: string
+  name: string
+  labels: Record<string, string>
+  /** docker's State: created, running, paused, restarting, removing, exited, dead */
+  status: string
+  running: boolean
+}
+
 export interface ExecResult {
   exitCode: number
   stdout: string
@@ -139,6 +149,9 @@ export interface DockerGateway {
 
   /** one lab's containers; without an id, every container of every lab (racklab labs) */
   listContainers(labId?: string): Promise<ContainerInfo[]>
+  /** one lab's containers from the listing alone (listContainers inspects each one: 18 inspects took 0.3 s on a
+   *  quiet engine and 1.5 s during a busy one, the slowest part of a `down` before anything stopped) */
+  listContainerSummaries(labId: string): Promise<ContainerSummary[]>
   inspectContainer(nameOrId: string): Promise<ContainerInfo | undefined>
   createContainer(spec: ContainerSpec): Promise<string>
   startContainer(id: string): Promise<void>

@@ -10,7 +10,8 @@ import { removeLabNetworks } from './remove-networks'
 export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<LabError | undefined> {
   const gw = lab.gateway
   const t = op.timings
-  const containers = await t.span('list', () => gw.listContainers(lab.labId))
+  // the listing alone: stopping and removing needs no inspect of each container
+  const containers = await t.span('list', () => gw.listContainerSummaries(lab.labId))
   let i = 0
   await Promise.all(
     containers.map(async (c) => {
