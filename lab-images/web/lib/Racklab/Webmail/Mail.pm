@@ -6,6 +6,7 @@ use strict;
 use warnings;
 use Mail::IMAPClient;
 use Net::SMTP;
+use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use Email::MIME;
 use Encode qw(decode encode);
 use POSIX qw(strftime);
@@ -143,6 +144,9 @@ sub send_message {
     for my $mx (@{ cfg('mx_hosts') }) {
         my $smtp = Net::SMTP->new($mx, Port => 25, Timeout => 15, Hello => cfg('server') . ".$domain");
         unless ($smtp) { push @why, "$mx: no answer"; next }
+        # Net::SMTP ends DATA with a small write of its own behind the body: with Nagle it waited for Postfix's
+        # delayed ACK (a send's DATA 117-129 ms, 74-82 ms without; session 27)
+        setsockopt($smtp, IPPROTO_TCP, TCP_NODELAY, 1);
         my $ok = $smtp->mail($from) && $smtp->to(@$to) && $smtp->data($mail->as_string);
         my ($msg, $code) = ($smtp->message // '', $smtp->code // '');
         $smtp->quit;
