@@ -251,7 +251,11 @@ describe('file storage on the real engine', () => {
     expect(marks.file3).toBeGreaterThan(before3)
     // an upload on file2 keeps a copy there; then its disk fails, its claims go, and both other keepers are asked
     // for a pass now
-    await sh('file2', `head -c 100000 /dev/urandom >/tmp/wake.bin && curl -sf ${A} -T /tmp/wake.bin ${DAV}/wake.bin`)
+    const wakeSha = (await sh('file2', `head -c 100000 /dev/urandom >/tmp/wake.bin && curl -sf ${A} -T /tmp/wake.bin ${DAV}/wake.bin && sha1sum /tmp/wake.bin`)).split(' ')[0]!
+    // file2 keeps its own copy of what it takes (it failed once with no claim there: say where the copies went and
+    // what file2 said of itself, disk state and bytes against capacity)
+    const placed = (await sql('db1', `SELECT GROUP_CONCAT(node ORDER BY node) FROM file_copies WHERE sha1 = '${wakeSha}'`)).split(',')
+    expect(placed, `wake.bin's copies are on ${placed.join(', ')}; file2: ${await sh('file2', 'racklab-file status')}`).toContain('file2')
     const failed = JSON.parse(await sh('file2', 'racklab-file fail-disk')) as { claimsDropped: number }
     expect(failed.claimsDropped).toBeGreaterThan(0)
     expect(await mark('file1')).toBeGreaterThan(marks.file1)
