@@ -14,7 +14,7 @@ import { runExec } from './exec'
 import { openTtyExec } from './exec-tty'
 import { followLogLines, readLogs } from './logs'
 import { readStats } from './stats'
-import { LABEL_INSTANCE, LABEL_LAB, type ContainerInfo, type DockerGateway } from './types'
+import { LABEL_INSTANCE, LABEL_LAB, type ContainerInfo, type ContainerSummary, type DockerGateway } from './types'
 
 const STATUS_TIMEOUT_MS = 5_000
 
@@ -70,6 +70,15 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
     }
   }
 
+  /** the lab's containers as Docker's listing has them (no inspect each) */
+  const summaries = async (labId?: string): Promise<ContainerSummary[]> =>
+    (await docker.listContainers({ all: true, filters: labFilter(labId) })).map((x) => ({
+      id: x.Id,
+      name: (x.Names[0] ?? x.Id).replace(/^\//, ''),
+      labels: x.Labels ?? {},
+      status: x.State,
+      running: x.State === 'running' || x.State === 'paused' || x.State === 'restarting',
+    }))
   const inspectContainer = async (id: string): Promise<ContainerInfo | undefined> =>
     call(async () => {
       try {
@@ -104,21 +113,11 @@ export function createDockerGateway(o: GatewayOptions = {}): DockerGateway & { r
 
     listContainers: (labId) =>
       call(async () => {
-        const list = await docker.listContainers({ all: true, filters: labFilter(labId) })
-        const infos = await Promise.all(list.map((x) => inspectContainer(x.Id)))
+        const infos = await Promise.all((await summaries(labId)).map((x) => inspectContainer(x.id)))
         // a container removed between list and inspect is simply gone
         return infos.filter((i): i is ContainerInfo => i !== undefined)
       }),
-    listContainerSummaries: (labId) =>
-      call(async () =>
-        (await docker.listContainers({ all: true, filters: labFilter(labId) })).map((x) => ({
-          id: x.Id,
-          name: (x.Names[0] ?? x.Id).replace(/^\//, ''),
-          labels: x.Labels ?? {},
-          status: x.State,
-          running: x.State === 'running' || x.State === 'paused' || x.State === 'restarting',
-        })),
-      ),
+    listContainerSummaries: (labId) => call(() => summaries(labId)),
     inspectContainer,
     createContainer: (spec) =>
       call(async () => {
