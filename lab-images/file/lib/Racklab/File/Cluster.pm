@@ -11,7 +11,7 @@ use IO::Socket::INET;
 use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use IO::Select;
 use Exporter qw(import);
-our @EXPORT_OK = qw(node_of peer_put peer_get peer_delete peer_stat peer_sums peer_raw peer_wake);
+our @EXPORT_OK = qw(node_of node_socket peer_put peer_get peer_delete peer_stat peer_sums peer_raw peer_wake);
 
 sub node_of { my ($id) = @_; my ($n) = grep { $_->{id} eq $id } nodes(); return $n }
 
@@ -63,13 +63,21 @@ sub peer_sums {
     return Racklab::File::Sums::parse_sums($r->{content}, $sha1, $size);
 }
 
+# node_socket($node) → a raw TCP connection to that node's HTTP port, or undef. No Nagle: what is written here is a
+# request or a stream whose small last write (a trailer) must not wait for the peer's delayed ACK.
+sub node_socket {
+    my ($node) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => $node->{ip}, PeerPort => 80, Proto => 'tcp', Timeout => 3) or return undef;
+    binmode $s;
+    setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
+    return $s;
+}
+
 # peer_raw($node, $sha1, $from, $len) → a socket from which that node's copy, as it is on its disk, reads from byte
 # $from ($len bytes follow), or undef. Nothing is checked here: the reader checks every chunk.
 sub peer_raw {
     my ($node, $sha1, $from, $len) = @_;
-    my $s = IO::Socket::INET->new(PeerAddr => $node->{ip}, PeerPort => 80, Proto => 'tcp', Timeout => 3) or return undef;
-    binmode $s;
-    setsockopt($s, IPPROTO_TCP, TCP_NODELAY, 1);
+    my $s = node_socket($node) or return undef;
     my $req = "GET /_node/raw/$sha1?from=$from HTTP/1.0\r\nHost: $node->{ip}\r\nX-Racklab-Node-Key: " . cfg('node_key') . "\r\nX-Racklab-From: " . cfg('server') . "\r\n\r\n";
     return undef unless defined syswrite($s, $req);
     my $head = '';

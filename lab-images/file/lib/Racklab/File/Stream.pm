@@ -8,10 +8,9 @@ package Racklab::File::Stream;
 # caller places the missing copies from the spooled file afterwards, as without a stream.
 use strict;
 use warnings;
-use IO::Socket::INET;
-use Socket qw(IPPROTO_TCP TCP_NODELAY);
 use IO::Select;
 use Racklab::File::Config qw(cfg);
+use Racklab::File::Cluster qw(node_socket);
 use Exporter qw(import);
 our @EXPORT_OK = qw(stream_open);
 
@@ -20,10 +19,7 @@ my $TIMEOUT = 15;
 # stream_open($node) → a stream object, or undef when the peer cannot be reached
 sub stream_open {
     my ($node) = @_;
-    my $sock = IO::Socket::INET->new(PeerAddr => $node->{ip}, PeerPort => 80, Proto => 'tcp', Timeout => 3) or return undef;
-    binmode $sock;
-    # the trailer is a small write behind the last chunk: with Nagle it waited for the peer's delayed ACK
-    setsockopt($sock, IPPROTO_TCP, TCP_NODELAY, 1);
+    my $sock = node_socket($node) or return undef;
     my $self = bless { node => $node, sock => $sock, why => undef }, __PACKAGE__;
     $self->_send(join '', "PUT /_node/stream HTTP/1.1\r\n", "Host: $node->{ip}\r\n",
         'X-Racklab-Node-Key: ' . cfg('node_key') . "\r\n", 'X-Racklab-From: ' . cfg('server') . "\r\n",
