@@ -60,5 +60,6 @@ export const fe: RoleDefinition = {
   provision: { keptIn: 'container', inputs: frontendTlsInputs },
   // nginx's upstreams are addresses (env), and its health is its own status page, not the web pool's
   bootsAlone: true,
+  bootS: 4, // nginx held 1 s, then VRRP: FAULT → BACKUP → MASTER
   actions: feActions,
 }

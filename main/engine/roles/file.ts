@@ -78,4 +78,5 @@ export const file: RoleDefinition = {
     }
   },
   actions: fileActions,
+  bootS: 2.5, // its HTTP and FTP servers load their Perl and prefork
 }

@@ -72,4 +72,5 @@ export const mx: RoleDefinition = {
   // Postfix, the milters and the LMTP proxy start without the stores or the database (the proxy reaches them per
   // message); its health is its own daemons: it boots beside db1/imap1, the slowest boot of the lab (clamd, spamd)
   bootsAlone: true,
+  bootS: 3.5, // clamd, spamd and the milters load
 }

@@ -91,6 +91,9 @@ export interface RoleDefinition {
    *  them (lab/start-graph.ts). Leave it unset when the first boot reads another server (a replica clones its
    *  primary). */
   bootsAlone?: boolean
+  /** seconds from Docker's start to healthy when it boots alone on a quiet 2-core machine (unset: about 1): `up`
+   *  asks Docker to start the longest boots first (lab/start-queue.ts) */
+  bootS?: number
   /** its afterHealthy needs no other server either (it reads only the engine and its own container), so `up` runs
    *  it right after its own health instead of after what it dependsOn; the server still counts as ready for its
    *  dependants only once those are (lab/start-graph.ts readyAlone) */

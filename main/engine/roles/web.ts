@@ -64,4 +64,5 @@ export const web: RoleDefinition = {
   provisionsAtStart: true,
   // Apache needs neither the database nor the stores to start (addresses come in env; /health says when they are down)
   bootsAlone: true,
+  bootS: 2.5, // Apache loads the webmail's Perl
 }
