@@ -347,8 +347,15 @@ describe('file storage on the real engine', () => {
     // node every few seconds, each leaving a blob for the next collection; 2 of 4 runs here saw one made meanwhile)
     expect(await sql('db1', `SELECT COUNT(*) FROM blobs b LEFT JOIN files f ON f.sha1 = b.sha1 WHERE f.id IS NULL AND b.created < '${collectFrom}'`)).toBe('0')
     for (const n of ['file1', 'file2', 'file3']) {
-      const disk = (await sh(n, 'find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%f\\n" | sort')).split('\n').filter(Boolean)
-      const claimed = (await sql('db1', `SELECT sha1 FROM file_copies WHERE node = '${n}' ORDER BY sha1`)).split('\n').filter(Boolean)
+      // the two readings are two execs apart, and a probe's PUT or DELETE can land between them (seen: a row for a
+      // file the listing just missed): read both again until they agree; a real stray or a lost copy never does
+      let disk: string[] = []
+      let claimed: string[] = []
+      await until(`${n}: blob files against its copy rows`, async () => {
+        disk = (await sh(n, 'find /srv/blobs -mindepth 2 -maxdepth 2 -regextype posix-extended -regex ".*/[0-9a-f]{40}" -printf "%f\\n" | sort')).split('\n').filter(Boolean)
+        claimed = (await sql('db1', `SELECT sha1 FROM file_copies WHERE node = '${n}' ORDER BY sha1`)).split('\n').filter(Boolean)
+        return disk.join() === claimed.join()
+      }, 20_000, 500).catch(() => undefined)
       expect(disk, `${n}: blob files against its copy rows`).toEqual(claimed)
       // chunk sums only beside a blob
       expect(await sh(n, 'for s in $(find /srv/blobs -mindepth 2 -maxdepth 2 -name "*.sums"); do [ -e "${s%.sums}" ] || echo "$s"; done'), `${n}: chunk sums without a blob`).toBe('')

@@ -33,7 +33,7 @@ sub peer_put {
     return $r->{status} == 201 || $r->{status} == 200 ? (1) : (0, "$node->{id}: $r->{status} " . ($r->{content} // $r->{reason}) =~ s/\s+$//r);
 }
 
-# peer_get($node, $sha1, $norepair) → {tmp, sha1, size} holding a verified copy, or undef
+# peer_get($node, $sha1, $norepair) → {tmp, sha1, size, sums} holding a verified copy, or undef
 sub peer_get {
     my ($node, $sha1, $norepair) = @_;
     my @chunks;

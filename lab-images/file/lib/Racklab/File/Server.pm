@@ -67,7 +67,7 @@ sub node_api {
         if ($m eq 'PUT') {
             my $up = spool($req->{read}, $req->{declared});
             if ($up->{sha1} ne $sha1) { unlink $up->{tmp}; fail(400, "content has SHA1 $up->{sha1}, not $sha1") }
-            store_local($sha1, $up->{tmp});
+            store_local($sha1, $up->{tmp}, $up->{sums});
             return respond($req, 201, [], '');
         }
         if ($m eq 'GET' || $m eq 'HEAD') {
@@ -103,7 +103,7 @@ sub node_api {
         my $up = spool($req->{read}, undef);
         my $want = ($req->{trailers} // {})->{'x-racklab-sha1'} // '';
         if ($up->{sha1} ne $want) { unlink $up->{tmp}; fail(400, "streamed content has SHA1 $up->{sha1}, the trailer says '$want'") }
-        store_local($up->{sha1}, $up->{tmp});
+        store_local($up->{sha1}, $up->{tmp}, $up->{sums});
         return respond($req, 201, [], '');
     }
     if ($rest eq 'wake' && $m eq 'POST') { wake_here(); return respond($req, 204, [], '') }

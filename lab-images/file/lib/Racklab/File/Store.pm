@@ -65,12 +65,13 @@ sub receive_upload {
     return { %$up, stream => $stream, unreachable => \%unreachable };
 }
 
-# place_copies($sha1, $file, \@have, $want, $stream, \%unreachable) → list of nodes that now hold a durable
-# copy (new ones only). Each node is tried in order; a full or unreachable node is skipped, and a rack
+# place_copies($sha1, $file, \@have, $want, $stream, \%unreachable, $sums) → list of nodes that now hold a durable
+# copy (new ones only); $sums, the upload's chunk sums, go with this node's own copy. Each node is tried in
+# order; a full or unreachable node is skipped, and a rack
 # already holding a copy gets another only when no other rack can take one. The streamed node's copy is
 # confirmed rather than sent again (and sent again only when the stream failed).
 sub place_copies {
-    my ($sha1, $file, $have, $want, $stream, $unreachable) = @_;
+    my ($sha1, $file, $have, $want, $stream, $unreachable, $sums) = @_;
     my (@new, @why);
     my %used = map { (node_of($_) // {})->{rack} // '' => 1 } @$have;
     for my $pass (1, 2) {
@@ -85,7 +86,7 @@ sub place_copies {
             } elsif ($n->{id} eq cfg('server')) {
                 my $copy = "$file.local";
                 link($file, $copy) or do { push @why, "link: $!"; next };
-                $ok = eval { store_local($sha1, $copy) };
+                $ok = eval { store_local($sha1, $copy, $sums) };
                 $why = ref $@ ? $@->{message} : $@ unless $ok;
             } else {
                 ($ok, $why) = peer_put($n, $sha1, $file);
@@ -105,7 +106,7 @@ sub put_blob {
         my @have = holders($sha1);
         my @new;
         if (@have < $want) {
-            my ($placed, $why) = place_copies($sha1, $tmp, \@have, $want, $stream, $up->{unreachable});
+            my ($placed, $why) = place_copies($sha1, $tmp, \@have, $want, $stream, $up->{unreachable}, $up->{sums});
             @new = @$placed;
             if (@have + @new < $want) {
                 my $full = grep { /is full/ } @$why;
@@ -143,7 +144,7 @@ sub repair_local {
         my $n = node_of($id) or next;
         my $got = peer_get($n, $sha1, 1) or next;
         unlink blob_path($sha1);
-        if (eval { store_local($sha1, $got->{tmp}) }) {
+        if (eval { store_local($sha1, $got->{tmp}, $got->{sums}) }) {
             note(event => 'repaired', sha1 => $sha1, from => $id, reason => $reason);
             return 1;
         }

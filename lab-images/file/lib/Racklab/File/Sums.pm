@@ -2,8 +2,9 @@ package Racklab::File::Sums;
 # Chunk sums: the SHA1 of every 1 MiB chunk of a blob, kept beside it as <blob>.sums. A read checks each chunk
 # against its sum just before sending it (Read.pm), so the first bytes leave while the rest is still unread, and a
 # damaged chunk is caught before any of it is sent. Sums are only ever written from content whose whole SHA1 was
-# verified in the same pass (Blobs::verify_local), and the file carries its own SHA1: a damaged or torn sums file
-# is not used (the read then verifies the whole blob first, as without sums, and the sums are written again).
+# taken in the same pass (Blobs::verify_local, or Blobs::spool as the copy arrives, for store_local), and the
+# file carries its own SHA1: a damaged or torn sums file is not used (the read then verifies the whole blob
+# first, as without sums, and the sums are written again).
 # Derived data: written without fsync, lost with the disk, removed with the blob.
 use strict;
 use warnings;
