@@ -46,10 +46,13 @@ export const stampOf = (labMs: number): string => new Date(LAB_EPOCH + labMs).to
 /** lab ms of a stamp, for ages */
 export const stampMs = (stamp: string): number => Date.parse(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`) - LAB_EPOCH
 
-/** the replica to back up: replicating, reachable from backup1; the primary only when no replica is healthy */
+/** the replica to back up: replicating, reachable from backup1, one on backup1's own site before one across the WAN
+ *  (db3: the stream would cross it twice, there and back offsite); the primary only when no replica is healthy */
 export function backupSource(c: HookContext, nodes: DbNode[]): { id: string; fromReplica: boolean } | undefined {
   const reach = (id: string): boolean => { try { ipBetween(c.topology, c.server.id, id); return true } catch { return false } }
-  const replica = nodes.find((n) => n.up && n.role === 'replica' && n.ioRunning && n.sqlRunning && reach(n.id))
+  const local = sameSiteAs(c)
+  const replicas = nodes.filter((n) => n.up && n.role === 'replica' && n.ioRunning && n.sqlRunning && reach(n.id))
+  const replica = replicas.find((n) => local(n.id)) ?? replicas[0]
   if (replica) return { id: replica.id, fromReplica: true }
   const p = currentPrimary(nodes)
   return p && reach(p.id) ? { id: p.id, fromReplica: false } : undefined
@@ -72,9 +75,33 @@ async function waitFile(c: HookContext, server: string, file: string, ms: number
 }
 
 /** stream a hot backup from the source to backup1, prepare it there and copy the binlogs */
+const sameSiteAs = (c: HookContext): ((id: string) => boolean) => {
+  const placed = allServers(c.topology)
+  const site = (id: string): string | undefined => placed.find((p) => p.server.id === id)?.siteId
+  const mine = site(c.server.id)
+  return (id) => site(id) === mine
+}
+
+/** A replica started a moment ago (an `up`, a power-on) answers before its IO thread has reached the primary: it
+ *  retries every 2 s (MASTER_CONNECT_RETRY). A backup asked for then waits up to `waitMs` for such a replica when
+ *  it would be a better source than what answers now (seen: backup-now right after `up` took db1's, "no replica
+ *  was healthy", and db3's across the WAN while db2 beside backup1 was connecting). */
+export async function readBackupSource(c: HookContext, waitMs = 6000): Promise<ReturnType<typeof backupSource>> {
+  const local = sameSiteAs(c)
+  const until = Date.now() + waitMs
+  for (;;) {
+    const nodes = await readDbNodes(c)
+    const src = backupSource(c, nodes)
+    const connecting = nodes.filter((n) => n.up && n.role === 'replica' && n.sqlRunning && !n.ioRunning)
+    const better = src?.fromReplica ? !local(src.id) && connecting.some((n) => local(n.id)) : connecting.length > 0
+    if (!better || Date.now() >= until) return src
+    await sleep(1000)
+  }
+}
+
 export async function takeDbBackup(c: HookContext, stamp: string): Promise<{ backup: DbBackup; source: string; fromReplica: boolean; binlogs: { files: number; bytes: number } }> {
   const b = c.server.id
-  const src = backupSource(c, await readDbNodes(c))
+  const src = await readBackupSource(c)
   if (!src) throw new LabError('REFUSED', `no database server answers that ${b} can reach: nothing to back up`)
   const file = `/backup/db/${stamp}/backup.xbstream`
   await must(c, b, ['racklab-backup-receive', String(DB_STREAM_PORT), file])
