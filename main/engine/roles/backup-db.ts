@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { LabError } from '@contract/errors'
 import { imagesDir } from '../paths'
-import { allServers } from '../topology/queries'
+import { allServers, serverById } from '../topology/queries'
 import { tableChecksums } from './db-failover'
 import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, writablePrimary, type DbNode } from './db-state'
 import type { DbApplying } from './restore-decision'
@@ -49,7 +49,7 @@ export const stampMs = (stamp: string): number => Date.parse(`${stamp.slice(0, 4
 /** the replica to back up: replicating, reachable from backup1, one on backup1's own site before one across the WAN
  *  (db3: the stream would cross it twice, there and back offsite); the primary only when no replica is healthy */
 export function backupSource(c: HookContext, nodes: DbNode[]): { id: string; fromReplica: boolean } | undefined {
-  const reach = (id: string): boolean => { try { ipBetween(c.topology, c.server.id, id); return true } catch { return false } }
+  const reach = reachableFrom(c)
   const local = sameSiteAs(c)
   const replicas = nodes.filter((n) => n.up && n.role === 'replica' && n.ioRunning && n.sqlRunning && reach(n.id))
   const replica = replicas.find((n) => local(n.id)) ?? replicas[0]
@@ -60,9 +60,25 @@ export function backupSource(c: HookContext, nodes: DbNode[]): { id: string; fro
 
 /** the offsite store: a db server on another site than backup1, reachable from it (db3 over the WAN) */
 export function offsiteServer(c: HookContext): string | undefined {
-  const placed = allServers(c.topology)
-  const mySite = placed.find((p) => p.server.id === c.server.id)?.siteId
-  return placed.find((p) => p.server.role === 'db' && p.siteId !== mySite && (() => { try { ipBetween(c.topology, c.server.id, p.server.id); return true } catch { return false } })())?.server.id
+  const reach = reachableFrom(c)
+  const local = sameSiteAs(c)
+  return allServers(c.topology).find((p) => p.server.role === 'db' && !local(p.server.id) && reach(p.server.id))?.server.id
+}
+
+/** whether this server (backup1) shares a network with `id` */
+const reachableFrom = (c: HookContext): ((id: string) => boolean) => (id) => {
+  try {
+    ipBetween(c.topology, c.server.id, id)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** whether `id` stands on this server's site */
+const sameSiteAs = (c: HookContext): ((id: string) => boolean) => {
+  const mine = serverById(c.topology, c.server.id)?.siteId
+  return (id) => serverById(c.topology, id)?.siteId === mine
 }
 
 async function waitFile(c: HookContext, server: string, file: string, ms: number): Promise<void> {
@@ -72,14 +88,6 @@ async function waitFile(c: HookContext, server: string, file: string, ms: number
     if (r.stdout.trim()) throw new Error(`${server}: receiving ${file}: ${r.stdout.trim()}`)
   }
   throw new Error(`${server}: ${file} did not arrive within ${ms / 1000} s`)
-}
-
-/** stream a hot backup from the source to backup1, prepare it there and copy the binlogs */
-const sameSiteAs = (c: HookContext): ((id: string) => boolean) => {
-  const placed = allServers(c.topology)
-  const site = (id: string): string | undefined => placed.find((p) => p.server.id === id)?.siteId
-  const mine = site(c.server.id)
-  return (id) => site(id) === mine
 }
 
 /** A replica started a moment ago (an `up`, a power-on) answers before its IO thread has reached the primary: it
@@ -99,6 +107,7 @@ export async function readBackupSource(c: HookContext, waitMs = 6000): Promise<R
   }
 }
 
+/** stream a hot backup from the source to backup1, prepare it there and copy the binlogs */
 export async function takeDbBackup(c: HookContext, stamp: string): Promise<{ backup: DbBackup; source: string; fromReplica: boolean; binlogs: { files: number; bytes: number } }> {
   const b = c.server.id
   const src = await readBackupSource(c)

@@ -100,15 +100,15 @@ sub replicate {
         my %copies = live_copies(@live);
         for my $sha1 (grep { @{ $copies{$_} } < cfg('copies') } sort keys %copies) {
             my $have = $copies{$sha1};
-            my ($file, $tmp);
+            my ($file, $tmp, $sums);
             if (has_local($sha1) && verify_local($sha1)) { $file = blob_path($sha1) }
             else {
-                for my $id (grep { $_ ne cfg('server') } @$have) { my $g = peer_get(node_of($id), $sha1, 0) or next; ($file, $tmp) = ($g->{tmp}, 1); last }
+                for my $id (grep { $_ ne cfg('server') } @$have) { my $g = peer_get(node_of($id), $sha1, 0) or next; ($file, $tmp, $sums) = ($g->{tmp}, 1, $g->{sums}); last }
             }
             if (!$file) { $failed++; next }
             my $src = $file;
             if (!$tmp) { $src = "$file.repl.$$"; link($file, $src) or do { $failed++; next }; $tmp = 1 }
-            my ($new) = place_copies($sha1, $src, $have, cfg('copies'));
+            my ($new) = place_copies($sha1, $src, $have, cfg('copies'), undef, undef, $sums);
             unlink $src;
             $db->do('INSERT IGNORE INTO file_copies (sha1, node) VALUES (?, ?)', undef, $sha1, $_) for @$new;
             if (@$have + @$new >= cfg('copies')) { $fixed++ } else { $failed++ }
