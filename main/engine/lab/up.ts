@@ -162,12 +162,14 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
 
 type Span = Op['timings']['span']
 
-/** the role's provisioning, unless its inputs and where it is kept are what they were at its last successful run */
+/** the role's provisioning, unless its inputs and where it is kept are what they were at its last successful run;
+ *  then, on a server this run started, what the role waits for beyond health (RoleDefinition.settled) */
 async function provision(lab: LifecycleContext, id: string, cid: string, kept: Map<string, string>, span: Span, at: { server: string; level: number }, startedNow: boolean): Promise<void> {
   const role = lab.servers.get(id)!.server.role
   const def = roles[role]
-  if (!def?.afterHealthy) return
   const ctx = { ...lab.hookContext(id), startedNow }
+  const settled = def?.settled && startedNow ? (): Promise<void> => span('settling', () => def.settled!(ctx), at) : async (): Promise<void> => undefined
+  if (!def?.afterHealthy) return settled()
   let key: string | undefined
   if (def.provision) {
     const c = def.provision.keptIn === 'container' ? await lab.gateway.inspectContainer(cid) : undefined
@@ -176,9 +178,10 @@ async function provision(lab: LifecycleContext, id: string, cid: string, kept: M
     key = provisionKey({ role, image: lab.images.role(role)?.tag, env: lab.roleSpecOf(id)?.env, where, inputs })
     if (lab.provisioned.unchanged(id, key)) {
       await span('provisioning (unchanged: skipped)', async () => undefined, at)
-      return
+      return settled()
     }
   }
   await span('provisioning', () => def.afterHealthy!(ctx), at)
   if (key) lab.provisioned.save(id, key)
+  await settled()
 }

@@ -1,6 +1,7 @@
 // db: MariaDB primary or GTID replica (lab-images/db). The primary gets the topology's test users.
 import { SERVICE_USER } from './capabilities'
 import { dbActions } from './db-actions'
+import { replicaCaughtUp } from './db-caught-up'
 import { followPrimary } from './db-failover'
 import { labNets } from './lab-nets'
 import type { RoleContext, RoleDefinition } from './types'
@@ -45,6 +46,8 @@ export const db: RoleDefinition = {
     if (r.exitCode !== 0) throw new Error(`provisioning users on ${server.id} failed: ${(r.stderr || r.stdout).trim()}`)
   },
   provision: { keptIn: 'volumes', inputs: (c) => (c.server.replicaOf ? null : { domain: c.topology.domain, lines: provisionLines(c) }) },
+  // healthy is "mariadbd answers"; a replica just started is ready once it also replicates and has caught up
+  settled: replicaCaughtUp,
 }
 
 /** the JSON lines racklab-provision-users reads: the mail stores, then the topology's users */

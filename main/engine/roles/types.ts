@@ -86,6 +86,10 @@ export interface RoleDefinition {
    *  result lives — the server's data 'volumes' (survives down) or its 'container' (a new one runs it again).
    *  The server's image tag and env are part of the inputs already. */
   provision?: { keptIn: 'volumes' | 'container'; inputs(c: ProvisionContext): unknown }
+  /** what `up` waits for, after provisioning (run or skipped), on a server whose container it started: a state
+   *  that Docker's health check of this one server cannot see, such as a replica connected to its primary and
+   *  caught up. Throws (a LabError) when the server does not get there. */
+  settled?(c: HookContext): Promise<void>
   /** its boot and its health check need no other server (it reaches them per request and says when they are
    *  down), so `up` boots it at once, in parallel with what it dependsOn, and only its afterHealthy waits for
    *  them (lab/start-graph.ts). Leave it unset when the first boot reads another server (a replica clones its
