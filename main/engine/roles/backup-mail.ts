@@ -4,6 +4,7 @@
 // over the lab's network (the Cyrus node streams to backup1's port 9102; a restoring node reads from it), so a
 // pulled cable or a stopped backup1 fails a run for real. The store's record (racklab-mail-export manifest)
 // is taken from the replica when one is healthy, to spare the master.
+import { randomBytes } from 'node:crypto'
 import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
@@ -207,11 +208,24 @@ function storeOf(c: HookContext, user: string): { home: string; replica?: string
 }
 
 /** the node that is the store's master now (the one receiving mail) */
-async function masterOf(c: HookContext, store: { home: string; replica?: string }): Promise<string> {
-  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
-  const master = nodes.find((n) => n.up && n.role === 'master' && !n.awaitingResync)
-  if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map((n) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
-  return master.id
+/** The store's master and the user's mailboxes read there now (once an orphaned restore of the user has ended):
+ *  every node of the store is asked for its role and the manifest in one exec each, all at once, where finding the
+ *  master first and then reading it were two round trips in a row before the first message moved. */
+async function masterWithMailbox(c: HookContext, store: { home: string; replica?: string }, user: string): Promise<{ master: string; now: StoreManifest }> {
+  const cmd = ['racklab-mail-export', 'manifest', '--role', '--after-restores', '--user', user]
+  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map(async (id): Promise<{ state: NodeState; now?: StoreManifest }> => {
+    const r = await tryExec(c, id, cmd, 240_000)
+    if (r.exitCode !== 0) return { state: { id, up: r.exitCode !== 125, error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}` } }
+    try {
+      const now = reportOf<StoreManifest & { node?: { role?: string; rolling?: boolean; awaitingResync?: boolean } }>(id, cmd, r)
+      return { state: roleState(id, now.node ?? {}), now }
+    } catch (e) {
+      return { state: { id, up: true, error: (e as Error).message } }
+    }
+  }))
+  const master = nodes.find((n) => n.state.up && n.state.role === 'master' && !n.state.awaitingResync && n.now)
+  if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map(({ state: n }) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
+  return { master: master.state.id, now: master.now! }
 }
 
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
@@ -227,33 +241,38 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
   for (const user of users) {
     const home = storeOf(c, user)
     const store = home.home
-    const [shown, master] = await Promise.all([
-      mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
-        throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
-      }),
-      masterOf(c, home),
-    ])
+    // the snapshot on backup1 while every node of the store says its role and reads the user's mailbox; backup1
+    // gets every file of the user's snapshot ready to stream as soon as it has the snapshot, beside those reads.
+    // The restore takes from the stream only what is missing, and a stream nobody takes is withdrawn (it holds the
+    // port the nightly backup receives on)
+    // names this restore's stream: the restore takes no other (a listener an earlier serve left may answer first)
+    const token = randomBytes(8).toString('hex')
+    const showing = mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
+      throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
+    })
+    const serving = showing.then((shown) => {
+      const guids = [...new Set((shown.users.find((u) => u.name === user)?.mailboxes ?? []).flatMap((box) => box.messages.map((m) => m.guid)))]
+      return guids.length
+        ? mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT), token], 300_000, guids.join('\n') + '\n').then(
+            (served) => ({ served }),
+            (e: Error) => ({ error: new Error(`${b} could not serve ${user}'s files: ${e.message}`) }),
+          )
+        : undefined
+    }, () => undefined)
+    const unserve = async (): Promise<void> => {
+      const s = await serving
+      if (s && 'served' in s) await c.exec(b, ['racklab-mail-store', 'unserve'], { timeoutMs: 60_000 }).catch(() => undefined)
+    }
+    const [shownR, nowR] = await Promise.allSettled([showing, masterWithMailbox(c, home, user)])
+    if (shownR.status === 'rejected' || nowR.status === 'rejected') {
+      await unserve()
+      throw shownR.status === 'rejected' ? shownR.reason : (nowR as PromiseRejectedResult).reason
+    }
+    const shown = shownR.value
+    const { master, now } = nowR.value
     const chosen = { stamp: shown.stamp, takenAt: shown.stats?.takenAt }
     const snap = shown.users.find((u) => u.name === user)
     if (!snap) { parts.push(`${user}: not in snapshot ${chosen.stamp} of ${store} (nothing to restore)`); continue }
-    // backup1 gets every file of the user's snapshot ready to stream while the master reads the mailbox now (one
-    // round trip fewer before the first message moves); the restore takes from the stream only what is missing,
-    // and a stream nobody takes is withdrawn (it holds the port the nightly backup receives on)
-    const guids = [...new Set(snap.mailboxes.flatMap((box) => box.messages.map((m) => m.guid)))]
-    const serving = guids.length
-      ? mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT)], 300_000, guids.join('\n') + '\n').then(
-          (served) => ({ served }),
-          (e: Error) => ({ error: new Error(`${b} could not serve ${user}'s files: ${e.message}`) }),
-        )
-      : undefined
-    const unserve = async (): Promise<void> => {
-      if (serving && 'served' in (await serving)) await c.exec(b, ['racklab-mail-store', 'unserve'], { timeoutMs: 60_000 }).catch(() => undefined)
-    }
-    // the mailbox now, read once an orphaned restore of the user has ended (nothing put back twice)
-    const now = await mustExec<StoreManifest>(c, master, ['racklab-mail-export', 'manifest', '--after-restores', '--user', user], 240_000).catch(async (e: unknown) => {
-      await unserve()
-      throw e
-    })
     const before = now.users[0]
     const plan = restorePlan(snap, before)
     let restored = 0
@@ -262,12 +281,17 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     if (!plan.restore.length) await unserve()
     else {
       applying?.()
-      const got = await serving!
+      // the restore starts while backup1 may still be packing the files: it logs in, then waits for the stream
+      // that carries this token (racklab-mail-export open_stream)
+      const restoring = tryExec(c, master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT), token], 600_000, plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n')
+      const [got, r] = await Promise.all([serving, restoring])
+      // a plan to restore comes from the snapshot's own messages, so backup1 was asked to serve them
+      if (!got) throw new Error(`${b} was not asked to serve ${user}'s files`)
+      // backup1 could not serve: the restore found no stream and put nothing back; backup1's reason is the one to give
       if ('error' in got) throw got.error
       const wanted = new Set(plan.restore.map((m) => m.guid))
       const missing = got.served.missing.filter((g) => wanted.has(g))
       if (missing.length) problems.push(`${user}: ${missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
-      const r = await c.exec(master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT)], { timeoutMs: 600_000, stdin: plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n' })
       const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; appended?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
       if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
       restored = rep.restored
