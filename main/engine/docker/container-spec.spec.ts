@@ -57,11 +57,6 @@ describe('toCreateOptions', () => {
     expect(o.NetworkingConfig).toEqual({ EndpointsConfig: { 'racklab-lab1-int': { IPAMConfig: { IPv4Address: '10.1.0.5' }, Aliases: ['mx'] } } })
   })
 
-  it('sets namespaced sysctls at create (read-only inside), and none when the spec has none', () => {
-    expect(toCreateOptions({ ...spec, sysctls: { 'net.ipv4.ip_forward': '1' } }).HostConfig!.Sysctls).toEqual({ 'net.ipv4.ip_forward': '1' })
-    expect(toCreateOptions({ ...spec, sysctls: {} }).HostConfig!.Sysctls).toBeUndefined()
-  })
-
   it('every container is created least-privileged: a spec with no capabilities or PID limit still gets CapDrop ALL, no-new-privileges and the default limit', () => {
     const { capAdd: _c, pidsLimit: _p, ...bare } = spec
     const h = toCreateOptions(bare).HostConfig!

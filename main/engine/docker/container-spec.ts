@@ -28,7 +28,6 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   if (spec.capAdd?.length) hostConfig.CapAdd = spec.capAdd
   hostConfig.PidsLimit = spec.pidsLimit ?? DEFAULT_PIDS_LIMIT
   if (spec.dns?.length) hostConfig.Dns = spec.dns
-  if (spec.sysctls && Object.keys(spec.sysctls).length) hostConfig.Sysctls = spec.sysctls
   if (spec.nanoCpus) hostConfig.NanoCpus = spec.nanoCpus
   if (spec.memoryBytes) hostConfig.Memory = spec.memoryBytes
   const opts: Docker.ContainerCreateOptions = {

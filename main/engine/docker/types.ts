@@ -45,8 +45,6 @@ export interface ContainerSpec {
   volumes: Record<string, string>
   /** tmpfs mount paths (e.g. /run so pid files don't survive a kill) */
   tmpfs?: string[]
-  /** namespaced kernel settings (/proc/sys is read-only inside, so they are set at create) */
-  sysctls?: Record<string, string>
   /** container port "25/tcp" → host port on 127.0.0.1 (0 = any free port) */
   publish?: Record<string, number>
   /** capabilities added back: every container drops ALL first and runs with no-new-privileges */

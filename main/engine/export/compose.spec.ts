@@ -52,12 +52,6 @@ describe('composeDocument', () => {
     expect(d.services.ns9).not.toHaveProperty('networks')
   })
 
-  it('carries namespaced sysctls (a frontend forwarding passive FTP), and none where the engine sets none', () => {
-    const d = composeDocument({ ...input, containers: [{ ...db1, sysctls: { 'net.ipv4.ip_forward': '1' } }] }) as { services: Record<string, Record<string, unknown>> }
-    expect(d.services.db1!.sysctls).toEqual({ 'net.ipv4.ip_forward': '1' })
-    expect((composeDocument(input) as { services: Record<string, Record<string, unknown>> }).services.db1).not.toHaveProperty('sysctls')
-  })
-
   it('writes YAML that reads back to the same document, after a commented header', () => {
     const text = composeYaml(input, ['line one', ''])
     expect(text.startsWith('# line one\n#\n')).toBe(true)

@@ -36,7 +36,6 @@ function service(labId: string, c: ContainerSpec): Service {
   const vols = Object.entries(c.volumes).map(([name, path]) => `${key(labId, name)}:${path}`)
   if (vols.length) s.volumes = vols
   if (c.tmpfs?.length) s.tmpfs = c.tmpfs
-  if (c.sysctls && Object.keys(c.sysctls).length) s.sysctls = c.sysctls
   const ports = Object.entries(c.publish ?? {}).map(([port, host]) => {
     const [num, proto] = port.split('/')
     return `${PUBLISH_HOST_IP}:${host > 0 ? String(host) : ''}:${num}${proto && proto !== 'tcp' ? `/${proto}` : ''}`

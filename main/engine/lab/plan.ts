@@ -81,7 +81,6 @@ function settings(labId: string, placed: PlacedServer, spec: RoleSpec, domain: s
     networks: s.nics.map((n) => ({ name: networkName(labId, n.network), ip: n.ip, aliases: [s.id, `${s.id}.${domain}`] })),
     volumes,
     ...(spec.tmpfs ? { tmpfs: spec.tmpfs } : {}),
-    ...(spec.sysctls ? { sysctls: spec.sysctls } : {}),
     publish,
     capAdd: capabilityNames({ ...spec.capabilities, ...FIREWALL, ...SSHD }),
     pidsLimit: spec.pidsLimit,

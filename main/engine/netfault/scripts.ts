@@ -37,19 +37,11 @@ function findInterface(link: LinkRef): string {
   ].join('\n')
 }
 
-/** the jumps into a chain from the built-in chains, added first in line. A delay (nat) reaches only the
- *  connections this server opens: the userspace proxy can't hold forwarded packets (no netem here) */
+/** the jumps into a chain from the built-in chains, added first in line */
 function jumps(ipt: string, chain: string, table: 'filter' | 'nat', op: '-I' | '-D'): string {
   const at = op === '-I' ? ' 1' : ''
   if (table === 'nat') return `${ipt} -w -t nat ${op} OUTPUT${at} -o "$IF" -p tcp -j ${chain}`
-  // FORWARD too: a frontend forwards passive FTP to the file nodes in its kernel (lab-images/fe/racklab-ftp-forward),
-  // and loss or a partition on its cable must reach those connections as well as its own
-  return [
-    `${ipt} -w ${op} INPUT${at} -i "$IF" -j ${chain}`,
-    `${ipt} -w ${op} OUTPUT${at} -o "$IF" -j ${chain}`,
-    `${ipt} -w ${op} FORWARD${at} -i "$IF" -j ${chain}`,
-    `${ipt} -w ${op} FORWARD${at} -o "$IF" -j ${chain}`,
-  ].join('\n')
+  return [`${ipt} -w ${op} INPUT${at} -i "$IF" -j ${chain}`, `${ipt} -w ${op} OUTPUT${at} -o "$IF" -j ${chain}`].join('\n')
 }
 
 function dropChain(ipt: string, chain: string, table: 'filter' | 'nat'): string {

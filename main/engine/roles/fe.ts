@@ -41,12 +41,10 @@ export const fe: RoleDefinition = {
         VRRP_PEERS: peers.join(','),
       },
       tmpfs: ['/run'],
-      // the passive FTP ports go to their file node by the kernel's NAT (lab-images/fe/racklab-ftp-forward)
-      ...(files.length ? { sysctls: { 'net.ipv4.ip_forward': '1' } } : {}),
       capabilities: {
         ...SERVICE_USER,
         ...LOW_PORTS,
-        NET_ADMIN: 'keepalived adds and removes the service IPs; the entrypoint loads the passive FTP forwarding',
+        NET_ADMIN: 'keepalived adds and removes the service IPs',
         NET_RAW: 'keepalived sends VRRP and gratuitous ARP',
       },
       // nginx workers, keepalived, s6

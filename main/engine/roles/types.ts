@@ -24,8 +24,6 @@ export interface RoleSpec {
   volumes: Record<string, string>
   env: Record<string, string>
   tmpfs?: string[]
-  /** namespaced kernel settings of its own network stack (a frontend forwards passive FTP: net.ipv4.ip_forward) */
-  sysctls?: Record<string, string>
   /** container port ("25/tcp") → service name listed by `racklab endpoints` (published on 127.0.0.1) */
   publish?: Record<string, string>
   /** container ports published on the SAME host port of 127.0.0.1 (FTP passive ports: the reply names them) */
