@@ -208,24 +208,32 @@ function storeOf(c: HookContext, user: string): { home: string; replica?: string
 }
 
 /** the node that is the store's master now (the one receiving mail) */
-/** The store's master and the user's mailboxes read there now (once an orphaned restore of the user has ended):
- *  every node of the store is asked for its role and the manifest in one exec each, all at once, where finding the
- *  master first and then reading it were two round trips in a row before the first message moved. */
+/** The store's master and the user's mailboxes read there now (once an orphaned restore of the user has ended).
+ *  The home node is asked for its role and the mailbox in one exec, beside the replica's role alone (cheap: a
+ *  replica still applying the emptied mailbox would make its own read of it wait on the mailbox lock); only when
+ *  the replica is the master (promoted) is it read after. Finding the master first and reading it after were two
+ *  round trips in a row before the first message moved. */
 async function masterWithMailbox(c: HookContext, store: { home: string; replica?: string }, user: string): Promise<{ master: string; now: StoreManifest }> {
-  const cmd = ['racklab-mail-export', 'manifest', '--role', '--after-restores', '--user', user]
-  const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map(async (id): Promise<{ state: NodeState; now?: StoreManifest }> => {
-    const r = await tryExec(c, id, cmd, 240_000)
-    if (r.exitCode !== 0) return { state: { id, up: r.exitCode !== 125, error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}` } }
-    try {
-      const now = reportOf<StoreManifest & { node?: { role?: string; rolling?: boolean; awaitingResync?: boolean } }>(id, cmd, r)
-      return { state: roleState(id, now.node ?? {}), now }
-    } catch (e) {
-      return { state: { id, up: true, error: (e as Error).message } }
-    }
-  }))
-  const master = nodes.find((n) => n.state.up && n.state.role === 'master' && !n.state.awaitingResync && n.now)
-  if (!master) throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${nodes.map(({ state: n }) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
-  return { master: master.state.id, now: master.now! }
+  const read = ['racklab-mail-export', 'manifest', '--role', '--after-restores', '--user', user]
+  const [home, replica] = await Promise.all([
+    (async (): Promise<{ state: NodeState; now?: StoreManifest }> => {
+      const id = store.home
+      const r = await tryExec(c, id, read, 240_000)
+      if (r.exitCode !== 0) return { state: { id, up: r.exitCode !== 125, error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}` } }
+      try {
+        const now = reportOf<StoreManifest & { node?: { role?: string; rolling?: boolean; awaitingResync?: boolean } }>(id, read, r)
+        return { state: roleState(id, now.node ?? {}), now }
+      } catch (e) {
+        return { state: { id, up: true, error: (e as Error).message } }
+      }
+    })(),
+    store.replica ? nodeState(c, store.replica) : undefined,
+  ])
+  const usable = (n: NodeState | undefined): boolean => !!n && n.up && n.role === 'master' && !n.awaitingResync
+  if (usable(home.state) && home.now) return { master: store.home, now: home.now }
+  if (replica && usable(replica)) return { master: replica.id, now: await mustExec<StoreManifest>(c, replica.id, read, 240_000) }
+  const states = [home.state, ...(replica ? [replica] : [])]
+  throw new LabError('REFUSED', `${store.home}'s store has no running master to restore into (${states.map((n) => `${n.id}: ${n.error ?? n.role ?? 'down'}`).join('; ')}): bring one up or promote the replica first`)
 }
 
 /** restore `users` (all of one store when `store` is given) from snapshot `stamp` (the newest by default) */
