@@ -207,7 +207,6 @@ function storeOf(c: HookContext, user: string): { home: string; replica?: string
   return store
 }
 
-/** the node that is the store's master now (the one receiving mail) */
 /** The store's master and the user's mailboxes read there now (once an orphaned restore of the user has ended).
  *  The home node is asked for its role and the mailbox in one exec, beside the replica's role alone (cheap: a
  *  replica still applying the emptied mailbox would make its own read of it wait on the mailbox lock); only when
@@ -249,11 +248,11 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
   for (const user of users) {
     const home = storeOf(c, user)
     const store = home.home
-    // the snapshot on backup1 while every node of the store says its role and reads the user's mailbox; backup1
-    // gets every file of the user's snapshot ready to stream as soon as it has the snapshot, beside those reads.
-    // The restore takes from the stream only what is missing, and a stream nobody takes is withdrawn (it holds the
-    // port the nightly backup receives on)
-    // names this restore's stream: the restore takes no other (a listener an earlier serve left may answer first)
+    // the snapshot on backup1 while the store's master is found and the user's mailbox read there; backup1 gets
+    // every file of the user's snapshot ready to stream as soon as it has the snapshot, beside that read. The
+    // restore takes from the stream only what is missing, and a stream nobody takes is withdrawn (it holds the port
+    // the nightly backup receives on).
+    // The token names this restore's stream: the restore takes no other (a listener an earlier serve left may answer first)
     const token = randomBytes(8).toString('hex')
     const showing = mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
       throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
