@@ -17,7 +17,7 @@ const G2 = 'b'.repeat(40)
 const m = (uid: number, guid: string): object => ({ uid, guid, size: 10, flags: [], internaldate: '14-Jun-2007 02:00:00 +0000' })
 const inbox = (messages: object[]): object => ({ name: 'INBOX', uidvalidity: 1, uidnext: 3, messages })
 
-interface Lab { master: 'imap1' | 'imap2'; serveFails?: boolean }
+interface Lab { master: 'imap1' | 'imap2'; serveFails?: boolean; rotten?: string }
 
 /** backup1 with bob's snapshot of two messages; bob's INBOX empty on the master now */
 function lab(o: Lab): { c: HookContext; calls: string[][] } {
@@ -26,12 +26,14 @@ function lab(o: Lab): { c: HookContext; calls: string[][] } {
     calls.push([s, ...cmd])
     const role = (id: string): string => (id === o.master ? 'master' : 'replica')
     if (s === 'backup1' && cmd[1] === 'show') return json({ server: 'imap2', stamp: '20070614T020000', stats: { takenAt: 0 }, users: [{ name: 'bob', mailboxes: [inbox([m(1, G1), m(2, G2)])] }] })
-    if (s === 'backup1' && cmd[1] === 'serve') return o.serveFails ? { exitCode: 2, stdout: '', stderr: 'racklab-mail-store: cannot listen on 9102: Address in use' } : json({ files: 2, bytes: 20, missing: [] })
+    if (s === 'backup1' && cmd[1] === 'serve') return o.serveFails ? { exitCode: 2, stdout: '', stderr: 'racklab-mail-store: cannot listen on 9102: Address in use' } : o.rotten ? json({ files: 1, bytes: 10, missing: [o.rotten] }, 1) : json({ files: 2, bytes: 20, missing: [] })
+    if (cmd[0] === 'pkill') return { exitCode: 0, stdout: '', stderr: '' }
     if (s === 'backup1' && cmd[1] === 'unserve') return json({ withdrawn: true })
     if (cmd[0] === 'racklab-cyrus-role') return json({ role: role(s) })
     if (cmd[1] === 'manifest') return json({ server: s, users: [{ name: 'bob', mailboxes: [inbox([])] }], ...(cmd.includes('--role') ? { node: { role: role(s) } } : {}) })
     if (cmd[1] === 'restore') {
       if (o.serveFails) return { exitCode: 2, stdout: '', stderr: 'racklab-mail-export: cannot reach the stream at 10.231.0.71:9102 within 30 s' }
+      if (o.rotten) return json({ restored: 1, appended: 0, corrupt: [], failed: [], after: { name: 'bob', mailboxes: [inbox([m(1, G1)])] } }, 0)
       return json({ restored: 2, appended: 0, corrupt: [], failed: [], after: { name: 'bob', mailboxes: [inbox([m(1, G1), m(2, G2)])] } })
     }
     throw new Error(`unexpected exec on ${s}: ${cmd.join(' ')}`)
@@ -60,8 +62,15 @@ describe('restoreMail', () => {
     expect(calls.filter(([s, cmd]) => s === 'imap2' && cmd === 'racklab-mail-export').map((x) => x[2])).toEqual(['manifest', 'restore'])
   })
 
-  it('backup1 cannot serve: its reason, not the restore\'s wait for a stream', async () => {
-    const { c } = lab({ master: 'imap1', serveFails: true })
-    await expect(restoreMail(c, { user: 'bob' })).rejects.toThrow("backup1 could not serve bob's files: backup1: racklab-mail-store failed (exit 2): racklab-mail-store: cannot listen on 9102: Address in use")
+  it('backup1 cannot serve: the waiting restore is ended and backup1\'s reason given', async () => {
+    const { c, calls } = lab({ master: 'imap1', serveFails: true })
+    await expect(restoreMail(c, { user: 'bob' })).rejects.toThrow("backup1 could not serve bob's files: racklab-mail-store: cannot listen on 9102: Address in use")
+    const token = calls.find(([, , v]) => v === 'serve')!.at(-1)!
+    expect(calls).toContainEqual(['imap1', 'pkill', '-f', `racklab-mail-export restore bob .* ${token}$`])
+  })
+
+  it('a file rotten on backup1 (serve exits 1): the rest is restored and verified, the rotten one named as still missing', async () => {
+    const { c } = lab({ master: 'imap1', rotten: G2 })
+    await expect(restoreMail(c, { user: 'bob' })).rejects.toThrow(/1 message\(s\) restored.*1 STILL MISSING.*PROBLEMS: bob: 1 file\(s\) on backup1 are missing or fail their SHA1 \(not restored\)/)
   })
 })

@@ -257,14 +257,16 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
     const showing = mustExec<StoreManifest & { stamp: string; stats?: { takenAt?: number } }>(c, b, ['racklab-mail-store', 'show', o.snapshot ?? 'newest', store], 60_000).catch((e: Error) => {
       throw /no snapshot/.test(e.message) ? new LabError('NOT_FOUND', `${b} holds ${o.snapshot ? `no snapshot ${o.snapshot} of ${store}` : `no snapshot of ${store}: run backup-now first`} (${e.message.replace(/^.*racklab-mail-store: /, '')})`) : e
     })
-    const serving = showing.then((shown) => {
+    const serveCmd = ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT), token]
+    const serving = showing.then(async (shown): Promise<{ served: { files: number; missing: string[] } } | { error: Error } | undefined> => {
       const guids = [...new Set((shown.users.find((u) => u.name === user)?.mailboxes ?? []).flatMap((box) => box.messages.map((m) => m.guid)))]
-      return guids.length
-        ? mustExec<{ files: number; missing: string[] }>(c, b, ['racklab-mail-store', 'serve', String(MAIL_STREAM_PORT), token], 300_000, guids.join('\n') + '\n').then(
-            (served) => ({ served }),
-            (e: Error) => ({ error: new Error(`${b} could not serve ${user}'s files: ${e.message}`) }),
-          )
-        : undefined
+      if (!guids.length) return undefined
+      // exit 1: served, with files missing or failing their SHA1 on backup1 (named in `missing`)
+      const r = await tryExec(c, b, serveCmd, 300_000, guids.join('\n') + '\n')
+      try {
+        if (r.exitCode <= 1) return { served: reportOf<{ files: number; missing: string[] }>(b, serveCmd, r) }
+      } catch { /* no report: a failure, below */ }
+      return { error: new Error(`${b} could not serve ${user}'s files: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}`}`) }
     }, () => undefined)
     const unserve = async (): Promise<void> => {
       const s = await serving
@@ -291,16 +293,24 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       // the restore starts while backup1 may still be packing the files: it logs in, then waits for the stream
       // that carries this token (racklab-mail-export open_stream)
       const restoring = tryExec(c, master, ['racklab-mail-export', 'restore', user, ipBetween(c.topology, master, b), String(MAIL_STREAM_PORT), token], 600_000, plan.restore.map((m) => JSON.stringify(m)).join('\n') + '\n')
-      const [got, r] = await Promise.all([serving, restoring])
-      // a plan to restore comes from the snapshot's own messages, so backup1 was asked to serve them
-      if (!got) throw new Error(`${b} was not asked to serve ${user}'s files`)
-      // backup1 could not serve: the restore found no stream and put nothing back; backup1's reason is the one to give
-      if ('error' in got) throw got.error
+      const got = await serving
+      if (!got || 'error' in got) {
+        // no stream for this token will come: the restore, still waiting for it, has put nothing back; it is ended
+        // now rather than at its own deadline, and backup1's reason is the one to give
+        await c.exec(master, ['pkill', '-f', `racklab-mail-export restore ${user} .* ${token}$`], { timeoutMs: 10_000 }).catch(() => undefined)
+        await restoring
+        throw got?.error ?? new Error(`${b} was not asked to serve ${user}'s files`)
+      }
+      const r = await restoring
       const wanted = new Set(plan.restore.map((m) => m.guid))
       const missing = got.served.missing.filter((g) => wanted.has(g))
       if (missing.length) problems.push(`${user}: ${missing.length} file(s) on ${b} are missing or fail their SHA1 (not restored)`)
       const rep = JSON.parse(r.stdout.trim().split('\n').at(-1) || '{}') as { restored?: number; appended?: number; corrupt?: string[]; failed?: string[]; after?: UserRecord & { error?: string } }
-      if (r.exitCode > 1 || rep.restored === undefined) throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+      if (r.exitCode > 1 || rep.restored === undefined) {
+        // the stream may not have been taken: it would hold the port the nightly backup receives on for 10 min
+        await unserve()
+        throw new Error(`${master}: restoring ${user} failed: ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+      }
       restored = rep.restored
       appended = rep.appended ?? 0
       if (rep.corrupt?.length) problems.push(`${user}: ${rep.corrupt.length} file(s) failed their SHA1 on arrival (not restored)`)
