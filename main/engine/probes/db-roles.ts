@@ -21,11 +21,15 @@ export class DbRoleBook {
     else this.markers.delete(id)
   }
 
-  /** the current primary among `running`, per the last reading; `fallback` (the topology's) before any reading */
+  /** the current primary among `running`, per the last reading; `fallback` (the topology's) before any reading,
+   *  and while no marker read says primary but the fallback runs unread (its ping came before its marker could be
+   *  read: a fresh lab's first round). Without it, one such round planned db.replication on the primary itself. */
   primary(running: readonly string[], fallback: string | undefined): string | undefined {
     const known = running.filter((id) => this.markers.has(id)).map((id) => ({ id, ...this.markers.get(id)! }))
     if (!known.length) return fallback
-    return primaryOf(known)?.id
+    const p = primaryOf(known)?.id
+    if (p) return p
+    return fallback !== undefined && running.includes(fallback) && !this.markers.has(fallback) ? fallback : undefined
   }
 }
 
