@@ -28,6 +28,12 @@ describe('storage probes', () => {
     expect((await probeScrub(status({ scrub: null }), 'file1', 300, 1100)).message).toMatch(/not finished a full scrub/)
   })
 
+  it('storage.scrub with no pass yet: ok while the node has been up less than the allowed age, failing after', async () => {
+    const booted = (startedAt: number): Exec => (_s, cmd) => Promise.resolve({ exitCode: 0, stdout: cmd[0] === 'stat' ? `${startedAt}\n` : JSON.stringify({ node: 'file1', blobs: 0, bytes: 0, capacity: 100, copies: 2, scrub: null }), stderr: '' })
+    expect(await probeScrub(booted(1090), 'file1', 300, 1100)).toMatchObject({ ok: true, message: "file1's first full scrub pass is under way (up 10 s; a pass is due within 300 s)", values: { upSeconds: 10 } })
+    expect(await probeScrub(booted(500), 'file1', 300, 1100)).toMatchObject({ ok: false, message: 'file1 has not finished a full scrub pass yet (up 600 s, over the 300 s a pass may take)' })
+  })
+
   it('the DAV and FTP probes of every node write files of their own names in the one tree they share', () => {
     const names = ['file1', 'file2', 'file3'].flatMap((n) => (['dav', 'ftp'] as const).map((p) => probeFileName(n, p)))
     expect(new Set(names).size).toBe(6)

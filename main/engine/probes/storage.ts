@@ -27,7 +27,14 @@ export async function probeScrub(exec: Exec, node: string, maxAgeS: number, nowS
   const s = await fileNodeStatus(exec, node)
   if (typeof s === 'string') return fail('storage.scrub', node, s)
   if (s.diskFailed) return fail('storage.scrub', node, `${node}'s disk has failed: nothing to scrub until it is replaced`)
-  if (!s.scrub) return fail('storage.scrub', node, `${node} has not finished a full scrub pass yet`)
+  if (!s.scrub) {
+    // a node started less than maxAgeS ago is within its first pass's allowance, as one whose last pass ended
+    // that long ago would be: right after `up` every node said FAIL here until its first pass ended
+    const started = Number((await exec(node, ['stat', '-c', '%Y', '/proc/1']).catch(() => ({ stdout: '' }))).stdout.trim())
+    const upS = Number.isFinite(started) && started > 0 ? Math.max(0, Math.round(nowS - started)) : undefined
+    if (upS !== undefined && upS <= maxAgeS) return { id: 'storage.scrub', target: node, ok: true, message: `${node}'s first full scrub pass is under way (up ${upS} s; a pass is due within ${maxAgeS} s)`, values: { upSeconds: upS }, at: at() }
+    return fail('storage.scrub', node, `${node} has not finished a full scrub pass yet${upS !== undefined ? ` (up ${upS} s, over the ${maxAgeS} s a pass may take)` : ''}`)
+  }
   const age = Math.max(0, Math.round(nowS - s.scrub.finishedAt))
   const unrepaired = s.scrub.bad - s.scrub.repaired
   const ok = age <= maxAgeS && unrepaired === 0
