@@ -149,7 +149,11 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
     // beside its boot once it runs, for a role that provisions at start)
     ready: async (id) => {
       op.checkpoint()
-      await provision(lab, id, await cids.get(id)!, kept, t.span.bind(t), { server: id, level: levelOf.get(id)! }, startedNow.has(id))
+      const at = { server: id, level: levelOf.get(id)! }
+      await provision(lab, id, await cids.get(id)!, kept, t.span.bind(t), at, startedNow.has(id))
+      // then, on a server this run started, what its role waits for beyond health (RoleDefinition.settled)
+      const settled = roles[lab.servers.get(id)!.server.role]?.settled
+      if (settled && startedNow.has(id)) await t.span('settling', () => settled({ ...lab.hookContext(id), startedNow: true }), at)
       halfDone(id)
     },
   })
@@ -162,14 +166,12 @@ async function upWhileBuilding(lab: LifecycleContext, op: Op, ids: string[], lev
 
 type Span = Op['timings']['span']
 
-/** the role's provisioning, unless its inputs and where it is kept are what they were at its last successful run;
- *  then, on a server this run started, what the role waits for beyond health (RoleDefinition.settled) */
+/** the role's provisioning, unless its inputs and where it is kept are what they were at its last successful run */
 async function provision(lab: LifecycleContext, id: string, cid: string, kept: Map<string, string>, span: Span, at: { server: string; level: number }, startedNow: boolean): Promise<void> {
   const role = lab.servers.get(id)!.server.role
   const def = roles[role]
+  if (!def?.afterHealthy) return
   const ctx = { ...lab.hookContext(id), startedNow }
-  const settled = def?.settled && startedNow ? (): Promise<void> => span('settling', () => def.settled!(ctx), at) : async (): Promise<void> => undefined
-  if (!def?.afterHealthy) return settled()
   let key: string | undefined
   if (def.provision) {
     const c = def.provision.keptIn === 'container' ? await lab.gateway.inspectContainer(cid) : undefined
@@ -178,10 +180,9 @@ async function provision(lab: LifecycleContext, id: string, cid: string, kept: M
     key = provisionKey({ role, image: lab.images.role(role)?.tag, env: lab.roleSpecOf(id)?.env, where, inputs })
     if (lab.provisioned.unchanged(id, key)) {
       await span('provisioning (unchanged: skipped)', async () => undefined, at)
-      return settled()
+      return
     }
   }
   await span('provisioning', () => def.afterHealthy!(ctx), at)
   if (key) lab.provisioned.save(id, key)
-  await settled()
 }

@@ -8,7 +8,7 @@ import { LabError } from '@contract/errors'
 import { imagesDir } from '../paths'
 import { allServers, serverById } from '../topology/queries'
 import { tableChecksums } from './db-failover'
-import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, writablePrimary, type DbNode } from './db-state'
+import { currentPrimary, ipBetween, readDbNodes, rootSql, sqlq, tryExec, tryIpBetween, writablePrimary, type DbNode } from './db-state'
 import type { DbApplying } from './restore-decision'
 import type { HookContext } from './types'
 import { DB_STREAM_PORT, OFFSITE_PORT } from './backup-ports'
@@ -66,14 +66,7 @@ export function offsiteServer(c: HookContext): string | undefined {
 }
 
 /** whether this server (backup1) shares a network with `id` */
-const reachableFrom = (c: HookContext): ((id: string) => boolean) => (id) => {
-  try {
-    ipBetween(c.topology, c.server.id, id)
-    return true
-  } catch {
-    return false
-  }
-}
+const reachableFrom = (c: HookContext): ((id: string) => boolean) => (id) => tryIpBetween(c.topology, c.server.id, id) !== undefined
 
 /** whether `id` stands on this server's site */
 const sameSiteAs = (c: HookContext): ((id: string) => boolean) => {

@@ -9,7 +9,7 @@ import { LabError } from '@contract/errors'
 import type { Topology } from '@contract/topology'
 import { allServers } from '../topology/queries'
 import { ipBetween } from './db-state'
-import { mustExec, nodeState, reportOf, roleState, tryExec, type NodeState } from './mail-pair'
+import { clip, mustExec, nodeState, reportOf, roleState, tryExec, type NodeState } from './mail-pair'
 import type { HookContext } from './types'
 import { MAIL_STREAM_PORT } from './backup-ports'
 
@@ -218,7 +218,7 @@ async function masterWithMailbox(c: HookContext, store: { home: string; replica?
     (async (): Promise<{ state: NodeState; now?: StoreManifest }> => {
       const id = store.home
       const r = await tryExec(c, id, read, 240_000)
-      if (r.exitCode !== 0) return { state: { id, up: r.exitCode !== 125, error: (r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}` } }
+      if (r.exitCode !== 0) return { state: { id, up: r.exitCode !== 125, error: clip(r.stderr || r.stdout) || `exit ${r.exitCode}` } }
       try {
         const now = reportOf<StoreManifest & { node?: { role?: string; rolling?: boolean; awaitingResync?: boolean } }>(id, read, r)
         return { state: roleState(id, now.node ?? {}), now }
@@ -266,7 +266,7 @@ export async function restoreMail(c: HookContext, o: { user?: string; store?: st
       try {
         if (r.exitCode <= 1) return { served: reportOf<{ files: number; missing: string[] }>(b, serveCmd, r) }
       } catch { /* no report: a failure, below */ }
-      return { error: new Error(`${b} could not serve ${user}'s files: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' | ').slice(0, 240) || `exit ${r.exitCode}`}`) }
+      return { error: new Error(`${b} could not serve ${user}'s files: ${clip(r.stderr || r.stdout) || `exit ${r.exitCode}`}`) }
     }, () => undefined)
     const unserve = async (): Promise<void> => {
       const s = await serving

@@ -2,7 +2,7 @@
 // Its IO thread connects every 2 s (MASTER_CONNECT_RETRY) until the primary answers, so a lab that came up in a few
 // seconds could say "healthy" while db2 still had no schema and `racklab check` failed db.replication.
 import { LabError } from '@contract/errors'
-import { ipBetween, readDbNode, readDbNodes, rootSql, sqlq, type DbNode } from './db-state'
+import { readDbNode, readDbNodes, rootSql, sqlq, tryIpBetween, type DbNode } from './db-state'
 import type { HookContext } from './types'
 
 /** how long a started replica may take to connect and apply what its primary has (the lab schema: well under 1 s) */
@@ -19,7 +19,7 @@ export async function replicaCaughtUp(c: HookContext, waitS = CATCH_UP_S): Promi
   const nodes = await readDbNodes(c)
   const self = nodes.find((n) => n.id === id)
   if (!self?.up || !self.masterHost) return
-  const source = nodes.find((n) => n.id !== id && safeIp(c, id, n.id) === self.masterHost)
+  const source = nodes.find((n) => n.id !== id && tryIpBetween(c.topology, id, n.id) === self.masterHost)
   if (!source?.up) return
   const end = Date.now() + waitS * 1000
   // still between two connect attempts: try now rather than at the next retry
@@ -39,11 +39,3 @@ export async function replicaCaughtUp(c: HookContext, waitS = CATCH_UP_S): Promi
   throw new LabError('UNHEALTHY', `${id} does not replicate from ${source.id}: ${late}IO thread ${io}, SQL thread ${after.sqlRunning ? 'running' : 'stopped'}${why ? ` (${why})` : ''}; a pulled cable or a firewall block between them would do this (racklab check)`)
 }
 
-/** `to`'s address as `from` reaches it, or '' when they share no network */
-function safeIp(c: HookContext, from: string, to: string): string {
-  try {
-    return ipBetween(c.topology, from, to)
-  } catch {
-    return ''
-  }
-}

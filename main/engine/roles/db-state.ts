@@ -56,6 +56,15 @@ export function ipBetween(t: Topology, from: string, to: string): string {
   throw new Error(`${from} and ${to} share no network`)
 }
 
+/** `to`'s address as `from` reaches it, or undefined when they share no network (or either is unknown) */
+export function tryIpBetween(t: Topology, from: string, to: string): string | undefined {
+  try {
+    return ipBetween(t, from, to)
+  } catch {
+    return undefined
+  }
+}
+
 /** one round trip per server: its marker, read_only, GTID position and replication threads */
 export async function readDbNode(c: HookContext, id: string): Promise<DbNode> {
   const script = `cat ${MARKER} 2>/dev/null; echo '--'; mariadb -N -B -e 'SELECT @@read_only, @@gtid_binlog_pos' && mariadb -e 'SHOW SLAVE STATUS\\G'`

@@ -36,7 +36,8 @@ export interface PairState {
 }
 
 const ID = /^[a-z][a-z0-9-]{0,63}$/
-const clip = (s: string): string => s.trim().split('\n').slice(-2).join(' | ').slice(0, 240)
+/** the last two lines of a command's output, one line, at most 240 characters: for a message */
+export const clip = (s: string): string => s.trim().split('\n').slice(-2).join(' | ').slice(0, 240)
 
 /** the other node of a server's pair: its master, or the first server that replicates it */
 export function peerOf(t: Topology, server: ServerUnit): string | undefined {
