@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { checkHistory, type StoreRead } from '../../main/engine/mail-history/check'
 import { readStore } from '../../main/engine/mail-history/stores'
-import { bodySha1, composeMessage, workloadIdPrefix, type SentMessage, type WorkloadExec } from '../../main/engine/mail-history/workload'
+import { bodySha1, composeMessage, type SentMessage, type WorkloadExec } from '../../main/engine/mail-history/workload'
 import { rngFor } from '../../main/engine/hardware/random'
 import { atMost, type BenchResult } from './figure'
 
@@ -21,6 +21,7 @@ interface Held {
   sha1: string
   storedAt: number
   messageId: string
+  subject: string
 }
 
 function synthetic(): { sent: SentMessage[]; stores: Map<string, Held[]>; planted: Record<string, number> } {
@@ -48,7 +49,7 @@ function synthetic(): { sent: SentMessage[]; stores: Map<string, Held[]>; plante
     const user = n % 1013 === 0 ? (planted.misrouted++, USERS[(USERS.indexOf(m.to.split('@')[0]!) + 1) % USERS.length]!) : m.to.split('@')[0]!
     const body = n % 1019 === 0 ? (planted.altered++, sha1.replace(/^./, (c) => (c === '0' ? '1' : '0'))) : sha1
     const guid = createHash('sha1').update(m.data).digest('hex')
-    const held: Held = { user, guid, sha1: body, storedAt: acceptedAt + (n % 7) * 1000, messageId: m.messageId }
+    const held: Held = { user, guid, sha1: body, storedAt: acceptedAt + (n % 7) * 1000, messageId: m.messageId, subject: m.subject }
     master.push(held)
     if (n % 1021 === 0) planted.replicaDiffers++
     else replica.push(held)
@@ -61,13 +62,15 @@ function synthetic(): { sent: SentMessage[]; stores: Map<string, Held[]>; plante
   return { sent, stores: new Map([['imap1', master], ['imap2', replica]]), planted }
 }
 
-/** what racklab-mail-find and the spool index would print on each store, answered from memory */
+/** what racklab-mail-find (searching the Subject for a word, as Cyrus does) and the spool index would print on
+ *  each store, answered from memory */
 function fakeExec(stores: Map<string, Held[]>): WorkloadExec {
   return async (server, cmd) => {
     const held = stores.get(server) ?? []
     if (cmd[0] === 'perl') return { exitCode: 0, stderr: '', stdout: held.map((h) => `${h.guid}\t${h.sha1}\t${(h.storedAt / 1000).toFixed(3)}\n`).join('') }
     const user = cmd[cmd.indexOf('--user') + 1]
-    const messages = held.filter((h) => h.user === user).map((h) => ({ mailbox: 'INBOX', guid: h.guid, messageId: h.messageId }))
+    const word = cmd[cmd.indexOf('--value') + 1] ?? ''
+    const messages = held.filter((h) => h.user === user && h.subject.split(' ').includes(word)).map((h) => ({ mailbox: 'INBOX', guid: h.guid, messageId: h.messageId, subject: h.subject }))
     return { exitCode: 0, stderr: '', stdout: JSON.stringify({ messages }) }
   }
 }
@@ -80,7 +83,7 @@ export async function benchHistory(): Promise<BenchResult> {
   for (let i = 0; i < 3; i++) {
     const t = performance.now()
     const reads: StoreRead[] = []
-    for (const server of stores.keys()) reads.push({ server, messages: await readStore(exec, server, USERS, workloadIdPrefix(RUN)) })
+    for (const server of stores.keys()) reads.push({ server, messages: await readStore(exec, server, USERS, RUN) })
     report = checkHistory(sent, reads)
     runs.push(performance.now() - t)
   }
