@@ -141,6 +141,33 @@ describe('ActionBook', () => {
     expect(new ActionLedger(t.file).list()).toHaveLength(0)
   })
 
+  it('an act names its action to the sources, asks them at once, and an unknown action is answered with the whole list', async () => {
+    const t = setup()
+    const asked: string[] = []
+    let inFlight = 0
+    let most = 0
+    // a role-like source that lists only what is wanted, slowly (as docker execs are)
+    const slow = (family: ActionSource['family'], ids: string[]): ActionSource => ({
+      family,
+      targets: () => ['server:x'],
+      actions: async (target, want) => {
+        asked.push(`${family}:${want ?? '*'}`)
+        inFlight++
+        most = Math.max(most, inFlight)
+        await new Promise((r) => setTimeout(r, 20))
+        inFlight--
+        const list = want === undefined ? ids : ids.filter((id) => id === want)
+        return list.map((id): ActionSpec => ({ id, label: id, kind: 'operate', inverse: { none: 'test' }, run: async () => `${id} done` }))
+      },
+    })
+    const book = new ActionBook({ sources: [slow('container', ['stop']), slow('role', ['backup-now', 'restore-mail'])], ledger: new ActionLedger(t.file), labMs: () => 0, journal: () => undefined })
+    expect(await book.run('server:x', 'restore-mail')).toMatchObject({ text: 'restore-mail done' })
+    expect(asked).toContain('role:restore-mail')
+    expect(asked).not.toContain('role:*')
+    expect(most).toBe(2)
+    await expect(book.run('server:x', 'explode')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('stop, backup-now, restore-mail') })
+  })
+
   it('an action begun by an engine that died is finished on the next start; a torn last line is cut back', async () => {
     const t = setup()
     const ledger = new ActionLedger(t.file)

@@ -52,22 +52,21 @@ export class ActionBook {
 
   constructor(private readonly d: BookDeps) {}
 
-  /** every family's actions on the target; NOT_FOUND when no family knows it */
-  async specs(target: string): Promise<{ family: ActionSource['family']; spec: ActionSpec }[]> {
+  /** every family's actions on the target (with `want`, sources may list only that one); NOT_FOUND when no
+   *  family knows it. The sources are asked at once (a role's listing is docker execs; in the sources' order
+   *  they were round trips in a row before every act) and their lists kept in the sources' order. */
+  async specs(target: string, want?: string): Promise<{ family: ActionSource['family']; spec: ActionSpec }[]> {
     const out: { family: ActionSource['family']; spec: ActionSpec }[] = []
     let firstError: unknown
     let known = false
-    for (const src of this.d.sources) {
-      try {
-        const list = await src.actions(target)
-        if (list) {
-          known = true
-          out.push(...list.map((spec) => ({ family: src.family, spec })))
-        }
-      } catch (e) {
-        firstError ??= e
+    const lists = await Promise.allSettled(this.d.sources.map((src) => src.actions(target, want)))
+    lists.forEach((r, i) => {
+      if (r.status === 'rejected') firstError ??= r.reason
+      else if (r.value) {
+        known = true
+        out.push(...r.value.map((spec) => ({ family: this.d.sources[i]!.family, spec })))
       }
-    }
+    })
     if (!known) throw firstError ?? new LabError('NOT_FOUND', `unknown target "${target}" (racklab targets lists them)`)
     return out
   }
@@ -101,7 +100,7 @@ export class ActionBook {
   private async laneOf(target: string, action: string): Promise<Lane> {
     for (const src of this.d.sources) {
       if (!PHYSICAL_FAMILIES.has(src.family)) continue
-      const list = await src.actions(target).catch(() => undefined)
+      const list = await src.actions(target, action).catch(() => undefined)
       if (list?.some((a) => a.id === action)) return 'physical'
     }
     return 'service'
@@ -122,9 +121,12 @@ export class ActionBook {
   }
 
   private async runNow(target: string, action: string, args: Record<string, string>, undoes?: number): Promise<{ seq: number; text: string }> {
-    const all = await this.specs(target)
-    const found = all.find((x) => x.spec.id === action)
-    if (!found) throw new LabError('NOT_FOUND', `${target} has no action "${action}"; it has: ${all.map((x) => x.spec.id).join(', ')}`)
+    const found = (await this.specs(target, action)).find((x) => x.spec.id === action)
+    if (!found) {
+      // the whole list, for a message that names what there is
+      const all = await this.specs(target)
+      throw new LabError('NOT_FOUND', `${target} has no action "${action}"; it has: ${all.map((x) => x.spec.id).join(', ')}`)
+    }
     const { spec, family } = found
     checkActionArgs(`${action} ${target}`, spec.params ?? [], args)
     if (spec.refused) throw new LabError('REFUSED', `cannot ${action} ${target}: ${spec.refused}`, { target, action, reason: spec.refused })
@@ -182,7 +184,7 @@ export class ActionBook {
       let text: string
       let ok = true
       try {
-        const spec = (await this.specs(rec.target)).find((x) => x.spec.id === rec.action)?.spec
+        const spec = (await this.specs(rec.target, rec.action)).find((x) => x.spec.id === rec.action)?.spec
         if (!spec) text = `${rec.action} no longer exists on ${rec.target}`
         else if (spec.refused) text = `already in place (${spec.refused})`
         else text = await spec.run(rec.args)

@@ -6,17 +6,17 @@ import type { ActionSource } from './types'
 export interface RoleActions {
   servers(): string[]
   /** the role's actions on a running server; [] when it has none or can't be asked now */
-  actionsOf(server: string): Promise<RoleAction[]>
+  actionsOf(server: string, want?: string): Promise<RoleAction[]>
 }
 
 export function roleSource(r: RoleActions): ActionSource {
   return {
     family: 'role',
     targets: () => r.servers().map((s) => `server:${s}`),
-    async actions(target) {
+    async actions(target, want) {
       const m = /^server:(.+)$/.exec(target)
       if (!m || !r.servers().includes(m[1]!)) return undefined
-      return (await r.actionsOf(m[1]!)).map((a) => ({
+      return (await r.actionsOf(m[1]!, want)).map((a) => ({
         id: a.id,
         label: a.label,
         kind: a.kind,

@@ -27,6 +27,8 @@ export interface ActionSource {
   family: ActionFamily
   /** every target this source has actions for (for `racklab targets`) */
   targets(): string[]
-  /** the actions on a target, or undefined when the target is not this source's */
-  actions(target: string): Promise<ActionSpec[] | undefined>
+  /** the actions on a target, or undefined when the target is not this source's. `want` names the one action
+   *  about to be run: a source may then leave out others whose listing costs round trips (it must still list
+   *  `want` itself, checked as fully as ever, when it has it) */
+  actions(target: string, want?: string): Promise<ActionSpec[] | undefined>
 }

@@ -25,6 +25,9 @@ export async function blockedPorts(c: HookContext): Promise<number[] | string> {
   }
 }
 
+/** the ids firewallActions lists (where it lists any) */
+export const FIREWALL_ACTIONS: readonly string[] = ['firewall-block', 'firewall-unblock']
+
 export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
   const me = c.server.id
   const served = servedBy(c.server.role, c)
@@ -42,7 +45,7 @@ export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
   const isBlocked = (port: string): boolean => Array.isArray(blocked) && blocked.includes(Number(port))
   return [
     {
-      id: 'firewall-block',
+      id: FIREWALL_ACTIONS[0]!,
       label: `Block a port in ${me}'s firewall (new and open connections are dropped)`,
       kind: 'break',
       params: [param],
@@ -54,7 +57,7 @@ export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
       },
     },
     {
-      id: 'firewall-unblock',
+      id: FIREWALL_ACTIONS[1]!,
       label: `Unblock a port in ${me}'s firewall`,
       kind: 'restore',
       params: [param],

@@ -45,7 +45,7 @@ import { networkSource } from '../actions/network-source'
 import { NetfaultSidecars } from '../netfault/sidecar'
 import { NetFaults } from '../netfault/net-faults'
 import { ProvisionRecord } from './provisioned'
-import { firewallActions } from '../firewall/actions'
+import { FIREWALL_ACTIONS, firewallActions } from '../firewall/actions'
 import { firewallView } from '../firewall/view'
 
 export interface LabEngineOptions {
@@ -207,7 +207,7 @@ export class LabEngine {
           hardwareAllows: (id) => this.hardwareAllows(id),
           control: async (id, op) => void (await controlServer(this, id, op)),
         }),
-        roleSource({ servers: ids, actionsOf: (id) => this.roleActions(`server:${id}`) }),
+        roleSource({ servers: ids, actionsOf: (id, want) => this.roleActions(`server:${id}`, want) }),
         networkSource(this.netFaults),
       ],
     })
@@ -491,7 +491,7 @@ export class LabEngine {
     return this.book.targets()
   }
 
-  private async roleActions(target: string): Promise<RoleAction[]> {
+  private async roleActions(target: string, want?: string): Promise<RoleAction[]> {
     const m = /^server:(.+)$/.exec(target)
     const placed = m ? this.servers.get(m[1]!) : undefined
     const def = placed && roles[placed.server.role]
@@ -500,7 +500,11 @@ export class LabEngine {
     // every server has a firewall (firewall/): its block/unblock come after the role's own actions
     // a firewall that can't be read must not hide the role's own actions (a stopped imap1 still has fail-back, refused)
     // asked together: each is docker exec round trips, and every act lists its target's actions first
-    const [own, firewall] = await Promise.all([def.actions ? def.actions(c) : [], firewallActions(c).catch(() => [])])
+    // an act of another kind does not read the ruleset (an nft exec)
+    const [own, firewall] = await Promise.all([
+      def.actions ? def.actions(c, want) : [],
+      want !== undefined && !FIREWALL_ACTIONS.includes(want) ? [] : firewallActions(c).catch(() => []),
+    ])
     return [...own, ...firewall]
   }
 

@@ -84,16 +84,18 @@ async function dbPart(c: HookContext, stamp: string): Promise<string> {
   return `hot DB backup of ${from}, ${mb(db.backup.bytes)}, prepared, ends at GTID ${db.backup.gtid}; ${db.binlogs.files} binlog file(s) kept (${mb(db.binlogs.bytes)}) for point-in-time recovery; ${offsite}; ${retention}`
 }
 
-export async function backupActions(c: HookContext): Promise<RoleAction[]> {
+export async function backupActions(c: HookContext, want?: string): Promise<RoleAction[]> {
   const me = c.server.id
   // a slow answer is not a stopped server: an exec takes seconds on a loaded host, more with the CPU cut while
   // the pool resilvers, so only an exec that fails (no such container, not running) counts as down
   // the three are asked at once (every act lists the actions first: three round trips in a row were ~1 s of a
-  // restore); the listings of a stopped server fail and are not used
+  // restore); the listings of a stopped server fail and are not used. An act reads only the listing its own
+  // action is checked by (restore-db: the database backups, on backup1 and offsite; restore-mail: the mail
+  // snapshots; backup-now: neither); the other action's list is then left empty, and that action is not run.
   const [up, have, mail] = await Promise.all([
     c.exec(me, ['true'], { timeoutMs: 20_000 }).then((r) => r.exitCode === 0, (e: unknown) => /did not finish within/.test((e as Error).message)),
-    dbBackups(c).catch(() => ({ local: [] })),
-    listMailStamps(c).catch(() => [] as string[]),
+    want === undefined || want === 'restore-db' ? dbBackups(c).catch(() => ({ local: [] })) : { local: [] },
+    want === undefined || want === 'restore-mail' ? listMailStamps(c).catch(() => [] as string[]) : ([] as string[]),
   ])
   const down = !up ? `${me} is not running: start it first` : (poolRefusal(c) ?? (busy.has(me) ? `${me} is taking a backup or restoring now: wait for it` : undefined))
   const stamps = up ? have.local.map((b) => b.stamp) : []

@@ -76,8 +76,9 @@ export interface RoleAction {
 }
 
 export interface RoleDefinition {
-  /** actions on `server:<id>` beyond the hardware's (power, PSUs); computed fresh each time */
-  actions?(c: HookContext): Promise<RoleAction[]>
+  /** actions on `server:<id>` beyond the hardware's (power, PSUs); computed fresh each time. `want`: the one action
+   *  about to run, when the listing is for running it (a role may skip reading what only its other actions need) */
+  actions?(c: HookContext, want?: string): Promise<RoleAction[]>
   spec(c: RoleContext): RoleSpec
   /** provisioning that must go through the running daemon (idempotent: it runs on every `up` unless `provision` says
    *  its inputs are unchanged) */
