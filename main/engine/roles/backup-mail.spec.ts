@@ -74,6 +74,10 @@ describe('storeSentence', () => {
     expect(storeSentence('imap1', { ...r, source: 'imap2', newFiles: 3, newBytes: 600 })).toBe('imap1 from imap2: 4 accounts, 1200 messages, 3 new files (600 bytes) in 0.14 s')
     expect(storeSentence('imap1', { ...r, source: 'imap1' })).toBe('imap1 from imap1 (the master: no healthy replica): 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.14 s')
   })
+  it('a replica that had not caught up with its master is named with how far behind it was', () => {
+    expect(storeSentence('imap1', { ...r, source: 'imap1', behind: "imap2: bob's INBOX is at UIDVALIDITY 7 UIDNEXT 5 MODSEQ 9, another node was at 7 12 20" }))
+      .toBe("imap1 from imap1 (its nodes had not caught up with each other within 5 s: imap2: bob's INBOX is at UIDVALIDITY 7 UIDNEXT 5 MODSEQ 9, another node was at 7 12 20): 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.14 s")
+  })
   it('an unchanged store: the record of the night it was taken, and the nodes whose STATUS still matched it', () => {
     expect(storeSentence('imap1', { ...r, source: 'imap1', unchangedSince: '20070615T020000', checkedOn: ['imap1', 'imap2'] }))
       .toBe('imap1 from imap1: 4 accounts, 1200 messages, 0 new files (0 bytes) in 0.14 s, unchanged since 20070615T020000 (every mailbox\'s STATUS as then on imap1 and imap2)')

@@ -24,6 +24,8 @@ export interface SnapshotSummary {
   newFiles?: number; newBytes?: number; ms?: number; takenAt?: number
   /** written by snapshot-if-unchanged: the snapshot whose record every node's STATUS still matched, and those nodes */
   unchangedSince?: string; checkedOn?: string[]
+  /** the node that had not caught up with its peer within CATCH_UP_MS, and how far it was */
+  behind?: string
 }
 export interface MailSnapshots { snapshots: { stamp: string; stores: SnapshotSummary[] }[]; stored: { files: number; bytes: number } }
 
@@ -52,9 +54,10 @@ async function waitDone(c: HookContext, file: string, ms: number): Promise<void>
 /** The store's record and the node it came from. The replica is asked first for its record and its role in one
  *  call: a healthy replica (the usual night) costs one round trip, not a role check of both nodes and then the
  *  record (docker exec round trips were most of an unchanged store's night). Otherwise both are asked and
- *  readSource picks, as before. */
-async function storeRecord(c: HookContext, store: { home: string; replica?: string }): Promise<{ src: NodeState; manifest: StoreManifest }> {
-  if (store.replica) {
+ *  readSource picks, as before. `behind`: a node still short of what its peer held (unchangedSnapshot's catch-up
+ *  wait), not read while the other can be. */
+async function storeRecord(c: HookContext, store: { home: string; replica?: string }, behind?: string): Promise<{ src: NodeState; manifest: StoreManifest }> {
+  if (store.replica && behind !== store.replica) {
     const r = await tryExec(c, store.replica, ['racklab-mail-export', 'manifest', '--role'], 300_000).catch(() => undefined)
     if (r?.exitCode === 0) {
       const got = reportOf<StoreManifest & { node?: Parameters<typeof roleState>[1] }>(store.replica, ['racklab-mail-export'], r)
@@ -63,24 +66,32 @@ async function storeRecord(c: HookContext, store: { home: string; replica?: stri
     }
   }
   const nodes = await Promise.all([store.home, ...(store.replica ? [store.replica] : [])].map((id) => nodeState(c, id)))
-  const src = readSource(nodes)
+  const src = readSource(nodes.filter((n) => n.id !== behind)) ?? readSource(nodes)
   if (!src) throw new Error(`no node of ${store.home}'s store answers (${nodes.map((n) => `${n.id}: ${n.error ?? (n.up ? 'resyncing' : 'down')}`).join('; ')})`)
   return { src, manifest: await mustExec<StoreManifest>(c, src.id, ['racklab-mail-export', 'manifest'], 300_000) }
 }
 
+/** how long a changed store's replica may take to catch up with what its master held when the night began */
+export const CATCH_UP_MS = 5000
+
 /** An unchanged store's night in one docker exec: backup1 asks every node of the store for the STATUS of each
  *  mailbox over IMAP itself and, when all equal its newest snapshot's, writes that record as tonight's. Any other
- *  answer (changed, a node not read, no snapshot yet, the command failing) is undefined: the long way follows.
+ *  answer (changed, a node not read, no snapshot yet, the command failing) is no summary: the long way follows.
+ *  A changed store's nodes are first given CATCH_UP_MS to hold all that either held at that read: the long way
+ *  reads the replica, which rolling replication keeps a moment behind its master, and the snapshot's takenAt
+ *  (since when the MXs' logs count mail no backup holds) must not be earlier than what it holds. A node still
+ *  behind then is named (`behind`) and read only if the other can't be.
  *  The admin password goes on stdin (never in argv, nor in backup1's environment). */
-async function unchangedSnapshot(c: HookContext, stamp: string, store: { home: string; replica?: string }, takenAt: number): Promise<SnapshotSummary | undefined> {
+async function unchangedSnapshot(c: HookContext, stamp: string, store: { home: string; replica?: string }, takenAt: number): Promise<{ same?: SnapshotSummary; behind?: { node: string; why: string } }> {
   const nodes = [store.home, ...(store.replica ? [store.replica] : [])].map((id) => ({ id, ip: c.ipOf(id) }))
   try {
-    const r = await tryExec(c, c.server.id, ['racklab-mail-store', 'snapshot-if-unchanged', stamp, store.home], 60_000, JSON.stringify({ password: c.secrets.cyrus, nodes, takenAt }))
-    if (r.exitCode !== 0) return undefined
-    const got = reportOf<SnapshotSummary | { changed: string }>(c.server.id, ['racklab-mail-store'], r)
-    return 'changed' in got ? undefined : got
+    const r = await tryExec(c, c.server.id, ['racklab-mail-store', 'snapshot-if-unchanged', stamp, store.home], 60_000, JSON.stringify({ password: c.secrets.cyrus, nodes, takenAt, catchUpMs: CATCH_UP_MS }))
+    if (r.exitCode !== 0) return {}
+    const got = reportOf<SnapshotSummary | { changed: string; behind?: { node: string; why: string } }>(c.server.id, ['racklab-mail-store'], r)
+    if (!('changed' in got)) return { same: got }
+    return got.behind?.node ? { behind: got.behind } : {}
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -89,11 +100,11 @@ async function unchangedSnapshot(c: HookContext, stamp: string, store: { home: s
 async function backupStore(c: HookContext, stamp: string, store: { home: string; replica?: string }): Promise<SnapshotSummary> {
   const b = c.server.id
   const t0 = Date.now()
-  const same = await unchangedSnapshot(c, stamp, store, t0)
+  const { same, behind } = await unchangedSnapshot(c, stamp, store, t0)
   if (same) return { ...same, ms: Date.now() - t0 }
-  const { src, manifest } = await storeRecord(c, store)
+  const { src, manifest } = await storeRecord(c, store, behind?.node)
   // takenAt (wall clock): when a store is lost whole, the MXs' delivery logs since then say what no backup holds
-  const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0 } })
+  const doc = (added: { files: number; bytes: number }): string => JSON.stringify({ ...manifest, stats: { newFiles: added.files, newBytes: added.bytes, ms: Date.now() - t0, source: src.id, fromReplica: src.role === 'replica', takenAt: t0, ...(behind ? { behind: behind.why } : {}) } })
   // one call for an unchanged store: the snapshot is written at once when backup1 has every file it names
   const first = await mustExec<SnapshotSummary | { missing: string[] }>(c, b, ['racklab-mail-store', 'snapshot-or-missing', stamp, store.home], 120_000, doc({ files: 0, bytes: 0 }))
   if (!('missing' in first)) return { ...first, ms: Date.now() - t0 }
@@ -118,6 +129,7 @@ async function backupStore(c: HookContext, stamp: string, store: { home: string;
 export function storeSentence(home: string, r: SnapshotSummary): string {
   const counts = `${r.accounts} accounts, ${r.messages} messages, ${r.newFiles ?? 0} new files (${r.newBytes ?? 0} bytes) in ${((r.ms ?? 0) / 1000).toFixed(2)} s`
   if (r.unchangedSince) return `${home} from ${r.source}: ${counts}, unchanged since ${r.unchangedSince} (every mailbox's STATUS as then on ${(r.checkedOn ?? []).join(' and ')})`
+  if (r.behind) return `${home} from ${r.source} (its nodes had not caught up with each other within ${CATCH_UP_MS / 1000} s: ${r.behind}): ${counts}`
   return `${home} from ${r.source}${r.source === home ? ' (the master: no healthy replica)' : ''}: ${counts}`
 }
 
