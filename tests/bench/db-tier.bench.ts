@@ -76,7 +76,8 @@ async function cliUp(): Promise<number> {
   const ms = performance.now() - t0
   await run('docker', ['rm', '-f', '-v', ...DBS.map(name)])
   for (const n of t.networks.filter((n) => n.id !== 'ext')) await run('docker', ['network', 'rm', name(n.id)])
-  await run('docker', ['volume', 'rm', ...DBS.map((id) => name(`${id}-data`))])
+  // every volume the baseline made (the db role has two: data, and offsite for backup1's copies)
+  await run('docker', ['volume', 'rm', ...specs.flatMap((s) => Object.keys(s.spec.volumes).map((purpose) => name(`${s.id}-${purpose}`)))])
   return ms
 }
 
