@@ -123,6 +123,27 @@ describe('Monitor', () => {
     }
   })
 
+  it('a run that an action came during is no news: not journaled, no alert, and the unit runs again at once', async () => {
+    const l = lab()
+    l.monitor.start()
+    await l.timers.advance(3_000)
+    l.state.db2Ok = false
+    l.state.mx1Hangs = true
+    await l.timers.advance(27_000) // smtp.accept in flight; db2's replication fails and alerts meanwhile
+    expect(l.starts['smtp.accept@mx1']).toBe(2)
+    const alertsBefore = l.monitor.activeAlerts().map((a) => a.id)
+    l.journal.append({ kind: 'action', target: 'server:mx1', text: 'firewall-block server:mx1 port=25', data: { action: 'firewall-block' } })
+    l.release() // it answers 'late': half before the block, half after
+    await l.timers.advance(0)
+    expect(texts(l.journal, 'probe').filter((t) => t.includes('late'))).toEqual([])
+    expect(l.monitor.latestResults().find((r) => r.id === 'smtp.accept')?.message).toBe('mx1 accepts')
+    expect(l.monitor.activeAlerts().map((a) => a.id)).toEqual(alertsBefore)
+    l.state.mx1Hangs = false
+    await l.timers.advance(1_000)
+    expect(l.starts['smtp.accept@mx1']).toBe(3) // at the next tick, not at its 30 s cadence
+    l.monitor.stop()
+  })
+
   it('check after an action: results taken before it are taken again (they say nothing of now); then the latest at once', async () => {
     const l = lab()
     l.monitor.start()
@@ -208,5 +229,50 @@ describe('Monitor', () => {
     await l.timers.advance(1_000)
     expect(l.monitor.activeAlerts()).toEqual([])
     l.monitor.stop()
+  })
+
+  it('after an action, reads the roles again before it plans: a promote is not reported as a broken replica', async () => {
+    const timers = new ManualTimers()
+    const journal = new Journal(undefined)
+    const marker = { primary: 'db1' }
+    let primary = 'db1'
+    let settles = 0
+    const runs: string[] = []
+    const ok = (id: string, target: string): ProbeResult => ({ id, target, ok: true, message: `${id} ${target}`, values: {}, at: new Date(timers.now()).toISOString() })
+    const monitor = new Monitor({
+      // db.replication is planned on every db server but the primary as planning last read it
+      plan: () => ['db1', 'db2'].filter((d) => d !== primary).map((d) => unit('db.replication', d, 10_000, async () => (runs.push(d), ok('db.replication', d)))),
+      settle: async () => {
+        settles++
+        primary = marker.primary
+      },
+      canProbe: () => true,
+      hardware: () => undefined,
+      labMs: () => 0,
+      journal,
+      onResults: () => undefined,
+      onAlerts: () => undefined,
+      timers,
+    })
+    // the first plan waits for a reading too: the engine may start on a lab promoted long ago
+    expect((await monitor.check({ fresh: true })).map((r) => r.target)).toEqual(['db2'])
+    expect(settles).toBe(1)
+    await monitor.check({ fresh: true })
+    expect(settles).toBe(1) // no action since: nothing to read again
+    marker.primary = 'db2'
+    journal.append({ kind: 'action', target: 'server:db2', text: 'promote server:db2: db2 is the database primary', data: { action: 'promote' } })
+    expect((await monitor.check({ fresh: true })).map((r) => r.target)).toEqual(['db1'])
+    expect(settles).toBe(2)
+    await monitor.check({ fresh: true })
+    expect(settles).toBe(2) // read once per action
+    // the monitor's own rounds too: the first one after an action plans from a fresh reading
+    marker.primary = 'db1'
+    journal.append({ kind: 'action', target: 'server:db1', text: 'fail-back server:db1', data: { action: 'fail-back' } })
+    runs.length = 0
+    monitor.start()
+    await timers.advance(monitor.cfg.afterActionMs)
+    expect(settles).toBe(3)
+    expect(runs).toEqual(['db2'])
+    monitor.stop()
   })
 })

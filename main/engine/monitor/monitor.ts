@@ -23,6 +23,9 @@ const realMonitorTimers: MonitorTimers = { ...realTimers, setInterval: (fn, ms) 
 export interface MonitorDeps {
   /** the probe units that apply to what runs now (planning runs nothing) */
   plan(): ProbeUnit[]
+  /** bring what planning reads from the servers up to date (which database server is the primary: its role
+   *  markers); run before the first plan after an action, which may have moved it (a promote, a fail-back) */
+  settle?(): Promise<void>
   /** false while probes can't run (no Docker engine) or would only measure boots and shutdowns (an `up` or `down` running): only the hardware is watched then */
   canProbe(): boolean
   hardware(): HardwareStatus | undefined
@@ -58,6 +61,15 @@ export class Monitor {
   /** after stop, runs still in flight report nothing (the runtime is closing) */
   private stopped = false
   private readonly offJournal: () => void
+  /** actions seen, and hardware changes (they act on the servers too); how many of both the last settle came
+   *  after, and the settle under way. Counted, not timed: an action and a settle in the same millisecond stay
+   *  ordered. -1: the first plan waits for a reading too (an engine started on a lab whose db2 was promoted
+   *  before planned db.replication on db2 and judged every client against db1: critical alerts, cleared a round
+   *  later) */
+  private actionsSeen = 0
+  private hardwareChanges = 0
+  private settledAfter = -1
+  private settling: Promise<void> | undefined
 
   constructor(private readonly d: MonitorDeps) {
     this.cfg = { ...DEFAULT_MONITOR_CONFIG, ...d.config }
@@ -67,7 +79,10 @@ export class Monitor {
     this.quietSince = this.timers.now()
     this.offJournal = d.journal.onAppend((e) => {
       // an action on the lab carries data.action (opening a console is journaled as an action too, and changes nothing)
-      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.lastActionAt = this.timers.now()
+      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') {
+        this.lastActionAt = this.timers.now()
+        this.actionsSeen++
+      }
       // a server that changed state (crashed, stopped from outside) ends an idle spell too
       if (e.kind === 'action' || e.kind === 'state') this.quietSince = this.timers.now()
       // a down ended every probe, even when no tick saw the lab empty (no probes run during up or down, and an up
@@ -97,9 +112,18 @@ export class Monitor {
     const samples = hw ? hardwareSamples(hw) : []
     for (const s of samples) this.history.add(s.key, s.source, s.target, { at: now, labMs, ok: s.ok, values: s.values })
     const ok = new Map(samples.map((s) => [s.key, s.ok]))
-    if (this.hardwareOk.size && [...ok].some(([k, v]) => this.hardwareOk.get(k) !== v)) this.lastActionAt = this.quietSince = now
+    if (this.hardwareOk.size && [...ok].some(([k, v]) => this.hardwareOk.get(k) !== v)) {
+      this.lastActionAt = this.quietSince = now
+      this.hardwareChanges++
+    }
     this.hardwareOk = ok
-    if (this.d.canProbe()) {
+    if (this.d.canProbe() && this.unsettled()) {
+      // an action since planning's last reading: the units planned from it (db.replication on a promoted
+      // primary, db.clients judged against the old one) would report the action's aftermath as faults
+      void this.settle().then(() => {
+        if (!this.stopped) this.tick()
+      })
+    } else if (this.d.canProbe()) {
       const units = this.planSafely()
       this.forgetGone(units)
       const room = this.cfg.concurrency - this.busy.size
@@ -115,6 +139,7 @@ export class Monitor {
   /** an action this process did not journal (another process's, until one engine owns the lab) */
   noteAction(): void {
     this.lastActionAt = this.quietSince = this.timers.now()
+    this.actionsSeen++
   }
 
   /** the latest result of every unit that applies now, with its age */
@@ -132,6 +157,7 @@ export class Monitor {
    * from a run that had read one of the two before the second was removed; after an undo, a DNS block's failure.)
    */
   async check(o: { fresh?: boolean; only?: readonly string[] } = {}): Promise<AgedResult[]> {
+    await this.settle()
     const units = this.planSafely().filter((u) => !o.only || o.only.includes(u.id))
     const actedAt = this.lastActionAt
     const since = o.fresh ? Math.max(this.timers.now(), actedAt ?? 0) : actedAt
@@ -160,6 +186,29 @@ export class Monitor {
     return this.history.list(keys)
   }
 
+  /** an action was taken since planning's readings were last brought up to date */
+  private unsettled(): boolean {
+    return this.d.settle !== undefined && this.actionsSeen + this.hardwareChanges > this.settledAfter
+  }
+
+  /** planning's readings brought up to date when an action came after them; one settle at a time, shared */
+  private async settle(): Promise<void> {
+    if (!this.unsettled()) return
+    this.settling ??= (async () => {
+      const after = this.actionsSeen + this.hardwareChanges
+      try {
+        await this.d.settle!()
+      } catch (e) {
+        // planning goes on with the readings it has; the db.ping units read the markers again
+        this.d.journal.append({ kind: 'engine', text: `monitor could not read the servers' roles before planning: ${(e as Error).message}` })
+      } finally {
+        this.settledAfter = after
+        this.settling = undefined
+      }
+    })()
+    await this.settling
+  }
+
   private planSafely(): ProbeUnit[] {
     try {
       return this.d.plan()
@@ -175,9 +224,18 @@ export class Monitor {
     this.busy.add(u.key)
     const { result, settled } = runIsolated(u, this.timers)
     this.inFlight.set(u.key, { result, startedAt })
+    const actions = this.actionsSeen
     void settled.then(() => this.busy.delete(u.key))
     void result.then((rs) => {
       this.inFlight.delete(u.key)
+      // an action came while it ran: what it saw is part before, part after, and judged by a plan made before
+      // (after a fail-back, web1 "gets db1, not the primary db2": a critical alert raised and cleared within a
+      // second). It is no news; the unit is due again at once. (A caller of check gets it: check launches a run
+      // for itself and says which results are older than the last action.)
+      if (this.actionsSeen !== actions) {
+        if (this.lastStart.get(u.key) === startedAt) this.lastStart.delete(u.key)
+        return
+      }
       this.record(u, rs, startedAt)
     })
     return result

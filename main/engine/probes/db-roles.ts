@@ -21,6 +21,11 @@ export class DbRoleBook {
     else this.markers.delete(id)
   }
 
+  /** a server's marker as last read (undefined: none, or it did not answer) */
+  marker(id: string): DbMarker | undefined {
+    return this.markers.get(id)
+  }
+
   /** the current primary among `running`, per the last reading; `fallback` (the topology's) before any reading,
    *  and while no marker read says primary but the fallback runs unread (its ping came before its marker could be
    *  read: a fresh lab's first round). Without it, one such round planned db.replication on the primary itself. */

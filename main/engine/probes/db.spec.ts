@@ -318,6 +318,9 @@ describe('probeReplication', () => {
   it('fails clearly on a server that is not a replica, a failed client and a failed exec', async () => {
     const notReplica = await probeReplication(fakeExec({ db1: { stdout: '' } }), 'db1', { now })
     expect(notReplica).toMatchObject({ ok: false, message: 'db1 is not configured as a replica (SHOW SLAVE STATUS is empty)' })
+    // its marker says it led before db2 was promoted: the message says what it is and what mends it
+    const fenced = await probeReplication(fakeExec({ db1: { stdout: '' } }), 'db1', { now, fencedBy: 'db2' })
+    expect(fenced).toMatchObject({ ok: false, message: 'db1 is a former primary, fenced read-only since db2 took over: it replicates from nobody and is behind (fail-back or rebuild makes it a replica of db2 again)' })
     const down = await probeReplication(
       fakeExec({ db2: { exitCode: 1, stderr: "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n" } }),
       'db2',

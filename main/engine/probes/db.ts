@@ -17,6 +17,9 @@ export interface ProbeOptions {
   /** the lab server a replica's Master_Host names (an address or a name), if it is one that runs: the
    *  replication probe then measures the real delay with a heartbeat written there */
   serverAt?: (host: string) => string | undefined
+  /** the current primary, when this server's role marker says it was the primary before it: a fenced former
+   *  primary (read-only, replicating from nobody until fail-back or rebuild), said so rather than "not a replica" */
+  fencedBy?: string
 }
 
 export interface ReplicationStatus {
@@ -145,7 +148,8 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   const cutOff = pingExit === 1 ? `no reply to ping from ${s.masterHost} within 2 s` : undefined
   if (cutOff) values.masterReachable = false
   let message: string
-  if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`
+  if (!s.configured && opts.fencedBy) message = `${replica} is a former primary, fenced read-only since ${opts.fencedBy} took over: it replicates from nobody and is behind (fail-back or rebuild makes it a replica of ${opts.fencedBy} again)`
+  else if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`
   else if (!s.sqlRunning) message = `${replica}: SQL thread stopped${s.lastError ? `: ${s.lastError}` : ''}`
   else if (!s.ioRunning) message = `${replica} is not receiving from ${from} (IO thread ${s.ioState})${s.lastError ? `: ${s.lastError}` : ''}`
   else if (cutOff) message = `${replica} cannot reach its primary ${from} (${cutOff}); its IO thread has not noticed yet`

@@ -28,9 +28,14 @@ describe('planProbes', () => {
 
   it('after a promote the role markers decide: the promoted db2 is not probed as a replica, db1 and db3 are', async () => {
     const markers: Record<string, string> = { db1: 'role=primary\nprimary=\n', db2: 'role=primary\nprimary=\nepoch=1\nset_by=engine\n', db3: 'role=replica\nprimary=10.0.0.2\nepoch=1\n' }
-    const lab = probeLab({ db1: 'running', db2: 'running', db3: 'running' }, (server) => Promise.resolve({ exitCode: 0, stdout: markers[server] ?? '', stderr: '' }))
+    // the marker for `cat`; an empty SHOW SLAVE STATUS for the rest (db1 is not a replica)
+    const lab = probeLab({ db1: 'running', db2: 'running', db3: 'running' }, (server, cmd) => Promise.resolve({ exitCode: 0, stdout: cmd[0] === 'cat' ? (markers[server] ?? '') : '', stderr: '' }))
     await lab.dbRoles.read(lab.exec, ['db1', 'db2', 'db3'])
     expect(keys(lab, ['db.replication'])).toEqual(['db.replication@db1', 'db.replication@db3'])
+    // db1's marker says it led before: it is named a fenced former primary, db3 (a replica by its marker) is not
+    const [db1, db3] = (await runUnits(planProbes(lab, ['db.replication']))).map((r) => r[0]?.message)
+    expect(db1).toMatch(/^db1 is a former primary, fenced read-only since db2 took over/)
+    expect(db3).toBe('db3 is not configured as a replica (SHOW SLAVE STATUS is empty)')
     // fail-back: db1 leads again with a higher epoch, db2 is a replica again
     markers.db1 = 'role=primary\nepoch=2\nset_by=engine\n'
     markers.db2 = 'role=replica\nepoch=2\nset_by=engine\n'

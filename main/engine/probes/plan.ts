@@ -74,7 +74,10 @@ export function planProbes(lab: ProbeLab, only?: readonly string[]): ProbeUnit[]
     return p && up.has(p.server.id) ? p.server.id : undefined
   }
   // every running db but the current primary should replicate (a fenced former primary too: fail-back fixes it)
-  for (const db of dbs.filter((id) => id !== primary)) add('db.replication', db, () => probeReplication(exec, db, { serverAt }))
+  for (const db of dbs.filter((id) => id !== primary)) {
+    const fencedBy = primary !== undefined && lab.dbRoles.marker(db)?.role === 'primary' ? primary : undefined
+    add('db.replication', db, () => probeReplication(exec, db, { serverAt, ...(fencedBy ? { fencedBy } : {}) }))
+  }
   if (dbs.length > 1) add('db.checksum', dbs.join(','), () => probeChecksums(exec, dbs, CHECKSUM_TABLES))
   // every DB client instance (each web server, each MX's LMTP proxy) on the writable primary, each its own unit
   for (const client of DB_CLIENT_ROLES.flatMap((r) => of(r))) add('db.clients', client, () => probeDbClients(exec, lab.relocated, [client], {}, primary ?? null))

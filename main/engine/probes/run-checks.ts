@@ -27,6 +27,13 @@ export function probeLabOf(lab: LabView): ProbeLab {
   }
 }
 
+/** the current primary read from the role markers of the running db servers: planning depends on it
+ *  (db.replication, db.clients), and an action (a promote, a fail-back) may have just moved it */
+export async function readDbRoles(lab: LabView, probes: ProbeLab): Promise<void> {
+  const runningDbs = lab.status().servers.filter((s) => s.role === 'db' && s.state === 'running').map((s) => s.id)
+  await probes.dbRoles.read(probes.exec, runningDbs)
+}
+
 /** results in the units' order; at most `limit` units run at once */
 export async function runUnits(units: readonly ProbeUnit[], limit = PROBE_CONCURRENCY): Promise<ProbeResult[][]> {
   const out: ProbeResult[][] = new Array<ProbeResult[]>(units.length)
@@ -43,9 +50,7 @@ export async function runChecks(lab: LabView, only?: readonly string[]): Promise
   lab.requireEngine()
   await lab.refresh()
   const probes = probeLabOf(lab)
-  // the current primary from the role markers before planning (db.replication and db.clients depend on it)
-  const runningDbs = lab.status().servers.filter((s) => s.role === 'db' && s.state === 'running').map((s) => s.id)
-  await probes.dbRoles.read(probes.exec, runningDbs)
+  await readDbRoles(lab, probes)
   const units = planProbes(probes, only)
   const results = await runUnits(units)
   const changes = new ResultChanges((e) => lab.journal.append(e), lab.journal.list(0, 5000))
