@@ -51,7 +51,7 @@ export function createHandlers({ lab, consoles, monitor }: HandlerDeps): Handler
     'actions.targets': async () => lab.targets(),
     'actions.undo': async ({ seq }) => lab.undo(seq),
     'journal.list': async ({ since, limit }) => lab.journal.list(since, limit),
-    'journal.export': async (r) => exportJournalStretch(lab, r),
+    'journal.export': async (r) => exportJournalStretch(lab, r, monitor ? () => monitor.check() : undefined),
     'console.open': async ({ server, cols, rows }, { client }) => ({ sessionId: await consoles.open(server, cols, rows, client) }),
     'console.input': async ({ sessionId, data }, { client }) => (consoles.input(sessionId, data, client), null),
     'console.resize': async ({ sessionId, cols, rows }, { client }) => (await consoles.resize(sessionId, cols, rows, client), null),

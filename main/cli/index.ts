@@ -23,7 +23,8 @@ usage: racklab <command> [options]
   logs SERVER [--tail N] [--follow]
   journal [--since SEQ] [--json] the lab's journal: actions (with their values), state changes, probes
   journal export --since SEQ [--until SEQ] [--name NAME] --as scenario
-                                 the actions in that stretch as a replayable scenario (YAML on stdout)
+                                 the actions in that stretch as a replayable scenario (YAML on stdout), expecting
+                                 the probe results at its end (without --until: after every probe ran again)
   exec SERVER -- CMD [ARGS…]     run a command inside a server
   ssh SERVER [-- CMD [ARGS…]]    log in to a server over SSH (the host's ssh, the lab's operator key and
                                  known_hosts in ~/.racklab/<lab>/ssh/; to its address on the lab network)

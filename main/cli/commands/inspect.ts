@@ -136,6 +136,7 @@ async function journalExport(a: CliArgs): Promise<number> {
   const link = await linkFor(a)
   try {
     // the engine does the export (journal.export), the same path as the window's Record / Stop recording
+    if (until === undefined) say('racklab: the probes run again after the last action first, so the scenario expects the lab as it is now (up to a minute on a busy lab)')
     const out = await call(link, 'journal.export', { since, ...(until !== undefined ? { until } : {}), ...(a.name !== undefined ? { name: a.name } : {}) })
     process.stdout.write(out.yaml)
     return EXIT_OK

@@ -52,4 +52,27 @@ describe('exportJournalStretch', () => {
     await expect(exportJournalStretch(lab, { since: 2 })).rejects.toThrow(/nothing to export: no action succeeded after journal entry 2/)
     await expect(exportJournalStretch(lab, { since: 2, until: 2 })).rejects.toThrow(/--until 2 must be after --since 2/)
   })
+
+  it('up to now, it waits for the probes to run again after the last action: the scenario expects the lab as it was left', async () => {
+    const { lab, journal } = await fakeLab({ 'cable:db2/int': ['unplug', 'plug'] })
+    journal.append({ kind: 'probe', target: 'db2', text: 'db.replication ok: in sync', data: { probe: 'db.replication', ok: true } })
+    journal.append({ kind: 'probe', target: 'db3', text: 'db.ping ok', data: { probe: 'db.ping', ok: true } })
+    journal.append(action('cable:db2/int', 'unplug', { action: 'plug' }, 1))
+    const expects = (yaml: string): unknown[] => (parse(yaml) as { steps: { expect?: unknown }[] }).steps.filter((x) => x.expect).map((x) => x.expect)
+    // no monitor to ask, Stop pressed at once: nothing measured after the unplug is known, so nothing is expected
+    expect(expects((await exportJournalStretch(lab, { since: 2 })).yaml)).toEqual([])
+    // the monitor's check: db.replication runs again and fails (journaled: it changed), db.ping again and holds
+    let rechecks = 0
+    const recheck = async (): Promise<void> => {
+      rechecks++
+      journal.append({ kind: 'probe', target: 'db2', text: 'db.replication FAILED: not receiving', data: { probe: 'db.replication', ok: false } })
+    }
+    const out = await exportJournalStretch(lab, { since: 2 }, recheck)
+    expect(rechecks).toBe(1)
+    expect(out.until).toBe(4)
+    expect(expects(out.yaml)).toEqual([{ probe: 'db.ping', target: 'db3', ok: true }, { probe: 'db.replication', target: 'db2', ok: false }])
+    // a stretch with its own end is what the journal says there: nothing is run again
+    await exportJournalStretch(lab, { since: 2, until: 3 }, recheck)
+    expect(rechecks).toBe(1)
+  })
 })

@@ -29,8 +29,14 @@ export interface JournalExport {
   until: number
 }
 
-export async function exportJournalStretch(lab: ExportLab, r: JournalExportRequest): Promise<JournalExport> {
+/** `recheck`: the monitor's check, which runs again every probe whose latest result predates the last action (and
+ *  journals what changed). A stretch up to now waits for it, so the scenario expects the lab as the actions left
+ *  it: Stop pressed right after an unplug expected replication in sync (the last result journaled, from before). */
+export async function exportJournalStretch(lab: ExportLab, r: JournalExportRequest, recheck?: () => Promise<unknown>): Promise<JournalExport> {
   if (r.until !== undefined && r.until <= r.since) throw new LabError('BAD_INPUT', `--until ${r.until} must be after --since ${r.since}`)
+  // nothing to wait for when the stretch has no action (refused below, by recordedActions)
+  const probesRanAfter = r.until === undefined && !!recheck && lab.journal.list(r.since, Number.MAX_SAFE_INTEGER).some((e) => e.kind === 'action')
+  if (probesRanAfter) await recheck()
   const entries = lab.journal.list(0, Number.MAX_SAFE_INTEGER)
   const problems = await exportProblems(entries, r.since, r.until, async (target, action) => {
     try {
@@ -45,6 +51,6 @@ export async function exportJournalStretch(lab: ExportLab, r: JournalExportReque
   const up = lab.status().servers.filter((s) => s.state !== 'absent').map((s) => s.id)
   const servers = Object.fromEntries(allServers(lab.topology).map((p) => [p.server.id, p.server.role]))
   const name = r.name ?? `incident-${r.since}-${until}`
-  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers } })
+  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers }, probesRanAfter })
   return { yaml, name, actions: recordedActions(entries, r.since, until).length, until }
 }

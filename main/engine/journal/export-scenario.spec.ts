@@ -97,6 +97,32 @@ describe('exportScenario', () => {
     expect(doc.cleanup).toEqual([{ say: 'no way back from resync server:imap2: a resync copies mail' }, { act: 'cable:db2/int plug', optional: true }])
   })
 
+  it('a stretch cut off right after its last action expects only what was measured after it', () => {
+    const at = (s: number): string => new Date(Date.UTC(2026, 11, 5, 3, 0, 0) + s * 1000).toISOString()
+    const timed = (x: JournalEntry, s: number): JournalEntry => ({ ...x, at: at(s) })
+    seq = 500
+    const j = [
+      timed(e('probe', 0, 'db.replication ok: in sync', 'db2', { probe: 'db.replication', key: 'r', ok: true }), 0),
+      timed(e('probe', 0, 'mx.queue ok: empty', 'mx1', { probe: 'mx.queue', key: 'q', ok: true }), 1),
+      timed(act(60_000, 'cable:db2/int', 'unplug', { action: 'plug' }), 10), // 503
+    ]
+    const o = { ...opts, since: 502 }
+    const expects = (entries: JournalEntry[], extra: object = {}): { steps: { expect?: object }[]; description: string } => parse(exportScenario(entries, { ...o, ...extra })) as { steps: { expect?: object }[]; description: string }
+    // Stop pressed at once: both results are from before the unplug; the replay would expect db2 in sync
+    const atOnce = expects(j)
+    expect(atOnce.steps.filter((x) => x.expect)).toEqual([])
+    expect(atOnce.description).toMatch(/2 result\(s\) taken before the last action are left out: the stretch ends 0 s after it/)
+    // 5 s later db.replication has failed (journaled: it changed); mx.queue has not changed, so nothing says it ran
+    const later = [...j, timed(e('probe', 61_000, 'db.replication FAILED: not receiving', 'db2', { probe: 'db.replication', key: 'r', ok: false }), 15)]
+    expect(expects(later).steps.filter((x) => x.expect)).toEqual([{ expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' }])
+    // the export waited for every probe to run again (the monitor's check), or the stretch went on for a minute
+    const both = [{ expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' }, { expect: { probe: 'mx.queue', target: 'mx1', ok: true }, within: '120s' }]
+    expect(expects(later, { probesRanAfter: true }).steps.filter((x) => x.expect)).toEqual(both)
+    const minute = [...later, timed(e('engine', 70_000, 'something else'), 75)]
+    expect(expects(minute).steps.filter((x) => x.expect)).toEqual(both)
+    expect(expects(minute).description).not.toMatch(/left out/)
+  })
+
   it('the file loads as a scenario on the same topology and is refused on another, with the differences', async () => {
     const { topology } = await loadTopology(undefined)
     const { allServers } = await import('../topology/queries')
