@@ -1,6 +1,6 @@
 // journal.export against a small fake lab: the servers the lab has (running or not) are `up`, the stretch defaults
 // to the newest entry, a vanished action is refused naming its step, and an empty stretch says so.
-import type { ActionInfo, JournalEntry, LabStatus, ServerStatus } from '@contract/status'
+import type { ActionInfo, JournalEntry, LabStatus, ProbeResult, ServerStatus } from '@contract/status'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { Journal } from './journal'
@@ -61,16 +61,20 @@ describe('exportJournalStretch', () => {
     const expects = (yaml: string): unknown[] => (parse(yaml) as { steps: { expect?: unknown }[] }).steps.filter((x) => x.expect).map((x) => x.expect)
     // no monitor to ask, Stop pressed at once: nothing measured after the unplug is known, so nothing is expected
     expect(expects((await exportJournalStretch(lab, { since: 2 })).yaml)).toEqual([])
-    // the monitor's check: db.replication runs again and fails (journaled: it changed), db.ping again and holds
+    // the monitor's check: every unit that applies now, each run again after the unplug (db.replication fails and
+    // is journaled, db.ping holds); two units with one probe and target (as mail.e2e through one MX to two stores)
+    // are one expectation, failing if one of them does
     let rechecks = 0
-    const recheck = async (): Promise<void> => {
+    const result = (id: string, target: string, ok: boolean): ProbeResult => ({ id, target, ok, message: '', at: '' })
+    const recheck = async (): Promise<ProbeResult[]> => {
       rechecks++
       journal.append({ kind: 'probe', target: 'db2', text: 'db.replication FAILED: not receiving', data: { probe: 'db.replication', ok: false } })
+      return [result('db.replication', 'db2', false), result('db.ping', 'db3', true), result('db.clients', 'db3', true), result('db.clients', 'db3', false)]
     }
     const out = await exportJournalStretch(lab, { since: 2 }, recheck)
     expect(rechecks).toBe(1)
     expect(out.until).toBe(4)
-    expect(expects(out.yaml)).toEqual([{ probe: 'db.ping', target: 'db3', ok: true }, { probe: 'db.replication', target: 'db2', ok: false }])
+    expect(expects(out.yaml)).toEqual([{ probe: 'db.clients', target: 'db3', ok: false }, { probe: 'db.ping', target: 'db3', ok: true }, { probe: 'db.replication', target: 'db2', ok: false }])
     // a stretch with its own end is what the journal says there: nothing is run again
     await exportJournalStretch(lab, { since: 2, until: 3 }, recheck)
     expect(rechecks).toBe(1)

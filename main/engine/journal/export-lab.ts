@@ -4,10 +4,10 @@
 // the lab's servers as its `up` (every one it has created, running or not: a server the incident powered off
 // was up when it began) and the topology's servers as what it was recorded on.
 import { LabError } from '@contract/lab-error'
-import type { ActionInfo } from '@contract/status'
+import type { ActionInfo, ProbeResult } from '@contract/status'
 import { allServers } from '../topology/queries'
 import type { LabView } from '../lab/lab-context'
-import { exportProblems, exportScenario, recordedActions } from './export-scenario'
+import { exportProblems, exportScenario, recordedActions, type ProbeEnd } from './export-scenario'
 
 export interface ExportLab extends LabView {
   actionsFor(target: string): Promise<ActionInfo[]>
@@ -32,11 +32,12 @@ export interface JournalExport {
 /** `recheck`: the monitor's check, which runs again every probe whose latest result predates the last action (and
  *  journals what changed). A stretch up to now waits for it, so the scenario expects the lab as the actions left
  *  it: Stop pressed right after an unplug expected replication in sync (the last result journaled, from before). */
-export async function exportJournalStretch(lab: ExportLab, r: JournalExportRequest, recheck?: () => Promise<unknown>): Promise<JournalExport> {
+export async function exportJournalStretch(lab: ExportLab, r: JournalExportRequest, recheck?: () => Promise<readonly ProbeResult[]>): Promise<JournalExport> {
   if (r.until !== undefined && r.until <= r.since) throw new LabError('BAD_INPUT', `--until ${r.until} must be after --since ${r.since}`)
-  // nothing to wait for when the stretch has no action (refused below, by recordedActions)
-  const probesRanAfter = r.until === undefined && !!recheck && lab.journal.list(r.since, Number.MAX_SAFE_INTEGER).some((e) => e.kind === 'action')
-  if (probesRanAfter) await recheck()
+  // nothing to wait for when the stretch has no action (refused below, by recordedActions). The monitor's results
+  // are what stands: the journal holds only changes, and no "gone" for a unit that was passing (db.replication on
+  // a db2 promoted since, web.vips on fe2 alone while fe1 was off)
+  const standing = r.until === undefined && recheck && lab.journal.list(r.since, Number.MAX_SAFE_INTEGER).some((e) => e.kind === 'action') ? standingOf(await recheck()) : undefined
   const entries = lab.journal.list(0, Number.MAX_SAFE_INTEGER)
   const problems = await exportProblems(entries, r.since, r.until, async (target, action) => {
     try {
@@ -51,6 +52,16 @@ export async function exportJournalStretch(lab: ExportLab, r: JournalExportReque
   const up = lab.status().servers.filter((s) => s.state !== 'absent').map((s) => s.id)
   const servers = Object.fromEntries(allServers(lab.topology).map((p) => [p.server.id, p.server.role]))
   const name = r.name ?? `incident-${r.since}-${until}`
-  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers }, probesRanAfter })
+  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers }, ...(standing ? { standing } : {}) })
   return { yaml, name, actions: recordedActions(entries, r.since, until).length, until }
+}
+
+/** one expectation per probe and target (mail.e2e runs once per store through each MX: it passes when all do) */
+function standingOf(results: readonly ProbeResult[]): ProbeEnd[] {
+  const by = new Map<string, ProbeEnd>()
+  for (const r of results) {
+    const k = `${r.id} ${r.target}`
+    by.set(k, { probe: r.id, target: r.target, ok: r.ok && (by.get(k)?.ok ?? true) })
+  }
+  return [...by.values()].sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
 }

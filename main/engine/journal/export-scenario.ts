@@ -91,16 +91,16 @@ export interface ExportOptions {
   recordedOn: { topology: string; servers: Record<string, string> }
   /** how long each expectation may take to hold on the replay */
   expectWithinMs?: number
-  /** every probe ran again after the stretch's last action before this export (it waited for the monitor's
-   *  check): results journaled before that action still stand */
-  probesRanAfter?: boolean
+  /** the results that stand now, every probe run again after the stretch's last action (the monitor's check, for
+   *  a stretch up to now): expected as they are, instead of what the journal's changes add up to */
+  standing?: readonly ProbeEnd[]
 }
 
 /** how long after an action the monitor has run every probe again (medium and slow ones 5 s after it, each run
  *  a few seconds): a stretch that ends sooner may end before some of them did */
 export const RECHECK_MS = 60_000
 
-interface ProbeEnd {
+export interface ProbeEnd {
   probe: string
   target: string
   ok: boolean
@@ -127,7 +127,9 @@ export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, 
     if (e.kind !== 'probe') continue
     const d = e.data as { probe?: unknown; ok?: unknown } | undefined
     if (typeof d?.probe !== 'string' || typeof d.ok !== 'boolean' || !e.target) continue
-    if (targetServers(e.target).length > 1) newestSet.set(d.probe, e.target)
+    // a probe over a set: its newest target stands, one server or more (web.vips on "fe2" while fe1 was off is
+    // over once it runs on "fe1,fe2" again; the monitor journals no "gone" for a unit that was passing)
+    if (targetServers(e.target).length > 1 || newestSet.has(d.probe)) newestSet.set(d.probe, e.target)
     // "gone": the probe no longer ran there, so nothing held
     last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok, seq: e.seq })
   }
@@ -137,7 +139,7 @@ export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, 
   const stands = (p: ProbeEnd): boolean => {
     if (p.probe === 'server.running') return true
     const servers = targetServers(p.target)
-    return servers.every((s) => !down.has(s)) && (servers.length === 1 || newestSet.get(p.probe) === p.target)
+    return servers.every((s) => !down.has(s)) && (!newestSet.has(p.probe) || newestSet.get(p.probe) === p.target)
   }
   return [...last.values()]
     .filter((p): p is ProbeEnd & { seq: number } => !!p && stands(p))
@@ -158,8 +160,8 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
   const upSet = new Set(o.up)
   const lastAction = entries.find((e) => e.seq === actions.at(-1)!.journalSeq)
   const end = entries.filter((e) => e.seq <= (o.until ?? Infinity)).at(-1)
-  const cutShort = !o.probesRanAfter && !!lastAction && !!end && Date.parse(end.at) - Date.parse(lastAction.at) < RECHECK_MS
-  const standing = probesAtEnd(entries, o.until)
+  const cutShort = !o.standing && !!lastAction && !!end && Date.parse(end.at) - Date.parse(lastAction.at) < RECHECK_MS
+  const standing = o.standing ?? probesAtEnd(entries, o.until)
   const expected = cutShort ? probesAtEnd(entries, o.until, lastAction.seq) : standing
   for (const p of expected) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
   const leftOut = standing.length - expected.length
