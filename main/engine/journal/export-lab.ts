@@ -7,7 +7,7 @@ import { LabError } from '@contract/lab-error'
 import type { ActionInfo, ProbeResult } from '@contract/status'
 import { allServers } from '../topology/queries'
 import type { LabView } from '../lab/lab-context'
-import { exportProblems, exportScenario, recordedActions, type ProbeEnd } from './export-scenario'
+import { exportProblems, exportScenario, recordedActions, standingEntry } from './export-scenario'
 
 export interface ExportLab extends LabView {
   actionsFor(target: string): Promise<ActionInfo[]>
@@ -34,10 +34,12 @@ export interface JournalExport {
  *  it: Stop pressed right after an unplug expected replication in sync (the last result journaled, from before). */
 export async function exportJournalStretch(lab: ExportLab, r: JournalExportRequest, recheck?: () => Promise<readonly ProbeResult[]>): Promise<JournalExport> {
   if (r.until !== undefined && r.until <= r.since) throw new LabError('BAD_INPUT', `--until ${r.until} must be after --since ${r.since}`)
-  // nothing to wait for when the stretch has no action (refused below, by recordedActions). The monitor's results
-  // are what stands: the journal holds only changes, and no "gone" for a unit that was passing (db.replication on
-  // a db2 promoted since, web.vips on fe2 alone while fe1 was off)
-  const standing = r.until === undefined && recheck && lab.journal.list(r.since, Number.MAX_SAFE_INTEGER).some((e) => e.kind === 'action') ? standingOf(await recheck()) : undefined
+  // nothing to wait for when the stretch has no action (refused below, by recordedActions). What the monitor's
+  // check found is journaled as what stands (standingEntry): the file is what an export with --until reads later
+  if (r.until === undefined && recheck) {
+    const lastAction = lab.journal.list(r.since, Number.MAX_SAFE_INTEGER).filter((e) => e.kind === 'action').at(-1)
+    if (lastAction) lab.journal.append(standingEntry(lastAction.seq, await recheck()))
+  }
   const entries = lab.journal.list(0, Number.MAX_SAFE_INTEGER)
   const problems = await exportProblems(entries, r.since, r.until, async (target, action) => {
     try {
@@ -52,16 +54,7 @@ export async function exportJournalStretch(lab: ExportLab, r: JournalExportReque
   const up = lab.status().servers.filter((s) => s.state !== 'absent').map((s) => s.id)
   const servers = Object.fromEntries(allServers(lab.topology).map((p) => [p.server.id, p.server.role]))
   const name = r.name ?? `incident-${r.since}-${until}`
-  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers }, ...(standing ? { standing } : {}) })
+  const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers } })
   return { yaml, name, actions: recordedActions(entries, r.since, until).length, until }
 }
 
-/** one expectation per probe and target (mail.e2e runs once per store through each MX: it passes when all do) */
-function standingOf(results: readonly ProbeResult[]): ProbeEnd[] {
-  const by = new Map<string, ProbeEnd>()
-  for (const r of results) {
-    const k = `${r.id} ${r.target}`
-    by.set(k, { probe: r.id, target: r.target, ok: r.ok && (by.get(k)?.ok ?? true) })
-  }
-  return [...by.values()].sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
-}

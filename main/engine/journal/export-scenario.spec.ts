@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { parseScenario } from '../scenarios/load'
 import { loadTopology } from '../topology/loader'
-import { exportProblems, exportScenario, probesAtEnd, recordedActions, topologyDifferences } from './export-scenario'
+import { exportProblems, exportScenario, probesAtEnd, recordedActions, standingEntry, topologyDifferences } from './export-scenario'
 
 let seq = 0
 const e = (kind: JournalEntry['kind'], labMs: number, text: string, target?: string, data?: unknown): JournalEntry => ({ seq: ++seq, at: '', labMs, kind, text, ...(target ? { target } : {}), ...(data ? { data } : {}) })
@@ -123,10 +123,13 @@ describe('exportScenario', () => {
     // 5 s later db.replication has failed (journaled: it changed); mx.queue has not changed, so nothing says it ran
     const later = [...j, timed(e('probe', 61_000, 'db.replication FAILED: not receiving', 'db2', { probe: 'db.replication', key: 'r', ok: false }), 15)]
     expect(expects(later).steps.filter((x) => x.expect)).toEqual([{ expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' }])
-    // the export waited for every probe to run again (the monitor's check: what stands is given), or the stretch
-    // went on for a minute
+    // the export waited for every probe to run again (the monitor's check, journaled as what stands), or the
+    // stretch went on for a minute
     const both = [{ expect: { probe: 'db.replication', target: 'db2', ok: false }, within: '120s' }, { expect: { probe: 'mx.queue', target: 'mx1', ok: true }, within: '120s' }]
-    expect(expects(later, { standing: [{ probe: 'db.replication', target: 'db2', ok: false }, { probe: 'mx.queue', target: 'mx1', ok: true }] }).steps.filter((x) => x.expect)).toEqual(both)
+    const round = timed({ seq: ++seq, labMs: 62_000, ...standingEntry(503, [{ id: 'mx.queue', target: 'mx1', ok: true }, { id: 'db.replication', target: 'db2', ok: false }]) } as JournalEntry, 16)
+    expect(round.text).toBe('probes: every probe ran again after entry 503: 1 passing, 1 failing (db.replication on db2)')
+    expect(expects([...later, round]).steps.filter((x) => x.expect)).toEqual(both)
+    expect(expects([...later, round]).description).not.toMatch(/left out/)
     const minute = [...later, timed(e('engine', 70_000, 'something else'), 75)]
     expect(expects(minute).steps.filter((x) => x.expect)).toEqual(both)
     expect(expects(minute).description).not.toMatch(/left out/)

@@ -91,9 +91,33 @@ export interface ExportOptions {
   recordedOn: { topology: string; servers: Record<string, string> }
   /** how long each expectation may take to hold on the replay */
   expectWithinMs?: number
-  /** the results that stand now, every probe run again after the stretch's last action (the monitor's check, for
-   *  a stretch up to now): expected as they are, instead of what the journal's changes add up to */
-  standing?: readonly ProbeEnd[]
+}
+
+interface StandingData {
+  standing: ProbeEnd[]
+  after: number
+}
+
+/** The journal entry that says what stands once every probe ran again after entry `after` (an export up to now
+ *  waits for the monitor's check and journals it): the journal otherwise holds only changes, and no "gone" for a
+ *  unit that was passing (db.replication on a db2 promoted since; web.vips on fe2 alone while fe1 was off). From
+ *  it on, what stands is this list; an export of the same stretch later, with --until, reads the same. */
+export function standingEntry(after: number, results: readonly { id: string; target: string; ok: boolean }[]): { kind: 'probe'; text: string; data: StandingData } {
+  // one per probe and target (mail.e2e through one MX to two stores is two units): failing when one of them does
+  const by = new Map<string, ProbeEnd>()
+  for (const r of results) {
+    const k = `${r.id} ${r.target}`
+    by.set(k, { probe: r.id, target: r.target, ok: r.ok && (by.get(k)?.ok ?? true) })
+  }
+  const standing = [...by.values()].sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
+  const failing = standing.filter((p) => !p.ok)
+  const text = `probes: every probe ran again after entry ${after}: ${standing.length - failing.length} passing, ${failing.length} failing${failing.length ? ` (${failing.map((p) => `${p.probe} on ${p.target}`).join(', ')})` : ''}`
+  return { kind: 'probe', text, data: { standing, after } }
+}
+
+const standingOf = (data: unknown): StandingData | undefined => {
+  const d = data as Partial<StandingData> | undefined
+  return Array.isArray(d?.standing) && typeof d.after === 'number' ? (d as StandingData) : undefined
 }
 
 /** how long after an action the monitor has run every probe again (medium and slow ones 5 s after it, each run
@@ -125,6 +149,17 @@ export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, 
       newestSet.clear()
     }
     if (e.kind !== 'probe') continue
+    const round = standingOf(e.data)
+    if (round) {
+      // every probe ran again: this is what stands, and nothing older
+      last.clear()
+      newestSet.clear()
+      for (const p of round.standing) {
+        last.set(`${p.probe} ${p.target}`, { ...p, seq: e.seq })
+        if (targetServers(p.target).length > 1) newestSet.set(p.probe, p.target)
+      }
+      continue
+    }
     const d = e.data as { probe?: unknown; ok?: unknown } | undefined
     if (typeof d?.probe !== 'string' || typeof d.ok !== 'boolean' || !e.target) continue
     // a probe over a set: its newest target stands, one server or more (web.vips on "fe2" while fe1 was off is
@@ -160,8 +195,10 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
   const upSet = new Set(o.up)
   const lastAction = entries.find((e) => e.seq === actions.at(-1)!.journalSeq)
   const end = entries.filter((e) => e.seq <= (o.until ?? Infinity)).at(-1)
-  const cutShort = !o.standing && !!lastAction && !!end && Date.parse(end.at) - Date.parse(lastAction.at) < RECHECK_MS
-  const standing = o.standing ?? probesAtEnd(entries, o.until)
+  // a round of every probe journaled after the last action says what stands, however soon after it the stretch ends
+  const reran = entries.some((e) => e.seq > lastAction!.seq && e.seq <= (o.until ?? Infinity) && e.kind === 'probe' && standingOf(e.data))
+  const cutShort = !reran && !!lastAction && !!end && Date.parse(end.at) - Date.parse(lastAction.at) < RECHECK_MS
+  const standing = probesAtEnd(entries, o.until)
   const expected = cutShort ? probesAtEnd(entries, o.until, lastAction.seq) : standing
   for (const p of expected) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
   const leftOut = standing.length - expected.length

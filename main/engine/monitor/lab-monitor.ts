@@ -5,6 +5,7 @@ import type { OpKind } from '@contract/status'
 import type { EventBus } from '../events/event-bus'
 import type { LabView } from '../lab/lab-context'
 import { planProbes } from '../probes/plan'
+import { forgetSharedRuns } from '../probes/shared-exec'
 import { probeLabOf, readDbRoles } from '../probes/run-checks'
 import { configFromEnv, type MonitorConfig } from './config'
 import { Monitor } from './monitor'
@@ -32,7 +33,10 @@ export function createLabMonitor(lab: MonitorLab, bus: EventBus, config: Partial
   const probes = probeLabOf(lab)
   return new Monitor({
     plan: () => planProbes(probes),
-    settle: () => readDbRoles(lab, probes),
+    settle: async () => {
+      forgetSharedRuns(probes.exec)
+      await readDbRoles(lab, probes)
+    },
     canProbe: () => probesAllowed(lab.engineStatus().state, lab.ops.active()?.kind),
     hardware: () => lab.hardware?.status(),
     labMs: () => lab.hardware?.labMs() ?? 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Exec } from './db'
-import { sharedExec } from './shared-exec'
+import { forgetSharedRuns, sharedExec } from './shared-exec'
 
 describe('sharedExec', () => {
   const counting = (): { exec: Exec; calls: string[] } => {
@@ -63,5 +63,21 @@ describe('sharedExec', () => {
     await expect(s('fe1', ['x'])).rejects.toThrow('container gone')
     await expect(s('fe1', ['x'])).rejects.toThrow('container gone')
     expect(n).toBe(1)
+  })
+
+  it('after an action, a run begun before it answers nobody: not even one still going', async () => {
+    const calls: string[] = []
+    let finish: () => void = () => undefined
+    const exec: Exec = (server, cmd) => {
+      calls.push(`${server} ${cmd.join(' ')}`)
+      return calls.length === 1 ? new Promise((res) => (finish = () => res({ exitCode: 0, stdout: 'before', stderr: '' }))) : Promise.resolve({ exitCode: 0, stdout: 'after', stderr: '' })
+    }
+    const s = sharedExec(exec, 2000, () => 0)
+    const before = s('fe1', ['racklab-fe-status'])
+    forgetSharedRuns(exec) // web2 stopped meanwhile: the monitor settles before it plans again
+    const after = sharedExec(exec, 2000, () => 0)('fe1', ['racklab-fe-status'])
+    finish()
+    expect([(await before).stdout, (await after).stdout]).toEqual(['before', 'after'])
+    expect(calls).toHaveLength(2)
   })
 })

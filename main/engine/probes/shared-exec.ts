@@ -32,3 +32,10 @@ export function sharedExec(exec: Exec, withinMs = SHARE_WITHIN_MS, now: () => nu
     return run.out
   }
 }
+
+/** every run of `exec` shared so far is shared no more: after an action, a status read begun before it (web.vips
+ *  reading a frontend's status a moment before web2 stopped) must not answer a probe run after it ("all 2 web
+ *  backends answer" with web2 down) */
+export function forgetSharedRuns(exec: Exec): void {
+  runs.delete(exec)
+}
