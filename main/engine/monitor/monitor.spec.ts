@@ -4,7 +4,7 @@ import type { AlertsChanged } from '@contract/monitor'
 import type { ProbeResult } from '@contract/status'
 import { Journal } from '../journal/journal'
 import { unit, type ProbeUnit } from '../probes/probe-unit'
-import { Monitor } from './monitor'
+import { Monitor, SETTLE_MS } from './monitor'
 import { ManualTimers } from './test-timers'
 
 function lab() {
@@ -273,6 +273,29 @@ describe('Monitor', () => {
     await timers.advance(monitor.cfg.afterActionMs)
     expect(settles).toBe(3)
     expect(runs).toEqual(['db2'])
+    monitor.stop()
+  })
+
+  it('a reading that hangs holds planning up for SETTLE_MS at most, and the monitor plans once after it', async () => {
+    const timers = new ManualTimers()
+    const journal = new Journal(undefined)
+    let plans = 0
+    const monitor = new Monitor({
+      plan: () => (plans++, [unit('db.ping', 'db1', 10_000, async () => ({ id: 'db.ping', target: 'db1', ok: true, message: 'up', values: {}, at: '' }))]),
+      settle: () => new Promise<void>(() => undefined), // a db server that never answers its `cat`
+      canProbe: () => true,
+      hardware: () => undefined,
+      labMs: () => 0,
+      journal,
+      onResults: () => undefined,
+      onAlerts: () => undefined,
+      timers,
+    })
+    monitor.start()
+    await timers.advance(SETTLE_MS - 1_000) // four more ticks came meanwhile: none planned, none queued a plan
+    expect(plans).toBe(0)
+    await timers.advance(1_000)
+    expect(plans).toBe(1)
     monitor.stop()
   })
 })

@@ -20,6 +20,9 @@ export interface MonitorTimers extends Timers {
 }
 const realMonitorTimers: MonitorTimers = { ...realTimers, setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) }
 
+/** how long planning waits for its readings after an action before it goes on with those it has */
+export const SETTLE_MS = 5_000
+
 export interface MonitorDeps {
   /** the probe units that apply to what runs now (planning runs nothing) */
   plan(): ProbeUnit[]
@@ -119,10 +122,12 @@ export class Monitor {
     this.hardwareOk = ok
     if (this.d.canProbe() && this.unsettled()) {
       // an action since planning's last reading: the units planned from it (db.replication on a promoted
-      // primary, db.clients judged against the old one) would report the action's aftermath as faults
-      void this.settle().then(() => {
-        if (!this.stopped) this.tick()
-      })
+      // primary, db.clients judged against the old one) would report the action's aftermath as faults. One tick
+      // follows the settle, however many came while it ran.
+      if (!this.settling)
+        void this.settle().then(() => {
+          if (!this.stopped) this.tick()
+        })
     } else if (this.d.canProbe()) {
       const units = this.planSafely()
       this.forgetGone(units)
@@ -196,12 +201,16 @@ export class Monitor {
     if (!this.unsettled()) return
     this.settling ??= (async () => {
       const after = this.actionsSeen + this.hardwareChanges
+      let timer: unknown
       try {
-        await this.d.settle!()
+        // a hung db server (its `cat` waits for the exec's timeout) holds planning up for SETTLE_MS at most
+        const late = new Promise<void>((res) => (timer = this.timers.setTimeout(res, SETTLE_MS)))
+        await Promise.race([this.d.settle!(), late])
       } catch (e) {
         // planning goes on with the readings it has; the db.ping units read the markers again
         this.d.journal.append({ kind: 'engine', text: `monitor could not read the servers' roles before planning: ${(e as Error).message}` })
       } finally {
+        this.timers.clearTimeout(timer)
         this.settledAfter = after
         this.settling = undefined
       }
