@@ -41,6 +41,10 @@ function lab() {
   return { timers, journal, state, starts, monitor, alerts, batches, release: () => release(), setUnits: (f: (u: ProbeUnit[]) => ProbeUnit[]) => (units = f(units)) }
 }
 
+/** a monitor with only a plan and a settle: no hardware, nobody listening */
+const planOnly = (timers: ManualTimers, journal: Journal, plan: () => ProbeUnit[], settle: () => Promise<void>): Monitor =>
+  new Monitor({ plan, settle, canProbe: () => true, hardware: () => undefined, labMs: () => 0, journal, onResults: () => undefined, onAlerts: () => undefined, timers })
+
 const texts = (j: Journal, kind: string): string[] => j.list().filter((e) => e.kind === kind).map((e) => e.text)
 
 describe('Monitor', () => {
@@ -239,21 +243,16 @@ describe('Monitor', () => {
     let settles = 0
     const runs: string[] = []
     const ok = (id: string, target: string): ProbeResult => ({ id, target, ok: true, message: `${id} ${target}`, values: {}, at: new Date(timers.now()).toISOString() })
-    const monitor = new Monitor({
+    const monitor = planOnly(
+      timers,
+      journal,
       // db.replication is planned on every db server but the primary as planning last read it
-      plan: () => ['db1', 'db2'].filter((d) => d !== primary).map((d) => unit('db.replication', d, 10_000, async () => (runs.push(d), ok('db.replication', d)))),
-      settle: async () => {
+      () => ['db1', 'db2'].filter((d) => d !== primary).map((d) => unit('db.replication', d, 10_000, async () => (runs.push(d), ok('db.replication', d)))),
+      async () => {
         settles++
         primary = marker.primary
       },
-      canProbe: () => true,
-      hardware: () => undefined,
-      labMs: () => 0,
-      journal,
-      onResults: () => undefined,
-      onAlerts: () => undefined,
-      timers,
-    })
+    )
     // the first plan waits for a reading too: the engine may start on a lab promoted long ago
     expect((await monitor.check({ fresh: true })).map((r) => r.target)).toEqual(['db2'])
     expect(settles).toBe(1)
@@ -280,17 +279,12 @@ describe('Monitor', () => {
     const timers = new ManualTimers()
     const journal = new Journal(undefined)
     let plans = 0
-    const monitor = new Monitor({
-      plan: () => (plans++, [unit('db.ping', 'db1', 10_000, async () => ({ id: 'db.ping', target: 'db1', ok: true, message: 'up', values: {}, at: '' }))]),
-      settle: () => new Promise<void>(() => undefined), // a db server that never answers its `cat`
-      canProbe: () => true,
-      hardware: () => undefined,
-      labMs: () => 0,
-      journal,
-      onResults: () => undefined,
-      onAlerts: () => undefined,
+    const monitor = planOnly(
       timers,
-    })
+      journal,
+      () => (plans++, [unit('db.ping', 'db1', 10_000, async () => ({ id: 'db.ping', target: 'db1', ok: true, message: 'up', values: {}, at: '' }))]),
+      () => new Promise<void>(() => undefined), // a db server that never answers its `cat`
+    )
     monitor.start()
     await timers.advance(SETTLE_MS - 1_000) // four more ticks came meanwhile: none planned, none queued a plan
     expect(plans).toBe(0)
