@@ -3,10 +3,11 @@
 // the next: a replay's step takes its own time again). Its expectations are the probe results that held at the
 // end of the stretch and its cleanup the recorded inverses, newest first, of the actions still in effect there
 // (in-effect.ts: one undone, or put back by hand, is not undone twice). The journal holds a probe's result only
-// when it changes, so a result from before the stretch's last action stands at the end only if the probes ran
-// again after it: an export up to now waits for that (the monitor's check); a stretch cut off sooner than
-// RECHECK_MS after its last action leaves such results out (they would expect the lab as it was before). Pure: the CLI fetches the journal and checks that each
-// action still exists in the lab (exportProblems) before it writes anything.
+// when it changes, so a result from before the stretch's last action is known to stand at the end only if the
+// probes ran again after it: an export up to now waits for that (the monitor's check, journaled as what stands).
+// A stretch that ends sooner than RECHECK_MS after its last action, with no such round, says so in its description
+// (the user chose that end; what the journal holds then is kept). Pure: the CLI fetches the journal and checks
+// that each action still exists in the lab (exportProblems) before it writes anything.
 import { LabError } from '@contract/lab-error'
 import type { JournalEntry } from '@contract/status'
 import { stringify } from 'yaml'
@@ -138,8 +139,8 @@ export const targetServers = (target: string): string[] => target.split(',')
  *  is kept. A probe over a set of servers (db.checksum on "db1,db2,db3") runs over those running, so its target
  *  changes while one is down: only its newest set stands (the "db2,db3" of db1's outage is over once db1 is back).
  *  Results from before the lab was last taken down (a `down:` op) stand no more. */
-export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, after = -1): ProbeEnd[] {
-  const last = new Map<string, (ProbeEnd & { seq: number }) | undefined>()
+export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity): ProbeEnd[] {
+  const last = new Map<string, ProbeEnd | undefined>()
   const newestSet = new Map<string, string>()
   for (const e of entries) {
     if (e.seq > until) continue
@@ -155,7 +156,7 @@ export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, 
       last.clear()
       newestSet.clear()
       for (const p of round.standing) {
-        last.set(`${p.probe} ${p.target}`, { ...p, seq: e.seq })
+        last.set(`${p.probe} ${p.target}`, { probe: p.probe, target: p.target, ok: p.ok })
         if (targetServers(p.target).length > 1) newestSet.set(p.probe, p.target)
       }
       continue
@@ -166,20 +167,15 @@ export function probesAtEnd(entries: readonly JournalEntry[], until = Infinity, 
     // over once it runs on "fe1,fe2" again; the monitor journals no "gone" for a unit that was passing)
     if (targetServers(e.target).length > 1 || newestSet.has(d.probe)) newestSet.set(d.probe, e.target)
     // "gone": the probe no longer ran there, so nothing held
-    last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok, seq: e.seq })
+    last.set(`${d.probe} ${e.target}`, / gone: /.test(e.text) ? undefined : { probe: d.probe, target: e.target, ok: d.ok })
   }
-  // `after`: only results journaled after that entry (the last action) are known to stand
-  for (const [k, p] of last) if (p && p.seq <= after) last.delete(k)
   const down = new Set([...last.values()].filter((p) => p?.probe === 'server.running' && !p.ok).map((p) => p!.target))
   const stands = (p: ProbeEnd): boolean => {
     if (p.probe === 'server.running') return true
     const servers = targetServers(p.target)
     return servers.every((s) => !down.has(s)) && (!newestSet.has(p.probe) || newestSet.get(p.probe) === p.target)
   }
-  return [...last.values()]
-    .filter((p): p is ProbeEnd & { seq: number } => !!p && stands(p))
-    .map(({ probe, target, ok }) => ({ probe, target, ok }))
-    .sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
+  return [...last.values()].filter((p): p is ProbeEnd => !!p && stands(p)).sort((a, b) => a.probe.localeCompare(b.probe) || a.target.localeCompare(b.target))
 }
 
 export function exportScenario(entries: readonly JournalEntry[], o: ExportOptions): string {
@@ -197,11 +193,9 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
   const end = entries.filter((e) => e.seq <= (o.until ?? Infinity)).at(-1)
   // a round of every probe journaled after the last action says what stands, however soon after it the stretch ends
   const reran = entries.some((e) => e.seq > lastAction!.seq && e.seq <= (o.until ?? Infinity) && e.kind === 'probe' && standingOf(e.data))
-  const cutShort = !reran && !!lastAction && !!end && Date.parse(end.at) - Date.parse(lastAction.at) < RECHECK_MS
-  const standing = probesAtEnd(entries, o.until)
-  const expected = cutShort ? probesAtEnd(entries, o.until, lastAction.seq) : standing
-  for (const p of expected) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
-  const leftOut = standing.length - expected.length
+  const soon = !reran && !!lastAction && !!end ? Date.parse(end.at) - Date.parse(lastAction.at) : Infinity
+  const cutShort = soon < RECHECK_MS
+  for (const p of probesAtEnd(entries, o.until)) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
   // the recorded inverses, newest first, of what the stretch did and did not itself put back
   const cleanup: Record<string, unknown>[] = []
   for (const a of stillInEffect(actions).reverse()) {
@@ -210,7 +204,7 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
   }
   const doc = {
     name: o.name,
-    description: `Recorded from the journal, entries ${o.since + 1}–${o.until ?? actions.at(-1)!.journalSeq}: ${actions.length} action${actions.length === 1 ? '' : 's'}. Expectations are the probe results that held at the end${leftOut ? ` (${leftOut} result(s) taken before the last action are left out: the stretch ends ${Math.round((Date.parse(end!.at) - Date.parse(lastAction!.at)) / 1000)} s after it, before every probe had run again; end it later to expect them)` : ''}; cleanup is the recorded inverses of what was still in effect there.`,
+    description: `Recorded from the journal, entries ${o.since + 1}–${o.until ?? actions.at(-1)!.journalSeq}: ${actions.length} action${actions.length === 1 ? '' : 's'}. Expectations are the probe results that held at the end${cutShort ? ` (it ends ${Math.round(soon / 1000)} s after its last action, before every probe had run again: a result from before that action may be expected as it was; an export without --until waits for the probes)` : ''}; cleanup is the recorded inverses of what was still in effect there.`,
     recordedOn: o.recordedOn,
     ...(o.up.length ? { up: o.up } : {}),
     steps,
