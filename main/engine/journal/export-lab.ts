@@ -57,4 +57,3 @@ export async function exportJournalStretch(lab: ExportLab, r: JournalExportReque
   const yaml = exportScenario(entries, { name, since: r.since, until, speed: lab.topology.clock.speed, up, recordedOn: { topology: lab.topology.name, servers } })
   return { yaml, name, actions: recordedActions(entries, r.since, until).length, until }
 }
-
