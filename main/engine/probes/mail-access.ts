@@ -15,8 +15,12 @@ export const SCRIPT = [
   // the step's exit code, its wall time and the last lines it printed (the server's answer on a failure)
   'step() { name=$1; shift; t0=$(date +%s%N); out=$("$@" 2>&1); c=$?; t1=$(date +%s%N)',
   `  echo "$name $c $(( (t1 - t0) / 1000000 )) $(printf '%s' "$out" | tail -n 3 | tr -s '\\r\\n\\t' '   ' | cut -c1-240)"; }`,
-  `step imap curl -sS --max-time 15 -u "$u:$p" "imap://$ip/" -X 'STATUS INBOX (MESSAGES)'`,
-  'step pop3 curl -sS --max-time 15 -u "$u:$p" "pop3://$ip/"',
+  // curl alone says "Login denied" for any refusal: its trace has what the proxy answered ("-ERR internal server
+  // error" when the user's store is down, not a wrong password). Kept: the STATUS line, the server's refusals and
+  // curl's own error
+  `vcurl() { o=$(curl -sS -v "$@" 2>&1); c=$?; printf '%s\\n' "$o" | grep -E '^(\\* STATUS |curl: |< (-ERR|\\* (BAD|NO) |[A-Za-z0-9]+ (NO|BAD) ))' | sed 's/^< //'; return $c; }`,
+  `step imap vcurl --max-time 15 -u "$u:$p" "imap://$ip/" -X 'STATUS INBOX (MESSAGES)'`,
+  'step pop3 vcurl --max-time 15 -u "$u:$p" "pop3://$ip/"',
   'step submission swaks --server "$ip:587" --tls --auth PLAIN --auth-user "$u" --auth-password "$p" --quit-after AUTH --timeout 15 --hide-informational --hide-send',
 ].join('\n')
 
