@@ -123,9 +123,9 @@ const standingOf = (data: unknown): StandingData | undefined => {
 
 /** how long after an action the monitor has run every probe again (medium and slow ones 5 s after it, each run
  *  a few seconds): a stretch that ends sooner may end before some of them did */
-export const RECHECK_MS = 60_000
+const RECHECK_MS = 60_000
 
-export interface ProbeEnd {
+interface ProbeEnd {
   probe: string
   target: string
   ok: boolean
@@ -189,11 +189,11 @@ export function exportScenario(entries: readonly JournalEntry[], o: ExportOption
     steps.push({ name: `recorded step ${a.step} (journal ${a.journalSeq}): ${a.action} ${a.target}`, act: actWords(a.target, a.action, a.args, `step ${a.step} (journal ${a.journalSeq}, ${a.action} ${a.target})`) })
   }
   const upSet = new Set(o.up)
-  const lastAction = entries.find((e) => e.seq === actions.at(-1)!.journalSeq)
-  const end = entries.filter((e) => e.seq <= (o.until ?? Infinity)).at(-1)
-  // a round of every probe journaled after the last action says what stands, however soon after it the stretch ends
-  const reran = entries.some((e) => e.seq > lastAction!.seq && e.seq <= (o.until ?? Infinity) && e.kind === 'probe' && standingOf(e.data))
-  const soon = !reran && !!lastAction && !!end ? Date.parse(end.at) - Date.parse(lastAction.at) : Infinity
+  // how soon after its last action the stretch ends, unless a round of every probe journaled after that action says
+  // what stands
+  const after = entries.filter((e) => e.seq >= actions.at(-1)!.journalSeq && e.seq <= (o.until ?? Infinity))
+  const reran = after.some((e) => e.kind === 'probe' && standingOf(e.data))
+  const soon = !reran && after.length ? Date.parse(after.at(-1)!.at) - Date.parse(after[0]!.at) : Infinity
   const cutShort = soon < RECHECK_MS
   for (const p of probesAtEnd(entries, o.until)) if (targetServers(p.target).every((s) => upSet.has(s))) steps.push({ expect: { probe: p.probe, target: p.target, ok: p.ok }, within })
   // the recorded inverses, newest first, of what the stretch did and did not itself put back

@@ -82,10 +82,7 @@ export class Monitor {
     this.quietSince = this.timers.now()
     this.offJournal = d.journal.onAppend((e) => {
       // an action on the lab carries data.action (opening a console is journaled as an action too, and changes nothing)
-      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') {
-        this.lastActionAt = this.timers.now()
-        this.actionsSeen++
-      }
+      if (e.kind === 'action' && typeof (e.data as { action?: unknown } | undefined)?.action === 'string') this.noteAction()
       // a server that changed state (crashed, stopped from outside) ends an idle spell too
       if (e.kind === 'action' || e.kind === 'state') this.quietSince = this.timers.now()
       // a down ended every probe, even when no tick saw the lab empty (no probes run during up or down, and an up
@@ -141,7 +138,8 @@ export class Monitor {
     return new Set([...this.latest].filter(([, l]) => l.results.some((r) => !r.ok)).map(([k]) => k))
   }
 
-  /** an action this process did not journal (another process's, until one engine owns the lab) */
+  /** an action: this process's (journaled), or one it did not journal (another process's, until one engine owns
+   *  the lab) */
   noteAction(): void {
     this.lastActionAt = this.quietSince = this.timers.now()
     this.actionsSeen++
