@@ -1,7 +1,8 @@
 // "Someone fat-fingered the firewall": block one port a server serves (TCP, and UDP where it serves that too: DNS),
 // and unblock it (its inverse, with the
 // same port: actions/inverses.ts). The block sits in the nftables set the input chain checks first, so open
-// connections stall too. Both are idempotent, so a replayed action converges.
+// connections stall too. Both converge when replayed: a block of a blocked port changes nothing, and unblock is refused
+// while nothing is blocked (an engine restart's replay takes a refusal as "already in place").
 import type { RoleAction, HookContext } from '../roles/types'
 import { nftFailure } from './apply'
 import { BLOCKED_SET } from './ruleset'
@@ -43,6 +44,10 @@ export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
     if (r.exitCode !== 0) throw nftFailure(me, `${verb === 'add' ? 'blocking' : 'unblocking'} port ${port}`, r.stderr || r.stdout)
   }
   const isBlocked = (port: string): boolean => Array.isArray(blocked) && blocked.includes(Number(port))
+  // unblock offers what is blocked first (the form's default), and is refused while nothing is: a restore that
+  // can only answer "nothing changed" should not look like one to press (power-on is refused on a server that is on)
+  const unblockParam = { ...param, choices: [...param.choices.filter(isBlocked), ...param.choices.filter((p) => !isBlocked(p))] }
+  const unblockRefused = refused ?? (Array.isArray(blocked) && !blocked.length ? `nothing is blocked in ${me}'s firewall` : undefined)
   return [
     {
       id: FIREWALL_ACTIONS[0]!,
@@ -60,8 +65,8 @@ export async function firewallActions(c: HookContext): Promise<RoleAction[]> {
       id: FIREWALL_ACTIONS[1]!,
       label: `Unblock a port in ${me}'s firewall`,
       kind: 'restore',
-      params: [param],
-      ...(refused ? { refused } : {}),
+      params: [unblockParam],
+      ...(unblockRefused ? { refused: unblockRefused } : {}),
       run: async ({ port }) => {
         if (!isBlocked(port!)) return `port ${named(port!)} was not blocked on ${me}; nothing changed`
         await nft('delete', port!)

@@ -10,6 +10,8 @@ export interface FileNodeStatus {
   capacity: number
   copies: number
   diskFailed?: boolean
+  /** the ballast a fill left (0: not filled; absent from an older image) */
+  ballastBytes?: number
   underReplicated?: number
   lost?: number
   totalBlobs?: number
@@ -65,7 +67,8 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
       id: 'replace-disk',
       label: 'Replace the failed disk with an empty one',
       kind: 'restore',
-      ...(down ? { refused: down } : {}),
+      // like power-on on a server that is on: a restore with nothing to restore is refused, not a no-op to press
+      ...(down ? { refused: down } : s.diskFailed === false ? { refused: `${me}'s disk has not failed` } : {}),
       run: async () => {
         await run(c, ['replace-disk'])
         return `${me} has a new, empty disk; new writes and re-replication use it again (inverse of fail-disk)`
@@ -95,7 +98,7 @@ export async function fileActions(c: HookContext): Promise<RoleAction[]> {
       id: 'unfill',
       label: 'Free the space the fill took',
       kind: 'restore',
-      ...(down ? { refused: down } : {}),
+      ...(down ? { refused: down } : s.ballastBytes === 0 ? { refused: `${me}'s disk was not filled` } : {}),
       run: async () => {
         const r = await run(c, ['unfill'])
         return `${me} has room again: ${String(r.bytes)} of ${String(r.capacity)} bytes used (inverse of fill)`

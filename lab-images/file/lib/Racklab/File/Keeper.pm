@@ -142,7 +142,8 @@ sub scrub {
 sub status {
     my @local = list_local();
     my $bytes = Racklab::File::Blobs::usage();
-    my $s = { node => cfg('server'), diskFailed => Racklab::File::Blobs::disk_failed() ? JSON::PP::true : JSON::PP::false, blobs => scalar @local, bytes => $bytes, capacity => cfg('capacity'), copies => cfg('copies'), scrub => _read_state('scrub.json') };
+    my $s = { node => cfg('server'), diskFailed => Racklab::File::Blobs::disk_failed() ? JSON::PP::true : JSON::PP::false, blobs => scalar @local, bytes => $bytes, capacity => cfg('capacity'), copies => cfg('copies'), scrub => _read_state('scrub.json'),
+        ballastBytes => (-s cfg('blob_dir') . '/ballast') // 0 };   # a fill's ballast (racklab-file fill), 0 when none
     my $ok = eval {
         my @live = live_nodes();
         my %under = under_replicated(@live);
