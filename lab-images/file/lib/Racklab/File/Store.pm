@@ -158,9 +158,13 @@ sub open_blob {
     my ($sha1, $norepair) = @_;
     if (has_local($sha1)) {
         return (blob_path($sha1), 0) if verify_local($sha1);
-        fail(409, "the copy on " . cfg('server') . " is damaged") if $norepair;
-        note(event => 'bad-copy', sha1 => $sha1, how => 'read');
-        return (blob_path($sha1), 0) if repair_local($sha1, 'read');
+        # a copy that failed its check and is still there is damaged; one that went meanwhile (a trim of an
+        # extra copy) was not: the holders below serve it
+        if (has_local($sha1)) {
+            fail(409, "the copy on " . cfg('server') . " is damaged") if $norepair;
+            note(event => 'bad-copy', sha1 => $sha1, how => 'read');
+            return (blob_path($sha1), 0) if repair_local($sha1, 'read');
+        }
     }
     fail(404, "no blob $sha1 here") if $norepair;
     for my $id (grep { $_ ne cfg('server') } holders($sha1)) {
