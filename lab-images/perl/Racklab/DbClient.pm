@@ -14,6 +14,12 @@ package Racklab::DbClient;
 #     LMTP proxy's lookups stalled again and again (the frontends' upstream checks, 2 s, saw both web backends
 #     "down" while db1 was dead). One process claims the retry of a host in back-off; the others skip it
 #     meanwhile. quick (dbh(quick => 1), for /health) gives a host out of back-off 1 s to answer, not 2.
+#   * A host found down before (its back-off, this process's or the container's) is asked again with a bare TCP
+#     connect of RECHECK_S first: a dead address costs that, not the 1-2 s connect timeout, each time a back-off
+#     ends or a write looks for the primary. With db1 powered off, /health answers paid 1 s every 5 s and logins
+#     2 s each, and with Apache's one spare child the frontends' checks queued behind them (web2's /health 2.5 s
+#     in the db-fallback test: past the frontends' 2 s). A server that answers is connected to at once, so its
+#     MariaDB never counts the bare connect as an aborted one for long (a real connect resets that count).
 #   * Writes go through writable_dbh(): on a replica it looks for the primary once more, back-off or not,
 #     and then dies with a Racklab::DbClient::ReadOnly: callers show a clear "read-only" answer instead of
 #     failing the write on the replica.
@@ -29,6 +35,7 @@ use strict;
 use warnings;
 use DBI;
 use JSON::PP ();
+use IO::Socket::INET;
 use Time::HiRes qw(time);
 use Racklab::DbPrimary qw(ordered_hosts primary_stamp);
 
@@ -37,6 +44,7 @@ our $DOWN_DIR = '/run/racklab/db-down';
 my $BACKOFF = 5;
 my $RECHECK = 1;
 my $CONNECT_TIMEOUT = 2;
+my $RECHECK_S = 0.5;
 
 # the shared back-off of host $h: (until, why), or () when no process found it down since its last answer
 sub _shared_down {
@@ -78,6 +86,14 @@ sub _connect {
         'app', $self->{password}, { RaiseError => 1, PrintError => 0, AutoCommit => 1, mariadb_auto_reconnect => 0, %{ $self->{attrs} // {} } });
     my ($ro, $name) = $dbh->selectrow_array('SELECT @@global.read_only, @@hostname');
     return { dbh => $dbh, host => $h, name => $name // $h, writable => !$ro, since => time, checked => time };
+}
+
+# does anything accept on MariaDB's port of $h within RECHECK_S? (a host found down: see the header)
+sub _port_answers {
+    my ($h) = @_;
+    my $s = IO::Socket::INET->new(PeerAddr => $h, PeerPort => 3306, Proto => 'tcp', Timeout => $RECHECK_S) or return 0;
+    close $s;
+    return 1;
 }
 
 sub _err { my ($e) = @_; $e = DBI->errstr // $e // 'no answer'; $e =~ s/\s+$//; return $e }
@@ -131,9 +147,15 @@ sub _search {
         }
         # a host another process found down: claim its retry, so the others skip it while this one waits
         _mark_down($h, time + $CONNECT_TIMEOUT + 1, $shared{$h}[1]) if $shared{$h};
-        my $c = eval { $self->_connect($h, $quick ? 1 : $CONNECT_TIMEOUT) };
+        my ($c, $e);
+        if (($shared{$h} || exists $self->{down_until}{$h}) && !_port_answers($h)) {
+            # still down: the reason it was found down with, not the bare connect's
+            $e = (($self->{why}{$h} // '') =~ s/^\Q$h\E: //r) || ($shared{$h} ? $shared{$h}[1] : '') || "no answer within $RECHECK_S s";
+        } else {
+            $c = eval { $self->_connect($h, $quick ? 1 : $CONNECT_TIMEOUT) };
+            $e = _err($@) unless $c;
+        }
         unless ($c) {
-            my $e = _err($@);
             $self->{why}{$h} = "$h: $e";
             $self->{down_until}{$h} = time + $BACKOFF;
             _mark_down($h, time + $BACKOFF, $e);
