@@ -297,6 +297,9 @@ describe('probeReplication', () => {
     const r = await probeReplication(fakeExec({ db2: { stdout: pinged(1) } }), 'db2', { now })
     expect(r).toMatchObject({ ok: false, message: 'db2 cannot reach its primary 10.231.201.11 (no reply to ping from 10.231.201.11 within 2 s); its IO thread has not noticed yet' })
     expect(r.values).toMatchObject({ ioRunning: true, masterReachable: false })
+    // MariaDB still says 0 behind (it applied all it got): a replica cut off has no lag to chart
+    expect(r.values?.lagSeconds).toBeUndefined()
+    expect(r.values?.secondsBehindMaster).toBe(0)
     // exit 2: ping itself failed (no permission), which says nothing of the path
     expect(await probeReplication(fakeExec({ db2: { stdout: pinged(2) } }), 'db2', { now })).toMatchObject({ ok: true })
   })

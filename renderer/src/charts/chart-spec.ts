@@ -7,6 +7,9 @@ export interface ChartLine {
   dash?: number[]
   /** reference lines (the 80 % line, the breaker rating) draw no points and join across gaps */
   reference?: boolean
+  /** the caption for this line now, when its newest sample has no number to give (a replica not replicating):
+   *  without it the caption would show the newest number, from before */
+  now?: string
 }
 
 export interface ChartSpec {
@@ -25,6 +28,7 @@ export function latestText(spec: ChartSpec): string {
   const parts = spec.lines
     .filter((l) => !l.reference)
     .map((l) => {
+      if (l.now !== undefined) return `${l.label} ${l.now}`
       const v = [...l.values].reverse().find((x) => x !== null)
       return `${l.label} ${v === undefined || v === null ? 'no data' : `${round(v)} ${spec.unit}`}`
     })

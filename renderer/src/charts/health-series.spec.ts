@@ -17,6 +17,13 @@ describe('health charts from the monitor history', () => {
     expect(latestText(spec)).toBe('db2 1.0 s · db3 7.0 s')
   })
 
+  it('a replica whose newest probe failed is "not replicating" in the caption, not the lag it had before', () => {
+    const broken: HistorySeries = { ...lag('db2', [[1000, { lagSeconds: 0 }]]), points: [...pts([[1000, { lagSeconds: 0 }]]), { at: 2000, labMs: 2000 * 60, ok: false, values: { ioRunning: 0 } }] }
+    const spec = lagChart([broken, lag('db3', [[2000, { lagSeconds: 0 }]])])!
+    expect(spec.lines[0]!.values).toEqual([0, null])
+    expect(latestText(spec)).toBe('db2 not replicating · db3 0.0 s')
+  })
+
   it('draws each circuit against its 80 % line and breaker rating', () => {
     const [c] = circuitCharts([{ key: 'circuit:nyi-1-a', source: 'circuit', target: 'circuit:nyi-1-a', points: pts([[1000, { amps: 9.5, ratedAmps: 20 }], [2000, { amps: 17.2, ratedAmps: 20 }]]) }])
     expect(c!.title).toBe('Circuit nyi-1-a')

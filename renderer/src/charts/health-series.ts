@@ -26,7 +26,13 @@ export function lagChart(all: readonly HistorySeries[]): ChartSpec | null {
   const series = all.filter((s) => s.source === 'db.replication').sort((a, b) => a.target.localeCompare(b.target))
   if (!series.length) return null
   const { xs, columns } = align(series, (v) => v.lagSeconds)
-  const lines: ChartLine[] = series.map((s, i) => ({ label: replicaOf(s), values: columns[i]!, stroke: CHART_COLOURS[i % CHART_COLOURS.length]! }))
+  const lines: ChartLine[] = series.map((s, i) => ({
+    label: replicaOf(s),
+    values: columns[i]!,
+    stroke: CHART_COLOURS[i % CHART_COLOURS.length]!,
+    // a broken replica's newest sample has no lag (the probe gives none): the caption says so, not the lag before
+    ...(s.points.at(-1)?.ok === false ? { now: 'not replicating' } : {}),
+  }))
   return { id: 'replication-lag', title: 'Replication lag', unit: 's', xs, lines }
 }
 
