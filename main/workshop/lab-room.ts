@@ -22,6 +22,8 @@ export class LabRoom {
   readonly scores: Record<string, LabScore>
   readonly messages: Broadcast[] = []
   private lastSeq = new Map<string, number>()
+  /** labs being reset: not graded until they are broken again */
+  private held = new Set<string>()
 
   constructor(
     readonly workshop: Workshop,
@@ -79,7 +81,7 @@ export class LabRoom {
       const present = status.servers.filter((s) => s.state !== 'absent')
       const action = [...journal].reverse().find((e: JournalEntry) => e.kind === 'action')
       if (journal.length) this.lastSeq.set(lab, journal[journal.length - 1]!.seq)
-      if (this.exercise) this.setScore(lab, grade(this.exercise, this.scores[lab]!, { probes, servers: status.servers, hardware: status.hardware }, this.now()))
+      if (this.exercise && !this.held.has(lab)) this.setScore(lab, grade(this.exercise, this.scores[lab]!, { probes, servers: status.servers, hardware: status.hardware }, this.now()))
       const view: LabView = {
         ...this.blankView(lab),
         reachable: true,
@@ -125,6 +127,11 @@ export class LabRoom {
 
   hintsShown(lab: string): string[] {
     return (this.exercise?.hints ?? []).slice(0, this.scores[lab]!.hintsTaken).map((h) => h.text)
+  }
+
+  holdGrading(lab: string, hold: boolean): void {
+    if (hold) this.held.add(lab)
+    else this.held.delete(lab)
   }
 
   /** a lab put back to the start: its score starts again from now */

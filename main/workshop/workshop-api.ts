@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { toWireError } from '@contract/errors'
 import type { LabRoom } from './lab-room'
 import { toCsv } from './lab-room'
+import { resetLab } from './lab-reset'
 import { mayControl, roleOf, type Role, type Verdict, type WorkshopControl } from './scopes'
 
 export const API_PREFIX = '/api/workshop'
@@ -52,21 +53,6 @@ const str = (body: Record<string, unknown>, key: string, max = 500): string => {
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' })
   res.end(typeof body === 'string' ? body : `${JSON.stringify(body)}\n`)
-}
-
-/** undo every recorded action of a lab, newest first, until nothing is left to put back */
-async function resetLab(room: LabRoom, lab: string): Promise<string[]> {
-  const c = room.caller(lab)
-  const undone: string[] = []
-  for (let i = 0; i < 100; i++) {
-    try {
-      undone.push((await c.call('actions.undo', {})).text)
-    } catch {
-      break // REFUSED: nothing (more) to put back
-    }
-  }
-  room.resetScore(lab)
-  return undone
 }
 
 export function workshopApi(room: LabRoom): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
@@ -129,7 +115,15 @@ export function workshopApi(room: LabRoom): (req: IncomingMessage, res: ServerRe
       case '/reset': {
         judge(role, 'reset')
         const lab = knownLab(str(body, 'lab', 64))
-        return send(res, 200, { lab, undone: await resetLab(room, lab) })
+        // grading waits while the lab is put back and broken again: nothing it shows meanwhile is the student's
+        room.holdGrading(lab, true)
+        try {
+          const r = await resetLab(room.caller(lab), w.scenario)
+          room.resetScore(lab)
+          return send(res, 200, { lab, ...r })
+        } finally {
+          room.holdGrading(lab, false)
+        }
       }
       case '/broadcast': {
         judge(role, 'broadcast')

@@ -169,6 +169,25 @@ describe('a workshop of two labs', () => {
     expect(json.body.labs.find((l) => l.lab === 'wsit-2')!.hintsTaken).toBe(1)
   }, 180_000)
 
+  it('a reset puts the lab back as the student found it: every action undone, the exercise run again, score 0', async () => {
+    const t = tokenOf(links.trainer)
+    interface Dash { labs: { lab: string; score: number; objectives: { id: string; done: boolean }[] }[] }
+    // wsit-1 was fixed and graded above; a reset that only undid its actions left it healthy, and graded it full
+    const r = await api<{ lab: string; undone: string[]; exercise?: string }>('/reset', t, { lab: 'wsit-1' })
+    expect(r.status, JSON.stringify(r.body)).toBe(200)
+    expect(r.body.undone.length).toBeGreaterThanOrEqual(2)
+    expect(r.body.exercise).toMatch(/^passed in /)
+    const status = JSON.parse((await racklab(['status', '--json'], { env: { ...env, RACKLAB_LAB: 'wsit-1' } })).stdout) as LabStatus
+    expect(status.hardware!.cables.find((c) => c.server === 'db2' && c.network === 'int')!.plugged).toBe(false)
+    // the trainer's run-hot (the break-all above) is undone too: the lab is as the exercise alone left it
+    expect(status.hardware!.units.find((u) => u.id === 'db1')!.load).not.toBe(1)
+    // graded again from the break on: a few refreshes later still nothing reached
+    await new Promise((res) => setTimeout(res, 5000))
+    const d = (await api<Dash>('/', t)).body.labs.find((l) => l.lab === 'wsit-1')!
+    expect(d.score).toBe(0)
+    expect(d.objectives.every((o) => !o.done)).toBe(true)
+  }, 300_000)
+
   it('workshop down while serve runs: every lab and token goes, and serve says so and stops', async () => {
     const exited = new Promise<number | null>((resolve) => serve!.once('exit', (code) => resolve(code)))
     let said = ''

@@ -42,7 +42,7 @@ function fakeApi(role: 'trainer' | 'observer'): WorkshopApi & { calls: string[] 
     calls,
     dashboard: vi.fn(async () => dashboard(role)),
     breakAll: vi.fn(async (t: string, a: string) => (calls.push(`break ${t} ${a}`), { results: [{ lab: 'ws-1', ok: true }, { lab: 'ws-2', ok: false, error: { code: 'REFUSED', message: 'already unplugged' } }] })),
-    reset: vi.fn(async (l: string) => (calls.push(`reset ${l}`), { lab: l, undone: ['a', 'b'] })),
+    reset: vi.fn(async (l: string) => (calls.push(`reset ${l}`), { lab: l, undone: ['a', 'b'], exercise: 'passed in 21.3 s' })),
     broadcast: vi.fn(async (t: string) => (calls.push(`say ${t}`), { at: '', text: t })),
     exportUrl: (k: 'csv' | 'json') => `/api/workshop/scoreboard.${k}?token=T`,
     student: vi.fn(async () => {
@@ -108,7 +108,7 @@ describe('TrainerDashboard', () => {
     await flush()
     await flush()
     expect(api.calls).toContain('reset ws-2')
-    expect($('[data-testid="notice"]').textContent).toBe('ws-2 reset: 2 action(s) put back')
+    expect($('[data-testid="notice"]').textContent).toBe('ws-2 reset: 2 action(s) put back; exercise run again: passed in 21.3 s; score and time start now')
     const msg = el.querySelector('[data-testid="broadcast-form"] input') as HTMLInputElement
     msg.value = 'ten minutes left'
     msg.dispatchEvent(new Event('input'))

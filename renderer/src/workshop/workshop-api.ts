@@ -5,7 +5,8 @@ import type { WorkshopBreakResult, WorkshopDashboard, WorkshopStudentView } from
 export interface WorkshopApi {
   dashboard(): Promise<WorkshopDashboard>
   breakAll(target: string, action: string): Promise<WorkshopBreakResult>
-  reset(lab: string): Promise<{ lab: string; undone: string[] }>
+  /** every action undone, then (with an exercise) the exercise run again: `exercise` says how that went */
+  reset(lab: string): Promise<{ lab: string; undone: string[]; exercise?: string }>
   broadcast(text: string): Promise<{ at: string; text: string }>
   /** a student's own lab, messages and hints */
   student(): Promise<WorkshopStudentView>
