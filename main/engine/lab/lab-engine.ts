@@ -229,7 +229,8 @@ export class LabEngine {
     if (night === undefined || this.nightlyRunning) return
     const b = [...this.servers.values()].find((p) => p.server.role === 'backup')?.server.id
     const s = b ? this.snapshot?.servers.find((x) => x.id === b) : undefined
-    const what = nightFor(b ? { member: this.isMember(b), state: s?.state, health: s?.health } : undefined)
+    const op = this.ops.active()?.kind
+    const what = nightFor(b ? { member: this.isMember(b), state: s?.state, health: s?.health, settling: op === 'up' || op === 'down' || op === 'build' } : undefined)
     if (what === 'wait') return
     this.nightly.mark(night)
     if (what === 'none' || !b) return

@@ -71,6 +71,12 @@ describe('nightFor: what a due night does with the backup server as it is', () =
     expect(nightFor({ member: true, state: 'running', health: 'starting' })).toBe('wait')
   })
 
+  it('waits while an up (or down) holds the lab, even with backup1 healthy: the stores get their roles last', () => {
+    expect(nightFor({ member: true, state: 'running', health: 'healthy', settling: true })).toBe('wait')
+    expect(nightFor({ member: true, state: 'stopped', health: 'unknown', settling: true })).toBe('wait')
+    expect(nightFor({ member: true, state: 'running', health: 'healthy', settling: false })).toBe('run')
+  })
+
   it('runs on a running backup server, and counts the night as missed when it is down', () => {
     expect(nightFor({ member: true, state: 'running', health: 'healthy' })).toBe('run')
     expect(nightFor({ member: true, state: 'stopped', health: 'unknown' })).toBe('missed')
