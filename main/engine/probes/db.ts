@@ -129,10 +129,14 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   if (r.out === undefined) return { ...base, ok: false, message: `could not query ${replica}: ${r.error}`, at: stamp(opts) }
   const { status, pingExit } = splitPing(r.out)
   const s = toReplicationStatus(parseSlaveStatus(status))
-  const values: Record<string, number | string | boolean> = { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, ioState: s.ioState }
+  // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once.
+  // ping's exit 1: no reply; 2 and up: ping itself failed (no permission, bad name), which says nothing of the path
+  const cutOff = pingExit === 1 ? `no reply to ping from ${s.masterHost} within 2 s` : undefined
   // a replica that receives nothing has no lag to tell: MariaDB still says 0 behind once it applied what it had
   // (db2 with its cable out: "0.0 s" on the Health chart while it fell further behind every second)
-  if (s.lagSeconds !== null && s.ioRunning && s.sqlRunning) values.lagSeconds = s.lagSeconds
+  const receiving = s.ioRunning && s.sqlRunning && !cutOff
+  const values: Record<string, number | string | boolean> = { ioRunning: s.ioRunning, sqlRunning: s.sqlRunning, ioState: s.ioState }
+  if (s.lagSeconds !== null && receiving) values.lagSeconds = s.lagSeconds
   if (s.lastError !== null) values.lastError = s.lastError
   if (s.gtidIoPos !== undefined) values.gtidIoPos = s.gtidIoPos
   // Seconds_Behind_Master is 0 whenever the SQL thread has caught up, however late each event arrived (a slow
@@ -142,16 +146,10 @@ export async function probeReplication(exec: Exec, replica: string, opts: ProbeO
   if (s.lagSeconds !== null) values.secondsBehindMaster = s.lagSeconds
   if (beat?.lagMs !== undefined) {
     values.heartbeatMs = beat.lagMs
-    values.lagSeconds = Math.max(s.lagSeconds ?? 0, Math.round(beat.lagMs) / 1000)
+    if (receiving) values.lagSeconds = Math.max(s.lagSeconds ?? 0, Math.round(beat.lagMs) / 1000)
   } else if (beat?.error) values.heartbeatError = beat.error
   const from = s.masterHost ?? 'its primary'
-  // the IO thread trusts an open TCP session until slave-net-timeout (10 s); a cut-off replica shows at once.
-  // ping's exit 1: no reply; 2 and up: ping itself failed (no permission, bad name), which says nothing of the path
-  const cutOff = pingExit === 1 ? `no reply to ping from ${s.masterHost} within 2 s` : undefined
-  if (cutOff) {
-    values.masterReachable = false
-    delete values.lagSeconds
-  }
+  if (cutOff) values.masterReachable = false
   let message: string
   if (!s.configured && opts.fencedBy) message = `${replica} is a former primary, fenced read-only since ${opts.fencedBy} took over: it replicates from nobody and is behind (fail-back or rebuild makes it a replica of ${opts.fencedBy} again)`
   else if (!s.configured) message = `${replica} is not configured as a replica (SHOW SLAVE STATUS is empty)`

@@ -127,11 +127,12 @@ sub scrub {
     my $t0 = time;
     my ($checked, $bad, $repaired) = (0, 0, 0);
     for my $sha1 (list_local()) {
-        $checked++;
-        next if verify_local($sha1);
+        my $ok = verify_local($sha1);
         # gone since the listing: a trim of an extra copy or a garbage collection took it (its read found no
         # file), which is not a bad copy; counted as one, it was "unrepairable" (no holder left) and an alert
-        if (!has_local($sha1)) { $checked--; next }
+        next unless $ok || has_local($sha1);
+        $checked++;
+        next if $ok;
         $bad++;
         note(event => 'bad-copy', sha1 => $sha1, how => 'scrub');
         $repaired++ if repair_local($sha1, 'scrub');
