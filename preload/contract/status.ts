@@ -106,6 +106,8 @@ export interface OpDone {
   kind: OpKind
   status: 'succeeded' | 'failed' | 'cancelled'
   error?: { code: string; message: string }
+  /** what the person should know though the operation succeeded (e.g. a network Docker would not remove) */
+  warnings?: string[]
   /** wall time of each phase, in the order they started */
   timings?: PhaseTiming[]
 }

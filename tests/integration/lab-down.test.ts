@@ -1,6 +1,8 @@
 // `down` leaves nothing of the lab behind, as `docker compose down` does — networks included, also after cable
 // pulls and replugs (on Docker 20.10 these can leave a stale endpoint that blocks the network's removal), so the
 // next lab can start at once. `up` reports each phase's wall time.
+// The one thing allowed to stay is a network Docker 20.10 miscounted (it refuses "has active endpoints" with no
+// endpoint left; only a dockerd restart recounts): down must say so, and this test checks Docker's side of it.
 import Docker from 'dockerode'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +18,18 @@ const left = async (): Promise<{ containers: string[]; networks: string[]; volum
   networks: (await docker.listNetworks(ours)).map((n) => n.Name),
   volumes: ((await docker.listVolumes(ours)).Volumes ?? []).map((v) => v.Name),
 })
+/** the lab's networks still there that down did not report as miscounted by Docker, or that Docker does not show
+ *  as miscounted (an endpoint listed, or it could be removed after all: then it was ours to remove) */
+const networksLeft = async (said: string): Promise<string[]> => {
+  const out: string[] = []
+  for (const name of (await left()).networks) {
+    const reported = said.includes(`network ${name} left behind`)
+    const listed = Object.keys(((await docker.getNetwork(name).inspect()) as { Containers?: object }).Containers ?? {})
+    const refused = await docker.getNetwork(name).remove().then(() => '', (e: Error) => e.message)
+    if (!reported || listed.length || !/active endpoints/.test(refused)) out.push(name)
+  }
+  return out
+}
 const act = async (target: string, action: string): Promise<void> => {
   const r = await racklab(['act', target, action, '--json'])
   if (r.code !== 0) throw new Error(`act ${target} ${action} failed: ${r.stdout}${r.stderr}`)
@@ -51,7 +65,7 @@ describe('down removes the whole lab', () => {
 
     const down = await racklab(['down', '--volumes', '--json'])
     expect(down.code, `${down.stdout}${down.stderr}`).toBe(0)
-    expect(await left()).toEqual({ containers: [], networks: [], volumes: [] })
+    expect({ ...(await left()), networks: await networksLeft(down.stdout) }).toEqual({ containers: [], networks: [], volumes: [] })
   })
 
   it('up --timings prints the phases on stderr and keeps stdout for results', async () => {
@@ -62,7 +76,7 @@ describe('down removes the whole lab', () => {
     expect(up.stdout).toBe('')
     const down = await racklab(['down', '--volumes'])
     expect(down.code, down.stderr).toBe(0)
-    expect(await left()).toEqual({ containers: [], networks: [], volumes: [] })
+    expect({ ...(await left()), networks: await networksLeft(down.stderr) }).toEqual({ containers: [], networks: [], volumes: [] })
   })
 
   it('up makes a container anew when its settings changed (an edited topology), as compose does, and keeps it otherwise', async () => {

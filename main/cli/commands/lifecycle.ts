@@ -95,7 +95,8 @@ export async function down(a: CliArgs): Promise<number> {
     const timings = commandTimings(cli, done, opStart)
     if (a.timings && !a.json) say(timingsTable(timings.spans, timings.totalMs))
     if (a.json) printJson({ ok: done.status === 'succeeded', op: opOnly(done), timings })
-    else say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
+    else for (const w of done.warnings ?? []) say(`racklab: warning: ${w}`)
+    if (!a.json) say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
     return done.status === 'succeeded' ? EXIT_OK : done.error ? exitCodeFor(done.error) : EXIT_CANNOT_RUN
   } finally {
     link.close()

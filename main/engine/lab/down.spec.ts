@@ -62,3 +62,29 @@ describe('the lab clock across down', () => {
     expect(lab.labMs()).toBe(0)
   })
 })
+
+describe('a network Docker miscounted', () => {
+  it('does not fail the down: the done event and the journal say which network stayed and how to clear it', async () => {
+    const { topology } = await loadTopology()
+    const journal = new Journal(undefined)
+    // Docker 20.10 after containers started and stopped at once: "has active endpoints", yet none listed
+    const gw: DockerGateway = {
+      ...recordingGateway([], new Map()),
+      listNetworks: async () => [{ id: 'n1', name: 'racklab-t-int', labels: { 'racklab.lab': 't' } }],
+      networkEndpoints: async () => [],
+      removeNetwork: async (name) => {
+        throw new Error(`error while removing network: network ${name} id n1 has active endpoints`)
+      },
+      listVolumes: async () => [],
+    }
+    const lab = new LabEngine({ gateway: gw, topology, bus: new EventBus(), journal, labId: 't', stateDir: mkdtempSync(join(tmpdir(), 'racklab-down-')), imagesDir: imagesDir() })
+    await lab.initOnce()
+    const done = await lab.down(true).done
+    expect(done.status).toBe('succeeded')
+    expect(done.warnings).toHaveLength(1)
+    expect(done.warnings![0]).toMatch(/^network racklab-t-int left behind: .*lists none and no container is attached.*To remove it: sudo systemctl restart docker/)
+    const said = journal.list(0).map((e) => e.text)
+    expect(said.some((t) => /network racklab-t-int left behind/.test(t))).toBe(true)
+    expect(said.some((t) => /^down: removed 0 containers and 0 networks/.test(t))).toBe(true)
+  })
+})

@@ -4,7 +4,7 @@ import { LabError } from '@contract/errors'
 import type { LifecycleContext } from './lab-context'
 import type { Op } from './operations'
 import { LABEL_LAB, LABEL_SERVER } from '../docker/types'
-import { removeLabNetworks } from './remove-networks'
+import { miscountedText, removeLabNetworks } from './remove-networks'
 
 /** Returns the networks that could not be removed (as the error to report), after everything else is done. */
 export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): Promise<LabError | undefined> {
@@ -36,13 +36,19 @@ export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): 
     })
   op.progress({ phase: 'remove', current: containers.length, max: containers.length, text: 'removing networks' })
   let left: LabError | undefined
-  const nets = await t.span('remove networks', () =>
-    removeLabNetworks(gw, lab.labId, (text) => void lab.journal.append({ kind: 'op', text })).catch((e: unknown) => {
+  const note = (text: string): void => void lab.journal.append({ kind: 'op', text })
+  const removed = await t.span('remove networks', () =>
+    removeLabNetworks(gw, lab.labId, note).catch((e: unknown) => {
       if (!(e instanceof LabError && e.code === 'REFUSED')) throw e
       left = e
-      return -1
+      return undefined
     }),
   )
+  for (const m of removed?.miscounted ?? []) {
+    note(miscountedText(m))
+    op.warn(miscountedText(m))
+  }
+  const nets = removed?.removed ?? -1
   lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${nets >= 0 ? ` and ${nets} networks` : ''}${volumes ? ', and the data volumes' : ' (data volumes kept)'}` })
   await t.span('refresh', () => lab.refresh())
   return left

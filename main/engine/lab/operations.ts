@@ -13,6 +13,8 @@ export interface Op {
   /** phases timed by the operation; they travel with its done event */
   timings: Timings
   progress(p: Omit<OpProgress, 'opId' | 'kind'>): void
+  /** something the person should know though the operation goes on; it travels with the done event */
+  warn(text: string): void
   /** throws LabError CANCELLED when the user cancelled */
   checkpoint(): void
 }
@@ -39,12 +41,14 @@ export class Operations {
     setMaxListeners(64, abort.signal)
     signal?.addEventListener('abort', () => abort.abort(), { once: true })
     const opId = randomUUID().slice(0, 8)
+    const warnings: string[] = []
     const op: Op = {
       opId,
       kind,
       signal: abort.signal,
       timings: new Timings(),
       progress: (p) => this.bus.emit('op.progress', { opId, kind, ...p }),
+      warn: (text) => void warnings.push(text),
       checkpoint: () => {
         if (abort.signal.aborted) throw new LabError('CANCELLED', `${kind} was cancelled`)
       },
@@ -61,6 +65,7 @@ export class Operations {
       } finally {
         this.current = undefined
       }
+      if (warnings.length) result.warnings = warnings
       if (op.timings.spans.length) result.timings = op.timings.spans
       this.bus.emit('op.done', result)
       return result

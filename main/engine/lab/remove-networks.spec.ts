@@ -5,14 +5,15 @@ import { LabError } from '@contract/errors'
 import type { ContainerInfo, DockerGateway, NetworkEndpoint } from '../docker/types'
 import { removeLabNetworks } from './remove-networks'
 
-function fakeDocker(endpoints: Record<string, NetworkEndpoint[]>, containers: Record<string, Partial<ContainerInfo>> = {}, stubborn = false) {
+/** miscounted: networks Docker refuses to remove with no endpoint listed (20.10's endpoint count gone wrong) */
+function fakeDocker(endpoints: Record<string, NetworkEndpoint[]>, containers: Record<string, Partial<ContainerInfo>> = {}, stubborn = false, miscounted: string[] = []) {
   const calls: string[] = []
   const nets = new Set(Object.keys(endpoints))
   const gw: Partial<DockerGateway> = {
     listNetworks: async () => [...nets].map((name) => ({ id: name, name, labels: { 'racklab.lab': 'lab' } })),
     removeNetwork: async (name) => {
       calls.push(`rm ${name}`)
-      if (endpoints[name]!.length) throw new LabError('ENGINE_ERROR', `Docker said: error while removing network: network ${name} id 123 has active endpoints`)
+      if (endpoints[name]!.length || miscounted.includes(name)) throw new LabError('ENGINE_ERROR', `Docker said: error while removing network: network ${name} id 123 has active endpoints`)
       nets.delete(name)
     },
     networkEndpoints: async (name) => endpoints[name] ?? [],
@@ -34,7 +35,7 @@ const stale = (name: string): NetworkEndpoint => ({ key: 'ep-9f8e7d6c5b4a3210', 
 describe('removeLabNetworks', () => {
   it('removes networks with no endpoints at once', async () => {
     const d = fakeDocker({ 'lab-int': [], 'lab-ext': [] })
-    expect(await removeLabNetworks(d.gw, 'lab', () => undefined)).toBe(2)
+    expect(await removeLabNetworks(d.gw, 'lab', () => undefined)).toEqual({ removed: 2, miscounted: [] })
     expect(d.nets.size).toBe(0)
     expect(d.calls.filter((c) => c.startsWith('disconnect'))).toEqual([])
   })
@@ -73,5 +74,27 @@ describe('removeLabNetworks', () => {
     expect(e.message).toMatch(/run: docker network disconnect -f lab-int lab-db2\n {2}run: docker network rm lab-int/)
     expect(e.message).toMatch(/systemctl restart docker/)
     expect(d.nets.has('lab-ext')).toBe(false)
+  })
+
+  it('a network Docker miscounted (refused, no endpoint listed) does not fail the down: it is returned with how to clear it', async () => {
+    const d = fakeDocker({ 'lab-int': [], 'lab-ext': [] }, {}, false, ['lab-int'])
+    const r = await removeLabNetworks(d.gw, 'lab', () => undefined)
+    expect(r.removed).toBe(1)
+    expect(r.miscounted).toHaveLength(1)
+    expect(r.miscounted[0]!.network).toBe('lab-int')
+    expect(r.miscounted[0]!.why).toMatch(/lists none and no container is attached.*only a restart of dockerd/)
+    expect(r.miscounted[0]!.fix.join('\n')).toMatch(/restart docker[\s\S]*racklab down/)
+    // it was tried again before giving up, and nothing was force-disconnected (there was nothing to disconnect)
+    expect(d.calls.filter((c) => c === 'rm lab-int').length).toBeGreaterThan(1)
+    expect(d.calls.filter((c) => c.startsWith('disconnect'))).toEqual([])
+    expect(d.nets.has('lab-ext')).toBe(false)
+  })
+
+  it('a miscounted network beside one truly held still fails the down, naming only the held one', async () => {
+    const d = fakeDocker({ 'lab-int': [], 'lab-ext': [{ key: 'c0ffee', endpointId: 'e2', name: 'someone-else' }] }, { c0ffee: { name: 'someone-else', labels: {} } }, false, ['lab-int'])
+    const e = (await removeLabNetworks(d.gw, 'lab', () => undefined).catch((x: unknown) => x)) as LabError
+    expect(e.code).toBe('REFUSED')
+    expect(e.message).toMatch(/could not remove network lab-ext;/)
+    expect(e.message).not.toMatch(/lab-int/)
   })
 })

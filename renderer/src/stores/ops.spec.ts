@@ -36,6 +36,16 @@ describe('ops store', () => {
     expect(ops.lastError).toMatchObject({ code: 'ENGINE_ERROR', message: 'mx1: container is marked for removal', context: 'lab down' })
   })
 
+  it('a down that succeeded with a warning (a network Docker would not remove) shows the warning, not an error row', () => {
+    const client = createFakeClient()
+    const ops = useOpsStore()
+    ops.bind(client)
+    client.emit('op.done', { opId: 'cli-10', kind: 'down', status: 'succeeded', warnings: ['network lab-int left behind: Docker miscounted its endpoints'] })
+    expect(ops.ops).toMatchObject([{ opId: 'cli-10', status: 'succeeded', phase: 'done' }])
+    expect(ops.ops[0]!.error).toBeUndefined()
+    expect(ops.lastError).toMatchObject({ code: 'WARNING', message: 'network lab-int left behind: Docker miscounted its endpoints', context: 'lab down' })
+  })
+
   it('keeps the code and message of a refused start', async () => {
     const client = createFakeClient()
     client.answer('lab.down', () => Promise.reject(new ClientError('BUSY', 'lab up op-1 holds the lab')))

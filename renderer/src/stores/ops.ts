@@ -93,6 +93,8 @@ export const useOpsStore = defineStore('ops', () => {
       op.error = d.error
       report(d.error, `lab ${d.kind}`)
     }
+    // it succeeded, but something was left that the person should know of (a network Docker would not remove)
+    for (const w of d.warnings ?? []) report({ code: 'WARNING', message: w }, `lab ${d.kind}`)
     prune()
   }
 
