@@ -13,7 +13,7 @@ import { follow, stopLabEngine } from './lifecycle'
 
 export async function workshopDown(a: CliArgs, name: string): Promise<number> {
   const w = loadWorkshop(name)
-  const results: { lab: string; engine?: string; ok: boolean; error?: string }[] = []
+  const results: { lab: string; engine?: string; ok: boolean; error?: string; warnings?: string[] }[] = []
   for (const l of w.labs) {
     if (!a.json) say(`— ${l.lab}${l.engine ? ` (engine ${l.engine})` : ''}`)
     try {
@@ -30,7 +30,7 @@ export async function workshopDown(a: CliArgs, name: string): Promise<number> {
       markRemoving(labStateDir(l.lab))
       await stopLabEngine(l.lab, { topology: a.topology, engine: null })
       rmSync(labStateDir(l.lab), { recursive: true, force: true })
-      results.push({ lab: l.lab, ...(l.engine ? { engine: l.engine } : {}), ok: true })
+      results.push({ lab: l.lab, ...(l.engine ? { engine: l.engine } : {}), ok: true, ...(done.warnings?.length ? { warnings: done.warnings } : {}) })
     } catch (e) {
       results.push({ lab: l.lab, ...(l.engine ? { engine: l.engine } : {}), ok: false, error: (e as Error).message })
     }
@@ -43,7 +43,11 @@ export async function workshopDown(a: CliArgs, name: string): Promise<number> {
   const ok = !left.length
   if (a.json) printJson({ ok, workshop: name, labs: results, ...(ok ? {} : { file }) })
   else {
-    for (const r of results) say(`${r.ok ? '✓' : '✗'} ${r.lab}${r.engine ? ` on ${r.engine}` : ''}${r.error ? `: ${r.error}` : ''}`)
+    for (const r of results) {
+      say(`${r.ok ? '✓' : '✗'} ${r.lab}${r.engine ? ` on ${r.engine}` : ''}${r.error ? `: ${r.error}` : ''}`)
+      // e.g. a network Docker would not remove (remove-networks.ts): the lab is gone, the trainer should know
+      for (const w of r.warnings ?? []) say(`  warning: ${w}`)
+    }
     say(ok ? `workshop ${name} is down: every lab and token removed` : `workshop ${name}: ${left.length} lab(s) not removed, kept in ${file}; racklab workshop down ${name} again once their engine answers`)
   }
   return ok ? EXIT_OK : EXIT_FAIL
