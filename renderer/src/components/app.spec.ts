@@ -89,6 +89,18 @@ describe('App', () => {
     expect(button(m, '[data-action="up"]').disabled).toBe(true)
   })
 
+  it('a down that succeeded with a warning says so, not "failed"', async () => {
+    const client = labClient()
+    const m = await mountApp(client)
+    client.emit('op.done', { opId: 'cli-3', kind: 'down', status: 'succeeded', warnings: ['network racklab-t-int left behind: Docker miscounted'] })
+    await nextTick()
+    const toast = m.$('.toast')
+    expect(toast?.classList.contains('toast-warn')).toBe(true)
+    expect(toast?.textContent).toContain('lab down done, with a warning')
+    expect(toast?.textContent).toContain('network racklab-t-int left behind: Docker miscounted')
+    expect(toast?.textContent).not.toContain('failed')
+  })
+
   it('shows a refused call as its code and message in the error area, never [object Object]', async () => {
     const client = labClient()
     client.answer('lab.down', () => Promise.reject(new ClientError('BUSY', 'lab up op-1 holds the lab')))
