@@ -3,9 +3,13 @@
 // restarts. On the real daemon this test makes that happen, then checks what down does about it: the network is
 // reported (not a failure) with how to clear it, the lab's next up can use it as it is, and the fix it names (a
 // dockerd restart, then down) removes it.
-// It runs on a scratch dockerd of its own (own socket, data-root, exec-root, no bridge, no iptables: it never
-// touches the engine the other tests use), so the network it leaves miscounted dies with that daemon. Needs root
-// and the dockerd binary (the CI machine has both); without them it is skipped, saying so.
+// It runs on a scratch dockerd of its own (own socket, data-root, exec-root, pidfile, default bridge, no iptables:
+// it never touches the engine the other tests use), so the network it leaves miscounted dies with that daemon.
+// Not `--bridge none`: dockerd 20.10 then deletes the host's docker0, the other engine's default bridge (it did,
+// and the next test's container on the default network failed). Its own bridge is made here and removed after. Needs root
+// and the dockerd binary, and it is opt-in (RACKLAB_TEST_DOCKER_MISCOUNT=1): the miscount is a race inside Docker,
+// reached here after 1 to 19 rounds (18 s to over 7 min), too uneven for CI to wait on. CI covers what down does
+// with Docker's answer in remove-networks.spec.ts and down.spec.ts; this file shows the answer is real.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,7 +19,7 @@ import { createDockerGateway } from '../../main/engine/docker/gateway'
 import { LABEL_LAB } from '../../main/engine/docker/types'
 import { removeLabNetworks, type NetworksRemoved } from '../../main/engine/lab/remove-networks'
 
-const canRun = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dockerd'], { encoding: 'utf8' }).status === 0
+const canRun = process.env.RACKLAB_TEST_DOCKER_MISCOUNT === '1' && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v dockerd'], { encoding: 'utf8' }).status === 0
 const IMAGE = 'debian:bookworm-slim'
 const LAB = 'miscount'
 const NET = `racklab-${LAB}-int`
@@ -23,16 +27,23 @@ const EXT = `racklab-${LAB}-ext`
 // far from every lab's block (10.231.x and the relocation pool): their bridges live in the host's routing table
 const SUBNET = '10.254.251.0/24'
 const EXT_SUBNET = '10.254.252.0/24'
-const PER_ROUND = 12
-const MAX_ROUNDS = 60
+const PER_ROUND = 8
+/** each container stops (killed at once) and starts again this many times, at staggered moments: the starts and
+ *  the exits' endpoint releases overlap, which reached the miscount fastest of the shapes tried */
+const CYCLES = 8
+const MAX_MS = 12 * 60_000
 
 const dir = canRun ? mkdtempSync('/tmp/rlmc-') : ''
+/** the scratch daemon's default bridge, made before it starts (an interface name: at most 15 characters) */
+const BRIDGE = 'rlmc0'
+const BRIDGE_CIDR = '10.254.250.1/24'
+const sh = (script: string): void => void spawnSync('sh', ['-c', script])
 const sock = join(dir, 'd.sock')
 let daemon: ChildProcess | undefined
 let scratch: Docker
 
 async function startDaemon(): Promise<void> {
-  daemon = spawn('dockerd', ['--host', `unix://${sock}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '--pidfile', join(dir, 'd.pid'), '--bridge', 'none', '--iptables=false', '--ip-masq=false'], { stdio: 'ignore' })
+  daemon = spawn('dockerd', ['--host', `unix://${sock}`, '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'x'), '--pidfile', join(dir, 'd.pid'), '--bridge', BRIDGE, '--iptables=false', '--ip-masq=false'], { stdio: 'ignore' })
   scratch = new Docker({ socketPath: sock })
   const end = Date.now() + 60_000
   for (;;) {
@@ -70,14 +81,24 @@ async function round(n: number): Promise<void> {
       return c.id
     }),
   )
-  await Promise.all(ids.map((id) => scratch.getContainer(id).start()))
-  // sleep as PID 1 ignores SIGTERM: each is killed after the 1 s grace, all at about the same moment
-  await Promise.all(ids.map((id) => scratch.getContainer(id).stop({ t: 1 })))
+  const c = (id: string): Docker.Container => scratch.getContainer(id)
+  await Promise.all(ids.map((id) => c(id).start()))
+  await Promise.all(
+    ids.map(async (id, i) => {
+      await new Promise((r) => setTimeout(r, (i * 37) % 300))
+      for (let k = 0; k < CYCLES; k++) {
+        await c(id).stop({ t: 0 })
+        await c(id).start()
+      }
+    }),
+  )
+  await Promise.all(ids.map((id) => c(id).stop({ t: 0 })))
   await Promise.all(ids.map((id) => scratch.getContainer(id).remove({ force: true })))
 }
 
-describe.skipIf(!canRun)('a network Docker 20.10 miscounted (needs root and dockerd: a scratch daemon)', () => {
+describe.skipIf(!canRun)('a network Docker 20.10 miscounted (opt-in, RACKLAB_TEST_DOCKER_MISCOUNT=1; root and dockerd: a scratch daemon)', () => {
   beforeAll(async () => {
+    sh(`ip link del ${BRIDGE} 2>/dev/null; ip link add ${BRIDGE} type bridge && ip addr add ${BRIDGE_CIDR} dev ${BRIDGE} && ip link set ${BRIDGE} up`)
     await startDaemon()
     // the one image the rounds need, from the test engine (the base image every lab image starts from)
     const main = createDockerGateway()
@@ -94,9 +115,9 @@ describe.skipIf(!canRun)('a network Docker 20.10 miscounted (needs root and dock
     }
     await stopDaemon()
     // and a bridge the daemon kept (it leaves them for its next start) goes from the host
-    spawnSync('sh', ['-c', `ip -o -4 addr | awk '/ 10\\.254\\.25[12]\\./ {print $2}' | xargs -r -n1 ip link del`])
+    sh(`ip -o -4 addr | awk '/ 10\\.254\\.25[012]\\./ {print $2}' | sort -u | xargs -r -n1 ip link del`)
     // the daemon unmounts its layers when it stops; a mount left by a killed one would make rm fail
-    spawnSync('sh', ['-c', `grep -o " ${dir}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`])
+    sh(`grep -o " ${dir}[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l`)
     rmSync(dir, { recursive: true, force: true })
   }, 120_000)
 
@@ -106,7 +127,7 @@ describe.skipIf(!canRun)('a network Docker 20.10 miscounted (needs root and dock
     const ext = { name: EXT, subnet: EXT_SUBNET, internal: false, labels: { [LABEL_LAB]: LAB, 'racklab.network': 'ext' } }
     let result: NetworksRemoved | undefined
     let rounds = 0
-    for (; rounds < MAX_ROUNDS; ) {
+    for (const end = Date.now() + MAX_MS; Date.now() < end; ) {
       rounds++
       await gw.ensureNetwork(spec)
       await gw.ensureNetwork(ext)
@@ -114,8 +135,8 @@ describe.skipIf(!canRun)('a network Docker 20.10 miscounted (needs root and dock
       result = await removeLabNetworks(gw, LAB, () => undefined)
       if (result.miscounted.length) break
     }
-    console.log(`Docker miscounted ${NET} after ${rounds} round(s) of ${PER_ROUND} containers started and stopped at once`)
-    expect(result?.miscounted, `no miscount in ${MAX_ROUNDS} rounds: this Docker does not have the 20.10 bug, so the case is not reached`).toHaveLength(1)
+    console.log(`Docker miscounted a network after ${rounds} round(s) of ${PER_ROUND} containers stopped and started ${CYCLES} times at once`)
+    expect(result?.miscounted, `no miscount in ${rounds} rounds (${MAX_MS / 60_000} min): this Docker may not have the 20.10 bug, so the case was not reached`).toHaveLength(1)
     const m = result!.miscounted[0]!
     expect([NET, EXT]).toContain(m.network)
     expect(m.why).toMatch(/lists none and no container is attached/)
@@ -143,4 +164,4 @@ describe.skipIf(!canRun)('a network Docker 20.10 miscounted (needs root and dock
 })
 
 // a reader without root or dockerd learns why nothing ran
-if (!canRun) console.log('docker-miscount: skipped: needs root and the dockerd binary to start a scratch daemon')
+if (!canRun) console.log('docker-miscount: skipped: opt-in (RACKLAB_TEST_DOCKER_MISCOUNT=1), and needs root and the dockerd binary to start a scratch daemon')

@@ -4,7 +4,10 @@
 // both engines (least-loaded) and `workshop down`, which leaves nothing in the way of the next workshop.
 // The second engine is named by RACKLAB_TEST_SECOND_ENGINE (e.g. unix:///var/run/docker-two.sock; start one with
 // dockerd --host unix:///var/run/docker-two.sock --data-root /var/lib/docker-two --exec-root /var/run/docker-two
-// --bridge none, or a second engine of the lab bench); without it this file is skipped, saying so.
+// --pidfile /var/run/docker-two.pid --bridge two0, after `ip link add two0 type bridge && ip addr add
+// 10.254.240.1/24 dev two0 && ip link set two0 up` — not --bridge none: dockerd 20.10 then deletes the host's
+// docker0, the first engine's default bridge — or a second engine of the lab bench); without it this file is
+// skipped, saying so.
 // Its own labs (eng-a, eng-b, engws-*) and state dir: never the shared TEST_LAB.
 import { existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
