@@ -4,10 +4,10 @@
 // no container is attached. Such endpoints are force-disconnected by the name Docker recorded, and the removal
 // retried; what still can't go is named with the exact commands that clear it.
 // Docker 20.10 also miscounts: with containers started and stopped at once on a network (every up and down does
-// that) its endpoint count can stay above zero with no endpoint left at all (measured here: within 6 to 21 rounds of
-// 6-12 containers started and stopped together; docker-miscount.test.ts). Only a restart of dockerd recounts. Such a network is empty and holds
-// nothing of the lab; the next up of the lab uses it as it is. So it does not fail the down: it is reported, with
-// how to clear it, and the next down tries again.
+// that) its endpoint count can stay above zero with no endpoint left at all (reproduced here within 1 to 70 rounds
+// of such starts and stops; docker-miscount.test.ts). Only a restart of dockerd recounts. Such a network is empty
+// and holds nothing of the lab; the lab's next up adopts it as it is. So it does not fail the down: it is
+// reported, with how to clear it, and the next down tries again.
 import { LabError } from '@contract/errors'
 import { LABEL_LAB, type DockerGateway } from '../docker/types'
 
