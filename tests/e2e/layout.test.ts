@@ -139,4 +139,21 @@ describe('the console layout from 1280×720 to 4K', () => {
       expect(pageErrors).toEqual([])
     })
   }
+
+  it('800×600, below those sizes: every button of the 3D view stays inside the view (they wrap)', async () => {
+    await page.setViewportSize({ width: 800, height: 600 })
+    await page.waitForTimeout(1000)
+    await shot(page, 'layout-800x600')
+    const buttons = await page.evaluate(() => {
+      const view = document.querySelector('.site-view')!.getBoundingClientRect()
+      return [...document.querySelectorAll('.scene-tools button')].map((b) => {
+        const r = b.getBoundingClientRect()
+        return { text: b.textContent, inside: r.x >= view.x - 0.5 && r.x + r.width <= view.x + view.width + 0.5 }
+      })
+    })
+    expect(buttons.length).toBeGreaterThanOrEqual(5)
+    // they ran off the view's left edge here ("Overview" and half of "Front" cut off) before they wrapped
+    expect(buttons.filter((b) => !b.inside)).toEqual([])
+    expect(pageErrors).toEqual([])
+  })
 })
