@@ -95,8 +95,11 @@ export async function down(a: CliArgs): Promise<number> {
     const timings = commandTimings(cli, done, opStart)
     if (a.timings && !a.json) say(timingsTable(timings.spans, timings.totalMs))
     if (a.json) printJson({ ok: done.status === 'succeeded', op: opOnly(done), timings })
-    else for (const w of done.warnings ?? []) say(`racklab: warning: ${w}`)
-    if (!a.json) say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
+    else {
+      // e.g. a network Docker would not remove (remove-networks.ts): the down succeeded, the person should know
+      for (const w of done.warnings ?? []) say(`racklab: warning: ${w}`)
+      say(done.status === 'succeeded' ? `lab ${link.labId} is down${a.volumes ? ' (data volumes removed)' : ' (data volumes kept; --volumes removes them)'}` : `racklab: down ${done.status}: ${done.error?.message ?? ''}`)
+    }
     return done.status === 'succeeded' ? EXIT_OK : done.error ? exitCodeFor(done.error) : EXIT_CANNOT_RUN
   } finally {
     link.close()
