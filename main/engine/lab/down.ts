@@ -44,9 +44,9 @@ export async function runDown(lab: LifecycleContext, op: Op, volumes: boolean): 
       return undefined
     }),
   )
-  for (const m of removed?.miscounted ?? []) {
-    note(miscountedText(m))
-    op.warn(miscountedText(m))
+  for (const text of (removed?.miscounted ?? []).map(miscountedText)) {
+    note(text)
+    op.warn(text)
   }
   const nets = removed?.removed ?? -1
   lab.journal.append({ kind: 'op', text: `down: removed ${containers.length} containers${nets >= 0 ? ` and ${nets} networks` : ''}${volumes ? ', and the data volumes' : ' (data volumes kept)'}` })

@@ -23,8 +23,8 @@ export function nightDue(labMs: number, last: number): number | undefined {
 /** What a due night does with the backup server as it is now. run: back up. missed: it is down (stopped,
  *  crashed, off, paused), the night is lost and journaled. wait: it is not in the lab yet or still coming up
  *  (the first `up` building images passes 02:00 before backup1 exists, and that night was consumed silently:
- *  a new lab had no backup until the next lab day), so the night stays due and runs once it is up. */
-/** `settling`: an up or down holds the lab. Its servers are healthy before their roles are provisioned, so a night
+ *  a new lab had no backup until the next lab day), so the night stays due and runs once it is up.
+ *  `settling`: an up or down holds the lab. Its servers are healthy before their roles are provisioned, so a night
  *  run then found both Cyrus nodes without a role ("imap1: resyncing; imap2: resyncing"): the DB was backed up,
  *  the mail not, and backup.fresh said STALE until the next lab night. It waits for the up to end. */
 export function nightFor(backup: { member: boolean; state?: ServerState; health?: Health; settling?: boolean } | undefined): 'run' | 'missed' | 'wait' | 'none' {

@@ -15,7 +15,7 @@ const ATTEMPTS = 3
 
 const hasActiveEndpoints = (e: unknown): boolean => /active endpoints/i.test((e as Error).message ?? '')
 
-interface Stuck {
+export interface LeftNetwork {
   network: string
   why: string
   /** commands a person runs to clear it */
@@ -27,7 +27,7 @@ interface Stuck {
 export interface NetworksRemoved {
   removed: number
   /** empty networks Docker would not remove (its endpoint count is wrong), each with how to clear it */
-  miscounted: { network: string; why: string; fix: string[] }[]
+  miscounted: LeftNetwork[]
 }
 
 /** Force-disconnect every endpoint that is stale or ours; returns the containers of other owners still attached. */
@@ -54,7 +54,7 @@ async function clearEndpoints(gw: DockerGateway, labId: string, network: string,
   return foreign
 }
 
-async function removeOne(gw: DockerGateway, labId: string, network: string, note: (text: string) => void): Promise<Stuck | undefined> {
+async function removeOne(gw: DockerGateway, labId: string, network: string, note: (text: string) => void): Promise<LeftNetwork | undefined> {
   let last: unknown
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
@@ -97,8 +97,9 @@ async function removeOne(gw: DockerGateway, labId: string, network: string, note
  *  those only Docker's miscount keeps (returned, to be reported). */
 export async function removeLabNetworks(gw: DockerGateway, labId: string, note: (text: string) => void): Promise<NetworksRemoved> {
   const nets = await gw.listNetworks(labId)
-  const left = (await Promise.all(nets.map((n) => removeOne(gw, labId, n.name, note)))).filter((s): s is Stuck => s !== undefined)
+  const left = (await Promise.all(nets.map((n) => removeOne(gw, labId, n.name, note)))).filter((s): s is LeftNetwork => s !== undefined)
   const stuck = left.filter((s) => !s.miscounted)
+  const miscounted = left.filter((s) => s.miscounted)
   if (stuck.length)
     throw new LabError(
       'REFUSED',
@@ -107,9 +108,8 @@ export async function removeLabNetworks(gw: DockerGateway, labId: string, note: 
         stuck.map((s) => `${s.network}: ${s.why}\n  run: ${s.fix.join('\n  run: ')}`).join('\n'),
       { networks: stuck },
     )
-  const miscounted = left.filter((s) => s.miscounted).map(({ network, why, fix }) => ({ network, why, fix }))
   return { removed: nets.length - miscounted.length, miscounted }
 }
 
 /** one line per network left by Docker's miscount, for the journal and the person who ran down */
-export const miscountedText = (m: NetworksRemoved['miscounted'][number]): string => `network ${m.network} left behind: ${m.why}. To remove it: ${m.fix.join(', then ')}`
+export const miscountedText = (m: LeftNetwork): string => `network ${m.network} left behind: ${m.why}. To remove it: ${m.fix.join(', then ')}`
